@@ -1,0 +1,50 @@
+"""hebbian: statistical mechanics and Monte Carlo of dense Hebbian networks.
+
+The core package: pattern and data generators (:mod:`hebbian.patterns`),
+network definitions (:mod:`hebbian.networks`), explicit couplings used as a
+test oracle (:mod:`hebbian.couplings`), random-number handling
+(:mod:`hebbian.random`) and the command line (:mod:`hebbian.cli`).  Solvers
+live in the sibling package ``theory`` and samplers in ``mc``; this package
+imports neither.
+"""
+
+from hebbian.networks import (
+    BinaryNetwork,
+    DenseHopfield,
+    ExponentialDAM,
+    FixedPoint,
+    Hopfield,
+    ModernHopfield,
+)
+from hebbian.patterns import (
+    Examples,
+    biased_patterns,
+    binary_patterns,
+    dataset_entropy,
+    diluted_patterns,
+    noisy_examples,
+)
+from hebbian.random import as_generator, spawn
+from hebbian.temperature import T_from_beta, beta_from_T
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BinaryNetwork",
+    "DenseHopfield",
+    "Examples",
+    "ExponentialDAM",
+    "FixedPoint",
+    "Hopfield",
+    "ModernHopfield",
+    "T_from_beta",
+    "__version__",
+    "as_generator",
+    "beta_from_T",
+    "biased_patterns",
+    "binary_patterns",
+    "dataset_entropy",
+    "diluted_patterns",
+    "noisy_examples",
+    "spawn",
+]

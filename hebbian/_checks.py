@@ -1,0 +1,166 @@
+"""Input validation at the public boundary.
+
+Every check raises with a message that names the argument, shows its value and
+says how to fix it, e.g. ``ValueError: dilution d=1.2 must be in [0, 1)``.
+Checks run once, where a network or a data set is built, never in hot loops.
+"""
+
+from __future__ import annotations
+
+import numbers
+import operator
+
+import numpy as np
+
+__all__ = [
+    "as_patterns",
+    "as_spins",
+    "check_index",
+    "check_int",
+    "check_real",
+]
+
+#: Entry sets a pattern array may be required to lie in.
+PATTERN_VALUES = {
+    "binary": ((-1, 1), "{-1, +1}"),
+    "ternary": ((-1, 0, 1), "{-1, 0, +1}"),
+}
+
+
+def check_int(value, name: str, *, minimum: int | None = None) -> int:
+    """Return ``value`` as a Python int, or raise naming ``name``.
+
+    Booleans and non-integral numbers are rejected rather than truncated.
+    """
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name}={value!r} must be an integer; pass e.g. {name}=10")
+    value = operator.index(value)
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name}={value} must be >= {minimum}")
+    return value
+
+
+def check_real(
+    value,
+    name: str,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+    fix: str = "",
+) -> float:
+    """Return ``value`` as a finite float inside the stated interval, or raise.
+
+    Parameters
+    ----------
+    value : real number
+    name : str
+        How the argument is spelled in the public API (``"d"``, ``"T"``).
+    low, high : float, optional
+        Interval ends; ``None`` means unbounded on that side.
+    low_open, high_open : bool
+        Whether the corresponding end is excluded.
+    fix : str
+        Extra hint appended to the message.
+    """
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name}={value!r} must be a real number")
+    value = float(value)
+    if np.isnan(value):
+        raise ValueError(f"{name}=nan is not a number; pass a finite value")
+    lo_ok = low is None or (value > low if low_open else value >= low)
+    hi_ok = high is None or (value < high if high_open else value <= high)
+    if not (lo_ok and hi_ok):
+        hint = f"; {fix}" if fix else ""
+        if high is None:
+            where = f"{'>' if low_open else '>='} {low:g}"
+        elif low is None:
+            where = f"{'<' if high_open else '<='} {high:g}"
+        else:
+            left, right = "(" if low_open else "[", ")" if high_open else "]"
+            where = f"in {left}{low:g}, {high:g}{right}"
+        raise ValueError(f"{name}={value:g} must be {where}{hint}")
+    return value
+
+
+def as_patterns(
+    patterns,
+    *,
+    name: str = "patterns",
+    values: str | None = None,
+    min_N: int = 1,
+) -> np.ndarray:
+    """Validate a (K, N) pattern matrix and return a read-only copy.
+
+    Parameters
+    ----------
+    patterns : array_like, shape (K, N)
+        Row ``mu`` is pattern ``xi^mu``.
+    name : str
+        Argument name used in error messages.
+    values : {"binary", "ternary"} or None
+        Required entry set ({-1, +1} or {-1, 0, +1}); ``None`` accepts any
+        finite real entries.
+    min_N : int
+        Smallest admissible number of neurons.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``int8`` when every entry is in {-1, 0, +1} (the narrowest dtype, which
+        the Monte Carlo kernels read), ``float64`` otherwise; not writeable.
+    """
+    arr = np.asarray(patterns)
+    if arr.dtype == object or not (
+        np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
+    ):
+        raise TypeError(
+            f"{name} has dtype {arr.dtype}; pass a real numeric array "
+            f"(int8 for +-1 / 0 entries, float64 otherwise)"
+        )
+    if arr.ndim != 2:
+        raise ValueError(
+            f"{name} has shape {arr.shape}; pass a 2-D array of shape (K, N), one pattern per row"
+        )
+    K, N = arr.shape
+    if K < 1:
+        raise ValueError(f"{name} has shape {arr.shape}: K=0 patterns; pass at least one")
+    if min_N > N:
+        raise ValueError(
+            f"{name} has shape {arr.shape}: N={N} neurons is too small; pass N >= {min_N}"
+        )
+    if np.issubdtype(arr.dtype, np.floating) and not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or inf; pass finite entries")
+    is_ternary = bool(np.all((arr == -1) | (arr == 0) | (arr == 1)))
+    if values is not None:
+        allowed, shown = PATTERN_VALUES[values]
+        if not bool(np.all(np.isin(arr, allowed))):
+            bad = arr[~np.isin(arr, allowed)].flat[0].item()
+            raise ValueError(
+                f"{name} has an entry {bad!r} outside {shown}; "
+                f"pass {values} patterns (see hebbian.patterns)"
+            )
+    out = np.array(arr, dtype=np.int8 if is_ternary else np.float64, copy=True)
+    out.setflags(write=False)
+    return out
+
+
+def as_spins(sigma, N: int, *, name: str = "sigma") -> np.ndarray:
+    """Validate Ising configurations of shape (..., N) with entries +-1."""
+    arr = np.asarray(sigma)
+    if arr.ndim < 1 or arr.shape[-1] != N:
+        raise ValueError(
+            f"{name} has shape {arr.shape}; pass shape (..., N) with N={N} to match the patterns"
+        )
+    if not bool(np.all((arr == 1) | (arr == -1))):
+        raise ValueError(f"{name} must contain only -1 and +1 entries")
+    return arr
+
+
+def check_index(i, N: int, name: str = "i") -> int:
+    """Return a neuron index in [0, N) or raise."""
+    i = check_int(i, name)
+    if not 0 <= i < N:
+        raise IndexError(f"{name}={i} is out of range; pass 0 <= {name} < N={N}")
+    return i

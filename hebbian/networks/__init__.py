@@ -1,0 +1,25 @@
+"""Network definitions: energies, overlaps, local fields, flip energy changes.
+
+* :class:`Hopfield` - pairwise Hebbian network (Amit-Gutfreund-Sompolinsky);
+* :class:`DenseHopfield` - dense P-spin Hebbian network, any P >= 2;
+* :class:`ExponentialDAM` - dense associative memory with exponential F;
+* :class:`ModernHopfield` - continuous modern Hopfield network (attention).
+
+The binary networks share :class:`BinaryNetwork`: the energy is a function of
+the K Mattis overlaps and every single-flip quantity costs O(K).
+"""
+
+from hebbian.networks._base import BinaryNetwork
+from hebbian.networks.dense import DenseHopfield, Hopfield, elementary_symmetric
+from hebbian.networks.exponential import ExponentialDAM
+from hebbian.networks.modern import FixedPoint, ModernHopfield
+
+__all__ = [
+    "BinaryNetwork",
+    "DenseHopfield",
+    "ExponentialDAM",
+    "FixedPoint",
+    "Hopfield",
+    "ModernHopfield",
+    "elementary_symmetric",
+]

@@ -1,0 +1,189 @@
+"""Pairwise Hopfield and dense P-spin Hebbian networks (polynomial F).
+
+Normalization (one for every P):
+
+* ``diagonal=False`` (default): P-tuples of *distinct* neurons only,
+
+      H(sigma) = -1/(P! N^(P-1)) sum_mu sum_{i_1..i_P distinct} xi_{i_1}..xi_{i_P}
+                                                             sigma_{i_1}..sigma_{i_P}
+               = -N^(1-P) sum_mu e_P(xi^mu * sigma),
+
+  where ``e_P`` is the elementary symmetric polynomial.  For P = 2 this is the
+  Amit-Gutfreund-Sompolinsky Hamiltonian ``-(1/2N) sum_{i != j} J_ij s_i s_j``
+  with Hebb couplings ``J_ij = sum_mu xi_i^mu xi_j^mu``, i.e.
+  ``-(N/2) sum_mu m_mu^2 + sum_mu |xi^mu|^2 / (2N)``; for P >= 3 it is the
+  Gardner (1987) / Baldi-Venkatesh (1987) convention of no self-interactions.
+  It is still a function of the overlaps alone when the entries are in
+  {-1, 0, +1}: by Newton's identities ``e_P`` is a polynomial in the power
+  sums ``p_k = sum_i (xi_i sigma_i)^k``, which equal ``N m_mu`` for odd k and
+  the number of non-zero entries of ``xi^mu`` for even k.
+
+* ``diagonal=True``: all P-tuples, ``H = -(N/P!) sum_mu m_mu^P``, the overlap
+  form used in replica computations of dense networks (e.g. Albanese,
+  Alemanno, Alessandrelli, Barra, J. Stat. Phys. 2022, arXiv:2111.12997).
+  The Krotov-Hopfield energy ``-sum_mu (xi^mu . sigma)^n`` is this with P = n
+  times ``P! N^(P-1)``: the same dynamics at ``beta_KH = beta / (P! N^(P-1))``.
+
+The two differ by terms that are constant for P = 2 but not for P >= 3: in
+the high-storage regime ``K = alpha N^(P-1)`` the self-interactions of P = 3
+add a quenched random field of variance ``alpha/4`` to every neuron, an O(1)
+effect; choose the convention of the theory you compare with.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from hebbian._checks import as_patterns, check_int
+from hebbian.couplings import polynomial_tensor_energy
+from hebbian.networks._base import BinaryNetwork
+
+__all__ = ["DenseHopfield", "Hopfield", "elementary_symmetric"]
+
+
+def elementary_symmetric(power_sums: np.ndarray, order: int) -> np.ndarray:
+    """Elementary symmetric polynomial ``e_order`` from power sums (Newton).
+
+    Parameters
+    ----------
+    power_sums : numpy.ndarray, shape (..., order)
+        ``power_sums[..., k-1] = p_k = sum_i x_i^k`` for k = 1..order.
+    order : int
+        ``>= 0``.
+
+    Returns
+    -------
+    numpy.ndarray, shape (...)
+        ``e_order = sum_{i_1 < ... < i_order} x_{i_1} ... x_{i_order}``, from
+        ``k e_k = sum_{j=1..k} (-1)^(j-1) e_{k-j} p_j``.
+
+    Examples
+    --------
+    >>> x = np.array([1.0, 2.0, 3.0])
+    >>> p = np.array([np.sum(x**k) for k in (1, 2, 3)])
+    >>> float(elementary_symmetric(p, 2)), float(elementary_symmetric(p, 3))
+    (11.0, 6.0)
+    """
+    e = [np.ones(power_sums.shape[:-1])]
+    for k in range(1, order + 1):
+        acc = np.zeros(power_sums.shape[:-1])
+        for j in range(1, k + 1):
+            acc = acc + (-1) ** (j - 1) * e[k - j] * power_sums[..., j - 1]
+        e.append(acc / k)
+    return e[order]
+
+
+@dataclass(frozen=True, eq=False)
+class DenseHopfield(BinaryNetwork):
+    """Dense Hebbian network with P-body couplings (P = 2: Hopfield).
+
+    Parameters
+    ----------
+    patterns : array_like, shape (K, N)
+        Stored patterns.  Any finite reals for P = 2 or ``diagonal=True``
+        (e.g. example means in supervised learning); entries in {-1, 0, +1}
+        for P >= 3 without self-interactions.
+    P : int
+        Interaction order, >= 2.
+    diagonal : bool
+        Keep the self-interaction (repeated-index) terms; see the module
+        docstring for both normalizations.
+
+    Raises
+    ------
+    ValueError
+        For P < 2, N < P without self-interactions, non-finite or out-of-set
+        entries.
+
+    References
+    ----------
+    Amit, Gutfreund, Sompolinsky, PRL 55, 1530 (1985); Gardner, J. Phys. A 20,
+    3453 (1987); Baldi, Venkatesh, PRL 58, 913 (1987); Krotov, Hopfield,
+    NeurIPS (2016); Albanese et al., J. Stat. Phys. (2022), arXiv:2111.12997.
+
+    Examples
+    --------
+    >>> from hebbian.patterns import binary_patterns
+    >>> net = DenseHopfield(binary_patterns(3, 20, rng=0), P=3)
+    >>> sigma = net.patterns[0]
+    >>> bool(net.overlaps(sigma)[0] == 1.0)
+    True
+    """
+
+    P: int = 2
+    diagonal: bool = False
+    _sq_norms: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self):
+        P = check_int(self.P, "P (interaction order)", minimum=2)
+        if not isinstance(self.diagonal, bool | np.bool_):
+            raise TypeError(f"diagonal={self.diagonal!r} must be True or False")
+        needs_ternary = P >= 3 and not self.diagonal
+        xi = as_patterns(
+            self.patterns,
+            values="ternary" if needs_ternary else None,
+            min_N=2 if self.diagonal else P,
+        )
+        sq = np.sum(xi.astype(np.float64) ** 2, axis=1)
+        sq.setflags(write=False)
+        object.__setattr__(self, "patterns", xi)
+        object.__setattr__(self, "P", P)
+        object.__setattr__(self, "diagonal", bool(self.diagonal))
+        object.__setattr__(self, "_sq_norms", sq)
+
+    def _power_sums(self, m: np.ndarray, even: np.ndarray, order: int) -> np.ndarray:
+        """Power sums p_1..p_order of ``x = xi^mu * sigma``: odd ``N m``, even ``even``."""
+        odd = self.N * m
+        even = np.broadcast_to(even, odd.shape)
+        return np.stack([odd if k % 2 else even for k in range(1, order + 1)], axis=-1)
+
+    def energy_from_overlaps(self, m) -> np.ndarray | float:
+        """``-(N/P!) sum m^P`` with self-interactions, ``-N^(1-P) sum e_P`` without."""
+        m = np.asarray(m, dtype=np.float64)
+        N, P = self.N, self.P
+        if self.diagonal:
+            return -N / math.factorial(P) * np.sum(m**P, axis=-1)
+        e_P = elementary_symmetric(self._power_sums(m, self._sq_norms, P), P)
+        return -(float(N) ** (1 - P)) * np.sum(e_P, axis=-1)
+
+    def _cavity_field(self, m_cav, xi_i):
+        N, P = self.N, self.P
+        if self.diagonal:
+            # [(c + a)^P - (c - a)^P] / 2 = sum over odd k of C(P, k) c^(P-k) a^k,
+            # expanded so that no two large terms cancel.
+            a = xi_i / N
+            terms = sum(math.comb(P, k) * m_cav ** (P - k) * a**k for k in range(1, P + 1, 2))
+            return N / math.factorial(P) * np.sum(terms, axis=-1)
+        # H = -N^(1-P) sum_mu [e_P(rest) + x_i e_(P-1)(rest)], x_i = xi_i sigma_i.
+        rest = self._power_sums(m_cav, self._sq_norms - xi_i**2, P - 1)
+        return float(N) ** (1 - P) * np.sum(xi_i * elementary_symmetric(rest, P - 1), axis=-1)
+
+    def tensor_energy(self, sigma) -> float:
+        """Energy from the explicit P-index coupling tensor (small N only)."""
+        return polynomial_tensor_energy(self.patterns, sigma, self.P, diagonal=self.diagonal)
+
+
+@dataclass(frozen=True, eq=False)
+class Hopfield(DenseHopfield):
+    """Pairwise Hopfield network, ``DenseHopfield`` with ``P = 2``.
+
+    ``H = -(1/2N) sum_{i != j} sum_mu xi_i^mu xi_j^mu sigma_i sigma_j``
+    (``diagonal=True`` adds the constant ``-sum_mu |xi^mu|^2 / (2N)``).
+
+    References
+    ----------
+    Hopfield, PNAS 79, 2554 (1982); Amit, Gutfreund, Sompolinsky, PRL 55, 1530
+    (1985) and Ann. Phys. 173, 30 (1987).
+
+    Examples
+    --------
+    >>> from hebbian.patterns import binary_patterns
+    >>> net = Hopfield(binary_patterns(5, 100, rng=0))
+    >>> net.P, net.K, net.N
+    (2, 5, 100)
+    """
+
+    P: int = field(default=2, init=False)

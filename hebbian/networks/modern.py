@@ -1,0 +1,217 @@
+"""Modern (continuous) Hopfield network: energy, attention update, fixed points.
+
+Stored patterns ``x_1..x_K`` in R^d, state ``xi`` in R^d.  With ``X`` the
+d x K matrix of Ramsauer et al. (``X = patterns.T`` here),
+
+    E(xi) = -lse(beta, X^T xi) + xi^T xi / 2 + log(K)/beta + M^2/2,
+    lse(beta, z) = (1/beta) log sum_k exp(beta z_k),   M = max_k |x_k|,
+
+and the update ``xi <- X softmax(beta X^T xi)`` is one step of the
+concave-convex procedure, so it never increases ``E`` (Ramsauer et al.,
+Theorem 1 and Eq. (3)); with queries as rows it is one attention step.
+Everything here is written once for NumPy and CuPy (the array namespace of
+the query decides) and is batched over queries of shape (..., d).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import numpy as np
+
+from hebbian._array import array_namespace
+from hebbian._checks import as_patterns, check_index, check_int, check_real
+
+__all__ = ["FixedPoint", "ModernHopfield"]
+
+_LOG_MAX = float(np.log(np.finfo(np.float64).max))
+
+
+def _log_softmax(xp, z):
+    z_max = xp.max(z, axis=-1, keepdims=True)
+    shifted = z - z_max
+    return shifted - xp.log(xp.sum(xp.exp(shifted), axis=-1, keepdims=True))
+
+
+def _logsumexp(xp, z):
+    z_max = xp.max(z, axis=-1, keepdims=True)
+    return (z_max + xp.log(xp.sum(xp.exp(z - z_max), axis=-1, keepdims=True)))[..., 0]
+
+
+class FixedPoint(NamedTuple):
+    """Result of :meth:`ModernHopfield.retrieve`.
+
+    Attributes
+    ----------
+    state : array, shape (..., d)
+        Last iterate of every query.
+    converged : array of bool, shape (...)
+        Whether the stopping rule was met before ``max_iter``.
+    n_iter : array of int, shape (...)
+        Updates applied to each query (a converged query stops moving).
+    residual : array, shape (...)
+        ``max_j |f(xi)_j - xi_j|`` at the returned state.
+    """
+
+    state: object
+    converged: object
+    n_iter: object
+    residual: object
+
+
+@dataclass(frozen=True, eq=False)
+class ModernHopfield:
+    """Continuous modern Hopfield network of Ramsauer et al. (2021).
+
+    Parameters
+    ----------
+    patterns : array_like, shape (K, d)
+        Stored patterns, one per row (the columns of Ramsauer's X).
+    beta : float
+        Inverse temperature of the softmax, > 0.
+
+    References
+    ----------
+    Ramsauer et al., "Hopfield Networks is All You Need", ICLR 2021,
+    arXiv:2008.02217, Eqs. (2)-(3), Theorems 1, 4, 5.
+
+    Examples
+    --------
+    >>> net = ModernHopfield(np.eye(3) * 4.0, beta=2.0)
+    >>> bool(np.allclose(net.update(np.array([3.0, 0.5, 0.0])), [4, 0, 0], atol=1e-6))
+    True
+    """
+
+    patterns: np.ndarray
+    beta: float
+    _M: float = field(init=False, repr=False)
+
+    def __post_init__(self):
+        X = np.array(as_patterns(self.patterns, min_N=1), dtype=np.float64)
+        X.setflags(write=False)
+        object.__setattr__(self, "patterns", X)
+        object.__setattr__(self, "beta", check_real(self.beta, "beta", low=0.0, low_open=True))
+        object.__setattr__(self, "_M", float(np.max(np.linalg.norm(X, axis=1))))
+
+    @property
+    def K(self) -> int:
+        """Number of stored patterns."""
+        return self.patterns.shape[0]
+
+    @property
+    def d(self) -> int:
+        """Dimension of the state space."""
+        return self.patterns.shape[1]
+
+    @property
+    def M(self) -> float:
+        """Largest pattern norm ``max_k |x_k|``."""
+        return self._M
+
+    def _query(self, xi):
+        xp = array_namespace(xi)
+        xi = xp.asarray(xi, dtype=xp.float64)
+        if xi.ndim < 1 or xi.shape[-1] != self.d:
+            raise ValueError(f"xi has shape {xi.shape}; pass shape (..., d) with d={self.d}")
+        if not bool(xp.all(xp.isfinite(xi))):
+            raise ValueError("xi contains NaN or inf; pass finite queries")
+        return xp, xi, xp.asarray(self.patterns)
+
+    def overlaps(self, xi):
+        """Similarities ``X^T xi``, shape (..., K)."""
+        _, xi, X = self._query(xi)
+        return xi @ X.T
+
+    def probabilities(self, xi):
+        """Attention weights ``softmax(beta X^T xi)``, shape (..., K)."""
+        xp, xi, X = self._query(xi)
+        return xp.exp(_log_softmax(xp, self.beta * (xi @ X.T)))
+
+    def energy(self, xi):
+        """Energy ``E(xi)`` of Ramsauer et al., Eq. (2); shape (...)."""
+        xp, xi, X = self._query(xi)
+        lse = _logsumexp(xp, self.beta * (xi @ X.T)) / self.beta
+        return -lse + 0.5 * xp.sum(xi * xi, axis=-1) + np.log(self.K) / self.beta + 0.5 * self.M**2
+
+    def update(self, xi):
+        """One update ``X softmax(beta X^T xi)`` (= one attention step), Eq. (3)."""
+        return self.probabilities(xi) @ self._query(xi)[2]
+
+    def retrieve(self, xi, *, tol: float = 1e-10, max_iter: int = 1000) -> FixedPoint:
+        """Iterate the update to a fixed point, query by query.
+
+        Parameters
+        ----------
+        xi : array, shape (..., d)
+            Initial states (queries).
+        tol : float
+            Stop a query once ``max_j |f(xi)_j - xi_j| <= tol * (1 + max_j |xi_j|)``.
+        max_iter : int
+            Largest number of updates; queries not converged by then are
+            reported with ``converged=False``, never silently.
+
+        Returns
+        -------
+        FixedPoint
+        """
+        tol = check_real(tol, "tol", low=0.0, low_open=True)
+        max_iter = check_int(max_iter, "max_iter", minimum=1)
+        xp, state, _ = self._query(xi)
+        state = state.copy()
+        batch = state.shape[:-1]
+        converged = xp.zeros(batch, dtype=bool)
+        n_iter = xp.zeros(batch, dtype=xp.int64)
+        residual = xp.full(batch, xp.inf)
+        for it in range(max_iter + 1):
+            new = self.update(state)
+            step = xp.max(xp.abs(new - state), axis=-1)
+            residual = xp.where(converged, residual, step)
+            converged = converged | (step <= tol * (1.0 + xp.max(xp.abs(state), axis=-1)))
+            if it == max_iter or bool(xp.all(converged)):
+                break
+            moving = ~converged
+            state = xp.where(moving[..., None], new, state)
+            n_iter = n_iter + moving
+        return FixedPoint(state, converged, n_iter, residual)
+
+    def separation(self, i: int) -> float:
+        """Separation ``Delta_i = x_i^T x_i - max_{j != i} x_i^T x_j`` (Ramsauer Def. 1)."""
+        i = check_index(i, self.K)
+        if self.K == 1:
+            return np.inf
+        dots = self.patterns @ self.patterns[i]
+        return float(dots[i] - np.max(np.delete(dots, i)))
+
+    def retrieval_error_bound(self, xi, i: int):
+        """Bound on ``|f(xi) - x_i|`` after one update from ``xi``.
+
+        With ``p = softmax(beta X^T xi)``, ``f(xi) - x_i = sum_{j != i} p_j (x_j - x_i)``
+        and ``p_j / p_i = exp(-beta (x_i - x_j)^T xi)``, where
+        ``(x_i - x_j)^T xi >= Delta_i - 2 M |xi - x_i|``; hence
+
+            |f(xi) - x_i| <= 2 (K - 1) M exp(-beta (Delta_i - 2 M |xi - x_i|)).
+
+        This is Theorem 5 of Ramsauer et al. with ``|xi - x_i|`` in place of
+        ``max(|xi - x_i|, |x_i* - x_i|)``, which can only make it tighter.
+
+        Parameters
+        ----------
+        xi : array, shape (..., d)
+            Query or queries.
+        i : int
+            Index of the pattern to be retrieved.
+
+        Returns
+        -------
+        array, shape (...)
+        """
+        xp, xi, X = self._query(xi)
+        i = check_index(i, self.K)
+        dist = xp.linalg.norm(xi - X[i], axis=-1)
+        if self.K == 1:
+            return xp.zeros_like(dist)  # one pattern: f(xi) = x_1 exactly
+        gap = self.separation(i) - 2.0 * self.M * dist
+        log_bound = np.log(2.0 * (self.K - 1) * self.M) - self.beta * gap
+        # a bound beyond float range says nothing: report inf, never overflow
+        return xp.where(log_bound < _LOG_MAX, xp.exp(xp.minimum(log_bound, _LOG_MAX)), xp.inf)

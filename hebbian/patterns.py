@@ -1,0 +1,223 @@
+"""Pattern and data-set generators.
+
+All generators return ``int8`` arrays with one pattern per row, shape (K, N),
+and take a single ``rng`` argument (see :mod:`hebbian.random`).
+
+Exact statistics (entries are i.i.d. across neurons and patterns):
+
+========================  ==========================  ==========  ============
+generator                 law of one entry            mean        second moment
+========================  ==========================  ==========  ============
+:func:`binary_patterns`   P(+1) = P(-1) = 1/2         0           1
+:func:`biased_patterns`   P(+1) = (1 + a)/2           a           1
+:func:`diluted_patterns`  P(0) = d, P(+-1) = (1-d)/2  0           1 - d
+========================  ==========================  ==========  ============
+
+For :func:`noisy_examples` (Agliari et al., arXiv:2212.00606, Sec. 2):
+``eta^{mu,a}_i = xi^mu_i chi^{mu,a}_i`` with ``P(chi = +1) = (1 + r)/2``,
+so ``E[chi] = r``, ``E[eta xi] = r`` and the example mean
+``etabar^mu_i = (1/M) sum_a eta^{mu,a}_i`` has ``E[etabar xi] = r`` and
+``Var[etabar xi] = (1 - r^2)/M``.  The data-set entropy
+``rho = (1 - r^2)/(M r^2)`` is that variance over the squared signal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from hebbian._checks import as_patterns, check_int, check_real
+from hebbian.random import as_generator
+
+__all__ = [
+    "Examples",
+    "biased_patterns",
+    "binary_patterns",
+    "dataset_entropy",
+    "diluted_patterns",
+    "noisy_examples",
+]
+
+
+def _shape(K, N) -> tuple[int, int]:
+    return check_int(K, "K", minimum=1), check_int(N, "N", minimum=1)
+
+
+def _signs(rng: np.random.Generator, shape, p_plus: float) -> np.ndarray:
+    """Entries +1 with probability ``p_plus``, -1 otherwise, as int8."""
+    return np.where(rng.random(shape) < p_plus, 1, -1).astype(np.int8)
+
+
+def binary_patterns(K: int, N: int, *, rng=None) -> np.ndarray:
+    """Unbiased Rademacher patterns, the standard Hopfield archetypes.
+
+    Parameters
+    ----------
+    K : int
+        Number of patterns (>= 1).
+    N : int
+        Number of neurons (>= 1).
+    rng : seed or numpy.random.Generator, optional
+
+    Returns
+    -------
+    numpy.ndarray of int8, shape (K, N)
+        Entries +-1 with probability 1/2 each.
+
+    References
+    ----------
+    Amit, Gutfreund, Sompolinsky, Ann. Phys. 173, 30 (1987), Sec. 2.
+
+    Examples
+    --------
+    >>> binary_patterns(2, 5, rng=0).shape
+    (2, 5)
+    """
+    return _signs(as_generator(rng), _shape(K, N), 0.5)
+
+
+def biased_patterns(K: int, N: int, a: float, *, rng=None) -> np.ndarray:
+    """Biased +-1 patterns with mean activity ``a``.
+
+    Parameters
+    ----------
+    K, N : int
+        Number of patterns and of neurons.
+    a : float
+        Bias, ``E[xi] = a``, in (-1, 1): ``P(xi = +1) = (1 + a)/2``.
+    rng : seed or numpy.random.Generator, optional
+
+    Returns
+    -------
+    numpy.ndarray of int8, shape (K, N)
+
+    References
+    ----------
+    Amit, Gutfreund, Sompolinsky, Phys. Rev. A 35, 2293 (1987) (biased patterns).
+    """
+    a = check_real(
+        a,
+        "bias a",
+        low=-1.0,
+        high=1.0,
+        low_open=True,
+        high_open=True,
+        fix="a = +-1 gives constant patterns",
+    )
+    return _signs(as_generator(rng), _shape(K, N), (1.0 + a) / 2.0)
+
+
+def diluted_patterns(K: int, N: int, d: float, *, rng=None) -> np.ndarray:
+    """Diluted ternary patterns for multitasking networks.
+
+    Parameters
+    ----------
+    K, N : int
+        Number of patterns and of neurons.
+    d : float
+        Dilution in [0, 1): each entry is 0 with probability ``d`` and +-1
+        with probability ``(1 - d)/2`` each.
+    rng : seed or numpy.random.Generator, optional
+
+    Returns
+    -------
+    numpy.ndarray of int8, shape (K, N)
+
+    References
+    ----------
+    Agliari, Barra, Galluzzi, Guerra, Moauro, PRL 108, 268101 (2012), Eq. (1).
+    """
+    d = check_real(
+        d, "dilution d", low=0.0, high=1.0, high_open=True, fix="d=1 would blank every entry"
+    )
+    rng = as_generator(rng)
+    shape = _shape(K, N)
+    blank = rng.random(shape) < d
+    signs = _signs(rng, shape, 0.5)
+    signs[blank] = 0
+    return signs
+
+
+def dataset_entropy(r: float, M: int) -> float:
+    """Data-set entropy ``rho = (1 - r^2)/(M r^2)`` (``inf`` for ``r = 0``).
+
+    References
+    ----------
+    Agliari et al., arXiv:2212.00606, Eq. (2.6); Alemanno et al., EPL (2023),
+    arXiv:2203.01304.
+    """
+    r = check_real(r, "quality r", low=0.0, high=1.0)
+    M = check_int(M, "M (examples per archetype)", minimum=1)
+    return np.inf if r == 0.0 else (1.0 - r * r) / (M * r * r)
+
+
+@dataclass(frozen=True, eq=False)
+class Examples:
+    """Noisy examples of archetypes, ``eta^{mu,a} = xi^mu * chi^{mu,a}``.
+
+    Attributes
+    ----------
+    archetypes : numpy.ndarray, shape (K, N)
+        The (never shown) archetypes ``xi``.
+    examples : numpy.ndarray of int8, shape (K, M, N)
+        ``examples[mu, a]`` is example ``a`` of archetype ``mu``.
+    r : float
+        Quality, ``E[chi] = r``.
+    """
+
+    archetypes: np.ndarray
+    examples: np.ndarray
+    r: float
+
+    @property
+    def M(self) -> int:
+        """Number of examples per archetype."""
+        return self.examples.shape[1]
+
+    @property
+    def rho(self) -> float:
+        """Data-set entropy ``(1 - r^2)/(M r^2)``."""
+        return dataset_entropy(self.r, self.M)
+
+    def means(self) -> np.ndarray:
+        """Example means ``etabar^mu = (1/M) sum_a eta^{mu,a}``, shape (K, N), float64."""
+        return self.examples.mean(axis=1)
+
+
+def noisy_examples(archetypes, M: int, r: float, *, rng=None) -> Examples:
+    """Draw ``M`` noisy examples of each archetype with quality ``r``.
+
+    Parameters
+    ----------
+    archetypes : array_like, shape (K, N), entries in {-1, 0, +1}
+    M : int
+        Examples per archetype (>= 1).
+    r : float
+        Quality in [0, 1]: each example entry agrees with its archetype with
+        probability ``(1 + r)/2``.
+    rng : seed or numpy.random.Generator, optional
+
+    Returns
+    -------
+    Examples
+
+    References
+    ----------
+    Agliari, Albanese, Alemanno, Alessandrelli, Barra, Giannotti, Lotito,
+    Pedreschi, arXiv:2212.00606, Eq. (2.1).
+
+    Examples
+    --------
+    >>> ex = noisy_examples(binary_patterns(3, 100, rng=0), M=5, r=0.8, rng=1)
+    >>> ex.examples.shape, round(ex.rho, 4)
+    ((3, 5, 100), 0.1125)
+    """
+    xi = as_patterns(archetypes, name="archetypes", values="ternary")
+    M = check_int(M, "M (examples per archetype)", minimum=1)
+    r = check_real(r, "quality r", low=0.0, high=1.0)
+    K, N = xi.shape
+    chi = _signs(as_generator(rng), (K, M, N), (1.0 + r) / 2.0)
+    eta = (xi[:, None, :] * chi).astype(np.int8)
+    eta.setflags(write=False)
+    return Examples(archetypes=xi, examples=eta, r=r)

@@ -1,0 +1,53 @@
+"""The console command and the package layering."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from hebbian import cli
+
+
+def run(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "hebbian.cli", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_help_lists_the_commands():
+    out = run("--help")
+    assert out.returncode == 0
+    assert "info" in out.stdout
+    assert "reproduce" in out.stdout
+
+
+def test_info_reports_versions_backends_and_cores():
+    out = run("info", "--json")
+    assert out.returncode == 0, out.stderr
+    info = json.loads(out.stdout)
+    assert info["backends"]["numpy"] is True
+    assert info["packages"]["numpy"]
+    assert info["cores"]["usable"] >= 1
+    assert isinstance(info["gpu"]["devices"], list)
+    text = run("info")
+    assert "backends:" in text.stdout
+    assert "cores:" in text.stdout
+
+
+def test_reproduce_lists_and_rejects_unknown(capsys):
+    assert cli.main(["reproduce", "--list"]) == 0
+    assert "modern_retrieval" in capsys.readouterr().out
+    assert cli.main(["reproduce", "no_such_figure"]) == 2
+    assert "unknown figure(s) no_such_figure" in capsys.readouterr().err
+    assert cli.main(["reproduce"]) == 2
+
+
+def test_core_imports_neither_theory_nor_mc_nor_numba():
+    code = (
+        "import sys, hebbian, hebbian.cli; "
+        "bad = [m for m in ('theory', 'mc', 'numba', 'figures') if m in sys.modules]; "
+        "print(bad); sys.exit(bool(bad))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout
