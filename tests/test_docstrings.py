@@ -1,0 +1,23 @@
+"""The Examples sections of the docstrings run and give what they show."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import pkgutil
+
+import pytest
+
+import hebbian
+
+MODULES = sorted(
+    m.name
+    for m in pkgutil.walk_packages(hebbian.__path__, prefix="hebbian.")
+    if m.name != "hebbian.cli"
+)
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name):
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
