@@ -50,19 +50,15 @@ def main(argv: list[str] | None = None):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    # errors span 25 decades: average log10(error), error bar = its standard error
     log_err = np.log10(errors)
+    centre = log_err.mean(0)
+    se = log_err.std(0, ddof=1) / np.sqrt(n_samples)
     fig, ax = plt.subplots(figsize=(5.5, 4))
     ax.errorbar(
         betas,
-        10 ** log_err.mean(0),
-        yerr=None
-        if n_samples < 2
-        else [
-            10 ** log_err.mean(0)
-            - 10 ** (log_err.mean(0) - log_err.std(0, ddof=1) / np.sqrt(n_samples)),
-            10 ** (log_err.mean(0) + log_err.std(0, ddof=1) / np.sqrt(n_samples))
-            - 10 ** log_err.mean(0),
-        ],
+        10**centre,
+        yerr=[10**centre - 10 ** (centre - se), 10 ** (centre + se) - 10**centre],
         fmt="o",
         ms=3,
         label=f"one update, geometric mean of {n_samples} samples",
