@@ -1,0 +1,107 @@
+"""What a sampler needs to know about a network, in kernel-ready arrays.
+
+The samplers keep the *overlap sums* ``S_mu = sum_i xi_i^mu sigma_i = N m_mu``
+as integers.  For patterns with entries in {-1, 0, +1} every polynomial
+energy change is then an exact integer expression (float64 holds integers up
+to 2^53 exactly), so the Numba kernel and the NumPy reference take identical
+decisions draw for draw, zero-temperature ties are exact ties, and no
+rounding error accumulates however long a chain runs.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from hebbian import DenseHopfield, ExponentialDAM
+from hebbian._checks import as_patterns
+from hebbian.networks import BinaryNetwork
+
+__all__ = ["KIND_EXPONENTIAL", "KIND_POLY", "KIND_POLY_DIAGONAL", "KernelModel", "kernel_model"]
+
+KIND_POLY = 0  # DenseHopfield, distinct index tuples
+KIND_POLY_DIAGONAL = 1  # DenseHopfield(diagonal=True)
+KIND_EXPONENTIAL = 2  # ExponentialDAM
+
+#: Largest lam the exponential kernel accepts: it scales weights by e^(2 lam).
+MAX_LAM = 300.0
+
+
+class KernelModel(NamedTuple):
+    """Kernel-ready description of a binary network.
+
+    Attributes
+    ----------
+    network : BinaryNetwork
+        The network itself (energies for measurements and swaps).
+    kind : int
+        ``KIND_POLY``, ``KIND_POLY_DIAGONAL`` or ``KIND_EXPONENTIAL``.
+    P : int
+        Interaction order (polynomial kinds; 0 otherwise).
+    lam : float
+        Exponent scale (exponential kind; 0 otherwise).
+    xi_t : numpy.ndarray of int8, shape (N, K), C-contiguous
+        Patterns transposed so that neuron i's K entries are contiguous.
+    n_mu : numpy.ndarray of int64, shape (K,)
+        Non-zero entries of each pattern, ``sum_i (xi_i^mu)^2``.
+    """
+
+    network: BinaryNetwork
+    kind: int
+    P: int
+    lam: float
+    xi_t: np.ndarray
+    n_mu: np.ndarray
+
+    @property
+    def N(self) -> int:
+        return self.xi_t.shape[0]
+
+    @property
+    def K(self) -> int:
+        return self.xi_t.shape[1]
+
+    def overlap_sums(self, sigma: np.ndarray) -> np.ndarray:
+        """Overlap sums ``S = sigma @ xi^T``, shape (..., K): integers held in float64."""
+        return (sigma.astype(np.int64) @ self.xi_t.astype(np.int64)).astype(np.float64)
+
+    def energy(self, S: np.ndarray) -> np.ndarray:
+        """Energies from overlap sums, through the network's own formula."""
+        return self.network.energy_from_overlaps(S / self.N)
+
+
+def kernel_model(network: BinaryNetwork) -> KernelModel:
+    """Describe ``network`` for the samplers.
+
+    Raises
+    ------
+    TypeError
+        For networks the samplers do not cover.
+    ValueError
+        For patterns outside {-1, 0, +1}, or too large integer intermediates.
+    """
+    if isinstance(network, DenseHopfield):
+        kind = KIND_POLY_DIAGONAL if network.diagonal else KIND_POLY
+        P, lam = network.P, 0.0
+        # the largest intermediate is about K N^(P-1) * 2^P; keep it below 2^53
+        if network.K * float(network.N) ** (network.P - 1) * 2**network.P > 2.0**53:
+            raise ValueError(
+                f"K={network.K}, N={network.N}, P={network.P}: integer energy changes would "
+                f"exceed 2^53 and lose exactness; reduce K or N"
+            )
+    elif isinstance(network, ExponentialDAM):
+        kind, P, lam = KIND_EXPONENTIAL, 0, network.lam
+        if lam > MAX_LAM:
+            raise ValueError(f"lam={lam:g} must be <= {MAX_LAM:g} for the samplers")
+    else:
+        raise TypeError(
+            f"network of type {type(network).__name__} has no sampler; pass a Hopfield, "
+            f"DenseHopfield or ExponentialDAM"
+        )
+    xi = as_patterns(network.patterns, name="network.patterns", values="ternary", min_N=1)
+    xi_t = np.ascontiguousarray(xi.T)
+    n_mu = np.sum(xi.astype(np.int64) ** 2, axis=1)
+    for a in (xi_t, n_mu):
+        a.setflags(write=False)
+    return KernelModel(network, kind, P, lam, xi_t, n_mu)
