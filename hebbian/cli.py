@@ -11,6 +11,8 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
+
 __all__ = ["main"]
 
 
@@ -63,6 +65,56 @@ def _reproduce(args) -> int:
     return 0
 
 
+def _network(args):
+    from hebbian import DenseHopfield, ExponentialDAM, binary_patterns, diluted_patterns
+
+    if args.dilution > 0:
+        xi = diluted_patterns(args.K, args.N, args.dilution, rng=args.seed)
+    else:
+        xi = binary_patterns(args.K, args.N, rng=args.seed)
+    if args.network == "exponential":
+        return ExponentialDAM(xi, lam=args.lam)
+    P = 2 if args.network == "hopfield" else args.P
+    return DenseHopfield(xi, P=P, diagonal=args.diagonal)
+
+
+def _mc(args) -> int:
+    import mc
+
+    res = mc.run(
+        _network(args),
+        T=args.T,
+        n_sweeps=args.n_sweeps,
+        n_burnin=args.n_burnin,
+        rule=args.rule,
+        order=args.order,
+        n_replicas=args.replicas,
+        start=args.start,
+        m0=args.m0,
+        rng=args.seed + 1,
+        backend=args.backend,
+        n_workers=args.workers,
+        checkpoint=args.checkpoint,
+        progress=args.progress,
+    )
+    summary = res.summary()
+    if args.json:
+        print(json.dumps(summary, indent=2))
+        return 0
+    p = summary["params"]
+    print(
+        f"{p['network']} N={p['N']} K={p['K']} P={p['P']} T={p['T']} rule={p['rule']} "
+        f"order={p['order']} replicas={p['n_replicas']} backend={p['backend']}"
+    )
+    for name, e in res.estimates.items():
+        print(f"  {name:>8} = {e}")
+    print(
+        f"  acceptance {np.mean(summary['acceptance']):.4f}, "
+        f"equilibrated (halves agree): {summary['equilibrated']}"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from hebbian import __version__
 
@@ -89,6 +141,30 @@ def build_parser() -> argparse.ArgumentParser:
         help="output folder (default: ./figures_out)",
     )
     rep.set_defaults(func=_reproduce)
+
+    m = sub.add_parser("mc", help="Monte Carlo of a network with random patterns")
+    m.add_argument("--network", choices=["hopfield", "dense", "exponential"], default="hopfield")
+    m.add_argument("--N", type=int, default=1000, help="neurons")
+    m.add_argument("--K", type=int, default=50, help="patterns")
+    m.add_argument("--P", type=int, default=3, help="interaction order (dense)")
+    m.add_argument("--diagonal", action="store_true", help="keep self-interactions (dense)")
+    m.add_argument("--lam", type=float, default=1.0, help="exponent scale (exponential)")
+    m.add_argument("--dilution", type=float, default=0.0, help="pattern dilution d")
+    m.add_argument("--T", type=float, default=0.5, help="temperature (0: zero-T dynamics)")
+    m.add_argument("--rule", choices=["metropolis", "heat-bath", "glauber", "zero-T"])
+    m.add_argument("--order", choices=["random", "sequential"], default="random")
+    m.add_argument("--n-sweeps", type=int, default=1000)
+    m.add_argument("--n-burnin", type=int, default=100)
+    m.add_argument("--replicas", type=int, default=2)
+    m.add_argument("--start", choices=["random", "pattern"], default="pattern")
+    m.add_argument("--m0", type=float, default=None, help="initial overlap (start=pattern)")
+    m.add_argument("--seed", type=int, default=0, help="patterns use seed, chains seed+1")
+    m.add_argument("--backend", choices=["auto", "numba", "numpy"], default="auto")
+    m.add_argument("--workers", type=int, default=1, help="threads over replicas")
+    m.add_argument("--checkpoint", type=Path, default=None, help="resume from / write here")
+    m.add_argument("--progress", action="store_true", help="show a progress bar")
+    m.add_argument("--json", action="store_true", help="print the summary as JSON")
+    m.set_defaults(func=_mc)
     return parser
 
 

@@ -1,7 +1,34 @@
 """Monte Carlo samplers for the binary networks of :mod:`hebbian`.
 
-Single-spin-flip chains on the Mattis overlaps, parallel tempering,
-observables with error bars and finite-size extrapolation arrive with the
-Monte Carlo engine work; this package is installed from the start so that
-the import layout is fixed.
+* :func:`run` - R single-spin-flip chains (Metropolis, heat bath/Glauber,
+  zero-temperature), measurements with error bars, checkpoint/resume;
+* :func:`parallel_tempering` - replica exchange over a temperature ladder;
+* :func:`init`, :func:`step`, :class:`Dynamics` - the chains themselves;
+* :mod:`mc.statistics` - autocorrelation times, blocking, jackknife.
+
+Energy changes come from the K overlap sums, kept exactly and incrementally:
+O(K) per attempted flip (:mod:`mc._numba`, with the NumPy twin
+:mod:`mc._numpy` as the reference).
 """
+
+from mc.model import KernelModel, kernel_model
+from mc.sampler import ChainState, Dynamics, init, step
+from mc.simulation import RunResult, run
+from mc.statistics import Estimate, estimate
+from mc.tempering import TemperingResult, geometric_ladder, parallel_tempering
+
+__all__ = [
+    "ChainState",
+    "Dynamics",
+    "Estimate",
+    "KernelModel",
+    "RunResult",
+    "TemperingResult",
+    "estimate",
+    "geometric_ladder",
+    "init",
+    "kernel_model",
+    "parallel_tempering",
+    "run",
+    "step",
+]

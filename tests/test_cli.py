@@ -51,3 +51,29 @@ def test_core_imports_neither_theory_nor_mc_nor_numba():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stdout
+
+
+def test_mc_command_prints_a_json_summary():
+    out = run(
+        "mc",
+        "--network",
+        "dense",
+        "--P",
+        "3",
+        "--N",
+        "60",
+        "--K",
+        "20",
+        "--T",
+        "0.2",
+        "--n-sweeps",
+        "50",
+        "--n-burnin",
+        "10",
+        "--json",
+    )
+    assert out.returncode == 0, out.stderr
+    summary = json.loads(out.stdout)
+    assert summary["params"]["P"] == 3
+    assert summary["n_measurements"] == 50
+    assert summary["estimates"]["m_0"]["mean"] > 0.9

@@ -9,10 +9,12 @@ import pkgutil
 import pytest
 
 import hebbian
+import mc
 
 MODULES = sorted(
     m.name
-    for m in pkgutil.walk_packages(hebbian.__path__, prefix="hebbian.")
+    for package in (hebbian, mc)
+    for m in pkgutil.walk_packages(package.__path__, prefix=package.__name__ + ".")
     if m.name != "hebbian.cli"
 )
 

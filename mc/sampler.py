@@ -1,0 +1,263 @@
+"""Single-spin-flip Markov chains: ``init``, ``step`` and the ``Dynamics`` they run.
+
+A :class:`ChainState` holds R independent chains (replicas) of one network:
+configurations ``sigma`` (R, N), exact overlap sums ``S = N m`` (R, K), counters
+and one NumPy ``Generator`` per chain, all children of one ``SeedSequence``.
+:func:`step` advances every chain in place by whole sweeps (N attempted flips
+each) on the chosen backend, chains in parallel threads (the kernels release
+the GIL).  The random stream of a chain depends only on its own generator, so
+results do not depend on the number of threads.
+"""
+
+from __future__ import annotations
+
+import math
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+from hebbian._checks import as_spins, check_int, check_real
+from hebbian.networks import BinaryNetwork
+from hebbian.random import as_generator
+from hebbian.temperature import beta_from_T
+from mc import _numba as kernels
+from mc.backends import resolve_backend
+from mc.model import KIND_EXPONENTIAL, KIND_POLY_DIAGONAL, KernelModel, kernel_model
+
+__all__ = ["ORDERS", "RULES", "ChainState", "Dynamics", "init", "step"]
+
+RULES = {
+    "metropolis": kernels.RULE_METROPOLIS,
+    "heat-bath": kernels.RULE_HEAT_BATH,
+    "glauber": kernels.RULE_HEAT_BATH,
+    "zero-T": kernels.RULE_ZERO_T,
+}
+ORDERS = {"sequential": kernels.ORDER_SEQUENTIAL, "random": kernels.ORDER_RANDOM}
+
+
+@dataclass(frozen=True)
+class Dynamics:
+    """Update rule, site order and temperature of a chain.
+
+    Parameters
+    ----------
+    T : float
+        Temperature, >= 0.  ``T = 0`` requires ``rule="zero-T"`` and vice versa.
+    rule : {"metropolis", "heat-bath", "glauber", "zero-T"}
+        Acceptance: Metropolis ``min(1, e^(-beta dE))``; heat bath (= Glauber)
+        ``1 / (1 + e^(beta dE))``; zero temperature: flip iff ``dE < 0``.
+    order : {"random", "sequential"}
+        Random sites (uniform, with replacement) or a fixed 0..N-1 sweep.
+    """
+
+    T: float
+    rule: str = "metropolis"
+    order: str = "random"
+
+    def __post_init__(self):
+        if self.rule not in RULES:
+            raise ValueError(f"rule={self.rule!r} is unknown; pass one of {', '.join(RULES)}")
+        if self.order not in ORDERS:
+            raise ValueError(f"order={self.order!r} is unknown; pass one of {', '.join(ORDERS)}")
+        T = check_real(self.T, "temperature T", low=0.0, fix="T=0 is zero-temperature dynamics")
+        if (T == 0.0) != (self.rule == "zero-T"):
+            raise ValueError(
+                f"temperature T={T:g} with rule={self.rule!r}: use rule='zero-T' exactly when T=0"
+            )
+        object.__setattr__(self, "T", T)
+
+    @property
+    def beta(self) -> float:
+        return beta_from_T(self.T) if self.T > 0 else math.inf
+
+
+@dataclass
+class ChainState:
+    """R chains of one network, advanced in place by :func:`step`.
+
+    Attributes
+    ----------
+    sigma : numpy.ndarray of int8, shape (R, N)
+    S : numpy.ndarray of float64, shape (R, K)
+        Overlap sums ``N m``: exact integers, updated incrementally.
+    counts : numpy.ndarray of int64, shape (R, 4)
+        Attempted flips, accepted flips, sweeps, and whether the last zero-T
+        step ended at a fixed point.
+    rngs : list of numpy.random.Generator
+        One per chain.
+    """
+
+    sigma: np.ndarray
+    S: np.ndarray
+    counts: np.ndarray
+    rngs: list
+
+    @property
+    def n_replicas(self) -> int:
+        return self.sigma.shape[0]
+
+    @property
+    def m(self) -> np.ndarray:
+        """Mattis overlaps, shape (R, K)."""
+        return self.S / self.sigma.shape[1]
+
+    @property
+    def n_sweeps(self) -> np.ndarray:
+        return self.counts[:, kernels.SWEEPS].copy()
+
+    @property
+    def acceptance(self) -> np.ndarray:
+        """Accepted over attempted flips, per chain."""
+        attempted = np.maximum(self.counts[:, kernels.ATTEMPTED], 1)
+        return self.counts[:, kernels.ACCEPTED] / attempted
+
+    @property
+    def at_fixed_point(self) -> np.ndarray:
+        return self.counts[:, kernels.FIXED].astype(bool)
+
+
+def _start_configurations(model: KernelModel, start, R: int, m0, pattern, rngs) -> np.ndarray:
+    N = model.N
+    if isinstance(start, str):
+        if start == "random":
+            return np.stack([np.where(g.random(N) < 0.5, 1, -1) for g in rngs]).astype(np.int8)
+        if start == "pattern":
+            pattern = check_int(pattern, "pattern", minimum=0)
+            if pattern >= model.K:
+                raise ValueError(f"pattern={pattern} is out of range; pass 0 <= pattern < K")
+            m0 = check_real(1.0 if m0 is None else m0, "m0", low=-1.0, high=1.0)
+            xi = np.asarray(model.network.patterns[pattern])
+            if np.any(xi == 0):
+                raise ValueError(
+                    "start='pattern' needs a pattern without zero entries; pass a "
+                    "configuration array instead"
+                )
+            n_flip = round(N * (1.0 - m0) / 2.0)  # overlap exactly 1 - 2 n_flip / N
+            out = np.repeat(xi[None, :].astype(np.int8), R, axis=0)
+            for r, g in enumerate(rngs):
+                out[r, g.choice(N, size=n_flip, replace=False)] *= -1
+            return out
+        raise ValueError(
+            f"start={start!r} is unknown; pass 'random', 'pattern' (with m0) or a "
+            f"configuration array of shape (N,) or (R, N)"
+        )
+    sigma = as_spins(start, N, name="start").astype(np.int8)
+    if sigma.ndim == 1:
+        sigma = np.repeat(sigma[None, :], R, axis=0)
+    if sigma.shape != (R, N):
+        raise ValueError(f"start has shape {sigma.shape}; pass (N,) or (R, N) = ({R}, {N})")
+    return sigma.copy()
+
+
+def init(
+    network: BinaryNetwork,
+    *,
+    n_replicas: int = 1,
+    start="random",
+    m0: float | None = None,
+    pattern: int = 0,
+    rng=None,
+) -> ChainState:
+    """Start ``n_replicas`` chains of ``network``.
+
+    Parameters
+    ----------
+    network : Hopfield, DenseHopfield or ExponentialDAM
+        Patterns must have entries in {-1, 0, +1}.
+    n_replicas : int
+        Number of independent chains R.
+    start : {"random", "pattern"} or array_like
+        Uniformly random spins; a stored pattern with exactly
+        ``round(N (1 - m0) / 2)`` spins flipped (overlap ``m0``, default 1);
+        or given configuration(s) of shape (N,) or (R, N) (e.g. an example).
+    m0 : float, optional
+        Initial overlap for ``start="pattern"``.
+    pattern : int
+        Which pattern for ``start="pattern"``.
+    rng : seed, SeedSequence or Generator
+        Chain r uses the r-th child of its ``SeedSequence``.
+
+    Returns
+    -------
+    ChainState
+    """
+    model = kernel_model(network)
+    R = check_int(n_replicas, "n_replicas", minimum=1)
+    rngs = as_generator(rng).spawn(R)
+    sigma = _start_configurations(model, start, R, m0, pattern, rngs)
+    return ChainState(sigma, model.overlap_sums(sigma), np.zeros((R, 4), np.int64), rngs)
+
+
+def _scale(model: KernelModel) -> float:
+    if model.kind == KIND_EXPONENTIAL:
+        return 0.0
+    scale = float(model.N) ** (1 - model.P)
+    return scale / math.factorial(model.P) if model.kind == KIND_POLY_DIAGONAL else scale
+
+
+def step(
+    model: KernelModel,
+    state: ChainState,
+    dynamics: Dynamics,
+    n_sweeps: int = 1,
+    *,
+    backend: str = "auto",
+    n_workers: int = 1,
+    betas=None,
+) -> ChainState:
+    """Advance every chain of ``state`` by ``n_sweeps`` sweeps, in place.
+
+    Parameters
+    ----------
+    model : KernelModel
+        From :func:`mc.model.kernel_model`.
+    state : ChainState
+    dynamics : Dynamics
+    n_sweeps : int
+        Sweeps of N attempted flips; zero-T chains stop early at a fixed point.
+    backend : {"auto", "numba", "numpy"}
+    n_workers : int
+        Threads running chains in parallel (Numba kernels release the GIL).
+    betas : array_like, shape (R,), optional
+        Per-chain inverse temperatures overriding ``dynamics.T`` (parallel
+        tempering); only for finite-temperature rules.
+
+    Returns
+    -------
+    ChainState
+        The same object, advanced.
+    """
+    _, backend_module = resolve_backend(backend)
+    n_sweeps = check_int(n_sweeps, "n_sweeps", minimum=0)
+    n_workers = check_int(n_workers, "n_workers", minimum=1)
+    rule, order = RULES[dynamics.rule], ORDERS[dynamics.order]
+    if betas is None:
+        betas = np.full(state.n_replicas, dynamics.beta)
+    scale, n_mu = _scale(model), model.n_mu.astype(np.float64)
+
+    def advance(r: int) -> None:
+        backend_module.sweeps(
+            state.sigma[r],
+            state.S[r],
+            model.xi_t,
+            n_mu,
+            model.kind,
+            model.P,
+            model.lam,
+            scale,
+            float(betas[r]),
+            rule,
+            order,
+            n_sweeps,
+            state.rngs[r],
+            state.counts[r],
+        )
+
+    if n_workers == 1 or state.n_replicas == 1:
+        for r in range(state.n_replicas):
+            advance(r)
+    else:
+        with ThreadPoolExecutor(max_workers=n_workers) as pool:
+            list(pool.map(advance, range(state.n_replicas)))
+    return state

@@ -1,0 +1,143 @@
+"""mc.run: reproducibility, checkpoint/resume bit for bit, diagnostics, bad input."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from hebbian import DenseHopfield, ExponentialDAM, Hopfield, ModernHopfield, binary_patterns
+from mc.simulation import run
+
+NET = DenseHopfield(binary_patterns(30, 120, rng=0), P=3)
+ARGS = dict(T=0.4, n_sweeps=300, n_burnin=50, n_replicas=3, start="pattern", m0=0.9, rng=7)
+
+
+def assert_same(a, b):
+    for name in ("energy", "overlaps", "q"):
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name
+    assert np.array_equal(a.state.sigma, b.state.sigma)
+    assert np.array_equal(a.state.counts, b.state.counts)
+
+
+def test_same_seed_same_result_other_seed_other_result():
+    assert_same(run(NET, **ARGS), run(NET, **ARGS))
+    other = run(NET, **{**ARGS, "rng": 8})
+    assert not np.array_equal(other.energy, run(NET, **ARGS).energy)
+
+
+def test_resume_from_checkpoint_equals_uninterrupted(tmp_path):
+    path = tmp_path / "chain.npz"
+    full = run(NET, **ARGS)
+    first = run(NET, **ARGS, checkpoint=path, checkpoint_every=40)
+    assert_same(full, first)
+    # a second call with the same checkpoint finds it complete and recomputes nothing
+    again = run(NET, **ARGS, checkpoint=path, checkpoint_every=40)
+    assert_same(full, again)
+
+
+def test_killed_run_resumes_bit_for_bit(tmp_path):
+    path = tmp_path / "killed.npz"
+    args = {**ARGS, "n_sweeps": 4000}
+    code = textwrap.dedent(f"""
+        import os, signal
+        import mc.checkpoint as ckpt
+        from hebbian import DenseHopfield, binary_patterns
+        from mc.simulation import run
+        original = ckpt.save
+        calls = []
+        def save_then_die(*a, **k):
+            original(*a, **k)
+            calls.append(1)
+            if len(calls) == 3:
+                os.kill(os.getpid(), signal.SIGKILL)
+        ckpt.save = save_then_die
+        net = DenseHopfield(binary_patterns(30, 120, rng=0), P=3)
+        run(net, **{args!r}, checkpoint={str(path)!r}, checkpoint_every=500)
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=300)
+    assert proc.returncode == -9, proc.stderr.decode()
+    assert path.exists()
+    assert not path.with_name(path.name + ".part").exists()
+    resumed = run(NET, **args, checkpoint=path, checkpoint_every=500)
+    assert_same(run(NET, **args), resumed)
+
+
+def test_checkpoint_from_other_parameters_is_refused(tmp_path):
+    path = tmp_path / "c.npz"
+    run(NET, **ARGS, checkpoint=path)
+    with pytest.raises(ValueError, match="written by a run with other parameters"):
+        run(NET, **{**ARGS, "T": 0.5}, checkpoint=path)
+
+
+def test_estimates_and_diagnostics():
+    res = run(
+        Hopfield(binary_patterns(5, 400, rng=1)),
+        T=0.2,
+        n_sweeps=400,
+        n_replicas=2,
+        start="pattern",
+        rng=3,
+    )
+    m = res.estimates["m_0"]
+    assert 0.95 < m.mean <= 1
+    assert 0 < m.error < 0.01
+    assert res.equilibrated()
+    assert res.q.shape == (400, 1)
+    summary = res.summary()
+    assert summary["n_measurements"] == 400
+    assert summary["params"]["T"] == 0.2
+
+
+def test_zero_temperature_run_reaches_fixed_point():
+    res = run(
+        ExponentialDAM(binary_patterns(200, 60, rng=2)),
+        T=0,
+        n_sweeps=20,
+        start="pattern",
+        m0=0.6,
+        rng=4,
+    )
+    assert res.state.at_fixed_point.all()
+    assert res.overlaps[-1, 0, 0] == 1.0  # exponential capacity: a 20% corrupted cue is cleaned
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"T": -1.0}, ValueError, "temperature T=-1 must be >= 0"),
+        ({"T": 0.5, "rule": "zero-T"}, ValueError, "use rule='zero-T' exactly when T=0"),
+        ({"T": 0.5, "rule": "gibbs"}, ValueError, "rule='gibbs' is unknown"),
+        ({"T": 0.5, "order": "spiral"}, ValueError, "order='spiral' is unknown"),
+        ({"T": 0.5, "n_sweeps": 0}, ValueError, "n_sweeps=0 must be >= 1"),
+        ({"T": 0.5, "backend": "jax"}, ValueError, "backend='jax' is unknown"),
+        ({"T": 0.5, "backend": "cupy"}, ValueError, "backend='cupy' has no binary-network"),
+        ({"T": 0.5, "start": np.ones(7)}, ValueError, r"start has shape \(7,\)"),
+        ({"T": 0.5, "start": "warm"}, ValueError, "start='warm' is unknown"),
+        ({"T": 0.5, "start": "pattern", "m0": 1.5}, ValueError, r"m0=1.5 must be in \[-1, 1\]"),
+        ({"T": 0.5, "track": [99]}, ValueError, r"track=\[99\] must list pattern indices"),
+    ],
+)
+def test_bad_input(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        run(NET, **{"n_sweeps": 5, **kwargs})
+
+
+def test_networks_without_sampler_and_real_patterns_are_refused():
+    with pytest.raises(TypeError, match="ModernHopfield has no sampler"):
+        run(ModernHopfield(np.eye(3), beta=1.0), T=1.0, n_sweeps=1)
+    with pytest.raises(ValueError, match=r"network.patterns has an entry 0.5"):
+        run(Hopfield(np.full((2, 5), 0.5)), T=1.0, n_sweeps=1)
+
+
+def test_p_of_q_is_a_normalized_density_with_errors():
+    res = run(Hopfield(binary_patterns(3, 100, rng=5)), T=1.5, n_sweeps=400, n_replicas=3, rng=6)
+    centres, density, error = res.p_of_q(bins=20, n_blocks=10)
+    assert np.sum(density) * (centres[1] - centres[0]) == pytest.approx(1.0)
+    assert np.all(error >= 0)
+    assert abs(np.sum(centres * density) * (centres[1] - centres[0])) < 0.1  # paramagnet
+    with pytest.raises(ValueError, match="P\\(q\\) needs n_replicas >= 2"):
+        run(NET, T=0.5, n_sweeps=5).p_of_q()
