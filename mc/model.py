@@ -17,12 +17,10 @@ import numpy as np
 from hebbian import DenseHopfield, ExponentialDAM
 from hebbian._checks import as_patterns
 from hebbian.networks import BinaryNetwork
+from mc._numba import KIND_EXPONENTIAL, KIND_POLY, KIND_POLY_DIAGONAL
 
-__all__ = ["KIND_EXPONENTIAL", "KIND_POLY", "KIND_POLY_DIAGONAL", "KernelModel", "kernel_model"]
+__all__ = ["KernelModel", "kernel_model"]
 
-KIND_POLY = 0  # DenseHopfield, distinct index tuples
-KIND_POLY_DIAGONAL = 1  # DenseHopfield(diagonal=True)
-KIND_EXPONENTIAL = 2  # ExponentialDAM
 
 #: Largest lam the exponential kernel accepts: it scales weights by e^(2 lam).
 MAX_LAM = 300.0

@@ -23,7 +23,7 @@ from hebbian.random import as_generator
 from hebbian.temperature import beta_from_T
 from mc import _numba as kernels
 from mc.backends import resolve_backend
-from mc.model import KIND_EXPONENTIAL, KIND_POLY_DIAGONAL, KernelModel, kernel_model
+from mc.model import KernelModel, kernel_model
 
 __all__ = ["ORDERS", "RULES", "ChainState", "Dynamics", "init", "step"]
 
@@ -69,7 +69,8 @@ class Dynamics:
 
     @property
     def beta(self) -> float:
-        return beta_from_T(self.T) if self.T > 0 else math.inf
+        """Inverse temperature (``inf`` at T = 0)."""
+        return beta_from_T(self.T)
 
 
 @dataclass
@@ -190,10 +191,10 @@ def init(
 
 
 def _scale(model: KernelModel) -> float:
-    if model.kind == KIND_EXPONENTIAL:
+    if model.kind == kernels.KIND_EXPONENTIAL:
         return 0.0
     scale = float(model.N) ** (1 - model.P)
-    return scale / math.factorial(model.P) if model.kind == KIND_POLY_DIAGONAL else scale
+    return scale / math.factorial(model.P) if model.kind == kernels.KIND_POLY_DIAGONAL else scale
 
 
 def step(
