@@ -10,8 +10,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-
-import numpy as np
+from statistics import fmean
 
 __all__ = ["main"]
 
@@ -109,7 +108,7 @@ def _mc(args) -> int:
     for name, e in res.estimates.items():
         print(f"  {name:>8} = {e}")
     print(
-        f"  acceptance {np.mean(summary['acceptance']):.4f}, "
+        f"  acceptance {fmean(summary['acceptance']):.4f}, "
         f"equilibrated (halves agree): {summary['equilibrated']}"
     )
     return 0

@@ -20,10 +20,15 @@ from mc._numba import (
     KIND_EXPONENTIAL,
     KIND_POLY,
     ORDER_SEQUENTIAL,
-    RULE_METROPOLIS,
     RULE_ZERO_T,
     SWEEPS,
 )
+from mc._numba import (
+    _accept as _compiled_accept,
+)
+
+# the acceptance rule itself is shared: its uncompiled Python source, called per flip
+_accept = _compiled_accept.py_func
 
 
 def _e_rest(c: np.ndarray, p_even: np.ndarray, P: int) -> np.ndarray:
@@ -54,18 +59,6 @@ def delta_energy(i: int, sigma, S, xi_t, n_mu, kind: int, P: int, lam: float, sc
     else:
         per_pattern = 0.5 * ((c + 1.0) ** P - (c - 1.0) ** P)
     return 2.0 * s * scale * float(np.sum(x[nz] * per_pattern))
-
-
-def _accept(dE: float, beta: float, rule: int, u: float) -> bool:
-    if rule == RULE_ZERO_T:
-        return dE < 0.0
-    z = beta * dE
-    if rule == RULE_METROPOLIS:
-        return z <= 0.0 or u < math.exp(-z)
-    if z > 0.0:
-        e = math.exp(-z)
-        return u < e / (1.0 + e)
-    return u < 1.0 / (1.0 + math.exp(z))
 
 
 def is_stable(sigma, S, xi_t, n_mu, kind, P, lam, scale) -> bool:

@@ -289,17 +289,7 @@ def run(
     return RunResult(params, energy, overlaps, track, q, pairs, state)
 
 
-class _NoBar:
-    def update(self, n: int) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
 def _progress(enabled: bool, total: int, initial: int):
-    if not enabled:
-        return _NoBar()
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, initial=initial, unit="sweep", desc="mc")
+    return tqdm(total=total, initial=initial, unit="sweep", desc="mc", disable=not enabled)
