@@ -1,6 +1,21 @@
-"""Replica theory of Hebbian networks: RS and RSB self-consistency solvers.
+"""Replica theory of Hebbian networks: self-consistency solvers and phase diagrams.
 
-Builds on :mod:`hebbian` (networks, normalizations).  The solvers arrive with
-the replica-symmetric theory work; this package is installed from the start
-so that the import layout is fixed.
+* :mod:`theory.hopfield` - pairwise Hopfield network (Amit-Gutfreund-Sompolinsky):
+  RS at finite and zero temperature, ``alpha_c(T)``, the (alpha, T) phase
+  diagram (``T_g``, ``T_M``, ``T_c``, AT line), symmetric mixtures;
+* :mod:`theory.dense` - dense P-spin networks in the high-storage regime
+  ``K = alpha N^(P-1)``;
+* :mod:`theory.sk` - the Sherrington-Kirkpatrick model (RS, AT line);
+* machinery shared by all of them: :mod:`theory.quadrature` (Gaussian
+  averages at any temperature), :mod:`theory.fixed_point` (damped iteration,
+  Newton, Anderson) and :class:`Solution`, the one result type.
+
+Every solver returns a :class:`Solution` whatever happens; ``success`` is
+true only when the equations hold to the stated tolerance on the requested
+branch.  ``solution.check()`` raises :class:`SolverError` otherwise.
 """
+
+from theory import dense, hopfield, sk
+from theory.solution import Solution, SolverError
+
+__all__ = ["Solution", "SolverError", "dense", "hopfield", "sk"]

@@ -1,0 +1,392 @@
+r"""Replica-symmetric theory of dense P-spin Hebbian networks in the high-storage regime.
+
+Normalization (:class:`hebbian.DenseHopfield` with ``diagonal=False``):
+
+.. math::
+
+    H = -N^{1-P} \sum_{\mu=1}^{K} \sum_{i_1 < \dots < i_P}
+        \xi^\mu_{i_1}\cdots\xi^\mu_{i_P}\sigma_{i_1}\cdots\sigma_{i_P}
+      = -\frac{N}{P!} \sum_\mu m_\mu^P + O(1),
+    \qquad K = \alpha N^{P-1}.
+
+The non-condensed patterns act on the spins as a Gaussian field of
+covariance ``N xi(q)`` with ``xi(q) = alpha q^P / P!`` (distinct index tuples
+are uncorrelated); for ``P >= 3`` all higher cumulants vanish as
+``N -> infinity``, so only this "hard", SK-like part survives (Gardner, J.
+Phys. A 20, 3453 (1987); Albanese, Alemanno, Alessandrelli, Barra, J. Stat.
+Phys. 189, 24 (2022), arXiv:2111.12997).  For ``P = 2`` every cumulant
+contributes and the resummation is the AGS theory (:mod:`theory.hopfield`);
+this module reproduces it as its ``P = 2`` case.
+
+With one condensed pattern, ``h = m^{P-1}/(P-1)! + sqrt(xi'(q)) z``:
+
+.. math::
+
+    m = E_z \tanh\beta h, \quad q = E_z \tanh^2\beta h, \quad
+    f = \frac{(P-1) m^P}{P!} - \frac{\beta}{2}\big[\xi(1) - \xi(q) - (1-q)\xi'(q)\big]
+        - \frac{1}{\beta} E_z \ln 2\cosh\beta h,
+
+internal energy ``u = -m^P/P! - beta (xi(1) - xi(q))`` and replicon eigenvalue
+``1 - beta^2 xi''(q) E_z sech^4(beta h)``.  At ``T = 0``, ``q = 1`` and
+``m = erf(m^{P-1} / sqrt(2 alpha (P-1)!))``.
+
+Mapping to other conventions: a Hamiltonian ``c`` times ours is ours at
+``T = T'/c``; a load defined by ``K = alpha' N^{P-1}/P!`` is ``alpha = alpha'/P!``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import optimize
+from scipy.special import erf
+
+from hebbian._checks import check_int, check_real
+from hebbian.temperature import beta_from_T
+from theory import hopfield
+from theory.fixed_point import fixed_point
+from theory.hopfield import ZERO, _log2cosh, _noise_for_overlap
+from theory.quadrature import field_quadrature
+from theory.solution import STATUS, Solution
+
+__all__ = [
+    "BRANCHES",
+    "T_M",
+    "DensePhaseDiagram",
+    "T_c",
+    "T_entropy",
+    "alpha_c",
+    "phase_diagram",
+    "solve",
+]
+
+BRANCHES = ("retrieval", "spin glass", "paramagnet")
+
+
+def _check(P, alpha, T) -> tuple[int, float, float]:
+    P = check_int(P, "P", minimum=2)
+    alpha = check_real(alpha, "alpha", low=0.0, fix="alpha = K / N^(P-1) is a load")
+    return P, alpha, beta_from_T(T)
+
+
+class _Noise:
+    """Covariance ``xi(q) = alpha q^P / P!`` of the non-condensed patterns' field."""
+
+    def __init__(self, P: int, alpha: float):
+        self.P, self.alpha, self.c = P, alpha, alpha / math.factorial(P)
+
+    def xi(self, q, k: int = 0) -> float:
+        """``k``-th derivative of ``xi`` at ``q``."""
+        P = self.P
+        return self.c * math.perm(P, k) * q ** (P - k) if k <= P else 0.0
+
+
+def _signal(P: int, m: float) -> float:
+    return m ** (P - 1) / math.factorial(P - 1)
+
+
+def _terms(P: int, alpha: float, beta: float, m: float, q: float) -> dict:
+    """Field variance, free energy, energy and replicon at ``(m, q)``, finite ``T``."""
+    if P == 2:  # soft + hard part: AGS with r = q / d^2
+        d = 1 - beta * (1 - q)
+        r = q / d**2
+        var = alpha * r
+        f_noise = (
+            alpha / 2
+            + alpha / (2 * beta) * (math.log(d) - beta * q / d)
+            + (alpha * beta / 2 * r * (1 - q))
+        )
+        u_noise = alpha / 2 - alpha / (2 * d) - alpha * beta / 2 * r * (1 - q)
+        curvature = alpha / d**2
+    else:  # hard part only
+        xi = _Noise(P, alpha)
+        var = xi.xi(q, 1)
+        f_noise = -beta / 2 * (xi.xi(1.0) - xi.xi(q) - (1 - q) * xi.xi(q, 1))
+        u_noise = -beta * (xi.xi(1.0) - xi.xi(q))
+        curvature = xi.xi(q, 2)
+    h, w = field_quadrature(_signal(P, m), math.sqrt(var), beta)
+    t = np.tanh(beta * h)
+    return {
+        "f": (P - 1) * m**P / math.factorial(P) + f_noise - float(w @ _log2cosh(beta * h)) / beta,
+        "u": -(m**P) / math.factorial(P) + u_noise,
+        "replicon": 1 - beta**2 * curvature * float(w @ (1 - t**2) ** 2),
+    }
+
+
+def _variance(P: int, alpha: float, beta: float, q: float) -> float:
+    if P == 2:
+        return alpha * q / max(1 - beta * (1 - q), 1e-8) ** 2
+    return _Noise(P, alpha).xi(q, 1)
+
+
+def _classify(m: float, q: float) -> str:
+    if abs(m) > ZERO:
+        return "retrieval"
+    return "spin glass" if q > ZERO else "paramagnet"
+
+
+def solve(
+    P,
+    alpha,
+    T,
+    *,
+    branch: str = "retrieval",
+    guess=None,
+    tol: float = 1e-10,
+    method: str = "hybrid",
+) -> Solution:
+    """One RS solution of the dense ``P``-spin network at load ``alpha``, temperature ``T``.
+
+    Parameters
+    ----------
+    P : int
+        Interaction order ``>= 2`` (``P = 2``: the Hopfield network).
+    alpha : float
+        Load ``K / N^(P-1) >= 0``.
+    T : float
+        Temperature ``>= 0``.
+    branch : {"retrieval", "spin glass", "paramagnet"}
+    guess : (m, q), optional
+        Starting point (continuation); by default ``(1, 1)``, ``(0, 0.99)``,
+        ``(0, 0)`` for the three branches.
+    tol : float
+        Required max-norm residual of the equations.
+    method : str
+        See :func:`theory.fixed_point.fixed_point`.
+
+    Returns
+    -------
+    Solution
+        ``order_parameters`` ``m``, ``q``; ``stability`` the replicon eigenvalue.
+
+    References
+    ----------
+    Gardner, J. Phys. A 20, 3453 (1987); Albanese et al., J. Stat. Phys. 189,
+    24 (2022), sec. 3 (RS free energy, ``P > 2``).
+
+    Examples
+    --------
+    >>> s = solve(3, 0.05, 0.0)
+    >>> s.success, round(s["m"], 6)
+    (True, 0.998379)
+    """
+    P, alpha, beta = _check(P, alpha, T)
+    if branch not in BRANCHES:
+        raise ValueError(f"branch={branch!r} is not one of {BRANCHES}")
+    params = {"P": P, "alpha": alpha, "T": 0.0 if math.isinf(beta) else 1 / beta}
+    if math.isinf(beta):
+        return _solve_zero_T(P, alpha, branch, params)
+
+    def F(x):
+        m, q = x[0], min(max(x[1], 0.0), 1.0)
+        h, w = field_quadrature(_signal(P, m), math.sqrt(_variance(P, alpha, beta, q)), beta)
+        t = np.tanh(beta * h)
+        return np.array([w @ t, w @ t**2])
+
+    x0 = (
+        guess
+        if guess is not None
+        else {"retrieval": (1, 1), "spin glass": (0, 0.99)}.get(branch, (0, 0))
+    )
+    fp = fixed_point(F, x0, tol=tol, method=method)
+    m, q = (float(v) for v in fp.x)
+    status, message = fp.status, fp.message
+    inside = 0 <= q <= 1 and (P > 2 or 1 - beta * (1 - q) > 0)
+    if not inside:
+        status, message = 3, f"{STATUS[3]}: q={q:g}"
+    terms = (
+        _terms(P, alpha, beta, m, q) if inside else dict.fromkeys(("f", "u", "replicon"), math.nan)
+    )
+    found = _classify(m, q)
+    if status == 0 and found != branch:
+        status, message = 4, f"{STATUS[4]} ({found}): no {branch} solution here"
+    return Solution(
+        model="dense",
+        params=params,
+        order_parameters={"m": m, "q": q},
+        free_energy=terms["f"],
+        energy=terms["u"],
+        success=status == 0,
+        status=status,
+        message=message if status else STATUS[0],
+        n_iter=fp.n_iter,
+        residual=fp.residual,
+        branch=found,
+        stability=terms["replicon"],
+    )
+
+
+def _abs_mean(a: float, s: float) -> float:
+    """``E |a + s z|``."""
+    if s == 0:
+        return abs(a)
+    tail = s * math.sqrt(2 / math.pi) * math.exp(-(a**2) / (2 * s * s))
+    return a * float(erf(a / (math.sqrt(2) * s))) + tail
+
+
+def _zero_T_overlap(P: int, alpha: float) -> float:
+    """Largest root of ``m = erf(m^{P-1} / sqrt(2 alpha (P-1)!))`` (``nan`` if only ``m = 0``)."""
+    if alpha == 0:
+        return 1.0
+    c = 1 / math.sqrt(2 * alpha * math.factorial(P - 1))
+    gap = lambda m: erf(c * m ** (P - 1)) - m  # noqa: E731
+    # gap <= 0 for small m (P >= 3); a positive stretch exists below alpha_c
+    peak = optimize.minimize_scalar(lambda m: -gap(m), bounds=(0.0, 1.0), method="bounded")
+    if gap(peak.x) <= 0:
+        return math.nan
+    return optimize.brentq(gap, peak.x, 1.0, xtol=1e-15)
+
+
+def _solve_zero_T(P: int, alpha: float, branch: str, params: dict) -> Solution:
+    if P == 2:
+        s = hopfield.solve(alpha, 0.0, branch=branch)
+        order = {"m": s["m"], "q": s["q"]}
+        return Solution("dense", params, order, s.free_energy, s.energy, s.success, s.status,
+                        s.message, s.n_iter, s.residual, s.branch, s.stability)  # fmt: skip
+    noise = math.sqrt(alpha / math.factorial(P - 1))
+    m = {"retrieval": _zero_T_overlap(P, alpha), "spin glass": 0.0}.get(branch, math.nan)
+    exists = not math.isnan(m) and (branch != "spin glass" or alpha > 0)
+    if exists:
+        e = (P - 1) * m**P / math.factorial(P) - _abs_mean(_signal(P, m), noise)
+        residual = abs(erf(_signal(P, m) / (math.sqrt(2) * noise)) - m) if noise else abs(1 - m)
+        status, message = 0, STATUS[0]
+    else:
+        e, residual, status = math.nan, math.inf, 5
+        message = f"{STATUS[5]}: no T=0 {branch} solution at P={P}, alpha={alpha:g}"
+    return Solution(
+        model="dense",
+        params=params,
+        order_parameters={"m": m, "q": 1.0 if exists else math.nan},
+        free_energy=e,
+        energy=e,
+        success=exists,
+        status=status,
+        message=message,
+        n_iter=0,
+        residual=residual,
+        branch=branch,
+        stability=-math.inf if alpha > 0 else 1.0,
+    )
+
+
+def _load_for_overlap(P: int, m: float, beta: float) -> float:
+    """Load at which the retrieval branch passes through ``m`` (``nan`` if it cannot)."""
+    a = _signal(P, m)
+    top = 1.0 if math.isinf(beta) else math.tanh(beta * a)
+    if not m < top:
+        return math.nan
+    if P == 2:
+        return hopfield._load_for_overlap(m, beta)
+    # the m equation fixes the noise s = sqrt(xi'(q)) (at T = 0, q = 1)
+    s = _noise_for_overlap(m, beta, mean=a)
+    q = 1.0 if math.isinf(beta) else float(_averages_q(a, s, beta))
+    return s**2 * math.factorial(P - 1) / q ** (P - 1)
+
+
+def _averages_q(a: float, s: float, beta: float) -> float:
+    h, w = field_quadrature(a, s, beta)
+    return w @ np.tanh(beta * h) ** 2
+
+
+def alpha_c(P, T=0.0) -> hopfield.Transition:
+    """Critical storage ``alpha_c(P, T)``: the largest load with a retrieval solution.
+
+    Examples
+    --------
+    >>> round(alpha_c(3).value, 4), round(alpha_c(4).value, 5)
+    (0.1261, 0.03298)
+    """
+    P = check_int(P, "P", minimum=2)
+    beta = beta_from_T(T)
+    if P == 2:
+        return hopfield.alpha_c(T)
+    ms = np.linspace(0.02, 1.0, 99, endpoint=False)
+    loads = np.array([_load_for_overlap(P, m, beta) for m in ms])
+    if np.all(np.isnan(loads)):
+        return hopfield.Transition(0.0, math.nan)
+    k = int(np.nanargmax(loads))
+    lo, hi = ms[max(k - 1, 0)], ms[min(k + 1, len(ms) - 1)]
+    res = optimize.minimize_scalar(
+        lambda m: -np.nan_to_num(_load_for_overlap(P, m, beta), nan=0.0),
+        bounds=(lo, hi),
+        method="bounded",
+        options={"xatol": 1e-10},
+    )
+    return hopfield.Transition(-float(res.fun), float(res.x))
+
+
+def T_M(P, alpha) -> float:
+    """Temperature below which retrieval solutions exist at load ``alpha``."""
+    P = check_int(P, "P", minimum=2)
+    alpha = check_real(alpha, "alpha", low=0.0)
+    if P == 2:
+        return hopfield.T_M(alpha)
+    if alpha == 0:  # fold of m = tanh(beta m^{P-1} / (P-1)!)
+        res = optimize.minimize_scalar(
+            lambda m: -_signal(P, m) / math.atanh(m), bounds=(1e-6, 1 - 1e-12), method="bounded"
+        )
+        return -float(res.fun)
+    if alpha >= alpha_c(P, 0.0).value:
+        return math.nan
+    hi = 1.0
+    while alpha_c(P, hi).value > alpha:
+        hi *= 2
+    return optimize.brentq(lambda T: alpha_c(P, T).value - alpha, 1e-9, hi, xtol=1e-10)
+
+
+def T_c(P, alpha) -> float:
+    """Temperature below which retrieval has a lower free energy than the paramagnet.
+
+    For ``P >= 3`` the RS paramagnet is the reference phase: its entropy
+    ``ln 2 - beta^2 xi(1) / 2`` vanishes at :func:`T_entropy`, below which the
+    glass needs replica symmetry breaking (the RSB issue).
+    """
+    P = check_int(P, "P", minimum=2)
+    if P == 2:
+        return hopfield.T_c(alpha)
+    hi = T_M(P, alpha)
+    if math.isnan(hi):
+        return math.nan
+    gap = lambda T: (  # noqa: E731
+        solve(P, alpha, T).check().free_energy
+        - solve(P, alpha, T, branch="paramagnet").free_energy
+    )
+    lo = 1e-3 * hi
+    if gap(lo) >= 0:
+        return math.nan
+    hi *= 1 - 1e-7
+    return hi if gap(hi) <= 0 else optimize.brentq(gap, lo, hi, xtol=1e-10)
+
+
+def T_entropy(P, alpha) -> float:
+    """Where the RS paramagnet's entropy ``ln 2 - alpha / (2 P! T^2)`` vanishes."""
+    P = check_int(P, "P", minimum=3)
+    alpha = check_real(alpha, "alpha", low=0.0)
+    return math.sqrt(alpha / (2 * math.log(2) * math.factorial(P)))
+
+
+@dataclass(frozen=True)
+class DensePhaseDiagram:
+    """Lines ``(alpha, T)`` of the dense ``P``-spin retrieval diagram (RS)."""
+
+    P: int
+    T_M: tuple[np.ndarray, np.ndarray]
+    T_c: tuple[np.ndarray, np.ndarray]
+    T_entropy: tuple[np.ndarray, np.ndarray]
+
+
+def phase_diagram(P, n_points: int = 30) -> DensePhaseDiagram:
+    """Retrieval existence (``T_M``), retrieval-paramagnet crossing (``T_c``) and
+    the paramagnet's zero-entropy line, ``P >= 3``."""
+    P = check_int(P, "P", minimum=3)
+    a_c = alpha_c(P).value
+    Ts = np.linspace(0.0, T_M(P, 0.0) * (1 - 1e-6), n_points)
+    alphas = np.linspace(0.0, a_c * (1 - 1e-6), n_points)
+    return DensePhaseDiagram(
+        P=P,
+        T_M=(np.array([alpha_c(P, T).value for T in Ts]), Ts),
+        T_c=(alphas, np.array([T_c(P, a) for a in alphas])),
+        T_entropy=(alphas, np.array([T_entropy(P, a) for a in alphas])),
+    )

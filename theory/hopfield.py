@@ -1,0 +1,620 @@
+r"""Replica-symmetric theory of the pairwise Hopfield network (Amit, Gutfreund, Sompolinsky).
+
+Normalization: ``H = -(1/N) sum_mu sum_{i<j} xi_i^mu xi_j^mu sigma_i sigma_j``
+(no self-couplings), ``K = alpha N`` random binary patterns, temperature
+``T = 1/beta``: :class:`hebbian.Hopfield`, and AGS, Ann. Phys. 173, 30 (1987).
+
+With one condensed pattern, ``h = m + sqrt(alpha r) z`` and
+``d = 1 - beta (1 - q)``, the RS equations (AGS eqs. 4.5-4.7) are
+
+.. math::
+
+    m = E_z \tanh\beta h, \quad q = E_z \tanh^2\beta h, \quad r = q / d^2,
+
+and the free energy per neuron (AGS eq. 4.4)
+
+.. math::
+
+    f = \frac{\alpha}{2} + \frac{m^2}{2}
+        + \frac{\alpha}{2\beta}\Big[\ln d - \frac{\beta q}{d}\Big]
+        + \frac{\alpha\beta}{2} r (1-q) - \frac{1}{\beta} E_z \ln 2\cosh\beta h .
+
+At ``T = 0`` (``C = beta (1 - q)`` finite) they reduce to one equation in
+``y = m / sqrt(2 alpha r)``: ``erf(y) = y (sqrt(2 alpha) + (2/sqrt(pi)) e^{-y^2})``
+(AGS eq. 5.1-5.3), whence ``alpha_c = max_y [erf(y) - 2y e^{-y^2}/sqrt(pi)]^2 / (2 y^2)
+= 0.1379056`` (Steffan & Kuehn, Z. Phys. B 95, 249 (1994): 0.137905).
+
+The replicon (AT) eigenvalue of a solution is
+``1 - alpha beta^2 E_z sech^4(beta h) / d^2`` (AGS sec. 4; Coolen, Kuehn,
+Sollich, *Theory of Neural Information Processing Systems*, sec. 21.3);
+it is reported as :attr:`~theory.solution.Solution.stability`.
+
+Low load (``alpha = 0``): symmetric mixtures of ``n`` patterns, AGS, Phys.
+Rev. A 32, 1007 (1985), in :func:`mixture`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import optimize
+from scipy.special import erf, erfinv
+
+from hebbian._checks import check_int, check_real
+from hebbian.temperature import beta_from_T
+from theory.fixed_point import fixed_point
+from theory.quadrature import field_quadrature
+from theory.solution import STATUS, Solution
+
+__all__ = [
+    "BRANCHES",
+    "T_AT",
+    "T_M",
+    "PhaseDiagram",
+    "T_c",
+    "T_g",
+    "alpha_c",
+    "branches",
+    "equilibrium",
+    "mixture",
+    "mixture_stability_T",
+    "phase_diagram",
+    "solve",
+]
+
+#: The branches a solution can belong to.
+BRANCHES = ("retrieval", "spin glass", "paramagnet")
+
+#: Order parameters below this are zero when a solution is classified.
+ZERO = 1e-6
+
+
+def _check(alpha, T) -> tuple[float, float]:
+    alpha = check_real(alpha, "alpha", low=0.0, fix="alpha = K/N is a load")
+    return alpha, beta_from_T(T)
+
+
+def _averages(m: float, s: float, beta: float) -> tuple[float, float, float]:
+    """``E tanh(beta h)``, ``E tanh^2(beta h)``, ``E sech^4(beta h)`` for ``h = m + s z``."""
+    h, w = field_quadrature(m, s, beta)
+    t = np.tanh(beta * h)
+    return float(w @ t), float(w @ t**2), float(w @ (1 - t**2) ** 2)
+
+
+def _log2cosh(x):
+    """``log 2cosh(x)`` without overflow."""
+    ax = np.abs(x)
+    return ax + np.log1p(np.exp(-2 * ax))
+
+
+def _free_energy(alpha, beta, m, q, r) -> tuple[float, float]:
+    """(f, u) at finite T for the AGS order parameters."""
+    d = 1 - beta * (1 - q)
+    h, w = field_quadrature(m, math.sqrt(alpha * r), beta)
+    f = (
+        alpha / 2
+        + m**2 / 2
+        + alpha / (2 * beta) * (math.log(d) - beta * q / d)
+        + alpha * beta / 2 * r * (1 - q)
+        - float(w @ _log2cosh(beta * h)) / beta
+    )
+    u = alpha / 2 - m**2 / 2 - alpha / (2 * d) - alpha * beta / 2 * r * (1 - q)
+    return f, u
+
+
+def _classify(m: float, q: float) -> str:
+    if abs(m) > ZERO:
+        return "retrieval"
+    return "spin glass" if q > ZERO else "paramagnet"
+
+
+def _solution(params, order, f, u, fp_status, message, n_iter, residual, branch, wanted, lam):
+    status = fp_status
+    if status == 0 and branch != wanted:
+        status, message = 4, f"{STATUS[4]} ({branch}): no {wanted} solution here"
+    return Solution(
+        model="hopfield",
+        params=params,
+        order_parameters=order,
+        free_energy=f,
+        energy=u,
+        success=status == 0,
+        status=status,
+        message=message if status else STATUS[0],
+        n_iter=n_iter,
+        residual=residual,
+        branch=branch,
+        stability=lam,
+    )
+
+
+def solve(
+    alpha,
+    T,
+    *,
+    branch: str = "retrieval",
+    guess=None,
+    tol: float = 1e-10,
+    method: str = "hybrid",
+) -> Solution:
+    """One RS solution of the Hopfield network at load ``alpha`` and temperature ``T``.
+
+    Parameters
+    ----------
+    alpha : float
+        Load ``K/N >= 0``.
+    T : float
+        Temperature ``>= 0``; ``T = 0`` solves the zero-temperature equations.
+    branch : {"retrieval", "spin glass", "paramagnet"}
+        Which solution to look for; it sets the starting point.
+    guess : (m, q), optional
+        Starting point instead of the branch's own (continuation passes the
+        previous solution).  By default retrieval starts at ``(1, 1)``, the
+        spin glass at its ``T = 0`` value of ``C = beta (1 - q)`` and the
+        paramagnet at ``(0, 0)``.
+    tol : float
+        Required max-norm residual of the equations.
+    method : str
+        Fixed-point method, see :func:`theory.fixed_point.fixed_point`.
+
+    Returns
+    -------
+    Solution
+        ``order_parameters`` ``m``, ``q``, ``r`` (at ``T = 0`` also ``C``);
+        ``success=False`` with ``status=4`` when the iteration lands on
+        another branch (the requested one does not exist there).
+
+    References
+    ----------
+    Amit, Gutfreund, Sompolinsky, Ann. Phys. 173, 30 (1987), eqs. 4.4-4.7, 5.1-5.3.
+
+    Examples
+    --------
+    >>> s = solve(0.05, 0.0)
+    >>> s.success, round(s["m"], 6)
+    (True, 0.999992)
+    """
+    alpha, beta = _check(alpha, T)
+    if branch not in BRANCHES:
+        raise ValueError(f"branch={branch!r} is not one of {tuple(BRANCHES)}")
+    if math.isinf(beta):
+        return _solve_zero_T(alpha, branch)
+    params = {"alpha": alpha, "T": 1 / beta}
+
+    def reaction(q):
+        """``r = q / d^2``; ``d <= 0`` (outside the domain) maps to a huge noise."""
+        return q / max(1 - beta * (1 - q), 1e-8) ** 2
+
+    def F(x):
+        m, q = x[0], min(max(x[1], 0.0), 1.0)
+        return np.array(_averages(m, math.sqrt(alpha * reaction(q)), beta)[:2])
+
+    fp = fixed_point(
+        F, _guess(alpha, beta, branch) if guess is None else guess, tol=tol, method=method
+    )
+    m, q = (float(v) for v in fp.x)
+    r = reaction(q)
+    status, message = fp.status, fp.message
+    if fp.success and not (0 <= q <= 1 and 1 - beta * (1 - q) > 0):
+        status, message = 3, f"{STATUS[3]}: q={q:g}, 1 - beta(1-q)={1 - beta * (1 - q):g}"
+    if status == 3 or not 1 - beta * (1 - q) > 0:
+        f = u = lam = math.nan
+    else:
+        f, u = _free_energy(alpha, beta, m, q, r)
+        sech4 = _averages(m, math.sqrt(alpha * r), beta)[2]
+        lam = 1 - alpha * beta**2 * sech4 / (1 - beta * (1 - q)) ** 2
+    order = {"m": m, "q": q, "r": r}
+    return _solution(
+        params, order, f, u, status, message, fp.n_iter, fp.residual, _classify(m, q), branch, lam
+    )
+
+
+def _guess(alpha: float, beta: float, branch: str) -> tuple[float, float]:
+    """Starting ``(m, q)`` of a branch: the spin glass from its ``T = 0`` ``C``."""
+    if branch == "retrieval":
+        return 1.0, 1.0
+    if branch == "paramagnet" or alpha == 0:
+        return 0.0, 0.0
+    C = _zero_T_order(alpha, 0.0)["C"]
+    return 0.0, min(max(1 - C / beta, 0.05), 1.0)
+
+
+def _zero_T_gap(y: float, alpha: float) -> float:
+    """``erf(y) - y (sqrt(2 alpha) + 2 e^{-y^2}/sqrt(pi))``: zero on T = 0 solutions."""
+    return erf(y) - y * (math.sqrt(2 * alpha) + 2 / math.sqrt(math.pi) * math.exp(-(y**2)))
+
+
+def _zero_T_y(alpha: float, *, count: bool = False):
+    """Retrieval root ``y`` of :func:`_zero_T_gap` (``nan`` above ``alpha_c``).
+
+    The gap is negative near ``y = 0`` and has two positive roots while
+    ``alpha < alpha_c``; the larger one is the stable retrieval state.
+    """
+    peak = optimize.minimize_scalar(
+        lambda y: -_zero_T_gap(y, alpha), bounds=(1e-6, 6.0), method="bounded"
+    )
+    if _zero_T_gap(peak.x, alpha) <= 0:
+        return (math.nan, peak.nfev) if count else math.nan
+    y_max = 1 / math.sqrt(2 * alpha) + 1  # gap < 0 there
+    y, info = optimize.brentq(
+        _zero_T_gap, peak.x, y_max, args=(alpha,), xtol=1e-15, full_output=True
+    )
+    return (y, peak.nfev + info.function_calls) if count else y
+
+
+def _zero_T_order(alpha: float, y: float) -> dict:
+    """``m, q, r, C`` and the energy of the T = 0 solution with ``y = m / sqrt(2 alpha r)``."""
+    if alpha == 0:
+        return {"m": 1.0, "q": 1.0, "r": 1.0, "C": 0.0}
+    m = float(erf(y))
+    if y == 0:  # spin glass: sqrt(r) (1 - C) = 1 with C = sqrt(2 / (pi alpha r))
+        sqrt_r = 1 + math.sqrt(2 / (math.pi * alpha))
+        return {"m": 0.0, "q": 1.0, "r": sqrt_r**2, "C": math.sqrt(2 / (math.pi * alpha)) / sqrt_r}
+    C = 2 * y * math.exp(-(y**2)) / (math.sqrt(math.pi) * m)
+    return {"m": m, "q": 1.0, "r": 1 / (1 - C) ** 2, "C": C}
+
+
+def _zero_T_energy(alpha: float, o: dict) -> float:
+    """``e = alpha/2 - m^2/2 - alpha / (2(1-C)) - alpha r C / 2`` (AGS eq. 5.4)."""
+    return alpha / 2 - o["m"] ** 2 / 2 - alpha / (2 * (1 - o["C"])) - alpha * o["r"] * o["C"] / 2
+
+
+def _zero_T_residual(alpha: float, o: dict) -> float:
+    if alpha == 0:
+        return 0.0
+    s = math.sqrt(2 * alpha * o["r"])
+    m_new = erf(o["m"] / s)
+    C_new = 2 / (math.sqrt(math.pi) * s) * math.exp(-((o["m"] / s) ** 2))
+    return max(abs(m_new - o["m"]), abs(C_new - o["C"]), abs(1 / (1 - o["C"]) ** 2 - o["r"]))
+
+
+def _solve_zero_T(alpha: float, branch: str) -> Solution:
+    params = {"alpha": alpha, "T": 0.0}
+    status, n_iter, y = 0, 0, 0.0
+    if branch == "paramagnet" and alpha > 0:
+        status = 5
+    elif branch == "retrieval" and alpha > 0:
+        y, n_iter = _zero_T_y(alpha, count=True)
+        status = 5 if math.isnan(y) else 0
+    if status == 5:
+        nan = math.nan
+        return _solution(
+            params, {"m": nan, "q": nan, "r": nan, "C": nan}, nan, nan, 5,
+            f"{STATUS[5]}: no T=0 {branch} solution at alpha={alpha:g}",
+            n_iter, math.inf, branch, branch, nan,
+        )  # fmt: skip
+    if branch == "paramagnet":  # alpha = 0: the paramagnet is m = 0
+        order = {"m": 0.0, "q": 0.0, "r": 0.0, "C": 0.0}
+        e, lam = 0.0, 1.0
+    else:
+        order = _zero_T_order(alpha, y)
+        e = _zero_T_energy(alpha, order)
+        lam = -math.inf if alpha > 0 else 1.0  # beta^2 E sech^4 diverges like beta
+    residual = _zero_T_residual(alpha, order)
+    return _solution(
+        params,
+        order,
+        e,
+        e,
+        0,
+        "",
+        n_iter,
+        residual,
+        _classify(order["m"], order["q"]),
+        branch,
+        lam,
+    )
+
+
+def branches(alpha, T, *, tol: float = 1e-10) -> list[Solution]:
+    """All converged RS branches at ``(alpha, T)``, lowest free energy first.
+
+    The first element is the thermodynamic (equilibrium) state within RS.
+
+    Examples
+    --------
+    >>> [s.branch for s in branches(0.1, 0.3)]
+    ['spin glass', 'retrieval']
+    """
+    found = [solve(alpha, T, branch=b, tol=tol) for b in BRANCHES]
+    return sorted((s for s in found if s.success), key=lambda s: s.free_energy)
+
+
+def _noise_for_overlap(m: float, beta: float, mean: float | None = None) -> float:
+    """The noise ``s`` at which ``m = E tanh(beta (mean + s z))``; ``mean`` defaults to ``m``.
+
+    Requires ``m < tanh(beta mean)``: the right side falls from there to 0 as
+    ``s`` grows, so the root is unique.
+    """
+    mean = m if mean is None else mean
+    if math.isinf(beta):  # m = erf(mean / (sqrt 2 s))
+        return mean / (math.sqrt(2) * float(erfinv(m)))
+    s_max = 1.0
+    while _averages(mean, s_max, beta)[0] > m:
+        s_max *= 2
+    return optimize.brentq(lambda s: _averages(mean, s, beta)[0] - m, 0.0, s_max, xtol=1e-14)
+
+
+def _load_for_overlap(m: float, beta: float) -> float:
+    """The load ``alpha`` at which the retrieval branch passes through ``m`` at ``beta``.
+
+    Given ``m`` the ``m`` equation fixes ``s = sqrt(alpha r)``; ``q`` and ``r``
+    follow explicitly and ``alpha = s^2 / r``.  ``nan`` where ``m`` is not on
+    the branch (``m >= tanh(beta m)``).
+    """
+    if not m < (1.0 if math.isinf(beta) else math.tanh(beta * m)):
+        return math.nan
+    s = _noise_for_overlap(m, beta)
+    if math.isinf(beta):
+        C = math.sqrt(2 / math.pi) / s * math.exp(-((m / s) ** 2) / 2)
+        return (s * (1 - C)) ** 2
+    q = _averages(m, s, beta)[1]
+    return s**2 * (1 - beta * (1 - q)) ** 2 / q
+
+
+def _overlap_at_zero_load(beta: float) -> float:
+    """Largest solution of ``m = tanh(beta m)`` (0 for ``T >= 1``)."""
+    if beta <= 1:
+        return 0.0
+    if math.isinf(beta):
+        return 1.0
+    return optimize.brentq(lambda m: math.tanh(beta * m) - m, 1e-9, 1.0)
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A point of a transition line and the solution on it."""
+
+    value: float
+    m: float
+
+
+def alpha_c(T=0.0) -> Transition:
+    """Critical storage ``alpha_c(T)``: the largest load with a retrieval solution.
+
+    The retrieval branch is parametrized by ``m``: for given ``m`` the load
+    follows from one 1-d root (:func:`_load_for_overlap`), and
+    ``alpha_c = max_m alpha(m)`` is the fold.  The same line read as
+    ``T(alpha)`` is ``T_M``.
+
+    Returns
+    -------
+    Transition
+        ``value`` = alpha_c, ``m`` = the overlap there (``nan`` for ``T >= 1``,
+        where there is no retrieval).
+
+    Examples
+    --------
+    >>> c = alpha_c(0.0)
+    >>> round(c.value, 6), round(c.m, 4)
+    (0.137906, 0.9674)
+    """
+    beta = beta_from_T(T)
+    m0 = _overlap_at_zero_load(beta)
+    if m0 == 0.0:
+        return Transition(0.0, math.nan)
+    res = optimize.minimize_scalar(
+        lambda m: -_load_for_overlap(m, beta),
+        bounds=(0.05 * m0, m0 * (1 - 1e-9)),
+        method="bounded",
+        options={"xatol": 1e-9},
+    )
+    return Transition(-float(res.fun), float(res.x))
+
+
+def T_M(alpha) -> float:
+    """Temperature below which retrieval solutions exist (inverse of :func:`alpha_c`).
+
+    Examples
+    --------
+    >>> round(T_M(0.05), 4)
+    0.5423
+    """
+    alpha = check_real(alpha, "alpha", low=0.0)
+    if alpha == 0:
+        return 1.0
+    if alpha >= alpha_c(0.0).value:
+        return math.nan
+    return optimize.brentq(lambda T: alpha_c(T).value - alpha, 0.0, 1.0, xtol=1e-10)
+
+
+def T_g(alpha) -> float:
+    """Spin-glass temperature ``1 + sqrt(alpha)`` (AGS eq. 4.12)."""
+    return 1 + math.sqrt(check_real(alpha, "alpha", low=0.0))
+
+
+def _retrieval_minus_glass(alpha: float, T: float) -> float:
+    return solve(alpha, T).check().free_energy - solve(alpha, T, branch="spin glass").free_energy
+
+
+def T_c(alpha) -> float:
+    """Temperature below which retrieval is the RS equilibrium state (``f_R = f_SG``).
+
+    ``nan`` above the load (0.0509 at T = 0) where retrieval never wins.
+
+    Examples
+    --------
+    >>> round(T_c(0.02), 4)
+    0.5913
+    """
+    alpha = check_real(alpha, "alpha", low=0.0)
+    if alpha == 0:
+        return 1.0
+    if _retrieval_minus_glass(alpha, 0.0) >= 0:
+        return math.nan
+    hi = T_M(alpha) * (1 - 1e-6)
+    return optimize.brentq(lambda T: _retrieval_minus_glass(alpha, T), 0.0, hi, xtol=1e-10)
+
+
+def T_AT(alpha) -> float:
+    """de Almeida-Thouless temperature of the retrieval state: RS unstable below it.
+
+    At low ``T``, ``beta^2 E sech^4(beta h) ~ (4/3) beta p_h(0)`` with
+    ``p_h`` the density of the field, so ``T_AT ~ (4/3) alpha p_h(0) / (1 - C)^2``
+    on the ``T = 0`` solution; that asymptote is returned where it is below
+    ``1e-9`` (it is exponentially small, ``~ exp(-1/(2 alpha))``, at low load)
+    and brackets the root otherwise.
+
+    Examples
+    --------
+    >>> round(T_AT(0.1), 6)
+    0.00145
+    """
+    alpha = check_real(alpha, "alpha", low=0.0)
+    hi = T_M(alpha)
+    if alpha == 0 or math.isnan(hi):
+        return 0.0 if alpha == 0 else math.nan
+    o = _zero_T_order(alpha, _zero_T_y(alpha))
+    density = math.exp(-(o["m"] ** 2) / (2 * alpha * o["r"])) / math.sqrt(
+        2 * math.pi * alpha * o["r"]
+    )
+    estimate = 4 / 3 * alpha * density / (1 - o["C"]) ** 2
+    if estimate < 1e-9:
+        return estimate
+    lam = lambda T: solve(alpha, T).check().stability  # noqa: E731
+    hi *= 1 - 1e-6
+    if lam(hi) <= 0:
+        return hi
+    return optimize.brentq(lam, min(estimate / 4, hi / 2), hi, xtol=1e-14)
+
+
+def equilibrium(alpha, T, *, tol: float = 1e-10) -> Solution:
+    """The RS thermodynamic state at ``(alpha, T)``.
+
+    Among the converged branches of :func:`branches` the lowest free energy
+    wins, except that the paramagnet is discarded where the spin glass
+    exists: the spin glass bifurcates continuously from it at ``T_g`` and,
+    with ``n -> 0`` replicas, the RS free energy is *maximized* over ``q``
+    (the paramagnet's replicon eigenvalue is negative there).
+
+    Examples
+    --------
+    >>> equilibrium(0.02, 0.3).branch, equilibrium(0.1, 0.3).branch
+    ('retrieval', 'spin glass')
+    """
+    found = branches(alpha, T, tol=tol)
+    if any(s.branch == "spin glass" for s in found):
+        found = [s for s in found if s.branch != "paramagnet"]
+    return found[0]
+
+
+def _mixture_patterns(n: int) -> np.ndarray:
+    """All ``2^n`` sign vectors of the ``n`` mixed patterns, shape ``(2^n, n)``."""
+    return np.array(list(itertools.product((-1.0, 1.0), repeat=n)))
+
+
+def mixture(n, T, *, tol: float = 1e-12) -> Solution:
+    """Symmetric mixture of ``n`` patterns at low load (``alpha = 0``).
+
+    ``m_1 = ... = m_n = m`` with ``m = E_xi xi_1 tanh(beta m sum_k xi_k)``
+    and ``f = n m^2 / 2 - T E_xi ln 2cosh(beta m sum_k xi_k)`` (AGS, Phys. Rev.
+    A 32, 1007 (1985), eqs. 3.3-3.6).  ``stability`` is the smallest
+    eigenvalue of the Hessian of ``f`` in the space of all overlaps (the
+    ``n`` mixed ones and any other): odd ``n`` are stable below a ``T_n``
+    (:func:`mixture_stability_T`), even ``n`` never.
+
+    Examples
+    --------
+    >>> s = mixture(3, 0.0)
+    >>> s["m"], s.free_energy
+    (0.5, -0.375)
+    """
+    n = check_int(n, "n", minimum=1)
+    beta = beta_from_T(T)
+    xi = _mixture_patterns(n)
+    field_sum = xi.sum(1)
+    act = (lambda x: np.sign(x)) if math.isinf(beta) else (lambda x: np.tanh(beta * x))
+
+    fp = fixed_point(
+        lambda x: np.array([np.mean(xi[:, 0] * act(x[0] * field_sum))]), [1.0], tol=tol
+    )
+    m = float(fp.x[0])
+    t = act(m * field_sum)
+    q = float(np.mean(t**2))
+    if math.isinf(beta):
+        f = n * m**2 / 2 - float(np.mean(np.abs(m * field_sum)))
+        # beta (1 - tanh^2) -> 0 where sum xi != 0 (odd n): Hessian = identity;
+        # -> infinity on the sum xi = 0 configurations of even n
+        lam = 1.0 if n % 2 else -math.inf
+    else:
+        f = n * m**2 / 2 - float(np.mean(_log2cosh(beta * m * field_sum))) / beta
+        curvature = 1 - t**2
+        inside = np.eye(n) - beta * (xi.T * curvature) @ xi / len(xi)
+        outside = 1 - beta * float(np.mean(curvature))  # a pattern not in the mixture
+        lam = float(min(np.linalg.eigvalsh(inside).min(), outside))
+    return Solution(
+        model="hopfield-mixture",
+        params={"n": n, "T": 0.0 if math.isinf(beta) else 1 / beta},
+        order_parameters={"m": m, "q": q},
+        free_energy=f,
+        energy=-n * m**2 / 2,
+        success=fp.success and m > ZERO,
+        status=fp.status if m > ZERO or not fp.success else 4,
+        message=fp.message if m > ZERO else f"{STATUS[4]} (paramagnet)",
+        n_iter=fp.n_iter,
+        residual=fp.residual,
+        branch="mixture" if n > 1 else "retrieval",
+        stability=lam,
+    )
+
+
+def mixture_stability_T(n) -> float:
+    """Temperature ``T_n`` below which the symmetric ``n``-mixture is stable (``nan``: never).
+
+    Examples
+    --------
+    >>> round(mixture_stability_T(3), 2)  # AGS 1985: T_3 = 0.46
+    0.46
+    """
+    n = check_int(n, "n", minimum=1)
+    if n == 1:
+        return 1.0
+    if n % 2 == 0:
+        return math.nan
+    return optimize.brentq(lambda T: mixture(n, T).stability, 0.05, 0.999, xtol=1e-10)
+
+
+@dataclass(frozen=True)
+class PhaseDiagram:
+    """The (alpha, T) phase diagram of the Hopfield network in RS (AGS 1987, Fig. 1).
+
+    Each line is a pair of arrays ``(alpha, T)``; ``nan`` where it does not exist.
+
+    Attributes
+    ----------
+    T_g : spin-glass transition ``1 + sqrt(alpha)``.
+    T_M : retrieval states exist below it (the fold, = ``alpha_c(T)``).
+    T_c : retrieval states are the global minimum below it.
+    T_AT : the retrieval state is RS-unstable (de Almeida-Thouless) below it.
+    """
+
+    T_g: tuple[np.ndarray, np.ndarray]
+    T_M: tuple[np.ndarray, np.ndarray]
+    T_c: tuple[np.ndarray, np.ndarray]
+    T_AT: tuple[np.ndarray, np.ndarray]
+
+
+def phase_diagram(n_points: int = 40) -> PhaseDiagram:
+    """Trace every line of the Hopfield phase diagram with ``n_points`` points each.
+
+    ``T_M`` is traced in ``T`` (``alpha_c(T)`` is one fold per point); ``T_c``
+    and ``T_AT`` in ``alpha``, each point a root of a free-energy difference
+    or of the replicon eigenvalue.
+    """
+    n_points = check_int(n_points, "n_points", minimum=2)
+    a_c = alpha_c(0.0).value
+    alphas = np.linspace(0.0, 0.16, n_points)
+    Ts = np.linspace(0.0, 1.0, n_points)
+    a_M = np.array([alpha_c(T).value for T in Ts])
+    a_0 = optimize.brentq(lambda a: _retrieval_minus_glass(a, 0.0), 0.01, 0.1)
+    a_cross = np.linspace(0.0, a_0, n_points)
+    a_AT = np.linspace(0.0, a_c * (1 - 1e-9), n_points)
+    return PhaseDiagram(
+        T_g=(alphas, 1 + np.sqrt(alphas)),
+        T_M=(a_M, Ts),
+        T_c=(a_cross, np.array([T_c(a) if a < a_0 else 0.0 for a in a_cross])),
+        T_AT=(a_AT, np.array([T_AT(a) for a in a_AT])),
+    )

@@ -1,0 +1,126 @@
+"""Gaussian averages of functions of a local field, accurate at any temperature.
+
+Every replica-symmetric equation of this package averages a function of the
+field ``h = mean + std * z`` over a standard normal ``z``, and the function
+varies on the scale ``1/beta`` in ``h`` around ``h = 0`` (``tanh(beta h)``,
+``log cosh(beta h)``, ``sech^4(beta h)``).  Gauss-Hermite quadrature needs an
+order growing like ``(beta std)^2`` for such integrands (at ``beta std = 30``,
+3200 nodes still leave an error of 1e-3), so it is used only for smooth
+integrands (:func:`gauss_hermite`).  :func:`field_quadrature` instead splits
+the real line at the kink ``z0 = -mean/std`` into panels graded geometrically
+on the scale ``1/(beta std)`` and integrates each with Gauss-Legendre: the
+error is below 1e-12 for every ``beta`` from 0 to infinity (``T = 0``, where
+``tanh`` becomes ``sign``, included), checked against adaptive quadrature in
+``tests/theory/test_quadrature.py``.
+
+The rule broadcasts over arrays of means and standard deviations, so nested
+averages (the replica-symmetry-breaking recursions) are one call per level.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+from scipy.special import roots_hermitenorm, roots_legendre
+
+__all__ = ["field_quadrature", "gauss_hermite", "gaussian_average"]
+
+#: Integration range in z: the Gaussian mass beyond |z| = 9 is 2e-19.
+Z_MAX = 9.0
+#: Fixed panel edges covering the Gaussian itself.
+_GRID = np.linspace(-Z_MAX, Z_MAX, 13)
+#: Offsets of the graded panel edges from the kink, in units of 1/(beta std).
+_GRADING = 4.0 ** np.arange(10)
+#: Gauss-Legendre points per panel.
+_ORDER = 16
+
+
+@functools.cache
+def _legendre() -> tuple[np.ndarray, np.ndarray]:
+    x, w = roots_legendre(_ORDER)
+    return x, w
+
+
+@functools.cache
+def gauss_hermite(order: int) -> tuple[np.ndarray, np.ndarray]:
+    """Nodes and weights of ``E f(z) ~ sum_k w_k f(z_k)`` for a standard normal ``z``.
+
+    Probabilists' Gauss-Hermite rule, weights normalized to sum to 1.  Exact
+    for polynomials of degree ``< 2 order``; use it only for integrands smooth
+    on the scale of the Gaussian (see :func:`field_quadrature` otherwise).
+
+    Examples
+    --------
+    >>> z, w = gauss_hermite(5)
+    >>> round(float(w @ z**4), 12)  # E z^4 = 3
+    3.0
+    """
+    z, w = roots_hermitenorm(order)
+    z.setflags(write=False)
+    w = w / w.sum()
+    w.setflags(write=False)
+    return z, w
+
+
+def field_quadrature(mean, std, beta: float = math.inf) -> tuple[np.ndarray, np.ndarray]:
+    """Fields and weights for averaging functions of ``h = mean + std z``.
+
+    Parameters
+    ----------
+    mean, std : float or array_like
+        Mean and standard deviation (``>= 0``) of the Gaussian field;
+        broadcast together.  ``std = 0`` gives the point mass at ``mean``.
+    beta : float
+        Inverse temperature: the integrand is assumed to vary on the scale
+        ``1/beta`` around ``h = 0`` (``inf``: a jump at ``h = 0``).
+
+    Returns
+    -------
+    h, w : ndarray
+        Shape ``broadcast(mean, std).shape + (n,)``;
+        ``(w * g(h)).sum(-1) ~ E_z g(mean + std z)`` with an error below
+        1e-12 for integrands such as ``tanh(beta h)``, ``log 2cosh(beta h)``.
+
+    Examples
+    --------
+    >>> h, w = field_quadrature(0.3, 0.5, beta=math.inf)
+    >>> from scipy.special import erf
+    >>> bool(abs(w @ np.sign(h) - erf(0.3 / (0.5 * 2**0.5))) < 1e-13)
+    True
+    """
+    mean, std = np.broadcast_arrays(np.asarray(mean, float), np.asarray(std, float))
+    if np.any(std < 0):
+        raise ValueError(f"std={std.min():g} must be >= 0")
+    safe = np.where(std > 0, std, 1.0)
+    kink = np.clip(-mean / safe, -Z_MAX, Z_MAX)[..., None]
+    width = (1.0 / (beta * safe))[..., None] if beta > 0 else np.full(kink.shape, np.inf)
+    graded = np.concatenate([kink - width * _GRADING, kink, kink + width * _GRADING], axis=-1)
+    edges = np.sort(
+        np.concatenate(
+            [np.broadcast_to(_GRID, kink.shape[:-1] + _GRID.shape), graded.clip(-Z_MAX, Z_MAX)],
+            axis=-1,
+        ),
+        axis=-1,
+    )
+    x, wx = _legendre()
+    lo, half = edges[..., :-1, None], 0.5 * np.diff(edges, axis=-1)[..., None]
+    z = (lo + half * (1.0 + x)).reshape(*kink.shape[:-1], -1)
+    w = (half * wx * np.exp(-0.5 * (lo + half * (1.0 + x)) ** 2)).reshape(z.shape)
+    w /= math.sqrt(2.0 * math.pi)
+    h = mean[..., None] + std[..., None] * z
+    # std = 0: every node sits at the mean; the weights still sum to 1
+    return h, w
+
+
+def gaussian_average(g, mean, std, beta: float = math.inf):
+    """``E_z g(mean + std z)`` by :func:`field_quadrature`.
+
+    Examples
+    --------
+    >>> round(float(gaussian_average(np.abs, 0.0, 1.0)), 12)  # sqrt(2/pi)
+    0.797884560803
+    """
+    h, w = field_quadrature(mean, std, beta)
+    return (w * g(h)).sum(-1)
