@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 from statistics import fmean
@@ -114,6 +115,68 @@ def _mc(args) -> int:
     return 0
 
 
+def _finite(obj):
+    """``obj`` with NaN and infinities as ``None`` (strict JSON has neither)."""
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
+
+
+_SOLVER_TYPES = {"P": int, "n": int, "branch": str, "method": str}
+
+
+def _solver_parser(name: str, solver) -> argparse.ArgumentParser:
+    """Options ``--param value`` read off the solver's signature."""
+    import inspect
+
+    parser = argparse.ArgumentParser(
+        prog=f"hebbian solve {name}", description=(solver.__doc__ or "").splitlines()[0]
+    )
+    for p in inspect.signature(solver).parameters.values():
+        if p.name == "guess":
+            continue
+        required = p.default is inspect.Parameter.empty
+        parser.add_argument(
+            f"--{p.name}",
+            type=_SOLVER_TYPES.get(p.name, float),
+            required=required,
+            default=None if required else p.default,
+            help="required" if required else f"default {p.default}",
+        )
+    return parser
+
+
+def _solve(args) -> int:
+    import dataclasses
+
+    from theory import SOLVERS
+
+    if args.list or args.model is None:
+        width = max(map(len, SOLVERS))
+        for name, solver in SOLVERS.items():
+            print(f"{name:<{width}}  {(solver.__doc__ or '').splitlines()[0]}")
+        return 0
+    if args.model not in SOLVERS:
+        print(
+            f"hebbian solve: unknown model {args.model!r}; known: {', '.join(SOLVERS)}",
+            file=sys.stderr,
+        )
+        return 2
+    solver = SOLVERS[args.model]
+    as_json = args.json or "--json" in args.params
+    rest = [a for a in args.params if a != "--json"]
+    params = vars(_solver_parser(args.model, solver).parse_args(rest))
+    result = solver(**params)
+    record = dataclasses.asdict(result) if dataclasses.is_dataclass(result) else {"value": result}
+    if as_json:
+        print(json.dumps(_finite({"solver": args.model, "input": params, **record}), indent=2))
+    else:
+        print(result if dataclasses.is_dataclass(result) else f"{args.model}: {result:.10g}")
+    return 0 if record.get("success", True) else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     from hebbian import __version__
 
@@ -140,6 +203,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="output folder (default: ./figures_out)",
     )
     rep.set_defaults(func=_reproduce)
+
+    sol = sub.add_parser(
+        "solve",
+        help="replica solvers: one point, a critical load or a transition temperature",
+        description="hebbian solve MODEL --param value ...; "
+        "hebbian solve MODEL --help lists a model's parameters.",
+    )
+    sol.add_argument("model", nargs="?", metavar="MODEL", help="solver name (see --list)")
+    sol.add_argument("--list", action="store_true", help="list the solvers and exit")
+    sol.add_argument("--json", action="store_true", help="print the result as JSON")
+    sol.add_argument("params", nargs=argparse.REMAINDER, help="--param value ...")
+    sol.set_defaults(func=_solve)
 
     m = sub.add_parser("mc", help="Monte Carlo of a network with random patterns")
     m.add_argument("--network", choices=["hopfield", "dense", "exponential"], default="hopfield")

@@ -18,4 +18,21 @@ branch.  ``solution.check()`` raises :class:`SolverError` otherwise.
 from theory import dense, hopfield, sk
 from theory.solution import Solution, SolverError
 
-__all__ = ["Solution", "SolverError", "dense", "hopfield", "sk"]
+__all__ = ["SOLVERS", "Solution", "SolverError", "dense", "hopfield", "sk"]
+
+#: Every solver by its command-line name (``hebbian solve NAME --param value``).
+SOLVERS = {
+    "hopfield": hopfield.solve,
+    "hopfield-equilibrium": hopfield.equilibrium,
+    "hopfield-alpha-c": hopfield.alpha_c,
+    "hopfield-T-M": hopfield.T_M,
+    "hopfield-T-c": hopfield.T_c,
+    "hopfield-T-AT": hopfield.T_AT,
+    "hopfield-mixture": hopfield.mixture,
+    "dense": dense.solve,
+    "dense-alpha-c": dense.alpha_c,
+    "dense-T-M": dense.T_M,
+    "dense-T-c": dense.T_c,
+    "sk": sk.solve,
+    "sk-T-AT": sk.T_AT,
+}
