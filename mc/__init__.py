@@ -4,13 +4,15 @@
   zero-temperature), measurements with error bars, checkpoint/resume;
 * :func:`parallel_tempering` - replica exchange over a temperature ladder;
 * :func:`init`, :func:`step`, :class:`Dynamics` - the chains themselves;
-* :mod:`mc.statistics` - autocorrelation times, blocking, jackknife.
+* :mod:`mc.statistics` - autocorrelation times, blocking, jackknife;
+* :func:`extrapolate` - finite-size extrapolation ``N -> infinity``.
 
 Energy changes come from the K overlap sums, kept exactly and incrementally:
 O(K) per attempted flip (:mod:`mc._numba`, with the NumPy twin
 :mod:`mc._numpy` as the reference).
 """
 
+from mc.finite_size import Extrapolation, extrapolate
 from mc.model import KernelModel, kernel_model
 from mc.sampler import ChainState, Dynamics, init, step
 from mc.simulation import RunResult, run
@@ -21,10 +23,12 @@ __all__ = [
     "ChainState",
     "Dynamics",
     "Estimate",
+    "Extrapolation",
     "KernelModel",
     "RunResult",
     "TemperingResult",
     "estimate",
+    "extrapolate",
     "geometric_ladder",
     "init",
     "kernel_model",

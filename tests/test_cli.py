@@ -77,3 +77,30 @@ def test_mc_command_prints_a_json_summary():
     assert summary["params"]["P"] == 3
     assert summary["n_measurements"] == 50
     assert summary["estimates"]["m_0"]["mean"] > 0.9
+
+
+def test_solve_lists_every_solver_and_runs_each_kind(capsys):
+    from theory import SOLVERS
+
+    assert cli.main(["solve", "--list"]) == 0
+    listed = capsys.readouterr().out
+    assert all(name in listed for name in SOLVERS)
+    assert cli.main(["solve", "hopfield", "--alpha", "0.1", "--T", "0.2", "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["success"] is True
+    assert record["branch"] == "retrieval"
+    assert abs(record["order_parameters"]["m"] - 0.989085) < 1e-6
+    assert cli.main(["solve", "dense-alpha-c", "--P", "3"]) == 0
+    assert "value=0.126" in capsys.readouterr().out
+    assert cli.main(["solve", "sk-T-AT", "--h", "0"]) == 0
+    assert "sk-T-AT: 1" in capsys.readouterr().out
+
+
+def test_solve_failure_is_reported_in_the_exit_code_and_strict_json(capsys):
+    assert cli.main(["solve", "hopfield", "--alpha", "0.3", "--T", "0", "--json"]) == 1
+    record = json.loads(capsys.readouterr().out)  # NaN would not parse as strict JSON
+    assert record["success"] is False
+    assert record["free_energy"] is None
+    assert "no T=0 retrieval solution at alpha=0.3" in record["message"]
+    assert cli.main(["solve", "no-such-model"]) == 2
+    assert "unknown model 'no-such-model'" in capsys.readouterr().err

@@ -339,9 +339,11 @@ def T_M(P, alpha) -> float:
 def T_c(P, alpha) -> float:
     """Temperature below which retrieval has a lower free energy than the paramagnet.
 
-    For ``P >= 3`` the RS paramagnet is the reference phase: its entropy
-    ``ln 2 - beta^2 xi(1) / 2`` vanishes at :func:`T_entropy`, below which the
-    glass needs replica symmetry breaking (the RSB issue).
+    For ``P >= 3`` the RS paramagnet is the reference phase only where its
+    entropy ``ln 2 - beta^2 xi(1) / 2`` is positive, above :func:`T_entropy`;
+    below it the glass needs replica symmetry breaking (1RSB), so the
+    crossing is searched above ``T_entropy`` only and ``nan`` is returned
+    when retrieval does not win there.
     """
     P = check_int(P, "P", minimum=2)
     if P == 2:
@@ -350,13 +352,12 @@ def T_c(P, alpha) -> float:
     if math.isnan(hi):
         return math.nan
     gap = lambda T: (  # noqa: E731
-        solve(P, alpha, T).check().free_energy
-        - solve(P, alpha, T, branch="paramagnet").free_energy
+        solve(P, alpha, T).check().free_energy - solve(P, alpha, T, branch="paramagnet").free_energy
     )
-    lo = 1e-3 * hi
-    if gap(lo) >= 0:
-        return math.nan
+    lo = max(T_entropy(P, alpha) * (1 + 1e-9), 1e-3 * hi)
     hi *= 1 - 1e-7
+    if lo >= hi or gap(lo) >= 0:
+        return math.nan
     return hi if gap(hi) <= 0 else optimize.brentq(gap, lo, hi, xtol=1e-10)
 
 

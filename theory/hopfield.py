@@ -57,6 +57,7 @@ __all__ = [
     "T_c",
     "T_g",
     "alpha_c",
+    "alpha_eq",
     "branches",
     "equilibrium",
     "mixture",
@@ -431,9 +432,12 @@ def _retrieval_minus_glass(alpha: float, T: float) -> float:
 
 
 def T_c(alpha) -> float:
-    """Temperature below which retrieval is the RS equilibrium state (``f_R = f_SG``).
+    """Highest temperature at which retrieval is the RS equilibrium state (``f_R = f_SG``).
 
-    ``nan`` above the load (0.0509 at T = 0) where retrieval never wins.
+    The free-energy gap is not monotonic in ``T``: just above the load 0.0519
+    where it vanishes at ``T = 0``, retrieval wins only inside a window of
+    temperatures (reentrance, see :func:`alpha_eq`); this returns the window's
+    upper end, ``nan`` where retrieval never wins.
 
     Examples
     --------
@@ -443,10 +447,34 @@ def T_c(alpha) -> float:
     alpha = check_real(alpha, "alpha", low=0.0)
     if alpha == 0:
         return 1.0
-    if _retrieval_minus_glass(alpha, 0.0) >= 0:
+    hi = T_M(alpha)
+    if math.isnan(hi):
         return math.nan
-    hi = T_M(alpha) * (1 - 1e-6)
-    return optimize.brentq(lambda T: _retrieval_minus_glass(alpha, T), 0.0, hi, xtol=1e-10)
+    hi *= 1 - 1e-6
+    lowest = optimize.minimize_scalar(
+        lambda T: _retrieval_minus_glass(alpha, T), bounds=(0.0, hi), method="bounded"
+    )
+    if lowest.fun >= 0:
+        return math.nan
+    return optimize.brentq(lambda T: _retrieval_minus_glass(alpha, T), lowest.x, hi, xtol=1e-10)
+
+
+def alpha_eq(T) -> float:
+    """Largest load at which retrieval is the RS equilibrium state at temperature ``T``.
+
+    The line ``T_c`` read as ``alpha(T)``; single-valued in ``T`` where
+    ``T_c(alpha)`` is reentrant.  0.0519 at ``T = 0`` (AGS 1987: 0.051).
+
+    Examples
+    --------
+    >>> round(alpha_eq(0.0), 4)
+    0.0519
+    """
+    beta = beta_from_T(T)
+    if beta <= 1:
+        return 0.0
+    top = alpha_c(T).value * (1 - 1e-9)
+    return optimize.brentq(lambda a: _retrieval_minus_glass(a, T), 1e-3 * top, top, xtol=1e-12)
 
 
 def T_AT(alpha) -> float:
@@ -600,21 +628,19 @@ class PhaseDiagram:
 def phase_diagram(n_points: int = 40) -> PhaseDiagram:
     """Trace every line of the Hopfield phase diagram with ``n_points`` points each.
 
-    ``T_M`` is traced in ``T`` (``alpha_c(T)`` is one fold per point); ``T_c``
-    and ``T_AT`` in ``alpha``, each point a root of a free-energy difference
-    or of the replicon eigenvalue.
+    ``T_M`` and ``T_c`` are traced in ``T`` (:func:`alpha_c`, a fold, and
+    :func:`alpha_eq`, a free-energy crossing, per point), ``T_AT`` in ``alpha``
+    (a root of the replicon eigenvalue per point).
     """
     n_points = check_int(n_points, "n_points", minimum=2)
     a_c = alpha_c(0.0).value
     alphas = np.linspace(0.0, 0.16, n_points)
     Ts = np.linspace(0.0, 1.0, n_points)
     a_M = np.array([alpha_c(T).value for T in Ts])
-    a_0 = optimize.brentq(lambda a: _retrieval_minus_glass(a, 0.0), 0.01, 0.1)
-    a_cross = np.linspace(0.0, a_0, n_points)
     a_AT = np.linspace(0.0, a_c * (1 - 1e-9), n_points)
     return PhaseDiagram(
         T_g=(alphas, 1 + np.sqrt(alphas)),
         T_M=(a_M, Ts),
-        T_c=(a_cross, np.array([T_c(a) if a < a_0 else 0.0 for a in a_cross])),
+        T_c=(np.array([alpha_eq(T) for T in Ts]), Ts),
         T_AT=(a_AT, np.array([T_AT(a) for a in a_AT])),
     )

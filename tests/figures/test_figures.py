@@ -29,3 +29,24 @@ def test_modern_retrieval_respects_the_theorem(tmp_path):
     # the error falls exponentially in beta: the log-error slope is negative
     slope = np.polyfit(data["beta"], np.log(data["errors"]).mean(0), 1)[0]
     assert slope < -20
+
+
+def test_hopfield_monte_carlo_lands_on_the_rs_overlap(tmp_path):
+    """AGS 1987: MC extrapolated to N -> infinity agrees with RS m(alpha) within 3 sigma."""
+    figures.load("hopfield_overlap").main(["--quick", "--out", str(tmp_path)])
+    points = json.loads((tmp_path / "hopfield_overlap.json").read_text())["points"]
+    assert len(points) == 5
+    for p in points:
+        assert abs(p["n_sigma"]) < 3, p
+
+
+def test_dense_monte_carlo_below_T_c_lands_on_the_rs_overlap(tmp_path):
+    """Where retrieval is the RS equilibrium state, MC at N -> infinity agrees within 3 sigma."""
+    from theory import dense
+
+    figures.load("dense_retrieval").main(["--quick", "--out", str(tmp_path)])
+    points = json.loads((tmp_path / "dense_retrieval.json").read_text())["points"]
+    below = [p for p in points if p["T"] < dense.T_c(p["P"], p["alpha"])]
+    assert len(below) >= 3
+    for p in below:
+        assert abs(p["n_sigma"]) < 3, p

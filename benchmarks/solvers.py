@@ -1,0 +1,72 @@
+"""Replica solvers: time per solve, per transition point and per full phase diagram.
+
+Run ``python benchmarks/solvers.py``.  Targets (issue 4): one RS solve in
+milliseconds; the full Hopfield phase diagram (all lines) under 10 s on one
+core.  The baseline run in the same process is the plain damped iteration
+(``method="iterate"``, damping 0.5) on the same equations and quadrature,
+which is what the hybrid method starts with before Newton takes over.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import time
+
+from theory import dense, hopfield, sk
+
+
+def best_of(f, repeat: int = 5) -> float:
+    """Best wall time of ``repeat`` calls, in seconds."""
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        f()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def main():
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores")
+    print("| task | time | baseline: damped iteration | ratio |")
+    print("| --- | --- | --- | --- |")
+    solves = {
+        "Hopfield retrieval, alpha=0.1, T=0.2": lambda method: hopfield.solve(
+            0.1, 0.2, method=method
+        ),
+        "Hopfield retrieval near T_M, alpha=0.1, T=0.31": lambda method: hopfield.solve(
+            0.1, 0.31, method=method
+        ),
+        "Hopfield spin glass, alpha=0.1, T=0.5": lambda method: hopfield.solve(
+            0.1, 0.5, branch="spin glass", method=method
+        ),
+        "dense P=3 retrieval, alpha=0.05, T=0.1": lambda method: dense.solve(
+            3, 0.05, 0.1, method=method
+        ),
+        "SK, T=0.5": lambda method: sk.solve(0.5, method=method),
+    }
+    for name, solve in solves.items():
+        fast = best_of(lambda: solve("hybrid"))
+        slow = best_of(lambda: solve("iterate"), repeat=2)
+        it = solve("iterate")
+        note = "" if it.success else f" (not converged: residual {it.residual:.0e})"
+        print(f"| {name} | {fast * 1e3:.2f} ms | {slow * 1e3:.1f} ms{note} | {slow / fast:.0f}x |")
+    points = {
+        "Hopfield T=0 retrieval, alpha=0.1": lambda: hopfield.solve(0.1, 0.0),
+        "alpha_c(T=0.2) (fold)": lambda: hopfield.alpha_c(0.2),
+        "T_M(alpha=0.05)": lambda: hopfield.T_M(0.05),
+        "T_c(alpha=0.02) (free-energy crossing)": lambda: hopfield.T_c(0.02),
+        "T_AT(alpha=0.1)": lambda: hopfield.T_AT(0.1),
+        "dense alpha_c(P=3, T=0.1)": lambda: dense.alpha_c(3, 0.1),
+    }
+    for name, f in points.items():
+        print(f"| {name} | {best_of(f, 3) * 1e3:.1f} ms | | |")
+    full = best_of(lambda: hopfield.phase_diagram(40), 1)
+    print(f"| Hopfield phase diagram, 4 lines x 40 points | {full:.2f} s | | |")
+    full = best_of(lambda: dense.phase_diagram(3, 30), 1)
+    print(f"| dense P=3 diagram, 3 lines x 30 points | {full:.2f} s | | |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""Dense P = 3 and P = 4 retrieval diagrams (alpha, T) in RS, with Monte Carlo points.
+
+Top row: lines of :func:`theory.dense.phase_diagram` (retrieval exists below
+``T_M``, beats the paramagnet below ``T_c``; the RS paramagnet's entropy is
+negative below ``T_entropy``, where the glass needs RSB), and Monte Carlo
+points started on a pattern at the largest N, coloured by the fraction of
+chains still in the retrieval state (overlap > 0.5) after 300 sweeps.
+Bottom row: m(T) at one load, theory line and Monte Carlo at several N
+(chains that stayed in the retrieval state) with the N -> infinity
+extrapolation (linear in 1/N).  Load
+``alpha = K / N^(P-1)``; :class:`hebbian.DenseHopfield` without
+self-interactions.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from figures._output import parse_args, write_outputs
+from figures._retrieval import plot_extrapolated, retrieval_overlap
+from theory import dense
+
+#: P -> (sizes quick, sizes full, load of the m(T) panel)
+SETUP = {3: ([40, 60, 90], [60, 90, 135, 200], 0.03), 4: ([16, 22, 30], [20, 28, 40, 56], 0.01)}
+
+
+def main(argv: list[str] | None = None):
+    args = parse_args(__doc__.splitlines()[0], argv)
+    started = time.perf_counter()
+    n_samples = 3 if args.quick else 16
+    n_grid = 3 if args.quick else 6
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(2, 2, figsize=(10, 8))
+    data, points = {}, []
+    for col, (P, (quick_Ns, full_Ns, load)) in enumerate(SETUP.items()):
+        Ns = quick_Ns if args.quick else full_Ns
+        diagram = dense.phase_diagram(P, n_points=8 if args.quick else 30)
+        ax = axes[0, col]
+        for name, style in (("T_M", "C0-"), ("T_c", "C3-"), ("T_entropy", "k--")):
+            a, T = getattr(diagram, name)
+            ax.plot(a, T, style, label=name.replace("_", " "))
+            data[f"P{P}_{name}_alpha"], data[f"P{P}_{name}_T"] = a, T
+        a_c, T_top = dense.alpha_c(P).value, dense.T_M(P, 0.0)
+        grid = [
+            (a, T)
+            for a in np.linspace(0.15, 1.1, n_grid) * a_c
+            for T in np.linspace(0.15, 1.1, n_grid) * T_top
+        ]
+        m_grid = np.array(
+            [retrieval_overlap(P, a, T, Ns[-1], n_samples=2, seed=args.seed)[2] for a, T in grid]
+        )
+        sc = ax.scatter(
+            *np.array(grid).T,
+            c=m_grid,
+            vmin=0,
+            vmax=1,
+            cmap="viridis",
+            s=30,
+            edgecolors="k",
+            linewidths=0.4,
+            zorder=3,
+        )
+        ax.set(
+            xlabel=r"$\alpha = K/N^{P-1}$",
+            ylabel="$T$",
+            title=f"P = {P}: MC at N = {Ns[-1]} from the pattern",
+        )
+        ax.legend(fontsize=7, loc="upper right")
+        fig.colorbar(sc, ax=ax, label="MC: fraction of chains still retrieving")
+        data[f"P{P}_mc_grid"], data[f"P{P}_mc_grid_m"] = np.array(grid), m_grid
+
+        ax = axes[1, col]
+        T_max = dense.T_M(P, load)
+        line = np.linspace(0.0, T_max, 120)[:-1]
+        ax.plot(line, [dense.solve(P, load, T)["m"] for T in line], "k-", label="RS theory")
+        Ts = list(np.linspace(0.2, 0.9 if args.quick else 1.0, 3 if args.quick else 6) * T_max)
+        m_mc = np.array(
+            [
+                [retrieval_overlap(P, load, T, N, n_samples=n_samples, seed=args.seed) for T in Ts]
+                for N in Ns
+            ]
+        )
+        theory = lambda T, P=P, load=load: dense.solve(P, load, T)["m"]  # noqa: E731
+        for record in plot_extrapolated(ax, Ns, Ts, m_mc, theory):
+            points.append({"P": P, "alpha": load, "T": record.pop("x"), **record})
+        ax.axvline(T_max, color="k", ls=":", lw=0.8)
+        ax.set(
+            xlabel="$T$",
+            ylabel="retrieval overlap $m$",
+            ylim=(0.0, 1.05),
+            title=rf"P = {P}, $\alpha$ = {load:g}: $T_M$ = {T_max:.4f}",
+        )
+        ax.legend(fontsize=7, loc="lower left")
+        data[f"P{P}_T"], data[f"P{P}_mc_T"], data[f"P{P}_mc_m"] = line, np.array(Ts), m_mc
+    meta = {
+        "figure": "dense_retrieval",
+        "quick": args.quick,
+        "seed": args.seed,
+        "sizes": {P: (s[0] if args.quick else s[1]) for P, s in SETUP.items()},
+        "n_samples": n_samples,
+        "points": points,
+    }
+    fig.tight_layout()
+    return write_outputs(fig, data, meta, args.out, "dense_retrieval", started)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""Hopfield (alpha, T) phase diagram in replica symmetry: T_g, T_M, T_c and the AT line.
+
+Amit, Gutfreund, Sompolinsky, Ann. Phys. 173, 30 (1987), Fig. 1.  Lines
+from :func:`theory.hopfield.phase_diagram`: spin-glass transition
+``T_g = 1 + sqrt(alpha)``; retrieval states exist below ``T_M`` (the fold,
+ending at ``alpha_c = 0.1379`` at ``T = 0``); they are the global free-energy
+minimum below ``T_c`` (ending at ``alpha = 0.0519``); replica symmetry of the
+retrieval state breaks below ``T_AT`` (inset: it stays below 0.02 and is
+exponentially small at low load).
+"""
+
+from __future__ import annotations
+
+import time
+
+from figures._output import parse_args, write_outputs
+from theory import hopfield
+
+
+def main(argv: list[str] | None = None):
+    args = parse_args(__doc__.splitlines()[0], argv)
+    started = time.perf_counter()
+    diagram = hopfield.phase_diagram(n_points=12 if args.quick else 60)
+    alpha_c = hopfield.alpha_c(0.0)
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5.5, 4.2))
+    styles = {
+        "T_g": ("k-", r"$T_g = 1+\sqrt{\alpha}$"),
+        "T_M": ("C0-", r"$T_M$ (retrieval exists)"),
+        "T_c": ("C3-", r"$T_c$ (retrieval global minimum)"),
+        "T_AT": ("C2-", r"$T_{AT}$"),
+    }
+    for name, (style, label) in styles.items():
+        a, T = getattr(diagram, name)
+        ax.plot(a, T, style, label=label)
+    ax.plot([alpha_c.value], [0.0], "C0o", ms=4)
+    ax.annotate(
+        rf"$\alpha_c = {alpha_c.value:.4f}$",
+        (alpha_c.value, 0.0),
+        (0.118, 0.42),
+        arrowprops={"arrowstyle": "-", "lw": 0.5},
+        fontsize=8,
+    )
+    ax.set(xlim=(0, 0.16), ylim=(0, 1.45), xlabel=r"$\alpha = K/N$", ylabel="$T$")
+    ax.text(0.02, 0.25, "retrieval\n(global)", fontsize=8)
+    ax.text(0.075, 0.75, "spin glass", fontsize=8)
+    ax.text(0.06, 1.3, "paramagnet", fontsize=8)
+    ax.legend(fontsize=7, loc="upper right", bbox_to_anchor=(1.0, 0.9))
+    inset = ax.inset_axes([0.42, 0.1, 0.3, 0.25])
+    for name in ("T_M", "T_AT"):
+        inset.plot(*getattr(diagram, name), styles[name][0])
+    inset.set(xlim=(0.09, 0.145), ylim=(0, 0.03))
+    inset.set_title(r"zoom: $T_{AT}$ meets $T_M$ near $\alpha_c$", fontsize=7)
+    inset.tick_params(labelsize=6)
+    ax.set_title("Hopfield network, replica-symmetric phase diagram", fontsize=9)
+
+    data = {
+        f"{name}_{axis}": line[i]
+        for name in styles
+        for i, axis in enumerate(("alpha", "T"))
+        for line in [getattr(diagram, name)]
+    }
+    meta = {
+        "figure": "hopfield_phase_diagram",
+        "quick": args.quick,
+        "seed": None,  # deterministic: no random numbers
+        "alpha_c": alpha_c.value,
+        "m_at_alpha_c": alpha_c.m,
+        "n_points": len(diagram.T_M[0]),
+    }
+    return write_outputs(fig, data, meta, args.out, "hopfield_phase_diagram", started)
+
+
+if __name__ == "__main__":
+    main()
