@@ -89,7 +89,9 @@ def _signal(P: int, m: float) -> float:
 
 def _terms(P: int, alpha: float, beta: float, m: float, q: float) -> dict:
     """Field variance, free energy, energy and replicon at ``(m, q)``, finite ``T``."""
-    if P == 2:  # soft + hard part: AGS with r = q / d^2
+    if alpha == 0:  # zero load: no non-condensed patterns
+        var = f_noise = u_noise = curvature = 0.0
+    elif P == 2:  # soft + hard part: AGS with r = q / d^2
         d = 1 - beta * (1 - q)
         r = q / d**2
         var = alpha * r
@@ -193,7 +195,7 @@ def solve(
     fp = fixed_point(F, x0, tol=tol, method=method)
     m, q = (float(v) for v in fp.x)
     status, message = fp.status, fp.message
-    inside = 0 <= q <= 1 and (P > 2 or 1 - beta * (1 - q) > 0)
+    inside = 0 <= q <= 1 and (P > 2 or alpha == 0 or 1 - beta * (1 - q) > 0)
     if not inside:
         status, message = 3, f"{STATUS[3]}: q={q:g}"
     terms = (
@@ -352,7 +354,8 @@ def T_c(P, alpha) -> float:
     if math.isnan(hi):
         return math.nan
     gap = lambda T: (  # noqa: E731
-        solve(P, alpha, T).check().free_energy - solve(P, alpha, T, branch="paramagnet").free_energy
+        solve(P, alpha, T).check().free_energy
+        - solve(P, alpha, T, branch="paramagnet").free_energy
     )
     lo = max(T_entropy(P, alpha) * (1 + 1e-9), 1e-3 * hi)
     hi *= 1 - 1e-7

@@ -14,6 +14,7 @@ Whatever happens, :func:`fixed_point` returns a :class:`FixedPoint` whose
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -57,8 +58,16 @@ def _root(F, x, tol, max_iter, method) -> tuple[np.ndarray, int, str]:
     options = (
         {"xtol": tol * 1e-2, "maxfev": max_iter} if method == "hybr" else {"maxiter": max_iter}
     )
-    with np.errstate(all="ignore"):
-        res = optimize.root(lambda y: F(y) - y, x, method=method, tol=tol * 1e-2, options=options)
+    # a failed root finder must not escape as an exception or a warning: the
+    # residual at the returned point is what decides success
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            res = optimize.root(
+                lambda y: F(y) - y, x, method=method, tol=tol * 1e-2, options=options
+            )
+        except (ArithmeticError, ValueError, np.linalg.LinAlgError) as err:
+            return x, 0, f"{method} failed: {type(err).__name__}: {err}"
     n = int(getattr(res, "nfev", 0) or getattr(res, "nit", 0))
     return np.asarray(res.x, float), n, str(res.message)
 

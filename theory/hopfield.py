@@ -93,16 +93,14 @@ def _log2cosh(x):
 
 def _free_energy(alpha, beta, m, q, r) -> tuple[float, float]:
     """(f, u) at finite T for the AGS order parameters."""
-    d = 1 - beta * (1 - q)
     h, w = field_quadrature(m, math.sqrt(alpha * r), beta)
-    f = (
-        alpha / 2
-        + m**2 / 2
-        + alpha / (2 * beta) * (math.log(d) - beta * q / d)
-        + alpha * beta / 2 * r * (1 - q)
-        - float(w @ _log2cosh(beta * h)) / beta
-    )
-    u = alpha / 2 - m**2 / 2 - alpha / (2 * d) - alpha * beta / 2 * r * (1 - q)
+    f = m**2 / 2 - float(w @ _log2cosh(beta * h)) / beta
+    u = -(m**2) / 2
+    if alpha > 0:  # the non-condensed patterns (absent at zero load, whatever d is)
+        d = 1 - beta * (1 - q)
+        f += alpha / 2 + alpha / (2 * beta) * (math.log(d) - beta * q / d)
+        f += alpha * beta / 2 * r * (1 - q)
+        u += alpha / 2 - alpha / (2 * d) - alpha * beta / 2 * r * (1 - q)
     return f, u
 
 
@@ -199,14 +197,15 @@ def solve(
     m, q = (float(v) for v in fp.x)
     r = reaction(q)
     status, message = fp.status, fp.message
-    if fp.success and not (0 <= q <= 1 and 1 - beta * (1 - q) > 0):
+    inside = 0 <= q <= 1 and (alpha == 0 or 1 - beta * (1 - q) > 0)
+    if fp.success and not inside:
         status, message = 3, f"{STATUS[3]}: q={q:g}, 1 - beta(1-q)={1 - beta * (1 - q):g}"
-    if status == 3 or not 1 - beta * (1 - q) > 0:
+    if not inside:
         f = u = lam = math.nan
     else:
         f, u = _free_energy(alpha, beta, m, q, r)
         sech4 = _averages(m, math.sqrt(alpha * r), beta)[2]
-        lam = 1 - alpha * beta**2 * sech4 / (1 - beta * (1 - q)) ** 2
+        lam = 1 - alpha * beta**2 * sech4 / (1 - beta * (1 - q)) ** 2 if alpha > 0 else 1.0
     order = {"m": m, "q": q, "r": r}
     return _solution(
         params, order, f, u, status, message, fp.n_iter, fp.residual, _classify(m, q), branch, lam
