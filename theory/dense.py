@@ -234,10 +234,15 @@ def _zero_T_overlap(P: int, alpha: float) -> float:
         return 1.0
     c = 1 / math.sqrt(2 * alpha * math.factorial(P - 1))
     gap = lambda m: erf(c * m ** (P - 1)) - m  # noqa: E731
-    # gap <= 0 for small m (P >= 3); a positive stretch exists below alpha_c
-    peak = optimize.minimize_scalar(lambda m: -gap(m), bounds=(0.0, 1.0), method="bounded")
-    if gap(peak.x) <= 0:
+    # gap <= 0 for small m (P >= 3); below alpha_c a positive stretch opens,
+    # narrow near alpha_c and close to m = 1 for large P: locate it on a grid
+    grid = np.linspace(0.0, 1.0, 4001)
+    k = int(np.argmax(gap(grid)))
+    if gap(grid[k]) <= 0:
         return math.nan
+    peak = optimize.minimize_scalar(
+        lambda m: -gap(m), bounds=(grid[max(k - 1, 0)], grid[min(k + 1, 4000)]), method="bounded"
+    )
     return optimize.brentq(gap, peak.x, 1.0, xtol=1e-15)
 
 
@@ -320,7 +325,11 @@ def alpha_c(P, T=0.0) -> hopfield.Transition:
 
 
 def T_M(P, alpha) -> float:
-    """Temperature below which retrieval solutions exist at load ``alpha``."""
+    """Highest temperature at which retrieval solutions exist at load ``alpha``.
+
+    For ``P >= 3`` and ``alpha`` just above ``alpha_c(P, 0)`` retrieval exists
+    only inside a window of temperatures (reentrance); this is its upper end.
+    """
     P = check_int(P, "P", minimum=2)
     alpha = check_real(alpha, "alpha", low=0.0)
     if P == 2:
@@ -330,12 +339,18 @@ def T_M(P, alpha) -> float:
             lambda m: -_signal(P, m) / math.atanh(m), bounds=(1e-6, 1 - 1e-12), method="bounded"
         )
         return -float(res.fun)
+    top = T_M(P, 0.0)
+    low = 1e-9
     if alpha >= alpha_c(P, 0.0).value:
-        return math.nan
-    hi = 1.0
-    while alpha_c(P, hi).value > alpha:
-        hi *= 2
-    return optimize.brentq(lambda T: alpha_c(P, T).value - alpha, 1e-9, hi, xtol=1e-10)
+        # the retrieval region is reentrant (alpha_c grows with T at low T for
+        # P >= 3): search above the temperature where alpha_c(T) peaks
+        peak = optimize.minimize_scalar(
+            lambda T: -alpha_c(P, T).value, bounds=(0.0, top), method="bounded"
+        )
+        if -peak.fun <= alpha:
+            return math.nan
+        low = peak.x
+    return optimize.brentq(lambda T: alpha_c(P, T).value - alpha, low, top, xtol=1e-10)
 
 
 def T_c(P, alpha) -> float:

@@ -94,8 +94,9 @@ def field_quadrature(mean, std, beta: float = math.inf) -> tuple[np.ndarray, np.
     if np.any(std < 0):
         raise ValueError(f"std={std.min():g} must be >= 0")
     safe = np.where(std > 0, std, 1.0)
-    kink = np.clip(-mean / safe, -Z_MAX, Z_MAX)[..., None]
-    width = (1.0 / (beta * safe))[..., None] if beta > 0 else np.full(kink.shape, np.inf)
+    with np.errstate(over="ignore", divide="ignore"):  # subnormal std: kink and width at inf
+        kink = np.clip(-mean / safe, -Z_MAX, Z_MAX)[..., None]
+        width = (1.0 / (beta * safe))[..., None] if beta > 0 else np.full(kink.shape, np.inf)
     graded = np.concatenate([kink - width * _GRADING, kink, kink + width * _GRADING], axis=-1)
     edges = np.sort(
         np.concatenate(

@@ -104,4 +104,10 @@ def T_AT(h) -> float:
     h = check_real(h, "h")
     if h == 0:
         return 1.0
-    return optimize.brentq(lambda T: solve(T, h).check().stability, 1e-3, 1.0, xtol=1e-12)
+    lam = lambda T: solve(T, h).check().stability  # noqa: E731
+    low = 1e-3  # the AT temperature falls like e^{-h^2/2} at large field
+    while lam(low) > 0:
+        if low < 1e-12:
+            return math.nan
+        low /= 10
+    return optimize.brentq(lam, low, 1.0, xtol=1e-14)

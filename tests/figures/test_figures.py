@@ -36,17 +36,24 @@ def test_hopfield_monte_carlo_lands_on_the_rs_overlap(tmp_path):
     figures.load("hopfield_overlap").main(["--quick", "--out", str(tmp_path)])
     points = json.loads((tmp_path / "hopfield_overlap.json").read_text())["points"]
     assert len(points) == 5
+    assert all(p["retained"] == 1.0 for p in points)
     for p in points:
         assert abs(p["n_sigma"]) < 3, p
 
 
 def test_dense_monte_carlo_below_T_c_lands_on_the_rs_overlap(tmp_path):
-    """Where retrieval is the RS equilibrium state, MC at N -> infinity agrees within 3 sigma."""
+    """Where retrieval is the RS equilibrium state, MC at N -> infinity agrees within 3 sigma.
+
+    Points where some size kept no chain in the retrieval state (small N at
+    P = 4 escapes over finite barriers) have no extrapolation and are skipped.
+    """
     from theory import dense
 
     figures.load("dense_retrieval").main(["--quick", "--out", str(tmp_path)])
     points = json.loads((tmp_path / "dense_retrieval.json").read_text())["points"]
-    below = [p for p in points if p["T"] < dense.T_c(p["P"], p["alpha"])]
+    below = [
+        p for p in points if p["T"] < dense.T_c(p["P"], p["alpha"]) and np.isfinite(p["n_sigma"])
+    ]
     assert len(below) >= 3
     for p in below:
         assert abs(p["n_sigma"]) < 3, p
