@@ -47,8 +47,8 @@ def main():
         "SK, T=0.5": lambda method: sk.solve(0.5, method=method),
     }
     for name, solve in solves.items():
-        fast = best_of(lambda: solve("hybrid"))
-        slow = best_of(lambda: solve("iterate"), repeat=2)
+        fast = best_of(lambda solve=solve: solve("hybrid"))
+        slow = best_of(lambda solve=solve: solve("iterate"), repeat=2)
         it = solve("iterate")
         note = "" if it.success else f" (not converged: residual {it.residual:.0e})"
         print(f"| {name} | {fast * 1e3:.2f} ms | {slow * 1e3:.1f} ms{note} | {slow / fast:.0f}x |")

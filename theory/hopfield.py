@@ -69,8 +69,9 @@ __all__ = [
 #: The branches a solution can belong to.
 BRANCHES = ("retrieval", "spin glass", "paramagnet")
 
-#: Order parameters below this are zero when a solution is classified.
-ZERO = 1e-6
+#: Order parameters below this are zero when a solution is classified.  Above
+#: sqrt(tol): at a continuous transition the iteration stops at m ~ sqrt(tol).
+ZERO = 1e-4
 
 
 def _check(alpha, T) -> tuple[float, float]:
