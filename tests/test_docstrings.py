@@ -10,10 +10,11 @@ import pytest
 
 import hebbian
 import mc
+import theory
 
 MODULES = sorted(
     m.name
-    for package in (hebbian, mc)
+    for package in (hebbian, mc, theory)
     for m in pkgutil.walk_packages(package.__path__, prefix=package.__name__ + ".")
     if m.name != "hebbian.cli"
 )

@@ -36,6 +36,7 @@ Mapping to other conventions: a Hamiltonian ``c`` times ours is ours at
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -47,9 +48,8 @@ from hebbian._checks import check_int, check_real
 from hebbian.temperature import beta_from_T
 from theory import hopfield
 from theory.fixed_point import fixed_point
-from theory.hopfield import ZERO, _log2cosh, _noise_for_overlap
-from theory.quadrature import field_quadrature
-from theory.solution import STATUS, Solution
+from theory.quadrature import abs_mean, field_quadrature, log2cosh, std_for_tanh_mean, tanh_moments
+from theory.solution import STATUS, Solution, Transition, classify, on_branch
 
 __all__ = [
     "BRANCHES",
@@ -111,7 +111,7 @@ def _terms(P: int, alpha: float, beta: float, m: float, q: float) -> dict:
     h, w = field_quadrature(_signal(P, m), math.sqrt(var), beta)
     t = np.tanh(beta * h)
     return {
-        "f": (P - 1) * m**P / math.factorial(P) + f_noise - float(w @ _log2cosh(beta * h)) / beta,
+        "f": (P - 1) * m**P / math.factorial(P) + f_noise - float(w @ log2cosh(beta * h)) / beta,
         "u": -(m**P) / math.factorial(P) + u_noise,
         "replicon": 1 - beta**2 * curvature * float(w @ (1 - t**2) ** 2),
     }
@@ -121,12 +121,6 @@ def _variance(P: int, alpha: float, beta: float, q: float) -> float:
     if P == 2:
         return alpha * q / max(1 - beta * (1 - q), 1e-8) ** 2
     return _Noise(P, alpha).xi(q, 1)
-
-
-def _classify(m: float, q: float) -> str:
-    if abs(m) > ZERO:
-        return "retrieval"
-    return "spin glass" if q > ZERO else "paramagnet"
 
 
 def solve(
@@ -183,9 +177,8 @@ def solve(
 
     def F(x):
         m, q = x[0], min(max(x[1], 0.0), 1.0)
-        h, w = field_quadrature(_signal(P, m), math.sqrt(_variance(P, alpha, beta, q)), beta)
-        t = np.tanh(beta * h)
-        return np.array([w @ t, w @ t**2])
+        noise = math.sqrt(_variance(P, alpha, beta, q))
+        return np.array(tanh_moments(_signal(P, m), noise, beta)[:2])
 
     x0 = (
         guess
@@ -201,31 +194,20 @@ def solve(
     terms = (
         _terms(P, alpha, beta, m, q) if inside else dict.fromkeys(("f", "u", "replicon"), math.nan)
     )
-    found = _classify(m, q)
-    if status == 0 and found != branch:
-        status, message = 4, f"{STATUS[4]} ({found}): no {branch} solution here"
-    return Solution(
+    return on_branch(
+        branch,
+        status=status,
+        message=message,
         model="dense",
         params=params,
         order_parameters={"m": m, "q": q},
         free_energy=terms["f"],
         energy=terms["u"],
-        success=status == 0,
-        status=status,
-        message=message if status else STATUS[0],
         n_iter=fp.n_iter,
         residual=fp.residual,
-        branch=found,
+        branch=classify(m, q),
         stability=terms["replicon"],
     )
-
-
-def _abs_mean(a: float, s: float) -> float:
-    """``E |a + s z|``."""
-    if s == 0:
-        return abs(a)
-    tail = s * math.sqrt(2 / math.pi) * math.exp(-(a**2) / (2 * s * s))
-    return a * float(erf(a / (math.sqrt(2) * s))) + tail
 
 
 def _zero_T_overlap(P: int, alpha: float) -> float:
@@ -250,13 +232,12 @@ def _solve_zero_T(P: int, alpha: float, branch: str, params: dict) -> Solution:
     if P == 2:
         s = hopfield.solve(alpha, 0.0, branch=branch)
         order = {"m": s["m"], "q": s["q"]}
-        return Solution("dense", params, order, s.free_energy, s.energy, s.success, s.status,
-                        s.message, s.n_iter, s.residual, s.branch, s.stability)  # fmt: skip
+        return dataclasses.replace(s, model="dense", params=params, order_parameters=order)
     noise = math.sqrt(alpha / math.factorial(P - 1))
     m = {"retrieval": _zero_T_overlap(P, alpha), "spin glass": 0.0}.get(branch, math.nan)
     exists = not math.isnan(m) and (branch != "spin glass" or alpha > 0)
     if exists:
-        e = (P - 1) * m**P / math.factorial(P) - _abs_mean(_signal(P, m), noise)
+        e = (P - 1) * m**P / math.factorial(P) - abs_mean(_signal(P, m), noise)
         residual = abs(erf(_signal(P, m) / (math.sqrt(2) * noise)) - m) if noise else abs(1 - m)
         status, message = 0, STATUS[0]
     else:
@@ -287,17 +268,12 @@ def _load_for_overlap(P: int, m: float, beta: float) -> float:
     if P == 2:
         return hopfield._load_for_overlap(m, beta)
     # the m equation fixes the noise s = sqrt(xi'(q)) (at T = 0, q = 1)
-    s = _noise_for_overlap(m, beta, mean=a)
-    q = 1.0 if math.isinf(beta) else float(_averages_q(a, s, beta))
+    s = std_for_tanh_mean(m, beta, mean=a)
+    q = 1.0 if math.isinf(beta) else tanh_moments(a, s, beta)[1]
     return s**2 * math.factorial(P - 1) / q ** (P - 1)
 
 
-def _averages_q(a: float, s: float, beta: float) -> float:
-    h, w = field_quadrature(a, s, beta)
-    return w @ np.tanh(beta * h) ** 2
-
-
-def alpha_c(P, T=0.0) -> hopfield.Transition:
+def alpha_c(P, T=0.0) -> Transition:
     """Critical storage ``alpha_c(P, T)``: the largest load with a retrieval solution.
 
     Examples
@@ -312,7 +288,7 @@ def alpha_c(P, T=0.0) -> hopfield.Transition:
     ms = np.linspace(0.02, 1.0, 99, endpoint=False)
     loads = np.array([_load_for_overlap(P, m, beta) for m in ms])
     if np.all(np.isnan(loads)):
-        return hopfield.Transition(0.0, math.nan)
+        return Transition(0.0, math.nan)
     k = int(np.nanargmax(loads))
     lo, hi = ms[max(k - 1, 0)], ms[min(k + 1, len(ms) - 1)]
     res = optimize.minimize_scalar(
@@ -321,7 +297,7 @@ def alpha_c(P, T=0.0) -> hopfield.Transition:
         method="bounded",
         options={"xatol": 1e-10},
     )
-    return hopfield.Transition(-float(res.fun), float(res.x))
+    return Transition(-float(res.fun), float(res.x))
 
 
 def T_M(P, alpha) -> float:

@@ -41,13 +41,13 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import optimize
-from scipy.special import erf, erfinv
+from scipy.special import erf
 
 from hebbian._checks import check_int, check_real
 from hebbian.temperature import beta_from_T
 from theory.fixed_point import fixed_point
-from theory.quadrature import field_quadrature
-from theory.solution import STATUS, Solution
+from theory.quadrature import field_quadrature, log2cosh, std_for_tanh_mean, tanh_moments
+from theory.solution import STATUS, ZERO, Solution, Transition, classify, on_branch
 
 __all__ = [
     "BRANCHES",
@@ -69,33 +69,16 @@ __all__ = [
 #: The branches a solution can belong to.
 BRANCHES = ("retrieval", "spin glass", "paramagnet")
 
-#: Order parameters below this are zero when a solution is classified.  Above
-#: sqrt(tol): at a continuous transition the iteration stops at m ~ sqrt(tol).
-ZERO = 1e-4
-
 
 def _check(alpha, T) -> tuple[float, float]:
     alpha = check_real(alpha, "alpha", low=0.0, fix="alpha = K/N is a load")
     return alpha, beta_from_T(T)
 
 
-def _averages(m: float, s: float, beta: float) -> tuple[float, float, float]:
-    """``E tanh(beta h)``, ``E tanh^2(beta h)``, ``E sech^4(beta h)`` for ``h = m + s z``."""
-    h, w = field_quadrature(m, s, beta)
-    t = np.tanh(beta * h)
-    return float(w @ t), float(w @ t**2), float(w @ (1 - t**2) ** 2)
-
-
-def _log2cosh(x):
-    """``log 2cosh(x)`` without overflow."""
-    ax = np.abs(x)
-    return ax + np.log1p(np.exp(-2 * ax))
-
-
 def _free_energy(alpha, beta, m, q, r) -> tuple[float, float]:
     """(f, u) at finite T for the AGS order parameters."""
     h, w = field_quadrature(m, math.sqrt(alpha * r), beta)
-    f = m**2 / 2 - float(w @ _log2cosh(beta * h)) / beta
+    f = m**2 / 2 - float(w @ log2cosh(beta * h)) / beta
     u = -(m**2) / 2
     if alpha > 0:  # the non-condensed patterns (absent at zero load, whatever d is)
         d = 1 - beta * (1 - q)
@@ -105,30 +88,10 @@ def _free_energy(alpha, beta, m, q, r) -> tuple[float, float]:
     return f, u
 
 
-def _classify(m: float, q: float) -> str:
-    if abs(m) > ZERO:
-        return "retrieval"
-    return "spin glass" if q > ZERO else "paramagnet"
-
-
-def _solution(params, order, f, u, fp_status, message, n_iter, residual, branch, wanted, lam):
-    status = fp_status
-    if status == 0 and branch != wanted:
-        status, message = 4, f"{STATUS[4]} ({branch}): no {wanted} solution here"
-    return Solution(
-        model="hopfield",
-        params=params,
-        order_parameters=order,
-        free_energy=f,
-        energy=u,
-        success=status == 0,
-        status=status,
-        message=message if status else STATUS[0],
-        n_iter=n_iter,
-        residual=residual,
-        branch=branch,
-        stability=lam,
-    )
+def _solution(params, order, f, u, status, message, n_iter, residual, branch, wanted, lam):
+    return on_branch(wanted, status=status, message=message, model="hopfield", params=params,
+                     order_parameters=order, free_energy=f, energy=u, n_iter=n_iter,
+                     residual=residual, branch=branch, stability=lam)  # fmt: skip
 
 
 def solve(
@@ -190,7 +153,7 @@ def solve(
 
     def F(x):
         m, q = x[0], min(max(x[1], 0.0), 1.0)
-        return np.array(_averages(m, math.sqrt(alpha * reaction(q)), beta)[:2])
+        return np.array(tanh_moments(m, math.sqrt(alpha * reaction(q)), beta)[:2])
 
     fp = fixed_point(
         F, _guess(alpha, beta, branch) if guess is None else guess, tol=tol, method=method
@@ -205,11 +168,11 @@ def solve(
         f = u = lam = math.nan
     else:
         f, u = _free_energy(alpha, beta, m, q, r)
-        sech4 = _averages(m, math.sqrt(alpha * r), beta)[2]
+        sech4 = tanh_moments(m, math.sqrt(alpha * r), beta)[2]
         lam = 1 - alpha * beta**2 * sech4 / (1 - beta * (1 - q)) ** 2 if alpha > 0 else 1.0
     order = {"m": m, "q": q, "r": r}
     return _solution(
-        params, order, f, u, status, message, fp.n_iter, fp.residual, _classify(m, q), branch, lam
+        params, order, f, u, status, message, fp.n_iter, fp.residual, classify(m, q), branch, lam
     )
 
 
@@ -304,7 +267,7 @@ def _solve_zero_T(alpha: float, branch: str) -> Solution:
         "",
         n_iter,
         residual,
-        _classify(order["m"], order["q"]),
+        classify(order["m"], order["q"]),
         branch,
         lam,
     )
@@ -324,21 +287,6 @@ def branches(alpha, T, *, tol: float = 1e-10) -> list[Solution]:
     return sorted((s for s in found if s.success), key=lambda s: s.free_energy)
 
 
-def _noise_for_overlap(m: float, beta: float, mean: float | None = None) -> float:
-    """The noise ``s`` at which ``m = E tanh(beta (mean + s z))``; ``mean`` defaults to ``m``.
-
-    Requires ``m < tanh(beta mean)``: the right side falls from there to 0 as
-    ``s`` grows, so the root is unique.
-    """
-    mean = m if mean is None else mean
-    if math.isinf(beta):  # m = erf(mean / (sqrt 2 s))
-        return mean / (math.sqrt(2) * float(erfinv(m)))
-    s_max = 1.0
-    while _averages(mean, s_max, beta)[0] > m:
-        s_max *= 2
-    return optimize.brentq(lambda s: _averages(mean, s, beta)[0] - m, 0.0, s_max, xtol=1e-14)
-
-
 def _load_for_overlap(m: float, beta: float) -> float:
     """The load ``alpha`` at which the retrieval branch passes through ``m`` at ``beta``.
 
@@ -348,11 +296,11 @@ def _load_for_overlap(m: float, beta: float) -> float:
     """
     if not m < (1.0 if math.isinf(beta) else math.tanh(beta * m)):
         return math.nan
-    s = _noise_for_overlap(m, beta)
+    s = std_for_tanh_mean(m, beta, mean=m)
     if math.isinf(beta):
         C = math.sqrt(2 / math.pi) / s * math.exp(-((m / s) ** 2) / 2)
         return (s * (1 - C)) ** 2
-    q = _averages(m, s, beta)[1]
+    q = tanh_moments(m, s, beta)[1]
     return s**2 * (1 - beta * (1 - q)) ** 2 / q
 
 
@@ -363,14 +311,6 @@ def _overlap_at_zero_load(beta: float) -> float:
     if math.isinf(beta):
         return 1.0
     return optimize.brentq(lambda m: math.tanh(beta * m) - m, 1e-9, 1.0)
-
-
-@dataclass(frozen=True)
-class Transition:
-    """A point of a transition line and the solution on it."""
-
-    value: float
-    m: float
 
 
 def alpha_c(T=0.0) -> Transition:
@@ -568,7 +508,7 @@ def mixture(n, T, *, tol: float = 1e-12) -> Solution:
         # -> infinity on the sum xi = 0 configurations of even n
         lam = 1.0 if n % 2 else -math.inf
     else:
-        f = n * m**2 / 2 - float(np.mean(_log2cosh(beta * m * field_sum))) / beta
+        f = n * m**2 / 2 - float(np.mean(log2cosh(beta * m * field_sum))) / beta
         curvature = 1 - t**2
         inside = np.eye(n) - beta * (xi.T * curvature) @ xi / len(xi)
         outside = 1 - beta * float(np.mean(curvature))  # a pattern not in the mixture

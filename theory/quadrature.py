@@ -23,9 +23,18 @@ import functools
 import math
 
 import numpy as np
-from scipy.special import roots_hermitenorm, roots_legendre
+from scipy import optimize
+from scipy.special import erf, erfinv, roots_hermitenorm, roots_legendre
 
-__all__ = ["field_quadrature", "gauss_hermite", "gaussian_average"]
+__all__ = [
+    "abs_mean",
+    "field_quadrature",
+    "gauss_hermite",
+    "gaussian_average",
+    "log2cosh",
+    "std_for_tanh_mean",
+    "tanh_moments",
+]
 
 #: Integration range in z: the Gaussian mass beyond |z| = 9 is 2e-19.
 Z_MAX = 9.0
@@ -125,3 +134,43 @@ def gaussian_average(g, mean, std, beta: float = math.inf):
     """
     h, w = field_quadrature(mean, std, beta)
     return (w * g(h)).sum(-1)
+
+
+def log2cosh(x):
+    """``log 2cosh(x)`` without overflow."""
+    ax = np.abs(x)
+    return ax + np.log1p(np.exp(-2 * ax))
+
+
+def tanh_moments(mean: float, std: float, beta: float) -> tuple[float, float, float]:
+    """``E tanh(beta h)``, ``E tanh^2(beta h)`` and ``E sech^4(beta h)`` for ``h = mean + std z``.
+
+    The three averages of every RS equation (overlap, ``q``, replicon), on one
+    :func:`field_quadrature` rule; ``tanh`` becomes ``sign`` at ``beta = inf``.
+    """
+    h, w = field_quadrature(mean, std, beta)
+    t = np.sign(h) if math.isinf(beta) else np.tanh(beta * h)
+    return float(w @ t), float(w @ t**2), float(w @ (1 - t**2) ** 2)
+
+
+def abs_mean(mean: float, std: float) -> float:
+    """``E |mean + std z|`` in closed form (the ``T = 0`` limit of ``T E log 2cosh(beta h)``)."""
+    if std == 0:
+        return abs(mean)
+    tail = std * math.sqrt(2 / math.pi) * math.exp(-(mean**2) / (2 * std * std))
+    return mean * float(erf(mean / (math.sqrt(2) * std))) + tail
+
+
+def std_for_tanh_mean(m: float, beta: float, mean: float) -> float:
+    """The noise ``std`` at which ``E tanh(beta (mean + std z)) = m``.
+
+    Requires ``0 < m < tanh(beta mean)``: the average falls from there to 0 as
+    ``std`` grows, so the root is unique.  At ``beta = inf``,
+    ``m = erf(mean / (sqrt 2 std))`` is inverted in closed form.
+    """
+    if math.isinf(beta):
+        return mean / (math.sqrt(2) * float(erfinv(m)))
+    hi = 1.0
+    while tanh_moments(mean, hi, beta)[0] > m:
+        hi *= 2
+    return optimize.brentq(lambda s: tanh_moments(mean, s, beta)[0] - m, 0.0, hi, xtol=1e-14)

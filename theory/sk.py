@@ -24,11 +24,9 @@ from scipy import optimize
 
 from hebbian._checks import check_real
 from hebbian.temperature import beta_from_T
-from theory.dense import _abs_mean
 from theory.fixed_point import fixed_point
-from theory.hopfield import ZERO, _log2cosh
-from theory.quadrature import field_quadrature
-from theory.solution import STATUS, Solution
+from theory.quadrature import abs_mean, field_quadrature, log2cosh
+from theory.solution import STATUS, Solution, classify
 
 __all__ = ["T_AT", "solve"]
 
@@ -59,7 +57,7 @@ def solve(T, h=0.0, *, tol: float = 1e-12, method: str = "hybrid") -> Solution:
     h = check_real(h, "h")
     params = {"T": 0.0 if math.isinf(beta) else 1 / beta, "h": h}
     if math.isinf(beta):
-        e = -_abs_mean(h, 1.0)
+        e = -abs_mean(h, 1.0)
         g, w, t = _field(h, 1.0, beta)
         order = {"q": 1.0, "m": float(w @ t)}
         return Solution("sk", params, order, e, e, True, 0, STATUS[0], 0, 0.0, "spin glass",
@@ -73,7 +71,7 @@ def solve(T, h=0.0, *, tol: float = 1e-12, method: str = "hybrid") -> Solution:
     q = float(fp.x[0])
     g, w, t = _field(h, q, beta)
     m = float(w @ t)
-    f = -beta / 4 * (1 - q) ** 2 - float(w @ _log2cosh(beta * g)) / beta
+    f = -beta / 4 * (1 - q) ** 2 - float(w @ log2cosh(beta * g)) / beta
     u = -beta / 2 * (1 - q**2) - h * m
     return Solution(
         model="sk",
@@ -86,7 +84,7 @@ def solve(T, h=0.0, *, tol: float = 1e-12, method: str = "hybrid") -> Solution:
         message=fp.message,
         n_iter=fp.n_iter,
         residual=fp.residual,
-        branch="spin glass" if q > ZERO else "paramagnet",
+        branch=classify(0.0, q),
         stability=1 - beta**2 * float(w @ (1 - t**2) ** 2),
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 
-__all__ = ["STATUS", "Solution", "SolverError"]
+__all__ = ["STATUS", "ZERO", "Solution", "SolverError", "Transition", "classify", "on_branch"]
 
 #: Meaning of :attr:`Solution.status` (0 is the only success).
 STATUS = {
@@ -16,6 +16,26 @@ STATUS = {
     4: "converged onto another branch",
     5: "no solution of this branch exists here",
 }
+
+
+#: Order parameters below this are zero when a solution is classified.  Above
+#: sqrt(tol): at a continuous transition the iteration stops at m ~ sqrt(tol).
+ZERO = 1e-4
+
+
+def classify(m: float, q: float) -> str:
+    """Branch of a solution with condensed overlap ``m`` and replica overlap ``q``."""
+    if abs(m) > ZERO:
+        return "retrieval"
+    return "spin glass" if q > ZERO else "paramagnet"
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A point of a transition line: the parameter ``value`` and the overlap ``m`` there."""
+
+    value: float
+    m: float
 
 
 @dataclass(frozen=True)
@@ -99,3 +119,16 @@ class SolverError(RuntimeError):
     def __init__(self, solution: Solution):
         super().__init__(str(solution))
         self.solution = solution
+
+
+def on_branch(wanted: str, *, status: int, message: str, **fields) -> Solution:
+    """A :class:`Solution` for a search of branch ``wanted``.
+
+    A converged point classified on another branch (``fields["branch"]``) is
+    not a solution of the wanted one: status 4.
+    """
+    if status == 0 and fields["branch"] != wanted:
+        status, message = 4, f"{STATUS[4]} ({fields['branch']}): no {wanted} solution here"
+    return Solution(
+        **fields, success=status == 0, status=status, message=message if status else STATUS[0]
+    )
