@@ -1,19 +1,23 @@
 """Figure scripts: one module per reproduced figure.
 
 Each public module ``figures/<name>.py`` has a ``main(argv)`` taking
-``--quick`` (small sizes, what CI runs) and ``--out DIR``, and writes
-``<name>.npz`` (data), ``<name>.png`` and ``<name>.json`` (what it was run
-with) into ``DIR``.  Its docstring's first line is its description in
+``--quick`` (small sizes, what CI runs), ``--out DIR``, ``--seed`` and
+``--workers N | --scheduler ADDRESS`` (:mod:`figures._output`), and writes
+``<name>.h5`` (data), ``<name>.png`` and ``<name>.json`` (what it was run
+with) into ``DIR``; Monte Carlo points come from resumable sweeps
+(:mod:`hebbian.sweep`) kept beside them.  Its docstring's first line is its description in
 ``hebbian reproduce --list``.
 """
 
 from __future__ import annotations
 
 import importlib
+import json
 import pkgutil
+from pathlib import Path
 from types import ModuleType
 
-__all__ = ["available", "load"]
+__all__ = ["available", "load", "write_gallery"]
 
 
 def available() -> dict[str, str]:
@@ -25,3 +29,30 @@ def available() -> dict[str, str]:
 def load(name: str) -> ModuleType:
     """Import the figure module ``figures.<name>``."""
     return importlib.import_module(f"{__name__}.{name}")
+
+
+def write_gallery(out: Path) -> Path:
+    """Write ``out/gallery.md``: every figure found in ``out``, its description and record."""
+    available_ = available()
+    lines = ["# hebbian figure gallery", ""]
+    for name, description in available_.items():
+        png, record = out / f"{name}.png", out / f"{name}.json"
+        if not png.exists():
+            continue
+        meta = json.loads(record.read_text()) if record.exists() else {}
+        mode = "quick" if meta.get("quick") else "full"
+        lines += [
+            f"## {name}",
+            "",
+            description,
+            "",
+            f"![{name}]({png.name})",
+            "",
+            f"{mode} mode, seed {meta.get('seed')}, hebbian {meta.get('hebbian')}, "
+            f"{meta.get('elapsed_s')} s; data in `{name}.h5`, record in `{name}.json`; "
+            f"remake with `hebbian reproduce {name}{' --quick' if mode == 'quick' else ''}`.",
+            "",
+        ]
+    path = out / "gallery.md"
+    path.write_text("\n".join(lines))
+    return path

@@ -18,8 +18,8 @@ import time
 
 import numpy as np
 
-from figures._output import parse_args, write_outputs
-from figures._retrieval import plot_extrapolated, retrieval_overlap
+from figures._extrapolated import plot_extrapolated
+from figures._output import parse_args, sweep, write_outputs
 from theory import dense
 
 #: P -> (sizes quick, sizes full, load of the m(T) panel)
@@ -48,17 +48,18 @@ def main(argv: list[str] | None = None):
             ax.plot(a, T, style, label=name.replace("_", " "))
             data[f"P{P}_{name}_alpha"], data[f"P{P}_{name}_T"] = a, T
         a_c, T_top = dense.alpha_c(P).value, dense.T_M(P, 0.0)
-        grid = [
-            (a, T)
-            for a in np.linspace(0.15, 1.1, n_grid) * a_c
-            for T in np.linspace(0.15, 1.1, n_grid) * T_top
-        ]
-        m_grid = np.array(
-            [retrieval_overlap(P, a, T, Ns[-1], n_samples=2, seed=args.seed)[2] for a, T in grid]
-        )
+        grid = {
+            "alpha": (np.linspace(0.15, 1.1, n_grid) * a_c).tolist(),
+            "T": (np.linspace(0.15, 1.1, n_grid) * T_top).tolist(),
+        }
+        task = "mc.retrieval:retrieval_overlap"
+        kept = sweep(args, f"dense_retrieval.P{P}.grid", task, grid, P=P, N=Ns[-1], n_samples=2)
+        kept = kept["retained"].transpose("alpha", "T")
+        alphas, temperatures = np.meshgrid(kept["alpha"], kept["T"], indexing="ij")
         sc = ax.scatter(
-            *np.array(grid).T,
-            c=m_grid,
+            alphas.ravel(),
+            temperatures.ravel(),
+            c=kept.values.ravel(),
             vmin=0,
             vmax=1,
             cmap="viridis",
@@ -74,21 +75,26 @@ def main(argv: list[str] | None = None):
         )
         ax.legend(fontsize=7, loc="upper right")
         fig.colorbar(sc, ax=ax, label="MC: fraction of chains still retrieving")
-        data[f"P{P}_mc_grid"], data[f"P{P}_mc_grid_m"] = np.array(grid), m_grid
+        data[f"P{P}_mc_grid_alpha"], data[f"P{P}_mc_grid_T"] = grid["alpha"], grid["T"]
+        data[f"P{P}_mc_grid_retained"] = kept.values  # (n_alpha, n_T)
 
         ax = axes[1, col]
         T_max = dense.T_M(P, load)
         line = np.linspace(0.0, T_max, 120)[:-1]
         ax.plot(line, [dense.solve(P, load, T)["m"] for T in line], "k-", label="RS theory")
-        Ts = list(np.linspace(0.2, 0.9 if args.quick else 1.0, 3 if args.quick else 6) * T_max)
-        m_mc = np.array(
-            [
-                [retrieval_overlap(P, load, T, N, n_samples=n_samples, seed=args.seed) for T in Ts]
-                for N in Ns
-            ]
+        fractions = np.linspace(0.2, 0.9 if args.quick else 1.0, 3 if args.quick else 6)
+        Ts = (fractions * T_max).tolist()
+        mc_points = sweep(
+            args,
+            f"dense_retrieval.P{P}.overlap",
+            task,
+            {"N": Ns, "T": Ts},
+            P=P,
+            alpha=load,
+            n_samples=n_samples,
         )
         theory = lambda T, P=P, load=load: dense.solve(P, load, T)["m"]  # noqa: E731
-        for record in plot_extrapolated(ax, Ns, Ts, m_mc, theory):
+        for record in plot_extrapolated(ax, mc_points, "T", theory):
             points.append({"P": P, "alpha": load, "T": record.pop("x"), **record})
         ax.axvline(T_max, color="k", ls=":", lw=0.8)
         ax.set(
@@ -98,17 +104,16 @@ def main(argv: list[str] | None = None):
             title=rf"P = {P}, $\alpha$ = {load:g}: $T_M$ = {T_max:.4f}",
         )
         ax.legend(fontsize=7, loc="lower left")
-        data[f"P{P}_T"], data[f"P{P}_mc_T"], data[f"P{P}_mc_m"] = line, np.array(Ts), m_mc
+        data[f"P{P}_T"], data[f"P{P}_mc_T"] = line, np.array(Ts)
+        for v in ("m", "error", "retained"):
+            data[f"P{P}_mc_{v}"] = mc_points[v].transpose("N", "T").values
     meta = {
-        "figure": "dense_retrieval",
-        "quick": args.quick,
-        "seed": args.seed,
         "sizes": {P: (s[0] if args.quick else s[1]) for P, s in SETUP.items()},
         "n_samples": n_samples,
         "points": points,
     }
     fig.tight_layout()
-    return write_outputs(fig, data, meta, args.out, "dense_retrieval", started)
+    return write_outputs(fig, data, meta, args, "dense_retrieval", started)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Hopfield retrieval overlap m(alpha) at T = 0 and 0.3: RS theory vs Monte Carlo, N -> infinity.
 
 Theory: :func:`theory.hopfield.solve` on the retrieval branch (AGS 1987).
-Monte Carlo: :func:`figures._retrieval.retrieval_overlap` at several N
+Monte Carlo: :func:`mc.retrieval_overlap` at several N, one sweep per
+temperature (``--workers`` / ``--scheduler``; resumes after a kill),
 (zero-temperature dynamics from the pattern at ``T = 0``, Metropolis at
 ``T = 0.3``), over the chains that stayed in the retrieval state,
 extrapolated linearly in ``1/N`` (:func:`mc.extrapolate`).
@@ -16,8 +17,8 @@ import time
 
 import numpy as np
 
-from figures._output import parse_args, write_outputs
-from figures._retrieval import plot_extrapolated, retrieval_overlap
+from figures._extrapolated import plot_extrapolated
+from figures._output import parse_args, sweep, write_outputs
 from theory import hopfield
 
 TEMPERATURES = (0.0, 0.3)
@@ -47,34 +48,33 @@ def main(argv: list[str] | None = None):
         ax.plot(line, m_line, "k-", label="RS theory")
         ax.axvline(a_c.value, color="k", ls=":", lw=0.8)
         alphas = grids[T]
-        m_mc = np.array(
-            [
-                [
-                    retrieval_overlap(2, a, T, N, n_samples=n_samples, seed=args.seed)
-                    for a in alphas
-                ]
-                for N in Ns
-            ]
-        )  # (n_N, n_alpha, 3)
+        mc_points = sweep(
+            args,
+            f"hopfield_overlap.T{T:g}",
+            "mc.retrieval:retrieval_overlap",
+            {"N": Ns, "alpha": alphas},
+            P=2,
+            T=T,
+            n_samples=n_samples,
+        )
         theory = lambda a, T=T, top=a_c.value: hopfield.solve(a, T)["m"] if a < top else math.nan  # noqa: E731
-        for record in plot_extrapolated(ax, Ns, alphas, m_mc, theory):
+        for record in plot_extrapolated(ax, mc_points, "alpha", theory):
             points.append({"T": T, "alpha": record.pop("x"), **record})
         ax.set(xlabel=r"$\alpha = K/N$", title=rf"$T = {T:g}$, $\alpha_c(T) = {a_c.value:.4f}$")
         ax.set_ylim(0.85, 1.005)
         data[f"T{T:g}_alpha"], data[f"T{T:g}_m_theory"] = line, np.array(m_line)
-        data[f"T{T:g}_mc_alpha"], data[f"T{T:g}_mc"] = np.array(alphas), m_mc
+        data[f"T{T:g}_mc_alpha"] = np.array(alphas)
+        for v in ("m", "error", "retained"):
+            data[f"T{T:g}_mc_{v}"] = mc_points[v].values  # (n_N, n_alpha)
     axes[0].set_ylabel("retrieval overlap $m$")
     axes[0].legend(fontsize=7, loc="lower left")
     meta = {
-        "figure": "hopfield_overlap",
-        "quick": args.quick,
-        "seed": args.seed,
         "N": Ns,
         "n_samples": n_samples,
         "points": points,
     }
     data["N"] = np.array(Ns)
-    return write_outputs(fig, data, meta, args.out, "hopfield_overlap", started)
+    return write_outputs(fig, data, meta, args, "hopfield_overlap", started)
 
 
 if __name__ == "__main__":

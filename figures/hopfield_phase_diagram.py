@@ -66,14 +66,12 @@ def main(argv: list[str] | None = None):
         for line in [getattr(diagram, name)]
     }
     meta = {
-        "figure": "hopfield_phase_diagram",
-        "quick": args.quick,
         "seed": None,  # deterministic: no random numbers
         "alpha_c": alpha_c.value,
         "m_at_alpha_c": alpha_c.m,
         "n_points": len(diagram.T_M[0]),
     }
-    return write_outputs(fig, data, meta, args.out, "hopfield_phase_diagram", started)
+    return write_outputs(fig, data, meta, args, "hopfield_phase_diagram", started)
 
 
 if __name__ == "__main__":

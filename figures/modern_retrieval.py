@@ -70,9 +70,6 @@ def main(argv: list[str] | None = None):
     ax.set_title(f"d={D}, K={K}, |xi - x_i|={DELTA}; bound violated in {violations} cases")
     ax.legend(fontsize=8)
     meta = {
-        "figure": "modern_retrieval",
-        "quick": args.quick,
-        "seed": args.seed,
         "d": D,
         "K": K,
         "delta": DELTA,
@@ -80,7 +77,7 @@ def main(argv: list[str] | None = None):
         "violations": violations,
     }
     data = {"beta": betas, "errors": errors, "bounds": bounds}
-    return write_outputs(fig, data, meta, args.out, "modern_retrieval", started)
+    return write_outputs(fig, data, meta, args, "modern_retrieval", started)
 
 
 if __name__ == "__main__":

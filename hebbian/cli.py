@@ -59,9 +59,47 @@ def _reproduce(args) -> int:
             file=sys.stderr,
         )
         return 2
+    argv = ["--out", str(args.out), "--seed", str(args.seed)]
+    argv += ["--quick"] * args.quick + ["--progress"] * args.progress
+    if args.workers is not None:
+        argv += ["--workers", str(args.workers)]
+    if args.scheduler is not None:
+        argv += ["--scheduler", args.scheduler]
     for name in names:
-        argv = ["--out", str(args.out)] + (["--quick"] if args.quick else [])
+        print(f"== {name}: {available[name]}")
         figures.load(name).main(argv)
+    print(f"gallery: {figures.write_gallery(args.out)}")
+    return 0
+
+
+def _sweep(args) -> int:
+    from hebbian.sweep import EXAMPLE, Sweep, SweepError
+
+    if args.example:
+        print(EXAMPLE, end="")
+        return 0
+    if args.file is None:
+        print("hebbian sweep: give a sweep FILE (or --example to print one)", file=sys.stderr)
+        return 2
+    try:
+        sweep, output = Sweep.from_toml(args.file)
+        result = sweep.run(
+            args.output or output,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            progress=args.progress or None,
+        )
+    except (ValueError, TypeError, ImportError, ConnectionError) as exc:
+        print(f"hebbian sweep: {exc}", file=sys.stderr)
+        return 2
+    except SweepError as exc:
+        print(f"hebbian sweep: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"{args.output or output}: {int(result['done'].sum())} of {sweep.size} points of "
+        f"{sweep.task} on {' x '.join(f'{k}[{len(v)}]' for k, v in sweep.grid.items())}; "
+        f"outputs: {', '.join(v for v in result.data_vars if v not in ('done', 'seconds'))}"
+    )
     return 0
 
 
@@ -179,6 +217,7 @@ def _solve(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     from hebbian import __version__
+    from hebbian.executors import add_executor_options
 
     parser = argparse.ArgumentParser(
         prog="hebbian",
@@ -202,7 +241,21 @@ def build_parser() -> argparse.ArgumentParser:
         default=Path("figures_out"),
         help="output folder (default: ./figures_out)",
     )
+    rep.add_argument("--seed", type=int, default=2026, help="master seed (default 2026)")
+    add_executor_options(rep)
     rep.set_defaults(func=_reproduce)
+
+    swp = sub.add_parser(
+        "sweep",
+        help="run a parameter sweep from a TOML file (resumes where it stopped)",
+        description="Run every point of a sweep file not yet in its output "
+        "(HDF5, written point by point). `hebbian sweep --example` prints a sweep file.",
+    )
+    swp.add_argument("file", nargs="?", type=Path, metavar="FILE", help="sweep file (TOML)")
+    swp.add_argument("--example", action="store_true", help="print an example sweep file")
+    swp.add_argument("--output", type=Path, default=None, help="results file (overrides FILE's)")
+    add_executor_options(swp)
+    swp.set_defaults(func=_sweep)
 
     sol = sub.add_parser(
         "solve",

@@ -5,7 +5,9 @@
 * :func:`parallel_tempering` - replica exchange over a temperature ladder;
 * :func:`init`, :func:`step`, :class:`Dynamics` - the chains themselves;
 * :mod:`mc.statistics` - autocorrelation times, blocking, jackknife;
-* :func:`extrapolate` - finite-size extrapolation ``N -> infinity``.
+* :func:`extrapolate` - finite-size extrapolation ``N -> infinity``;
+* :func:`retrieval_overlap` - the retrieval overlap at one point, over
+  disorder samples (a sweep task).
 
 Energy changes come from the K overlap sums, kept exactly and incrementally:
 O(K) per attempted flip (:mod:`mc._numba`, with the NumPy twin
@@ -14,6 +16,7 @@ O(K) per attempted flip (:mod:`mc._numba`, with the NumPy twin
 
 from mc.finite_size import Extrapolation, extrapolate
 from mc.model import KernelModel, kernel_model
+from mc.retrieval import retrieval_overlap
 from mc.sampler import ChainState, Dynamics, init, step
 from mc.simulation import RunResult, run
 from mc.statistics import Estimate, estimate
@@ -33,6 +36,7 @@ __all__ = [
     "init",
     "kernel_model",
     "parallel_tempering",
+    "retrieval_overlap",
     "run",
     "step",
 ]

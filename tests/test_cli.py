@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 from hebbian import cli
+from hebbian.sweep import load
 
 
 def run(*args):
@@ -104,3 +105,41 @@ def test_solve_failure_is_reported_in_the_exit_code_and_strict_json(capsys):
     assert "no T=0 retrieval solution at alpha=0.3" in record["message"]
     assert cli.main(["solve", "no-such-model"]) == 2
     assert "unknown model 'no-such-model'" in capsys.readouterr().err
+
+
+def test_sweep_example_runs_and_resumes(tmp_path, capsys):
+    assert cli.main(["sweep", "--example"]) == 0
+    toml = tmp_path / "rs.toml"
+    toml.write_text(capsys.readouterr().out)
+    assert cli.main(["sweep", str(toml), "--workers", "1"]) == 0
+    assert "28 of 28 points of theory.hopfield:solve on alpha[7] x T[4]" in capsys.readouterr().out
+    first = load(tmp_path / "hopfield_rs.h5")
+    assert cli.main(["sweep", str(toml), "--workers", "1"]) == 0  # complete: nothing to do
+    assert load(tmp_path / "hopfield_rs.h5").identical(first)  # timings too: not recomputed
+
+
+def test_bad_sweep_files_exit_2_before_any_work(tmp_path, capsys):
+    toml = tmp_path / "bad.toml"
+    toml.write_text('task = "theory.sk:solve"\noutput = "o.h5"\n[grid]\nT = [1.0]\nh = ["x"]\n')
+    assert cli.main(["sweep", str(toml)]) == 2
+    assert "parameter h='x' of task theory.sk:solve must be float" in capsys.readouterr().err
+    assert not (tmp_path / "o.h5").exists()
+    assert cli.main(["sweep", str(tmp_path / "missing.toml")]) == 2
+    assert "cannot be read" in capsys.readouterr().err
+    assert cli.main(["sweep"]) == 2
+
+
+def test_a_failing_sweep_exits_1_naming_the_point(tmp_path, capsys, monkeypatch):
+    toml = tmp_path / "fail.toml"
+    toml.write_text('task = "sweep_tasks:failing"\noutput = "o.h5"\n[grid]\nx = [1.0, 2.0]\n')
+    assert cli.main(["sweep", str(toml), "--workers", "1"]) == 1
+    assert "failed at {'x': 2.0}" in capsys.readouterr().err
+
+
+def test_reproduce_writes_the_gallery(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert cli.main(["reproduce", "modern_retrieval", "--quick", "--out", str(out)]) == 0
+    gallery = (out / "gallery.md").read_text()
+    assert "![modern_retrieval](modern_retrieval.png)" in gallery
+    assert "quick mode, seed 2026" in gallery
+    assert "hopfield_overlap" not in gallery  # not made: not shown

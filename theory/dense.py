@@ -65,7 +65,7 @@ __all__ = [
 BRANCHES = ("retrieval", "spin glass", "paramagnet")
 
 
-def _check(P, alpha, T) -> tuple[int, float, float]:
+def _check(P: int, alpha: float, T: float) -> tuple[int, float, float]:
     P = check_int(P, "P", minimum=2)
     alpha = check_real(alpha, "alpha", low=0.0, fix="alpha = K / N^(P-1) is a load")
     return P, alpha, beta_from_T(T)
@@ -124,9 +124,9 @@ def _variance(P: int, alpha: float, beta: float, q: float) -> float:
 
 
 def solve(
-    P,
-    alpha,
-    T,
+    P: int,
+    alpha: float,
+    T: float,
     *,
     branch: str = "retrieval",
     guess=None,
@@ -273,7 +273,7 @@ def _load_for_overlap(P: int, m: float, beta: float) -> float:
     return s**2 * math.factorial(P - 1) / q ** (P - 1)
 
 
-def alpha_c(P, T=0.0) -> Transition:
+def alpha_c(P: int, T: float = 0.0) -> Transition:
     """Critical storage ``alpha_c(P, T)``: the largest load with a retrieval solution.
 
     Examples
@@ -300,7 +300,7 @@ def alpha_c(P, T=0.0) -> Transition:
     return Transition(-float(res.fun), float(res.x))
 
 
-def T_M(P, alpha) -> float:
+def T_M(P: int, alpha: float) -> float:
     """Highest temperature at which retrieval solutions exist at load ``alpha``.
 
     For ``P >= 3`` and ``alpha`` just above ``alpha_c(P, 0)`` retrieval exists
@@ -329,7 +329,7 @@ def T_M(P, alpha) -> float:
     return optimize.brentq(lambda T: alpha_c(P, T).value - alpha, low, top, xtol=1e-10)
 
 
-def T_c(P, alpha) -> float:
+def T_c(P: int, alpha: float) -> float:
     """Temperature below which retrieval has a lower free energy than the paramagnet.
 
     For ``P >= 3`` the RS paramagnet is the reference phase only where its
@@ -355,7 +355,7 @@ def T_c(P, alpha) -> float:
     return hi if gap(hi) <= 0 else optimize.brentq(gap, lo, hi, xtol=1e-10)
 
 
-def T_entropy(P, alpha) -> float:
+def T_entropy(P: int, alpha: float) -> float:
     """Where the RS paramagnet's entropy ``ln 2 - alpha / (2 P! T^2)`` vanishes."""
     P = check_int(P, "P", minimum=3)
     alpha = check_real(alpha, "alpha", low=0.0)
@@ -372,7 +372,7 @@ class DensePhaseDiagram:
     T_entropy: tuple[np.ndarray, np.ndarray]
 
 
-def phase_diagram(P, n_points: int = 30) -> DensePhaseDiagram:
+def phase_diagram(P: int, n_points: int = 30) -> DensePhaseDiagram:
     """Retrieval existence (``T_M``), retrieval-paramagnet crossing (``T_c``) and
     the paramagnet's zero-entropy line, ``P >= 3``."""
     P = check_int(P, "P", minimum=3)

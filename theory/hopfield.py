@@ -35,6 +35,7 @@ Rev. A 32, 1007 (1985), in :func:`mixture`.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from dataclasses import dataclass
@@ -70,12 +71,12 @@ __all__ = [
 BRANCHES = ("retrieval", "spin glass", "paramagnet")
 
 
-def _check(alpha, T) -> tuple[float, float]:
+def _check(alpha: float, T: float) -> tuple[float, float]:
     alpha = check_real(alpha, "alpha", low=0.0, fix="alpha = K/N is a load")
     return alpha, beta_from_T(T)
 
 
-def _free_energy(alpha, beta, m, q, r) -> tuple[float, float]:
+def _free_energy(alpha: float, beta, m, q, r) -> tuple[float, float]:
     """(f, u) at finite T for the AGS order parameters."""
     h, w = field_quadrature(m, math.sqrt(alpha * r), beta)
     f = m**2 / 2 - float(w @ log2cosh(beta * h)) / beta
@@ -95,8 +96,8 @@ def _solution(params, order, f, u, status, message, n_iter, residual, branch, wa
 
 
 def solve(
-    alpha,
-    T,
+    alpha: float,
+    T: float,
     *,
     branch: str = "retrieval",
     guess=None,
@@ -273,7 +274,7 @@ def _solve_zero_T(alpha: float, branch: str) -> Solution:
     )
 
 
-def branches(alpha, T, *, tol: float = 1e-10) -> list[Solution]:
+def branches(alpha: float, T: float, *, tol: float = 1e-10) -> list[Solution]:
     """All converged RS branches at ``(alpha, T)``, lowest free energy first.
 
     The first element is the thermodynamic (equilibrium) state within RS.
@@ -313,7 +314,7 @@ def _overlap_at_zero_load(beta: float) -> float:
     return optimize.brentq(lambda m: math.tanh(beta * m) - m, 1e-9, 1.0)
 
 
-def alpha_c(T=0.0) -> Transition:
+def alpha_c(T: float = 0.0) -> Transition:
     """Critical storage ``alpha_c(T)``: the largest load with a retrieval solution.
 
     The retrieval branch is parametrized by ``m``: for given ``m`` the load
@@ -346,8 +347,23 @@ def alpha_c(T=0.0) -> Transition:
     return Transition(-float(res.fun), float(res.x))
 
 
-def T_M(alpha) -> float:
-    """Temperature below which retrieval solutions exist (inverse of :func:`alpha_c`).
+@functools.cache
+def _alpha_c_peak() -> tuple[float, float]:
+    """Where the fold ``alpha_c(T)`` peaks: ``(T_peak, alpha_c(T_peak))``."""
+    res = optimize.minimize_scalar(
+        lambda T: -alpha_c(T).value, bounds=(0.0, 0.2), method="bounded", options={"xatol": 1e-8}
+    )
+    return float(res.x), -float(res.fun)
+
+
+def T_M(alpha: float) -> float:
+    """Highest temperature at which retrieval solutions exist (inverse of :func:`alpha_c`).
+
+    In RS the line is slightly reentrant (AGS 1987): ``alpha_c(T)`` grows
+    from 0.137906 at ``T = 0`` to a peak of 0.138189 at ``T = 0.0229``, so
+    just below ``alpha_c(0)``, and up to the peak, retrieval exists in a
+    window of temperatures; this is its upper end (the root of
+    ``alpha_c(T) = alpha`` above the peak).
 
     Examples
     --------
@@ -357,12 +373,13 @@ def T_M(alpha) -> float:
     alpha = check_real(alpha, "alpha", low=0.0)
     if alpha == 0:
         return 1.0
-    if alpha >= alpha_c(0.0).value:
+    T_peak, alpha_peak = _alpha_c_peak()
+    if alpha >= alpha_peak:
         return math.nan
-    return optimize.brentq(lambda T: alpha_c(T).value - alpha, 0.0, 1.0, xtol=1e-10)
+    return optimize.brentq(lambda T: alpha_c(T).value - alpha, T_peak, 1.0, xtol=1e-10)
 
 
-def T_g(alpha) -> float:
+def T_g(alpha: float) -> float:
     """Spin-glass temperature ``1 + sqrt(alpha)`` (AGS eq. 4.12)."""
     return 1 + math.sqrt(check_real(alpha, "alpha", low=0.0))
 
@@ -371,7 +388,7 @@ def _retrieval_minus_glass(alpha: float, T: float) -> float:
     return solve(alpha, T).check().free_energy - solve(alpha, T, branch="spin glass").free_energy
 
 
-def T_c(alpha) -> float:
+def T_c(alpha: float) -> float:
     """Highest temperature at which retrieval is the RS equilibrium state (``f_R = f_SG``).
 
     The free-energy gap is not monotonic in ``T``: just above the load 0.0519
@@ -399,7 +416,7 @@ def T_c(alpha) -> float:
     return optimize.brentq(lambda T: _retrieval_minus_glass(alpha, T), lowest.x, hi, xtol=1e-10)
 
 
-def alpha_eq(T) -> float:
+def alpha_eq(T: float) -> float:
     """Largest load at which retrieval is the RS equilibrium state at temperature ``T``.
 
     The line ``T_c`` read as ``alpha(T)``; single-valued in ``T`` where
@@ -417,7 +434,7 @@ def alpha_eq(T) -> float:
     return optimize.brentq(lambda a: _retrieval_minus_glass(a, T), 1e-3 * top, top, xtol=1e-12)
 
 
-def T_AT(alpha) -> float:
+def T_AT(alpha: float) -> float:
     """de Almeida-Thouless temperature of the retrieval state: RS unstable below it.
 
     At low ``T``, ``beta^2 E sech^4(beta h) ~ (4/3) beta p_h(0)`` with
@@ -449,7 +466,7 @@ def T_AT(alpha) -> float:
     return optimize.brentq(lam, min(estimate / 4, hi / 2), hi, xtol=1e-14)
 
 
-def equilibrium(alpha, T, *, tol: float = 1e-10) -> Solution:
+def equilibrium(alpha: float, T: float, *, tol: float = 1e-10) -> Solution:
     """The RS thermodynamic state at ``(alpha, T)``.
 
     Among the converged branches of :func:`branches` the lowest free energy
@@ -474,7 +491,7 @@ def _mixture_patterns(n: int) -> np.ndarray:
     return np.array(list(itertools.product((-1.0, 1.0), repeat=n)))
 
 
-def mixture(n, T, *, tol: float = 1e-12) -> Solution:
+def mixture(n: int, T: float, *, tol: float = 1e-12) -> Solution:
     """Symmetric mixture of ``n`` patterns at low load (``alpha = 0``).
 
     ``m_1 = ... = m_n = m`` with ``m = E_xi xi_1 tanh(beta m sum_k xi_k)``
@@ -529,7 +546,7 @@ def mixture(n, T, *, tol: float = 1e-12) -> Solution:
     )
 
 
-def mixture_stability_T(n) -> float:
+def mixture_stability_T(n: int) -> float:
     """Temperature ``T_n`` below which the symmetric ``n``-mixture is stable (``nan``: never).
 
     Examples

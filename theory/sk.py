@@ -36,7 +36,7 @@ def _field(h: float, q: float, beta: float):
     return g, w, np.tanh(beta * g) if math.isfinite(beta) else np.sign(g)
 
 
-def solve(T, h=0.0, *, tol: float = 1e-12, method: str = "hybrid") -> Solution:
+def solve(T: float, h: float = 0.0, *, tol: float = 1e-12, method: str = "hybrid") -> Solution:
     """RS solution of the SK model at temperature ``T`` and uniform field ``h``.
 
     Returns
@@ -58,8 +58,7 @@ def solve(T, h=0.0, *, tol: float = 1e-12, method: str = "hybrid") -> Solution:
     params = {"T": 0.0 if math.isinf(beta) else 1 / beta, "h": h}
     if math.isinf(beta):
         e = -abs_mean(h, 1.0)
-        g, w, t = _field(h, 1.0, beta)
-        order = {"q": 1.0, "m": float(w @ t)}
+        order = {"q": 1.0, "m": math.erf(h / math.sqrt(2))}  # E sign(h + z)
         return Solution("sk", params, order, e, e, True, 0, STATUS[0], 0, 0.0, "spin glass",
                         -math.inf)  # fmt: skip
 
@@ -89,7 +88,7 @@ def solve(T, h=0.0, *, tol: float = 1e-12, method: str = "hybrid") -> Solution:
     )
 
 
-def T_AT(h) -> float:
+def T_AT(h: float) -> float:
     """de Almeida-Thouless temperature at field ``h``: RS unstable below it.
 
     Near ``h = 0``, ``h^2 ~ (4/3) (1 - T)^3`` (de Almeida & Thouless 1978, eq. 27).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import h5py
 import numpy as np
 import pytest
 
@@ -13,18 +14,25 @@ import figures
 @pytest.mark.parametrize("name", list(figures.available()))
 def test_figure_quick(name, tmp_path):
     figures.load(name).main(["--quick", "--out", str(tmp_path)])
-    for ext in ("npz", "png", "json"):
+    for ext in ("h5", "png", "json"):
         assert (tmp_path / f"{name}.{ext}").stat().st_size > 0
     meta = json.loads((tmp_path / f"{name}.json").read_text())
     assert meta["quick"] is True
+    assert meta["figure"] == name
+    assert meta["backend"] == "numba"
     assert "hebbian" in meta
     assert "seed" in meta
+    assert meta["elapsed_s"] > 0
     assert not list(tmp_path.glob("*.part"))
+    with h5py.File(tmp_path / f"{name}.h5") as f:
+        assert len(f) > 0
+        assert json.loads(f.attrs["meta"]) == meta
 
 
 def test_modern_retrieval_respects_the_theorem(tmp_path):
     figures.load("modern_retrieval").main(["--quick", "--out", str(tmp_path)])
-    data = np.load(tmp_path / "modern_retrieval.npz")
+    with h5py.File(tmp_path / "modern_retrieval.h5") as f:
+        data = {k: f[k][...] for k in f}
     assert np.all(data["errors"] <= data["bounds"])
     # the error falls exponentially in beta: the log-error slope is negative
     slope = np.polyfit(data["beta"], np.log(data["errors"]).mean(0), 1)[0]

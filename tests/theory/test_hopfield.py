@@ -336,6 +336,21 @@ def test_T_M_inverts_alpha_c(T):
     assert not H.solve(c.value * (1 + 1e-2), T).success
 
 
+def test_T_M_is_the_upper_end_of_the_reentrant_window():
+    """RS alpha_c(T) peaks above alpha_c(0) at low T (AGS 1987): T_M is the upper root."""
+    T_peak, a_peak = H._alpha_c_peak()
+    assert 0.02 < T_peak < 0.026
+    assert a_peak == pytest.approx(0.138189, abs=2e-6)
+    assert H.alpha_c(T_peak).value > H.alpha_c(0.0).value
+    # continuous through alpha_c(0): no spurious root at T ~ 0
+    a0 = H.alpha_c(0.0).value
+    assert H.T_M(a0 * (1 - 1e-9)) == pytest.approx(H.T_M(a0 * (1 - 1e-6)), abs=1e-4)
+    inside = H.T_M(0.1381)
+    assert T_peak < inside < 0.05
+    assert H.solve(0.1381, inside * 0.99).branch == "retrieval"
+    assert not H.solve(0.1381, inside * 1.01).success
+
+
 def test_alpha_c_decreases_with_T_and_vanishes_at_T1():
     values = [H.alpha_c(T).value for T in (0.0, 0.2, 0.4, 0.6, 0.8, 0.99)]
     assert all(a > b for a, b in itertools.pairwise(values))

@@ -1,11 +1,11 @@
-"""Monte Carlo retrieval overlaps at finite N, shared by the theory-vs-simulation figures."""
+"""Retrieval overlap at finite N: the Monte Carlo point of the theory-vs-simulation sweeps."""
 
 from __future__ import annotations
 
 import numpy as np
 
-import mc
 from hebbian import DenseHopfield, binary_patterns
+from mc.simulation import run
 
 __all__ = ["retrieval_overlap"]
 
@@ -22,7 +22,7 @@ def retrieval_overlap(
     n_burnin: int = 100,
     n_replicas: int = 2,
     threshold: float = 0.5,
-) -> tuple[float, float, float]:
+) -> dict[str, float]:
     """Overlap of the retrieval state with the cued pattern, its error, and the fraction retained.
 
     ``K = round(alpha N^(P-1))`` random patterns, :class:`hebbian.DenseHopfield`
@@ -41,6 +41,13 @@ def retrieval_overlap(
     the disorder samples with a retained chain, floored at the resolution
     ``2/N`` of one spin.  The random streams derive from
     ``(seed, P, alpha, T, N)``, so every point is reproducible on its own.
+
+    Returns
+    -------
+    dict
+        ``m`` (NaN if no chain stayed), ``error`` and ``retained``, the
+        fraction of chains that stayed.  A sweep task
+        (``task = "mc.retrieval:retrieval_overlap"``).
     """
     K = max(1, round(alpha * N ** (P - 1)))
     key = [seed, P, round(alpha * 1e9), round(T * 1e9), N]
@@ -49,7 +56,7 @@ def retrieval_overlap(
         rng = np.random.default_rng(child)
         net = DenseHopfield(binary_patterns(K, N, rng=rng), P=P)
         if T == 0:
-            res = mc.run(
+            res = run(
                 net,
                 T=0,
                 n_sweeps=n_sweeps,
@@ -59,7 +66,7 @@ def retrieval_overlap(
                 measure_every=n_sweeps,
             )
         else:
-            res = mc.run(
+            res = run(
                 net,
                 T=T,
                 n_sweeps=n_sweeps,
@@ -75,75 +82,12 @@ def retrieval_overlap(
         if kept.any():
             means.append(m[:, kept].mean())
     if not means:
-        return np.nan, np.nan, 0.0
+        return {"m": np.nan, "error": np.nan, "retained": 0.0}
     means = np.array(means)
     spread = means.std(ddof=1) if len(means) > 1 else 1.0
     error = max(spread, 2.0 / N) / np.sqrt(len(means))
-    return float(means.mean()), float(error), n_kept / (n_samples * n_replicas)
-
-
-def plot_extrapolated(ax, Ns, xs, m_mc, theory) -> list[dict]:
-    """Plot MC overlaps at each N and their ``N -> infinity`` extrapolation; compare to theory.
-
-    Parameters
-    ----------
-    ax : matplotlib Axes
-    Ns : list of int
-    xs : list of float
-        Control parameter of each point (the x axis).
-    m_mc : ndarray, shape (len(Ns), len(xs), 3)
-        :func:`retrieval_overlap` results.
-    theory : callable
-        ``x -> m`` of the RS retrieval solution (``nan`` where none).
-
-    Returns
-    -------
-    list of dict
-        Per point: extrapolated overlap and error, fit chi-square, the
-        retained fraction at the largest N, theory, and the distance in errors
-        (``nan`` where some size kept no chain).
-    """
-    for k, N in enumerate(Ns):
-        ax.errorbar(
-            xs,
-            m_mc[k, :, 0],
-            m_mc[k, :, 1],
-            fmt="o",
-            ms=3,
-            capsize=2,
-            color=f"C{k}",
-            alpha=0.7,
-            label=f"MC N={N}",
-        )
-    records = []
-    for j, x in enumerate(xs):
-        m_theory = theory(x)
-        record = {
-            "x": float(x),
-            "m_theory": m_theory,
-            "retained": float(m_mc[-1, j, 2]),
-            "m_extrapolated": np.nan,
-            "error": np.nan,
-            "chi2": np.nan,
-            "n_sigma": np.nan,
-        }
-        if np.all(np.isfinite(m_mc[:, j, 0])):
-            fit = mc.extrapolate(Ns, m_mc[:, j, 0], m_mc[:, j, 1])
-            record.update(
-                m_extrapolated=fit.value,
-                error=fit.error,
-                chi2=fit.chi2,
-                n_sigma=(fit.value - m_theory) / fit.error,
-            )
-            ax.errorbar(
-                [x],
-                [fit.value],
-                [fit.error],
-                fmt="D",
-                ms=5,
-                color="k",
-                mfc="w",
-                label=r"MC $N\to\infty$" if not records else None,
-            )
-        records.append(record)
-    return records
+    return {
+        "m": float(means.mean()),
+        "error": float(error),
+        "retained": n_kept / (n_samples * n_replicas),
+    }

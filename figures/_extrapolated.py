@@ -1,0 +1,78 @@
+"""Monte Carlo points at several N, their N -> infinity extrapolation, and the theory they meet."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import mc
+
+__all__ = ["plot_extrapolated"]
+
+
+def plot_extrapolated(ax, points, axis: str, theory) -> list[dict]:
+    """Plot MC overlaps at each N and their ``N -> infinity`` extrapolation; compare to theory.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    points : xarray.Dataset
+        A sweep of :func:`mc.retrieval_overlap` on the axes ``N`` and ``axis``.
+    axis : str
+        The control parameter on the x axis.
+    theory : callable
+        ``x -> m`` of the RS retrieval solution (``nan`` where none).
+
+    Returns
+    -------
+    list of dict
+        Per point: extrapolated overlap and error, fit chi-square, the
+        retained fraction at the largest N, theory, and the distance in errors
+        (``nan`` where some size kept no chain).
+    """
+    points = points.transpose("N", axis)
+    Ns, xs = points["N"].values, points[axis].values
+    m, err, retained = (points[v].values for v in ("m", "error", "retained"))
+    for k, N in enumerate(Ns):
+        ax.errorbar(
+            xs,
+            m[k],
+            err[k],
+            fmt="o",
+            ms=3,
+            capsize=2,
+            color=f"C{k}",
+            alpha=0.7,
+            label=f"MC N={N}",
+        )
+    records = []
+    for j, x in enumerate(xs):
+        m_theory = theory(x)
+        record = {
+            "x": float(x),
+            "m_theory": m_theory,
+            "retained": float(retained[-1, j]),
+            "m_extrapolated": np.nan,
+            "error": np.nan,
+            "chi2": np.nan,
+            "n_sigma": np.nan,
+        }
+        if np.all(np.isfinite(m[:, j])):
+            fit = mc.extrapolate(Ns, m[:, j], err[:, j])
+            record.update(
+                m_extrapolated=fit.value,
+                error=fit.error,
+                chi2=fit.chi2,
+                n_sigma=(fit.value - m_theory) / fit.error,
+            )
+            ax.errorbar(
+                [x],
+                [fit.value],
+                [fit.error],
+                fmt="D",
+                ms=5,
+                color="k",
+                mfc="w",
+                label=r"MC $N\to\infty$" if not records else None,
+            )
+        records.append(record)
+    return records

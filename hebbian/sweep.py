@@ -1,0 +1,449 @@
+"""Parameter sweeps: a grid of independent points, run on an Executor, stored point by point.
+
+A :class:`Sweep` names a task (``"module:function"``), the parameters it
+holds fixed and the grid axes it varies.  :meth:`Sweep.run` sends every point
+not yet stored to an executor (:mod:`hebbian.executors`: this process, a
+local process pool, a Dask cluster, or any Executor), writes each result as
+it arrives to one HDF5 file (:mod:`hebbian.store`), and returns the file as a
+labelled :class:`xarray.Dataset`.  Run again after a crash or a kill, it
+computes only the missing points.
+
+Randomness.  A task with an ``rng`` parameter gets a
+:class:`numpy.random.Generator` seeded by the sweep's ``seed`` and the
+point's parameters (a SHA-256 of them as the spawn key), so a point draws the
+same numbers whatever executor runs it, in whatever order, in a first run or
+a resumed one.  A task with a ``seed`` parameter gets the sweep's seed as is.
+
+Results.  A task returns a mapping of outputs (nested mappings are flattened
+to ``outer.inner``), an object with ``to_dict()`` (such as
+:class:`theory.solution.Solution`), a dataclass, or a single value (stored as
+``value``).  Outputs are numbers, booleans, text or numeric arrays of the
+same shape at every point.
+
+Sweep files (``hebbian sweep FILE``) are TOML; :data:`EXAMPLE` is one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import functools
+import hashlib
+import importlib
+import inspect
+import itertools
+import json
+import math
+import os
+import sys
+import time
+import types
+import typing
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import FIRST_COMPLETED, Executor, wait
+from pathlib import Path
+
+import numpy as np
+
+from hebbian._checks import check_int
+from hebbian.executors import executor as open_executor
+from hebbian.executors import max_in_flight
+from hebbian.store import SweepFile, check_same_sweep, load
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+__all__ = ["EXAMPLE", "Sweep", "SweepError", "load"]
+
+EXAMPLE = """\
+# A hebbian sweep file: run it with `hebbian sweep FILE [--workers N | --scheduler ADDRESS]`.
+description = "Hopfield retrieval in replica symmetry (AGS 1987) on an (alpha, T) grid"
+
+# The function computing one point, as module:function.  Theory solvers,
+# Monte Carlo tasks such as "mc.retrieval:retrieval_overlap", or your own.
+task = "theory.hopfield:solve"
+
+# Results file (HDF5), relative to this file's folder; rerunning resumes it.
+output = "hopfield_rs.h5"
+
+# seed = 2026     # needed by tasks that draw random numbers (rng or seed parameter)
+
+[fixed]           # parameters held fixed at every point
+branch = "retrieval"
+
+[grid]            # one axis per varied parameter: a list, or an evenly spaced range
+alpha = { start = 0.01, stop = 0.13, num = 7 }
+T = [0.0, 0.1, 0.2, 0.3]
+"""
+
+#: Keys a sweep file may hold.
+FILE_KEYS = ("description", "task", "output", "seed", "fixed", "grid")
+#: Parameters the sweep supplies itself.
+RESERVED = ("rng", "seed")
+
+
+class SweepError(RuntimeError):
+    """A task failed at a point; the points finished before it are stored."""
+
+
+@functools.cache
+def resolve(task: str) -> Callable:
+    """Import the function named ``"module:function"``."""
+    module_name, _, attr = task.partition(":")
+    if not module_name or not attr:
+        raise ValueError(f"task={task!r} must name a function as 'module:function'")
+    try:
+        obj = importlib.import_module(module_name)
+        for part in attr.split("."):
+            obj = getattr(obj, part)
+    except (ImportError, AttributeError) as exc:
+        raise ValueError(f"task={task!r} cannot be imported: {exc}") from exc
+    if not callable(obj):
+        raise ValueError(f"task={task!r} is not callable")
+    return obj
+
+
+def _task_name(task) -> str:
+    if isinstance(task, str):
+        return task
+    name = f"{task.__module__}:{task.__qualname__}"
+    if "<" in name or task.__module__ == "__main__":
+        raise ValueError(
+            f"task={name!r} cannot be imported by worker processes; "
+            "define it at the top level of an importable module"
+        )
+    return name
+
+
+@dataclasses.dataclass(frozen=True)
+class Sweep:
+    """A grid of parameter points of one task.
+
+    Parameters
+    ----------
+    task : str or callable
+        ``"module:function"`` (or the function itself, if importable): called
+        as ``task(**fixed, **point)``, plus ``rng=`` / ``seed=`` when it takes
+        them (see the module docstring).
+    grid : dict
+        Axis name -> sequence of values; the points are the Cartesian product,
+        in this order, the last axis varying fastest.
+    fixed : dict, optional
+        Parameters held fixed at every point.
+    seed : int, optional
+        Required when the task takes ``rng`` or ``seed``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        At construction, before any work: an unknown task or parameter, a
+        missing required parameter, an empty axis, a value of the wrong type.
+    """
+
+    task: str | Callable
+    grid: Mapping[str, typing.Sequence]
+    fixed: Mapping[str, typing.Any] = dataclasses.field(default_factory=dict)
+    seed: int | None = None
+
+    def __post_init__(self):
+        for name in ("grid", "fixed"):
+            if not isinstance(getattr(self, name), Mapping):
+                value = getattr(self, name)
+                raise TypeError(f"{name}={value!r} must be a mapping of name -> value")
+        set_ = functools.partial(object.__setattr__, self)
+        set_("task", _task_name(self.task))
+        set_("grid", {name: _axis(name, values) for name, values in dict(self.grid).items()})
+        set_("fixed", dict(self.fixed))
+        if self.seed is not None:
+            set_("seed", check_int(self.seed, "seed", minimum=0))
+        if not self.grid:
+            raise ValueError("grid={} is empty: give at least one axis, e.g. grid={'T': [0.1]}")
+        _check_parameters(resolve(self.task), self)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(len(v) for v in self.grid.values())
+
+    @property
+    def size(self) -> int:
+        return math.prod(self.shape)
+
+    def spec(self) -> dict:
+        """What identifies the sweep (stored in its file; resuming needs the same)."""
+        return {"task": self.task, "grid": self.grid, "fixed": self.fixed, "seed": self.seed}
+
+    def points(self) -> Iterator[tuple[tuple[int, ...], dict]]:
+        """``(grid index, all parameters)`` of every point, last axis fastest."""
+        axes = list(self.grid)
+        for index in np.ndindex(*self.shape):
+            point = {axis: self.grid[axis][i] for axis, i in zip(axes, index, strict=True)}
+            yield index, {**self.fixed, **point}
+
+    @classmethod
+    def from_toml(cls, path: str | os.PathLike) -> tuple[Sweep, Path]:
+        """Read a sweep file; return the sweep and its output path (see :data:`EXAMPLE`)."""
+        path = Path(path)
+        try:
+            spec = tomllib.loads(path.read_text())
+        except OSError as exc:
+            raise ValueError(f"sweep file {path} cannot be read: {exc}") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ValueError(f"sweep file {path} is not valid TOML: {exc}") from exc
+        unknown = sorted(set(spec) - set(FILE_KEYS))
+        if unknown:
+            raise ValueError(
+                f"sweep file {path}: unknown key(s) {', '.join(unknown)}; "
+                f"known: {', '.join(FILE_KEYS)} (task parameters go under [fixed] or [grid])"
+            )
+        for key in ("task", "output", "grid"):
+            if key not in spec:
+                raise ValueError(
+                    f"sweep file {path}: missing {key!r} (see `hebbian sweep --example`)"
+                )
+        grid = {name: _toml_axis(name, values) for name, values in spec["grid"].items()}
+        sweep = cls(spec["task"], grid, spec.get("fixed", {}), spec.get("seed"))
+        return sweep, path.parent / spec["output"]
+
+    def run(
+        self,
+        output: str | os.PathLike,
+        *,
+        workers: int | None = None,
+        scheduler: str | None = None,
+        executor: Executor | None = None,
+        progress: bool | None = None,
+    ):
+        """Compute the points not yet in ``output``, storing each as it finishes.
+
+        Parameters
+        ----------
+        output : path
+            HDF5 results file; created, or resumed if it holds this sweep.
+        workers, scheduler
+            Where tasks run: see :func:`hebbian.executors.executor`.
+        executor : concurrent.futures.Executor, optional
+            Use this one instead (e.g. ``mpi4py.futures.MPIPoolExecutor()``);
+            it is not shut down.
+        progress : bool, optional
+            tqdm progress bar; default: shown on a terminal.
+
+        Returns
+        -------
+        xarray.Dataset
+            :func:`hebbian.store.load` of ``output``.
+
+        Raises
+        ------
+        SweepError
+            A task raised; the points finished so far are stored.
+        """
+        from tqdm.auto import tqdm
+
+        output = _writable(Path(output), self.spec())
+        grid = {axis: np.asarray(values) for axis, values in self.grid.items()}
+        with SweepFile.open(output, self.spec(), grid) as store:
+            todo = [(index, p) for index, p in self.points() if not store.done[index]]
+            bar = tqdm(
+                total=self.size,
+                initial=self.size - len(todo),
+                desc=self.task,
+                unit="pt",
+                disable=None if progress is None else not progress,
+            )
+            with bar, _maybe_open(executor, workers, scheduler) as pool:
+                window = max_in_flight(pool) or len(todo)
+                queue, running = iter(todo), {}
+                try:
+                    while True:
+                        for index, params in itertools.islice(queue, window - len(running)):
+                            future = pool.submit(evaluate, self.task, params, self.seed)
+                            running[future] = (index, params)
+                        if not running:
+                            break
+                        finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                        for future in finished:
+                            index, params = running.pop(future)
+                            store.write(index, *self._result(future, params, store, output))
+                            bar.update()
+                finally:
+                    for future in running:
+                        future.cancel()
+        return load(output)
+
+    def _result(self, future, params, store, output) -> tuple[dict, float]:
+        try:
+            return future.result()
+        except Exception as exc:
+            raise SweepError(
+                f"task {self.task} failed at {params}: {exc!r}; "
+                f"{int(store.done.sum())} of {self.size} points are stored in "
+                f"{output}; fix the cause and run again to resume"
+            ) from exc
+
+
+def _maybe_open(executor, workers, scheduler):
+    if executor is None:
+        return open_executor(workers, scheduler)
+    if workers is not None or scheduler is not None:
+        raise ValueError("pass either executor or workers/scheduler, not both")
+    return contextlib.nullcontext(executor)
+
+
+def evaluate(task: str, params: dict, seed: int | None) -> tuple[dict, float]:
+    """Run ``task`` at one point (in a worker); return its flattened outputs and seconds."""
+    func = resolve(task)
+    extra = {}
+    accepted = inspect.signature(func).parameters
+    if "rng" in accepted:
+        key = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).digest()
+        spawn_key = tuple(int.from_bytes(key[i : i + 4], "little") for i in range(0, 16, 4))
+        extra["rng"] = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=spawn_key))
+    if "seed" in accepted:
+        extra["seed"] = seed
+    started = time.perf_counter()
+    result = func(**params, **extra)
+    return flatten(result), time.perf_counter() - started
+
+
+def flatten(result, prefix: str = "") -> dict:
+    """A task's result as ``{output name: value}`` (see the module docstring)."""
+    if hasattr(result, "to_dict"):
+        result = result.to_dict()
+    elif dataclasses.is_dataclass(result) and not isinstance(result, type):
+        result = dataclasses.asdict(result)
+    if isinstance(result, Mapping):
+        out = {}
+        for key, value in result.items():
+            out.update(flatten(value, f"{prefix}{key}."))
+        return out
+    return {prefix[:-1] or "value": result}
+
+
+def _axis(name: str, values) -> tuple:
+    if isinstance(values, str | bytes) or not isinstance(values, typing.Sequence | np.ndarray):
+        raise TypeError(f"grid axis {name!r}={values!r} must be a list of values")
+    values = tuple(v.item() if isinstance(v, np.generic) else v for v in values)
+    if not values:
+        raise ValueError(f"grid axis {name!r} is empty: give it at least one value")
+    kinds = {type(v) if isinstance(v, bool | str) else float for v in values}
+    if len(kinds) > 1 or not all(isinstance(v, bool | str | int | float) for v in values):
+        raise TypeError(
+            f"grid axis {name!r}={list(values)!r} must hold numbers, booleans or text, "
+            "all of one kind"
+        )
+    if len(set(values)) != len(values):
+        raise ValueError(f"grid axis {name!r}={list(values)!r} repeats a value")
+    return values
+
+
+def _toml_axis(name: str, values):
+    """A TOML axis: a list, or ``{start, stop, num}`` (``log = true`` for geometric spacing)."""
+    if not isinstance(values, dict):
+        return values
+    keys = set(values)
+    if not {"start", "stop", "num"} <= keys <= {"start", "stop", "num", "log"}:
+        raise ValueError(
+            f"grid axis {name!r}={values!r}: a range needs start, stop, num (and optionally log)"
+        )
+    num = check_int(values["num"], f"grid.{name}.num", minimum=1)
+    space = np.geomspace if values.get("log", False) else np.linspace
+    try:
+        return space(float(values["start"]), float(values["stop"]), num).tolist()
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"grid axis {name!r}={values!r}: start and stop must be numbers") from exc
+
+
+def _check_parameters(func: Callable, sweep: Sweep) -> None:
+    """Raise before any work if the sweep's parameters do not fit ``func``'s signature."""
+    signature = inspect.signature(func)
+    accepted = signature.parameters
+    takes_any = any(p.kind is p.VAR_KEYWORD for p in accepted.values())
+    given = {**sweep.fixed, **{k: None for k in sweep.grid}}
+    both = sorted(set(sweep.fixed) & set(sweep.grid))
+    if both:
+        raise ValueError(f"parameter(s) {', '.join(both)} are both fixed and on the grid")
+    reserved = sorted(set(given) & set(RESERVED))
+    if reserved:
+        raise ValueError(
+            f"parameter(s) {', '.join(reserved)} are supplied by the sweep: "
+            "give seed=... to the sweep (top-level `seed` in a sweep file) instead"
+        )
+    settable = {
+        name
+        for name, p in accepted.items()
+        if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and name not in RESERVED
+    }
+    unknown = sorted(set(given) - settable)
+    if unknown and not takes_any:
+        raise ValueError(
+            f"task {sweep.task} has no parameter(s) {', '.join(unknown)}; "
+            f"its parameters: {', '.join(sorted(settable))}"
+        )
+    missing = sorted(
+        name for name in settable if accepted[name].default is inspect.Parameter.empty
+    )
+    missing = [name for name in missing if name not in given]
+    if missing:
+        raise ValueError(f"task {sweep.task} needs parameter(s) {', '.join(missing)}")
+    if any(name in accepted for name in RESERVED) and sweep.seed is None:
+        raise ValueError(
+            f"task {sweep.task} draws random numbers: give the sweep a seed "
+            "(seed=... or a top-level `seed` in the sweep file)"
+        )
+    hints = _type_hints(func)
+    values = {**{k: [v] for k, v in sweep.fixed.items()}, **sweep.grid}
+    for name, vals in values.items():
+        kinds = _kinds(hints.get(name), accepted.get(name))
+        for v in vals:
+            if kinds is not None and not _is(v, kinds):
+                names = " or ".join(k.__name__ for k in kinds)
+                raise TypeError(f"parameter {name}={v!r} of task {sweep.task} must be {names}")
+
+
+def _type_hints(func) -> dict:
+    try:
+        return typing.get_type_hints(func)
+    except Exception:
+        return {}
+
+
+def _kinds(hint, parameter) -> tuple[type, ...] | None:
+    """The Python types a parameter accepts, from its annotation or its default; None: any."""
+    if hint is None and parameter is not None:
+        default = parameter.default
+        if default is inspect.Parameter.empty or default is None:
+            return None
+        hint = type(default)
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        parts = [_kinds(a, None) for a in typing.get_args(hint) if a is not type(None)]
+        return None if any(p is None for p in parts) else tuple(itertools.chain(*parts))
+    if hint in (int, float, bool, str):
+        return (hint,)
+    return None
+
+
+def _is(value, kinds: tuple[type, ...]) -> bool:
+    if isinstance(value, bool):
+        return bool in kinds
+    if isinstance(value, int) and float in kinds:
+        return True
+    return isinstance(value, kinds)
+
+
+def _writable(output: Path, spec: dict) -> Path:
+    """``output``, checked before any work: its folder can take files; if it exists, it resumes."""
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        probe = output.parent / f".{output.name}.{os.getpid()}.probe"
+        probe.touch()
+        probe.unlink()
+    except OSError as exc:
+        raise ValueError(
+            f"output={str(output)!r} cannot be written ({exc.strerror or exc}); "
+            "choose a folder you can write to"
+        ) from exc
+    if output.exists():
+        check_same_sweep(output, spec)
+    return output

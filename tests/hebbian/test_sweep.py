@@ -1,0 +1,304 @@
+"""Sweeps: validation before work, storage point by point, resume after a kill, executors."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hebbian.store import SweepFile, load
+from hebbian.sweep import EXAMPLE, Sweep, SweepError, flatten
+
+TESTS = Path(__file__).resolve().parents[1]
+GRID = {"x": [-1.0, 0.5, 2.0], "k": [1, 2]}
+
+
+def outputs(ds):
+    """The computed outputs of a sweep Dataset (timings and provenance left out)."""
+    out = ds.drop_vars("seconds")
+    out.attrs = {k: ds.attrs[k] for k in ("task", "seed", "fixed", "complete")}
+    return out
+
+
+def test_a_sweep_stores_every_point_with_labels_and_provenance(tmp_path):
+    ds = Sweep("sweep_tasks:noisy", GRID, {"label": "b"}, seed=7).run(tmp_path / "s.h5", workers=1)
+    assert ds.sizes == {"x": 3, "k": 2, "draw_dim0": 3}
+    assert ds["done"].all()
+    assert ds.attrs["complete"] == 1
+    assert ds.attrs["task"] == "sweep_tasks:noisy"
+    np.testing.assert_array_equal(ds["square"].sel(x=2.0).values, [4.0, 8.0])
+    assert ds["positive"].dtype == bool
+    assert ds["text"].sel(x=0.5, k=2).item() == "b:0.5"
+    assert ds["nested.k"].sel(k=2).values.tolist() == [2.0, 2.0, 2.0]
+    assert "nested.skipped" not in ds  # None: nothing to store
+    assert '"hebbian"' in ds.attrs["provenance"]
+
+
+def test_each_point_draws_from_its_own_stream(tmp_path):
+    """Streams depend on the seed and the point's parameters only, not on the grid around it."""
+    ds = Sweep("sweep_tasks:noisy", GRID, seed=7).run(tmp_path / "a.h5", workers=1)
+    sub = Sweep("sweep_tasks:noisy", {"x": [2.0], "k": [2, 1]}, seed=7).run(
+        tmp_path / "b.h5", workers=1
+    )
+    np.testing.assert_array_equal(
+        sub["draw"].sel(x=2.0, k=2).values, ds["draw"].sel(x=2.0, k=2).values
+    )
+    draws = ds["draw"].values.reshape(6, 3)
+    assert len(np.unique(draws[:, 0])) == 6
+    other = Sweep("sweep_tasks:noisy", GRID, seed=8).run(tmp_path / "c.h5", workers=1)
+    assert not np.any(other["draw"].values == ds["draw"].values)
+
+
+def test_pool_dask_and_inline_give_identical_results(tmp_path):
+    pytest.importorskip("distributed")
+    sweep = Sweep("sweep_tasks:noisy", GRID, seed=3)
+    inline = sweep.run(tmp_path / "inline.h5", workers=1)
+    pool = sweep.run(tmp_path / "pool.h5", workers=2)
+    dask = sweep.run(tmp_path / "dask.h5", workers=2, scheduler="local")
+    assert outputs(pool).identical(outputs(inline))
+    assert outputs(dask).identical(outputs(inline))
+
+
+def test_a_finished_sweep_is_not_computed_again(tmp_path):
+    log = tmp_path / "log"
+    sweep = Sweep("sweep_tasks:slow", {"x": [1, 2, 3]}, {"delay": 0.0, "log": str(log)}, seed=1)
+    first = sweep.run(tmp_path / "s.h5", workers=1)
+    again = sweep.run(tmp_path / "s.h5", workers=1)
+    assert log.read_text().split() == ["1", "2", "3"]
+    assert outputs(again).identical(outputs(first))
+
+
+def test_killed_sweep_resumes_to_the_uninterrupted_result(tmp_path):
+    """SIGKILL mid-way (the process group: pool too), resume: identical, nothing lost or twice."""
+    n = 40
+    log = tmp_path / "log"
+    toml = tmp_path / "slow.toml"
+    toml.write_text(
+        'task = "sweep_tasks:slow"\noutput = "killed.h5"\nseed = 11\n'
+        f'[fixed]\ndelay = 0.08\nlog = "{log}"\n[grid]\nx = {list(range(n))}\n'
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), *sys.path])}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hebbian.cli", "sweep", str(toml), "--workers", "2"],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    output = tmp_path / "killed.h5"
+    deadline = time.monotonic() + 120
+    n_done = 0
+    while n_done < 8 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+        if output.exists():
+            n_done = int(load(output)["done"].sum())
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert 8 <= n_done < n, proc.stderr.read().decode()
+    done_at_kill = load(output)["done"].values
+    assert done_at_kill.sum() < n
+    before = len(log.read_text().split())
+
+    resumed = Sweep.from_toml(toml)[0].run(output, workers=1)
+    evaluated_on_resume = [int(x) for x in log.read_text().split()[before:]]
+    assert sorted(evaluated_on_resume) == np.flatnonzero(~done_at_kill).tolist()
+
+    reference = Sweep.from_toml(toml)[0].run(tmp_path / "reference.h5", workers=1)
+    assert resumed["done"].all()
+    assert outputs(resumed).identical(outputs(reference))
+
+
+def test_a_failing_point_names_itself_and_keeps_the_others(tmp_path):
+    sweep = Sweep("sweep_tasks:failing", {"x": [1.0, 2.0, 3.0]})
+    with pytest.raises(SweepError, match=r"x': 2\.0.*cannot do x = 2.*resume"):
+        sweep.run(tmp_path / "s.h5", workers=1)
+    assert load(tmp_path / "s.h5")["done"].values.tolist() == [True, False, False]
+
+
+def test_outputs_must_keep_their_shape(tmp_path):
+    with pytest.raises(ValueError, match="output 'value' has shape"):
+        Sweep("sweep_tasks:growing", {"n": [1, 2]}).run(tmp_path / "s.h5", workers=1)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        (
+            {"task": "sweep_tasks:noisy", "grid": {"y": [1.0]}, "seed": 1},
+            ValueError,
+            "no parameter",
+        ),
+        ({"task": "sweep_tasks:noisy", "grid": {"k": [1]}, "seed": 1}, ValueError, "needs param"),
+        ({"task": "sweep_tasks:noisy", "grid": {"x": []}, "seed": 1}, ValueError, "is empty"),
+        ({"task": "sweep_tasks:noisy", "grid": {}, "seed": 1}, ValueError, "grid=.* is empty"),
+        ({"task": "sweep_tasks:noisy", "grid": {"x": ["a"]}, "seed": 1}, TypeError, "x='a'"),
+        (
+            {"task": "sweep_tasks:noisy", "grid": {"x": [1.0], "k": [1.5]}, "seed": 1},
+            TypeError,
+            "k=1.5 .* must be int",
+        ),
+        (
+            {"task": "sweep_tasks:noisy", "grid": {"x": [1.0], "k": [True]}, "seed": 1},
+            TypeError,
+            "k=True",
+        ),
+        ({"task": "sweep_tasks:noisy", "grid": {"x": [1.0]}}, ValueError, "give the sweep a seed"),
+        (
+            {"task": "sweep_tasks:noisy", "grid": {"x": [1.0]}, "fixed": {"rng": 1}, "seed": 1},
+            ValueError,
+            "supplied by the sweep",
+        ),
+        (
+            {"task": "sweep_tasks:noisy", "grid": {"x": [1.0]}, "fixed": {"x": 1.0}, "seed": 1},
+            ValueError,
+            "both fixed and on the grid",
+        ),
+        (
+            {"task": "sweep_tasks:noisy", "grid": {"x": [1.0, 1.0]}, "seed": 1},
+            ValueError,
+            "repeats",
+        ),
+        ({"task": "sweep_tasks:nothing", "grid": {"x": [1.0]}}, ValueError, "cannot be imported"),
+        ({"task": "no_colon", "grid": {"x": [1.0]}}, ValueError, "module:function"),
+        (
+            {"task": "theory.hopfield:solve", "grid": {"alpha": [0.1]}, "fixed": {"T": "hot"}},
+            TypeError,
+            "T='hot'",
+        ),
+        (
+            {
+                "task": "theory.hopfield:solve",
+                "grid": {"alpha": [0.1]},
+                "fixed": {"T": 0.1},
+                "seed": -1,
+            },
+            ValueError,
+            "seed=-1",
+        ),
+    ],
+)
+def test_bad_sweeps_are_refused_before_any_work(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        Sweep(**kwargs)
+
+
+def test_a_local_function_is_refused():
+    def local(x: float) -> float:
+        return x
+
+    with pytest.raises(ValueError, match="cannot be imported by worker processes"):
+        Sweep(local, {"x": [1.0]})
+
+
+def test_an_output_holding_another_sweep_is_refused_before_work(tmp_path):
+    log = tmp_path / "log"
+    fixed = {"delay": 0.0, "log": str(log)}
+    Sweep("sweep_tasks:slow", {"x": [1, 2]}, fixed, seed=1).run(tmp_path / "s.h5", workers=1)
+    with pytest.raises(ValueError, match=r"different sweep.*grid"):
+        Sweep("sweep_tasks:slow", {"x": [1, 3]}, fixed, seed=1).run(tmp_path / "s.h5", workers=1)
+    with pytest.raises(ValueError, match=r"different sweep.*seed"):
+        Sweep("sweep_tasks:slow", {"x": [1, 2]}, fixed, seed=2).run(tmp_path / "s.h5", workers=1)
+    assert log.read_text().split() == ["1", "2"]
+    (tmp_path / "other.h5").write_bytes(b"not hdf5")
+    with pytest.raises(ValueError, match="cannot be read as HDF5"):
+        Sweep("sweep_tasks:slow", {"x": [1]}, fixed, seed=1).run(tmp_path / "other.h5")
+
+
+def test_an_unwritable_output_is_refused_before_work(tmp_path):
+    (tmp_path / "file").write_text("")
+    log = tmp_path / "log"
+    sweep = Sweep("sweep_tasks:slow", {"x": [1]}, {"delay": 0.0, "log": str(log)}, seed=1)
+    with pytest.raises(ValueError, match=r"output=.* cannot be written"):
+        sweep.run(tmp_path / "file" / "s.h5", workers=1)
+    assert not log.exists()
+
+
+# ---------------------------------------------------------------- sweep files
+
+
+def write(tmp_path, text: str) -> Path:
+    path = tmp_path / "sweep.toml"
+    path.write_text(text)
+    return path
+
+
+def test_the_example_sweep_file_runs(tmp_path):
+    sweep, output = Sweep.from_toml(write(tmp_path, EXAMPLE))
+    assert output == tmp_path / "hopfield_rs.h5"
+    assert sweep.shape == (7, 4)
+    assert sweep.grid["alpha"][0] == pytest.approx(0.01)
+    ds = sweep.run(output, workers=1)
+    m = ds["order_parameters.m"].sel(T=0.0)
+    assert m.sel(alpha=0.01).item() == pytest.approx(1.0, abs=1e-6)
+    assert ds["success"].sel(alpha=0.01).all()
+
+
+def test_log_spaced_axis(tmp_path):
+    text = 'task = "theory.sk:solve"\noutput = "o.h5"\n[grid]\n'
+    text += "T = {start=0.1, stop=10, num=3, log=true}\n"
+    sweep, _ = Sweep.from_toml(write(tmp_path, text))
+    assert sweep.grid["T"] == pytest.approx((0.1, 1.0, 10.0))
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        (
+            'task = "theory.sk:solve"\noutput = "o.h5"\ncolour = 1\n[grid]\nT = [1.0]\n',
+            "unknown key",
+        ),
+        ('task = "theory.sk:solve"\n[grid]\nT = [1.0]\n', "missing 'output'"),
+        ('task = "theory.sk:solve"\noutput = "o.h5"\n[grid]\nT = []\n', "is empty"),
+        ('task = "theory.sk:solve"\noutput = "o.h5"\n[grid]\nbeta = [1.0]\n', "no parameter"),
+        ('task = "theory.sk:solve"\noutput = "o.h5"\n[grid]\nT = ["warm"]\n', "must be float"),
+        ('task = "theory.sk:solve"\noutput = "o.h5"\n[grid]\nT = {start=0, stop=1}\n', "range"),
+        ('task = "theory.sk:solve"\noutput = "o.h5"\n[grid]\nT = [1.0\n', "not valid TOML"),
+        ('task = "theory.sk:solve"\noutput = "o.h5"\nfixed = 3\n[grid]\nT = [1.0]\n', "mapping"),
+    ],
+)
+def test_bad_sweep_files_get_a_clear_error(tmp_path, text, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        Sweep.from_toml(write(tmp_path, text))
+
+
+# ---------------------------------------------------------------- the store
+
+
+def test_a_file_is_valid_between_any_two_points(tmp_path):
+    """After each point the file opens and holds exactly the points written so far."""
+    path = tmp_path / "s.h5"
+    spec = {"task": "t:f", "grid": {"a": [1, 2, 3]}, "fixed": {}, "seed": None}
+    with SweepFile.open(path, spec, {"a": np.array([1, 2, 3])}) as store:
+        for i in range(3):
+            store.write((i,), {"v": float(i), "w": np.arange(2) + i}, seconds=0.1)
+            ds = load(path)
+            assert ds["done"].values.tolist() == [j <= i for j in range(3)]
+            np.testing.assert_array_equal(ds["v"].values[: i + 1], np.arange(i + 1))
+    assert not list(tmp_path.glob(".*part"))
+    with h5py.File(path) as f:
+        assert f["data/v"].chunks is None  # contiguous: points are written in place
+
+
+@given(
+    st.recursive(
+        st.one_of(st.floats(allow_nan=False), st.integers(-(2**50), 2**50), st.booleans()),
+        lambda inner: st.dictionaries(st.text("abc", min_size=1, max_size=3), inner, max_size=3),
+        max_leaves=8,
+    )
+)
+def test_flatten_keeps_every_leaf_once(result):
+    flat = flatten(result)
+
+    def leaves(r):
+        return [v for x in r.values() for v in leaves(x)] if isinstance(r, dict) else [r]
+
+    assert sorted(map(repr, flat.values())) == sorted(map(repr, leaves(result)))
