@@ -1,4 +1,4 @@
-"""Replica solvers: time per solve, per transition point and per full phase diagram.
+"""Replica solvers: time per solve, per transition point, per phase diagram, per RSB solution.
 
 Run ``python benchmarks/solvers.py``.  Targets (issue 4): one RS solve in
 milliseconds; the full Hopfield phase diagram (all lines) under 10 s on one
@@ -66,6 +66,33 @@ def main():
     print(f"| Hopfield phase diagram, 4 lines x 40 points | {full:.2f} s | | |")
     full = best_of(lambda: dense.phase_diagram(3, 30), 1)
     print(f"| dense P=3 diagram, 3 lines x 30 points | {full:.2f} s | | |")
+    rsb()
+
+
+def rsb():
+    """SK replica symmetry breaking: time to each ground-state energy, and its error.
+
+    The reference is the full-RSB value -0.7631667 of Crisanti & Rizzo (2002).
+    """
+    print("\n| SK ground state | time | e0 | e0 - (-0.7631667) |")
+    print("| --- | --- | --- | --- |")
+    runs = {
+        "RS": lambda: sk.solve_rsb(0.0, k=0),
+        "1RSB": lambda: sk.solve_rsb(0.0, k=1),
+        "2RSB": lambda: sk.solve_rsb(0.0, k=2),
+        "3RSB": lambda: sk.solve_rsb(0.0, k=3),
+        "full RSB, 10 levels": lambda: sk.solve_full_rsb(0.0, n_levels=10),
+        "full RSB, 20 levels": lambda: sk.solve_full_rsb(0.0, n_levels=20),
+    }
+    for name, solve in runs.items():
+        t = time.perf_counter()
+        s = solve()
+        dt = time.perf_counter() - t
+        assert s.success, s
+        print(f"| {name} | {dt:.2f} s | {s.free_energy:.7f} | {s.free_energy + 0.7631667:+.1e} |")
+    t = time.perf_counter()
+    s = sk.solve_rsb(0.5, k=1)
+    print(f"\n1RSB at T = 0.5: {time.perf_counter() - t:.2f} s, f = {s.free_energy:.7f}")
 
 
 if __name__ == "__main__":

@@ -162,7 +162,17 @@ def _finite(obj):
     return obj
 
 
-_SOLVER_TYPES = {"P": int, "n": int, "branch": str, "method": str}
+_SOLVER_TYPES = {
+    "P": int,
+    "n": int,
+    "k": int,
+    "n_levels": int,
+    "max_iter": int,
+    "branch": str,
+    "method": str,
+}
+#: Solver arguments that are Python objects, not command-line values.
+_NOT_OPTIONS = ("guess", "grid")
 
 
 def _solver_parser(name: str, solver) -> argparse.ArgumentParser:
@@ -173,7 +183,7 @@ def _solver_parser(name: str, solver) -> argparse.ArgumentParser:
         prog=f"hebbian solve {name}", description=(solver.__doc__ or "").splitlines()[0]
     )
     for p in inspect.signature(solver).parameters.values():
-        if p.name == "guess":
+        if p.name in _NOT_OPTIONS:
             continue
         required = p.default is inspect.Parameter.empty
         parser.add_argument(

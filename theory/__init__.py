@@ -5,7 +5,9 @@
   diagram (``T_g``, ``T_M``, ``T_c``, AT line), symmetric mixtures;
 * :mod:`theory.dense` - dense P-spin networks in the high-storage regime
   ``K = alpha N^(P-1)``;
-* :mod:`theory.sk` - the Sherrington-Kirkpatrick model (RS, AT line);
+* :mod:`theory.sk` - the Sherrington-Kirkpatrick model: RS, AT line, k-step
+  and full replica symmetry breaking on :mod:`theory.parisi` (the Parisi
+  functional with its gradient);
 * machinery shared by all of them: :mod:`theory.quadrature` (Gaussian
   averages at any temperature), :mod:`theory.fixed_point` (damped iteration,
   Newton, Anderson) and :class:`Solution`, the one result type.
@@ -35,4 +37,6 @@ SOLVERS = {
     "dense-T-c": dense.T_c,
     "sk": sk.solve,
     "sk-T-AT": sk.T_AT,
+    "sk-rsb": sk.solve_rsb,
+    "sk-full-rsb": sk.solve_full_rsb,
 }

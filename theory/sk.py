@@ -12,23 +12,30 @@ PRL 35, 1792 (1975); de Almeida & Thouless, J. Phys. A 11, 983 (1978)):
 
 and the replicon eigenvalue ``1 - beta^2 E_z sech^4(beta g)`` vanishes on the
 AT line.  At ``T = 0``: ``e = -E_z |h + z|``, ``-sqrt(2/pi) = -0.7979`` at
-``h = 0`` (the full-RSB value is -0.7632, issue on RSB).
+``h = 0``.
+
+Replica symmetry breaking (:func:`solve_rsb`, k steps; :func:`solve_full_rsb`,
+the continuous ``q(x)``) maximizes the Parisi functional of
+:mod:`theory.parisi`: ground-state energy -0.765 with one step (Parisi
+1980), -0.76317 with full RSB (Crisanti & Rizzo, PRE 65, 046137 (2002)).
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import optimize
 
-from hebbian._checks import check_real
+from hebbian._checks import check_int, check_real
 from hebbian.temperature import beta_from_T
 from theory.fixed_point import fixed_point
+from theory.parisi import Grid, parisi_functional
 from theory.quadrature import abs_mean, field_quadrature, log2cosh
-from theory.solution import STATUS, Solution, classify
+from theory.solution import STATUS, ZERO, Solution, classify
 
-__all__ = ["T_AT", "solve"]
+__all__ = ["T_AT", "ParisiSolution", "solve", "solve_full_rsb", "solve_rsb"]
 
 
 def _field(h: float, q: float, beta: float):
@@ -108,3 +115,281 @@ def T_AT(h: float) -> float:
             return math.nan
         low /= 10
     return optimize.brentq(lam, low, 1.0, xtol=1e-14)
+
+
+# ------------------------------------------------------------------------- RSB
+
+
+def _ordered(u: np.ndarray, top: float) -> tuple[np.ndarray, np.ndarray]:
+    """Nondecreasing ``a_j = a_{j-1} + u_j (top - a_{j-1})`` from ``u`` in [0, 1], and da/du.
+
+    ``top = inf`` means ``a_j = a_{j-1} + u_j`` (``u >= 0``).
+    """
+    n = u.size
+    a = np.empty(n)
+    jac = np.zeros((n, n))  # jac[j, i] = da_j / du_i
+    prev = 0.0
+    for j in range(n):
+        if math.isinf(top):
+            a[j] = prev + u[j]
+            jac[j, : j + 1] = 1.0
+        else:
+            a[j] = prev + u[j] * (top - prev)
+            jac[j, j] = top - prev
+            if j:
+                jac[j, :j] = jac[j - 1, :j] * (1 - u[j])
+        prev = a[j]
+    return a, jac
+
+
+def _unordered(a: np.ndarray, top: float) -> np.ndarray:
+    """Inverse of :func:`_ordered`."""
+    u, prev = np.empty(a.size), 0.0
+    for j, v in enumerate(a):
+        gap = top - prev
+        u[j] = v - prev if math.isinf(top) else (0.0 if gap <= 0 else (v - prev) / gap)
+        prev = v
+    return np.clip(u, 0.0, None if math.isinf(top) else 1.0)
+
+
+@dataclass(frozen=True)
+class ParisiSolution(Solution):
+    """A :class:`Solution` carrying the Parisi order parameter ``q(x)`` as steps.
+
+    ``q(x) = q_levels[j]`` for ``x_levels[j-1] < x < x_levels[j]`` (with
+    ``x_0 = 0`` and ``x_{k+1} = 1``).  At ``T = 0`` the breakpoints are the
+    rescaled ``mu_j = beta x_j`` (then ``x`` runs over ``[0, inf)``).
+    """
+
+    q_levels: tuple[float, ...] = ()
+    x_levels: tuple[float, ...] = ()
+
+    def q_of_x(self, x):
+        """``q(x)``, the overlap at the Parisi variable ``x`` (``mu`` at ``T = 0``)."""
+        return np.asarray(self.q_levels)[np.searchsorted(self.x_levels, x, side="right")]
+
+
+def _maximize(
+    beta: float,
+    h: float,
+    q_init: np.ndarray,
+    x_init: np.ndarray,
+    *,
+    free_q: bool,
+    tol: float,
+    max_iter: int,
+    grid: Grid,
+    model: str,
+    params: dict,
+) -> ParisiSolution:
+    """Maximize the Parisi functional over the breakpoints (and the overlaps if ``free_q``).
+
+    Orderings are built into the variables (:func:`_ordered`), so the only
+    constraints are bounds (L-BFGS-B).  With the overlaps fixed the problem is
+    concave (Auffinger & Chen 2015); the breakpoint variables are scaled by
+    the widths of their levels, which evens out the curvature.
+    """
+    zero_T = math.isinf(beta)
+    k = x_init.size
+    n_q = (k if zero_T else k + 1) if free_q else 0
+    x_top = math.inf if zero_T else 1.0
+    scale = np.ones(k) if free_q else np.maximum(np.diff(q_init), 1e-12) / np.diff(q_init).mean()
+
+    def unpack(u):
+        if free_q:
+            q, dq = _ordered(u[:n_q], 1.0)
+            q = np.append(q, 1.0) if zero_T else q
+        else:
+            q, dq = q_init, np.zeros((0, 0))
+        x, dx = _ordered(u[n_q:] / scale, x_top)
+        return q, x, dq, dx / scale
+
+    def objective(u):
+        q, x, dq, dx = unpack(u)
+        v = parisi_functional(q, x if zero_T else beta * x, beta, h, grid)
+        g_x = v.grad_mu if zero_T else v.grad_mu * beta
+        grad = np.concatenate([v.grad_q[:n_q] @ dq, g_x @ dx])
+        return -v.f, -grad
+
+    u0 = np.concatenate([_unordered(q_init[:n_q], 1.0), _unordered(x_init, x_top) * scale])
+    upper = np.concatenate([np.ones(n_q), np.full(k, np.inf) if zero_T else scale])
+    bounds = [(0.0, None if math.isinf(b) else b) for b in upper]
+    u, n_iter, why = u0, 0, ""  # RS at T = 0 has no free parameter
+    if u0.size:
+        res = optimize.minimize(
+            objective,
+            u0,
+            jac=True,
+            method="L-BFGS-B",
+            bounds=bounds,
+            options={"maxiter": max_iter, "ftol": 1e-16, "gtol": tol / 10, "maxcor": 30},
+        )
+        u, n_iter, why = res.x, int(res.nit), res.message
+    q, x, _, _ = unpack(u)
+    v = parisi_functional(q, x if zero_T else beta * x, beta, h, grid)
+    _, grad = objective(u)
+    # the stationarity equations: the projected gradient (a component pushing
+    # against an active bound is a Karush-Kuhn-Tucker multiplier, not a residual)
+    at_low = (u <= 0) & (grad > 0)
+    at_high = (u >= upper) & (grad < 0)
+    residual = float(np.abs(np.where(at_low | at_high, 0.0, grad)).max(initial=0.0))
+    success = residual <= tol
+    name = "mu" if zero_T else "x"
+    order = {f"q{j}": float(val) for j, val in enumerate(q)}
+    order.update({f"{name}{j + 1}": float(val) for j, val in enumerate(x)})
+    order["m"] = v.m
+    return ParisiSolution(
+        model=model,
+        params=params,
+        order_parameters=order,
+        free_energy=v.f,
+        energy=v.energy,
+        success=success,
+        status=0 if success else 1,
+        message=STATUS[0]
+        if success
+        else f"L-BFGS-B stopped ({why}) at projected gradient {residual:.1e} > tol",
+        n_iter=n_iter,
+        residual=residual,
+        branch=_rsb_branch(q, x, zero_T),
+        q_levels=tuple(map(float, q)),
+        x_levels=tuple(map(float, x)),
+    )
+
+
+def _rsb_branch(q: np.ndarray, x: np.ndarray, zero_T: bool) -> str:
+    """``"paramagnet"``, ``"RS"`` (steps collapsed) or ``"k-RSB"`` with k the distinct steps."""
+    if q[-1] < ZERO:
+        return "paramagnet"
+    # a step is real if its overlap rises and its breakpoint lies inside (0, 1)
+    inside = np.ones_like(x, bool) if zero_T else (x > ZERO) & (x < 1 - ZERO)
+    steps = int(np.sum((np.diff(q) > ZERO) & inside))
+    return f"{steps}-RSB" if steps else "RS"
+
+
+def solve_rsb(
+    T: float,
+    h: float = 0.0,
+    k: int = 1,
+    *,
+    guess: tuple | None = None,
+    tol: float = 1e-7,
+    max_iter: int = 5000,
+    grid: Grid | None = None,
+) -> ParisiSolution:
+    """k-step replica-symmetry-breaking solution of the SK model (Parisi 1980).
+
+    Maximizes the k-RSB free energy of :mod:`theory.parisi` over the overlaps
+    ``0 <= q_0 <= ... <= q_k <= 1`` and the breakpoints
+    ``0 <= x_1 <= ... <= x_k <= 1`` (at ``T = 0``: ``q_k = 1`` and the
+    rescaled ``mu_j = beta x_j`` in ``[0, inf)``), with the analytic
+    gradient.  The maximum is the k-RSB free energy: by Guerra's bound every
+    parameter choice lies below the true free energy, so each added step can
+    only raise it.
+
+    Parameters
+    ----------
+    T : float
+        Temperature, ``0`` allowed.
+    h : float
+        Uniform field.
+    k : int
+        Steps of replica symmetry breaking (``0``: RS).
+    guess : (q, x) or (q, mu), optional
+        Starting parameters (e.g. the solution at a nearby temperature).
+    tol : float
+        Largest projected gradient accepted as stationary.
+    max_iter : int
+        L-BFGS-B iterations allowed.
+    grid : Grid, optional
+        Field grid of :func:`theory.parisi.parisi_functional`.
+
+    Returns
+    -------
+    ParisiSolution
+        ``order_parameters``: ``q0..qk``, ``x1..xk`` (finite T) or
+        ``mu1..muk`` (``T = 0``), and ``m``; ``residual`` the largest
+        projected gradient component; ``branch`` ``"j-RSB"`` with ``j <= k``
+        the steps that did not collapse, ``"RS"``, or ``"paramagnet"``
+        (above ``T = 1`` at ``h = 0``).
+
+    Examples
+    --------
+    >>> s = solve_rsb(0.0, k=1)  # Parisi 1980: e = -0.765
+    >>> round(s.free_energy, 6), round(s["q0"], 4), round(s["mu1"], 4)
+    (-0.765259, 0.4768, 1.3608)
+    """
+    beta = beta_from_T(T)
+    h = check_real(h, "h")
+    k = check_int(k, "k", minimum=0)
+    zero_T = math.isinf(beta)
+    if guess is None:
+        q_rs = 1.0 if zero_T else max(solve(1 / beta, h)["q"], 0.05)
+        q0 = q_rs * np.arange(1, k + 2) / (k + 1)
+        x0 = np.arange(1, k + 1) / (k + 1) * (1.5 if zero_T else 1.0)
+    else:
+        q0, x0 = (np.asarray(g, float) for g in guess)
+    return _maximize(
+        beta,
+        h,
+        q0,
+        x0,
+        free_q=True,
+        tol=tol,
+        max_iter=check_int(max_iter, "max_iter", minimum=1),
+        grid=grid or Grid(),
+        model="sk-rsb",
+        params={"T": 0.0 if zero_T else 1 / beta, "h": h, "k": k},
+    )
+
+
+def solve_full_rsb(
+    T: float,
+    h: float = 0.0,
+    *,
+    n_levels: int = 10,
+    tol: float = 1e-7,
+    max_iter: int = 5000,
+    grid: Grid | None = None,
+) -> ParisiSolution:
+    """Full replica symmetry breaking of the SK model: the continuous Parisi ``q(x)``.
+
+    The Parisi functional with ``q`` on a fixed grid of ``n_levels + 1``
+    levels ``q_j = 1 - (1 - j/n)^2`` (denser near 1, where ``x(q)`` varies
+    fastest at low ``T``) and the breakpoints ``x(q_j)`` free: a concave
+    problem in ``x`` (Auffinger & Chen 2015), whose maximum converges to the
+    Parisi free energy as ``n_levels`` grows (the ground-state energy error
+    falls roughly like ``n_levels^-3``: 6e-6 at 10 levels, 8e-7 at 20).
+    Levels above the Edwards-Anderson overlap end at ``x = 1``.
+
+    Returns
+    -------
+    ParisiSolution
+        ``q_levels`` and ``x_levels`` (``mu`` at ``T = 0``) trace ``q(x)``;
+        ``order_parameters`` hold them as ``q0..`` and ``x1..`` (``mu1..``).
+
+    Examples
+    --------
+    >>> round(solve_full_rsb(0.0, n_levels=10).free_energy, 4)  # Crisanti, Rizzo 2002: -0.76317
+    -0.7632
+    """
+    beta = beta_from_T(T)
+    h = check_real(h, "h")
+    n = check_int(n_levels, "n_levels", minimum=1)
+    zero_T = math.isinf(beta)
+    q = 1 - (1 - np.arange(n + 1) / n) ** 2
+    mid = 0.5 * (q[1:] + q[:-1])
+    # starting x(q): the T = 0 shape mu ~ 1/sqrt(1 - q), or a ramp at finite T
+    x0 = 0.7 / np.sqrt(1 - mid + 0.02) if zero_T else np.clip(mid, 0.0, 1.0)
+    return _maximize(
+        beta,
+        h,
+        q,
+        x0,
+        free_q=False,
+        tol=tol,
+        max_iter=check_int(max_iter, "max_iter", minimum=1),
+        grid=grid or Grid(),
+        model="sk-full-rsb",
+        params={"T": 0.0 if zero_T else 1 / beta, "h": h, "n_levels": n},
+    )
