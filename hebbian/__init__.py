@@ -15,6 +15,7 @@ from hebbian.networks import (
     FixedPoint,
     Hopfield,
     ModernHopfield,
+    SherringtonKirkpatrick,
 )
 from hebbian.patterns import (
     Examples,
@@ -37,6 +38,7 @@ __all__ = [
     "FixedPoint",
     "Hopfield",
     "ModernHopfield",
+    "SherringtonKirkpatrick",
     "T_from_beta",
     "__version__",
     "as_generator",

@@ -7,7 +7,9 @@
 * :mod:`mc.statistics` - autocorrelation times, blocking, jackknife;
 * :func:`extrapolate` - finite-size extrapolation ``N -> infinity``;
 * :func:`retrieval_overlap` - the retrieval overlap at one point, over
-  disorder samples (a sweep task).
+  disorder samples (a sweep task);
+* :mod:`mc.glass` - parallel tempering of SK samples: energies and P(q)
+  (a sweep task).
 
 Energy changes come from the K overlap sums, kept exactly and incrementally:
 O(K) per attempted flip (:mod:`mc._numba`, with the NumPy twin

@@ -1,11 +1,13 @@
 """Numba kernels: single-spin-flip sweeps on the overlap sums.
 
 Small and pure: they work in place on a chain's configuration ``sigma`` (N,)
-and overlap sums ``S`` (K,), draw uniforms from a NumPy ``Generator`` passed
-in (Numba draws the same stream as NumPy), release the GIL so independent
-chains run on threads, and hold no model logic beyond the energy change of
-one flip (derived in :mod:`hebbian.networks.dense` and ``exponential``).
-:mod:`mc._numpy` is the line-by-line reference these are tested against.
+and overlap sums ``S`` (K,) (for explicit couplings, ``KIND_COUPLINGS``: the
+local fields ``S = J sigma`` with ``xi_t = J``, the same update), draw
+uniforms from a NumPy ``Generator`` passed in (Numba draws the same stream
+as NumPy), release the GIL so independent chains run on threads, and hold
+no model logic beyond the energy change of one flip (derived in
+:mod:`hebbian.networks.dense` and ``exponential``).  :mod:`mc._numpy` is
+the line-by-line reference these are tested against.
 
 Per attempted flip: one (random order) or zero (sequential) uniform for the
 site, one uniform for the acceptance when T > 0, and O(K) arithmetic.  The
@@ -21,7 +23,7 @@ from numba import njit
 
 RULE_METROPOLIS, RULE_HEAT_BATH, RULE_ZERO_T = 0, 1, 2
 ORDER_SEQUENTIAL, ORDER_RANDOM = 0, 1
-KIND_POLY, KIND_POLY_DIAGONAL, KIND_EXPONENTIAL = 0, 1, 2
+KIND_POLY, KIND_POLY_DIAGONAL, KIND_EXPONENTIAL, KIND_COUPLINGS = 0, 1, 2, 3
 
 # Every polynomial term is an exact integer below 2^53 (checked by
 # mc.model.kernel_model), so reassociating the sums cannot change a result:
@@ -115,6 +117,8 @@ def _sweep(sigma, S, xi_t, n_mu, kind, P, lam, scale, beta, rule, order, rng, W,
                 sx = s * xi_t[i, mu]
                 B += W[mu] * (down if sx > 0 else (up if sx < 0 else 1.0))
             dE = (math.log(A) - math.log(B)) / lam
+        elif kind == KIND_COUPLINGS:
+            dE = 2.0 * s * S[i]  # S is the local field; J_ii = 0
         else:
             h = 0.0
             if kind == KIND_POLY_DIAGONAL:

@@ -17,6 +17,7 @@ from mc._numba import (
     ACCEPTED,
     ATTEMPTED,
     FIXED,
+    KIND_COUPLINGS,
     KIND_EXPONENTIAL,
     KIND_POLY,
     ORDER_SEQUENTIAL,
@@ -44,8 +45,10 @@ def _e_rest(c: np.ndarray, p_even: np.ndarray, P: int) -> np.ndarray:
 
 def delta_energy(i: int, sigma, S, xi_t, n_mu, kind: int, P: int, lam: float, scale: float):
     """Energy change of flipping neuron ``i`` (same formulas as the kernel)."""
-    x = xi_t[i].astype(np.float64)
     s = float(sigma[i])
+    if kind == KIND_COUPLINGS:
+        return 2.0 * s * S[i]
+    x = xi_t[i].astype(np.float64)
     if kind == KIND_EXPONENTIAL:
         W = np.exp(lam * (S - S.max()))
         factor = np.where(

@@ -16,8 +16,8 @@ import numpy as np
 
 from hebbian import DenseHopfield, ExponentialDAM
 from hebbian._checks import as_patterns
-from hebbian.networks import BinaryNetwork
-from mc._numba import KIND_EXPONENTIAL, KIND_POLY, KIND_POLY_DIAGONAL
+from hebbian.networks import BinaryNetwork, SherringtonKirkpatrick
+from mc._numba import KIND_COUPLINGS, KIND_EXPONENTIAL, KIND_POLY, KIND_POLY_DIAGONAL
 
 __all__ = ["KernelModel", "kernel_model"]
 
@@ -31,10 +31,12 @@ class KernelModel(NamedTuple):
 
     Attributes
     ----------
-    network : BinaryNetwork
+    network : BinaryNetwork or SherringtonKirkpatrick
         The network itself (energies for measurements and swaps).
     kind : int
-        ``KIND_POLY``, ``KIND_POLY_DIAGONAL`` or ``KIND_EXPONENTIAL``.
+        ``KIND_POLY``, ``KIND_POLY_DIAGONAL``, ``KIND_EXPONENTIAL`` or
+        ``KIND_COUPLINGS`` (then ``xi_t`` is the coupling matrix ``J`` and the
+        "overlap sums" are the local fields ``J sigma``).
     P : int
         Interaction order (polynomial kinds; 0 otherwise).
     lam : float
@@ -58,14 +60,24 @@ class KernelModel(NamedTuple):
 
     @property
     def K(self) -> int:
+        """Length of the kept sums (patterns; ``N`` local fields for couplings)."""
         return self.xi_t.shape[1]
 
+    @property
+    def n_patterns(self) -> int:
+        """Stored patterns whose overlaps can be tracked (none for explicit couplings)."""
+        return 0 if self.kind == KIND_COUPLINGS else self.K
+
     def overlap_sums(self, sigma: np.ndarray) -> np.ndarray:
-        """Overlap sums ``S = sigma @ xi^T``, shape (..., K): integers held in float64."""
+        """Overlap sums ``S = sigma @ xi^T`` (integers held in float64), or local fields."""
+        if self.kind == KIND_COUPLINGS:
+            return sigma.astype(np.float64) @ self.xi_t
         return (sigma.astype(np.int64) @ self.xi_t.astype(np.int64)).astype(np.float64)
 
-    def energy(self, S: np.ndarray) -> np.ndarray:
-        """Energies from overlap sums, through the network's own formula."""
+    def energy(self, sigma: np.ndarray, S: np.ndarray) -> np.ndarray:
+        """Energies of configurations ``sigma`` from their kept sums ``S``."""
+        if self.kind == KIND_COUPLINGS:
+            return -0.5 * np.einsum("...i,...i->...", sigma.astype(np.float64), S)
         return self.network.energy_from_overlaps(S / self.N)
 
 
@@ -79,6 +91,9 @@ def kernel_model(network: BinaryNetwork) -> KernelModel:
     ValueError
         For patterns outside {-1, 0, +1}, or too large integer intermediates.
     """
+    if isinstance(network, SherringtonKirkpatrick):
+        J = np.ascontiguousarray(network.J)
+        return KernelModel(network, KIND_COUPLINGS, 2, 0.0, J, np.zeros(network.N, np.int64))
     if isinstance(network, DenseHopfield):
         kind = KIND_POLY_DIAGONAL if network.diagonal else KIND_POLY
         P, lam = network.P, 0.0
@@ -95,7 +110,7 @@ def kernel_model(network: BinaryNetwork) -> KernelModel:
     else:
         raise TypeError(
             f"network of type {type(network).__name__} has no sampler; pass a Hopfield, "
-            f"DenseHopfield or ExponentialDAM"
+            f"DenseHopfield, ExponentialDAM or SherringtonKirkpatrick"
         )
     xi = as_patterns(network.patterns, name="network.patterns", values="ternary", min_N=1)
     xi_t = np.ascontiguousarray(xi.T)

@@ -125,7 +125,7 @@ def _start_configurations(model: KernelModel, start, R: int, m0, pattern, rngs) 
             return np.stack([np.where(g.random(N) < 0.5, 1, -1) for g in rngs]).astype(np.int8)
         if start == "pattern":
             pattern = check_int(pattern, "pattern", minimum=0)
-            if pattern >= model.K:
+            if pattern >= model.n_patterns:
                 raise ValueError(f"pattern={pattern} is out of range; pass 0 <= pattern < K")
             m0 = check_real(1.0 if m0 is None else m0, "m0", low=-1.0, high=1.0)
             xi = np.asarray(model.network.patterns[pattern])
@@ -191,7 +191,7 @@ def init(
 
 
 def _scale(model: KernelModel) -> float:
-    if model.kind == kernels.KIND_EXPONENTIAL:
+    if model.kind in (kernels.KIND_EXPONENTIAL, kernels.KIND_COUPLINGS):
         return 0.0
     scale = float(model.N) ** (1 - model.P)
     return scale / math.factorial(model.P) if model.kind == kernels.KIND_POLY_DIAGONAL else scale

@@ -121,7 +121,7 @@ class RunResult:
 
 
 def _measure(model, state: ChainState, track, pairs):
-    energy = np.asarray(model.energy(state.S)) / model.N
+    energy = np.asarray(model.energy(state.sigma, state.S)) / model.N
     overlaps = state.m[:, track]
     s = state.sigma.astype(np.float64)
     q = np.array([s[a] @ s[b] / model.N for a, b in pairs])
@@ -203,16 +203,19 @@ def run(
     rule = rule or ("zero-T" if T == 0 else "metropolis")
     dynamics = Dynamics(T=T, rule=rule, order=order)
     backend_name, _ = resolve_backend(backend)
-    track = np.arange(min(model.K, 8)) if track is None else np.asarray(track, dtype=np.int64)
-    if track.ndim != 1 or np.any((track < 0) | (track >= model.K)):
-        raise ValueError(f"track={track.tolist()} must list pattern indices in [0, K={model.K})")
+    n_patterns = model.n_patterns
+    track = np.arange(min(n_patterns, 8)) if track is None else np.asarray(track, dtype=np.int64)
+    if track.ndim != 1 or np.any((track < 0) | (track >= n_patterns)):
+        raise ValueError(
+            f"track={track.tolist()} must list pattern indices in [0, K={n_patterns})"
+        )
     state = init(network, n_replicas=n_replicas, start=start, m0=m0, pattern=pattern, rng=rng)
     pairs = list(itertools.combinations(range(state.n_replicas), 2))
     n_meas = n_sweeps // measure_every
     params = {
         "network": type(network).__name__,
         "N": model.N,
-        "K": model.K,
+        "K": model.n_patterns,
         "P": model.P,
         "lam": model.lam,
         "T": dynamics.T,

@@ -92,7 +92,7 @@ def parallel_tempering(
 
     Parameters
     ----------
-    network : Hopfield, DenseHopfield or ExponentialDAM
+    network : Hopfield, DenseHopfield, ExponentialDAM or SherringtonKirkpatrick
     T : array_like, shape (n_T,)
         Strictly increasing positive temperatures (see :func:`geometric_ladder`).
     n_sweeps, n_burnin : int
@@ -127,7 +127,8 @@ def parallel_tempering(
     chain_seed, swap_rng = as_generator(rng).spawn(2)
     n_T = temps.size
     state = init(network, n_replicas=n_T, start=start, rng=chain_seed)
-    track = np.arange(min(model.K, 8)) if track is None else np.asarray(track, dtype=np.int64)
+    n_patterns = model.n_patterns
+    track = np.arange(min(n_patterns, 8)) if track is None else np.asarray(track, dtype=np.int64)
     betas = 1.0 / temps
     slot = np.arange(n_T)  # slot[t]: chain at temperature t
     attempted, accepted = np.zeros(n_T - 1), np.zeros(n_T - 1)
@@ -142,7 +143,7 @@ def parallel_tempering(
         chain_beta = np.empty(n_T)
         chain_beta[slot] = betas
         step(model, state, dyn, every, backend=backend, n_workers=n_workers, betas=chain_beta)
-        E = np.asarray(model.energy(state.S))
+        E = np.asarray(model.energy(state.sigma, state.S))
         for t in range(rnd % 2, n_T - 1, 2):
             a, b = slot[t], slot[t + 1]
             log_ratio = (betas[t] - betas[t + 1]) * (E[a] - E[b])

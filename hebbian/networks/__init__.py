@@ -3,7 +3,8 @@
 * :class:`Hopfield` - pairwise Hebbian network (Amit-Gutfreund-Sompolinsky);
 * :class:`DenseHopfield` - dense P-spin Hebbian network, any P >= 2;
 * :class:`ExponentialDAM` - dense associative memory with exponential F;
-* :class:`ModernHopfield` - continuous modern Hopfield network (attention).
+* :class:`ModernHopfield` - continuous modern Hopfield network (attention);
+* :class:`SherringtonKirkpatrick` - the SK spin glass, explicit couplings.
 
 The binary networks share :class:`BinaryNetwork`: the energy is a function of
 the K Mattis overlaps and every single-flip quantity costs O(K).
@@ -13,6 +14,7 @@ from hebbian.networks._base import BinaryNetwork
 from hebbian.networks.dense import DenseHopfield, Hopfield, elementary_symmetric
 from hebbian.networks.exponential import ExponentialDAM
 from hebbian.networks.modern import FixedPoint, ModernHopfield
+from hebbian.networks.sk import SherringtonKirkpatrick
 
 __all__ = [
     "BinaryNetwork",
@@ -21,5 +23,6 @@ __all__ = [
     "FixedPoint",
     "Hopfield",
     "ModernHopfield",
+    "SherringtonKirkpatrick",
     "elementary_symmetric",
 ]

@@ -65,3 +65,17 @@ def test_dense_monte_carlo_below_T_c_lands_on_the_rs_overlap(tmp_path):
     assert len(below) >= 3
     for p in below:
         assert abs(p["n_sigma"]) < 3, p
+
+
+def test_sk_figure_orders_the_rsb_energies_and_meets_the_monte_carlo(tmp_path):
+    """Parisi: RS < 1RSB < 2RSB < 3RSB < full; MC extrapolated in N within 3 sigma of full RSB."""
+    figures.load("sk_rsb").main(["--quick", "--out", str(tmp_path)])
+    meta = json.loads((tmp_path / "sk_rsb.json").read_text())
+    e0 = list(meta["ground_state"].values())
+    assert e0 == sorted(e0)
+    assert round(e0[-1], 4) == -0.7632
+    assert meta["swap_min"] > 0.2
+    below = [p for p in meta["points"] if np.isfinite(p["n_sigma_full"])]
+    assert len(below) >= 8
+    for p in below:
+        assert abs(p["n_sigma_full"]) < 3, p

@@ -5,12 +5,13 @@ visits to each of the 256 states are compared with the Boltzmann weights by
 Pearson's chi-square.  Successive samples are correlated, which inflates the
 statistic by about 2 tau_int; we divide by that factor and require the
 p-value of the corrected statistic to exceed 1e-4.  tau_int is the largest of
-those of the energy and of every Mattis overlap: the overlaps change sign
-between mirror-image valleys (sigma <-> -sigma), a slow mode the energy cannot
-see; a chain that has not crossed between them often enough then gets few
-effective samples rather than a false alarm.  Seeds are fixed, so a pass is
-reproducible; ``test_a_wrong_sampler_is_caught`` shows the test has power: a
-chain sampling at 1.3 T is rejected with p < 1e-6.
+those of the energy, of the overlap with a ground state and of every Mattis
+overlap: these change sign between mirror-image valleys (sigma <-> -sigma), a
+slow mode the energy cannot see; a chain that has not crossed between them
+often enough then gets few effective samples rather than a false alarm.
+Seeds are fixed, so a pass is reproducible; ``test_a_wrong_sampler_is_caught``
+shows the test has power: a chain sampling at 1.3 T is rejected with
+p < 1e-6.
 """
 
 from __future__ import annotations
@@ -19,7 +20,13 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from hebbian import DenseHopfield, ExponentialDAM, binary_patterns, diluted_patterns
+from hebbian import (
+    DenseHopfield,
+    ExponentialDAM,
+    SherringtonKirkpatrick,
+    binary_patterns,
+    diluted_patterns,
+)
 from mc.model import kernel_model
 from mc.sampler import Dynamics, init, step
 from mc.statistics import integrated_time
@@ -39,13 +46,16 @@ def sample(net, dyn, n_sweeps, seed, backend="numba"):
     model = kernel_model(net)
     state = init(net, rng=seed)
     visits = np.zeros(2**N)
-    series = np.empty((n_sweeps, 1 + net.K))  # energy and the K overlaps
+    K = model.n_patterns
+    ground = STATES[np.argmin(net.energy(STATES))]
+    series = np.empty((n_sweeps, 2 + K))  # energy, overlap with a ground state, K overlaps
     for t in range(n_sweeps):
         step(model, state, dyn, 1, backend=backend)
         code = int(((state.sigma[0] < 0) * CODES).sum())
         visits[code] += 1
         series[t, 0] = net.energy(state.sigma[0])
-        series[t, 1:] = state.m[0]
+        series[t, 1] = state.sigma[0] @ ground / N
+        series[t, 2:] = state.m[0, :K]
     return visits, series
 
 
@@ -69,6 +79,7 @@ NETWORKS = {
     "dense4-diagonal": (DenseHopfield(binary_patterns(3, N, rng=3), P=4, diagonal=True), 0.4),
     "diluted": (DenseHopfield(diluted_patterns(4, N, 0.3, rng=4), P=2), 0.8),
     "exponential": (ExponentialDAM(binary_patterns(6, N, rng=5), lam=0.5), 1.5),
+    "sk": (SherringtonKirkpatrick.sample(N, rng=6), 0.4),
 }
 
 
@@ -95,20 +106,25 @@ def test_a_wrong_sampler_is_caught():
     assert corrected_p_value(visits, boltzmann(net, T), series) < 1e-6
 
 
-def test_parallel_tempering_samples_every_temperature_exactly():
+@pytest.mark.parametrize(("name", "T_min"), [("dense3", 0.3), ("sk", 0.2)])
+def test_parallel_tempering_samples_every_temperature_exactly(name, T_min):
     from mc.tempering import geometric_ladder, parallel_tempering
 
-    net = NETWORKS["dense3"][0]
-    temps = geometric_ladder(0.3, 1.5, 5)
+    net = NETWORKS[name][0]
+    temps = geometric_ladder(T_min, 1.5, 5)
     visits = np.zeros((temps.size, 2**N))
+    ground = STATES[np.argmin(net.energy(STATES))]
+    q_ground = []
 
     def record(state, slot):
         c = ((state.sigma[slot] < 0) * CODES).sum(axis=1)
         visits[np.arange(temps.size), c] += 1
+        q_ground.append(state.sigma[slot] @ ground / N)
 
     res = parallel_tempering(net, T=temps, n_sweeps=30_000, rng=5, on_round=record)
     assert np.all(res.swap_acceptance > 0.2)
     assert res.round_trips > 100
     for t, T in enumerate(temps):
-        series = np.column_stack([res.energy[:, t], res.overlaps[:, t, :]])
+        q = np.array(q_ground)[:, t]
+        series = np.column_stack([res.energy[:, t], q, res.overlaps[:, t, :]])
         assert corrected_p_value(visits[t], boltzmann(net, T), series) > 1e-4

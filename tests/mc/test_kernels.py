@@ -8,7 +8,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import seeds
 
-from hebbian import DenseHopfield, ExponentialDAM, binary_patterns, diluted_patterns
+from hebbian import (
+    DenseHopfield,
+    ExponentialDAM,
+    SherringtonKirkpatrick,
+    binary_patterns,
+    diluted_patterns,
+)
 from mc.model import kernel_model
 from mc.sampler import Dynamics, init, step
 
@@ -26,6 +32,13 @@ def networks(draw):
     return DenseHopfield(xi, P=P, diagonal=draw(st.booleans()))
 
 
+@st.composite
+def sk_networks(draw):
+    return SherringtonKirkpatrick.sample(draw(st.integers(2, 40)), rng=draw(seeds))
+
+
+any_network = st.one_of(networks(), sk_networks())
+
 dynamics = st.builds(
     lambda rule, order, T: Dynamics(T=0.0 if rule == "zero-T" else T, rule=rule, order=order),
     st.sampled_from(["metropolis", "heat-bath", "zero-T"]),
@@ -34,8 +47,8 @@ dynamics = st.builds(
 )
 
 
-@settings(max_examples=40)
-@given(networks(), dynamics, seeds)
+@settings(max_examples=60)
+@given(any_network, dynamics, seeds)
 def test_numba_equals_numpy_reference_draw_for_draw(net, dyn, seed):
     model = kernel_model(net)
     a = init(net, n_replicas=2, rng=seed)
@@ -47,18 +60,24 @@ def test_numba_equals_numpy_reference_draw_for_draw(net, dyn, seed):
     assert [g.random() for g in a.rngs] == [g.random() for g in b.rngs]
 
 
-@settings(max_examples=40)
-@given(networks(), dynamics, seeds)
-def test_incremental_overlaps_equal_recomputed_exactly(net, dyn, seed):
+@settings(max_examples=50)
+@given(any_network, dynamics, seeds)
+def test_incremental_sums_equal_recomputed(net, dyn, seed):
+    """Overlap sums stay exact integers; local fields of explicit couplings equal J sigma."""
     model = kernel_model(net)
     state = init(net, n_replicas=2, rng=seed)
-    step(model, state, dyn, 7)
-    assert np.array_equal(state.S, model.overlap_sums(state.sigma))
-    assert np.allclose(state.m, net.overlaps(state.sigma))
+    step(model, state, dyn, 20)
+    energy = model.energy(state.sigma, state.S)
+    np.testing.assert_allclose(energy, net.energy(state.sigma), rtol=1e-12, atol=1e-9)
+    if isinstance(net, SherringtonKirkpatrick):
+        np.testing.assert_allclose(state.S, state.sigma @ net.J, atol=1e-12)
+    else:
+        assert np.array_equal(state.S, model.overlap_sums(state.sigma))
+        assert np.allclose(state.m, net.overlaps(state.sigma))
 
 
-@settings(max_examples=30)
-@given(networks(), seeds)
+@settings(max_examples=40)
+@given(any_network, seeds)
 def test_zero_temperature_never_raises_energy_and_stops_at_a_fixed_point(net, seed):
     model = kernel_model(net)
     for order in ("random", "sequential"):

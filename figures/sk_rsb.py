@@ -1,0 +1,177 @@
+"""SK spin glass: energies with 0, 1, 2, 3 and full RSB, q(x), and parallel-tempering Monte Carlo.
+
+(a) Ground-state energy per spin against the number of replica-symmetry-
+breaking steps (Parisi 1980: each step raises it; full RSB -0.76317,
+Crisanti & Rizzo 2002).  (b) Energy per spin u(T): RS, 1RSB and full-RSB
+lines (:func:`theory.sk.solve_rsb`, :func:`theory.sk.solve_full_rsb`) and
+Monte Carlo (:func:`mc.glass.sk_tempering`: parallel tempering over disorder
+samples) at several N with its N -> infinity extrapolation (corrections
+``N^(-2/3)``).  (c) The Parisi order parameter q(x) of full RSB at three
+temperatures.  (d) The overlap distribution at T = 0.5 as the distribution function of
+``|q|`` from the Monte Carlo overlap of two replicas, against its full-RSB
+prediction ``x(q)`` (continuous up to ``q_EA``, where the delta of weight
+``1 - x_max`` makes it jump to 1).
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+import mc
+from figures._output import parse_args, sweep, write_outputs
+from mc.glass import Q_BINS
+from theory import sk
+
+T_MIN, T_MAX, N_T = 0.3, 1.5, 16
+T_PQ = 0.5
+
+
+def main(argv: list[str] | None = None):
+    args = parse_args(__doc__.splitlines()[0], argv)
+    started = time.perf_counter()
+    Ns = [32, 64] if args.quick else [32, 64, 128, 256]
+    n_levels = 10 if args.quick else 20
+    steps = {"RS": 0, "1RSB": 1, "2RSB": 2, "3RSB": 3}
+    ground = {name: sk.solve_rsb(0.0, k=k) for name, k in steps.items()}
+    ground["full"] = sk.solve_full_rsb(0.0, n_levels=n_levels)
+
+    points = sweep(
+        args,
+        "sk_rsb.mc",
+        "mc.glass:sk_tempering",
+        {"N": Ns},
+        T_min=T_MIN,
+        T_max=T_MAX,
+        n_T=N_T,
+        n_samples=6 if args.quick else 64,
+        n_sweeps=600 if args.quick else 4000,
+        n_burnin=300 if args.quick else 2000,
+    )
+    temps = points["T"].values[0]
+    u_mc, u_err = points["energy"].values, points["energy_error"].values  # (n_N, n_T)
+
+    line_T = np.linspace(T_MIN, 0.98, 5 if args.quick else 14)
+    u_rs = [sk.solve(T).energy for T in np.linspace(T_MIN, T_MAX, 60)]
+    one, full, q_of_x = [], [], {}
+    guess = None
+    for T in line_T:
+        s1 = sk.solve_rsb(T, k=1, guess=guess)
+        guess = (s1.q_levels, s1.x_levels)
+        one.append(s1.energy)
+        sf = sk.solve_full_rsb(T, n_levels=n_levels)
+        full.append(sf.energy)
+    for T in (0.3, 0.5, 0.7):
+        q_of_x[T] = sk.solve_full_rsb(T, n_levels=n_levels)
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(2, 2, figsize=(11, 8.5))
+    ax = axes[0, 0]
+    names = list(ground)
+    e0 = [ground[n].free_energy for n in names]
+    ax.plot(range(len(names)), e0, "ko-")
+    for i, e in enumerate(e0):
+        ax.annotate(f"{e:.5f}", (i, e), (4, -12), textcoords="offset points", fontsize=7)
+    ax.axhline(-0.7631667, color="C3", ls=":", label="full RSB, Crisanti & Rizzo 2002")
+    ax.set_xticks(range(len(names)), names)
+    ax.set(ylabel="ground-state energy per spin", title="(a) SK ground state vs RSB steps")
+    ax.legend(fontsize=7)
+
+    ax = axes[0, 1]
+    ax.plot(np.linspace(T_MIN, T_MAX, 60), u_rs, "k--", lw=1, label="RS")
+    ax.plot(line_T, one, "C0-", label="1RSB")
+    ax.plot(line_T, full, "C3-", label=f"full RSB ({n_levels} levels)")
+    for k, N in enumerate(Ns):
+        ax.errorbar(temps, u_mc[k], u_err[k], fmt="o", ms=3, color=f"C{k + 4}", label=f"MC N={N}")
+    records = []
+    for t, T in enumerate(temps):
+        fit = mc.extrapolate(Ns, u_mc[:, t], u_err[:, t], omega=2 / 3)
+        theory_full = float(np.interp(T, line_T, full)) if line_T[-1] >= T else np.nan
+        theory_rs = sk.solve(T).energy
+        records.append(
+            {
+                "T": float(T),
+                "u_extrapolated": fit.value,
+                "error": fit.error,
+                "chi2": fit.chi2,
+                "u_full_rsb": theory_full,
+                "u_rs": theory_rs,
+                "n_sigma_full": (fit.value - theory_full) / fit.error,
+                "n_sigma_rs": (fit.value - theory_rs) / fit.error,
+            }
+        )
+        ax.errorbar(
+            [T],
+            [fit.value],
+            [fit.error],
+            fmt="D",
+            mfc="w",
+            color="k",
+            ms=5,
+            label=r"MC $N\to\infty$" if t == 0 else None,
+        )
+    ax.set(xlabel="$T$", ylabel="energy per spin $u$", title="(b) energy: theory and Monte Carlo")
+    ax.legend(fontsize=7, loc="upper left")
+
+    ax = axes[1, 0]
+    for T, s in q_of_x.items():
+        x = np.concatenate([[0.0], s.x_levels, [1.0]])
+        ax.step(x, [*s.q_levels, s.q_levels[-1]], where="post", label=f"T = {T}")
+    ax.set(xlabel="$x$", ylabel="$q(x)$", xlim=(0, 1), title="(c) Parisi order parameter")
+    ax.legend(fontsize=7)
+
+    ax = axes[1, 1]
+    t_pq = int(np.argmin(np.abs(temps - T_PQ)))
+    # P(q) is symmetric at h = 0; its distribution function on |q| is x(q)
+    edges = Q_BINS[Q_BINS.size // 2 :]
+    for k, N in enumerate(Ns):
+        density = points["q_hist"].values[k, t_pq]
+        half = Q_BINS.size // 2
+        folded = density[half:] + density[:half][::-1]
+        cdf = np.concatenate([[0.0], np.cumsum(folded * np.diff(edges))])
+        ax.plot(edges, cdf / cdf[-1], "-", color=f"C{k + 4}", label=f"MC N={N}")
+    s = sk.solve_full_rsb(float(temps[t_pq]), n_levels=n_levels)
+    # mass x_{j+1} - x_j at q_j: the distribution function is x_{j+1} on [q_j, q_{j+1})
+    q_steps = [0.0, *s.q_levels, 1.0]
+    x_steps = [0.0, *s.x_levels, 1.0, 1.0]
+    ax.step(q_steps, x_steps, "k-", where="post", label="full RSB: x(q)")
+    ax.set(
+        xlabel="$|q|$",
+        ylabel=r"$P(|q'| < q)$",
+        xlim=(0, 1),
+        title=f"(d) overlap distribution function, T = {temps[t_pq]:.2f}",
+    )
+    ax.legend(fontsize=7, loc="upper left")
+    fig.tight_layout()
+
+    data = {
+        "rsb_steps": np.array(names, dtype="S8"),
+        "ground_state_energy": np.array(e0),
+        "T": temps,
+        "N": np.array(Ns),
+        "mc_energy": u_mc,
+        "mc_energy_error": u_err,
+        "line_T": line_T,
+        "u_1rsb": np.array(one),
+        "u_full_rsb": np.array(full),
+        "q_bins": Q_BINS,
+        "q_hist": points["q_hist"].values,
+    }
+    meta = {
+        "seed": args.seed,
+        "N": Ns,
+        "n_levels": n_levels,
+        "ground_state": {n: ground[n].free_energy for n in names},
+        "swap_min": float(points["swap_min"].min()),
+        "points": records,
+    }
+    return write_outputs(fig, data, meta, args, "sk_rsb", started)
+
+
+if __name__ == "__main__":
+    main()
