@@ -11,9 +11,23 @@ import pytest
 import figures
 
 
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    """``made(name)``: the output folder of the figure's quick run, made once per module."""
+    folders = {}
+
+    def make(name):
+        if name not in folders:
+            folders[name] = tmp_path_factory.mktemp(name)
+            figures.load(name).main(["--quick", "--out", str(folders[name])])
+        return folders[name]
+
+    return make
+
+
 @pytest.mark.parametrize("name", list(figures.available()))
-def test_figure_quick(name, tmp_path):
-    figures.load(name).main(["--quick", "--out", str(tmp_path)])
+def test_figure_quick(name, made):
+    tmp_path = made(name)
     for ext in ("h5", "png", "json"):
         assert (tmp_path / f"{name}.{ext}").stat().st_size > 0
     meta = json.loads((tmp_path / f"{name}.json").read_text())
@@ -29,8 +43,8 @@ def test_figure_quick(name, tmp_path):
         assert json.loads(f.attrs["meta"]) == meta
 
 
-def test_modern_retrieval_respects_the_theorem(tmp_path):
-    figures.load("modern_retrieval").main(["--quick", "--out", str(tmp_path)])
+def test_modern_retrieval_respects_the_theorem(made):
+    tmp_path = made("modern_retrieval")
     with h5py.File(tmp_path / "modern_retrieval.h5") as f:
         data = {k: f[k][...] for k in f}
     assert np.all(data["errors"] <= data["bounds"])
@@ -39,9 +53,9 @@ def test_modern_retrieval_respects_the_theorem(tmp_path):
     assert slope < -20
 
 
-def test_hopfield_monte_carlo_lands_on_the_rs_overlap(tmp_path):
+def test_hopfield_monte_carlo_lands_on_the_rs_overlap(made):
     """AGS 1987: MC extrapolated to N -> infinity agrees with RS m(alpha) within 3 sigma."""
-    figures.load("hopfield_overlap").main(["--quick", "--out", str(tmp_path)])
+    tmp_path = made("hopfield_overlap")
     points = json.loads((tmp_path / "hopfield_overlap.json").read_text())["points"]
     assert len(points) == 5
     assert all(p["retained"] == 1.0 for p in points)
@@ -49,7 +63,7 @@ def test_hopfield_monte_carlo_lands_on_the_rs_overlap(tmp_path):
         assert abs(p["n_sigma"]) < 3, p
 
 
-def test_dense_monte_carlo_below_T_c_lands_on_the_rs_overlap(tmp_path):
+def test_dense_monte_carlo_below_T_c_lands_on_the_rs_overlap(made):
     """Where retrieval is the RS equilibrium state, MC at N -> infinity agrees within 3 sigma.
 
     Points where some size kept no chain in the retrieval state (small N at
@@ -57,7 +71,7 @@ def test_dense_monte_carlo_below_T_c_lands_on_the_rs_overlap(tmp_path):
     """
     from theory import dense
 
-    figures.load("dense_retrieval").main(["--quick", "--out", str(tmp_path)])
+    tmp_path = made("dense_retrieval")
     points = json.loads((tmp_path / "dense_retrieval.json").read_text())["points"]
     below = [
         p for p in points if p["T"] < dense.T_c(p["P"], p["alpha"]) and np.isfinite(p["n_sigma"])
@@ -67,9 +81,9 @@ def test_dense_monte_carlo_below_T_c_lands_on_the_rs_overlap(tmp_path):
         assert abs(p["n_sigma"]) < 3, p
 
 
-def test_sk_figure_orders_the_rsb_energies_and_meets_the_monte_carlo(tmp_path):
+def test_sk_figure_orders_the_rsb_energies_and_meets_the_monte_carlo(made):
     """Parisi: RS < 1RSB < 2RSB < 3RSB < full; MC extrapolated in N within 3 sigma of full RSB."""
-    figures.load("sk_rsb").main(["--quick", "--out", str(tmp_path)])
+    tmp_path = made("sk_rsb")
     meta = json.loads((tmp_path / "sk_rsb.json").read_text())
     e0 = list(meta["ground_state"].values())
     assert e0 == sorted(e0)
