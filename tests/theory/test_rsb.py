@@ -217,3 +217,17 @@ def test_bad_input_is_named():
         sk.solve_full_rsb(0.5, n_levels=0)
     with pytest.raises(ValueError, match="T=-1"):
         sk.solve_rsb(-1.0)
+
+
+@pytest.mark.parametrize("h", [0.3, 0.5])
+def test_replica_symmetry_breaks_below_the_at_line(h):
+    """de Almeida & Thouless 1978: in a field, 1RSB collapses to RS above T_AT(h), not below."""
+    T_at = sk.T_AT(h)
+    above, below = sk.solve_rsb(T_at + 0.05, h, k=1), sk.solve_rsb(T_at - 0.1, h, k=1)
+    assert above.success
+    assert below.success
+    assert above.branch == "RS"
+    assert above.free_energy == pytest.approx(sk.solve(T_at + 0.05, h).free_energy, abs=1e-10)
+    assert below.branch == "1-RSB"
+    assert below.free_energy > sk.solve(T_at - 0.1, h).free_energy + 1e-6
+    assert below["m"] > 0.2  # magnetized by the field
