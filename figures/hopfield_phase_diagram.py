@@ -6,7 +6,9 @@ from :func:`theory.hopfield.phase_diagram`: spin-glass transition
 ending at ``alpha_c = 0.1379`` at ``T = 0``); they are the global free-energy
 minimum below ``T_c`` (ending at ``alpha = 0.0519``); replica symmetry of the
 retrieval state breaks below ``T_AT`` (inset: it stays below 0.02 and is
-exponentially small at low load).
+exponentially small at low load).  The cross marks the critical storage with
+one step of RSB, 0.138186 (:func:`theory.hopfield_rsb.alpha_c_1rsb`;
+Steffan & Kuehn 1994).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import time
 
 from figures._output import parse_args, write_outputs
-from theory import hopfield
+from theory import hopfield, hopfield_rsb
 
 
 def main(argv: list[str] | None = None):
@@ -22,6 +24,7 @@ def main(argv: list[str] | None = None):
     started = time.perf_counter()
     diagram = hopfield.phase_diagram(n_points=12 if args.quick else 60)
     alpha_c = hopfield.alpha_c(0.0)
+    alpha_c_1rsb = hopfield_rsb.alpha_c_1rsb()
 
     import matplotlib
 
@@ -39,6 +42,7 @@ def main(argv: list[str] | None = None):
         a, T = getattr(diagram, name)
         ax.plot(a, T, style, label=label)
     ax.plot([alpha_c.value], [0.0], "C0o", ms=4)
+    ax.plot([alpha_c_1rsb.value], [0.0], "C1x", ms=6, label=r"$\alpha_c$ with one RSB step")
     ax.annotate(
         rf"$\alpha_c = {alpha_c.value:.4f}$",
         (alpha_c.value, 0.0),
@@ -69,6 +73,7 @@ def main(argv: list[str] | None = None):
         "seed": None,  # deterministic: no random numbers
         "alpha_c": alpha_c.value,
         "m_at_alpha_c": alpha_c.m,
+        "alpha_c_1rsb": alpha_c_1rsb.value,
         "n_points": len(diagram.T_M[0]),
     }
     return write_outputs(fig, data, meta, args, "hopfield_phase_diagram", started)

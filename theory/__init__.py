@@ -3,6 +3,8 @@
 * :mod:`theory.hopfield` - pairwise Hopfield network (Amit-Gutfreund-Sompolinsky):
   RS at finite and zero temperature, ``alpha_c(T)``, the (alpha, T) phase
   diagram (``T_g``, ``T_M``, ``T_c``, AT line), symmetric mixtures;
+  :mod:`theory.hopfield_rsb` - its one-step RSB retrieval state at ``T = 0``
+  and critical storage 0.138186;
 * :mod:`theory.dense` - dense P-spin networks in the high-storage regime
   ``K = alpha N^(P-1)``;
 * :mod:`theory.sk` - the Sherrington-Kirkpatrick model: RS, AT line, k-step
@@ -17,10 +19,10 @@ true only when the equations hold to the stated tolerance on the requested
 branch.  ``solution.check()`` raises :class:`SolverError` otherwise.
 """
 
-from theory import dense, hopfield, sk
+from theory import dense, hopfield, hopfield_rsb, sk
 from theory.solution import Solution, SolverError
 
-__all__ = ["SOLVERS", "Solution", "SolverError", "dense", "hopfield", "sk"]
+__all__ = ["SOLVERS", "Solution", "SolverError", "dense", "hopfield", "hopfield_rsb", "sk"]
 
 #: Every solver by its command-line name (``hebbian solve NAME --param value``).
 SOLVERS = {
@@ -31,6 +33,8 @@ SOLVERS = {
     "hopfield-T-c": hopfield.T_c,
     "hopfield-T-AT": hopfield.T_AT,
     "hopfield-mixture": hopfield.mixture,
+    "hopfield-1rsb": hopfield_rsb.solve_1rsb,
+    "hopfield-alpha-c-1rsb": hopfield_rsb.alpha_c_1rsb,
     "dense": dense.solve,
     "dense-alpha-c": dense.alpha_c,
     "dense-T-M": dense.T_M,
