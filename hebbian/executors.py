@@ -13,7 +13,7 @@
   :class:`distributed.LocalCluster` of ``workers`` single-threaded processes.
 
 Anything else that is an Executor (``mpi4py.futures.MPIPoolExecutor`` on an
-MPI cluster, a thread pool) can be handed to :func:`hebbian.sweep.run_sweep`
+MPI cluster, a thread pool) can be handed to :meth:`hebbian.sweep.Sweep.run`
 directly.  No scheduler or RPC is written here.
 """
 
