@@ -6,7 +6,7 @@
   :mod:`theory.hopfield_rsb` - its one-step RSB retrieval state at ``T = 0``
   and critical storage 0.138186;
 * :mod:`theory.dense` - dense P-spin networks in the high-storage regime
-  ``K = alpha N^(P-1)``;
+  ``K = alpha N^(P-1)``: RS, and the k-RSB glass for ``P >= 3``;
 * :mod:`theory.sk` - the Sherrington-Kirkpatrick model: RS, AT line, k-step
   and full replica symmetry breaking on :mod:`theory.parisi` (the Parisi
   functional with its gradient);
@@ -39,6 +39,7 @@ SOLVERS = {
     "dense-alpha-c": dense.alpha_c,
     "dense-T-M": dense.T_M,
     "dense-T-c": dense.T_c,
+    "dense-rsb": dense.solve_rsb,
     "sk": sk.solve,
     "sk-T-AT": sk.T_AT,
     "sk-rsb": sk.solve_rsb,

@@ -48,6 +48,7 @@ from hebbian._checks import check_int, check_real
 from hebbian.temperature import beta_from_T
 from theory import hopfield
 from theory.fixed_point import fixed_point
+from theory.parisi import Covariance, Grid, ParisiSolution, maximize
 from theory.quadrature import abs_mean, field_quadrature, log2cosh, std_for_tanh_mean, tanh_moments
 from theory.solution import STATUS, Solution, Transition, classify, on_branch
 
@@ -58,8 +59,10 @@ __all__ = [
     "T_c",
     "T_entropy",
     "alpha_c",
+    "noise",
     "phase_diagram",
     "solve",
+    "solve_rsb",
 ]
 
 BRANCHES = ("retrieval", "spin glass", "paramagnet")
@@ -71,16 +74,9 @@ def _check(P: int, alpha: float, T: float) -> tuple[int, float, float]:
     return P, alpha, beta_from_T(T)
 
 
-class _Noise:
+def noise(P: int, alpha: float) -> Covariance:
     """Covariance ``xi(q) = alpha q^P / P!`` of the non-condensed patterns' field."""
-
-    def __init__(self, P: int, alpha: float):
-        self.P, self.alpha, self.c = P, alpha, alpha / math.factorial(P)
-
-    def xi(self, q, k: int = 0) -> float:
-        """``k``-th derivative of ``xi`` at ``q``."""
-        P = self.P
-        return self.c * math.perm(P, k) * q ** (P - k) if k <= P else 0.0
+    return Covariance(alpha / math.factorial(P), P)
 
 
 def _signal(P: int, m: float) -> float:
@@ -103,11 +99,11 @@ def _terms(P: int, alpha: float, beta: float, m: float, q: float) -> dict:
         u_noise = alpha / 2 - alpha / (2 * d) - alpha * beta / 2 * r * (1 - q)
         curvature = alpha / d**2
     else:  # hard part only
-        xi = _Noise(P, alpha)
-        var = xi.xi(q, 1)
-        f_noise = -beta / 2 * (xi.xi(1.0) - xi.xi(q) - (1 - q) * xi.xi(q, 1))
-        u_noise = -beta * (xi.xi(1.0) - xi.xi(q))
-        curvature = xi.xi(q, 2)
+        xi = noise(P, alpha)
+        var = xi(q, 1)
+        f_noise = -beta / 2 * (xi(1.0) - xi(q) - (1 - q) * xi(q, 1))
+        u_noise = -beta * (xi(1.0) - xi(q))
+        curvature = xi(q, 2)
     h, w = field_quadrature(_signal(P, m), math.sqrt(var), beta)
     t = np.tanh(beta * h)
     return {
@@ -120,7 +116,7 @@ def _terms(P: int, alpha: float, beta: float, m: float, q: float) -> dict:
 def _variance(P: int, alpha: float, beta: float, q: float) -> float:
     if P == 2:
         return alpha * q / max(1 - beta * (1 - q), 1e-8) ** 2
-    return _Noise(P, alpha).xi(q, 1)
+    return noise(P, alpha)(q, 1)
 
 
 def solve(
@@ -384,4 +380,42 @@ def phase_diagram(P: int, n_points: int = 30) -> DensePhaseDiagram:
         T_M=(np.array([alpha_c(P, T).value for T in Ts]), Ts),
         T_c=(alphas, np.array([T_c(P, a) for a in alphas])),
         T_entropy=(alphas, np.array([T_entropy(P, a) for a in alphas])),
+    )
+
+
+def solve_rsb(P: int, alpha: float, T: float, k: int = 1, *, tol: float = 1e-7) -> ParisiSolution:
+    """k-step RSB spin-glass state (``m = 0``) of the dense network, ``P >= 3``.
+
+    For ``P >= 3`` the non-condensed patterns act as a Gaussian glass of
+    covariance :func:`noise` (module docstring; Albanese et al. 2022), so the
+    spin-glass state is the k-RSB maximum of the Parisi functional with that
+    covariance (:func:`theory.parisi.maximize`), a P-spin glass with
+    ``J^2 = 2 alpha / P!`` in the usual units: its static transition, where
+    the 1RSB step appears with ``x = 1``, is Gardner's ``T_s = 0.651`` for
+    P = 3 at ``alpha = 3`` (Gardner, Nucl. Phys. B 257, 747 (1985)).
+
+    Returns
+    -------
+    ParisiSolution
+        ``branch`` ``"paramagnet"`` above the transition, ``"1-RSB"`` below.
+    """
+    P, alpha, beta = _check(P, alpha, T)
+    if P == 2:
+        raise ValueError("P=2 has the soft (AGS) part too; use theory.hopfield_rsb for P = 2")
+    k = check_int(k, "k", minimum=1)
+    zero_T = math.isinf(beta)
+    q0 = np.arange(1, k + 2) / (k + 1)
+    x0 = np.arange(1, k + 1) / (k + 1) * (1.5 if zero_T else 1.0)
+    return maximize(
+        beta,
+        0.0,
+        q0 if not zero_T else np.append(q0[:-1], 1.0),
+        x0,
+        free_q=True,
+        tol=tol,
+        max_iter=5000,
+        grid=Grid(),
+        model="dense-rsb",
+        params={"P": P, "alpha": alpha, "T": 0.0 if zero_T else 1 / beta, "k": k},
+        xi=noise(P, alpha),
     )

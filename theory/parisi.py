@@ -1,5 +1,8 @@
 """The Parisi functional of Ising spins with k steps of replica symmetry breaking and its gradient.
 
+For any Gaussian glass (covariance :class:`Covariance`; SK by default);
+:func:`maximize` finds the k-RSB or full-RSB state, a :class:`ParisiSolution`.
+
 For the Sherrington-Kirkpatrick model (``H = -sum_{i<j} J_ij s_i s_j - h sum_i s_i``,
 ``J_ij ~ N(0, 1/N)``) the k-RSB free energy per spin is (Parisi 1980; in
 the form of Guerra 2003, with ``mu_j = beta x_j``)::
@@ -32,13 +35,51 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import optimize
 
 from theory.quadrature import field_quadrature, log2cosh
+from theory.solution import STATUS, ZERO, Solution
 
-__all__ = ["Grid", "ParisiValue", "parisi_functional"]
+__all__ = [
+    "SK",
+    "Covariance",
+    "Grid",
+    "ParisiSolution",
+    "ParisiValue",
+    "maximize",
+    "parisi_functional",
+]
 
 #: Smallest ``mu`` used: ``(1/mu) log E exp(mu G) = E G + O(mu)``.
 MU_MIN = 1e-10
+
+
+@dataclass(frozen=True)
+class Covariance:
+    """``xi(q) = c q^P``: the covariance ``E H(s) H(s') = N xi(s.s'/N)`` of a Gaussian glass.
+
+    ``c = 1/2, P = 2`` is SK; ``c = alpha / P!`` is the non-condensed patterns'
+    field of a dense P-spin Hebbian network at load ``alpha`` (:mod:`theory.dense`).
+    """
+
+    c: float
+    P: int
+
+    def __call__(self, q, k: int = 0):
+        """``k``-th derivative of ``xi`` at ``q``."""
+        return self.c * math.perm(self.P, k) * q ** (self.P - k) if k <= self.P else 0.0 * q
+
+    def theta(self, q, k: int = 0):
+        """``theta(q) = q xi'(q) - xi(q)`` (``k = 0``) or ``theta'(q) = q xi''(q)`` (``k = 1``)."""
+        return q * self(q, 1) - self(q) if k == 0 else q * self(q, 2)
+
+
+#: Largest overlap still called zero when a state is classified: above ZERO, because for
+#: P >= 3 the free energy is flat (cubic) in a small overlap and the optimizer stops near 1e-4.
+PARAMAGNET_Q = 1e-3
+
+#: The Sherrington-Kirkpatrick covariance ``xi(q) = q^2 / 2``.
+SK = Covariance(0.5, 2)
 
 
 @dataclass(frozen=True)
@@ -128,8 +169,16 @@ def _convolve(G, grid: Grid, var: float, mu: float):
     return new, d_mu, d_var, tilt, B
 
 
-def parisi_functional(q, mu, beta: float, h: float = 0.0, grid: Grid = Grid()) -> ParisiValue:
+def parisi_functional(
+    q, mu, beta: float, h: float = 0.0, grid: Grid = Grid(), xi: Covariance = SK
+) -> ParisiValue:
     """The k-RSB free energy and its gradient (see the module docstring).
+
+    For a general covariance ``xi`` (Talagrand 2006; Panchenko 2013) the
+    field variances are ``xi'(q_j)``, the first term becomes
+    ``-(beta/2)[xi(1) - xi(q_k) - (1 - q_k) xi'(q_k)]`` and the second
+    ``(1/2) sum_j mu_j (theta(q_j) - theta(q_{j-1}))``, ``theta = q xi' - xi``;
+    ``xi = q^2/2`` gives the SK form above.
 
     Parameters
     ----------
@@ -141,25 +190,28 @@ def parisi_functional(q, mu, beta: float, h: float = 0.0, grid: Grid = Grid()) -
         Inverse temperature, ``inf`` allowed.
     h : float
         Uniform field.
+    xi : Covariance
+        The glass's covariance (default SK).
     """
     q = np.asarray(q, float)
+    v = xi(q, 1)  # field variances
     mu = np.maximum(np.asarray(mu, float), MU_MIN)  # mu -> 0: the plain Gaussian average
     k = mu.size
     y = h + grid.y
     center = y.size // 2
-    var = np.diff(q)
+    var = np.diff(v)
     grad_var = np.zeros(k)
     grad_mu = np.zeros(k)
     if k == 0:
-        hq, w = field_quadrature(h, math.sqrt(q[0]), beta)
+        hq, w = field_quadrature(h, math.sqrt(v[0]), beta)
         g, dg = _outer(hq, beta)
         phi = float(w @ g)
         m = float(w @ dg)
-        # dPhi/dq0 = (1/2) E G''(h) = (beta/2)(1 - E tanh^2) at finite T
+        # dPhi/dv0 = (1/2) E G''(h) = (beta/2)(1 - E tanh^2) at finite T
         if math.isinf(beta):
-            dphi_q0 = float(np.exp(-(h**2) / (2 * q[0])) / math.sqrt(2 * math.pi * q[0]))
+            dphi_v0 = float(np.exp(-(h**2) / (2 * v[0])) / math.sqrt(2 * math.pi * v[0]))
         else:
-            dphi_q0 = 0.5 * beta * float(w @ (1 - dg**2))
+            dphi_v0 = 0.5 * beta * float(w @ (1 - dg**2))
         energy_term = 0.0
     else:
         levels = [None] * k
@@ -170,24 +222,25 @@ def parisi_functional(q, mu, beta: float, h: float = 0.0, grid: Grid = Grid()) -
             G, d_mu, d_var, tilt, B = _convolve(G, grid, var[j - 1], mu[j - 1])
             levels[j - 1] = (tilt, B)
             derivs[j - 1] = (d_mu, d_var)
-        # final Gaussian average of G_0 over h + sqrt(q0) z, on the grid
-        s0 = math.sqrt(q[0])
+        # final Gaussian average of G_0 over h + sqrt(v0) z, on the grid
+        s0 = math.sqrt(v[0])
         u = y - h
         if s0 > 3 * grid.dy:
             logp = -0.5 * (u / s0) ** 2
             p = np.exp(logp - logp.max())
             p /= p.sum()
             phi = float(p @ G)
-            dphi_q0 = float(p @ (G * (u**2 - p @ u**2))) / (2 * q[0] ** 2)
-            m = float(p @ (G * (u - p @ u))) / q[0]
+            dphi_v0 = float(p @ (G * (u**2 - p @ u**2))) / (2 * v[0] ** 2)
+            m = float(p @ (G * (u - p @ u))) / v[0]
         else:  # (near) point mass at the centre node: Taylor to second order
             c, dy = center, grid.dy
             Gpp = (G[c + 1] - 2 * G[c] + G[c - 1]) / dy**2
-            phi = G[c] + 0.5 * q[0] * Gpp
-            dphi_q0 = 0.5 * Gpp
+            phi = G[c] + 0.5 * v[0] * Gpp
+            dphi_v0 = 0.5 * Gpp
             m = (G[c + 1] - G[c - 1]) / (2 * dy)
+            # the adjoint weights of this stencil (phi = p @ G), so the gradient is exact
             p = np.zeros_like(y)
-            p[c] = 1.0
+            p[c - 1 : c + 2] = (0.5 * v[0] / dy**2, 1 - v[0] / dy**2, 0.5 * v[0] / dy**2)
         # adjoint: the forward measure at each level
         lam = p
         for j in range(1, k + 1):
@@ -203,23 +256,180 @@ def parisi_functional(q, mu, beta: float, h: float = 0.0, grid: Grid = Grid()) -
                 nxt[B] += nxt[:B].sum()  # mass beyond the grid follows the edge value
                 nxt[-B - 1] += nxt[-B:].sum()
                 lam = nxt[B:-B]
-        energy_term = 0.25 * float(mu @ (q[1:] ** 2 - q[:-1] ** 2))
-    # assemble f and its gradient in q
-    top = 0.0 if math.isinf(beta) else -0.25 * beta * (1 - q[-1]) ** 2
+        energy_term = 0.5 * float(mu @ np.diff(xi.theta(q)))
+    # assemble f and its gradient in q (through v = xi'(q) for the spin term)
+    qk = q[-1]
+    top = 0.0 if math.isinf(beta) else -0.5 * beta * (xi(1.0) - xi(qk) - (1 - qk) * xi(qk, 1))
     f = top + energy_term - phi
-    grad_q = np.zeros(k + 1)
+    grad_v = np.zeros(k + 1)
+    grad_v[1:] -= grad_var
+    grad_v[:-1] += grad_var
+    grad_v[0] -= dphi_v0
+    grad_q = grad_v * xi(q, 2)
     if not math.isinf(beta):
-        grad_q[-1] += 0.5 * beta * (1 - q[-1])
-    grad_q[1:] += 0.5 * mu * q[1:]
-    grad_q[:-1] -= 0.5 * mu * q[:-1]
-    grad_q[1:] -= grad_var
-    grad_q[:-1] += grad_var
-    grad_q[0] -= dphi_q0
-    grad_mu_f = 0.25 * (q[1:] ** 2 - q[:-1] ** 2) - grad_mu
-    # internal energy: -(beta/2)(1 - int_0^1 q(x)^2 dx) - h m (finite T)
+        grad_q[-1] += 0.5 * beta * (1 - qk) * xi(qk, 2)
+    dtheta = xi.theta(q, 1)
+    grad_q[1:] += 0.5 * mu * dtheta[1:]
+    grad_q[:-1] -= 0.5 * mu * dtheta[:-1]
+    grad_mu_f = 0.5 * np.diff(xi.theta(q)) - grad_mu
+    # internal energy: -beta (xi(1) - int_0^1 xi(q(x)) dx) - h m (finite T)
     if math.isinf(beta):
         energy = f
     else:
         x = np.concatenate([[0.0], mu / beta, [1.0]])
-        energy = -0.5 * beta * (1 - float(np.diff(x) @ q**2)) - h * m
+        energy = -beta * (xi(1.0) - float(np.diff(x) @ xi(q))) - h * m
     return ParisiValue(float(f), grad_q, grad_mu_f, float(m), float(energy))
+
+
+def _ordered(u: np.ndarray, top: float) -> tuple[np.ndarray, np.ndarray]:
+    """Nondecreasing ``a_j = a_{j-1} + u_j (top - a_{j-1})`` from ``u`` in [0, 1], and da/du.
+
+    ``top = inf`` means ``a_j = a_{j-1} + u_j`` (``u >= 0``).
+    """
+    n = u.size
+    a = np.empty(n)
+    jac = np.zeros((n, n))  # jac[j, i] = da_j / du_i
+    prev = 0.0
+    for j in range(n):
+        if math.isinf(top):
+            a[j] = prev + u[j]
+            jac[j, : j + 1] = 1.0
+        else:
+            a[j] = prev + u[j] * (top - prev)
+            jac[j, j] = top - prev
+            if j:
+                jac[j, :j] = jac[j - 1, :j] * (1 - u[j])
+        prev = a[j]
+    return a, jac
+
+
+def _unordered(a: np.ndarray, top: float) -> np.ndarray:
+    """Inverse of :func:`_ordered`."""
+    u, prev = np.empty(a.size), 0.0
+    for j, v in enumerate(a):
+        gap = top - prev
+        u[j] = v - prev if math.isinf(top) else (0.0 if gap <= 0 else (v - prev) / gap)
+        prev = v
+    return np.clip(u, 0.0, None if math.isinf(top) else 1.0)
+
+
+@dataclass(frozen=True)
+class ParisiSolution(Solution):
+    """A :class:`Solution` carrying the Parisi order parameter ``q(x)`` as steps.
+
+    ``q(x) = q_levels[j]`` for ``x_levels[j-1] < x < x_levels[j]`` (with
+    ``x_0 = 0`` and ``x_{k+1} = 1``).  At ``T = 0`` the breakpoints are the
+    rescaled ``mu_j = beta x_j`` (then ``x`` runs over ``[0, inf)``).
+    """
+
+    q_levels: tuple[float, ...] = ()
+    x_levels: tuple[float, ...] = ()
+
+    def q_of_x(self, x):
+        """``q(x)``, the overlap at the Parisi variable ``x`` (``mu`` at ``T = 0``)."""
+        return np.asarray(self.q_levels)[np.searchsorted(self.x_levels, x, side="right")]
+
+
+def maximize(
+    beta: float,
+    h: float,
+    q_init: np.ndarray,
+    x_init: np.ndarray,
+    *,
+    free_q: bool,
+    tol: float,
+    max_iter: int,
+    grid: Grid,
+    model: str,
+    params: dict,
+    xi: Covariance = SK,
+) -> ParisiSolution:
+    """Maximize the Parisi functional over the breakpoints (and the overlaps if ``free_q``).
+
+    Orderings are built into the variables (:func:`_ordered`), so the only
+    constraints are bounds (L-BFGS-B).  With the overlaps fixed the problem is
+    concave (Auffinger & Chen 2015); the breakpoint variables are scaled by
+    the widths of their levels, which evens out the curvature.
+    """
+    zero_T = math.isinf(beta)
+    k = x_init.size
+    n_q = (k if zero_T else k + 1) if free_q else 0
+    x_top = math.inf if zero_T else 1.0
+    scale = np.ones(k) if free_q else np.maximum(np.diff(q_init), 1e-12) / np.diff(q_init).mean()
+
+    def unpack(u):
+        if free_q:
+            q, dq = _ordered(u[:n_q], 1.0)
+            q = np.append(q, 1.0) if zero_T else q
+        else:
+            q, dq = q_init, np.zeros((0, 0))
+        x, dx = _ordered(u[n_q:] / scale, x_top)
+        return q, x, dq, dx / scale
+
+    def objective(u):
+        q, x, dq, dx = unpack(u)
+        v = parisi_functional(q, x if zero_T else beta * x, beta, h, grid, xi)
+        g_x = v.grad_mu if zero_T else v.grad_mu * beta
+        grad = np.concatenate([v.grad_q[:n_q] @ dq, g_x @ dx])
+        return -v.f, -grad
+
+    u0 = np.concatenate([_unordered(q_init[:n_q], 1.0), _unordered(x_init, x_top) * scale])
+    upper = np.concatenate([np.ones(n_q), np.full(k, np.inf) if zero_T else scale])
+    bounds = [(0.0, None if math.isinf(b) else b) for b in upper]
+    u, n_iter, why = u0, 0, ""  # RS at T = 0 has no free parameter
+    if u0.size:
+        res = optimize.minimize(
+            objective,
+            u0,
+            jac=True,
+            method="L-BFGS-B",
+            bounds=bounds,
+            options={"maxiter": max_iter, "ftol": 1e-16, "gtol": tol / 10, "maxcor": 30},
+        )
+        u, n_iter, why = res.x, int(res.nit), res.message
+    q, x, _, _ = unpack(u)
+    v = parisi_functional(q, x if zero_T else beta * x, beta, h, grid, xi)
+    _, grad = objective(u)
+    # the stationarity equations: the projected gradient (a component pushing
+    # against an active bound is a Karush-Kuhn-Tucker multiplier, not a residual)
+    at_low = (u <= 0) & (grad > 0)
+    at_high = (u >= upper) & (grad < 0)
+    residual = float(np.abs(np.where(at_low | at_high, 0.0, grad)).max(initial=0.0))
+    success = residual <= tol
+    name = "mu" if zero_T else "x"
+    order = {f"q{j}": float(val) for j, val in enumerate(q)}
+    order.update({f"{name}{j + 1}": float(val) for j, val in enumerate(x)})
+    order["m"] = v.m
+    return ParisiSolution(
+        model=model,
+        params=params,
+        order_parameters=order,
+        free_energy=v.f,
+        energy=v.energy,
+        success=success,
+        status=0 if success else 1,
+        message=STATUS[0]
+        if success
+        else f"L-BFGS-B stopped ({why}) at projected gradient {residual:.1e} > tol",
+        n_iter=n_iter,
+        residual=residual,
+        branch=_rsb_branch(q, x, zero_T),
+        q_levels=tuple(map(float, q)),
+        x_levels=tuple(map(float, x)),
+    )
+
+
+def _rsb_branch(q: np.ndarray, x: np.ndarray, zero_T: bool) -> str:
+    """``"paramagnet"``, ``"RS"`` or ``"j-RSB"``: the overlap distribution's support.
+
+    Level ``q_j`` carries the mass ``x_{j+1} - x_j`` (``x_0 = 0``, ``x_{k+1} = 1``;
+    at ``T = 0``, in ``mu``, the top level ``q_k = 1`` always); levels without
+    mass, or equal to a neighbour, are not steps.
+    """
+    top = np.inf if zero_T else 1.0
+    mass = np.diff(np.concatenate([[0.0], x, [top]]))
+    support = q[mass > ZERO]
+    if support.size == 0 or support.max() < PARAMAGNET_Q:
+        return "paramagnet"
+    steps = int(np.sum(np.diff(support) > ZERO))
+    return f"{steps}-RSB" if steps else "RS"

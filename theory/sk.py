@@ -23,7 +23,6 @@ the continuous ``q(x)``) maximizes the Parisi functional of
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 from scipy import optimize
@@ -31,9 +30,9 @@ from scipy import optimize
 from hebbian._checks import check_int, check_real
 from hebbian.temperature import beta_from_T
 from theory.fixed_point import fixed_point
-from theory.parisi import Grid, parisi_functional
+from theory.parisi import Grid, ParisiSolution, maximize
 from theory.quadrature import abs_mean, field_quadrature, log2cosh
-from theory.solution import STATUS, ZERO, Solution, classify
+from theory.solution import STATUS, Solution, classify
 
 __all__ = ["T_AT", "ParisiSolution", "solve", "solve_full_rsb", "solve_rsb"]
 
@@ -120,153 +119,6 @@ def T_AT(h: float) -> float:
 # ------------------------------------------------------------------------- RSB
 
 
-def _ordered(u: np.ndarray, top: float) -> tuple[np.ndarray, np.ndarray]:
-    """Nondecreasing ``a_j = a_{j-1} + u_j (top - a_{j-1})`` from ``u`` in [0, 1], and da/du.
-
-    ``top = inf`` means ``a_j = a_{j-1} + u_j`` (``u >= 0``).
-    """
-    n = u.size
-    a = np.empty(n)
-    jac = np.zeros((n, n))  # jac[j, i] = da_j / du_i
-    prev = 0.0
-    for j in range(n):
-        if math.isinf(top):
-            a[j] = prev + u[j]
-            jac[j, : j + 1] = 1.0
-        else:
-            a[j] = prev + u[j] * (top - prev)
-            jac[j, j] = top - prev
-            if j:
-                jac[j, :j] = jac[j - 1, :j] * (1 - u[j])
-        prev = a[j]
-    return a, jac
-
-
-def _unordered(a: np.ndarray, top: float) -> np.ndarray:
-    """Inverse of :func:`_ordered`."""
-    u, prev = np.empty(a.size), 0.0
-    for j, v in enumerate(a):
-        gap = top - prev
-        u[j] = v - prev if math.isinf(top) else (0.0 if gap <= 0 else (v - prev) / gap)
-        prev = v
-    return np.clip(u, 0.0, None if math.isinf(top) else 1.0)
-
-
-@dataclass(frozen=True)
-class ParisiSolution(Solution):
-    """A :class:`Solution` carrying the Parisi order parameter ``q(x)`` as steps.
-
-    ``q(x) = q_levels[j]`` for ``x_levels[j-1] < x < x_levels[j]`` (with
-    ``x_0 = 0`` and ``x_{k+1} = 1``).  At ``T = 0`` the breakpoints are the
-    rescaled ``mu_j = beta x_j`` (then ``x`` runs over ``[0, inf)``).
-    """
-
-    q_levels: tuple[float, ...] = ()
-    x_levels: tuple[float, ...] = ()
-
-    def q_of_x(self, x):
-        """``q(x)``, the overlap at the Parisi variable ``x`` (``mu`` at ``T = 0``)."""
-        return np.asarray(self.q_levels)[np.searchsorted(self.x_levels, x, side="right")]
-
-
-def _maximize(
-    beta: float,
-    h: float,
-    q_init: np.ndarray,
-    x_init: np.ndarray,
-    *,
-    free_q: bool,
-    tol: float,
-    max_iter: int,
-    grid: Grid,
-    model: str,
-    params: dict,
-) -> ParisiSolution:
-    """Maximize the Parisi functional over the breakpoints (and the overlaps if ``free_q``).
-
-    Orderings are built into the variables (:func:`_ordered`), so the only
-    constraints are bounds (L-BFGS-B).  With the overlaps fixed the problem is
-    concave (Auffinger & Chen 2015); the breakpoint variables are scaled by
-    the widths of their levels, which evens out the curvature.
-    """
-    zero_T = math.isinf(beta)
-    k = x_init.size
-    n_q = (k if zero_T else k + 1) if free_q else 0
-    x_top = math.inf if zero_T else 1.0
-    scale = np.ones(k) if free_q else np.maximum(np.diff(q_init), 1e-12) / np.diff(q_init).mean()
-
-    def unpack(u):
-        if free_q:
-            q, dq = _ordered(u[:n_q], 1.0)
-            q = np.append(q, 1.0) if zero_T else q
-        else:
-            q, dq = q_init, np.zeros((0, 0))
-        x, dx = _ordered(u[n_q:] / scale, x_top)
-        return q, x, dq, dx / scale
-
-    def objective(u):
-        q, x, dq, dx = unpack(u)
-        v = parisi_functional(q, x if zero_T else beta * x, beta, h, grid)
-        g_x = v.grad_mu if zero_T else v.grad_mu * beta
-        grad = np.concatenate([v.grad_q[:n_q] @ dq, g_x @ dx])
-        return -v.f, -grad
-
-    u0 = np.concatenate([_unordered(q_init[:n_q], 1.0), _unordered(x_init, x_top) * scale])
-    upper = np.concatenate([np.ones(n_q), np.full(k, np.inf) if zero_T else scale])
-    bounds = [(0.0, None if math.isinf(b) else b) for b in upper]
-    u, n_iter, why = u0, 0, ""  # RS at T = 0 has no free parameter
-    if u0.size:
-        res = optimize.minimize(
-            objective,
-            u0,
-            jac=True,
-            method="L-BFGS-B",
-            bounds=bounds,
-            options={"maxiter": max_iter, "ftol": 1e-16, "gtol": tol / 10, "maxcor": 30},
-        )
-        u, n_iter, why = res.x, int(res.nit), res.message
-    q, x, _, _ = unpack(u)
-    v = parisi_functional(q, x if zero_T else beta * x, beta, h, grid)
-    _, grad = objective(u)
-    # the stationarity equations: the projected gradient (a component pushing
-    # against an active bound is a Karush-Kuhn-Tucker multiplier, not a residual)
-    at_low = (u <= 0) & (grad > 0)
-    at_high = (u >= upper) & (grad < 0)
-    residual = float(np.abs(np.where(at_low | at_high, 0.0, grad)).max(initial=0.0))
-    success = residual <= tol
-    name = "mu" if zero_T else "x"
-    order = {f"q{j}": float(val) for j, val in enumerate(q)}
-    order.update({f"{name}{j + 1}": float(val) for j, val in enumerate(x)})
-    order["m"] = v.m
-    return ParisiSolution(
-        model=model,
-        params=params,
-        order_parameters=order,
-        free_energy=v.f,
-        energy=v.energy,
-        success=success,
-        status=0 if success else 1,
-        message=STATUS[0]
-        if success
-        else f"L-BFGS-B stopped ({why}) at projected gradient {residual:.1e} > tol",
-        n_iter=n_iter,
-        residual=residual,
-        branch=_rsb_branch(q, x, zero_T),
-        q_levels=tuple(map(float, q)),
-        x_levels=tuple(map(float, x)),
-    )
-
-
-def _rsb_branch(q: np.ndarray, x: np.ndarray, zero_T: bool) -> str:
-    """``"paramagnet"``, ``"RS"`` (steps collapsed) or ``"k-RSB"`` with k the distinct steps."""
-    if q[-1] < ZERO:
-        return "paramagnet"
-    # a step is real if its overlap rises and its breakpoint lies inside (0, 1)
-    inside = np.ones_like(x, bool) if zero_T else (x > ZERO) & (x < 1 - ZERO)
-    steps = int(np.sum((np.diff(q) > ZERO) & inside))
-    return f"{steps}-RSB" if steps else "RS"
-
-
 def solve_rsb(
     T: float,
     h: float = 0.0,
@@ -329,7 +181,7 @@ def solve_rsb(
         x0 = np.arange(1, k + 1) / (k + 1) * (1.5 if zero_T else 1.0)
     else:
         q0, x0 = (np.asarray(g, float) for g in guess)
-    return _maximize(
+    return maximize(
         beta,
         h,
         q0,
@@ -381,7 +233,7 @@ def solve_full_rsb(
     mid = 0.5 * (q[1:] + q[:-1])
     # starting x(q): the T = 0 shape mu ~ 1/sqrt(1 - q), or a ramp at finite T
     x0 = 0.7 / np.sqrt(1 - mid + 0.02) if zero_T else np.clip(mid, 0.0, 1.0)
-    return _maximize(
+    return maximize(
         beta,
         h,
         q,

@@ -231,3 +231,55 @@ def test_replica_symmetry_breaks_below_the_at_line(h):
     assert below.branch == "1-RSB"
     assert below.free_energy > sk.solve(T_at - 0.1, h).free_energy + 1e-6
     assert below["m"] > 0.2  # magnetized by the field
+
+
+# ------------------------------------------------------- dense P-spin glass
+
+
+def test_general_covariance_reduces_to_the_dense_rs_free_energy():
+    """k = 0 with xi = alpha q^P / P! is the RS free energy of theory.dense (P >= 3)."""
+    from theory import dense
+
+    for P, alpha, T in ((3, 0.05, 0.3), (4, 0.02, 0.2), (3, 3.0, 0.8)):
+        s = dense.solve(P, alpha, T, branch="spin glass" if T < 0.5 else "paramagnet")
+        v = parisi_functional([s["q"]], [], 1 / T, 0.0, GRID, dense.noise(P, alpha))
+        assert v.f == pytest.approx(s.free_energy, abs=1e-10)
+        assert v.energy == pytest.approx(s.energy, abs=1e-10)
+
+
+@given(params)
+def test_gradient_with_a_p_spin_covariance_equals_finite_differences(p):
+    from theory import dense
+
+    q, mu, beta, h = (np.array(p[0]), np.array(p[1]), p[2], p[3])
+    if math.isinf(beta):
+        q[-1] = 1.0
+    else:
+        mu = np.minimum(mu, beta)
+    xi = dense.noise(3, 2.0)
+    if np.min(np.diff(xi(q, 1))) < 0.01:
+        return
+    v = parisi_functional(q, mu, beta, h, GRID, xi)
+    eps = 1e-6
+    for j in range(q.size - (1 if math.isinf(beta) else 0)):
+        d = np.zeros_like(q)
+        d[j] = eps
+        up = parisi_functional(q + d, mu, beta, h, GRID, xi).f
+        down = parisi_functional(q - d, mu, beta, h, GRID, xi).f
+        assert v.grad_q[j] == pytest.approx((up - down) / (2 * eps), abs=2e-7)
+
+
+def test_dense_glass_transition_is_gardners_p_spin_transition():
+    """P = 3, alpha = 3 is the Ising 3-spin glass: one RSB step appears at Gardner T_s = 0.651."""
+    from theory import dense
+
+    above = dense.solve_rsb(3, 3.0, 0.7)
+    assert above.success
+    assert above.branch == "paramagnet"
+    a, b = dense.solve_rsb(3, 3.0, 0.62), dense.solve_rsb(3, 3.0, 0.64)
+    assert a.branch == b.branch == "1-RSB"
+    assert a["q1"] > 0.8  # discontinuous: a finite overlap appears at once
+    # x -> 1 linearly at T_s
+    T_s = 0.64 + (1 - b["x1"]) * (0.64 - 0.62) / (b["x1"] - a["x1"])
+    assert T_s == pytest.approx(0.651, abs=2e-3)
+    assert b.free_energy > dense.solve(3, 3.0, 0.64, branch="paramagnet").free_energy
