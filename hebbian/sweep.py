@@ -382,9 +382,8 @@ def _check_parameters(func: Callable, sweep: Sweep) -> None:
             f"its parameters: {', '.join(sorted(settable))}"
         )
     missing = sorted(
-        name for name in settable if accepted[name].default is inspect.Parameter.empty
+        name for name in settable - set(given) if accepted[name].default is inspect.Parameter.empty
     )
-    missing = [name for name in missing if name not in given]
     if missing:
         raise ValueError(f"task {sweep.task} needs parameter(s) {', '.join(missing)}")
     if any(name in accepted for name in RESERVED) and sweep.seed is None:

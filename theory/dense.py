@@ -48,7 +48,7 @@ from hebbian._checks import check_int, check_real
 from hebbian.temperature import beta_from_T
 from theory import hopfield
 from theory.fixed_point import fixed_point
-from theory.parisi import Covariance, Grid, ParisiSolution, maximize
+from theory.parisi import Covariance, ParisiSolution, maximize, ramp
 from theory.quadrature import abs_mean, field_quadrature, log2cosh, std_for_tanh_mean, tanh_moments
 from theory.solution import STATUS, Solution, Transition, classify, on_branch
 
@@ -404,17 +404,13 @@ def solve_rsb(P: int, alpha: float, T: float, k: int = 1, *, tol: float = 1e-7) 
         raise ValueError("P=2 has the soft (AGS) part too; use theory.hopfield_rsb for P = 2")
     k = check_int(k, "k", minimum=1)
     zero_T = math.isinf(beta)
-    q0 = np.arange(1, k + 2) / (k + 1)
-    x0 = np.arange(1, k + 1) / (k + 1) * (1.5 if zero_T else 1.0)
     return maximize(
         beta,
         0.0,
-        q0 if not zero_T else np.append(q0[:-1], 1.0),
-        x0,
+        *ramp(k, zero_T),
         free_q=True,
         tol=tol,
         max_iter=5000,
-        grid=Grid(),
         model="dense-rsb",
         params={"P": P, "alpha": alpha, "T": 0.0 if zero_T else 1 / beta, "k": k},
         xi=noise(P, alpha),

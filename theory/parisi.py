@@ -37,6 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 
+from hebbian._checks import check_int
 from theory.quadrature import field_quadrature, log2cosh
 from theory.solution import STATUS, ZERO, Solution
 
@@ -48,6 +49,7 @@ __all__ = [
     "ParisiValue",
     "maximize",
     "parisi_functional",
+    "ramp",
 ]
 
 #: Smallest ``mu`` used: ``(1/mu) log E exp(mu G) = E G + O(mu)``.
@@ -119,7 +121,8 @@ def _outer(g, beta: float) -> tuple[np.ndarray, np.ndarray]:
 
 def _innermost(y, sigma: float, mu: float, beta: float):
     """``G_{k-1}`` on the grid, with ``dG/dmu`` and ``dG/d(sigma^2)``."""
-    h, w = field_quadrature(y, max(sigma, 1e-9), beta)
+    sigma = max(sigma, 1e-9)
+    h, w = field_quadrature(y, sigma, beta)
     g, dg = _outer(h, beta)
     e = mu * g
     shift = e.max(axis=-1, keepdims=True)
@@ -127,9 +130,9 @@ def _innermost(y, sigma: float, mu: float, beta: float):
     norm = tilt.sum(-1, keepdims=True)
     tilt /= norm
     G = (shift[..., 0] + np.log(norm[..., 0])) / mu
-    z = (h - y[:, None]) / max(sigma, 1e-9)
+    z = (h - y[:, None]) / sigma
     d_mu = ((tilt * g).sum(-1) - G) / mu
-    d_var = (tilt * dg * z).sum(-1) / (2 * max(sigma, 1e-9))
+    d_var = (tilt * dg * z).sum(-1) / (2 * sigma)
     return G, d_mu, d_var
 
 
@@ -330,6 +333,17 @@ class ParisiSolution(Solution):
         return np.asarray(self.q_levels)[np.searchsorted(self.x_levels, x, side="right")]
 
 
+def ramp(k: int, zero_T: bool, q_top: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """Start for k free steps: overlaps evenly up to ``q_top``, breakpoints evenly in (0, 1).
+
+    At ``T = 0`` the breakpoints are ``mu`` and the ramp is stretched by 1.5
+    (SK's one-step ``mu = 1.36``).
+    """
+    q0 = q_top * np.arange(1, k + 2) / (k + 1)
+    x0 = np.arange(1, k + 1) / (k + 1) * (1.5 if zero_T else 1.0)
+    return q0, x0
+
+
 def maximize(
     beta: float,
     h: float,
@@ -339,18 +353,23 @@ def maximize(
     free_q: bool,
     tol: float,
     max_iter: int,
-    grid: Grid,
     model: str,
     params: dict,
+    grid: Grid | None = None,
     xi: Covariance = SK,
 ) -> ParisiSolution:
     """Maximize the Parisi functional over the breakpoints (and the overlaps if ``free_q``).
+
+    ``q_init``, ``x_init`` start it (``x`` is ``mu`` at ``T = 0``; see
+    :func:`ramp` for k free steps); ``params`` and ``model`` label the result.
 
     Orderings are built into the variables (:func:`_ordered`), so the only
     constraints are bounds (L-BFGS-B).  With the overlaps fixed the problem is
     concave (Auffinger & Chen 2015); the breakpoint variables are scaled by
     the widths of their levels, which evens out the curvature.
     """
+    max_iter = check_int(max_iter, "max_iter", minimum=1)
+    grid = grid or Grid()
     zero_T = math.isinf(beta)
     k = x_init.size
     n_q = (k if zero_T else k + 1) if free_q else 0

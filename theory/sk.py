@@ -30,7 +30,7 @@ from scipy import optimize
 from hebbian._checks import check_int, check_real
 from hebbian.temperature import beta_from_T
 from theory.fixed_point import fixed_point
-from theory.parisi import Grid, ParisiSolution, maximize
+from theory.parisi import Grid, ParisiSolution, maximize, ramp
 from theory.quadrature import abs_mean, field_quadrature, log2cosh
 from theory.solution import STATUS, Solution, classify
 
@@ -176,9 +176,7 @@ def solve_rsb(
     k = check_int(k, "k", minimum=0)
     zero_T = math.isinf(beta)
     if guess is None:
-        q_rs = 1.0 if zero_T else max(solve(1 / beta, h)["q"], 0.05)
-        q0 = q_rs * np.arange(1, k + 2) / (k + 1)
-        x0 = np.arange(1, k + 1) / (k + 1) * (1.5 if zero_T else 1.0)
+        q0, x0 = ramp(k, zero_T, 1.0 if zero_T else max(solve(1 / beta, h)["q"], 0.05))
     else:
         q0, x0 = (np.asarray(g, float) for g in guess)
     return maximize(
@@ -188,8 +186,8 @@ def solve_rsb(
         x0,
         free_q=True,
         tol=tol,
-        max_iter=check_int(max_iter, "max_iter", minimum=1),
-        grid=grid or Grid(),
+        max_iter=max_iter,
+        grid=grid,
         model="sk-rsb",
         params={"T": 0.0 if zero_T else 1 / beta, "h": h, "k": k},
     )
@@ -240,8 +238,8 @@ def solve_full_rsb(
         x0,
         free_q=False,
         tol=tol,
-        max_iter=check_int(max_iter, "max_iter", minimum=1),
-        grid=grid or Grid(),
+        max_iter=max_iter,
+        grid=grid,
         model="sk-full-rsb",
         params={"T": 0.0 if zero_T else 1 / beta, "h": h, "n_levels": n},
     )
