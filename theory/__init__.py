@@ -6,7 +6,8 @@
   :mod:`theory.hopfield_rsb` - its one-step RSB retrieval state at ``T = 0``
   and critical storage 0.138186;
 * :mod:`theory.dense` - dense P-spin networks in the high-storage regime
-  ``K = alpha N^(P-1)``: RS, and the k-RSB glass for ``P >= 3``;
+  ``K = alpha N^(P-1)``: RS; :mod:`theory.dense_rsb` - k-RSB spin-glass and
+  retrieval states for ``P >= 3`` and the 1RSB critical storage;
 * :mod:`theory.sk` - the Sherrington-Kirkpatrick model: RS, AT line, k-step
   and full replica symmetry breaking on :mod:`theory.parisi` (the Parisi
   functional with its gradient);
@@ -19,10 +20,19 @@ true only when the equations hold to the stated tolerance on the requested
 branch.  ``solution.check()`` raises :class:`SolverError` otherwise.
 """
 
-from theory import dense, hopfield, hopfield_rsb, sk
+from theory import dense, dense_rsb, hopfield, hopfield_rsb, sk
 from theory.solution import Solution, SolverError
 
-__all__ = ["SOLVERS", "Solution", "SolverError", "dense", "hopfield", "hopfield_rsb", "sk"]
+__all__ = [
+    "SOLVERS",
+    "Solution",
+    "SolverError",
+    "dense",
+    "dense_rsb",
+    "hopfield",
+    "hopfield_rsb",
+    "sk",
+]
 
 #: Every solver by its command-line name (``hebbian solve NAME --param value``).
 SOLVERS = {
@@ -39,7 +49,8 @@ SOLVERS = {
     "dense-alpha-c": dense.alpha_c,
     "dense-T-M": dense.T_M,
     "dense-T-c": dense.T_c,
-    "dense-rsb": dense.solve_rsb,
+    "dense-rsb": dense_rsb.solve_rsb,
+    "dense-alpha-c-rsb": dense_rsb.alpha_c_rsb,
     "sk": sk.solve,
     "sk-T-AT": sk.T_AT,
     "sk-rsb": sk.solve_rsb,

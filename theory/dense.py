@@ -48,7 +48,7 @@ from hebbian._checks import check_int, check_real
 from hebbian.temperature import beta_from_T
 from theory import hopfield
 from theory.fixed_point import fixed_point
-from theory.parisi import Covariance, ParisiSolution, maximize, ramp
+from theory.parisi import Covariance
 from theory.quadrature import abs_mean, field_quadrature, log2cosh, std_for_tanh_mean, tanh_moments
 from theory.solution import STATUS, Solution, Transition, classify, on_branch
 
@@ -62,7 +62,6 @@ __all__ = [
     "noise",
     "phase_diagram",
     "solve",
-    "solve_rsb",
 ]
 
 BRANCHES = ("retrieval", "spin glass", "paramagnet")
@@ -380,38 +379,4 @@ def phase_diagram(P: int, n_points: int = 30) -> DensePhaseDiagram:
         T_M=(np.array([alpha_c(P, T).value for T in Ts]), Ts),
         T_c=(alphas, np.array([T_c(P, a) for a in alphas])),
         T_entropy=(alphas, np.array([T_entropy(P, a) for a in alphas])),
-    )
-
-
-def solve_rsb(P: int, alpha: float, T: float, k: int = 1, *, tol: float = 1e-7) -> ParisiSolution:
-    """k-step RSB spin-glass state (``m = 0``) of the dense network, ``P >= 3``.
-
-    For ``P >= 3`` the non-condensed patterns act as a Gaussian glass of
-    covariance :func:`noise` (module docstring; Albanese et al. 2022), so the
-    spin-glass state is the k-RSB maximum of the Parisi functional with that
-    covariance (:func:`theory.parisi.maximize`), a P-spin glass with
-    ``J^2 = 2 alpha / P!`` in the usual units: its static transition, where
-    the 1RSB step appears with ``x = 1``, is Gardner's ``T_s = 0.651`` for
-    P = 3 at ``alpha = 3`` (Gardner, Nucl. Phys. B 257, 747 (1985)).
-
-    Returns
-    -------
-    ParisiSolution
-        ``branch`` ``"paramagnet"`` above the transition, ``"1-RSB"`` below.
-    """
-    P, alpha, beta = _check(P, alpha, T)
-    if P == 2:
-        raise ValueError("P=2 has the soft (AGS) part too; use theory.hopfield_rsb for P = 2")
-    k = check_int(k, "k", minimum=1)
-    zero_T = math.isinf(beta)
-    return maximize(
-        beta,
-        0.0,
-        *ramp(k, zero_T),
-        free_q=True,
-        tol=tol,
-        max_iter=5000,
-        model="dense-rsb",
-        params={"P": P, "alpha": alpha, "T": 0.0 if zero_T else 1 / beta, "k": k},
-        xi=noise(P, alpha),
     )

@@ -238,7 +238,7 @@ def test_replica_symmetry_breaks_below_the_at_line(h):
 
 def test_general_covariance_reduces_to_the_dense_rs_free_energy():
     """k = 0 with xi = alpha q^P / P! is the RS free energy of theory.dense (P >= 3)."""
-    from theory import dense
+    from theory import dense, dense_rsb
 
     for P, alpha, T in ((3, 0.05, 0.3), (4, 0.02, 0.2), (3, 3.0, 0.8)):
         s = dense.solve(P, alpha, T, branch="spin glass" if T < 0.5 else "paramagnet")
@@ -249,7 +249,7 @@ def test_general_covariance_reduces_to_the_dense_rs_free_energy():
 
 @given(params)
 def test_gradient_with_a_p_spin_covariance_equals_finite_differences(p):
-    from theory import dense
+    from theory import dense, dense_rsb
 
     q, mu, beta, h = (np.array(p[0]), np.array(p[1]), p[2], p[3])
     if math.isinf(beta):
@@ -271,12 +271,12 @@ def test_gradient_with_a_p_spin_covariance_equals_finite_differences(p):
 
 def test_dense_glass_transition_is_gardners_p_spin_transition():
     """P = 3, alpha = 3 is the Ising 3-spin glass: one RSB step appears at Gardner T_s = 0.651."""
-    from theory import dense
+    from theory import dense, dense_rsb
 
-    above = dense.solve_rsb(3, 3.0, 0.7)
+    above = dense_rsb.solve_rsb(3, 3.0, 0.7)
     assert above.success
     assert above.branch == "paramagnet"
-    a, b = dense.solve_rsb(3, 3.0, 0.62), dense.solve_rsb(3, 3.0, 0.64)
+    a, b = dense_rsb.solve_rsb(3, 3.0, 0.62), dense_rsb.solve_rsb(3, 3.0, 0.64)
     assert a.branch == b.branch == "1-RSB"
     assert a["q1"] > 0.8  # discontinuous: a finite overlap appears at once
     # x -> 1 linearly at T_s
