@@ -11,7 +11,8 @@ from theory import dense, dense_rsb
 def test_zero_steps_is_the_rs_retrieval_state(T):
     s = dense_rsb.solve_rsb(3, 0.1, T, k=0, branch="retrieval")
     rs = dense.solve(3, 0.1, T)
-    assert s.success and s.branch == "retrieval"
+    assert s.success
+    assert s.branch == "retrieval"
     assert s["m"] == pytest.approx(rs["m"], abs=1e-9)
     assert s.free_energy == pytest.approx(rs.free_energy, abs=1e-9)
     assert s.energy == pytest.approx(rs.energy, abs=1e-8)
@@ -32,8 +33,10 @@ def test_one_step_at_zero_temperature_removes_the_rs_reentrance():
     and m lands on the RS overlap at T = 0.05, where RS is stable, instead of the RS T = 0 one."""
     s = dense_rsb.solve_rsb(3, 0.12, 0.0, k=1, branch="retrieval")
     rs0, rs_low_T = dense.solve(3, 0.12, 0.0), dense.solve(3, 0.12, 0.05)
-    assert s.success and s.residual <= 1e-7
-    assert 0.9 < s["q0"] < 0.99 and 5 < s["mu1"] < 50  # a genuine step
+    assert s.success
+    assert s.residual <= 1e-7
+    assert 0.9 < s["q0"] < 0.99
+    assert 5 < s["mu1"] < 50
     assert s.free_energy > rs0.free_energy + 1e-4
     assert s["m"] == pytest.approx(rs_low_T["m"], abs=1e-3)
     assert s["m"] - rs0["m"] > 0.015
@@ -47,11 +50,13 @@ def test_critical_storage_with_one_step():
     assert c.m == pytest.approx(0.651, abs=5e-3)
     assert dense.alpha_c(3).value < c.value < dense.alpha_c(3, 0.155).value
     inside = dense_rsb.solve_rsb(3, 0.14, 0.0, branch="retrieval")
-    assert inside.success and c.m < inside["m"] < 0.9
+    assert inside.success
+    assert c.m < inside["m"] < 0.9
     assert not dense.solve(3, 0.14, 0.0).success
     assert not dense_rsb.solve_rsb(3, 0.14, 0.0, k=0, branch="retrieval").success
     above = dense_rsb.solve_rsb(3, 0.16, 0.0, branch="retrieval")
-    assert not above.success and above.status in (1, 5)
+    assert not above.success
+    assert above.status in (1, 5)
 
 
 @pytest.mark.slow

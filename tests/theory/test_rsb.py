@@ -238,7 +238,7 @@ def test_replica_symmetry_breaks_below_the_at_line(h):
 
 def test_general_covariance_reduces_to_the_dense_rs_free_energy():
     """k = 0 with xi = alpha q^P / P! is the RS free energy of theory.dense (P >= 3)."""
-    from theory import dense, dense_rsb
+    from theory import dense
 
     for P, alpha, T in ((3, 0.05, 0.3), (4, 0.02, 0.2), (3, 3.0, 0.8)):
         s = dense.solve(P, alpha, T, branch="spin glass" if T < 0.5 else "paramagnet")
@@ -249,7 +249,7 @@ def test_general_covariance_reduces_to_the_dense_rs_free_energy():
 
 @given(params)
 def test_gradient_with_a_p_spin_covariance_equals_finite_differences(p):
-    from theory import dense, dense_rsb
+    from theory import dense
 
     q, mu, beta, h = (np.array(p[0]), np.array(p[1]), p[2], p[3])
     if math.isinf(beta):
