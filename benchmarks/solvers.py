@@ -13,7 +13,7 @@ import os
 import platform
 import time
 
-from theory import dense, hopfield, sk
+from theory import dense, dense_rsb, hopfield, sk
 
 
 def best_of(f, repeat: int = 5) -> float:
@@ -93,6 +93,20 @@ def rsb():
     t = time.perf_counter()
     s = sk.solve_rsb(0.5, k=1)
     print(f"\n1RSB at T = 0.5: {time.perf_counter() - t:.2f} s, f = {s.free_energy:.7f}")
+    print("\n| dense P >= 3, one step of RSB | time | result |")
+    print("| --- | --- | --- |")
+    runs = {
+        "alpha_c, P = 3 (fold)": lambda: dense_rsb.alpha_c_rsb(3).value,
+        "alpha_c, P = 4 (fold)": lambda: dense_rsb.alpha_c_rsb(4).value,
+        "retrieval, P = 3, alpha = 0.12, T = 0": lambda: dense_rsb.solve_rsb(
+            3, 0.12, 0.0, branch="retrieval"
+        )["m"],
+        "glass, P = 4, alpha = 0.3, T = 0.06": lambda: dense_rsb.solve_rsb(4, 0.3, 0.06).energy,
+    }
+    for name, solve in runs.items():
+        t = time.perf_counter()
+        value = solve()
+        print(f"| {name} | {time.perf_counter() - t:.2f} s | {value:.6f} |")
 
 
 if __name__ == "__main__":

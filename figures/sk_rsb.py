@@ -19,7 +19,7 @@ import time
 
 import numpy as np
 
-import mc
+from figures._glass import energy_panel, overlap_cdf_panel
 from figures._output import parse_args, sweep, write_outputs
 from mc.glass import Q_BINS
 from theory import sk
@@ -86,35 +86,18 @@ def main(argv: list[str] | None = None):
     ax.plot(np.linspace(T_MIN, T_MAX, 60), u_rs, "k--", lw=1, label="RS")
     ax.plot(line_T, one, "C0-", label="1RSB")
     ax.plot(line_T, full, "C3-", label=f"full RSB ({n_levels} levels)")
-    for k, N in enumerate(Ns):
-        ax.errorbar(temps, u_mc[k], u_err[k], fmt="o", ms=3, color=f"C{k + 4}", label=f"MC N={N}")
-    records = []
-    for t, T in enumerate(temps):
-        fit = mc.extrapolate(Ns, u_mc[:, t], u_err[:, t], omega=2 / 3)
-        theory_full = float(np.interp(T, line_T, full)) if line_T[-1] >= T else np.nan
-        theory_rs = sk.solve(T).energy
-        records.append(
-            {
-                "T": float(T),
-                "u_extrapolated": fit.value,
-                "error": fit.error,
-                "chi2": fit.chi2,
-                "u_full_rsb": theory_full,
-                "u_rs": theory_rs,
-                "n_sigma_full": (fit.value - theory_full) / fit.error,
-                "n_sigma_rs": (fit.value - theory_rs) / fit.error,
-            }
-        )
-        ax.errorbar(
-            [T],
-            [fit.value],
-            [fit.error],
-            fmt="D",
-            mfc="w",
-            color="k",
-            ms=5,
-            label=r"MC $N\to\infty$" if t == 0 else None,
-        )
+    records = energy_panel(
+        ax,
+        Ns,
+        temps,
+        u_mc,
+        u_err,
+        omega=2 / 3,
+        theory={
+            "full_rsb": lambda T: np.interp(T, line_T, full) if line_T[-1] >= T else np.nan,
+            "rs": lambda T: sk.solve(T).energy,
+        },
+    )
     ax.set(xlabel="$T$", ylabel="energy per spin $u$", title="(b) energy: theory and Monte Carlo")
     ax.legend(fontsize=7, loc="upper left")
 
@@ -128,24 +111,10 @@ def main(argv: list[str] | None = None):
     ax = axes[1, 1]
     t_pq = int(np.argmin(np.abs(temps - T_PQ)))
     # P(q) is symmetric at h = 0; its distribution function on |q| is x(q)
-    edges = Q_BINS[Q_BINS.size // 2 :]
-    for k, N in enumerate(Ns):
-        density = points["q_hist"].values[k, t_pq]
-        half = Q_BINS.size // 2
-        folded = density[half:] + density[:half][::-1]
-        cdf = np.concatenate([[0.0], np.cumsum(folded * np.diff(edges))])
-        ax.plot(edges, cdf / cdf[-1], "-", color=f"C{k + 4}", label=f"MC N={N}")
     s = sk.solve_full_rsb(float(temps[t_pq]), n_levels=n_levels)
-    # mass x_{j+1} - x_j at q_j: the distribution function is x_{j+1} on [q_j, q_{j+1})
-    q_steps = [0.0, *s.q_levels, 1.0]
-    x_steps = [0.0, *s.x_levels, 1.0, 1.0]
-    ax.step(q_steps, x_steps, "k-", where="post", label="full RSB: x(q)")
-    ax.set(
-        xlabel="$|q|$",
-        ylabel=r"$P(|q'| < q)$",
-        xlim=(0, 1),
-        title=f"(d) overlap distribution function, T = {temps[t_pq]:.2f}",
-    )
+    overlap_cdf_panel(ax, Ns, points["q_hist"].values[:, t_pq], s.q_levels, s.x_levels,
+                      "full RSB: x(q)")  # fmt: skip
+    ax.set_title(f"(d) overlap distribution function, T = {temps[t_pq]:.2f}")
     ax.legend(fontsize=7, loc="upper left")
     fig.tight_layout()
 

@@ -37,6 +37,7 @@ Mapping to other conventions: a Hamiltonian ``c`` times ours is ours at
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from dataclasses import dataclass
 
@@ -59,6 +60,7 @@ __all__ = [
     "T_c",
     "T_entropy",
     "alpha_c",
+    "alpha_c_peak",
     "noise",
     "phase_diagram",
     "solve",
@@ -295,6 +297,31 @@ def alpha_c(P: int, T: float = 0.0) -> Transition:
     return Transition(-float(res.fun), float(res.x))
 
 
+@functools.cache
+def alpha_c_peak(P: int) -> tuple[float, float]:
+    """``(T, alpha_c(P, T))`` where the RS critical storage peaks.
+
+    The RS ``alpha_c(T)`` is reentrant: it grows from ``T = 0`` to a maximum
+    (P = 2: 0.138189 at T = 0.023; P = 3: 0.15486 at T = 0.155) and the
+    one-step RSB ``T = 0`` value lies just below that maximum
+    (:mod:`theory.dense_rsb`).
+
+    Examples
+    --------
+    >>> T, a = alpha_c_peak(3)
+    >>> round(T, 2), round(a, 4)
+    (0.15, 0.1549)
+    """
+    P = check_int(P, "P", minimum=2)
+    if P == 2:
+        return hopfield._alpha_c_peak()
+    res = optimize.minimize_scalar(
+        lambda T: -alpha_c(P, T).value, bounds=(0.0, T_M(P, 0.0)), method="bounded",
+        options={"xatol": 1e-6},
+    )  # fmt: skip
+    return float(res.x), -float(res.fun)
+
+
 def T_M(P: int, alpha: float) -> float:
     """Highest temperature at which retrieval solutions exist at load ``alpha``.
 
@@ -315,12 +342,10 @@ def T_M(P: int, alpha: float) -> float:
     if alpha >= alpha_c(P, 0.0).value:
         # the retrieval region is reentrant (alpha_c grows with T at low T for
         # P >= 3): search above the temperature where alpha_c(T) peaks
-        peak = optimize.minimize_scalar(
-            lambda T: -alpha_c(P, T).value, bounds=(0.0, top), method="bounded"
-        )
-        if -peak.fun <= alpha:
+        T_peak, alpha_peak = alpha_c_peak(P)
+        if alpha_peak <= alpha:
             return math.nan
-        low = peak.x
+        low = T_peak
     return optimize.brentq(lambda T: alpha_c(P, T).value - alpha, low, top, xtol=1e-10)
 
 

@@ -76,9 +76,10 @@ class Covariance:
         return q * self(q, 1) - self(q) if k == 0 else q * self(q, 2)
 
 
-#: Largest overlap still called zero when a state is classified: above ZERO, because for
-#: P >= 3 the free energy is flat (cubic) in a small overlap and the optimizer stops near 1e-4.
-PARAMAGNET_Q = 1e-3
+#: Largest ``q^(P-1)`` (the overlap's field variance relative to ``xi'(1)``) of a paramagnet
+#: when a state is classified: the functional is flat (like q^P) near q = 0, and the optimizer
+#: stops at a small q (SK: 5e-5, P = 3: 1e-4, P = 4: 7e-3); the overlap is not the measure.
+PARAMAGNET_FIELD = 1e-3
 
 #: The Sherrington-Kirkpatrick covariance ``xi(q) = q^2 / 2``.
 SK = Covariance(0.5, 2)
@@ -432,13 +433,13 @@ def maximize(
         else f"L-BFGS-B stopped ({why}) at projected gradient {residual:.1e} > tol",
         n_iter=n_iter,
         residual=residual,
-        branch=_rsb_branch(q, x, zero_T),
+        branch=_rsb_branch(q, x, zero_T, xi.P),
         q_levels=tuple(map(float, q)),
         x_levels=tuple(map(float, x)),
     )
 
 
-def _rsb_branch(q: np.ndarray, x: np.ndarray, zero_T: bool) -> str:
+def _rsb_branch(q: np.ndarray, x: np.ndarray, zero_T: bool, P: int) -> str:
     """``"paramagnet"``, ``"RS"`` or ``"j-RSB"``: the overlap distribution's support.
 
     Level ``q_j`` carries the mass ``x_{j+1} - x_j`` (``x_0 = 0``, ``x_{k+1} = 1``;
@@ -448,7 +449,7 @@ def _rsb_branch(q: np.ndarray, x: np.ndarray, zero_T: bool) -> str:
     top = np.inf if zero_T else 1.0
     mass = np.diff(np.concatenate([[0.0], x, [top]]))
     support = q[mass > ZERO]
-    if support.size == 0 or support.max() < PARAMAGNET_Q:
+    if support.size == 0 or support.max() ** (P - 1) < PARAMAGNET_FIELD:
         return "paramagnet"
     steps = int(np.sum(np.diff(support) > ZERO))
     return f"{steps}-RSB" if steps else "RS"

@@ -89,7 +89,27 @@ def test_sk_figure_orders_the_rsb_energies_and_meets_the_monte_carlo(made):
     assert e0 == sorted(e0)
     assert round(e0[-1], 4) == -0.7632
     assert meta["swap_min"] > 0.2
-    below = [p for p in meta["points"] if np.isfinite(p["n_sigma_full"])]
+    below = [p for p in meta["points"] if np.isfinite(p["n_sigma_full_rsb"])]
     assert len(below) >= 8
     for p in below:
-        assert abs(p["n_sigma_full"]) < 3, p
+        assert abs(p["n_sigma_full_rsb"]) < 3, p
+
+
+def test_dense_rsb_figure_orders_the_critical_storage(made):
+    """alpha_c(T = 0): RS < 1RSB < the peak of the reentrant RS alpha_c(T), for P = 2, 3, 4;
+    the P = 4 glass freezes (two replicas overlap) at the lowest temperature of the ladder."""
+    tmp_path = made("dense_rsb")
+    meta = json.loads((tmp_path / "dense_rsb.json").read_text())
+    storage = meta["critical_storage"]
+    for rs, one, peak in zip(
+        storage["RS"], storage["1RSB"], storage["RS peak over T"], strict=True
+    ):
+        assert rs < one < peak
+    assert storage["1RSB"][1] == pytest.approx(0.15374, abs=1e-5)
+    assert 0.09 < meta["T_s_above"] < 0.13  # the 1RSB line's first paramagnet point
+    assert min(meta["q2"]) > 0.4
+    with h5py.File(tmp_path / "dense_rsb.h5") as f:
+        m_rs, m_1rsb = f["m_rs"][()], f["m_1rsb"][()]
+        assert np.nanmax(f["alpha_1rsb"][()]) > np.nanmax(f["alpha_rs"][()])
+    assert np.all((m_rs > 0.6) & (m_rs <= 1))
+    assert np.all((m_1rsb > 0.6) & (m_1rsb <= 1))

@@ -56,3 +56,38 @@ def test_the_glass_phase_has_a_broad_overlap_distribution():
     assert r["swap_min"] > 0.2
     assert r["q2"][0] > 0.3  # full RSB: <q^2> = int q(x)^2 dx = 0.41 at T = 0.4, N -> inf
     assert r["q2"][-1] < 0.1
+
+
+def test_dense_glass_energy_approaches_the_annealed_paramagnet_from_below():
+    """P = 4 far above alpha_c, T >> T_s: the energy tends to the annealed -xi(1)/T as T grows.
+
+    Each pattern's energy is a Hermite quartic He_4 of a Gaussian overlap, so the
+    energy is skewed: its third cumulant shifts u by a relative ~ 1.5 beta / N
+    (0.06 at T = 2, N = 12; seen: 0.11) that N <= 24 does not make small near T_s.
+    """
+    from mc.glass import dense_tempering
+
+    r = dense_tempering(
+        12, P=4, alpha=0.3, T_min=0.5, T_max=2.0, n_T=4, n_samples=12, n_sweeps=400,
+        n_burnin=200, seed=5,
+    )  # fmt: skip
+    annealed = -0.3 / 24 / r["T"]
+    relative = r["energy"] / annealed - 1
+    assert np.all(relative > -3 * r["energy_error"] / abs(annealed))  # below the annealed value
+    assert relative[-1] < 0.2
+    assert relative[0] < 0.3
+    assert np.all(r["q2"] < 0.15)
+
+
+def test_dense_glass_freezes_below_its_static_transition():
+    """Below T_s ~ 0.095 (P = 4, alpha = 0.3) two replicas overlap; above they do not."""
+    from mc.glass import dense_tempering
+
+    r = dense_tempering(
+        10, P=4, alpha=0.3, T_min=0.05, T_max=0.4, n_T=8, n_samples=4, n_sweeps=300,
+        n_burnin=200, seed=6,
+    )  # fmt: skip
+    assert r["q2"][0] > 0.4
+    assert r["q2"][-1] < 0.15
+    with pytest.raises(ValueError, match="P"):
+        dense_tempering(10, P=2, seed=1)

@@ -1,0 +1,71 @@
+"""Panels shared by the glass figures: energies extrapolated in N, and the overlap distribution."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import mc
+from mc.glass import Q_BINS
+
+__all__ = ["energy_panel", "overlap_cdf_panel"]
+
+
+def energy_panel(ax, Ns, temps, u, err, *, omega: float, theory: dict) -> list[dict]:
+    """Monte Carlo energies per N and their ``N -> infinity`` extrapolation, against theory.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    Ns, temps : array_like
+        Sizes and temperatures of the Monte Carlo points.
+    u, err : ndarray, shape (len(Ns), len(temps))
+        Energy per spin and its error.
+    omega : float
+        Finite-size exponent of :func:`mc.extrapolate` (corrections ``N^-omega``).
+    theory : dict
+        ``name -> callable(T) -> u`` (``nan`` where none) to measure the
+        extrapolated points against.
+
+    Returns
+    -------
+    list of dict
+        Per temperature: extrapolated energy, error, chi-square, each theory
+        value and the distance to it in errors (``n_sigma_<name>``).
+    """
+    for k, N in enumerate(Ns):
+        ax.errorbar(temps, u[k], err[k], fmt="o", ms=3, color=f"C{k + 4}", label=f"MC N={N}")
+    records = []
+    for t, T in enumerate(temps):
+        fit = mc.extrapolate(Ns, u[:, t], err[:, t], omega=omega)
+        record = {"T": float(T), "u_extrapolated": fit.value, "error": fit.error, "chi2": fit.chi2}
+        for name, line in theory.items():
+            value = float(line(T))
+            record[f"u_{name}"] = value
+            record[f"n_sigma_{name}"] = (fit.value - value) / fit.error
+        records.append(record)
+        ax.errorbar(
+            [T], [fit.value], [fit.error], fmt="D", mfc="w", color="k", ms=5,
+            label=r"MC $N\to\infty$" if t == 0 else None,
+        )  # fmt: skip
+    return records
+
+
+def overlap_cdf_panel(ax, Ns, q_hist, q_levels, x_levels, label: str) -> None:
+    """Distribution function of ``|q|`` from Monte Carlo histograms against a Parisi ``x(q)``.
+
+    ``q_hist`` (len(Ns), len(Q_BINS) - 1) are normalized histograms of the
+    two-replica overlap at one temperature; level ``q_j`` of the replica
+    solution carries the mass ``x_{j+1} - x_j``, so its distribution function
+    is ``x_{j+1}`` on ``[q_j, q_{j+1})``.
+    """
+    half = Q_BINS.size // 2
+    edges = Q_BINS[half:]
+    for k, N in enumerate(Ns):
+        density = q_hist[k]
+        folded = density[half:] + density[:half][::-1]
+        cdf = np.concatenate([[0.0], np.cumsum(folded * np.diff(edges))])
+        ax.plot(edges, cdf / cdf[-1], "-", color=f"C{k + 4}", label=f"MC N={N}")
+    q_steps = [0.0, *q_levels, 1.0]
+    x_steps = [0.0, *x_levels, 1.0, 1.0]
+    ax.step(q_steps, x_steps, "k-", where="post", label=label)
+    ax.set(xlabel="$|q|$", ylabel=r"$P(|q'| < q)$", xlim=(0, 1))
