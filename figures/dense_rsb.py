@@ -38,7 +38,7 @@ import numpy as np
 
 from figures._glass import energy_panel, overlap_cdf_panel
 from figures._output import parse_args, sweep, write_outputs
-from theory import dense, dense_rsb, hopfield, hopfield_rsb
+from theory import dense, dense_rsb, hopfield_rsb
 
 P_GLASS, ALPHA_GLASS = 4, 0.3
 T_MIN, T_MAX, N_T = 0.05, 0.3, 12
@@ -46,7 +46,7 @@ T_MIN, T_MAX, N_T = 0.05, 0.3, 12
 
 def _critical_storage() -> dict[str, list[float]]:
     """RS, 1RSB and RS-peak critical storage for P = 2, 3, 4."""
-    rs = [hopfield.alpha_c(0.0).value, dense.alpha_c(3).value, dense.alpha_c(4).value]
+    rs = [dense.alpha_c(P).value for P in (2, 3, 4)]
     one = [hopfield_rsb.alpha_c_1rsb().value, *(dense_rsb.alpha_c_rsb(P).value for P in (3, 4))]
     peak = [dense.alpha_c_peak(P)[1] for P in (2, 3, 4)]
     return {"RS": rs, "1RSB": one, "RS peak over T": peak}

@@ -314,7 +314,7 @@ def alpha_c_peak(P: int) -> tuple[float, float]:
     """
     P = check_int(P, "P", minimum=2)
     if P == 2:
-        return hopfield._alpha_c_peak()
+        return hopfield.alpha_c_peak()
     res = optimize.minimize_scalar(
         lambda T: -alpha_c(P, T).value, bounds=(0.0, T_M(P, 0.0)), method="bounded",
         options={"xatol": 1e-6},

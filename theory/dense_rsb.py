@@ -95,10 +95,15 @@ def _root(P: int, beta: float, k: int, u0: np.ndarray, *, free: str, fixed: floa
     return res.x, float(np.abs(res.fun).max())
 
 
+def _maximize(P: int, alpha: float, beta: float, m: float, q, x, *, tol: float, params: dict):
+    """The Parisi parameters maximizing the functional at fixed overlap ``m``, from ``(q, x)``."""
+    return maximize(beta, _signal(P, m), q, x, free_q=True, tol=tol, max_iter=5000,
+                    model="dense-rsb", params=params, grid=GRID, xi=noise(P, alpha))  # fmt: skip
+
+
 def _start(P: int, alpha: float, beta: float, m: float, k: int, q_top: float) -> np.ndarray:
     """``(q free, x)`` maximizing the functional at fixed ``m`` from :func:`ramp`."""
-    s = maximize(beta, _signal(P, m), *ramp(k, math.isinf(beta), q_top), free_q=True, tol=1e-9,
-                 max_iter=5000, model="", params={}, grid=GRID, xi=noise(P, alpha))  # fmt: skip
+    s = _maximize(P, alpha, beta, m, *ramp(k, math.isinf(beta), q_top), tol=1e-9, params={})
     q = np.array(s.q_levels)
     return np.concatenate([q[:-1] if math.isinf(beta) else q, s.x_levels])
 
@@ -163,10 +168,8 @@ def solve_rsb(
         raise ValueError(f"branch={branch!r} is not one of {BRANCHES}")
     zero_T = math.isinf(beta)
     params = {"P": P, "alpha": alpha, "T": 0.0 if zero_T else 1 / beta, "k": k}
-    xi = noise(P, alpha)
     if branch == "spin glass":
-        return maximize(beta, 0.0, *ramp(k, zero_T), free_q=True, tol=tol, max_iter=5000,
-                        model="dense-rsb", params=params, grid=GRID, xi=xi)  # fmt: skip
+        return _maximize(P, alpha, beta, 0.0, *ramp(k, zero_T), tol=tol, params=params)
     if guess is None:
         rs = dense.solve(P, alpha, 0.0 if zero_T else 1 / beta)
         exists = rs.success or k > 0  # RS (k = 0) has no retrieval state past its alpha_c
@@ -179,8 +182,7 @@ def solve_rsb(
     u0 = np.append(_start(P, alpha, beta, float(guess), k, q_top), guess)
     u, _ = _root(P, beta, k, u0, free="m", fixed=alpha)
     m = float(u[-1])
-    s = maximize(beta, _signal(P, m), *_levels(u, k, zero_T), free_q=True, tol=tol,
-                 max_iter=5000, model="dense-rsb", params=params, grid=GRID, xi=xi)  # fmt: skip
+    s = _maximize(P, alpha, beta, m, *_unpack(u, k, zero_T)[:2], tol=tol, params=params)
     mismatch = abs(s["m"] - m)
     residual = max(s.residual, mismatch)
     lost = not (m > 0.05 and exists)
@@ -203,11 +205,6 @@ def solve_rsb(
         residual=residual,
         branch="retrieval",
     )
-
-
-def _levels(u: np.ndarray, k: int, zero_T: bool) -> tuple[np.ndarray, np.ndarray]:
-    q, x, _ = _unpack(u, k, zero_T)
-    return q, x
 
 
 @functools.cache

@@ -58,6 +58,7 @@ __all__ = [
     "T_c",
     "T_g",
     "alpha_c",
+    "alpha_c_peak",
     "alpha_eq",
     "branches",
     "equilibrium",
@@ -348,8 +349,12 @@ def alpha_c(T: float = 0.0) -> Transition:
 
 
 @functools.cache
-def _alpha_c_peak() -> tuple[float, float]:
-    """Where the fold ``alpha_c(T)`` peaks: ``(T_peak, alpha_c(T_peak))``."""
+def alpha_c_peak() -> tuple[float, float]:
+    """Where the reentrant RS fold ``alpha_c(T)`` peaks: ``(T_peak, alpha_c(T_peak))``.
+
+    0.138189 at ``T = 0.0229``, just above the one-step RSB ``T = 0`` value
+    0.138186 (:func:`theory.hopfield_rsb.alpha_c_1rsb`).
+    """
     res = optimize.minimize_scalar(
         lambda T: -alpha_c(T).value, bounds=(0.0, 0.2), method="bounded", options={"xatol": 1e-8}
     )
@@ -373,7 +378,7 @@ def T_M(alpha: float) -> float:
     alpha = check_real(alpha, "alpha", low=0.0)
     if alpha == 0:
         return 1.0
-    T_peak, alpha_peak = _alpha_c_peak()
+    T_peak, alpha_peak = alpha_c_peak()
     if alpha >= alpha_peak:
         return math.nan
     return optimize.brentq(lambda T: alpha_c(T).value - alpha, T_peak, 1.0, xtol=1e-10)

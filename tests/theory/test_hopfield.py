@@ -338,7 +338,7 @@ def test_T_M_inverts_alpha_c(T):
 
 def test_T_M_is_the_upper_end_of_the_reentrant_window():
     """RS alpha_c(T) peaks above alpha_c(0) at low T (AGS 1987): T_M is the upper root."""
-    T_peak, a_peak = H._alpha_c_peak()
+    T_peak, a_peak = H.alpha_c_peak()
     assert 0.02 < T_peak < 0.026
     assert a_peak == pytest.approx(0.138189, abs=2e-6)
     assert H.alpha_c(T_peak).value > H.alpha_c(0.0).value
