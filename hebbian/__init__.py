@@ -14,8 +14,10 @@ from hebbian.networks import (
     ExponentialDAM,
     FixedPoint,
     Hopfield,
+    LearnedNetwork,
     ModernHopfield,
     SherringtonKirkpatrick,
+    learned_network,
 )
 from hebbian.patterns import (
     Examples,
@@ -37,6 +39,7 @@ __all__ = [
     "ExponentialDAM",
     "FixedPoint",
     "Hopfield",
+    "LearnedNetwork",
     "ModernHopfield",
     "SherringtonKirkpatrick",
     "T_from_beta",
@@ -47,6 +50,7 @@ __all__ = [
     "binary_patterns",
     "dataset_entropy",
     "diluted_patterns",
+    "learned_network",
     "noisy_examples",
     "spawn",
 ]

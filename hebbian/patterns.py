@@ -140,16 +140,23 @@ def diluted_patterns(K: int, N: int, d: float, *, rng=None) -> np.ndarray:
 
 
 def dataset_entropy(r: float, M: int) -> float:
-    """Data-set entropy ``rho = (1 - r^2)/(M r^2)`` (``inf`` for ``r = 0``).
+    """Data-set entropy ``rho = (1 - r^2)/(M r^2)``, for quality ``r`` in (0, 1].
 
     References
     ----------
     Agliari et al., arXiv:2212.00606, Eq. (2.6); Alemanno et al., EPL (2023),
     arXiv:2203.01304.
     """
-    r = check_real(r, "quality r", low=0.0, high=1.0)
+    r = check_quality(r)
     M = check_int(M, "M (examples per archetype)", minimum=1)
-    return np.inf if r == 0.0 else (1.0 - r * r) / (M * r * r)
+    return (1.0 - r * r) / (M * r * r)
+
+
+def check_quality(r) -> float:
+    """Example quality ``r`` in (0, 1], or a ValueError naming it."""
+    return check_real(
+        r, "quality r", low=0.0, high=1.0, low_open=True, fix="r = 0 examples carry no information"
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -180,6 +187,17 @@ class Examples:
         """Data-set entropy ``(1 - r^2)/(M r^2)``."""
         return dataset_entropy(self.r, self.M)
 
+    @property
+    def R(self) -> float:
+        """Mean square of an example-mean entry, ``r^2 + (1 - r^2)/M = r^2 (1 + rho)``."""
+        return self.r**2 + (1.0 - self.r**2) / self.M
+
+    def sums(self) -> np.ndarray:
+        """Example sums ``M etabar^mu = sum_a eta^{mu,a}``, shape (K, N), exact integers."""
+        M = self.M
+        dtype = np.int8 if M <= 127 else np.int16 if M <= 32767 else np.int32
+        return self.examples.sum(axis=1, dtype=np.int64).astype(dtype)
+
     def means(self) -> np.ndarray:
         """Example means ``etabar^mu = (1/M) sum_a eta^{mu,a}``, shape (K, N), float64."""
         return self.examples.mean(axis=1)
@@ -194,7 +212,7 @@ def noisy_examples(archetypes, M: int, r: float, *, rng=None) -> Examples:
     M : int
         Examples per archetype (>= 1).
     r : float
-        Quality in [0, 1]: each example entry agrees with its archetype with
+        Quality in (0, 1]: each example entry agrees with its archetype with
         probability ``(1 + r)/2``.
     rng : seed or numpy.random.Generator, optional
 
@@ -215,7 +233,7 @@ def noisy_examples(archetypes, M: int, r: float, *, rng=None) -> Examples:
     """
     xi = as_patterns(archetypes, name="archetypes", values="ternary")
     M = check_int(M, "M (examples per archetype)", minimum=1)
-    r = check_real(r, "quality r", low=0.0, high=1.0)
+    r = check_quality(r)
     K, N = xi.shape
     chi = _signs(as_generator(rng), (K, M, N), (1.0 + r) / 2.0)
     eta = (xi[:, None, :] * chi).astype(np.int8)

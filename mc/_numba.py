@@ -36,15 +36,19 @@ ATTEMPTED, ACCEPTED, SWEEPS, FIXED = 0, 1, 2, 3
 
 
 @njit(cache=True, nogil=True, fastmath=FASTMATH)
-def _g_diag(c, P):
-    """((c + 1)^P - (c - 1)^P) / 2: the self-interaction form's per-pattern field."""
+def _g_diag(c, x, P):
+    """((c + x)^P - (c - x)^P) / 2: the self-interaction form's per-pattern field.
+
+    ``x`` is the neuron's pattern entry: +-1 or 0 for stored patterns, an
+    integer sum of examples for networks learned from examples.
+    """
     if P == 2:
-        return 2.0 * c
+        return 2.0 * c * x
     if P == 3:
-        return 3.0 * c * c + 1.0
+        return x * (3.0 * c * c + x * x)
     if P == 4:
-        return 4.0 * c * c * c + 4.0 * c
-    return 0.5 * ((c + 1.0) ** P - (c - 1.0) ** P)
+        return 4.0 * c * x * (c * c + x * x)
+    return 0.5 * ((c + x) ** P - (c - x) ** P)
 
 
 @njit(cache=True, nogil=True, fastmath=FASTMATH)
@@ -83,7 +87,8 @@ def _sweep(sigma, S, xi_t, n_mu, kind, P, lam, scale, beta, rule, order, rng, W,
     cavity sums ``c_mu = S_mu - x_mu s``) is ``2 s scale h`` with
     ``h = sum_mu x_mu e_{P-1}(c_mu, n_mu - x_mu^2)`` without self-interactions
     (Newton's identities; closed forms for P = 2, 3, 4) and
-    ``h = sum_mu x_mu ((c_mu + 1)^P - (c_mu - 1)^P)/2`` with them; for the
+    ``h = sum_mu ((c_mu + x_mu)^P - (c_mu - x_mu)^P)/2`` with them (any integer
+    entries ``x``); for the
     exponential network ``(1/lam) log(sum W / sum W exp(-2 lam s x))``.
     The K-loops are written out here, not in helpers: a helper taking arrays
     costs reference counting on every call, which would dominate at small K.
@@ -123,7 +128,7 @@ def _sweep(sigma, S, xi_t, n_mu, kind, P, lam, scale, beta, rule, order, rng, W,
             h = 0.0
             if kind == KIND_POLY_DIAGONAL:
                 for mu in range(K):
-                    h += xi_t[i, mu] * _g_diag(S[mu] - xi_t[i, mu] * s, P)
+                    h += _g_diag(S[mu] - xi_t[i, mu] * s, float(xi_t[i, mu]), P)
             elif P == 2:
                 for mu in range(K):  # branch-free so that it vectorizes
                     h += xi_t[i, mu] * (S[mu] - xi_t[i, mu] * s)

@@ -58,10 +58,10 @@ def delta_energy(i: int, sigma, S, xi_t, n_mu, kind: int, P: int, lam: float, sc
     nz = x != 0
     c = S[nz] - x[nz] * s
     if kind == KIND_POLY:
-        per_pattern = _e_rest(c, n_mu[nz] - 1.0, P)
+        h = x[nz] * _e_rest(c, n_mu[nz] - 1.0, P)
     else:
-        per_pattern = 0.5 * ((c + 1.0) ** P - (c - 1.0) ** P)
-    return 2.0 * s * scale * float(np.sum(x[nz] * per_pattern))
+        h = 0.5 * ((c + x[nz]) ** P - (c - x[nz]) ** P)
+    return 2.0 * s * scale * float(np.sum(h))
 
 
 def is_stable(sigma, S, xi_t, n_mu, kind, P, lam, scale) -> bool:

@@ -17,6 +17,7 @@ import numpy as np
 from hebbian import DenseHopfield, ExponentialDAM
 from hebbian._checks import as_patterns
 from hebbian.networks import BinaryNetwork, SherringtonKirkpatrick
+from hebbian.networks.learning import LearnedNetwork
 from mc._numba import KIND_COUPLINGS, KIND_EXPONENTIAL, KIND_POLY, KIND_POLY_DIAGONAL
 
 __all__ = ["KernelModel", "kernel_model"]
@@ -41,10 +42,14 @@ class KernelModel(NamedTuple):
         Interaction order (polynomial kinds; 0 otherwise).
     lam : float
         Exponent scale (exponential kind; 0 otherwise).
-    xi_t : numpy.ndarray of int8, shape (N, K), C-contiguous
-        Patterns transposed so that neuron i's K entries are contiguous.
+    xi_t : numpy.ndarray of integers, shape (N, K), C-contiguous
+        Patterns transposed so that neuron i's K entries are contiguous: int8
+        for entries in {-1, 0, +1}, the narrowest integer type holding the
+        example sums of a :class:`~hebbian.networks.learning.LearnedNetwork`.
     n_mu : numpy.ndarray of int64, shape (K,)
-        Non-zero entries of each pattern, ``sum_i (xi_i^mu)^2``.
+        ``sum_i (xi_i^mu)^2`` (non-zero entries of a ternary pattern).
+    weight : float
+        Factor in front of the energy (1 except for learned networks).
     """
 
     network: BinaryNetwork
@@ -53,6 +58,7 @@ class KernelModel(NamedTuple):
     lam: float
     xi_t: np.ndarray
     n_mu: np.ndarray
+    weight: float = 1.0
 
     @property
     def N(self) -> int:
@@ -94,15 +100,15 @@ def kernel_model(network: BinaryNetwork) -> KernelModel:
     if isinstance(network, SherringtonKirkpatrick):
         J = np.ascontiguousarray(network.J)
         return KernelModel(network, KIND_COUPLINGS, 2, 0.0, J, np.zeros(network.N, np.int64))
-    if isinstance(network, DenseHopfield):
+    weight = 1.0
+    if isinstance(network, LearnedNetwork):
+        xi = network.patterns
+        kind, P, lam, weight = KIND_POLY_DIAGONAL, network.P, 0.0, network.weight
+        _check_exact(network.K, network.N, P, int(np.max(np.abs(xi))))
+    elif isinstance(network, DenseHopfield):
         kind = KIND_POLY_DIAGONAL if network.diagonal else KIND_POLY
         P, lam = network.P, 0.0
-        # the largest intermediate is about K N^(P-1) * 2^P; keep it below 2^53
-        if network.K * float(network.N) ** (network.P - 1) * 2**network.P > 2.0**53:
-            raise ValueError(
-                f"K={network.K}, N={network.N}, P={network.P}: integer energy changes would "
-                f"exceed 2^53 and lose exactness; reduce K or N"
-            )
+        _check_exact(network.K, network.N, P, 1)
     elif isinstance(network, ExponentialDAM):
         kind, P, lam = KIND_EXPONENTIAL, 0, network.lam
         if lam > MAX_LAM:
@@ -110,11 +116,22 @@ def kernel_model(network: BinaryNetwork) -> KernelModel:
     else:
         raise TypeError(
             f"network of type {type(network).__name__} has no sampler; pass a Hopfield, "
-            f"DenseHopfield, ExponentialDAM or SherringtonKirkpatrick"
+            f"DenseHopfield, ExponentialDAM, LearnedNetwork or SherringtonKirkpatrick"
         )
-    xi = as_patterns(network.patterns, name="network.patterns", values="ternary", min_N=1)
+    if not isinstance(network, LearnedNetwork):
+        xi = as_patterns(network.patterns, name="network.patterns", values="ternary", min_N=1)
     xi_t = np.ascontiguousarray(xi.T)
     n_mu = np.sum(xi.astype(np.int64) ** 2, axis=1)
     for a in (xi_t, n_mu):
         a.setflags(write=False)
-    return KernelModel(network, kind, P, lam, xi_t, n_mu)
+    return KernelModel(network, kind, P, lam, xi_t, n_mu, weight)
+
+
+def _check_exact(K: int, N: int, P: int, x_max: int) -> None:
+    """Raise unless every integer energy change stays below 2^53 (exact in float64)."""
+    # the largest intermediate is about K (N x_max)^(P-1) x_max 2^P
+    if K * float(N * x_max) ** (P - 1) * x_max * 2**P > 2.0**53:
+        raise ValueError(
+            f"K={K}, N={N}, P={P}, largest pattern entry {x_max}: integer energy changes "
+            f"would exceed 2^53 and lose exactness; reduce K, N or the examples per class M"
+        )

@@ -7,7 +7,7 @@ import numpy as np
 from hebbian import DenseHopfield, binary_patterns
 from mc.simulation import run
 
-__all__ = ["retrieval_overlap"]
+__all__ = ["retained_mean", "retrieval_overlap", "settle"]
 
 
 def retrieval_overlap(
@@ -51,34 +51,57 @@ def retrieval_overlap(
     """
     K = max(1, round(alpha * N ** (P - 1)))
     key = [seed, P, round(alpha * 1e9), round(T * 1e9), N]
-    means, n_kept = [], 0
+    per_sample = []
     for child in np.random.SeedSequence(key).spawn(n_samples):
         rng = np.random.default_rng(child)
         net = DenseHopfield(binary_patterns(K, N, rng=rng), P=P)
-        if T == 0:
-            res = run(
-                net,
-                T=0,
-                n_sweeps=n_sweeps,
-                start="pattern",
-                rng=rng,
-                n_replicas=n_replicas,
-                measure_every=n_sweeps,
-            )
-        else:
-            res = run(
-                net,
-                T=T,
-                n_sweeps=n_sweeps,
-                n_burnin=n_burnin,
-                start="pattern",
-                rng=rng,
-                n_replicas=n_replicas,
-                measure_every=5,
-            )
-        m = res.overlaps[:, :, 0]  # (n_measurements, n_replicas)
-        kept = m.min(axis=0) > threshold
+        res = settle(net, T, "pattern", n_sweeps, n_burnin, n_replicas, rng)
+        per_sample.append(res.overlaps[:, :, 0])  # (n_measurements, n_replicas)
+    return retained_mean(per_sample, threshold, N)
+
+
+def settle(net, T: float, start, n_sweeps: int, n_burnin: int, n_replicas: int, rng, probes=None):
+    """Run ``net`` from ``start``: to a fixed point at ``T = 0`` (one measurement at
+    the end), else ``n_burnin`` sweeps of Metropolis and a measurement every 5 sweeps."""
+    return run(
+        net,
+        T=T,
+        n_sweeps=n_sweeps,
+        n_burnin=0 if T == 0 else n_burnin,
+        start=start,
+        rng=rng,
+        n_replicas=n_replicas,
+        measure_every=n_sweeps if T == 0 else 5,
+        probes=probes,
+    )
+
+
+def retained_mean(per_sample, threshold: float, N: int, watch=None) -> dict[str, float]:
+    """Mean overlap over the chains that stayed in the retrieval state, with its error.
+
+    Parameters
+    ----------
+    per_sample : list of numpy.ndarray, shape (n_measurements, n_replicas)
+        Overlap time series of the chains of each disorder sample.
+    threshold : float
+        A chain whose overlap ever falls to ``threshold`` or below has left.
+    N : int
+        Network size: the error is floored at one spin's resolution ``2/N``.
+    watch : list of numpy.ndarray, optional
+        The series that decide which chains stayed (default ``per_sample``):
+        another observable averaged over the same chains.
+
+    Returns
+    -------
+    dict
+        ``m`` (NaN if no chain stayed), ``error`` (standard error over the
+        samples with a retained chain) and ``retained`` (fraction of chains).
+    """
+    means, n_kept, n_chains = [], 0, 0
+    for m, w in zip(per_sample, per_sample if watch is None else watch, strict=True):
+        kept = w.min(axis=0) > threshold
         n_kept += int(kept.sum())
+        n_chains += kept.size
         if kept.any():
             means.append(m[:, kept].mean())
     if not means:
@@ -86,8 +109,4 @@ def retrieval_overlap(
     means = np.array(means)
     spread = means.std(ddof=1) if len(means) > 1 else 1.0
     error = max(spread, 2.0 / N) / np.sqrt(len(means))
-    return {
-        "m": float(means.mean()),
-        "error": float(error),
-        "retained": n_kept / (n_samples * n_replicas),
-    }
+    return {"m": float(means.mean()), "error": float(error), "retained": n_kept / n_chains}

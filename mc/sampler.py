@@ -164,7 +164,7 @@ def init(
 
     Parameters
     ----------
-    network : Hopfield, DenseHopfield or ExponentialDAM
+    network : Hopfield, DenseHopfield, ExponentialDAM or LearnedNetwork
         Patterns must have entries in {-1, 0, +1}.
     n_replicas : int
         Number of independent chains R.
@@ -193,7 +193,7 @@ def init(
 def _scale(model: KernelModel) -> float:
     if model.kind in (kernels.KIND_EXPONENTIAL, kernels.KIND_COUPLINGS):
         return 0.0
-    scale = float(model.N) ** (1 - model.P)
+    scale = model.weight * float(model.N) ** (1 - model.P)
     return scale / math.factorial(model.P) if model.kind == kernels.KIND_POLY_DIAGONAL else scale
 
 

@@ -9,6 +9,7 @@ sample size) on the replica-averaged series.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 from dataclasses import dataclass, field
@@ -47,6 +48,9 @@ class RunResult:
     pairs : list of (int, int)
     state : ChainState
         Final state (continue with :func:`mc.sampler.step`).
+    probe_overlaps : numpy.ndarray, shape (n_measurements, R, n_probes)
+        Overlaps ``v . sigma / N`` with the ``probes`` vectors (e.g. the
+        archetypes a learned network never saw).
     """
 
     params: dict
@@ -56,6 +60,7 @@ class RunResult:
     q: np.ndarray
     pairs: list
     state: ChainState
+    probe_overlaps: np.ndarray
     estimates: dict = field(init=False)
 
     def __post_init__(self):
@@ -63,6 +68,8 @@ class RunResult:
         for j, mu in enumerate(self.track):
             series[f"m_{mu}"] = self.overlaps[:, :, j].mean(axis=1)
             series[f"|m_{mu}|"] = np.abs(self.overlaps[:, :, j]).mean(axis=1)
+        for j in range(self.probe_overlaps.shape[2]):
+            series[f"probe_{j}"] = self.probe_overlaps[:, :, j].mean(axis=1)
         if self.pairs:
             series["|q|"] = np.abs(self.q).mean(axis=1)
         self.estimates = (
@@ -141,6 +148,7 @@ def run(
     m0: float | None = None,
     pattern: int = 0,
     track=None,
+    probes=None,
     measure_every: int = 1,
     rng=None,
     backend: str = "auto",
@@ -153,7 +161,7 @@ def run(
 
     Parameters
     ----------
-    network : Hopfield, DenseHopfield or ExponentialDAM
+    network : Hopfield, DenseHopfield, ExponentialDAM or LearnedNetwork
     T : float
         Temperature (``T = 0``: zero-temperature asynchronous dynamics).
     n_sweeps : int
@@ -171,6 +179,10 @@ def run(
         Initial condition, see :func:`mc.sampler.init`.
     track : sequence of int, optional
         Patterns whose overlaps are recorded (default: the first min(K, 8)).
+    probes : array_like, shape (n_probes, N), optional
+        Further vectors whose overlaps with every chain are recorded at each
+        measurement (O(N n_probes) each), e.g. the archetypes behind a
+        :class:`~hebbian.networks.learning.LearnedNetwork`.
     rng : seed, SeedSequence or Generator
     backend : {"auto", "numba", "numpy"}
     n_workers : int
@@ -233,6 +245,13 @@ def run(
     energy = np.zeros((n_meas, state.n_replicas))
     overlaps = np.zeros((n_meas, state.n_replicas, len(track)))
     q = np.zeros((n_meas, len(pairs)))
+    probes = np.zeros((0, model.N)) if probes is None else np.asarray(probes, dtype=np.float64)
+    if probes.ndim != 2 or probes.shape[1] != model.N or not np.all(np.isfinite(probes)):
+        raise ValueError(
+            f"probes has shape {probes.shape}; pass finite vectors, shape (n_probes, N={model.N})"
+        )
+    params["probes"] = hashlib.sha256(probes.tobytes()).hexdigest()[:16] if probes.size else None
+    probed = np.zeros((n_meas, state.n_replicas, probes.shape[0]))
     burned, measured = 0, 0
     if checkpoint is not None and Path(checkpoint).exists():
         arrays, meta = ckpt.load(checkpoint)
@@ -245,6 +264,7 @@ def run(
             arrays["sigma"], arrays["S"], arrays["counts"], ckpt.restore_rngs(meta["rng_states"])
         )
         energy, overlaps, q = arrays["energy"], arrays["overlaps"], arrays["q"]
+        probed = arrays["probed"]
         burned, measured = meta["burned"], meta["measured"]
 
     def save() -> None:
@@ -258,6 +278,7 @@ def run(
                     "energy": energy,
                     "overlaps": overlaps,
                     "q": q,
+                    "probed": probed,
                 },
                 {
                     "params": params,
@@ -281,6 +302,7 @@ def run(
     while measured < n_meas:
         step(model, state, dynamics, measure_every, backend=backend, n_workers=n_workers)
         energy[measured], overlaps[measured], q[measured] = _measure(model, state, track, pairs)
+        probed[measured] = state.sigma @ probes.T / model.N
         measured += 1
         since_save += measure_every
         bar.update(measure_every)
@@ -289,7 +311,7 @@ def run(
             since_save = 0
     save()
     bar.close()
-    return RunResult(params, energy, overlaps, track, q, pairs, state)
+    return RunResult(params, energy, overlaps, track, q, pairs, state, probed)
 
 
 def _progress(enabled: bool, total: int, initial: int):

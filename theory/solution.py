@@ -105,7 +105,10 @@ class Solution:
         return asdict(self)
 
     def __str__(self) -> str:
-        params = ", ".join(f"{k}={v:g}" for k, v in self.params.items())
+        params = ", ".join(
+            f"{k}={v:g}" if isinstance(v, int | float) else f"{k}={v}"
+            for k, v in self.params.items()
+        )
         order = ", ".join(f"{k}={v:.6g}" for k, v in self.order_parameters.items())
         head = f"{self.model}({params}) {self.branch}: {order}, f={self.free_energy:.8g}"
         if self.success:

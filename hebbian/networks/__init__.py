@@ -3,6 +3,8 @@
 * :class:`Hopfield` - pairwise Hebbian network (Amit-Gutfreund-Sompolinsky);
 * :class:`DenseHopfield` - dense P-spin Hebbian network, any P >= 2;
 * :class:`ExponentialDAM` - dense associative memory with exponential F;
+* :class:`LearnedNetwork` - dense network trained on examples (supervised or
+  unsupervised), built by :func:`learned_network`;
 * :class:`ModernHopfield` - continuous modern Hopfield network (attention);
 * :class:`SherringtonKirkpatrick` - the SK spin glass, explicit couplings.
 
@@ -13,6 +15,7 @@ the K Mattis overlaps and every single-flip quantity costs O(K).
 from hebbian.networks._base import BinaryNetwork
 from hebbian.networks.dense import DenseHopfield, Hopfield, elementary_symmetric
 from hebbian.networks.exponential import ExponentialDAM
+from hebbian.networks.learning import LearnedNetwork, learned_network
 from hebbian.networks.modern import FixedPoint, ModernHopfield
 from hebbian.networks.sk import SherringtonKirkpatrick
 
@@ -22,7 +25,9 @@ __all__ = [
     "ExponentialDAM",
     "FixedPoint",
     "Hopfield",
+    "LearnedNetwork",
     "ModernHopfield",
     "SherringtonKirkpatrick",
     "elementary_symmetric",
+    "learned_network",
 ]

@@ -41,7 +41,13 @@ from hebbian._checks import as_patterns, check_int
 from hebbian.couplings import polynomial_tensor_energy
 from hebbian.networks._base import BinaryNetwork
 
-__all__ = ["DenseHopfield", "Hopfield", "elementary_symmetric"]
+__all__ = [
+    "DenseHopfield",
+    "Hopfield",
+    "elementary_symmetric",
+    "overlap_cavity_field",
+    "overlap_energy",
+]
 
 
 def elementary_symmetric(power_sums: np.ndarray, order: int) -> np.ndarray:
@@ -74,6 +80,23 @@ def elementary_symmetric(power_sums: np.ndarray, order: int) -> np.ndarray:
             acc = acc + (-1) ** (j - 1) * e[k - j] * power_sums[..., j - 1]
         e.append(acc / k)
     return e[order]
+
+
+def overlap_energy(m, N: int, P: int) -> np.ndarray | float:
+    """``-(N/P!) sum_mu m_mu^P``: the all-tuples (self-interaction) energy of overlaps ``m``."""
+    return -N / math.factorial(P) * np.sum(np.asarray(m, dtype=np.float64) ** P, axis=-1)
+
+
+def overlap_cavity_field(m_cav, xi_i, N: int, P: int) -> np.ndarray:
+    """Cavity field of :func:`overlap_energy` from the cavity overlaps ``m_cav``.
+
+    ``[(c + a)^P - (c - a)^P] / 2`` summed over patterns, ``c = N m_cav``,
+    ``a = xi_i``, times ``N^(1-P)/P!``; expanded in odd powers of ``a`` so that
+    no two large terms cancel.
+    """
+    a = xi_i / N
+    terms = sum(math.comb(P, k) * m_cav ** (P - k) * a**k for k in range(1, P + 1, 2))
+    return N / math.factorial(P) * np.sum(terms, axis=-1)
 
 
 @dataclass(frozen=True, eq=False)
@@ -145,18 +168,14 @@ class DenseHopfield(BinaryNetwork):
         m = np.asarray(m, dtype=np.float64)
         N, P = self.N, self.P
         if self.diagonal:
-            return -N / math.factorial(P) * np.sum(m**P, axis=-1)
+            return overlap_energy(m, N, P)
         e_P = elementary_symmetric(self._power_sums(m, self._sq_norms, P), P)
         return -(float(N) ** (1 - P)) * np.sum(e_P, axis=-1)
 
     def _cavity_field(self, m_cav, xi_i):
         N, P = self.N, self.P
         if self.diagonal:
-            # [(c + a)^P - (c - a)^P] / 2 = sum over odd k of C(P, k) c^(P-k) a^k,
-            # expanded so that no two large terms cancel.
-            a = xi_i / N
-            terms = sum(math.comb(P, k) * m_cav ** (P - k) * a**k for k in range(1, P + 1, 2))
-            return N / math.factorial(P) * np.sum(terms, axis=-1)
+            return overlap_cavity_field(m_cav, xi_i, N, P)
         # H = -N^(1-P) sum_mu [e_P(rest) + x_i e_(P-1)(rest)], x_i = xi_i sigma_i.
         rest = self._power_sums(m_cav, self._sq_norms - xi_i**2, P - 1)
         return float(N) ** (1 - P) * np.sum(xi_i * elementary_symmetric(rest, P - 1), axis=-1)

@@ -79,10 +79,12 @@ def test_dilution_out_of_range():
 
 
 def test_quality_out_of_range():
-    with pytest.raises(ValueError, match=r"quality r=1.5 must be in \[0, 1\]"):
+    with pytest.raises(ValueError, match=r"quality r=1.5 must be in \(0, 1\]"):
         noisy_examples(XI, 3, 1.5)
-    with pytest.raises(ValueError, match=r"quality r=-0.2 must be in \[0, 1\]"):
+    with pytest.raises(ValueError, match=r"quality r=-0.2 must be in \(0, 1\]"):
         dataset_entropy(-0.2, 3)
+    with pytest.raises(ValueError, match=r"quality r=0 must be in \(0, 1\]; r = 0 examples"):
+        noisy_examples(XI, 3, 0.0)
 
 
 def test_examples_per_archetype_below_one():

@@ -26,6 +26,8 @@ from hebbian import (
     SherringtonKirkpatrick,
     binary_patterns,
     diluted_patterns,
+    learned_network,
+    noisy_examples,
 )
 from mc.model import kernel_model
 from mc.sampler import Dynamics, init, step
@@ -80,6 +82,11 @@ NETWORKS = {
     "diluted": (DenseHopfield(diluted_patterns(4, N, 0.3, rng=4), P=2), 0.8),
     "exponential": (ExponentialDAM(binary_patterns(6, N, rng=5), lam=0.5), 1.5),
     "sk": (SherringtonKirkpatrick.sample(N, rng=6), 0.4),
+    # integer rows (example sums up to M = 5) and a real weight in front
+    "supervised3": (
+        learned_network(noisy_examples(binary_patterns(3, N, rng=7), 5, 0.5, rng=8), 3),
+        0.5,
+    ),
 }
 
 

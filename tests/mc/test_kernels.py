@@ -14,6 +14,8 @@ from hebbian import (
     SherringtonKirkpatrick,
     binary_patterns,
     diluted_patterns,
+    learned_network,
+    noisy_examples,
 )
 from mc.model import kernel_model
 from mc.sampler import Dynamics, init, step
@@ -26,9 +28,15 @@ def networks(draw):
     K = draw(st.integers(1, 12))
     d = draw(st.sampled_from([0.0, 0.4]))
     xi = diluted_patterns(K, N, d, rng=seed)
-    if draw(st.booleans()):
+    kind = draw(st.sampled_from(["exponential", "dense", "learned"]))
+    if kind == "exponential":
         return ExponentialDAM(xi, lam=draw(st.sampled_from([0.2, 1.0, 4.0])))
     P = draw(st.integers(2, 6))
+    if kind == "learned":
+        M = draw(st.integers(1, 9))
+        examples = noisy_examples(binary_patterns(K, N, rng=seed), M, 0.4, rng=seed + 1)
+        protocol = draw(st.sampled_from(["supervised", "unsupervised"]))
+        return learned_network(examples, min(P, 4), protocol=protocol)
     return DenseHopfield(xi, P=P, diagonal=draw(st.booleans()))
 
 

@@ -1,0 +1,217 @@
+"""RS theory of learning from examples against the storage model, closed forms and itself."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.special import erf
+from scipy.stats import binom
+
+from hebbian import binary_patterns, learned_network, noisy_examples
+from theory import dense, hopfield
+from theory import learning as L
+
+Ps = st.sampled_from([2, 3, 4])
+loads = st.sampled_from([0.0, 0.01, 0.03, 0.06])
+temperatures = st.sampled_from([0.0, 0.05, 0.15, 0.4])
+
+
+@settings(max_examples=40)
+@given(P=Ps, alpha=loads, T=temperatures, M=st.integers(1, 30))
+def test_perfect_examples_are_the_storage_model(P, alpha, T, M):
+    """r = 1 (and M = inf) is the storage model of theory.dense, whatever M."""
+    d = dense.solve(P, alpha, T)
+    distinct = {"self_interactions": False}
+    for s in (
+        L.solve(P, alpha, T, 1.0, M, **distinct),
+        L.solve(P, alpha, T, 0.7, math.inf, **distinct),
+    ):
+        assert s.success == d.success
+        if d.success:
+            assert s["m"] == pytest.approx(d["m"], abs=1e-8)
+            assert s["n"] == pytest.approx(d["m"], abs=1e-8)
+            assert s["q"] == pytest.approx(d["q"], abs=1e-8)
+            assert s.free_energy == pytest.approx(d.free_energy, abs=1e-8)
+
+
+@settings(max_examples=20)
+@given(P=Ps, alpha=st.sampled_from([0.0, 0.02]), T=st.sampled_from([0.0, 0.1]))
+def test_many_examples_approach_the_storage_model(P, alpha, T):
+    d = dense.solve(P, alpha, T)
+    s = L.solve(P, alpha, T, 0.5, 5000, self_interactions=False)  # rho = 6e-4
+    assert s["m"] == pytest.approx(d["m"], abs=2e-3)
+    assert s.free_energy == pytest.approx(d.free_energy, abs=2e-3)
+
+
+@pytest.mark.parametrize("r", [0.2, 0.5, 0.9])
+@pytest.mark.parametrize("M", [1, 4, 7, 30])
+def test_signal_law_is_the_example_mean(r, M):
+    """E y^2 = 1, E y = 1/sqrt(1 + rho): checked against sampled example means."""
+    s = L.signal(r, M)
+    assert float(s.p @ s.y**2) + s.var == pytest.approx(1.0, abs=1e-12)
+    assert float(s.p @ s.y) == pytest.approx(1 / math.sqrt(1 + s.rho), abs=1e-12)
+    ex = noisy_examples(np.ones((1, 200_000), np.int8), M, r, rng=1)
+    y = ex.means()[0] / math.sqrt(ex.R)
+    assert y.mean() == pytest.approx(float(s.p @ s.y), abs=5e-3)
+    g = L.signal(r, M, "gaussian")
+    assert float(g.p @ g.y) == pytest.approx(float(s.p @ s.y), abs=1e-12)
+    assert float(g.p @ g.y**2) + g.var == pytest.approx(1.0, abs=1e-12)
+
+
+@pytest.mark.parametrize("P", [2, 3, 4])
+@pytest.mark.parametrize(("r", "M"), [(0.3, 21), (0.5, 5), (0.8, 2)])
+def test_zero_T_low_load_is_the_sign_of_the_example_mean(P, r, M):
+    """alpha = 0, T = 0: sigma = sign(etabar); m = P(etabar > 0) - P(etabar < 0)."""
+    B = np.arange(M + 1)
+    p = binom.pmf(B, M, (1 + r) / 2)
+    m = float(p @ np.sign(2 * B - M))
+    s = L.solve(P, 0.0, 0.0, r, M)
+    assert s.success
+    assert s["m"] == pytest.approx(m, abs=1e-12)
+    rho = (1 - r * r) / (M * r * r)
+    g = L.solve(P, 0.0, 0.0, r, M, limit="gaussian")
+    assert g["m"] == pytest.approx(float(erf(1 / math.sqrt(2 * rho))), abs=1e-9)
+
+
+@settings(max_examples=25)
+@given(
+    P=Ps, T=st.sampled_from([0.0, 0.1, 0.3]), r=st.sampled_from([0.3, 0.6]), M=st.integers(1, 25)
+)
+def test_protocols_coincide_at_low_load(P, T, r, M):
+    s = L.solve(P, 0.0, T, r, M)
+    u = L.solve(P, 0.0, T, r, M, protocol="unsupervised")
+    assert (s.success, s["m"], s["q"]) == (u.success, u["m"], u["q"])
+
+
+@settings(max_examples=40)
+@given(P=Ps, r=st.floats(0.05, 1.0), M=st.integers(1, 500))
+def test_unsupervised_crosstalk_is_the_wick_sum(P, r, M):
+    """xi^(P)(0) = (1/(M R^(P/2)))^2 sum_ab c_ab^P; P = 2: also the AGS spectrum's sum."""
+    R = r * r + (1 - r * r) / M
+    wick = (M + M * (M - 1) * r ** (2 * P)) / (M * M * R**P)
+    ct = L.crosstalk(P, 1.0, r, M, "unsupervised", self_interactions=False)
+    assert float(ct.xi.deriv(P)(0.0)) == pytest.approx(wick, rel=1e-10)
+    if P == 2:
+        assert float(np.sum(ct.loads * ct.strengths**2)) == pytest.approx(wick, rel=1e-10)
+    assert wick >= 1 - 1e-12  # never less cross-talk than the supervised network
+
+
+def test_self_interactions_add_lower_hermite_orders():
+    """Perfect examples, P = 3: xi = alpha q^3/6 + alpha q/4; P = 4: alpha q^4/24 + alpha q^2/8."""
+    assert L.crosstalk(3, 0.3, 1.0, 1, "supervised").xi.coef == pytest.approx([0, 0.075, 0, 0.05])
+    four = L.crosstalk(4, 0.3, 1.0, 1, "supervised").xi.coef
+    assert four == pytest.approx([0, 0, 0.3 / 8, 0, 0.3 / 24])
+    assert L.crosstalk(2, 0.3, 0.5, 4, "supervised").xi.coef == pytest.approx([0, 0, 0.15])
+
+
+@pytest.mark.parametrize("protocol", ["supervised", "unsupervised"])
+@pytest.mark.parametrize(("P", "K", "N"), [(2, 60, 1500), (3, 300, 150)])
+def test_signal_to_noise_matches_the_fields_of_a_drawn_network(protocol, P, K, N):
+    """One step from an archetype: mean over std of xi_i h_i against the formula."""
+    r, M = 0.6, 8
+    ratios = []
+    for seed in range(4):
+        ex = noisy_examples(binary_patterns(K, N, rng=seed), M, r, rng=seed + 10)
+        net = learned_network(ex, P, protocol=protocol)
+        aligned = ex.archetypes[0] * net.local_fields(ex.archetypes[0])
+        ratios.append(aligned.mean() / aligned.std())
+    assert np.mean(ratios) == pytest.approx(L.signal_to_noise(P, K, N, r, M, protocol), rel=0.06)
+
+
+def test_signal_to_noise_of_the_hopfield_network():
+    assert L.signal_to_noise(2, 50, 1000, 1.0, 1) == pytest.approx(1 / math.sqrt(0.05))
+
+
+@pytest.mark.parametrize("P", [2, 3, 4])
+def test_critical_load_of_perfect_examples_is_the_storage_model(P):
+    a_c = L.alpha_c(P, 0.0, 1.0, 3, self_interactions=False).value
+    assert a_c == pytest.approx(dense.alpha_c(P).value, abs=1e-7)
+    if P > 2:  # the self-interactions' random fields lower it
+        assert L.alpha_c(P, 0.0, 1.0, 3).value < 0.9 * a_c
+
+
+def test_critical_load_at_finite_T_is_the_storage_model():
+    assert L.alpha_c(2, 0.1, 1.0, 1).value == pytest.approx(hopfield.alpha_c(0.1).value, abs=1e-7)
+
+
+@pytest.mark.parametrize("protocol", ["supervised", "unsupervised"])
+def test_critical_load_grows_with_the_data_and_bounds_the_solutions(protocol):
+    values = [L.alpha_c(2, 0.0, 0.6, M, protocol=protocol).value for M in (5, 10, 20, 50)]
+    assert np.all(np.diff(values) > 0)
+    assert values[-1] < dense.alpha_c(2).value
+    a_c = values[1]
+    assert L.solve(2, 0.98 * a_c, 0.0, 0.6, 10, protocol=protocol).success
+    assert not L.solve(2, 1.02 * a_c, 0.0, 0.6, 10, protocol=protocol).success
+
+
+def test_unsupervised_needs_more_examples_at_high_load():
+    sup = L.alpha_c(2, 0.0, 0.6, 10).value
+    unsup = L.alpha_c(2, 0.0, 0.6, 10, protocol="unsupervised").value
+    assert unsup < sup
+    assert (
+        L.alpha_c(3, 0.0, 0.6, 10, protocol="unsupervised").value < L.alpha_c(3, 0, 0.6, 10).value
+    )
+
+
+@pytest.mark.parametrize(("P", "alpha"), [(2, 0.0), (2, 0.05), (3, 0.08)])
+def test_critical_dataset_size_is_where_the_archetype_is_learned(P, alpha):
+    M_c = L.examples_c(P, alpha, 0.0, 0.6, m_min=0.9)
+
+    def learned(M):
+        s = L.solve(P, alpha, 0.0, 0.6, M)
+        return s.success and s["m"] >= 0.9
+
+    assert learned(M_c)
+    assert not learned(M_c - 1)
+    assert L.examples_c(P, 0.2, 0.0, 0.6) == math.inf  # beyond the storage model's alpha_c
+
+
+def test_single_examples_are_stored_but_not_learned():
+    """M = 1: the example is a stored pattern (overlap 1 with it, r with the archetype)."""
+    s = L.solve(2, 0.05, 0.0, 0.6, 1)
+    assert s.success
+    assert s["m"] == pytest.approx(0.6 * hopfield.solve(0.05, 0.0)["m"], abs=1e-9)
+
+
+def test_solutions_satisfy_their_equations():
+    for P, alpha, T in [(2, 0.01, 0.2), (3, 0.005, 0.1), (4, 0.0002, 0.05)]:
+        s = L.solve(P, alpha, T, 0.5, 12, protocol="unsupervised")
+        assert s.success
+        assert s.residual <= 1e-10
+        mod, _ = L._model(P, alpha, T, 0.5, 12, "unsupervised", "exact", True)
+        nt = s["n"] / math.sqrt(1 + mod.sig.rho)
+        yt, t1, t2 = L._averages(mod, nt, mod.variance(s["q"]))
+        assert (yt, t1, t2) == pytest.approx((nt, s["m"], s["q"]), abs=1e-9)
+
+
+def test_no_retrieval_above_the_critical_load_is_said():
+    s = L.solve(2, 0.1, 0.0, 0.6, 10)
+    assert not s.success
+    assert s.status != 0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"r": 0.0}, r"quality r=0 must be in \(0, 1\]"),
+        ({"r": 1.2}, r"quality r=1.2 must be in \(0, 1\]"),
+        ({"M": 0}, r"M \(examples per archetype\)=0 must be >= 1"),
+        ({"M": 2.5}, r"M \(examples per archetype\)=2.5 must be an integer"),
+        ({"protocol": "teacher"}, r"protocol='teacher' is not one of"),
+        ({"limit": "poisson"}, r"limit='poisson' is not one of"),
+        ({"alpha": -0.1}, r"alpha=-0.1 must be"),
+    ],
+)
+def test_bad_input_is_named(kwargs, match):
+    args = {"P": 3, "alpha": 0.0, "T": 0.1, "r": 0.5, "M": 4, **kwargs}
+    with pytest.raises((ValueError, TypeError), match=match):
+        L.solve(**args)
+
+
+def test_gaussian_limit_takes_a_real_number_of_examples():
+    s = L.solve(2, 0.0, 0.2, 0.5, 7.5, limit="gaussian")
+    assert s.success

@@ -1,0 +1,667 @@
+r"""Replica-symmetric theory of dense Hebbian networks that learn from examples.
+
+The networks of :mod:`hebbian.networks.learning`: ``K = alpha N^(P-1)``
+archetypes (``alpha = 0``: low storage, K finite), each seen through ``M``
+examples of quality ``r``, stored by the supervised or the unsupervised
+protocol, both normalized by ``R = r^2 (1 + rho)``,
+``rho = (1 - r^2)/(M r^2)``.
+
+**Signal.**  Retrieving archetype 1 (gauge ``xi^1 = +1``), neuron ``i`` sees
+its example mean through ``y_i = etabar_i xi_i / sqrt(R)``, with ``E y =
+1/sqrt(1 + rho)`` and ``E y^2 = 1``.  Its law is exact:
+``y = (2B - M)/(M sqrt(R))``, ``B ~ Binomial(M, (1 + r)/2)``
+(``limit="exact"``); for many examples it is Gaussian,
+``y = (1 + sqrt(rho) Z)/sqrt(1 + rho)`` (``limit="gaussian"``, which depends
+on ``r`` and ``M`` only through ``rho`` and takes any real ``M >= 1``).  Both
+protocols see the same signal: at low load ``(1/M) sum_a m_a^P`` equals
+``(mean_a m_a)^P`` up to O(1/N).
+
+**Cross-talk** of the non-condensed classes, a Gaussian field of variance
+``V(q)``:
+
+* ``P >= 3``: the hard (SK-like) part only (Gardner 1987; Albanese et al.
+  2022), ``V = alpha_eff q^(P-1)/(P-1)!`` with ``alpha_eff = alpha``
+  (supervised) or ``alpha [r^(2P) + (1 - r^(2P))/M] / R^P`` (unsupervised:
+  the ``M`` stored examples of a class have mutual overlaps ``r^2`` and the
+  Wick pairings of ``(1/M) sum_a m_a^P`` sum ``c_ab^P`` over pairs);
+* ``P = 2``: the Amit-Gutfreund-Sompolinsky resummation over a spectrum of
+  pattern strengths: supervised one strength 1 at load ``alpha``;
+  unsupervised also ``M - 1`` strengths ``w = (1 - r^2)/(M R)`` per class
+  (the eigenvalues of the examples' overlap matrix), so
+  ``V = sum_k alpha_k w_k^2 q / d_k^2``, ``d_k = 1 - beta w_k (1 - q)``.
+
+**Equations.**  With ``h = a y + sqrt(V) z``, ``a = n~^(P-1)/(P-1)!``,
+
+.. math::
+
+    \tilde n = E\,y\tanh\beta h,\qquad m = E\tanh\beta h,\qquad q = E\tanh^2\beta h,
+
+where ``n~ = (1/N) sum_i etabar_i sigma_i / sqrt(R)`` is the overlap the
+energy sees.  Reported are the archetype overlap ``m`` (what learning is
+judged by), the example-mean overlap ``n = (1/(r N)) sum_i etabar_i sigma_i
+= sqrt(1 + rho) n~`` (1 on the archetype) and ``q``.  The free energy, in the
+convention of distinct index tuples, is ``f = (P-1) n~^P/P! + f_cross -
+(1/beta) E ln 2cosh beta h`` with ``f_cross = -(beta/2)[xi(1) - xi(q) - (1-q)
+xi'(q)]``, ``xi(q) = alpha_eff q^P/P!`` (``P >= 3``) or ``sum_k alpha_k
+[w_k/2 + (ln d_k - beta w_k q/d_k)/(2 beta)] + beta V (1 - q)/2``
+(``P = 2``).  At ``T = 0`` the averages become ``erf``'s (``q = 1``; for
+``P = 2`` with ``C = beta (1 - q)`` finite).  ``M -> infinity`` or ``r = 1``
+is the storage model of :mod:`theory.dense` (``P = 2``: :mod:`theory.hopfield`).
+
+References
+----------
+Agliari, Albanese, Alemanno, Alessandrelli, Barra, Giannotti, Lotito,
+Pedreschi, "Dense Hebbian neural networks: a replica symmetric picture of
+supervised learning", Physica A 626, 129076 (2023), arXiv:2212.00606, and
+"... of unsupervised learning", Physica A 627, 129143 (2023),
+arXiv:2211.14067; Alemanno et al., EPL 141, 11001 (2023), arXiv:2203.01304
+(``P = 2``).  The papers' bodies were not available to this package: the
+equations above are derived here (and checked against Monte Carlo, see
+``figures/learning.py``), not transcribed.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+from numpy.polynomial import Polynomial
+from scipy import optimize
+from scipy.stats import binom
+
+from hebbian._checks import check_int, check_real
+from hebbian.networks.learning import PROTOCOLS
+from hebbian.patterns import check_quality
+from hebbian.temperature import beta_from_T
+from theory.fixed_point import fixed_point
+from theory.quadrature import field_quadrature, log2cosh
+from theory.solution import STATUS, Solution, Transition, classify, on_branch
+
+__all__ = [
+    "LIMITS",
+    "Signal",
+    "alpha_c",
+    "crosstalk",
+    "examples_c",
+    "signal",
+    "signal_to_noise",
+    "solve",
+]
+
+LIMITS = ("exact", "gaussian")
+
+#: Binomial atoms lighter than this are dropped (their total weight is renormalized away).
+_LIGHT = 1e-16
+
+
+class Signal(NamedTuple):
+    """The law of ``y = etabar xi / sqrt(R)``: Gaussians of means ``y``, variance ``var``.
+
+    Exact: binomial atoms (``var = 0``) with probabilities ``p``; Gaussian
+    limit: one component of mean ``1/sqrt(1 + rho)`` and variance
+    ``rho/(1 + rho)``, whose average with the Gaussian cross-talk is a single
+    Gaussian field (so ``T = 0`` steps are integrated exactly).
+    """
+
+    y: np.ndarray
+    p: np.ndarray
+    rho: float
+    var: float = 0.0
+
+
+def _check_data(r, M, limit: str) -> tuple[float, float]:
+    r = check_quality(r)
+    if limit not in LIMITS:
+        raise ValueError(f"limit={limit!r} is not one of {LIMITS}")
+    if math.inf == M:
+        return r, math.inf
+    if limit == "exact":
+        whole = int(M) if isinstance(M, float) and M.is_integer() else M
+        return r, float(check_int(whole, "M (examples per archetype)", minimum=1))
+    return r, check_real(M, "M (examples per archetype)", low=1.0)
+
+
+def signal(r: float, M: float, limit: str = "exact") -> Signal:
+    """Law of the per-neuron signal ``y = etabar xi / sqrt(R)`` (``E y^2 = 1``).
+
+    Parameters
+    ----------
+    r : float
+        Example quality in (0, 1].
+    M : int or float
+        Examples per archetype (``math.inf``: the archetype itself).
+    limit : {"exact", "gaussian"}
+        Binomial law of the example mean, or its Gaussian limit of the same
+        mean and variance.
+
+    Examples
+    --------
+    >>> s = signal(0.5, 4)
+    >>> round(float(s.p @ s.y**2 + s.var), 12), round(float(s.p @ s.y), 6)
+    (1.0, 0.83205)
+    """
+    r, M = _check_data(r, M, limit)
+    if math.inf == M or r == 1.0:
+        return Signal(np.ones(1), np.ones(1), 0.0)
+    rho = (1 - r * r) / (M * r * r)
+    if limit == "gaussian":
+        return Signal(np.array([1 / math.sqrt(1 + rho)]), np.ones(1), rho, rho / (1 + rho))
+    B = np.arange(int(M) + 1)
+    p = binom.pmf(B, int(M), (1 + r) / 2)
+    keep = p > _LIGHT
+    y = (2 * B[keep] - M) / (M * r * math.sqrt(1 + rho))
+    return Signal(y, p[keep] / p[keep].sum(), rho)
+
+
+class Crosstalk(NamedTuple):
+    """Cross-talk of the non-condensed classes at load ``alpha``.
+
+    Attributes
+    ----------
+    loads, strengths : numpy.ndarray
+        ``P = 2``: the AGS spectrum, loads ``alpha_k`` of stored vectors of
+        strength ``w_k`` (empty for ``P >= 3``).
+    xi : numpy.polynomial.Polynomial
+        ``P >= 3``: the covariance ``xi(q)`` of the Gaussian cross-talk energy
+        (``P = 2``: ``sum_k alpha_k w_k^2 q^2 / 2``, its hard part, used for
+        the signal-to-noise ratio).
+    """
+
+    loads: np.ndarray
+    strengths: np.ndarray
+    xi: Polynomial
+
+
+def _hermite(P: int, j: int) -> float:
+    """Coefficient of ``He_j`` in ``x^P`` (zero unless ``P - j`` is even and >= 0)."""
+    k, odd = divmod(P - j, 2)
+    return (
+        0.0 if odd or k < 0 else math.factorial(P) / (math.factorial(j) * math.factorial(k) * 2**k)
+    )
+
+
+def crosstalk(
+    P: int, alpha: float, r: float, M: float, protocol: str, *, self_interactions: bool = True
+) -> Crosstalk:
+    """Cross-talk of the non-condensed classes (see the module docstring).
+
+    ``P >= 3``: each class adds ``(1/(M R^(P/2))) sum_a m_a^P``; its Hermite
+    expansion ``x^P = sum_j a_Pj He_j(x)`` over Gaussian overlaps of
+    correlation ``c_ab q`` gives ``xi(q) = alpha sum_j a_Pj^2 j! W_j q^j / P!^2``
+    with ``W_j = sum_ab c_ab^j / (M R^(P/2))^2`` (``c_aa = 1``,
+    ``c_ab = r^2``; supervised ``W_j = 1``).  Only ``j = P`` survives for
+    distinct index tuples (:mod:`theory.dense`); the self-interactions of the
+    all-tuples networks (:class:`hebbian.LearnedNetwork`) add
+    ``j = P - 2, P - 4, ... >= 1``: a random field of variance ``alpha/4``
+    for ``P = 3`` with perfect examples.
+
+    Examples
+    --------
+    >>> crosstalk(3, 0.1, 1.0, 7, "unsupervised").xi.coef.round(6).tolist()
+    [0.0, 0.025, 0.0, 0.016667]
+    """
+    if protocol not in PROTOCOLS:
+        raise ValueError(f"protocol={protocol!r} is not one of {PROTOCOLS}")
+    exact = protocol == "supervised" or math.inf == M or r == 1.0 or M == 1
+    R = r * r + (1 - r * r) / M if math.inf != M else r * r
+    none = np.zeros(0)
+    if P == 2:
+        if exact:
+            loads, w = np.array([alpha]), np.ones(1)
+        else:
+            loads, w = np.array([alpha, alpha * (M - 1)]), np.array([1.0, (1 - r * r) / (M * R)])
+        return Crosstalk(loads, w, Polynomial([0.0, 0.0, float(np.sum(loads * w * w)) / 2]))
+
+    def W(j: int) -> float:
+        if exact and (protocol == "supervised" or r == 1.0 or M == 1):
+            return 1.0
+        if math.inf == M:
+            return r ** (2 * j) / R**P
+        return (M + M * (M - 1) * r ** (2 * j)) / (M * M * R**P)
+
+    orders = range(1, P + 1) if self_interactions else (P,)
+    coef = np.zeros(P + 1)
+    for j in orders:
+        coef[j] = alpha * _hermite(P, j) ** 2 * math.factorial(j) * W(j) / math.factorial(P) ** 2
+    return Crosstalk(none, none, Polynomial(coef))
+
+
+class _Model(NamedTuple):
+    P: int
+    beta: float
+    sig: Signal
+    ct: Crosstalk
+
+    def variance(self, q: float, C: float | None = None) -> float:
+        """Cross-talk variance ``V(q)`` (``T = 0``, ``P = 2``: from ``C = beta(1 - q)``)."""
+        if self.P > 2:
+            return float(self.ct.xi.deriv()(q))
+        a, w = self.ct.loads, self.ct.strengths
+        if not np.any(a):
+            return 0.0
+        d = 1 - w * (C if C is not None else self.beta * (1 - q))
+        return float(np.sum(a * w * w * q / d**2))
+
+    def fields(self, nt: float, V: float):
+        """Quadrature of ``h = a y + sqrt(V) z``, shape (components, nodes).
+
+        Returns the fields, their weights and ``E[y | h]``, so that
+        ``E y g(h) = sum w E[y|h] g(h)`` (linear in ``h`` within a Gaussian
+        component).
+        """
+        a = nt ** (self.P - 1) / math.factorial(self.P - 1)
+        mean, var = a * self.sig.y, a * a * self.sig.var + V
+        h, w = field_quadrature(mean, math.sqrt(var), self.beta)
+        slope = a * self.sig.var / var if var > 0 else 0.0
+        y_given_h = self.sig.y[:, None] + slope * (h - mean[:, None])
+        return h, w * self.sig.p[:, None], y_given_h
+
+    def density_at_zero(self, nt: float, V: float) -> float:
+        """``C = lim beta (1 - q) = 2 p_h(0)`` at ``T = 0``."""
+        a = nt ** (self.P - 1) / math.factorial(self.P - 1)
+        var = a * a * self.sig.var + V
+        density = np.exp(-((a * self.sig.y) ** 2) / (2 * var)) * math.sqrt(2 / (math.pi * var))
+        return float(self.sig.p @ density)
+
+
+def _model(P, alpha, T, r, M, protocol, limit, self_interactions) -> tuple[_Model, dict]:
+    P = check_int(P, "P", minimum=2)
+    alpha = check_real(alpha, "alpha", low=0.0, fix="alpha = K / N^(P-1) is a load")
+    beta = beta_from_T(T)
+    sig = signal(r, M, limit)
+    ct = crosstalk(P, alpha, r, M, protocol, self_interactions=self_interactions)
+    params = {
+        "P": P,
+        "alpha": alpha,
+        "T": 0.0 if math.isinf(beta) else 1 / beta,
+        "r": float(r),
+        "M": float(M),
+        "rho": sig.rho,
+        "protocol": protocol,
+        "self_interactions": bool(self_interactions),
+    }
+    return _Model(P, beta, sig, ct), params
+
+
+def _averages(mod: _Model, nt: float, V: float):
+    """``E y t``, ``E t``, ``E t^2`` with ``t = tanh(beta h)`` (``sign`` at ``T = 0``)."""
+    h, w, y = mod.fields(nt, V)
+    t = np.sign(h) if math.isinf(mod.beta) else np.tanh(mod.beta * h)
+    return (
+        float(np.sum(w * t * y)),
+        float(np.sum(w * t)),
+        float(np.sum(w * t * t)),
+    )
+
+
+def _free_energy(mod: _Model, nt: float, q: float, C: float | None = None) -> tuple[float, float]:
+    """``(f, replicon)`` at a solution (``T = 0``: ``(e, nan)``).
+
+    Without the self-interaction constant ``-sum_mu |x^mu|^2 / (2N)`` (``P = 2``)
+    and the configuration-independent Hermite ``j = 0`` terms (``P >= 4``).
+    """
+    P, beta, a, w, xi = mod.P, mod.beta, mod.ct.loads, mod.ct.strengths, mod.ct.xi
+    V = mod.variance(q, C)
+    h, wt, _ = mod.fields(nt, V)
+    if math.isinf(beta):  # T = 0: f = e, the ground-state energy
+        spin = float(np.sum(wt * np.abs(h)))
+        if C is None:
+            return (P - 1) * nt**P / math.factorial(P) - spin, math.nan
+        cross = float(np.sum(a * w / 2 * (1 - 1 / (1 - w * C))))
+        return nt**2 / 2 + cross + V * C / 2 - spin, math.nan
+    spin = float(np.sum(wt * log2cosh(beta * h))) / beta
+    sech4 = float(np.sum(wt * (1 - np.tanh(beta * h) ** 2) ** 2))
+    if P > 2:
+        cross = -beta / 2 * (xi(1.0) - xi(q) - (1 - q) * xi.deriv()(q))
+        curvature = xi.deriv(2)(q)
+    else:
+        d = 1 - beta * w * (1 - q)
+        cross = float(np.sum(a * (w / 2 + (np.log(d) - beta * w * q / d) / (2 * beta))))
+        cross += beta * V * (1 - q) / 2
+        curvature = float(np.sum(a * w * w / d**2))
+    f = (P - 1) * nt**P / math.factorial(P) + cross - spin
+    return f, 1 - beta**2 * curvature * sech4
+
+
+def solve(
+    P: int,
+    alpha: float,
+    T: float,
+    r: float,
+    M: float,
+    *,
+    protocol: str = "supervised",
+    limit: str = "exact",
+    self_interactions: bool = True,
+    branch: str = "retrieval",
+    guess=None,
+    tol: float = 1e-10,
+) -> Solution:
+    """One RS solution of a dense network learning from examples.
+
+    Parameters
+    ----------
+    P : int
+        Interaction order ``>= 2``.
+    alpha : float
+        Load ``K / N^(P-1) >= 0`` (0: low storage).
+    T : float
+        Temperature ``>= 0``.
+    r : float
+        Example quality in (0, 1].
+    M : int or float
+        Examples per archetype, ``>= 1`` (``math.inf`` allowed).
+    protocol : {"supervised", "unsupervised"}
+    limit : {"exact", "gaussian"}
+        Law of the example mean; see :func:`signal`.
+    self_interactions : bool
+        All index tuples, as :class:`hebbian.LearnedNetwork` samples (default),
+        or distinct ones only, as :mod:`theory.dense`; they differ at high
+        load for ``P >= 3`` (:func:`crosstalk`).
+    branch : {"retrieval", "spin glass", "paramagnet"}
+    guess : (n~, q), optional
+        Start (continuation); ``(1, 1)`` for retrieval.
+    tol : float
+        Required max-norm residual.
+
+    Returns
+    -------
+    Solution
+        ``order_parameters``: ``m`` (archetype), ``n`` (example mean, 1 on
+        the archetype), ``q``; ``energy`` is ``nan`` at ``T > 0`` (compare
+        overlaps), ``free_energy`` per neuron; ``stability`` the replicon.
+
+    References
+    ----------
+    Agliari et al., arXiv:2212.00606 and arXiv:2211.14067; see the module
+    docstring for the equations.
+
+    Examples
+    --------
+    >>> s = solve(3, 0.0, 0.0, 0.3, 20)  # low load, T = 0: sign of the example mean
+    >>> s.success, round(s["m"], 6)
+    (True, 0.846485)
+    """
+    if branch not in ("retrieval", "spin glass", "paramagnet"):
+        raise ValueError(f"branch={branch!r} is not one of retrieval, spin glass, paramagnet")
+    r, M = _check_data(r, M, limit)
+    mod, params = _model(P, alpha, T, r, M, protocol, limit, self_interactions)
+    if math.isinf(mod.beta):
+        return _solve_zero_T(mod, params, branch, guess, tol)
+    x0 = (
+        guess
+        if guess is not None
+        else {"retrieval": (1, 1), "spin glass": (0, 0.99)}.get(branch, (0, 0))
+    )
+
+    def F(x):
+        nt, q = x[0], min(max(x[1], 0.0), 1.0)
+        yt, _, t2 = _averages(mod, nt, mod.variance(q))
+        return np.array([yt, t2])
+
+    fp = fixed_point(F, x0, tol=tol)
+    nt, q = (float(v) for v in fp.x)
+    status, message = fp.status, fp.message
+    inside = 0 <= q <= 1 and (
+        mod.P > 2 or bool(np.all(1 - mod.beta * mod.ct.strengths * (1 - q) > 0))
+    )
+    if not inside:
+        status, message = 3, f"{STATUS[3]}: q={q:g}"
+    m = _averages(mod, nt, mod.variance(min(max(q, 0.0), 1.0)))[1]
+    f, replicon = _free_energy(mod, nt, q) if inside else (math.nan, math.nan)
+    return on_branch(
+        branch,
+        status=status,
+        message=message,
+        model="learning",
+        params=params,
+        order_parameters={"m": m, "n": nt * math.sqrt(1 + mod.sig.rho), "q": q},
+        free_energy=f,
+        energy=math.nan,
+        n_iter=fp.n_iter,
+        residual=fp.residual,
+        branch=classify(m, q),
+        stability=replicon,
+    )
+
+
+def _largest_root(gap) -> tuple[float, int]:
+    """Largest ``n~`` in (0, 1] where ``gap`` falls through zero (``nan`` if none)."""
+    grid = np.linspace(0.0, 1.0, 1001)[1:]
+    values = np.array([gap(x) for x in grid])
+    above = np.flatnonzero(values > 0)
+    if above.size == 0:
+        return math.nan, grid.size
+    k = above[-1]
+    if k == grid.size - 1:  # gap > 0 up to n~ = 1 cannot happen (n~ <= E|y| <= 1)
+        return math.nan, grid.size
+    root, info = optimize.brentq(gap, grid[k], grid[k + 1], xtol=1e-15, full_output=True)
+    return root, grid.size + info.function_calls
+
+
+def _solve_zero_T(mod: _Model, params: dict, branch: str, guess, tol: float) -> Solution:
+    """``T = 0``: ``q = 1``; the root in ``n~`` (``P = 2`` with load: in ``(n~, C)``)."""
+    C = None
+    if mod.P == 2 and mod.ct.loads.sum() > 0:
+        x0 = guess if guess is not None else ((1.0, 0.0) if branch == "retrieval" else (0.0, 0.5))
+        C_max = 0.999 / mod.ct.strengths.max()
+
+        def F(x):
+            nt, C = x[0], min(max(x[1], 0.0), C_max)
+            V = mod.variance(1.0, C)
+            return np.array([_averages(mod, nt, V)[0], mod.density_at_zero(nt, V)])
+
+        fp = fixed_point(F, x0, tol=tol)
+        (nt, C), n_iter, residual = (float(v) for v in fp.x), fp.n_iter, fp.residual
+        status, message = fp.status, fp.message
+    else:
+        V = mod.variance(1.0)
+        gap = lambda nt: _averages(mod, nt, V)[0] - nt  # noqa: E731
+        nt, n_iter = _largest_root(gap) if branch == "retrieval" else (0.0, 0)
+        residual = abs(gap(nt)) if not math.isnan(nt) else math.inf
+        status = 0 if residual <= tol else 5
+        if branch == "paramagnet" or (branch == "spin glass" and V == 0):
+            status = 5
+        message = STATUS[0] if status == 0 else f"{STATUS[5]}: no T=0 {branch} state"
+    V = mod.variance(1.0, C)
+    q = 1.0 if V > 0 else 1.0 - float(mod.sig.p[mod.sig.y == 0].sum())
+    ok = status == 0
+    m = _averages(mod, nt, V)[1] if not math.isnan(nt) else math.nan
+    f = _free_energy(mod, nt, 1.0, C)[0] if ok else math.nan
+    return on_branch(
+        branch,
+        status=status,
+        message=message,
+        model="learning",
+        params=params,
+        order_parameters={"m": m, "n": nt * math.sqrt(1 + mod.sig.rho), "q": q},
+        free_energy=f,
+        energy=f,
+        n_iter=n_iter,
+        residual=residual,
+        branch=classify(m, q) if ok else branch,
+        stability=-math.inf if V > 0 else 1.0,
+    )
+
+
+def _noise_for_overlap(mod: _Model, nt: float, q: float) -> float:
+    """Cross-talk variance ``V`` at which ``E y tanh(beta h) = n~`` (``nan`` if none)."""
+    g = lambda u: _averages(mod, nt, math.exp(u))[0] - nt  # noqa: E731  decreasing in V = e^u
+    lo, hi = -40.0, 12.0
+    if not g(lo) > 0 > g(hi):
+        return math.nan
+    return math.exp(optimize.brentq(g, lo, hi, xtol=1e-12))
+
+
+def _load_for_overlap(unit: _Model, nt: float) -> tuple[float, float]:
+    """``(alpha, m)`` at which the retrieval branch passes through ``n~`` (``nan`` if none).
+
+    ``unit`` carries the cross-talk of unit load: ``V`` is linear in ``alpha``
+    once ``q`` (``T > 0``) or ``C`` (``T = 0``) is fixed, so ``n~`` fixes the
+    noise and the noise the load.
+    """
+    if math.isinf(unit.beta):
+        V = _noise_for_overlap(unit, nt, 1.0)
+        if math.isnan(V):
+            return math.nan, math.nan
+        C = None
+        if unit.P == 2:  # C from V, then the load from V(C) = alpha V_1(C)
+            C = unit.density_at_zero(nt, V)
+            if C * unit.ct.strengths.max() >= 1:
+                return math.nan, math.nan
+        return V / unit.variance(1.0, C), _averages(unit, nt, V)[1]
+    q = 1.0
+    for _ in range(500):  # q = E tanh^2 at the noise that keeps n~ fixed
+        V = _noise_for_overlap(unit, nt, q)
+        if math.isnan(V):
+            return math.nan, math.nan
+        q_new = _averages(unit, nt, V)[2]
+        if abs(q_new - q) < 1e-13:
+            break
+        q = 0.5 * (q + q_new)
+    if unit.P == 2 and np.any(1 - unit.beta * unit.ct.strengths * (1 - q) <= 0):
+        return math.nan, math.nan
+    return V / unit.variance(q), _averages(unit, nt, V)[1]
+
+
+def alpha_c(
+    P: int,
+    T: float,
+    r: float,
+    M: float,
+    *,
+    protocol: str = "supervised",
+    limit: str = "exact",
+    self_interactions: bool = True,
+) -> Transition:
+    """Critical load: the largest ``alpha`` with an RS retrieval state.
+
+    Found as the fold of the branch parametrized by ``n~`` (the load is
+    explicit along it), like :func:`theory.dense.alpha_c`, which it equals
+    for ``M = inf`` or ``r = 1``.
+
+    Returns
+    -------
+    Transition
+        ``value`` the critical load, ``m`` the archetype overlap there
+        (``Transition(0, nan)`` if no state exists at any load).
+
+    Examples
+    --------
+    >>> round(alpha_c(2, 0.0, 1.0, 1).value, 6)  # r = 1: AGS
+    0.137906
+    >>> round(alpha_c(3, 0.0, 1.0, 1, self_interactions=False).value, 6)  # theory.dense
+    0.126095
+    """
+    r, M = _check_data(r, M, limit)
+    unit, _ = _model(P, 1.0, T, r, M, protocol, limit, self_interactions)
+    top = math.sqrt(float(unit.sig.p @ unit.sig.y**2) + unit.sig.var)  # n~ <= E|y| <= 1
+    grid = top * np.linspace(0.01, 1.0, 80, endpoint=False)
+    loads = np.array([_load_for_overlap(unit, nt)[0] for nt in grid])
+    if np.all(np.isnan(loads)):
+        return Transition(0.0, math.nan)
+    k = int(np.nanargmax(loads))
+    res = optimize.minimize_scalar(
+        lambda nt: -np.nan_to_num(_load_for_overlap(unit, nt)[0], nan=0.0),
+        bounds=(grid[max(k - 1, 0)], grid[min(k + 1, len(grid) - 1)]),
+        method="bounded",
+        options={"xatol": 1e-10},
+    )
+    return Transition(-float(res.fun), _load_for_overlap(unit, float(res.x))[1])
+
+
+def examples_c(
+    P: int,
+    alpha: float,
+    T: float,
+    r: float,
+    *,
+    m_min: float = 0.9,
+    protocol: str = "supervised",
+    limit: str = "exact",
+    self_interactions: bool = True,
+    M_max: float = 1e6,
+) -> float:
+    """Critical data-set size: the fewest examples per class from which the network learns.
+
+    The network has learned an archetype when its retrieval state exists at
+    ``(alpha, T)`` and lies within ``m_min`` of the archetype.  With few
+    examples a state may well exist (``M = 1``: the single example is stored
+    like a pattern) but sit on the examples' mean, far from the archetype;
+    the threshold is the smallest ``M`` (an integer for ``limit="exact"``)
+    with ``m >= m_min``, ``inf`` if ``M_max`` examples do not suffice.
+
+    Examples
+    --------
+    >>> examples_c(2, 0.05, 0.0, 0.6)
+    12
+    """
+    alpha = check_real(alpha, "alpha", low=0.0, fix="alpha = K / N^(P-1) is a load")
+    m_min = check_real(m_min, "m_min", low=0.0, high=1.0, high_open=True)
+    options = {"protocol": protocol, "limit": limit, "self_interactions": self_interactions}
+
+    def learned(M: float) -> bool:
+        if alpha > 0 and alpha_c(P, T, r, M, **options).value < alpha:
+            return False
+        s = solve(P, alpha, T, r, M, **options)
+        return s.success and s["m"] >= m_min
+
+    if not learned(math.inf):
+        return math.inf
+    lo, hi = 1.0, 2.0
+    if learned(lo):
+        return 1 if limit == "exact" else 1.0
+    while not learned(hi):
+        lo, hi = hi, 2 * hi
+        if hi > M_max:
+            return math.inf
+    if limit == "exact":
+        lo, hi = int(lo), int(hi)
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            lo, hi = (lo, mid) if learned(mid) else (mid, hi)
+        return hi
+    while hi - lo > 1e-6 * hi:
+        mid = 0.5 * (lo + hi)
+        lo, hi = (lo, mid) if learned(mid) else (mid, hi)
+    return hi
+
+
+def signal_to_noise(
+    P: int,
+    K: float,
+    N: float,
+    r: float,
+    M: float,
+    protocol: str = "supervised",
+    *,
+    self_interactions: bool = True,
+) -> float:
+    """Signal-to-noise ratio of the field on a neuron when the network sits on an archetype.
+
+    One step from ``sigma = xi^1``: the field ``a y_i + cross-talk`` has mean
+    ``a E y`` and variance ``a^2 Var y + xi'(1)`` at load ``K / N^(P-1)``
+    (:func:`crosstalk`; ``a = (E y)^(P-1)/(P-1)!``), so
+
+    ``SNR^-2 = rho + (P-1)!^2 (1 + rho)^P xi'(1)``.
+
+    The first term is the data noise, the second the cross-talk
+    (supervised, distinct tuples: ``(K / N^(P-1)) (P-1)! (1 + rho)^P``).  At
+    ``K = alpha N^(P-1)`` both are O(1): ultra-storage for ``P > 2``, loads
+    far beyond the pairwise network's ``K ~ N``.  At ``K = o(N^(P-1))`` the
+    cross-talk vanishes and an archetype is detected whenever ``rho`` is
+    small, however poor the single example (``r -> 0`` with ``M r^2``
+    fixed): ultra-detection.  In the Gaussian approximation a fraction
+    ``Phi(SNR)`` of the neurons is aligned with its field.
+
+    Examples
+    --------
+    >>> round(signal_to_noise(2, 50, 1000, 1.0, 1), 6)  # Hopfield: 1/sqrt(alpha)
+    4.472136
+    """
+    r = check_quality(r)
+    rho = (1 - r * r) / (M * r * r) if math.inf != M else 0.0
+    ct = crosstalk(P, K / float(N) ** (P - 1), r, M, protocol, self_interactions=self_interactions)
+    noise = float(ct.xi.deriv()(1.0))
+    return 1 / math.sqrt(rho + math.factorial(P - 1) ** 2 * (1 + rho) ** P * noise)
