@@ -162,6 +162,14 @@ def _finite(obj):
     return obj
 
 
+def _boolean(text: str) -> bool:
+    """``true``/``false`` (also 1/0, yes/no) for boolean solver options."""
+    value = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+    if text.lower() not in value:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a boolean; pass true or false")
+    return value[text.lower()]
+
+
 _SOLVER_TYPES = {
     "P": int,
     "n": int,
@@ -170,6 +178,9 @@ _SOLVER_TYPES = {
     "max_iter": int,
     "branch": str,
     "method": str,
+    "protocol": str,
+    "limit": str,
+    "self_interactions": _boolean,
 }
 #: Solver arguments that are Python objects, not command-line values.
 _NOT_OPTIONS = ("guess", "grid")

@@ -8,6 +8,12 @@
 * :func:`binarize`, :func:`read_idx` and :func:`class_examples`, the steps
   both use.
 
+Digit images share a large common component (the empty border, the
+strokes' centre of mass), so their class archetypes overlap strongly.  By
+default each pixel is therefore binarized against its own mean over the
+data set and pixels that barely vary are dropped (``center=True``): the
+digits' archetypes then overlap by 0.16 on average instead of 0.6.
+
 Real data have no archetypes.  As in the structured-data tests of Agliari
 et al. (arXiv:2212.00606), a class's archetype is taken to be the sign of the
 mean of *all* its images (ties +1), the training examples are ``M`` of them,
@@ -35,16 +41,17 @@ IDX_FILES = {
 }
 
 
-def binarize(images, threshold: float | None = None) -> np.ndarray:
+def binarize(images, threshold: float | str | None = None) -> np.ndarray:
     """Pixels above ``threshold`` to +1, the others to -1, one flat row per image.
 
     Parameters
     ----------
     images : array_like, shape (n, height, width) or (n, N)
         Grey levels (any real scale).
-    threshold : float, optional
-        Default: half the largest grey level (8 for the digits, 127.5 for
-        MNIST).
+    threshold : float or "mean", optional
+        A grey level; ``"mean"``: each pixel's mean over the images
+        (centring); default: half the largest grey level (8 for the digits,
+        127.5 for MNIST).
 
     Returns
     -------
@@ -69,14 +76,26 @@ def binarize(images, threshold: float | None = None) -> np.ndarray:
     if not np.all(np.isfinite(x)):
         raise ValueError("images contains NaN or inf; pass finite grey levels")
     x = x.reshape(x.shape[0], -1)
-    t = 0.5 * float(x.max()) if threshold is None else check_real(threshold, "threshold")
+    if isinstance(threshold, str) and threshold == "mean":
+        t = x.mean(axis=0)
+    else:
+        t = 0.5 * float(x.max()) if threshold is None else check_real(threshold, "threshold")
     out = np.where(x > t, 1, -1).astype(np.int8)
     if np.all(out == out.flat[0]):
         raise ValueError(
-            f"threshold={t:g} puts every pixel on one side: the binarized images are constant; "
-            f"pass a threshold between the grey levels ({x.min():g} .. {x.max():g})"
+            f"threshold={threshold!r} puts every pixel on one side: the binarized images are "
+            f"constant; pass a threshold between the grey levels ({x.min():g} .. {x.max():g})"
         )
     return out
+
+
+def _prepare(images, center: bool, threshold, min_std: float) -> tuple[np.ndarray, np.ndarray]:
+    """Binarized images and the indices of the pixels kept."""
+    flat = np.asarray(images, dtype=np.float64).reshape(len(images), -1)
+    if not center:
+        return binarize(flat, threshold), np.arange(flat.shape[1])
+    pixels = np.flatnonzero(flat.std(axis=0) > min_std)
+    return binarize(flat[:, pixels], "mean"), pixels
 
 
 def class_examples(spins, labels, M: int, *, rng=None) -> tuple[Examples, np.ndarray]:
@@ -140,27 +159,38 @@ def class_examples(spins, labels, M: int, *, rng=None) -> tuple[Examples, np.nda
     return Examples(archetypes=xi, examples=eta, r=min(r, 1.0)), held_out
 
 
-def digits(M: int = 50, *, threshold: float = 8.0, rng=None):
-    """scikit-learn's 8x8 digits as learning data (10 classes, N = 64).
+def digits(M: int = 50, *, center: bool = True, rng=None):
+    """scikit-learn's 8x8 digits as learning data (10 classes).
+
+    Parameters
+    ----------
+    M : int
+        Training examples per class.
+    center : bool
+        Binarize each pixel against its mean and keep the 52 pixels whose grey
+        level varies by more than 0.5 (of 16); otherwise threshold all 64 at 8.
+    rng : seed or numpy.random.Generator, optional
 
     Returns
     -------
     examples : Examples
     test : tuple (spins, labels)
         The images not used for training, binarized.
+    pixels : numpy.ndarray of int
+        Indices (into the 64 pixels) of the neurons.
 
     Examples
     --------
-    >>> ex, (test, labels) = digits(40, rng=0)
-    >>> ex.examples.shape, test.shape[1], round(ex.r, 2)
-    ((10, 40, 64), 64, 0.59)
+    >>> ex, (test, labels), pixels = digits(40, rng=0)
+    >>> ex.examples.shape, test.shape[1], len(pixels), round(ex.r, 2)
+    ((10, 40, 52), 52, 52, 0.57)
     """
     from sklearn.datasets import load_digits  # bundled with scikit-learn, offline
 
     data = load_digits()
-    spins = binarize(data.images, threshold)
+    spins, pixels = _prepare(data.images, center, 8.0, 0.5)
     examples, held_out = class_examples(spins, data.target, M, rng=rng)
-    return examples, (spins[held_out], data.target[held_out])
+    return examples, (spins[held_out], data.target[held_out]), pixels
 
 
 def read_idx(path) -> np.ndarray:
@@ -190,8 +220,8 @@ def read_idx(path) -> np.ndarray:
     return data.reshape(shape)
 
 
-def mnist(directory, M: int = 100, *, split: str = "train", threshold=127.5, rng=None):
-    """MNIST or Fashion-MNIST (same IDX file names) as learning data (N = 784).
+def mnist(directory, M: int = 100, *, split: str = "train", center: bool = True, rng=None):
+    """MNIST or Fashion-MNIST (same IDX file names) as learning data (up to N = 784).
 
     Parameters
     ----------
@@ -201,11 +231,16 @@ def mnist(directory, M: int = 100, *, split: str = "train", threshold=127.5, rng
         Training examples per class.
     split : {"train", "test"}
         Which file pair to read.
+    center : bool
+        As for :func:`digits`: pixels binarized against their means, those
+        varying by less than 8 grey levels (of 255) dropped; otherwise all
+        784 thresholded at 127.5.
 
     Returns
     -------
     examples : Examples
     test : tuple (spins, labels)
+    pixels : numpy.ndarray of int
     """
     if split not in IDX_FILES:
         raise ValueError(f"split={split!r} is not one of {tuple(IDX_FILES)}")
@@ -215,6 +250,6 @@ def mnist(directory, M: int = 100, *, split: str = "train", threshold=127.5, rng
         options = [directory / stem, directory / f"{stem}.gz"]
         found.append(next((p for p in options if p.exists()), options[0]))
     images, labels = read_idx(found[0]), read_idx(found[1])
-    spins = binarize(images, threshold)
+    spins, pixels = _prepare(images, center, 127.5, 8.0)
     examples, held_out = class_examples(spins, labels, M, rng=rng)
-    return examples, (spins[held_out], labels[held_out])
+    return examples, (spins[held_out], labels[held_out]), pixels

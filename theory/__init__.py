@@ -8,6 +8,10 @@
 * :mod:`theory.dense` - dense P-spin networks in the high-storage regime
   ``K = alpha N^(P-1)``: RS; :mod:`theory.dense_rsb` - k-RSB spin-glass and
   retrieval states for ``P >= 3`` and the 1RSB critical storage;
+* :mod:`theory.learning` - networks trained on examples (supervised and
+  unsupervised): archetype and example-mean overlaps at any load and
+  temperature, the unsupervised example states, critical load and data-set
+  size, signal-to-noise ratios;
 * :mod:`theory.sk` - the Sherrington-Kirkpatrick model: RS, AT line, k-step
   and full replica symmetry breaking on :mod:`theory.parisi` (the Parisi
   functional with its gradient);
@@ -20,7 +24,7 @@ true only when the equations hold to the stated tolerance on the requested
 branch.  ``solution.check()`` raises :class:`SolverError` otherwise.
 """
 
-from theory import dense, dense_rsb, hopfield, hopfield_rsb, sk
+from theory import dense, dense_rsb, hopfield, hopfield_rsb, learning, sk
 from theory.solution import Solution, SolverError
 
 __all__ = [
@@ -31,6 +35,7 @@ __all__ = [
     "dense_rsb",
     "hopfield",
     "hopfield_rsb",
+    "learning",
     "sk",
 ]
 
@@ -51,6 +56,10 @@ SOLVERS = {
     "dense-T-c": dense.T_c,
     "dense-rsb": dense_rsb.solve_rsb,
     "dense-alpha-c-rsb": dense_rsb.alpha_c_rsb,
+    "learning": learning.solve,
+    "learning-example": learning.solve_example,
+    "learning-alpha-c": learning.alpha_c,
+    "learning-examples-c": learning.examples_c,
     "sk": sk.solve,
     "sk-T-AT": sk.T_AT,
     "sk-rsb": sk.solve_rsb,

@@ -295,33 +295,42 @@ def _averages(mod: _Model, nt: float, V: float):
     )
 
 
-def _free_energy(mod: _Model, nt: float, q: float, C: float | None = None) -> tuple[float, float]:
-    """``(f, replicon)`` at a solution (``T = 0``: ``(e, nan)``).
+def _cross(mod: _Model, q: float, C: float | None = None) -> tuple[float, float]:
+    """Cross-talk part of the free energy and its curvature (for the replicon).
 
     Without the self-interaction constant ``-sum_mu |x^mu|^2 / (2N)`` (``P = 2``)
     and the configuration-independent Hermite ``j = 0`` terms (``P >= 4``).
     """
     P, beta, a, w, xi = mod.P, mod.beta, mod.ct.loads, mod.ct.strengths, mod.ct.xi
-    V = mod.variance(q, C)
-    h, wt, _ = mod.fields(nt, V)
-    if math.isinf(beta):  # T = 0: f = e, the ground-state energy
-        spin = float(np.sum(wt * np.abs(h)))
+    if math.isinf(beta):  # the T = 0 limit; P = 2 keeps C = beta (1 - q)
         if C is None:
-            return (P - 1) * nt**P / math.factorial(P) - spin, math.nan
-        cross = float(np.sum(a * w / 2 * (1 - 1 / (1 - w * C))))
-        return nt**2 / 2 + cross + V * C / 2 - spin, math.nan
-    spin = float(np.sum(wt * log2cosh(beta * h))) / beta
-    sech4 = float(np.sum(wt * (1 - np.tanh(beta * h) ** 2) ** 2))
+            return 0.0, math.nan
+        return float(np.sum(a * w / 2 * (1 - 1 / (1 - w * C)))) + mod.variance(
+            q, C
+        ) * C / 2, math.nan
     if P > 2:
-        cross = -beta / 2 * (xi(1.0) - xi(q) - (1 - q) * xi.deriv()(q))
-        curvature = xi.deriv(2)(q)
-    else:
-        d = 1 - beta * w * (1 - q)
-        cross = float(np.sum(a * (w / 2 + (np.log(d) - beta * w * q / d) / (2 * beta))))
-        cross += beta * V * (1 - q) / 2
-        curvature = float(np.sum(a * w * w / d**2))
-    f = (P - 1) * nt**P / math.factorial(P) + cross - spin
-    return f, 1 - beta**2 * curvature * sech4
+        return -beta / 2 * (xi(1.0) - xi(q) - (1 - q) * xi.deriv()(q)), float(xi.deriv(2)(q))
+    d = 1 - beta * w * (1 - q)
+    cross = float(np.sum(a * (w / 2 + (np.log(d) - beta * w * q / d) / (2 * beta))))
+    return cross + beta * mod.variance(q) * (1 - q) / 2, float(np.sum(a * w * w / d**2))
+
+
+def _spin(beta: float, h: np.ndarray, w: np.ndarray) -> float:
+    """``(1/beta) E ln 2cosh(beta h)`` (``E|h|`` at ``T = 0``)."""
+    if math.isinf(beta):
+        return float(np.sum(w * np.abs(h)))
+    return float(np.sum(w * log2cosh(beta * h))) / beta
+
+
+def _free_energy(mod: _Model, nt: float, q: float, C: float | None = None) -> tuple[float, float]:
+    """``(f, replicon)`` at a solution (``T = 0``: ``(e, nan)``)."""
+    h, w, _ = mod.fields(nt, mod.variance(q, C))
+    cross, curvature = _cross(mod, q, C)
+    f = (mod.P - 1) * nt**mod.P / math.factorial(mod.P) + cross - _spin(mod.beta, h, w)
+    if math.isinf(mod.beta):
+        return f, math.nan
+    sech4 = float(np.sum(w * (1 - np.tanh(mod.beta * h) ** 2) ** 2))
+    return f, 1 - mod.beta**2 * curvature * sech4
 
 
 def solve(
@@ -427,17 +436,35 @@ def solve(
 
 
 def _largest_root(gap) -> tuple[float, int]:
-    """Largest ``n~`` in (0, 1] where ``gap`` falls through zero (``nan`` if none)."""
-    grid = np.linspace(0.0, 1.0, 1001)[1:]
+    """Largest ``n~`` in (0, 1) where ``gap`` falls through zero (``nan`` if none).
+
+    ``gap`` is negative at ``n~ = 1`` (``n~ <= E|y| <= 1``); for ``P >= 3`` it
+    is positive on one stretch, which can be narrow near the critical load:
+    a coarse grid, then the refined peak if no grid point is positive.
+    """
+    grid = np.linspace(0.0, 1.0, 101)[1:]
     values = np.array([gap(x) for x in grid])
+    n_eval = grid.size
     above = np.flatnonzero(values > 0)
-    if above.size == 0:
-        return math.nan, grid.size
-    k = above[-1]
-    if k == grid.size - 1:  # gap > 0 up to n~ = 1 cannot happen (n~ <= E|y| <= 1)
-        return math.nan, grid.size
-    root, info = optimize.brentq(gap, grid[k], grid[k + 1], xtol=1e-15, full_output=True)
-    return root, grid.size + info.function_calls
+    if above.size:
+        lo = grid[above[-1]]
+    else:
+        k = int(np.argmax(values))
+        peak = optimize.minimize_scalar(
+            lambda x: -gap(x),
+            bounds=(grid[max(k - 1, 0)], grid[min(k + 1, grid.size - 1)]),
+            method="bounded",
+            options={"xatol": 1e-12},
+        )
+        n_eval += peak.nfev
+        if not gap(peak.x) > 0:
+            return math.nan, n_eval
+        lo = peak.x
+    hi = grid[np.searchsorted(grid, lo, side="right")] if lo < grid[-1] else 1.0
+    if gap(hi) >= 0:  # E|y| = 1 (perfect examples, no noise): the root is n~ = 1 itself
+        return hi, n_eval + 1
+    root, info = optimize.brentq(gap, lo, hi, xtol=1e-15, full_output=True)
+    return root, n_eval + info.function_calls
 
 
 def _solve_zero_T(mod: _Model, params: dict, branch: str, guess, tol: float) -> Solution:
@@ -485,7 +512,7 @@ def _solve_zero_T(mod: _Model, params: dict, branch: str, guess, tol: float) -> 
     )
 
 
-def _noise_for_overlap(mod: _Model, nt: float, q: float) -> float:
+def _noise_for_overlap(mod: _Model, nt: float) -> float:
     """Cross-talk variance ``V`` at which ``E y tanh(beta h) = n~`` (``nan`` if none)."""
     g = lambda u: _averages(mod, nt, math.exp(u))[0] - nt  # noqa: E731  decreasing in V = e^u
     lo, hi = -40.0, 12.0
@@ -497,32 +524,23 @@ def _noise_for_overlap(mod: _Model, nt: float, q: float) -> float:
 def _load_for_overlap(unit: _Model, nt: float) -> tuple[float, float]:
     """``(alpha, m)`` at which the retrieval branch passes through ``n~`` (``nan`` if none).
 
-    ``unit`` carries the cross-talk of unit load: ``V`` is linear in ``alpha``
-    once ``q`` (``T > 0``) or ``C`` (``T = 0``) is fixed, so ``n~`` fixes the
-    noise and the noise the load.
+    ``unit`` carries the cross-talk of unit load.  The ``n~`` equation fixes
+    the noise ``V``, which fixes ``q = E tanh^2`` (``T > 0``) or ``C``
+    (``T = 0``, ``P = 2``); ``V`` is linear in ``alpha`` at fixed ``q`` or
+    ``C``, which gives the load.
     """
+    V = _noise_for_overlap(unit, nt)
+    if math.isnan(V):
+        return math.nan, math.nan
+    _, m, q = _averages(unit, nt, V)
     if math.isinf(unit.beta):
-        V = _noise_for_overlap(unit, nt, 1.0)
-        if math.isnan(V):
+        C = unit.density_at_zero(nt, V) if unit.P == 2 else None
+        if C is not None and C * unit.ct.strengths.max() >= 1:
             return math.nan, math.nan
-        C = None
-        if unit.P == 2:  # C from V, then the load from V(C) = alpha V_1(C)
-            C = unit.density_at_zero(nt, V)
-            if C * unit.ct.strengths.max() >= 1:
-                return math.nan, math.nan
-        return V / unit.variance(1.0, C), _averages(unit, nt, V)[1]
-    q = 1.0
-    for _ in range(500):  # q = E tanh^2 at the noise that keeps n~ fixed
-        V = _noise_for_overlap(unit, nt, q)
-        if math.isnan(V):
-            return math.nan, math.nan
-        q_new = _averages(unit, nt, V)[2]
-        if abs(q_new - q) < 1e-13:
-            break
-        q = 0.5 * (q + q_new)
+        return V / unit.variance(1.0, C), m
     if unit.P == 2 and np.any(1 - unit.beta * unit.ct.strengths * (1 - q) <= 0):
         return math.nan, math.nan
-    return V / unit.variance(q), _averages(unit, nt, V)[1]
+    return V / unit.variance(q), m
 
 
 def alpha_c(
@@ -601,9 +619,7 @@ def examples_c(
     m_min = check_real(m_min, "m_min", low=0.0, high=1.0, high_open=True)
     options = {"protocol": protocol, "limit": limit, "self_interactions": self_interactions}
 
-    def learned(M: float) -> bool:
-        if alpha > 0 and alpha_c(P, T, r, M, **options).value < alpha:
-            return False
+    def learned(M: float) -> bool:  # the retrieval state is found from n~ = 1 when it exists
         s = solve(P, alpha, T, r, M, **options)
         return s.success and s["m"] >= m_min
 
@@ -665,3 +681,104 @@ def signal_to_noise(
     ct = crosstalk(P, K / float(N) ** (P - 1), r, M, protocol, self_interactions=self_interactions)
     noise = float(ct.xi.deriv()(1.0))
     return 1 / math.sqrt(rho + math.factorial(P - 1) ** 2 * (1 + rho) ** P * noise)
+
+
+def solve_example(
+    P: int,
+    alpha: float,
+    T: float,
+    r: float,
+    M: int,
+    *,
+    self_interactions: bool = True,
+    guess=None,
+    tol: float = 1e-10,
+) -> Solution:
+    """The unsupervised network's *example* state: one stored example condensed.
+
+    The unsupervised network stores each example, so besides the archetype
+    state of :func:`solve` (all ``M`` examples of a class equally
+    condensed) it has states on a single example ``eta^{1,1}``, with
+    overlap ``n_1`` with it and ``n_2`` with each of the ``M - 1`` others of
+    its class (they share the archetype: ``n_2 ~ r^2 n_1``).  With
+    ``chi = eta^{1,1} xi^1`` and ``S = sum_{a >= 2} eta^{1,a} xi^1``,
+
+    ``h = (chi n_1^(P-1) + S n_2^(P-1)) / ((P-1)! M R^(P/2)) + sqrt(V) z``,
+    ``n_1 = E chi tanh(beta h)``, ``n_2 = E S tanh(beta h)/(M - 1)``,
+
+    and ``m = E tanh(beta h)``.  For ``P >= 3`` and few examples it lies far
+    below the archetype state in energy (its energy carries ``1/M`` where the
+    archetype state's carries ``r^P``), and the Monte Carlo started on the
+    archetype falls into it: the unsupervised network memorizes examples
+    instead of learning the archetype.  For ``P = 2`` the mean direction is
+    the Gram matrix's top eigenvector and no such state exists.
+
+    Returns
+    -------
+    Solution
+        ``order_parameters``: ``m`` (archetype), ``n1``, ``n2``, ``q``;
+        ``branch`` "example" when ``n1 - n2 > 1e-4``, else "retrieval" (it
+        collapsed onto the archetype state).
+
+    Examples
+    --------
+    >>> s = solve_example(3, 0.0, 0.1, 0.4, 7)
+    >>> s.success, s.branch, round(s["m"], 4)
+    (True, 'example', 0.4)
+    """
+    r, M = _check_data(r, M, "exact")
+    M = int(M)
+    if check_int(P, "P", minimum=2) == 2:
+        raise ValueError(
+            "P=2 has no example state (the class mean is the top direction); pass P >= 3"
+        )
+    mod, params = _model(P, alpha, T, r, M, "unsupervised", "exact", self_interactions)
+    B = np.arange(M)
+    pB = binom.pmf(B, M - 1, (1 + r) / 2)
+    chi = np.repeat([1.0, -1.0], M)
+    S = np.tile(2.0 * B - (M - 1), 2)
+    p = np.concatenate([(1 + r) / 2 * pB, (1 - r) / 2 * pB])
+    c = 1 / (math.factorial(P - 1) * M * (r * r + (1 - r * r) / M) ** (P / 2))
+    beta = mod.beta
+
+    def averages(x, V):
+        n1, n2 = x[0], x[1]
+        h, w = field_quadrature(c * (chi * n1 ** (P - 1) + S * n2 ** (P - 1)), math.sqrt(V), beta)
+        t = np.sign(h) if math.isinf(beta) else np.tanh(beta * h)
+        w = w * p[:, None]
+        tt = w * t
+        others = float(np.sum(tt * S[:, None])) / max(M - 1, 1)
+        return (
+            np.array(
+                [float(np.sum(tt * chi[:, None])), others, float(tt.sum()), float(np.sum(tt * t))]
+            ),
+            h,
+            w,
+        )
+
+    zero_T = math.isinf(beta)
+
+    def F(x):
+        out = averages(x, mod.variance(1.0 if zero_T else min(max(x[2], 0.0), 1.0)))[0]
+        return np.array([out[0], out[1], out[3]])
+
+    x0 = guess if guess is not None else (1.0, r * r, 1.0)
+    fp = fixed_point(F, x0, tol=tol, method="iterate" if zero_T else "hybrid")
+    n1, n2, q = (float(v) for v in fp.x)
+    q = 1.0 if zero_T else q
+    out, h, w = averages(fp.x, mod.variance(q))
+    signal = (P - 1) * c * (n1**P + (M - 1) * n2**P) / P  # (P-1)/P! (n1^P + ...)/(M R^(P/2))
+    f = signal + _cross(mod, q)[0] - _spin(beta, h, w)
+    return Solution(
+        model="learning-example",
+        params=params,
+        order_parameters={"m": out[2], "n1": n1, "n2": n2, "q": q},
+        free_energy=f,
+        energy=math.nan,
+        success=fp.status == 0,
+        status=fp.status,
+        message=fp.message if fp.status else STATUS[0],
+        n_iter=fp.n_iter,
+        residual=fp.residual,
+        branch="example" if n1 - n2 > 1e-4 else "retrieval",
+    )

@@ -106,7 +106,7 @@ class Solution:
 
     def __str__(self) -> str:
         params = ", ".join(
-            f"{k}={v:g}" if isinstance(v, int | float) else f"{k}={v}"
+            f"{k}={v:g}" if isinstance(v, int | float) and not isinstance(v, bool) else f"{k}={v}"
             for k, v in self.params.items()
         )
         order = ", ".join(f"{k}={v:.6g}" for k, v in self.order_parameters.items())

@@ -113,3 +113,30 @@ def test_dense_rsb_figure_orders_the_critical_storage(made):
         assert np.nanmax(f["alpha_1rsb"][()]) > np.nanmax(f["alpha_rs"][()])
     assert np.all((m_rs > 0.6) & (m_rs <= 1))
     assert np.all((m_1rsb > 0.6) & (m_1rsb <= 1))
+
+
+def test_learning_figure_meets_the_theory_and_orders_the_protocols(made):
+    """Low load: supervised MC at N -> infinity within 3 sigma of RS where both sizes kept
+    every chain; high load: MC within 4 errors of RS for both protocols, unsupervised lower."""
+    tmp_path = made("learning")
+    points = json.loads((tmp_path / "learning.json").read_text())["points"]
+    low = [p for p in points if p["panel"] in "ab" and np.isfinite(p["n_sigma"])]
+    assert len(low) >= 5
+    assert sum(abs(p["n_sigma"]) < 3 for p in low) >= len(low) - 1  # quick mode: 3 samples
+    high = [p for p in points if p["panel"] == "c"]
+    for p in high:
+        assert abs(p["m"] - p["m_theory"]) < 4 * p["error"] + 0.01, p
+    theory = {(p["protocol"], p["alpha"]): p["m_theory"] for p in high}
+    for (protocol, alpha), m in theory.items():
+        if protocol == "unsupervised":
+            assert m < theory[("supervised", alpha)]
+    with h5py.File(tmp_path / "learning.h5") as f:
+        assert np.all(np.diff(f["d_P3"][...]) < 0)  # noisier data, smaller critical load
+
+
+def test_digit_networks_learn_and_higher_P_separates_the_classes(made):
+    tmp_path = made("learning_digits")
+    meta = json.loads((tmp_path / "learning_digits.json").read_text())
+    accuracy = meta["accuracy"]
+    assert accuracy["P4_supervised"][0] > accuracy["P2_supervised"][0] + 0.2
+    assert accuracy["P4_supervised"][0] > 0.4

@@ -157,7 +157,7 @@ def test_unsupervised_needs_more_examples_at_high_load():
     )
 
 
-@pytest.mark.parametrize(("P", "alpha"), [(2, 0.0), (2, 0.05), (3, 0.08)])
+@pytest.mark.parametrize(("P", "alpha"), [(2, 0.0), (2, 0.05), (3, 0.05)])
 def test_critical_dataset_size_is_where_the_archetype_is_learned(P, alpha):
     M_c = L.examples_c(P, alpha, 0.0, 0.6, m_min=0.9)
 
@@ -215,3 +215,21 @@ def test_bad_input_is_named(kwargs, match):
 def test_gaussian_limit_takes_a_real_number_of_examples():
     s = L.solve(2, 0.0, 0.2, 0.5, 7.5, limit="gaussian")
     assert s.success
+
+
+def test_unsupervised_example_state_memorizes_few_examples():
+    """P = 3, r = 0.4: with 7 examples the example state (m = r) is far below the archetype
+    state in free energy; with 31 it no longer exists (collapses onto the archetype state)."""
+    few = L.solve_example(3, 0.0, 0.1, 0.4, 7)
+    assert few.success
+    assert few.branch == "example"
+    assert few["m"] == pytest.approx(0.4, abs=1e-3)
+    assert few["n2"] == pytest.approx(0.16, abs=1e-3)  # the class's other examples: r^2
+    archetype = L.solve(3, 0.0, 0.1, 0.4, 7, protocol="unsupervised")
+    assert few.free_energy < archetype.free_energy - 0.03
+    many = L.solve_example(3, 0.0, 0.1, 0.4, 31)
+    assert many.branch == "retrieval"
+    assert many["m"] == pytest.approx(L.solve(3, 0.0, 0.1, 0.4, 31)["m"], abs=1e-8)
+    assert many.free_energy == pytest.approx(L.solve(3, 0.0, 0.1, 0.4, 31).free_energy, abs=1e-8)
+    with pytest.raises(ValueError, match="P=2 has no example state"):
+        L.solve_example(2, 0.0, 0.1, 0.4, 7)

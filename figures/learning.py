@@ -1,0 +1,220 @@
+"""Dense networks learning from examples: archetype overlap vs M, r, load; critical data; regimes.
+
+(a) Low load, P = 3, T = 0.1, r = 0.4: the archetype overlap m against the
+examples per class M, RS (:func:`theory.learning.solve`, exact binomial
+example means; dashed: their Gaussian limit) with Monte Carlo of the
+supervised network started on the (never shown) archetype at two N and its
+N -> infinity extrapolation, and of the unsupervised network at the largest
+N: at low load both protocols share the archetype state, but with few examples
+the unsupervised network also stores each example as an attractor (dash-dot:
+:func:`theory.learning.solve_example`, overlap ~ r with the archetype) and
+its Monte Carlo falls into one.  (b) The same against
+the quality r at P = 2, T = 0.2, M = 9.  (c) High load, P = 2, T = 0.1,
+r = 0.3, M = 60: m against alpha = K/N for both protocols; the unsupervised
+network stores K M examples and carries 2.2 times the cross-talk.
+(d) Critical load alpha_c(rho)/alpha_c(0) at T = 0, supervised, Gaussian
+limit, for P = 2, 3, 4 (at T = 0 only xi'(1) enters, so the networks' self-interactions
+rescale alpha_c(0), not the ratio): ultra-storage, K ~ N^(P-1) archetypes
+learned from examples.  (e) Critical data-set size M_c(alpha) at T = 0,
+r = 0.5 (the fewest examples with a retrieval state within m >= 0.9 of the
+archetype), supervised vs unsupervised, against the one-step
+signal-to-noise estimate erf(SNR/sqrt 2) = 0.9 (right for P = 3, too
+optimistic for P = 2, where the AGS reaction of the other patterns adds to
+the noise).  The unsupervised P = 3 network cannot learn beyond alpha ~
+0.005 here: its stored examples' self-interactions (all index tuples, as the
+Monte Carlo networks) add a random field 1/r^4 times the supervised one.  (f) Signal-to-noise ratio
+against the number of archetypes K at N = 1000 for poor examples (r = 0.2,
+M = 100, rho = 0.24): data-limited (ultra-detection) up to K ~ N^(P-1).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+from scipy.special import erf, erfinv
+
+from figures._extrapolated import plot_extrapolated
+from figures._output import parse_args, sweep, write_outputs
+from theory import learning as L
+
+TASK = "mc.learning:archetype_overlap"
+M_MIN = 0.9
+
+
+def _theory_line(ax, xs, m_of_x, style, label):
+    values = np.array([m_of_x(x) for x in xs])
+    ax.plot(xs, values, style, label=label)
+    return values
+
+
+def _m(s) -> float:
+    return s["m"] if s.success else math.nan
+
+
+def main(argv: list[str] | None = None):
+    args = parse_args(__doc__.splitlines()[0], argv)
+    started = time.perf_counter()
+    quick = args.quick
+    n_samples = 3 if quick else 16
+    Ns = [300, 600] if quick else [400, 1600]
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(2, 3, figsize=(15, 8.5))
+    data, points = {}, []
+
+    # (a) m vs M, low load, P = 3
+    ax = axes[0, 0]
+    P, T, r = 3, 0.1, 0.4
+    line = np.arange(2, 61)
+    data["a_M"] = line
+    data["a_m"] = _theory_line(ax, line, lambda M: _m(L.solve(P, 0, T, r, int(M))), "k-", "RS")
+    data["a_m_gauss"] = _theory_line(
+        ax, line, lambda M: _m(L.solve(P, 0, T, r, M, limit="gaussian")), "k--", "RS, Gaussian"
+    )
+    example = [L.solve_example(P, 0, T, r, int(M)) for M in line]
+    data["a_m_example"] = [e["m"] if e.branch == "example" else math.nan for e in example]
+    ax.plot(line, data["a_m_example"], "C3-.", label="RS example state (unsupervised)")
+    Ms = [3, 7, 15, 31] if quick else [3, 5, 7, 11, 15, 21, 31, 45]
+    common = {"P": P, "alpha": 0.0, "K": 3, "T": T, "r": r, "n_samples": n_samples}
+    mc = sweep(args, "learning.a", TASK, {"N": Ns, "M": Ms}, **common)
+    theory = lambda M: L.solve(P, 0, T, r, int(M))["m"]  # noqa: E731
+    for record in plot_extrapolated(ax, mc, "M", theory):
+        points.append({"panel": "a", "protocol": "supervised", "M": record.pop("x"), **record})
+    unsup = sweep(
+        args, "learning.a_unsup", TASK, {"M": Ms}, N=Ns[-1], protocol="unsupervised", **common
+    )
+    ax.errorbar(Ms, unsup["m"], unsup["error"], fmt="s", mfc="none", color="C3", ms=5,
+                label=f"MC unsupervised N={Ns[-1]}")  # fmt: skip
+    ax.axhline(r, color="gray", ls=":", lw=0.8, label="one example (m = r)")
+    ax.set(xlabel="examples per class M", ylabel="archetype overlap m",
+           title=f"(a) P = {P}, T = {T}, r = {r}, low load")  # fmt: skip
+    ax.legend(fontsize=7)
+    data["a_mc_m"], data["a_mc_error"] = mc["m"].transpose("N", "M").values, mc["error"].values
+    data["a_unsup_m"], data["a_unsup_error"] = unsup["m"].values, unsup["error"].values
+
+    # (b) m vs r, low load, P = 2
+    ax = axes[0, 1]
+    P, T, M = 2, 0.2, 9
+    line = np.linspace(0.05, 1.0, 60)
+    data["b_r"] = line
+    data["b_m"] = _theory_line(ax, line, lambda r: _m(L.solve(P, 0, T, r, M)), "k-", "RS")
+    rs = [0.2, 0.4, 0.6] if quick else [0.15, 0.25, 0.35, 0.45, 0.6, 0.8]
+    mc = sweep(args, "learning.b", TASK, {"N": Ns, "r": rs}, P=P, alpha=0.0, K=3, T=T, M=M,
+               n_samples=n_samples)  # fmt: skip
+    theory = lambda r: L.solve(P, 0, T, r, M)["m"]  # noqa: E731
+    for record in plot_extrapolated(ax, mc, "r", theory):
+        points.append({"panel": "b", "protocol": "supervised", "r": record.pop("x"), **record})
+    ax.plot(line, line, color="gray", ls=":", lw=0.8, label="one example (m = r)")
+    ax.set(xlabel="example quality r", ylabel="archetype overlap m",
+           title=f"(b) P = {P}, T = {T}, M = {M}, low load")  # fmt: skip
+    ax.legend(fontsize=7)
+    data["b_mc_m"] = mc["m"].transpose("N", "r").values
+
+    # (c) high load, P = 2, supervised vs unsupervised
+    ax = axes[0, 2]
+    P, T, r, M = 2, 0.1, 0.3, 60
+    N_c = 400 if quick else 1200
+    alphas = [0.01, 0.025] if quick else [0.005, 0.015, 0.025, 0.03, 0.035, 0.04]
+    for k, protocol in enumerate(L.PROTOCOLS):
+        a_c = L.alpha_c(P, T, r, M, protocol=protocol).value
+        line = np.linspace(0.0, a_c, 40)
+        data[f"c_{protocol}_alpha"] = line
+        data[f"c_{protocol}_m"] = _theory_line(
+            ax, line, lambda a, p=protocol: _m(L.solve(P, a, T, r, M, protocol=p)), f"C{k}-",
+            f"RS {protocol}, $\\alpha_c$ = {a_c:.4f}",
+        )  # fmt: skip
+        mc = sweep(args, f"learning.c_{protocol}", TASK, {"alpha": alphas}, P=P, T=T, N=N_c,
+                   r=r, M=M, protocol=protocol, n_samples=n_samples)  # fmt: skip
+        ax.errorbar(alphas, mc["m"], mc["error"], fmt="o" if k == 0 else "s", color=f"C{k}",
+                    mfc="none", ms=5, label=f"MC {protocol} N={N_c}")  # fmt: skip
+        for a, m, e, kept in zip(alphas, mc["m"].values, mc["error"].values,
+                                 mc["retained"].values, strict=True):  # fmt: skip
+            m_theory = L.solve(P, a, T, r, M, protocol=protocol)
+            points.append({"panel": "c", "protocol": protocol, "alpha": a, "N": N_c,
+                           "m": float(m), "error": float(e), "retained": float(kept),
+                           "m_theory": _m(m_theory)})  # fmt: skip
+        data[f"c_{protocol}_mc_m"], data[f"c_{protocol}_mc_error"] = mc["m"], mc["error"]
+    ax.set(xlabel=r"$\alpha = K/N$", ylabel="archetype overlap m", ylim=(0.6, 1.01),
+           title=f"(c) P = {P}, T = {T}, r = {r}, M = {M}: high load")  # fmt: skip
+    ax.legend(fontsize=7)
+
+    # (d) critical load vs dataset entropy, T = 0
+    ax = axes[1, 0]
+    rhos = np.geomspace(0.01, 2.0, 8 if quick else 25)
+    r = 0.5
+    for k, P in enumerate((2, 3, 4)):
+        base = L.alpha_c(P, 0.0, r, math.inf).value
+        curve = np.array([
+            L.alpha_c(P, 0.0, r, (1 - r * r) / (rho * r * r), limit="gaussian").value
+            for rho in rhos
+        ]) / base  # fmt: skip
+        ax.plot(rhos, curve, f"C{k}-", label=f"P = {P}, $\\alpha_c(0)$ = {base:.4f}")
+        data[f"d_P{P}"], data[f"d_P{P}_alpha_c0"] = curve, base
+    data["d_rho"] = rhos
+    ax.set(xscale="log", xlabel=r"data-set entropy $\rho = (1-r^2)/(M r^2)$",
+           ylabel=r"$\alpha_c(\rho) / \alpha_c(0)$",
+           title="(d) critical load, T = 0, supervised")  # fmt: skip
+    ax.legend(fontsize=7)
+
+    # (e) critical data-set size vs load, T = 0
+    ax = axes[1, 1]
+    r = 0.5
+    theta = math.sqrt(2) * erfinv(M_MIN)
+    for k, P in enumerate((2, 3)):
+        a_max = L.alpha_c(P, 0.0, 1.0, 1).value
+        loads = a_max * np.linspace(0.05, 0.9, 4 if quick else 12)
+        for protocol, style in (("supervised", "o-"), ("unsupervised", "s--")):
+            M_c = [L.examples_c(P, a, 0.0, r, m_min=M_MIN, protocol=protocol) for a in loads]
+            ax.plot(loads, M_c, f"C{k}{style}", ms=3, label=f"P = {P} {protocol}")
+            data[f"e_P{P}_{protocol}_alpha"], data[f"e_P{P}_{protocol}_M_c"] = loads, M_c
+        snr = [_snr_examples(P, a, r, theta) for a in loads]
+        ax.plot(loads, snr, f"C{k}:", label=f"P = {P} signal-to-noise")
+        data[f"e_P{P}_snr_M"] = snr
+    ax.set(yscale="log", xlabel=r"$\alpha = K/N^{P-1}$", ylabel="critical examples per class",
+           title=f"(e) learning threshold m >= {M_MIN}, r = {r}, T = 0")  # fmt: skip
+    ax.legend(fontsize=7)
+
+    # (f) signal-to-noise vs number of archetypes
+    ax = axes[1, 2]
+    N, r, M = 1000, 0.2, 100
+    Ks = np.geomspace(1, 1e8, 200)
+    for k, P in enumerate((2, 3, 4)):
+        snr = [L.signal_to_noise(P, K, N, r, M) for K in Ks]
+        ax.plot(Ks, snr, f"C{k}-", label=f"P = {P}")
+        data[f"f_P{P}_snr"] = snr
+    ax.axhline(theta, color="k", ls=":", lw=0.8, label=f"erf(SNR/$\\sqrt{{2}}$) = {M_MIN}")
+    ax.axhline(1 / math.sqrt((1 - r * r) / (M * r * r)), color="gray", ls="--", lw=0.8,
+               label=r"data limit $\rho^{-1/2}$")  # fmt: skip
+    data["f_K"] = Ks
+    ax.set(xscale="log", yscale="log", xlabel="archetypes K", ylabel="signal-to-noise",
+           title=f"(f) N = {N}, r = {r}, M = {M}: ultra-detection")  # fmt: skip
+    ax.legend(fontsize=7)
+
+    meta = {"sizes": Ns, "n_samples": n_samples, "points": points,
+            "check_erf": float(erf(theta / math.sqrt(2)))}  # fmt: skip
+    fig.tight_layout()
+    return write_outputs(fig, data, meta, args, "learning", started)
+
+
+def _snr_examples(P: int, alpha: float, r: float, theta: float) -> float:
+    """Fewest examples (real) with supervised SNR >= theta at load alpha (inf if none)."""
+    snr = lambda M: L.signal_to_noise(P, alpha, 1, r, M) - theta  # noqa: E731  K/N^(P-1) = alpha
+    if snr(1e9) < 0:
+        return math.inf
+    lo, hi = 1.0, 1e9
+    if snr(lo) >= 0:
+        return lo
+    while hi / lo > 1 + 1e-6:
+        mid = math.sqrt(lo * hi)
+        lo, hi = (lo, mid) if snr(mid) >= 0 else (mid, hi)
+    return hi
+
+
+if __name__ == "__main__":
+    main()

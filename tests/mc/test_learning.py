@@ -1,0 +1,54 @@
+"""Monte Carlo of learned networks against the RS theory of learning (theory.learning)."""
+
+from __future__ import annotations
+
+import pytest
+
+from mc.learning import archetype_overlap
+from theory import learning as L
+
+
+@pytest.mark.parametrize(
+    ("P", "alpha", "K", "T", "r", "M", "protocol"),
+    [
+        (3, 0.0, 3, 0.1, 0.4, 15, "supervised"),  # low load, archetype never shown
+        (3, 0.0, 3, 0.0, 0.4, 15, "supervised"),  # T = 0: sign of the example mean
+        (2, 0.04, 0, 0.1, 0.6, 15, "unsupervised"),  # high load, AGS with the example spectrum
+    ],
+)
+def test_archetype_overlap_lands_on_the_rs_solution(P, alpha, K, T, r, M, protocol):
+    mc = archetype_overlap(
+        P, alpha, T, 1000, r, M, K=K, protocol=protocol, n_samples=8, seed=5, n_sweeps=100
+    )
+    theory = L.solve(P, alpha, T, r, M, protocol=protocol)
+    assert mc["retained"] == 1.0
+    # 4 errors and a 1/N allowance: the finite-size shift is O(1/N) (measured in figures/learning)
+    assert abs(mc["m"] - theory["m"]) < 4 * mc["error"] + 2e-3
+    assert abs(mc["n"] - theory["n"]) < 4 * mc["n_error"] + 2e-3
+
+
+def test_monte_carlo_sees_the_unsupervised_cross_talk():
+    """At high load the unsupervised network stores K M vectors: m falls below supervised.
+
+    r = 0.3, M = 60: the unsupervised cross-talk is 2.2 times the supervised
+    one; RS gives m = 0.950 (supervised) and 0.904 (unsupervised).
+    """
+    args = (2, 0.03, 0.1, 800, 0.3, 60)
+    found = {}
+    for protocol in ("supervised", "unsupervised"):
+        mc = archetype_overlap(*args, protocol=protocol, n_samples=6, seed=1, n_sweeps=80)
+        theory = L.solve(2, 0.03, 0.1, 0.3, 60, protocol=protocol)
+        assert theory.success
+        assert abs(mc["m"] - theory["m"]) < 4 * mc["error"] + 2e-3
+        found[protocol] = mc["m"]
+    assert found["unsupervised"] < found["supervised"] - 0.02
+
+
+def test_unsupervised_network_falls_into_an_example_state_with_few_examples():
+    """P = 3, r = 0.4, M = 5, low load: the chain leaves the archetype for a stored example
+    (m = r), as theory.learning.solve_example says; the supervised one stays near it."""
+    args = (3, 0.0, 0.1, 600, 0.4, 5)
+    unsup = archetype_overlap(*args, K=3, protocol="unsupervised", n_samples=6, seed=2)
+    sup = archetype_overlap(*args, K=3, n_samples=6, seed=2)
+    assert abs(unsup["m"] - L.solve_example(3, 0.0, 0.1, 0.4, 5)["m"]) < 4 * unsup["error"] + 0.01
+    assert abs(sup["m"] - L.solve(3, 0.0, 0.1, 0.4, 5)["m"]) < 4 * sup["error"] + 2e-3
