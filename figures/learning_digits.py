@@ -9,7 +9,8 @@ archetypes.  Zero-temperature sequential dynamics to a fixed point.
 (a) Archetypes, one training example, a held-out input image, and the
 fixed points the supervised P = 2 and P = 4 networks (M = 50) reach from it.  (b) Archetype
 reconstruction: overlap of the fixed point reached from a training example
-with its class archetype, against M.  (c) Retrieval from corrupted inputs:
+with its class archetype, against M (mean and error over training sets drawn
+anew).  (c) Retrieval from corrupted inputs:
 held-out images with a fraction of pixels flipped; a retrieval is correct when
 the fixed point is closest to the image's own class archetype (dotted: the
 corrupted input itself, no dynamics).  Even centred, the archetypes overlap
@@ -91,16 +92,19 @@ def main(argv: list[str] | None = None):
     # (b) archetype reconstruction vs M
     ax = fig.add_subplot(grid[1, 0])
     Ms = [1, 2, 5, 10, 20, 50] if args.quick else [1, 2, 3, 5, 8, 12, 20, 30, 50, 80, 120]
+    n_draws = 2 if args.quick else 10
     for k, (P, protocol) in enumerate(NETWORKS):
-        overlaps = []
-        for M in Ms:
-            ex, _, _ = digits(M, rng=np.random.default_rng([args.seed, M]))
-            net = learned_network(ex, P, protocol=protocol)
-            final = fixed_points(net, ex.examples.reshape(-1, N), args.seed)
-            own = ex.archetypes[np.repeat(np.arange(10), M)]
-            overlaps.append(float(np.mean(np.sum(final * own, axis=1)) / N))
+        overlaps = np.zeros((n_draws, len(Ms)))
+        for j, M in enumerate(Ms):
+            for d in range(n_draws):  # training sets drawn anew
+                ex, _, _ = digits(M, rng=np.random.default_rng([args.seed, M, d]))
+                net = learned_network(ex, P, protocol=protocol)
+                final = fixed_points(net, ex.examples.reshape(-1, N), args.seed)
+                own = ex.archetypes[np.repeat(np.arange(10), M)]
+                overlaps[d, j] = np.mean(np.sum(final * own, axis=1)) / N
         style = "o-" if protocol == "supervised" else "s--"
-        ax.plot(Ms, overlaps, style, color=f"C{k}", ms=4, label=f"P = {P} {protocol}")
+        ax.errorbar(Ms, overlaps.mean(0), overlaps.std(0, ddof=1) / np.sqrt(n_draws), fmt=style,
+                    color=f"C{k}", ms=4, capsize=2, label=f"P = {P} {protocol}")  # fmt: skip
         data[f"b_P{P}_{protocol}"] = overlaps
     ax.axhline(
         examples.r, color="gray", ls=":", lw=0.8, label=f"an example (r = {examples.r:.2f})"

@@ -17,13 +17,17 @@ protocols see the same signal: at low load ``(1/M) sum_a m_a^P`` equals
 ``(mean_a m_a)^P`` up to O(1/N).
 
 **Cross-talk** of the non-condensed classes, a Gaussian field of variance
-``V(q)``:
+``V(q)`` (:func:`crosstalk`):
 
 * ``P >= 3``: the hard (SK-like) part only (Gardner 1987; Albanese et al.
-  2022), ``V = alpha_eff q^(P-1)/(P-1)!`` with ``alpha_eff = alpha``
-  (supervised) or ``alpha [r^(2P) + (1 - r^(2P))/M] / R^P`` (unsupervised:
-  the ``M`` stored examples of a class have mutual overlaps ``r^2`` and the
-  Wick pairings of ``(1/M) sum_a m_a^P`` sum ``c_ab^P`` over pairs);
+  2022), ``V = xi'(q)``.  Over distinct index tuples ``xi(q) = alpha_eff
+  q^P/P!`` with ``alpha_eff = alpha`` (supervised) or ``alpha [r^(2P) +
+  (1 - r^(2P))/M] / R^P`` (unsupervised: the ``M`` stored examples of a
+  class overlap by ``r^2``, and the Wick pairings of ``(1/M) sum_a m_a^P``
+  sum ``c_ab^P`` over pairs).  The networks that the Monte Carlo samples keep
+  all index tuples (``self_interactions=True``, the default here): their
+  lower Hermite orders add ``q^(P-2), q^(P-4), ...`` terms to ``xi``, e.g.
+  a random field of variance ``alpha/4`` for ``P = 3``;
 * ``P = 2``: the Amit-Gutfreund-Sompolinsky resummation over a spectrum of
   pattern strengths: supervised one strength 1 at load ``alpha``;
   unsupervised also ``M - 1`` strengths ``w = (1 - r^2)/(M R)`` per class
@@ -39,14 +43,23 @@ protocols see the same signal: at low load ``(1/M) sum_a m_a^P`` equals
 where ``n~ = (1/N) sum_i etabar_i sigma_i / sqrt(R)`` is the overlap the
 energy sees.  Reported are the archetype overlap ``m`` (what learning is
 judged by), the example-mean overlap ``n = (1/(r N)) sum_i etabar_i sigma_i
-= sqrt(1 + rho) n~`` (1 on the archetype) and ``q``.  The free energy, in the
-convention of distinct index tuples, is ``f = (P-1) n~^P/P! + f_cross -
-(1/beta) E ln 2cosh beta h`` with ``f_cross = -(beta/2)[xi(1) - xi(q) - (1-q)
-xi'(q)]``, ``xi(q) = alpha_eff q^P/P!`` (``P >= 3``) or ``sum_k alpha_k
-[w_k/2 + (ln d_k - beta w_k q/d_k)/(2 beta)] + beta V (1 - q)/2``
+= sqrt(1 + rho) n~`` (1 on the archetype) and ``q``.  The free energy is
+``f = (P-1) n~^P/P! + f_cross - (1/beta) E ln 2cosh beta h`` with
+``f_cross = -(beta/2)[xi(1) - xi(q) - (1-q) xi'(q)]`` (``P >= 3``) or
+``sum_k alpha_k [w_k/2 + (ln d_k - beta w_k q/d_k)/(2 beta)] + beta V (1 - q)/2``
 (``P = 2``).  At ``T = 0`` the averages become ``erf``'s (``q = 1``; for
 ``P = 2`` with ``C = beta (1 - q)`` finite).  ``M -> infinity`` or ``r = 1``
-is the storage model of :mod:`theory.dense` (``P = 2``: :mod:`theory.hopfield`).
+with distinct tuples is the storage model of :mod:`theory.dense` (``P = 2``:
+:mod:`theory.hopfield`).
+
+**Example states.**  The unsupervised network also stores every example:
+:func:`solve_example` is the state condensed on one of them, which with few
+examples and ``P >= 3`` is far below the archetype state in free energy.
+
+**Thresholds.**  :func:`alpha_c` (critical load, the fold of the retrieval
+branch), :func:`examples_c` (the fewest examples from which the archetype is
+learned) and :func:`signal_to_noise` (one step from an archetype: data noise
+``rho`` plus cross-talk; the ultra-storage and ultra-detection regimes).
 
 References
 ----------
@@ -80,6 +93,7 @@ from theory.solution import STATUS, Solution, Transition, classify, on_branch
 
 __all__ = [
     "LIMITS",
+    "Crosstalk",
     "Signal",
     "alpha_c",
     "crosstalk",
@@ -87,6 +101,7 @@ __all__ = [
     "signal",
     "signal_to_noise",
     "solve",
+    "solve_example",
 ]
 
 LIMITS = ("exact", "gaussian")
@@ -139,7 +154,7 @@ def signal(r: float, M: float, limit: str = "exact") -> Signal:
     --------
     >>> s = signal(0.5, 4)
     >>> round(float(s.p @ s.y**2 + s.var), 12), round(float(s.p @ s.y), 6)
-    (1.0, 0.83205)
+    (1.0, 0.755929)
     """
     r, M = _check_data(r, M, limit)
     if math.inf == M or r == 1.0:
@@ -390,7 +405,7 @@ def solve(
     --------
     >>> s = solve(3, 0.0, 0.0, 0.3, 20)  # low load, T = 0: sign of the example mean
     >>> s.success, round(s["m"], 6)
-    (True, 0.846485)
+    (True, 0.825053)
     """
     if branch not in ("retrieval", "spin glass", "paramagnet"):
         raise ValueError(f"branch={branch!r} is not one of retrieval, spin glass, paramagnet")
@@ -772,7 +787,7 @@ def solve_example(
     return Solution(
         model="learning-example",
         params=params,
-        order_parameters={"m": out[2], "n1": n1, "n2": n2, "q": q},
+        order_parameters={"m": float(out[2]), "n1": n1, "n2": n2, "q": q},
         free_energy=f,
         energy=math.nan,
         success=fp.status == 0,
