@@ -25,6 +25,12 @@ the noise).  The unsupervised P = 3 network cannot learn beyond alpha ~
 Monte Carlo networks) add a random field 1/r^4 times the supervised one.  (f) Signal-to-noise ratio
 against the number of archetypes K at N = 1000 for poor examples (r = 0.2,
 M = 100, rho = 0.24): data-limited (ultra-detection) up to K ~ N^(P-1).
+(g) The retrieval region of the supervised P = 3 network in (alpha, T),
+below T_M(alpha), for data-set entropies rho = 0 (the storage model with
+self-interactions), 0.1, 0.3, 1 (Gaussian limit).  (h) Low load: T_M against
+rho; for P = 2 the state vanishes continuously at T = 1 whatever rho (the
+normalization gives E y^2 = 1), for P = 3, 4 it disappears discontinuously at
+a T_M that falls with rho.
 """
 
 from __future__ import annotations
@@ -65,7 +71,7 @@ def main(argv: list[str] | None = None):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(2, 3, figsize=(15, 8.5))
+    fig, axes = plt.subplots(2, 4, figsize=(20, 8.5))
     data, points = {}, []
 
     # (a) m vs M, low load, P = 3
@@ -194,6 +200,33 @@ def main(argv: list[str] | None = None):
     data["f_K"] = Ks
     ax.set(xscale="log", yscale="log", xlabel="archetypes K", ylabel="signal-to-noise",
            title=f"(f) N = {N}, r = {r}, M = {M}: ultra-detection")  # fmt: skip
+    ax.legend(fontsize=7)
+
+    # (g) retrieval region in (alpha, T) for several data-set entropies, P = 3
+    ax = axes[0, 3]
+    P, r = 3, 0.5
+    top = L.alpha_c(P, 0.0, r, math.inf).value
+    loads = top * np.linspace(0.0, 0.98, 5 if quick else 14)
+    for k, rho in enumerate((0.0, 0.1, 0.3, 1.0)):
+        M = math.inf if rho == 0 else (1 - r * r) / (rho * r * r)
+        T_M = [L.T_M(P, a, r, M, limit="gaussian") or math.nan for a in loads]  # 0: none
+        ax.plot(loads, T_M, f"C{k}-", label=rf"$\rho$ = {rho:g}")
+        data[f"g_rho{rho:g}_T_M"] = T_M
+    data["g_alpha"] = loads
+    ax.set(xlabel=r"$\alpha = K/N^{2}$", ylabel="$T_M$ (retrieval below)", ylim=(0, None),
+           title=f"(g) P = {P}, supervised: retrieval region")  # fmt: skip
+    ax.legend(fontsize=7)
+
+    # (h) low load: highest temperature of the retrieval state vs rho
+    ax = axes[1, 3]
+    rhos = np.geomspace(0.01, 3.0, 6 if quick else 20)
+    for k, P in enumerate((2, 3, 4)):
+        T_M = [L.T_M(P, 0.0, r, (1 - r * r) / (rho * r * r), limit="gaussian") for rho in rhos]
+        ax.plot(rhos, T_M, f"C{k}-", label=f"P = {P}")
+        data[f"h_P{P}_T_M"] = T_M
+    data["h_rho"] = rhos
+    ax.set(xscale="log", xlabel=r"$\rho$", ylabel="$T_M$", ylim=(0, 1.1),
+           title="(h) low load: retrieval below $T_M(\\rho)$")  # fmt: skip
     ax.legend(fontsize=7)
 
     meta = {"sizes": Ns, "n_samples": n_samples, "points": points,

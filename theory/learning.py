@@ -57,8 +57,9 @@ with distinct tuples is the storage model of :mod:`theory.dense` (``P = 2``:
 examples and ``P >= 3`` is far below the archetype state in free energy.
 
 **Thresholds.**  :func:`alpha_c` (critical load, the fold of the retrieval
-branch), :func:`examples_c` (the fewest examples from which the archetype is
-learned) and :func:`signal_to_noise` (one step from an archetype: data noise
+branch), :func:`T_M` (the highest temperature with a retrieval state),
+:func:`examples_c` (the fewest examples from which the archetype is learned)
+and :func:`signal_to_noise` (one step from an archetype: data noise
 ``rho`` plus cross-talk; the ultra-storage and ultra-detection regimes).
 
 References
@@ -93,6 +94,7 @@ from theory.solution import STATUS, Solution, Transition, classify, on_branch
 
 __all__ = [
     "LIMITS",
+    "T_M",
     "Crosstalk",
     "Signal",
     "alpha_c",
@@ -602,6 +604,43 @@ def alpha_c(
         options={"xatol": 1e-10},
     )
     return Transition(-float(res.fun), _load_for_overlap(unit, float(res.x))[1])
+
+
+def T_M(
+    P: int,
+    alpha: float,
+    r: float,
+    M: float,
+    *,
+    protocol: str = "supervised",
+    limit: str = "exact",
+    self_interactions: bool = True,
+    tol: float = 1e-6,
+) -> float:
+    """Highest temperature with an RS retrieval state (0 if none even at ``T = 0``).
+
+    Bisection on the existence of :func:`solve`'s retrieval solution
+    (``m > 1e-3``; for ``P = 2`` at low load the state vanishes continuously
+    at ``T = 1``, the normalization's ``E y^2 = 1``).
+
+    Examples
+    --------
+    >>> round(T_M(2, 0.0, 0.5, 7), 4)
+    1.0
+    """
+    options = {"protocol": protocol, "limit": limit, "self_interactions": self_interactions}
+
+    def exists(T: float) -> bool:
+        s = solve(P, alpha, T, r, M, **options)
+        return s.success and s["m"] > 1e-3
+
+    if not exists(0.0):
+        return 0.0
+    lo, hi = 0.0, 1.5
+    while hi - lo > tol:
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if exists(mid) else (lo, mid)
+    return lo
 
 
 def examples_c(

@@ -134,6 +134,13 @@ def test_critical_load_of_perfect_examples_is_the_storage_model(P):
         assert L.alpha_c(P, 0.0, 1.0, 3).value < 0.9 * a_c
 
 
+@pytest.mark.parametrize(("P", "alpha"), [(2, 0.05), (3, 0.05), (4, 0.01)])
+def test_highest_retrieval_temperature_of_perfect_examples_is_the_storage_model(P, alpha):
+    top = L.T_M(P, alpha, 1.0, 1, self_interactions=False)
+    assert top == pytest.approx(dense.T_M(P, alpha), abs=1e-5)
+    assert L.T_M(P, alpha, 0.5, 10, self_interactions=False) < top  # noisy data melt sooner
+
+
 def test_critical_load_at_finite_T_is_the_storage_model():
     assert L.alpha_c(2, 0.1, 1.0, 1).value == pytest.approx(hopfield.alpha_c(0.1).value, abs=1e-7)
 
