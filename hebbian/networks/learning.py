@@ -18,9 +18,12 @@ al., EPL 141, 11001 (2023), arXiv:2203.01304):
             \Big(\frac{1}{N}\sum_i \eta^{\mu,a}_i\sigma_i\Big)^P,
 
 with ``R = r^2 + (1 - r^2)/M = r^2 (1 + rho)`` the mean square of an
-example-mean entry, so that the stored vectors have unit mean square and
-``M -> infinity`` or ``r -> 1`` gives the storage model with all index
-tuples (:class:`hebbian.DenseHopfield`, ``diagonal=True``).  The
+example-mean entry, so that the stored vectors have unit mean square.
+``r = 1`` gives the storage model with all index tuples
+(:class:`hebbian.DenseHopfield`, ``diagonal=True``) in both protocols, and
+so does ``M -> infinity`` for the supervised one (the unsupervised network
+keeps the self-interactions of its individual examples, which at high load
+and ``P >= 3`` add cross-talk; :func:`theory.learning.crosstalk`).  The
 normalization by ``R^(P/2)`` in both protocols makes them coincide at low
 load, where ``(1/M) sum_a m_a^P = (mean_a m_a)^P + O(1/N)``; at high load the
 unsupervised network carries the extra cross-talk of its ``K M`` stored
