@@ -179,6 +179,8 @@ _SOLVER_TYPES = {
     "branch": str,
     "method": str,
     "protocol": str,
+    "start": str,
+    "K": int,
     "limit": str,
     "self_interactions": _boolean,
 }

@@ -12,6 +12,9 @@
   unsupervised): archetype and example-mean overlaps at any load and
   temperature, the unsupervised example states, critical load and data-set
   size, signal-to-noise ratios;
+* :mod:`theory.multitask` - multitasking networks (diluted patterns, low
+  load): hierarchical, pure and parallel states, learned from examples too,
+  and the learning thresholds;
 * :mod:`theory.sk` - the Sherrington-Kirkpatrick model: RS, AT line, k-step
   and full replica symmetry breaking on :mod:`theory.parisi` (the Parisi
   functional with its gradient);
@@ -24,7 +27,7 @@ true only when the equations hold to the stated tolerance on the requested
 branch.  ``solution.check()`` raises :class:`SolverError` otherwise.
 """
 
-from theory import dense, dense_rsb, hopfield, hopfield_rsb, learning, sk
+from theory import dense, dense_rsb, hopfield, hopfield_rsb, learning, multitask, sk
 from theory.solution import Solution, SolverError
 
 __all__ = [
@@ -36,6 +39,7 @@ __all__ = [
     "hopfield",
     "hopfield_rsb",
     "learning",
+    "multitask",
     "sk",
 ]
 
@@ -60,6 +64,9 @@ SOLVERS = {
     "learning-example": learning.solve_example,
     "learning-alpha-c": learning.alpha_c,
     "learning-examples-c": learning.examples_c,
+    "multitask": multitask.solve,
+    "multitask-rho-c": multitask.rho_c,
+    "multitask-rho-parallel": multitask.rho_parallel,
     "sk": sk.solve,
     "sk-T-AT": sk.T_AT,
     "sk-rsb": sk.solve_rsb,

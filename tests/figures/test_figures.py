@@ -140,3 +140,12 @@ def test_digit_networks_learn_and_higher_P_separates_the_classes(made):
     accuracy = meta["accuracy"]
     assert accuracy["P4_supervised"][0] > accuracy["P2_supervised"][0] + 0.2
     assert accuracy["P4_supervised"][0] > 0.4
+
+
+def test_multitasking_monte_carlo_lands_on_the_zero_T_amplitudes(made):
+    """T = 0, K = 3: MC amplitudes within 4 errors of RS (closed form below d = 0.618)."""
+    tmp_path = made("multitasking")
+    points = json.loads((tmp_path / "multitasking.json").read_text())["points"]
+    assert len(points) >= 9
+    for p in points:
+        assert abs(p["m"] - p["m_theory"]) < 4 * p["error"] + 5e-3, p

@@ -1,0 +1,344 @@
+r"""Multitasking networks: diluted patterns retrieved in parallel (replica symmetry, low load).
+
+Pairwise Hebbian network (:class:`hebbian.Hopfield`) storing ``K`` patterns
+with entries in {-1, 0, +1}, ``P(xi = 0) = d`` (:func:`hebbian.diluted_patterns`),
+``H = -(N/2) sum_mu m_mu^2`` up to a constant, ``K`` finite as ``N -> infinity``
+(low storage).  A neuron blank in one pattern is free to serve the others,
+so several Mattis overlaps are non-zero at once.  RS (exact at low load):
+
+.. math::
+
+    m_\mu = \mathbb E_{\xi}\, \xi_\mu \tanh\Big(\beta \sum_\nu \xi_\nu m_\nu\Big),
+    \qquad f = \tfrac12 \sum_\mu m_\mu^2 - \tfrac1\beta\,
+    \mathbb E_\xi \ln 2\cosh\Big(\beta \sum_\nu \xi_\nu m_\nu\Big),
+
+the average running exactly over the ``3^K`` pattern columns.
+
+* **Hierarchical state** (``T = 0``): each neuron follows its first non-blank
+  pattern, ``m_k = (1-d) d^(k-1)``.  It solves the equations while every
+  level's signal beats the ones below, ``sum_{j=1..K-1} d^j < 1``
+  (``d < 0.618`` for ``K = 3``, ``d < 1/2`` as ``K -> infinity``); beyond
+  that the amplitudes draw together.
+* **Parallel state**: all amplitudes equal (a symmetric mixture), the state
+  of strong dilution and of higher temperatures; the paramagnet above
+  ``T = 1 - d``.
+* With examples (``rho > 0``, Gaussian limit of the example means, as in
+  :mod:`theory.learning`): the archetype overlaps of the same states, learned
+  from ``M`` examples of quality ``r``; at low load the supervised and
+  unsupervised protocols share them.
+
+References
+----------
+Agliari, Barra, Galluzzi, Guerra, Moauro, "Multitasking associative
+networks", PRL 108, 268101 (2012); Agliari, Alessandrelli, Barra,
+Ricci-Tersenghi, "Parallel learning by multitasking neural networks",
+arXiv:2308.04106.  The papers' bodies were not available to this package:
+the equations here are derived and checked against Monte Carlo
+(``figures/multitasking.py``).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+import warnings
+
+import numpy as np
+
+from hebbian._checks import check_int, check_real
+from hebbian.temperature import beta_from_T
+from theory.fixed_point import fixed_point
+from theory.quadrature import field_quadrature, log2cosh
+from theory.solution import STATUS, Solution
+
+__all__ = [
+    "MAX_K",
+    "branch_of",
+    "hierarchical_amplitudes",
+    "hierarchical_exists",
+    "max_levels",
+    "rho_c",
+    "rho_parallel",
+    "solve",
+    "states",
+]
+
+#: Largest number of patterns the exact average over 3^K columns takes.
+MAX_K = 10
+
+#: Amplitudes closer than this are equal when a state is classified.
+_EQUAL = 1e-4
+
+
+def _check(K: int, d: float) -> tuple[int, float]:
+    K = check_int(K, "K", minimum=1)
+    if K > MAX_K:
+        raise ValueError(
+            f"K={K} patterns: the exact average over 3^K pattern columns is limited to "
+            f"K <= {MAX_K}; low storage means K of order log N"
+        )
+    d = check_real(d, "dilution d", low=0.0, high=1.0, high_open=True, fix="d=1 blanks everything")
+    return K, d
+
+
+@functools.cache
+def _columns(K: int, d: float) -> tuple[np.ndarray, np.ndarray]:
+    """All pattern columns ``xi in {-1,0,1}^K`` (first non-zero entry +1) and their weights."""
+    X = np.array(list(itertools.product([-1.0, 0.0, 1.0], repeat=K)))
+    p = np.prod(np.where(X == 0, d, (1 - d) / 2), axis=1)
+    # sigma -> -sigma symmetry: keep columns whose first non-zero entry is +1, double them
+    first = np.array([row[np.flatnonzero(row)[0]] if row.any() else 1.0 for row in X])
+    keep = first > 0
+    p = np.where(X[keep].any(axis=1), 2.0, 1.0) * p[keep]
+    return X[keep], p
+
+
+def hierarchical_amplitudes(K: int, d: float) -> np.ndarray:
+    """``m_k = (1 - d) d^(k-1)``, the ``T = 0`` hierarchical state (Agliari et al. 2012).
+
+    Examples
+    --------
+    >>> hierarchical_amplitudes(3, 0.5).tolist()
+    [0.5, 0.25, 0.125]
+    """
+    K, d = _check(K, d)
+    return (1 - d) * d ** np.arange(K)
+
+
+def hierarchical_exists(K: int, d: float) -> bool:
+    """Whether the hierarchical configuration is a ``T = 0`` solution: ``sum_{j<K} d^j < 1``.
+
+    Examples
+    --------
+    >>> hierarchical_exists(3, 0.6), hierarchical_exists(3, 0.65)
+    (True, False)
+    """
+    K, d = _check(K, d)
+    return float(np.sum(d ** np.arange(1, K))) < 1
+
+
+def max_levels(N: int, d: float, *, theta: float = 3.0) -> int:
+    """Hierarchy levels resolved at finite ``N``: ``(1-d) d^(k-1) > theta sqrt((1-d)/N)``.
+
+    The last level's amplitude must stand ``theta`` standard deviations above
+    the overlap of a random configuration with a diluted pattern, so at most
+    ``1 + ln(theta^-1 sqrt((1-d) N)) / ln(1/d)`` levels: the logarithmic
+    low-storage regime.
+
+    Examples
+    --------
+    >>> max_levels(10_000, 0.5)
+    5
+    """
+    N = check_int(N, "N", minimum=1)
+    d = check_real(d, "dilution d", low=0.0, high=1.0, high_open=True)
+    if d == 0:
+        return 1
+    floor = theta * math.sqrt((1 - d) / N)
+    if 1 - d <= floor:
+        return 0
+    return 1 + math.floor(math.log((1 - d) / floor) / math.log(1 / d))
+
+
+def branch_of(m: np.ndarray) -> str:
+    """``paramagnet``, ``pure`` (one overlap), ``parallel`` (all equal) or ``hierarchical``."""
+    a = np.sort(np.abs(np.asarray(m, float)))[::-1]
+    if a[0] < 1e-4:
+        return "paramagnet"
+    if len(a) == 1 or a[1] < 1e-4:
+        return "pure"
+    if a[0] - a[-1] < _EQUAL:
+        return "parallel"
+    return "hierarchical"
+
+
+def _start(K: int, d: float, start) -> np.ndarray:
+    if isinstance(start, str):
+        if start == "hierarchical":
+            return hierarchical_amplitudes(K, d)
+        if start == "parallel":
+            return np.full(K, (1 - d) * (1 + d) / 2)
+        if start == "pure":
+            return np.eye(K)[0] * (1 - d)
+        raise ValueError(f"start={start!r} is not 'hierarchical', 'parallel', 'pure' or an array")
+    m0 = np.asarray(start, float)
+    if m0.shape != (K,):
+        raise ValueError(f"start has shape {m0.shape}; pass K={K} overlaps")
+    return m0
+
+
+def solve(
+    K: int,
+    d: float,
+    T: float,
+    *,
+    rho: float = 0.0,
+    start="hierarchical",
+    tol: float = 1e-10,
+    method: str = "iterate",
+) -> Solution:
+    """One RS state of the multitasking network (K diluted patterns, low load).
+
+    Parameters
+    ----------
+    K : int
+        Number of patterns, ``1 <= K <= MAX_K``.
+    d : float
+        Dilution in [0, 1).
+    T : float
+        Temperature >= 0.
+    rho : float
+        Data-set entropy ``(1 - r^2)/(M r^2)`` of examples the network learned
+        the patterns from (0: the patterns themselves).  The network sees
+        each pattern through its example mean; the reported ``m_k`` are the
+        overlaps with the archetypes, ``n_k`` with the example means (scaled
+        to 1 on the archetype's support).
+    start : {"hierarchical", "parallel", "pure"} or array of K overlaps
+        Which state to follow (the equations have many).
+    tol : float
+    method : str
+        :func:`theory.fixed_point.fixed_point` method: the damped iteration
+        (default) stays on the state it starts from; ``"hybrid"`` finishes
+        with Newton, faster near continuous transitions.
+
+    Returns
+    -------
+    Solution
+        ``order_parameters``: ``m1..mK`` (and ``n1..nK`` when ``rho > 0``);
+        ``branch`` from :func:`branch_of`; ``free_energy`` per neuron.
+
+    Examples
+    --------
+    >>> s = solve(3, 0.4, 0.0)
+    >>> s.branch, [round(s[f"m{k}"], 6) for k in (1, 2, 3)]
+    ('hierarchical', [0.6, 0.24, 0.096])
+    """
+    K, d = _check(K, d)
+    beta = beta_from_T(T)
+    rho = check_real(rho, "rho", low=0.0, fix="rho = (1 - r^2)/(M r^2) >= 0")
+    X, p = _columns(K, d)
+    c = 1 / math.sqrt(1 + rho)  # E y / xi on the support: the example mean's signal
+
+    def fields(n):
+        """Gaussian field per column: mean, std, and d(mean)/..., for h = sum_nu n_nu y_nu."""
+        mean = c * (X @ n)
+        std = c * math.sqrt(rho) * np.sqrt((X * X) @ (n * n))
+        h, w = field_quadrature(mean, std, beta)
+        return mean, std, h, w * p[:, None]
+
+    def averages(n):
+        mean, std, h, w = fields(n)
+        t = np.sign(h) if math.isinf(beta) else np.tanh(beta * h)
+        m = (w * t).sum(axis=1) @ X  # archetype overlaps E xi_mu t
+        if rho == 0:
+            return m, m, h, w
+        # E y_mu t = c E xi_mu t + c sqrt(rho) E xi_mu Z_mu t; within a column Z_mu is
+        # Gaussian with Cov(Z_mu, h) = c sqrt(rho) n_mu xi_mu: E Z_mu t = Cov E[(h-mean) t]/var
+        var = std**2
+        ht = (w * t * (h - mean[:, None])).sum(axis=1)
+        weight = np.divide(ht, var, where=var > 0, out=np.zeros_like(var))
+        z_t = c * math.sqrt(rho) * n * (weight @ (X * X))
+        return m, c * m + c * math.sqrt(rho) * z_t, h, w
+
+    x0 = _start(K, d, start)
+    fp = fixed_point(lambda n: averages(n)[1], x0, tol=tol, method=method, max_iter=20000)
+    n = fp.x
+    m, _, h, w = averages(n)
+    if math.isinf(beta):
+        spin = float(np.sum(w * np.abs(h)))
+    else:
+        spin = float(np.sum(w * log2cosh(beta * h))) / beta
+    f = 0.5 * float(n @ n) - spin
+    order = {f"m{k + 1}": float(v) for k, v in enumerate(m)}
+    if rho > 0:
+        order.update({f"n{k + 1}": float(v) / c for k, v in enumerate(n)})
+    return Solution(
+        model="multitask",
+        params={"K": K, "d": d, "T": 0.0 if math.isinf(beta) else 1 / beta, "rho": rho},
+        order_parameters=order,
+        free_energy=f,
+        energy=math.nan,
+        success=fp.status == 0,
+        status=fp.status,
+        message=STATUS[0] if fp.status == 0 else fp.message,
+        n_iter=fp.n_iter,
+        residual=fp.residual,
+        branch=branch_of(m),
+    )
+
+
+def states(K: int, d: float, T: float, *, rho: float = 0.0) -> dict[str, Solution]:
+    """The states followed from the hierarchical, parallel and pure starts, and the lowest.
+
+    Returns
+    -------
+    dict
+        ``"hierarchical"``, ``"parallel"``, ``"pure"`` (the solution from each
+        start, whatever branch it reached) and ``"equilibrium"`` (the lowest
+        free energy among the converged ones).
+    """
+    found = {s: solve(K, d, T, rho=rho, start=s) for s in ("hierarchical", "parallel", "pure")}
+    ok = [s for s in found.values() if s.success]
+    if not ok:
+        warnings.warn(f"no multitasking state converged at K={K}, d={d}, T={T}", stacklevel=2)
+        found["equilibrium"] = found["hierarchical"]
+    else:
+        found["equilibrium"] = min(ok, key=lambda s: s.free_energy)
+    return found
+
+
+def _bisect_rho(good, hi: float = 1.0) -> float:
+    """Largest ``rho`` with ``good(rho)`` true, for a property lost once as rho grows."""
+    lo = 0.0
+    while good(hi):
+        lo, hi = hi, 2 * hi
+        if hi > 1e4:
+            return math.inf
+    while hi - lo > 1e-4 * hi:
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if good(mid) else (lo, mid)
+    return lo
+
+
+def rho_c(K: int, d: float, T: float, *, fraction: float = 0.9) -> float:
+    """Learning threshold: the largest data-set entropy at which the leading pattern keeps
+    ``fraction`` of the overlap it has when the archetypes themselves are stored.
+
+    Followed from the hierarchical start; the examples needed are
+    ``M_c = (1 - r^2) / (r^2 rho_c)`` for quality ``r``, for the supervised and
+    the unsupervised protocol alike (low load).
+
+    Examples
+    --------
+    >>> round(rho_c(3, 0.4, 0.0), 4)
+    0.1263
+    """
+    K, d = _check(K, d)
+    target = fraction * solve(K, d, T)["m1"]
+    if target <= 1e-4:
+        return 0.0
+    return _bisect_rho(lambda rho: (s := solve(K, d, T, rho=rho)).success and s["m1"] >= target)
+
+
+def rho_parallel(K: int, d: float, T: float) -> float:
+    """The data-set entropy at which noisy examples flatten the hierarchy (``m_1 = m_2``).
+
+    Example noise weakens each neuron's first non-blank pattern against the
+    others, so the amplitudes draw together: beyond ``rho_parallel`` the two
+    leading levels are equal (``inf`` for ``K = 1``).
+
+    Examples
+    --------
+    >>> round(rho_parallel(3, 0.4, 0.0), 3)
+    0.191
+    """
+    K, d = _check(K, d)
+    if K == 1:
+        return math.inf
+
+    def ordered(rho: float) -> bool:
+        s = solve(K, d, T, rho=rho, tol=1e-9, method="hybrid")
+        return s["m1"] - s["m2"] > 1e-3
+
+    return _bisect_rho(ordered, hi=0.05)
