@@ -279,6 +279,9 @@ def states(K: int, d: float, T: float, *, rho: float = 0.0) -> dict[str, Solutio
         free energy among the converged ones).
     """
     found = {s: solve(K, d, T, rho=rho, start=s) for s in ("hierarchical", "parallel", "pure")}
+    for start, s in found.items():  # near a continuous transition: finish with Newton
+        if not s.success:
+            found[start] = solve(K, d, T, rho=rho, start=start, method="hybrid")
     ok = [s for s in found.values() if s.success]
     if not ok:
         warnings.warn(f"no multitasking state converged at K={K}, d={d}, T={T}", stacklevel=2)
