@@ -10,10 +10,12 @@ and beyond it RS and Monte Carlo leave the closed form together.
 (b) Amplitudes against T at d = 0.5: each level melts at its own
 temperature (RS: level 3 at T = 0.16, level 2 at 0.29, level 1 at 1 - d).
 The Monte Carlo follows RS below the melting points; above them it keeps
-moduli of 0.05-0.15 that shrink only slowly with N (level 2 at T = 0.4:
-0.105 at N = 2000, 0.083 at N = 8000), far above the O(N^(-1/2)) of a
-vanishing overlap in equilibrium: not understood; slow relaxation from the
-hierarchical start (300 sweeps) is the suspect.  (c) Regimes
+moduli of 0.05-0.15: equilibrium fluctuations of overlaps whose mean is zero,
+falling like N^(-1/2) (level 2 at T = 0.4 with 2000 burn-in sweeps: 0.115 at
+N = 2000, 0.059 at N = 8000; 300 sweeps give the same), large because the
+pure state is near its instability to level 2 (beta c = 0.93 in RS, c the
+local susceptibility); the Gaussian RS estimate sqrt(2 c / (pi N (1 - beta
+c))) is half the measured size.  (c) Regimes
 of the lowest RS state in (d, T): hierarchical, pure (one pattern), parallel
 (equal amplitudes), paramagnet above T = 1 - d. (d) Learned from M examples of
 quality r = 0.5 per pattern (d = 0.4, T = 0): archetype overlaps against M, RS
