@@ -12,7 +12,7 @@ Digit images share a large common component (the empty border, the
 strokes' centre of mass), so their class archetypes overlap strongly.  By
 default each pixel is therefore binarized against its own mean over the
 data set and pixels that barely vary are dropped (``center=True``): the
-digits' archetypes then overlap by 0.16 on average instead of 0.6.
+digits' archetypes then overlap by 0.16 on average instead of 0.55.
 
 Real data have no archetypes.  As in the structured-data tests of Agliari
 et al. (arXiv:2212.00606), a class's archetype is taken to be the sign of the
