@@ -27,7 +27,15 @@ around the RS value (their mean 0.28 against RS 0.29 at M = 5, T = 0.05), at T
 = 0 frozen in hierarchical fixed points that RS does not describe.  (e)
 Learning thresholds against r: examples per pattern for the leading overlap to
 reach 90% of its value (solid) and below which the hierarchy is flattened
-(dashed), for d = 0.2 and 0.4.
+(dashed), for d = 0.2 and 0.4.  (f) Hierarchy levels resolved at finite N.
+(g, h) Beyond low storage, at T = 0 and 0.1: alpha N further diluted
+patterns stored but not cued (RS of the pure state with their AGS
+cross-talk, lines; Monte Carlo at the largest N, points).  Dilution lowers
+the critical load of the pure state fast (T = 0, d = 0.2: between 0.05 and
+0.07, against 0.138 without dilution): blank neurons sit in
+the cross-talk field alone and swell the AGS reaction term.  Past the RS
+critical load the zero-temperature dynamics keeps remanent states, as in the
+Hopfield network.
 """
 
 from __future__ import annotations
@@ -47,6 +55,12 @@ REGIMES = ("hierarchical", "pure", "parallel", "paramagnet")
 
 def _levels(s) -> list[float]:
     return sorted((s[f"m{k + 1}"] for k in range(K)), reverse=True)
+
+
+def _pure(d: float, T: float, alpha: float) -> float:
+    """RS pure-state overlap with ``alpha N`` further patterns (``nan`` if not converged)."""
+    s = MT.solve(1, d, T, alpha=alpha, start="pure")
+    return s["m1"] if s.success else math.nan
 
 
 def _mc_levels(ax, points, axis: str, markers: str = "osD") -> None:
@@ -70,7 +84,7 @@ def main(argv: list[str] | None = None):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(2, 3, figsize=(15, 8.5))
+    fig, axes = plt.subplots(2, 4, figsize=(20, 8.5))
     data, points = {}, []
 
     # (a) T = 0 amplitudes vs dilution
@@ -178,6 +192,24 @@ def main(argv: list[str] | None = None):
            title="(f) K ~ log N: last level 3 sd above a random overlap")  # fmt: skip
     ax.legend(fontsize=7)
     data["f_N"] = sizes
+
+    # (g, h) beyond low storage: the pure state with alpha N further diluted patterns
+    N_g = Ns[-1]
+    loads = np.linspace(0.0, 0.16, 17 if quick else 49)
+    grid_a = [0.02, 0.06] if quick else [0.01, 0.03, 0.05, 0.07, 0.09, 0.12]
+    for ax, T, panel in ((axes[0, 3], 0.0, "g"), (axes[1, 3], 0.1, "h")):
+        for j, d in enumerate((0.0, 0.1, 0.2)):
+            rs = np.array([_pure(d, T, a) for a in loads])
+            ax.plot(loads, np.where(rs > 1e-3, rs, np.nan), f"C{j}-", label=f"RS d = {d}")
+            mc = sweep(args, f"multitasking.{panel}_d{d}", TASK, {"alpha": grid_a}, K=1, d=d,
+                       T=T, N=N_g, n_samples=max(2, n_samples // 4))  # fmt: skip
+            ax.errorbar(grid_a, mc["m1"], mc["error1"], fmt="o", color=f"C{j}", ms=4,
+                        capsize=2, label=f"MC N={N_g}" if j == 0 else None)  # fmt: skip
+            data[f"{panel}_d{d}_m1"], data[f"{panel}_d{d}_mc_m1"] = rs, mc["m1"].values
+        ax.set(xlabel=r"$\alpha$ = (stored - cued) / N", ylabel="pure-state overlap $m_1$",
+               title=f"({panel}) beyond low storage, T = {T}")  # fmt: skip
+        ax.legend(fontsize=7)
+    data["g_alpha"] = loads
 
     fig.tight_layout()
     meta = {"sizes": Ns, "n_samples": n_samples, "points": points}

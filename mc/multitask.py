@@ -31,12 +31,14 @@ def amplitudes(
     r: float = 1.0,
     M: int = 1,
     protocol: str = "supervised",
+    alpha: float = 0.0,
     n_sweeps: int = 200,
     n_burnin: int = 100,
 ) -> dict[str, float]:
     """Mattis overlaps of a multitasking network started in the hierarchical configuration.
 
-    ``K`` diluted patterns (dilution ``d``), pairwise Hebbian couplings from
+    ``K`` diluted patterns (dilution ``d``; plus ``round(alpha N)`` more,
+    stored but not cued: beyond low storage), pairwise Hebbian couplings from
     the patterns themselves (``r = 1, M = 1``: :class:`hebbian.Hopfield`) or
     learned from ``M`` examples of quality ``r`` (:func:`hebbian.learned_network`,
     overlaps measured with the archetypes).  Chains start with every neuron on
@@ -63,17 +65,18 @@ def amplitudes(
             f"at N={N}; it cannot be resolved (low storage needs K ~ log N)",
             stacklevel=2,
         )
-    key = [seed, K, round(d * 1e9), round(T * 1e9), N, round(r * 1e9), M]
+    key = [seed, K, round(d * 1e9), round(T * 1e9), N, round(r * 1e9), M, round(alpha * 1e9)]
     key.append(["supervised", "unsupervised"].index(protocol))
     ranked = []
     for child in np.random.SeedSequence(key).spawn(n_samples):
         rng = np.random.default_rng(child)
-        xi = diluted_patterns(K, N, d, rng=rng)
+        xi = diluted_patterns(K + round(alpha * N), N, d, rng=rng)
         if r == 1.0 and M == 1:
             net = Hopfield(xi)
         else:
             net = learned_network(noisy_examples(xi, M, r, rng=rng), 2, protocol=protocol)
-        res = settle(net, T, hierarchical_start(xi, rng), n_sweeps, n_burnin, 1, rng, xi)
+        cued = xi[:K]
+        res = settle(net, T, hierarchical_start(cued, rng), n_sweeps, n_burnin, 1, rng, cued)
         # each overlap's sign is a symmetry (H depends on m^2): rank the mean moduli
         ranked.append(np.sort(np.abs(res.probe_overlaps[:, 0, :]).mean(axis=0))[::-1])
     ranked = np.array(ranked)

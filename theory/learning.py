@@ -189,6 +189,31 @@ class Crosstalk(NamedTuple):
     strengths: np.ndarray
     xi: Polynomial
 
+    def soft_variance(self, beta: float, q: float, C: float | None = None) -> float:
+        """AGS field variance ``sum_k alpha_k w_k^2 q / (1 - w_k C)^2``, ``C = beta (1 - q)``."""
+        a, w = self.loads, self.strengths
+        if not np.any(a):
+            return 0.0
+        d = 1 - w * (C if C is not None else beta * (1 - q))
+        return float(np.sum(a * w * w * q / d**2))
+
+    def soft_free_energy(self, beta: float, q: float, C: float | None = None):
+        """AGS part of ``f`` and its curvature (replicon); at ``T = 0`` from ``C``.
+
+        ``sum_k alpha_k [w_k/2 + (ln d_k - beta w_k q/d_k)/(2 beta)] + beta V (1-q)/2``,
+        ``d_k = 1 - beta w_k (1 - q)``; its ``T = 0`` limit
+        ``sum_k alpha_k w_k (1 - 1/(1 - w_k C))/2 + V C / 2``.
+        """
+        a, w = self.loads, self.strengths
+        V = self.soft_variance(beta, q, C)
+        if math.isinf(beta):
+            return float(np.sum(a * w / 2 * (1 - 1 / (1 - w * C)))) + V * C / 2, math.nan
+        d = 1 - beta * w * (1 - q)
+        if np.any(d <= 0):  # outside the physical domain: no free energy
+            return math.nan, math.nan
+        cross = float(np.sum(a * (w / 2 + (np.log(d) - beta * w * q / d) / (2 * beta))))
+        return cross + beta * V * (1 - q) / 2, float(np.sum(a * w * w / d**2))
+
 
 def _hermite(P: int, j: int) -> float:
     """Coefficient of ``He_j`` in ``x^P`` (zero unless ``P - j`` is even and >= 0)."""
@@ -254,11 +279,7 @@ class _Model(NamedTuple):
         """Cross-talk variance ``V(q)`` (``T = 0``, ``P = 2``: from ``C = beta(1 - q)``)."""
         if self.P > 2:
             return float(self.ct.xi.deriv()(q))
-        a, w = self.ct.loads, self.ct.strengths
-        if not np.any(a):
-            return 0.0
-        d = 1 - w * (C if C is not None else self.beta * (1 - q))
-        return float(np.sum(a * w * w * q / d**2))
+        return self.ct.soft_variance(self.beta, q, C)
 
     def fields(self, nt: float, V: float):
         """Quadrature of ``h = a y + sqrt(V) z``, shape (components, nodes).
@@ -318,18 +339,12 @@ def _cross(mod: _Model, q: float, C: float | None = None) -> tuple[float, float]
     Without the self-interaction constant ``-sum_mu |x^mu|^2 / (2N)`` (``P = 2``)
     and the configuration-independent Hermite ``j = 0`` terms (``P >= 4``).
     """
-    P, beta, a, w, xi = mod.P, mod.beta, mod.ct.loads, mod.ct.strengths, mod.ct.xi
-    if math.isinf(beta):  # the T = 0 limit; P = 2 keeps C = beta (1 - q)
-        if C is None:
-            return 0.0, math.nan
-        return float(np.sum(a * w / 2 * (1 - 1 / (1 - w * C)))) + mod.variance(
-            q, C
-        ) * C / 2, math.nan
-    if P > 2:
+    beta, xi = mod.beta, mod.ct.xi
+    if math.isinf(beta) and C is None:  # T = 0, P >= 3 (or no load): the hard part vanishes
+        return 0.0, math.nan
+    if mod.P > 2:
         return -beta / 2 * (xi(1.0) - xi(q) - (1 - q) * xi.deriv()(q)), float(xi.deriv(2)(q))
-    d = 1 - beta * w * (1 - q)
-    cross = float(np.sum(a * (w / 2 + (np.log(d) - beta * w * q / d) / (2 * beta))))
-    return cross + beta * mod.variance(q) * (1 - q) / 2, float(np.sum(a * w * w / d**2))
+    return mod.ct.soft_free_energy(beta, q, C)
 
 
 def _spin(beta: float, h: np.ndarray, w: np.ndarray) -> float:

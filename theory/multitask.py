@@ -45,10 +45,12 @@ import math
 import warnings
 
 import numpy as np
+from numpy.polynomial import Polynomial
 
 from hebbian._checks import check_int, check_real
 from hebbian.temperature import beta_from_T
 from theory.fixed_point import fixed_point
+from theory.learning import Crosstalk
 from theory.quadrature import field_quadrature, log2cosh
 from theory.solution import STATUS, Solution
 
@@ -174,16 +176,17 @@ def solve(
     T: float,
     *,
     rho: float = 0.0,
+    alpha: float = 0.0,
     start="hierarchical",
     tol: float = 1e-10,
     method: str = "iterate",
 ) -> Solution:
-    """One RS state of the multitasking network (K diluted patterns, low load).
+    """One RS state of the multitasking network (K condensed diluted patterns).
 
     Parameters
     ----------
     K : int
-        Number of patterns, ``1 <= K <= MAX_K``.
+        Number of condensed patterns, ``1 <= K <= MAX_K``.
     d : float
         Dilution in [0, 1).
     T : float
@@ -194,19 +197,27 @@ def solve(
         each pattern through its example mean; the reported ``m_k`` are the
         overlaps with the archetypes, ``n_k`` with the example means (scaled
         to 1 on the archetype's support).
+    alpha : float
+        Beyond low storage: ``alpha N`` further diluted patterns, not
+        condensed, whose cross-talk is the Amit-Gutfreund-Sompolinsky noise
+        of patterns of mean square ``1 - d`` (field variance
+        ``alpha (1-d)^2 q / (1 - beta (1-d)(1-q))^2``; reported ``q``, and
+        ``C = beta (1 - q)`` at ``T = 0``).
     start : {"hierarchical", "parallel", "pure"} or array of K overlaps
         Which state to follow (the equations have many).
     tol : float
     method : str
         :func:`theory.fixed_point.fixed_point` method: the damped iteration
-        (default) stays on the state it starts from; ``"hybrid"`` finishes
-        with Newton, faster near continuous transitions.
+        (default) stays on the state it starts from, and falls back on
+        ``"hybrid"`` (Newton after a few damped steps) when it does not
+        converge; ``"hybrid"`` is also faster near continuous transitions.
 
     Returns
     -------
     Solution
-        ``order_parameters``: ``m1..mK`` (and ``n1..nK`` when ``rho > 0``);
-        ``branch`` from :func:`branch_of`; ``free_energy`` per neuron.
+        ``order_parameters``: ``m1..mK`` (and ``n1..nK`` when ``rho > 0``,
+        ``q`` when ``alpha > 0``); ``branch`` from :func:`branch_of`;
+        ``free_energy`` per neuron.
 
     Examples
     --------
@@ -217,45 +228,69 @@ def solve(
     K, d = _check(K, d)
     beta = beta_from_T(T)
     rho = check_real(rho, "rho", low=0.0, fix="rho = (1 - r^2)/(M r^2) >= 0")
+    alpha = check_real(alpha, "alpha", low=0.0, fix="alpha N non-condensed patterns")
     X, p = _columns(K, d)
     c = 1 / math.sqrt(1 + rho)  # E y / xi on the support: the example mean's signal
+    ct = Crosstalk(np.array([alpha]), np.array([1 - d]), Polynomial([0.0]))
+    zero_T = math.isinf(beta)
+    C_max = 0.999 / (1 - d)
 
-    def fields(n):
-        """Gaussian field per column: mean, std, and d(mean)/..., for h = sum_nu n_nu y_nu."""
+    def averages(n, V):
+        """Archetype overlaps, the n~ map, E t^2, C, and the quadrature, at noise V."""
         mean = c * (X @ n)
-        std = c * math.sqrt(rho) * np.sqrt((X * X) @ (n * n))
-        h, w = field_quadrature(mean, std, beta)
-        return mean, std, h, w * p[:, None]
-
-    def averages(n):
-        mean, std, h, w = fields(n)
-        t = np.sign(h) if math.isinf(beta) else np.tanh(beta * h)
-        m = (w * t).sum(axis=1) @ X  # archetype overlaps E xi_mu t
-        if rho == 0:
-            return m, m, h, w
+        var = c * c * rho * ((X * X) @ (n * n)) + V
+        h, w = field_quadrature(mean, np.sqrt(var), beta)
+        w = w * p[:, None]
+        t = np.sign(h) if zero_T else np.tanh(beta * h)
+        m = (w * t).sum(axis=1) @ X  # E xi_mu t
+        density = np.exp(-(mean**2) / (2 * np.where(var > 0, var, 1.0))) / np.sqrt(
+            np.where(var > 0, var, np.inf)
+        )
+        C = math.sqrt(2 / math.pi) * float(p @ density)
         # E y_mu t = c E xi_mu t + c sqrt(rho) E xi_mu Z_mu t; within a column Z_mu is
         # Gaussian with Cov(Z_mu, h) = c sqrt(rho) n_mu xi_mu: E Z_mu t = Cov E[(h-mean) t]/var
-        var = std**2
         ht = (w * t * (h - mean[:, None])).sum(axis=1)
         weight = np.divide(ht, var, where=var > 0, out=np.zeros_like(var))
         z_t = c * math.sqrt(rho) * n * (weight @ (X * X))
-        return m, c * m + c * math.sqrt(rho) * z_t, h, w
+        return m, c * m + c * math.sqrt(rho) * z_t, float(np.sum(w * t * t)), C, h, w
+
+    def noise(x) -> tuple[float, float, float | None]:
+        """``(V, q, C)`` from the extra unknown (``q``, or ``C`` at ``T = 0``)."""
+        if alpha == 0:
+            return 0.0, 1.0, None
+        if zero_T:
+            C = min(max(x[K], 0.0), C_max)
+            return ct.soft_variance(beta, 1.0, C), 1.0, C
+        q = min(max(x[K], 0.0), 1.0)
+        return ct.soft_variance(beta, q), q, None
+
+    def F(x):
+        V, _, _ = noise(x)
+        _, nt, t2, C, _, _ = averages(x[:K], V)
+        if alpha == 0:
+            return nt
+        return np.append(nt, C if zero_T else t2)
 
     x0 = _start(K, d, start)
-    fp = fixed_point(lambda n: averages(n)[1], x0, tol=tol, method=method, max_iter=20000)
-    n = fp.x
-    m, _, h, w = averages(n)
-    if math.isinf(beta):
-        spin = float(np.sum(w * np.abs(h)))
-    else:
-        spin = float(np.sum(w * log2cosh(beta * h))) / beta
-    f = 0.5 * float(n @ n) - spin
+    if alpha > 0:
+        x0 = np.append(x0, 0.0 if zero_T else 1.0)
+    fp = fixed_point(F, x0, tol=tol, method=method, max_iter=5000)
+    if fp.status != 0 and method == "iterate":  # stiff (free blank neurons at T = 0): Newton
+        fp = fixed_point(F, x0, tol=tol, method="hybrid", max_iter=5000)
+    n = fp.x[:K]
+    V, q, C = noise(fp.x)
+    m, _, _, _, h, w = averages(n, V)
+    spin = float(np.sum(w * np.abs(h))) if zero_T else float(np.sum(w * log2cosh(beta * h))) / beta
+    cross = ct.soft_free_energy(beta, q, C)[0] if alpha > 0 else 0.0
+    f = 0.5 * float(n @ n) + cross - spin
     order = {f"m{k + 1}": float(v) for k, v in enumerate(m)}
     if rho > 0:
         order.update({f"n{k + 1}": float(v) / c for k, v in enumerate(n)})
+    if alpha > 0:
+        order.update({"q": q} if not zero_T else {"q": 1.0, "C": C})
     return Solution(
         model="multitask",
-        params={"K": K, "d": d, "T": 0.0 if math.isinf(beta) else 1 / beta, "rho": rho},
+        params={"K": K, "d": d, "T": 0.0 if zero_T else 1 / beta, "rho": rho, "alpha": alpha},
         order_parameters=order,
         free_energy=f,
         energy=math.nan,

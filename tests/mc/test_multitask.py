@@ -32,3 +32,10 @@ def test_learned_multitasking_protocols_agree_at_low_load():
 def test_unresolvable_levels_are_warned():
     with pytest.warns(UserWarning, match="cannot be resolved"):
         amplitudes(6, 0.3, 0.0, 200, n_samples=1, seed=0)
+
+
+def test_beyond_low_storage_the_pure_state_lands_on_the_ags_theory():
+    """d = 0.2, alpha N = 90 further diluted patterns at N = 3000: RS 0.7971."""
+    mc = amplitudes(1, 0.2, 0.0, 3000, alpha=0.03, n_samples=4, seed=4)
+    theory = MT.solve(1, 0.2, 0.0, alpha=0.03, start="pure", method="hybrid")["m1"]
+    assert abs(mc["m1"] - theory) < 4 * mc["error1"] + 3e-3

@@ -98,3 +98,19 @@ def test_branches_are_classified():
     assert MT.branch_of([0.9, 0.0, 0.0]) == "pure"
     assert MT.branch_of([0.0, 0.0]) == "paramagnet"
     assert math.isclose(MT.hierarchical_amplitudes(2, 0.0)[0], 1.0)
+
+
+@pytest.mark.parametrize(("alpha", "T"), [(0.05, 0.0), (0.1, 0.0), (0.05, 0.2), (0.1, 0.1)])
+def test_high_load_without_dilution_is_amit_gutfreund_sompolinsky(alpha, T):
+    s = MT.solve(1, 0.0, T, alpha=alpha, start="pure", method="hybrid")
+    h = hopfield.solve(alpha, T)
+    assert s["m1"] == pytest.approx(h["m"], abs=1e-8)
+    assert s["q"] == pytest.approx(h["q"], abs=1e-8)
+    assert s.free_energy == pytest.approx(h.free_energy, abs=1e-8)
+
+
+def test_dilution_lowers_the_critical_load_of_the_pure_state():
+    """Blank neurons sit in the cross-talk field alone and inflate the AGS reaction term."""
+    assert MT.solve(1, 0.2, 0.0, alpha=0.05, start="pure", method="hybrid")["m1"] > 0.7
+    assert MT.solve(1, 0.2, 0.0, alpha=0.08, start="pure", method="hybrid")["m1"] < 1e-3
+    assert MT.solve(1, 0.0, 0.0, alpha=0.08, start="pure", method="hybrid")["m1"] > 0.9
