@@ -44,6 +44,7 @@ from scipy.special import erf, erfinv
 from figures._extrapolated import plot_extrapolated
 from figures._output import parse_args, sweep, write_outputs
 from theory import learning as L
+from theory.fixed_point import bisect
 
 TASK = "mc.learning:archetype_overlap"
 M_MIN = 0.9
@@ -240,13 +241,11 @@ def _snr_examples(P: int, alpha: float, r: float, theta: float) -> float:
     snr = lambda M: L.signal_to_noise(P, alpha, 1, r, M) - theta  # noqa: E731  K/N^(P-1) = alpha
     if snr(1e9) < 0:
         return math.inf
-    lo, hi = 1.0, 1e9
-    if snr(lo) >= 0:
-        return lo
-    while hi / lo > 1 + 1e-6:
-        mid = math.sqrt(lo * hi)
-        lo, hi = (lo, mid) if snr(mid) >= 0 else (mid, hi)
-    return hi
+    if snr(1.0) >= 0:
+        return 1.0
+    # bisection in log M: below the threshold the ratio falls short
+    short = lambda u: snr(math.exp(u)) < 0  # noqa: E731
+    return math.exp(bisect(short, 0.0, math.log(1e9), tol=1e-6)[1])
 
 
 if __name__ == "__main__":

@@ -88,8 +88,8 @@ from hebbian._checks import check_int, check_real
 from hebbian.networks.learning import PROTOCOLS
 from hebbian.patterns import check_quality
 from hebbian.temperature import beta_from_T
-from theory.fixed_point import fixed_point
-from theory.quadrature import field_quadrature, log2cosh
+from theory.fixed_point import bisect, fixed_point
+from theory.quadrature import density_at_zero, field_quadrature, log2cosh
 from theory.solution import STATUS, Solution, Transition, classify, on_branch
 
 __all__ = [
@@ -298,9 +298,8 @@ class _Model(NamedTuple):
     def density_at_zero(self, nt: float, V: float) -> float:
         """``C = lim beta (1 - q) = 2 p_h(0)`` at ``T = 0``."""
         a = nt ** (self.P - 1) / math.factorial(self.P - 1)
-        var = a * a * self.sig.var + V
-        density = np.exp(-((a * self.sig.y) ** 2) / (2 * var)) * math.sqrt(2 / (math.pi * var))
-        return float(self.sig.p @ density)
+        var = np.full_like(self.sig.y, a * a * self.sig.var + V)
+        return density_at_zero(a * self.sig.y, var, self.sig.p)
 
 
 def _model(P, alpha, T, r, M, protocol, limit, self_interactions) -> tuple[_Model, dict]:
@@ -651,11 +650,7 @@ def T_M(
 
     if not exists(0.0):
         return 0.0
-    lo, hi = 0.0, 1.5
-    while hi - lo > tol:
-        mid = 0.5 * (lo + hi)
-        lo, hi = (mid, hi) if exists(mid) else (lo, mid)
-    return lo
+    return bisect(exists, 0.0, 1.5, tol=tol)[0]
 
 
 def examples_c(
@@ -701,16 +696,10 @@ def examples_c(
         lo, hi = hi, 2 * hi
         if hi > M_max:
             return math.inf
+    not_yet = lambda M: not learned(M)  # noqa: E731
     if limit == "exact":
-        lo, hi = int(lo), int(hi)
-        while hi - lo > 1:
-            mid = (lo + hi) // 2
-            lo, hi = (lo, mid) if learned(mid) else (mid, hi)
-        return hi
-    while hi - lo > 1e-6 * hi:
-        mid = 0.5 * (lo + hi)
-        lo, hi = (lo, mid) if learned(mid) else (mid, hi)
-    return hi
+        return bisect(not_yet, int(lo), int(hi), integer=True)[1]
+    return bisect(not_yet, lo, hi, tol=1e-6 * hi)[1]
 
 
 def signal_to_noise(

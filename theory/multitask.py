@@ -49,9 +49,9 @@ from numpy.polynomial import Polynomial
 
 from hebbian._checks import check_int, check_real
 from hebbian.temperature import beta_from_T
-from theory.fixed_point import fixed_point
+from theory.fixed_point import bisect, fixed_point
 from theory.learning import Crosstalk
-from theory.quadrature import field_quadrature, log2cosh
+from theory.quadrature import density_at_zero, field_quadrature, log2cosh
 from theory.solution import STATUS, Solution
 
 __all__ = [
@@ -236,17 +236,14 @@ def solve(
     C_max = 0.999 / (1 - d)
 
     def averages(n, V):
-        """Archetype overlaps, the n~ map, E t^2, C, and the quadrature, at noise V."""
+        """Archetype overlaps, the n~ map, E t^2, C (T = 0 with load) and the quadrature."""
         mean = c * (X @ n)
         var = c * c * rho * ((X * X) @ (n * n)) + V
         h, w = field_quadrature(mean, np.sqrt(var), beta)
         w = w * p[:, None]
         t = np.sign(h) if zero_T else np.tanh(beta * h)
         m = (w * t).sum(axis=1) @ X  # E xi_mu t
-        density = np.exp(-(mean**2) / (2 * np.where(var > 0, var, 1.0))) / np.sqrt(
-            np.where(var > 0, var, np.inf)
-        )
-        C = math.sqrt(2 / math.pi) * float(p @ density)
+        C = density_at_zero(mean, var, p) if zero_T and alpha > 0 else None
         # E y_mu t = c E xi_mu t + c sqrt(rho) E xi_mu Z_mu t; within a column Z_mu is
         # Gaussian with Cov(Z_mu, h) = c sqrt(rho) n_mu xi_mu: E Z_mu t = Cov E[(h-mean) t]/var
         ht = (w * t * (h - mean[:, None])).sum(axis=1)
@@ -269,7 +266,7 @@ def solve(
         _, nt, t2, C, _, _ = averages(x[:K], V)
         if alpha == 0:
             return nt
-        return np.append(nt, C if zero_T else t2)
+        return np.append(nt, C if zero_T else t2)  # C = beta (1 - q) at T = 0
 
     x0 = _start(K, d, start)
     if alpha > 0:
@@ -333,10 +330,7 @@ def _bisect_rho(good, hi: float = 1.0) -> float:
         lo, hi = hi, 2 * hi
         if hi > 1e4:
             return math.inf
-    while hi - lo > 1e-4 * hi:
-        mid = 0.5 * (lo + hi)
-        lo, hi = (mid, hi) if good(mid) else (lo, mid)
-    return lo
+    return bisect(good, lo, hi, tol=1e-4 * hi)[0]
 
 
 def rho_c(K: int, d: float, T: float, *, fraction: float = 0.9) -> float:

@@ -28,6 +28,7 @@ from scipy.special import erf, erfinv, roots_hermitenorm, roots_legendre
 
 __all__ = [
     "abs_mean",
+    "density_at_zero",
     "field_quadrature",
     "gauss_hermite",
     "gaussian_average",
@@ -134,6 +135,24 @@ def gaussian_average(g, mean, std, beta: float = math.inf):
     """
     h, w = field_quadrature(mean, std, beta)
     return (w * g(h)).sum(-1)
+
+
+def density_at_zero(mean, var, weights) -> float:
+    """``2 sum_k w_k p_k(0)`` for Gaussians ``N(mean_k, var_k)``: ``beta (1 - q)`` at ``T = 0``.
+
+    The zero-temperature susceptibility ``C`` of AGS-type equations: twice
+    the density of the local field at zero.  Components of zero variance
+    (a point mass off zero) contribute nothing.
+
+    Examples
+    --------
+    >>> round(density_at_zero(np.zeros(1), np.ones(1), np.ones(1)), 6)  # sqrt(2/pi)
+    0.797885
+    """
+    mean, var = np.asarray(mean, float), np.asarray(var, float)
+    safe = np.where(var > 0, var, 1.0)
+    density = np.where(var > 0, np.exp(-(mean**2) / (2 * safe)) / np.sqrt(safe), 0.0)
+    return math.sqrt(2 / math.pi) * float(np.asarray(weights, float) @ density)
 
 
 def log2cosh(x):

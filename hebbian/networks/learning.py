@@ -43,7 +43,7 @@ cost of a sweep does not grow with ``M``.  The exact unsupervised network has
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -73,13 +73,10 @@ class LearnedNetwork(BinaryNetwork):
         Interaction order, >= 2.
     weight : float
         Positive factor in front of every row.
-    classes : numpy.ndarray of int, shape (n_rows,)
-        Archetype index of each row.
     """
 
     P: int = 2
     weight: float = 1.0
-    classes: np.ndarray = field(default=None, repr=False)
 
     def __post_init__(self):
         P = check_int(self.P, "P (interaction order)", minimum=2)
@@ -92,11 +89,9 @@ class LearnedNetwork(BinaryNetwork):
             )
         rows = rows.copy()
         rows.setflags(write=False)
-        classes = np.arange(rows.shape[0]) if self.classes is None else np.asarray(self.classes)
         object.__setattr__(self, "patterns", rows)
         object.__setattr__(self, "P", P)
         object.__setattr__(self, "weight", weight)
-        object.__setattr__(self, "classes", classes)
 
     def energy_from_overlaps(self, m) -> np.ndarray | float:
         """Energy from the row overlaps ``m = rows . sigma / N``, shape (..., n_rows)."""
@@ -165,5 +160,5 @@ def learned_network(
     root_R = math.sqrt(examples.R)
     if protocol == "unsupervised" and tensor == "exact":
         rows = examples.examples.reshape(K * M, N)
-        return LearnedNetwork(rows, P, 1.0 / (M * root_R**P), np.repeat(np.arange(K), M))
-    return LearnedNetwork(examples.sums(), P, (M * root_R) ** -float(P), np.arange(K))
+        return LearnedNetwork(rows, P, 1.0 / (M * root_R**P))
+    return LearnedNetwork(examples.sums(), P, (M * root_R) ** -float(P))
