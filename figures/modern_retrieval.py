@@ -1,12 +1,20 @@
-"""Modern Hopfield one-step retrieval error vs beta, against Ramsauer et al.'s bound.
+"""Modern Hopfield retrieval vs beta: one-step error against Ramsauer et al.'s bound, fixed points.
 
 Ramsauer et al. (ICLR 2021, arXiv:2008.02217), Theorem 5: a query near a
 well-separated pattern ``x_i`` is retrieved in one update with an error that
 falls exponentially with ``beta Delta_i``.  For random +-1 patterns in R^d we
 measure ``|f(xi) - x_i|`` after one update from ``xi = x_i + noise`` (noise of
 fixed norm ``delta``) over many disorder samples and plot it against the bound
-of :meth:`hebbian.networks.ModernHopfield.retrieval_error_bound`.  The number
-of samples in which the bound fails is recorded (it is a theorem: zero).
+of :meth:`hebbian.networks.ModernHopfield.retrieval_error_bound` (a).  The
+number of samples in which the bound fails is recorded (it is a theorem: zero).
+
+(b) The fixed points the iteration reaches from the same queries, classified
+by :meth:`~hebbian.networks.ModernHopfield.fixed_point_kind` (tolerance 1e-2; single pattern,
+metastable average over a subset, global average), against the fraction of
+patterns that satisfy the separation condition of Theorem 4
+(:meth:`~hebbian.networks.ModernHopfield.separation_threshold`), which
+guarantees a single-pattern fixed point: the measured single fraction must lie
+above it at every beta (violations recorded: zero).
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ import numpy as np
 
 from figures._output import parse_args, write_outputs
 from hebbian import ModernHopfield, binary_patterns, spawn
+from hebbian.networks.modern import FixedPointKind
 
 D, K, DELTA = 64, 64, 0.5
 
@@ -37,6 +46,24 @@ def one_step_errors(betas, n_samples: int, rng) -> tuple[np.ndarray, np.ndarray]
     return errors, bounds
 
 
+def fixed_point_fractions(betas, n_samples: int, rng) -> tuple[np.ndarray, np.ndarray]:
+    """Fractions of (single, metastable, global) fixed points reached from a noisy copy of
+    each pattern, shape (len(betas), 3), and the fraction of well-separated patterns."""
+    kinds = np.zeros((len(betas), 3))
+    separated = np.zeros(len(betas))
+    for child in spawn(rng, n_samples):
+        X = binary_patterns(K, D, rng=child).astype(np.float64)
+        noise = child.standard_normal((K, D))
+        xi = X + DELTA * noise / np.linalg.norm(noise, axis=1, keepdims=True)
+        for b, beta in enumerate(betas):
+            net = ModernHopfield(X, beta=beta)
+            kind = net.fixed_point_kind(net.retrieve(xi).state, tol=1e-2).kind
+            kinds[b] += np.bincount(kind, minlength=3) / (K * n_samples)
+            gaps = np.array([net.separation(i) for i in range(K)])
+            separated[b] += np.mean(gaps >= net.separation_threshold()) / n_samples
+    return kinds, separated
+
+
 def main(argv: list[str] | None = None):
     args = parse_args(__doc__.splitlines()[0], argv)
     started = time.perf_counter()
@@ -44,6 +71,10 @@ def main(argv: list[str] | None = None):
     betas = np.linspace(0.02, 1.5, 25 if args.quick else 75)
     errors, bounds = one_step_errors(betas, n_samples, args.seed)
     violations = int(np.sum(errors > bounds))
+    betas_b = np.geomspace(1e-4, 1.5, 20 if args.quick else 60)
+    kinds, separated = fixed_point_fractions(betas_b, 4 if args.quick else 50, args.seed)
+    single = kinds[:, FixedPointKind.SINGLE]
+    separation_violations = int(np.sum(single < separated - 1e-12))
 
     import matplotlib
 
@@ -54,7 +85,7 @@ def main(argv: list[str] | None = None):
     log_err = np.log10(errors)
     centre = log_err.mean(0)
     se = log_err.std(0, ddof=1) / np.sqrt(n_samples)
-    fig, ax = plt.subplots(figsize=(5.5, 4))
+    fig, (ax, ax_b) = plt.subplots(1, 2, figsize=(11, 4))
     ax.errorbar(
         betas,
         10**centre,
@@ -67,16 +98,24 @@ def main(argv: list[str] | None = None):
     ax.set_yscale("log")
     ax.set_xlabel(r"$\beta$")
     ax.set_ylabel(r"$\|f(\xi) - x_i\|$")
-    ax.set_title(f"d={D}, K={K}, |xi - x_i|={DELTA}; bound violated in {violations} cases")
+    ax.set_title(f"(a) d={D}, K={K}, |xi - x_i|={DELTA}; bound violated in {violations} cases")
     ax.legend(fontsize=8)
+    for kind in FixedPointKind:
+        ax_b.plot(betas_b, kinds[:, kind], "o-", ms=3, label=f"{kind.name.lower()} fixed point")
+    ax_b.plot(betas_b, separated, "k--", label="well separated (Theorem 4)")
+    ax_b.set(xlabel=r"$\beta$", ylabel="fraction of queries / patterns", xscale="log",
+             title="(b) fixed points reached from each noisy pattern")  # fmt: skip
+    ax_b.legend(fontsize=8)
     meta = {
         "d": D,
         "K": K,
         "delta": DELTA,
         "n_samples": n_samples,
         "violations": violations,
+        "separation_violations": separation_violations,
     }
-    data = {"beta": betas, "errors": errors, "bounds": bounds}
+    data = {"beta": betas, "errors": errors, "bounds": bounds, "beta_b": betas_b,
+            "kinds": kinds, "separated": separated}  # fmt: skip
     return write_outputs(fig, data, meta, args, "modern_retrieval", started)
 
 

@@ -182,6 +182,7 @@ _SOLVER_TYPES = {
     "start": str,
     "K": int,
     "limit": str,
+    "ensemble": str,
     "self_interactions": _boolean,
 }
 #: Solver arguments that are Python objects, not command-line values.

@@ -9,7 +9,11 @@
 * :func:`retrieval_overlap` - the retrieval overlap at one point, over
   disorder samples (a sweep task);
 * :mod:`mc.glass` - parallel tempering of SK samples: energies and P(q)
-  (a sweep task).
+  (a sweep task);
+* :mod:`mc.capacity` - storage capacity and basins of attraction over
+  disorder samples (dense, exponential and modern networks);
+* :mod:`mc.condensation` - exponential memories at finite temperature, binary
+  and on the sphere (Metropolis for the modern Hopfield network).
 
 Energy changes come from the K overlap sums, kept exactly and incrementally:
 O(K) per attempted flip (:mod:`mc._numba`, with the NumPy twin

@@ -15,6 +15,10 @@
 * :mod:`theory.multitask` - multitasking networks (diluted patterns, low
   load): hierarchical, pure and parallel states, learned from examples too,
   and the learning thresholds;
+* :mod:`theory.exponential` - exponential dense associative memories and the
+  modern Hopfield network with ``K = e^(alpha N)`` patterns: the
+  random-energy-model thresholds for one attention step, zero-temperature
+  flips, the basins, and the finite-temperature retrieval lines;
 * :mod:`theory.sk` - the Sherrington-Kirkpatrick model: RS, AT line, k-step
   and full replica symmetry breaking on :mod:`theory.parisi` (the Parisi
   functional with its gradient);
@@ -27,7 +31,7 @@ true only when the equations hold to the stated tolerance on the requested
 branch.  ``solution.check()`` raises :class:`SolverError` otherwise.
 """
 
-from theory import dense, dense_rsb, hopfield, hopfield_rsb, learning, multitask, sk
+from theory import dense, dense_rsb, exponential, hopfield, hopfield_rsb, learning, multitask, sk
 from theory.solution import Solution, SolverError
 
 __all__ = [
@@ -36,6 +40,7 @@ __all__ = [
     "SolverError",
     "dense",
     "dense_rsb",
+    "exponential",
     "hopfield",
     "hopfield_rsb",
     "learning",
@@ -60,6 +65,12 @@ SOLVERS = {
     "dense-T-c": dense.T_c,
     "dense-rsb": dense_rsb.solve_rsb,
     "dense-alpha-c-rsb": dense_rsb.alpha_c_rsb,
+    "exponential-critical-load": exponential.critical_load,
+    "exponential-one-step": exponential.alpha_one_step,
+    "exponential-zero-T": exponential.alpha_zero_T,
+    "exponential-basin": exponential.cue_overlap_c,
+    "exponential-spinodal": exponential.alpha_spinodal,
+    "exponential-equilibrium": exponential.alpha_thermodynamic,
     "learning": learning.solve,
     "learning-example": learning.solve_example,
     "learning-alpha-c": learning.alpha_c,

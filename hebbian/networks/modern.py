@@ -16,6 +16,7 @@ the query decides) and is batched over queries of shape (..., d).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import IntEnum
 from typing import NamedTuple
 
 import numpy as np
@@ -23,7 +24,7 @@ import numpy as np
 from hebbian._array import array_namespace
 from hebbian._checks import as_patterns, check_index, check_int, check_real
 
-__all__ = ["FixedPoint", "ModernHopfield"]
+__all__ = ["FixedPoint", "FixedPointClass", "FixedPointKind", "ModernHopfield"]
 
 _LOG_MAX = float(np.log(np.finfo(np.float64).max))
 
@@ -60,6 +61,40 @@ class FixedPoint(NamedTuple):
     residual: object
 
 
+class FixedPointKind(IntEnum):
+    """The three kinds of fixed point of Ramsauer et al. (abstract and Sec. 2).
+
+    Codes, not strings, because :meth:`ModernHopfield.fixed_point_kind` is
+    batched and CuPy has no string arrays; being an ``IntEnum``, a member
+    compares equal to its code (``kind == FixedPointKind.SINGLE``) and
+    ``FixedPointKind(code)`` gives the name back.
+    """
+
+    SINGLE = 0  #: near one stored pattern
+    METASTABLE = 1  #: an average over a subset of the patterns
+    GLOBAL = 2  #: the average of all the patterns
+
+
+class FixedPointClass(NamedTuple):
+    """Result of :meth:`ModernHopfield.fixed_point_kind`.
+
+    Attributes
+    ----------
+    kind : array of int, shape (...)
+        :class:`FixedPointKind` codes.
+    index : array of int, shape (...)
+        ``argmax_k p_k``: the retrieved pattern where ``kind`` is ``SINGLE``,
+        the dominant pattern otherwise.
+    n_eff : array, shape (...)
+        Effective number of patterns averaged, ``1 / sum_k p_k^2``
+        (1 for a single pattern, K for equal weights).
+    """
+
+    kind: object
+    index: object
+    n_eff: object
+
+
 @dataclass(frozen=True, eq=False)
 class ModernHopfield:
     """Continuous modern Hopfield network of Ramsauer et al. (2021).
@@ -91,7 +126,13 @@ class ModernHopfield:
         X = np.array(as_patterns(self.patterns, min_N=1), dtype=np.float64)
         X.setflags(write=False)
         object.__setattr__(self, "patterns", X)
-        object.__setattr__(self, "beta", check_real(self.beta, "beta", low=0.0, low_open=True))
+        beta = check_real(self.beta, "beta", low=0.0, low_open=True)
+        if beta == np.inf:  # check_real lets inf through; softmax(inf * z) is NaN
+            raise ValueError(
+                "beta=inf is not finite; pass a finite beta "
+                "(large beta approaches nearest-pattern retrieval)"
+            )
+        object.__setattr__(self, "beta", beta)
         object.__setattr__(self, "_M", float(np.max(np.linalg.norm(X, axis=1))))
 
     @property
@@ -109,13 +150,13 @@ class ModernHopfield:
         """Largest pattern norm ``max_k |x_k|``."""
         return self._M
 
-    def _query(self, xi):
+    def _query(self, xi, name: str = "xi"):
         xp = array_namespace(xi)
         xi = xp.asarray(xi, dtype=xp.float64)
         if xi.ndim < 1 or xi.shape[-1] != self.d:
-            raise ValueError(f"xi has shape {xi.shape}; pass shape (..., d) with d={self.d}")
+            raise ValueError(f"{name} has shape {xi.shape}; pass shape (..., d) with d={self.d}")
         if not bool(xp.all(xp.isfinite(xi))):
-            raise ValueError("xi contains NaN or inf; pass finite queries")
+            raise ValueError(f"{name} contains NaN or inf; pass finite values")
         return xp, xi, xp.asarray(self.patterns)
 
     def overlaps(self, xi):
@@ -182,6 +223,66 @@ class ModernHopfield:
             return np.inf
         dots = self.patterns @ self.patterns[i]
         return float(dots[i] - np.max(np.delete(dots, i)))
+
+    def separation_threshold(self) -> float:
+        """Separation above which a pattern has a fixed point next to it.
+
+        Pattern ``x_i`` is *well separated* when
+        ``separation(i) >= separation_threshold()``, with
+
+            Delta_min = 2 / (beta K) + (1/beta) log(2 (K - 1) K beta M^2)
+
+        (Ramsauer et al., Theorem 4 and the definition of a well-separated
+        pattern before it; their N is our K).  This is the form of the
+        condition used here.  Under it the update maps the ball
+        ``S_i`` of radius ``1 / (beta K M)`` around ``x_i`` into itself: for
+        ``xi`` in ``S_i``, ``(x_i - x_j)^T xi >= Delta_i - 2 / (beta K)``, so
+        ``|f(xi) - x_i| <= 2 (K - 1) M exp(-beta Delta_i + 2 / K) <= 1 / (beta K M)``;
+        iterating from ``x_i`` therefore never leaves ``S_i``, and the fixed
+        point it reaches lies in ``S_i``.
+
+        Returns
+        -------
+        float
+            ``-inf`` for one pattern or all patterns zero (then ``f`` is
+            constant and every pattern is its own fixed point).
+        """
+        K, beta = self.K, self.beta
+        with np.errstate(divide="ignore"):  # log(0) = -inf when K = 1 or M = 0
+            log_term = np.log(2.0 * (K - 1) * K * beta * self.M**2)
+        return float(2.0 / (beta * K) + log_term / beta)
+
+    def fixed_point_kind(self, state, *, tol: float = 1e-3) -> FixedPointClass:
+        """Classify fixed points by their attention weights ``p = softmax(beta X^T xi)``.
+
+        ``SINGLE`` where ``max_k p_k >= 1 - tol``; otherwise ``GLOBAL`` where
+        ``|xi - mean_k x_k| <= tol (1 + |mean_k x_k|)``; otherwise ``METASTABLE``
+        (Ramsauer et al., Sec. 2: global averaging, metastable states averaging
+        over a subset, single-pattern fixed points).  ``state`` is taken to be a
+        fixed point, e.g. :attr:`FixedPoint.state` where ``converged``; this is
+        not checked.
+
+        Parameters
+        ----------
+        state : array, shape (..., d)
+            Fixed points to classify.
+        tol : float
+            Tolerance of both tests, in (0, 1).
+
+        Returns
+        -------
+        FixedPointClass
+        """
+        tol = check_real(tol, "tol", low=0.0, high=1.0, low_open=True, high_open=True)
+        xp, state, X = self._query(state, "state")
+        p = self.probabilities(state)
+        mean = xp.mean(X, axis=0)
+        at_mean = xp.linalg.norm(state - mean, axis=-1) <= tol * (1.0 + xp.linalg.norm(mean))
+        single, metastable, glob = (k.value for k in FixedPointKind)  # plain ints for CuPy
+        kind = xp.where(
+            xp.max(p, axis=-1) >= 1.0 - tol, single, xp.where(at_mean, glob, metastable)
+        )
+        return FixedPointClass(kind, xp.argmax(p, axis=-1), 1.0 / xp.sum(p * p, axis=-1))
 
     def retrieval_error_bound(self, xi, i: int):
         """Bound on ``|f(xi) - x_i|`` after one update from ``xi``.

@@ -51,6 +51,12 @@ def test_modern_retrieval_respects_the_theorem(made):
     # the error falls exponentially in beta: the log-error slope is negative
     slope = np.polyfit(data["beta"], np.log(data["errors"]).mean(0), 1)[0]
     assert slope < -20
+    # Theorem 4's well-separated patterns all end in single-pattern fixed points; as beta
+    # grows the fixed points go from the global average through metastable to single ones
+    assert np.all(data["kinds"][:, 0] >= data["separated"] - 1e-12)
+    assert data["kinds"][0, 2] == 1.0
+    assert data["kinds"][:, 1].max() == 1.0
+    assert data["kinds"][-1, 0] == 1.0
 
 
 def test_hopfield_monte_carlo_lands_on_the_rs_overlap(made):
@@ -149,3 +155,27 @@ def test_multitasking_monte_carlo_lands_on_the_zero_T_amplitudes(made):
     assert len(points) >= 9
     for p in points:
         assert abs(p["m"] - p["m_theory"]) < 4 * p["error"] + 5e-3, p
+
+
+def test_capacity_scaling_exponents_and_the_exponential_extrapolation(made):
+    """Fitted K_c ~ N^s within 3 sigma of s = P - 1; log(K_c)/N extrapolated in 1/N
+    within 3 sigma of the REM thresholds (binary zero-T flips; modern, one step)."""
+    meta = json.loads((made("capacity") / "capacity.json").read_text())
+    for fit in meta["slopes"].values():
+        assert abs(fit["slope"] - fit["theory"]) < 3 * fit["error"], fit
+    for record in meta["exponential"]:
+        assert abs(record["n_sigma"]) < 3, record
+        assert sum(record["censored"]) == 0
+    for basin in meta["basins"]:
+        p = np.array(basin["p"])
+        rho = np.array(basin["rho"])
+        assert p[0] >= 0.9
+        assert p[-1] <= 0.1
+        assert np.all(p[rho > basin["rho_c"] + 0.15] < 0.5), basin
+
+
+def test_exponential_phase_crossings_extrapolate_onto_the_equilibrium_line(made):
+    meta = json.loads((made("exponential_phase") / "exponential_phase.json").read_text())
+    for ensemble in ("binary", "spherical"):
+        for record in meta[ensemble]:
+            assert abs(record["n_sigma"]) < 3, record

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from strategies import seeds
 
 from hebbian import ModernHopfield, binary_patterns
+from hebbian.networks.modern import FixedPointKind
 
 
 @st.composite
@@ -74,12 +75,146 @@ def test_retrieve_reaches_a_fixed_point_batched():
     assert np.all(res.residual <= 1e-12 * (1 + np.abs(res.state).max(-1)))
 
 
-def test_small_beta_gives_the_global_average_fixed_point():
-    X = np.random.default_rng(5).normal(size=(20, 8))
-    net = ModernHopfield(X, beta=1e-4)
-    res = net.retrieve(np.zeros(8))
+@given(seeds)
+def test_large_beta_update_is_nearest_pattern_retrieval(seed):
+    # beta -> inf: softmax -> argmax; +-1 queries make the dot products even
+    # integers, so a gap is >= 2 and exp(-2 beta) underflows to 0; tied
+    # maximisers share the weight equally (the limit of the softmax)
+    rng = np.random.default_rng(seed)
+    X = binary_patterns(20, 32, rng=rng).astype(float)
+    xi = rng.choice([-1.0, 1.0], size=(8, 32))
+    dots = xi @ X.T
+    top = dots == dots.max(axis=1, keepdims=True)
+    nearest = (top @ X) / top.sum(axis=1, keepdims=True)
+    assert np.allclose(ModernHopfield(X, beta=1e3).update(xi), nearest, rtol=0, atol=1e-12)
+
+
+@given(seeds, st.sampled_from([0.1, 1.0, 10.0]))
+def test_small_beta_gives_the_global_average_fixed_point(seed, scale):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(20, 8))
+    net = ModernHopfield(X, beta=1e-6)
+    xi = scale * rng.normal(size=(3, 8))
+    assert np.allclose(net.update(xi), X.mean(0), rtol=0, atol=1e-4)
+    res = net.retrieve(xi)
+    assert np.all(res.converged)
+    found = net.fixed_point_kind(res.state)
+    assert found.kind.shape == (3,)
+    assert np.all(found.kind == FixedPointKind.GLOBAL)
+    assert np.all(found.n_eff > 20 * (1 - 1e-3))
+
+
+def test_retrieved_well_separated_pattern_is_a_single_fixed_point():
+    X = binary_patterns(50, 128, rng=1).astype(float)
+    net = ModernHopfield(X, beta=1.0)
+    assert net.separation(7) >= net.separation_threshold()
+    assert net.separation(8) >= net.separation_threshold()
+    xi = X[[7, 8]] + 0.5 * np.random.default_rng(2).normal(size=(2, 128))
+    found = net.fixed_point_kind(net.retrieve(xi).state)
+    assert np.all(found.kind == FixedPointKind.SINGLE)
+    assert found.index.tolist() == [7, 8]
+    assert np.allclose(found.n_eff, 1.0, rtol=0, atol=1e-9)
+
+
+def _two_clusters():
+    """Three patterns around each of two orthogonal centres of norm 3."""
+    rng = np.random.default_rng(0)
+    centres = 3.0 * np.eye(16)[:2]
+    X = np.repeat(centres, 3, axis=0) + 0.1 * rng.normal(size=(6, 16))
+    return X, centres[0] + 0.3 * rng.normal(size=16)
+
+
+@pytest.mark.parametrize(
+    ("beta", "kind", "n_eff"),
+    [
+        (1.0, FixedPointKind.METASTABLE, (2.5, 3.1)),  # the three share the weight
+        (10.0, FixedPointKind.METASTABLE, (1.2, 1.6)),  # one leads with p ~ 0.85
+        (100.0, FixedPointKind.SINGLE, (1.0, 1.0 + 1e-9)),  # one takes it all
+    ],
+)
+def test_query_near_a_cluster_ends_metastable_then_single_as_beta_grows(beta, kind, n_eff):
+    # within-cluster overlaps with the query differ by ~0.3; across clusters by ~9
+    X, xi = _two_clusters()
+    net = ModernHopfield(X, beta=beta)
+    res = net.retrieve(xi)
+    found = net.fixed_point_kind(res.state)
     assert res.converged
-    assert np.allclose(res.state, X.mean(0), atol=1e-3)
+    assert found.kind == kind
+    assert n_eff[0] <= found.n_eff <= n_eff[1]
+    assert found.index in (0, 1, 2)
+
+
+@st.composite
+def gaussian_networks(draw):
+    rng = np.random.default_rng(draw(seeds))
+    K, d = draw(st.integers(2, 10)), draw(st.integers(2, 32))
+    X = rng.normal(size=(K, d)) * draw(st.sampled_from([0.5, 1.0, 2.0]))
+    return ModernHopfield(X, beta=draw(st.sampled_from([0.3, 1.0, 3.0, 10.0, 100.0])))
+
+
+@given(gaussian_networks())
+def test_well_separated_pattern_has_a_fixed_point_in_its_sphere(net):
+    """Theorem 4: iterating from a well-separated x_i stays in |xi - x_i| <= 1/(beta K M).
+
+    The update maps that ball into itself (see ``separation_threshold``), so
+    every iterate, and the fixed point reached, lies in it.  A threshold half
+    as large fails this test on Gaussian patterns.
+    """
+    radius = 1.0 / (net.beta * net.K * net.M)
+    well_separated = [i for i in range(net.K) if net.separation(i) >= net.separation_threshold()]
+    assume(well_separated)
+    res = net.retrieve(net.patterns[well_separated], tol=1e-12)
+    assert np.all(res.converged)
+    dist = np.linalg.norm(res.state - net.patterns[well_separated], axis=1)
+    assert np.all(dist <= radius * (1 + 1e-9))
+
+
+def test_separation_threshold_value_and_degenerate_cases():
+    X = np.eye(3) * 2.0
+    assert ModernHopfield(X, beta=0.5).separation_threshold() == pytest.approx(
+        2 / 1.5 + 2 * np.log(2 * 2 * 3 * 0.5 * 4)
+    )
+    assert ModernHopfield(X[:1], beta=1.0).separation_threshold() == -np.inf
+    assert ModernHopfield(np.zeros((3, 2)), beta=1.0).separation_threshold() == -np.inf
+
+
+@pytest.mark.parametrize(
+    ("beta", "message"),
+    [
+        (0.0, "beta=0 must be > 0"),
+        (-1.0, "beta=-1 must be > 0"),
+        (np.nan, "beta=nan is not a number"),
+        (np.inf, "beta=inf is not finite"),
+    ],
+)
+def test_bad_beta_is_rejected_by_name(beta, message):
+    with pytest.raises(ValueError, match=message):
+        ModernHopfield(np.eye(3), beta=beta)
+
+
+def test_nan_patterns_are_rejected_by_name():
+    X = np.eye(3)
+    X[1, 2] = np.nan
+    with pytest.raises(ValueError, match="patterns contains NaN or inf"):
+        ModernHopfield(X, beta=1.0)
+
+
+@pytest.mark.parametrize("method", ["update", "energy", "retrieve", "fixed_point_kind"])
+def test_bad_queries_are_rejected_by_name(method):
+    call = getattr(ModernHopfield(np.eye(3), beta=1.0), method)
+    name = "state" if method == "fixed_point_kind" else "xi"
+    with pytest.raises(
+        ValueError, match=rf"{name} has shape \(2, 4\); pass shape \(..., d\) with d=3"
+    ):
+        call(np.ones((2, 4)))
+    with pytest.raises(ValueError, match=f"{name} contains NaN or inf"):
+        call(np.array([1.0, np.nan, 0.0]))
+
+
+@pytest.mark.parametrize("tol", [0.0, 1.0, np.nan])
+def test_fixed_point_kind_tolerance_is_checked(tol):
+    with pytest.raises(ValueError, match="tol="):
+        ModernHopfield(np.eye(3), beta=1.0).fixed_point_kind(np.ones(3), tol=tol)
 
 
 def test_metastable_average_over_a_cluster():

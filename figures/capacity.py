@@ -1,0 +1,161 @@
+"""Capacity scaling of associative memories: K ~ N, N^(P-1), e^(alpha N), and basins.
+
+Capacity is measured, not assumed: for each disorder sample the largest
+number of patterns ``K_c`` at which zero-temperature dynamics from a cue with
+``rho N`` reversed spins still ends within ``eps = 0.05`` of the cued pattern
+(:func:`mc.capacity.capacity`, bisection over nested pattern sets).
+
+(a) Pairwise (P = 2) and dense P = 3 networks, ``rho = 1/8``: ``K_c`` against
+    ``N`` on log axes, with the fitted exponent of ``K_c ~ N^s`` (theory:
+    ``s = P - 1``) and the RS critical loads ``alpha_c N^(P-1)``
+    (:func:`theory.hopfield.alpha_c`, :func:`theory.dense.alpha_c`).
+(b) Exponential networks: ``log(K_c)/N`` against ``1/N``, fitted linearly and
+    extrapolated to ``N -> infinity``.  Binary :class:`hebbian.ExponentialDAM`
+    (``lam = 1``, ``rho = 1/8``) against the REM threshold of zero-temperature
+    flips, :func:`theory.exponential.alpha_zero_T` (= ``I(3/4)`` = 0.316;
+    here the one-attention-step threshold is the same ``I(3/4)``, as
+    ``3/4 < tanh 1``); the modern Hopfield network with spherical patterns
+    (``beta = 1/2``, iterated from the pattern itself) against
+    :func:`theory.exponential.alpha_one_step` (0.387).
+    Every pattern at once (Demircigil et al. 2017) needs the cue's overlap to
+    beat all ``K^2`` pairs: ``I(m0)/2``, half the typical pattern's load (dotted).
+(c) Basins of the binary exponential network: the probability of retrieval
+    against the cue's corruption ``rho`` at two loads, against the edge of the
+    basin ``rho_c = (1 - m0_c)/2`` (:func:`theory.exponential.cue_overlap_c`).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+import mc
+from figures._output import parse_args, sweep, write_outputs
+from theory import dense, hopfield
+from theory import exponential as EXP
+
+TASK = "mc.capacity:capacity"
+RHO = 0.125
+LAM_BINARY, LAM_MODERN = 1.0, 0.5
+
+
+def _slope(Ns, ds, P: int) -> tuple[float, float]:
+    """Exponent of ``K_c ~ N^s`` and its error, weighted by the errors of ``log K_c``."""
+    log_K = np.log(ds["load"].values) + (P - 1) * np.log(Ns)
+    err = ds["load_error"].values / ds["load"].values
+    coef, cov = np.polyfit(np.log(Ns), log_K, 1, w=1 / err, cov="unscaled")
+    return float(coef[0]), float(math.sqrt(cov[0, 0]))
+
+
+def _extrapolated(ax, Ns, ds, theory: float, label: str, color: str) -> dict:
+    """Plot ``log(K_c)/N`` against ``1/N`` with its linear extrapolation; compare to theory."""
+    load, err = ds["load"].values, ds["load_error"].values
+    x = 1.0 / np.asarray(Ns, float)
+    ax.errorbar(x, load, err, fmt="o", color=color, capsize=2, label=f"{label}: Monte Carlo")
+    fit = mc.extrapolate(Ns, load, err)
+    xs = np.linspace(0, x.max() * 1.05, 20)
+    ax.plot(xs, fit.value + fit.slope * xs, "--", color=color, lw=0.8)
+    ax.errorbar([0], [fit.value], [fit.error], fmt="s", color=color, capsize=3)
+    ax.axhline(theory, color=color, lw=1.2, label=f"{label}: REM theory {theory:.3f}")
+    return {
+        "network": label,
+        "N": list(map(int, Ns)),
+        "load": load.tolist(),
+        "error": err.tolist(),
+        "censored": ds["censored"].values.tolist(),
+        "extrapolated": fit.value,
+        "extrapolated_error": fit.error,
+        "chi2": fit.chi2,
+        "theory": theory,
+        "n_sigma": (fit.value - theory) / fit.error,
+    }
+
+
+def main(argv: list[str] | None = None):
+    args = parse_args(__doc__.splitlines()[0], argv)
+    started = time.perf_counter()
+    quick = args.quick
+    n_samples = 8 if quick else 32
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 3, figsize=(16, 4.8))
+    meta: dict = {"rho": RHO, "eps": 0.05, "n_samples": n_samples}
+    data: dict = {}
+
+    # (a) polynomial scaling
+    ax = axes[0]
+    sizes = {
+        2: [50, 100, 200] if quick else [100, 200, 400, 800, 1600],
+        3: [24, 32, 48] if quick else [32, 48, 64, 96, 128],
+    }
+    alpha_c = {2: hopfield.alpha_c(0.0).value, 3: dense.alpha_c(3).value}
+    meta["slopes"] = {}
+    for k, (P, Ns) in enumerate(sizes.items()):
+        ds = sweep(args, f"capacity.a_P{P}", TASK, {"N": Ns}, network="dense", P=P, rho=RHO,
+                   load_max=0.5, n_samples=n_samples)  # fmt: skip
+        K_mean = ds["load"].values * np.asarray(Ns, float) ** (P - 1)
+        K_err = ds["load_error"].values * np.asarray(Ns, float) ** (P - 1)
+        s, s_err = _slope(np.asarray(Ns, float), ds, P)
+        meta["slopes"][f"P={P}"] = {"slope": s, "error": s_err, "theory": P - 1,
+                                    "load": ds["load"].values.tolist()}  # fmt: skip
+        ax.errorbar(Ns, K_mean, K_err, fmt="o", color=f"C{k}", capsize=2,
+                    label=f"P = {P}: fitted $K_c \\sim N^{{{s:.2f}\\pm{s_err:.2f}}}$")  # fmt: skip
+        grid = np.geomspace(Ns[0], Ns[-1], 20)
+        ax.plot(grid, alpha_c[P] * grid ** (P - 1), "-", color=f"C{k}", lw=0.8,
+                label=f"RS $\\alpha_c N^{{{P - 1}}}$, $\\alpha_c$ = {alpha_c[P]:.3f}")  # fmt: skip
+        data[f"a_P{P}_N"], data[f"a_P{P}_K"] = np.asarray(Ns), K_mean
+    ax.set(xscale="log", yscale="log", xlabel="N", ylabel="capacity $K_c$",
+           title=f"(a) polynomial networks, cue with {RHO:g} N errors")  # fmt: skip
+    ax.legend(fontsize=7)
+
+    # (b) exponential scaling
+    ax = axes[1]
+    Ns = [8, 16, 24] if quick else [16, 24, 32, 40]
+    ds = sweep(args, "capacity.b_binary", TASK, {"N": Ns}, network="exponential",
+               lam=LAM_BINARY, rho=RHO, load_max=0.6, n_samples=n_samples)  # fmt: skip
+    m0 = 1 - 2 * RHO
+    binary = _extrapolated(ax, Ns, ds, EXP.alpha_zero_T(LAM_BINARY, m0),
+                           f"binary, $\\lambda$ = {LAM_BINARY:g}", "C0")  # fmt: skip
+    ax.axhline(EXP.rate(m0) / 2, color="C0", ls=":", lw=1,
+               label="binary: every pattern, $I(m_0)/2$ (Demircigil et al.)")  # fmt: skip
+    ds_d = [8, 12, 16] if quick else [12, 16, 20, 24, 28]
+    ds = sweep(args, "capacity.b_modern", TASK, {"N": ds_d}, network="modern",
+               lam=LAM_MODERN, rho=0.0, eps=0.1, load_max=0.8, n_samples=n_samples)  # fmt: skip
+    modern = _extrapolated(ax, ds_d, ds, EXP.alpha_one_step(LAM_MODERN, ensemble="spherical"),
+                           f"modern, $\\beta$ = {LAM_MODERN:g}", "C1")  # fmt: skip
+    meta["exponential"] = [binary, modern]
+    ax.set(xlabel="1/N  (1/d)", ylabel=r"$\log(K_c)/N$", xlim=(-0.005, None),
+           title="(b) exponential networks: extrapolated to $N\\to\\infty$")  # fmt: skip
+    ax.legend(fontsize=7)
+
+    # (c) basins of attraction of the binary exponential network
+    ax = axes[2]
+    N = 16 if quick else 32
+    rhos = [r / N for r in range(0, N // 2, 1 if quick else 2)]
+    meta["basins"] = []
+    for k, load in enumerate([0.2, 0.3]):
+        ds = sweep(args, f"capacity.c_load{load}", "mc.capacity:retrieval_probability",
+                   {"rho": rhos}, network="exponential", N=N, load=load, lam=LAM_BINARY,
+                   n_samples=n_samples * 2)  # fmt: skip
+        p, err = ds["p"].values, ds["error"].values
+        ax.errorbar(rhos, p, err, fmt="o-", color=f"C{k}", ms=3, capsize=2,
+                    label=f"N = {N}, $\\log K/N$ = {load}")  # fmt: skip
+        rho_c = (1 - EXP.cue_overlap_c(load, LAM_BINARY)) / 2
+        ax.axvline(rho_c, color=f"C{k}", ls="--", lw=1, label=f"REM basin edge {rho_c:.3f}")
+        meta["basins"].append({"load": load, "N": N, "rho": rhos, "p": p.tolist(),
+                               "rho_c": rho_c})  # fmt: skip
+    ax.set(xlabel=r"cue corruption $\rho$", ylabel="P(retrieval)",
+           title=f"(c) basins, binary exponential, $\\lambda$ = {LAM_BINARY:g}")  # fmt: skip
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    return write_outputs(fig, data, meta, args, "capacity", started)
+
+
+if __name__ == "__main__":
+    main()

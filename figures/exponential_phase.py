@@ -1,0 +1,129 @@
+"""Exponential memories at finite temperature: the (alpha = log K / N, T) phase diagram.
+
+Binary :class:`hebbian.ExponentialDAM` and the modern Hopfield network on the
+sphere (``beta = lam = 1``, spherical patterns), both with ``K = e^(alpha N)``
+patterns.  Theory (:mod:`theory.exponential`, the random-energy-model analysis
+of Lucibello and Mezard, PRL 2024, extended here to ``T > 0``): the retrieval
+state, of overlap ``m_R(T)``, exists below the spinodal
+:func:`~theory.exponential.alpha_spinodal` and carries the Gibbs measure below
+:func:`~theory.exponential.alpha_thermodynamic`; at ``T = 0`` the binary
+network's single-flip dynamics keeps the pattern up to
+:func:`~theory.exponential.alpha_zero_T` (star), above the ``T -> 0`` limit of
+both lines (the one-step ``alpha_1``, diamond).
+
+Monte Carlo (:func:`mc.condensation.top_weight`): Metropolis chains started on
+a pattern and free to leave it; the order parameter is the top attention
+weight ``w = max_k softmax(lam N m)_k`` (1: one pattern dominates; 0: the
+random-energy sum does).  At each ``T`` and ``N`` the load where ``w`` crosses
+1/2 is interpolated, and these crossings are extrapolated linearly in
+``1/N`` (squares with error bars) onto the theory's axes.  Finite-N chains
+cross barriers of height ``O(N)`` quickly at these sizes, so they sample the
+equilibrium: the crossings approach the thermodynamic line, not the spinodal.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+import mc
+from figures._output import parse_args, sweep, write_outputs
+from theory import exponential as EXP
+
+TASK = "mc.condensation:top_weight"
+LAM = 1.0
+
+
+def crossing(alphas, w, err) -> tuple[float, float]:
+    """Load where ``w(alpha)`` first falls below 1/2, by linear interpolation, and its error."""
+    below = np.flatnonzero(w < 0.5)
+    if below.size == 0 or below[0] == 0:
+        return np.nan, np.nan
+    j = below[0]
+    slope = (w[j] - w[j - 1]) / (alphas[j] - alphas[j - 1])
+    t = (0.5 - w[j - 1]) / (w[j] - w[j - 1])
+    value = alphas[j - 1] + t * (alphas[j] - alphas[j - 1])
+    error = np.hypot((1 - t) * err[j - 1], t * err[j]) / abs(slope)
+    return float(value), float(max(error, 1e-3))
+
+
+def _panels(args, ax_phase, ax_w, ensemble: str, Ns, Ts, alphas, T_show, mc_kw) -> list[dict]:
+    ds = sweep(args, f"exponential_phase.{ensemble}", TASK,
+               {"N": Ns, "T": Ts, "alpha": alphas}, ensemble=ensemble, lam=LAM,
+               **mc_kw).transpose("N", "T", "alpha")  # fmt: skip
+    w, w_err = ds["w"].values, ds["w_error"].values
+    # theory lines
+    grid_T = np.linspace(0.02, 1.6, 120)
+    for f, style, label in ((EXP.alpha_thermodynamic, "-", "equilibrium (REM)"),
+                            (EXP.alpha_spinodal, "--", "spinodal (REM)")):  # fmt: skip
+        ax_phase.plot([f(T, LAM, ensemble) for T in grid_T], grid_T, "k" + style, label=label)
+    ax_phase.plot([EXP.alpha_one_step(LAM, ensemble=ensemble)], [0], "kD", ms=6, clip_on=False,
+                  label=r"$T\to0$: one step $\alpha_1$")  # fmt: skip
+    if ensemble == "binary":
+        ax_phase.plot([EXP.alpha_zero_T(LAM)], [0], "k*", ms=11, clip_on=False,
+                      label="T = 0 single flips")  # fmt: skip
+    records = []
+    for t, T in enumerate(Ts):
+        per_N = [crossing(alphas, w[n, t], w_err[n, t]) for n in range(len(Ns))]
+        values, errors = np.array(per_N).T
+        ax_phase.plot(values, [T] * len(Ns), "o", color="gray", ms=3, alpha=0.6)
+        record = {"T": T, "N": list(Ns), "crossing": values.tolist(), "errors": errors.tolist(),
+                  "theory": EXP.alpha_thermodynamic(T, LAM, ensemble),
+                  "spinodal": EXP.alpha_spinodal(T, LAM, ensemble)}  # fmt: skip
+        ok = np.isfinite(values)
+        if ok.sum() >= 2:
+            fit = mc.extrapolate(np.asarray(Ns)[ok], values[ok], errors[ok])
+            ax_phase.errorbar([fit.value], [T], xerr=[fit.error], fmt="s", color="C3", capsize=3)
+            record.update(extrapolated=fit.value, error=fit.error,
+                          n_sigma=(fit.value - record["theory"]) / fit.error)  # fmt: skip
+        records.append(record)
+    ax_phase.errorbar([], [], xerr=[], fmt="s", color="C3",
+                      label="Monte Carlo, $N\\to\\infty$ (gray: each N)")  # fmt: skip
+    ax_phase.set(xlabel=r"$\alpha = \log K / N$", ylabel="T", xlim=(0, 0.75), ylim=(0, 1.6),
+                 title=f"{ensemble}, $\\lambda$ = {LAM:g}: retrieval below the lines")  # fmt: skip
+    ax_phase.legend(fontsize=7)
+    t = list(Ts).index(T_show)
+    for n, N in enumerate(Ns):
+        ax_w.errorbar(alphas, w[n, t], w_err[n, t], fmt="o-", ms=3, capsize=2, label=f"N = {N}")
+    ax_w.axvline(EXP.alpha_thermodynamic(T_show, LAM, ensemble), color="k", label="equilibrium")
+    ax_w.axvline(EXP.alpha_spinodal(T_show, LAM, ensemble), color="k", ls="--", label="spinodal")
+    ax_w.axhline(0.5, color="gray", lw=0.5)
+    ax_w.set(xlabel=r"$\alpha$", ylabel="top attention weight w",
+             title=f"{ensemble}: T = {T_show:g}")  # fmt: skip
+    ax_w.legend(fontsize=7)
+    return records
+
+
+def main(argv: list[str] | None = None):
+    args = parse_args(__doc__.splitlines()[0], argv)
+    started = time.perf_counter()
+    quick = args.quick
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 4, figsize=(21, 4.8))
+    if quick:
+        mc_kw = {"n_samples": 4, "n_sweeps": 100, "n_burnin": 50}
+        setups = {"binary": ([8, 12], [0.5], np.arange(0.3, 0.75, 0.1)),
+                  "spherical": ([8, 12], [0.5], np.arange(0.2, 0.65, 0.1))}  # fmt: skip
+    else:
+        mc_kw = {"n_samples": 6, "n_sweeps": 200, "n_burnin": 100}
+        Ts = [0.3, 0.5, 0.7]
+        setups = {"binary": ([12, 16, 20], Ts, np.arange(0.25, 0.675, 0.05)),
+                  "spherical": ([12, 16, 20, 24], Ts, np.arange(0.15, 0.575, 0.05))}  # fmt: skip
+    meta: dict = {"lam": LAM, **mc_kw}
+    for k, (ensemble, (Ns, Ts, alphas)) in enumerate(setups.items()):
+        alphas = np.round(alphas, 4).tolist()
+        meta[ensemble] = _panels(args, axes[2 * k], axes[2 * k + 1], ensemble, Ns, Ts, alphas,
+                                 0.5, mc_kw)  # fmt: skip
+    fig.tight_layout()
+    return write_outputs(fig, {"T_line": np.linspace(0.02, 1.6, 120)}, meta, args,
+                         "exponential_phase", started)  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,265 @@
+"""Exponential dense associative memories: the random-energy-model (REM) analysis.
+
+A network stores ``K = e^(alpha N)`` patterns and weighs a state by
+``sum_k exp(lam N m_k)``, ``m_k`` its overlap with pattern ``k``: the binary
+:class:`hebbian.ExponentialDAM` (Demircigil et al. 2017) or the modern
+Hopfield network on the sphere ``|x|^2 = d`` with ``beta = lam`` and patterns
+of norm ``sqrt(d)`` (Ramsauer et al. 2021; then ``N = d``).  Following
+Lucibello and Mezard, PRL 132, 077301 (2024), the patterns not retrieved
+form a random energy model seen from the state: for a fixed state their
+overlaps are independent with the large-deviation rate ``I(m)``, so
+
+    phi(alpha, lam) = lim (1/N) log sum_k exp(lam N m_k)
+                    = alpha + kappa(lam)        if alpha >= I(m*(lam))  (many terms)
+                    = lam m_alpha, I(m_alpha) = alpha   otherwise       (frozen: a few),
+
+``kappa`` the cumulant generating function of the overlap and
+``m* = kappa'``.  A planted term ``exp(lam N m)`` (the pattern being
+retrieved) dominates the rest iff ``lam m > phi(alpha, lam)``, i.e. iff
+
+    alpha < critical_load(m, lam) = lam m - kappa(lam)   if m >= m*(lam),
+                                    I(m)                otherwise.
+
+Every threshold of this module is this one function at the right ``(m, lam)``
+(derived here and checked against Monte Carlo in ``tests/theory`` and the
+``capacity`` and ``exponential_phase`` figures; the paper's own equations
+were not available to us):
+
+* one attention step from a cue at overlap ``m0`` retrieves the pattern iff
+  its softmax weight dominates: :func:`alpha_one_step` = ``critical_load(m0, lam)``
+  (``m0 = 1``: the typical pattern is a fixed point, Lucibello-Mezard's alpha_1);
+* zero-temperature asynchronous flips of the binary network: a flip changes
+  the REM sum by zero on average (the REM's own saddle point cancels it) and
+  by a random amount of order ``sqrt(sum_k exp(2 lam N m_k)) = exp(N phi(alpha, 2 lam)/2)``;
+  the planted term must beat that noise, :func:`alpha_zero_T` =
+  ``critical_load(m0, 2 lam)``, above the one-step load.  For
+  ``m0 <= tanh(2 lam)`` it is ``I(m0)``: the cued pattern must have the
+  largest overlap with the cue;
+* at temperature ``T > 0`` the retrieval state has the overlap
+  ``m_R(T)`` of a single pattern (:func:`retrieval_overlap`; ``tanh(1/T)`` for
+  binary states) and exists while it dominates the REM sum,
+  :func:`alpha_spinodal` = ``critical_load(m_R(T), lam)``; it is the
+  equilibrium state below :func:`alpha_thermodynamic`.
+
+Ensembles: ``"binary"`` (+-1 states and patterns: ``I(m) = [(1+m) log(1+m) +
+(1-m) log(1-m)]/2``, ``kappa = log cosh``) and ``"spherical"`` (states and
+patterns uniform on the sphere of radius ``sqrt(N)``: ``I(m) = -log(1-m^2)/2``).
+"""
+
+from __future__ import annotations
+
+import math
+
+from scipy import optimize
+
+from hebbian._checks import check_real
+
+__all__ = [
+    "ENSEMBLES",
+    "alpha_one_step",
+    "alpha_spinodal",
+    "alpha_thermodynamic",
+    "alpha_zero_T",
+    "critical_load",
+    "cue_overlap_c",
+    "free_entropy",
+    "rate",
+    "retrieval_overlap",
+    "saddle",
+]
+
+ENSEMBLES = ("binary", "spherical")
+
+
+def _ensemble(ensemble: str) -> str:
+    if ensemble not in ENSEMBLES:
+        raise ValueError(f"ensemble={ensemble!r} is unknown; pass one of {ENSEMBLES}")
+    return ensemble
+
+
+def _overlap(m, name: str = "m") -> float:
+    return check_real(m, name, low=0.0, high=1.0)
+
+
+def rate(m: float, ensemble: str = "binary") -> float:
+    """Large-deviation rate ``I(m)`` of a random pattern's overlap with a fixed state.
+
+    ``P(m_k ~ m) ~ exp(-N I(m))``; binary: ``I(1) = log 2``; spherical:
+    ``I(m) = -log(1 - m^2)/2`` (infinite at ``m = 1``).
+
+    Examples
+    --------
+    >>> round(rate(1.0), 6) == round(math.log(2), 6)
+    True
+    """
+    m = _overlap(m)
+    if _ensemble(ensemble) == "spherical":
+        return math.inf if m == 1 else -0.5 * math.log1p(-m * m)
+    return 0.5 * ((1 + m) * math.log1p(m) + (math.log1p(-m) * (1 - m) if m < 1 else 0.0))
+
+
+def saddle(lam: float, ensemble: str = "binary") -> tuple[float, float]:
+    """``(m*, kappa)``: where the REM sum's terms concentrate, and ``kappa(lam)``.
+
+    ``kappa(lam) = max_m [lam m - I(m)]`` (the cumulant generating function of
+    ``N m``, per neuron) is reached at ``m* = kappa'(lam)``: ``tanh(lam)`` and
+    ``log cosh(lam)`` for binary overlaps.
+    """
+    lam = check_real(lam, "lam", low=0.0)
+    if _ensemble(ensemble) == "spherical":
+        if lam == 0:
+            return 0.0, 0.0
+        # m / (1 - m^2) = lam; 1 - m^2 = m / lam keeps its digits as m -> 1
+        m = 2 * lam / (math.sqrt(1 + 4 * lam * lam) + 1)
+        return m, lam * m + 0.5 * math.log(m / lam)
+    # log cosh without overflow
+    return math.tanh(lam), lam + math.log1p(math.exp(-2 * lam)) - math.log(2)
+
+
+def _inverse_rate(alpha: float, ensemble: str) -> float:
+    """``m_alpha`` with ``I(m_alpha) = alpha`` (1 where alpha exceeds ``I(1)``)."""
+    if alpha <= 0:
+        return 0.0
+    if ensemble == "binary" and alpha >= math.log(2):
+        return 1.0
+    hi = 1.0 if ensemble == "binary" else 1.0 - 1e-300
+    return optimize.brentq(lambda m: rate(m, ensemble) - alpha, 0.0, hi, xtol=1e-15, rtol=1e-15)
+
+
+def free_entropy(alpha: float, lam: float, ensemble: str = "binary") -> float:
+    """REM free entropy ``phi = lim (1/N) log sum_k exp(lam N m_k)`` at a typical state.
+
+    Parameters
+    ----------
+    alpha : float
+        Load ``log(K)/N``, >= 0.
+    lam : float
+        Scale of the exponent, > 0.
+    ensemble : {"binary", "spherical"}
+
+    Examples
+    --------
+    >>> round(free_entropy(0.5, 1.0), 6) == round(0.5 + math.log(math.cosh(1.0)), 6)
+    True
+    """
+    alpha = check_real(alpha, "alpha", low=0.0)
+    lam = check_real(lam, "lam", low=0.0, low_open=True)
+    ensemble = _ensemble(ensemble)
+    m_star, kappa = saddle(lam, ensemble)
+    if alpha >= rate(m_star, ensemble):
+        return alpha + kappa
+    return lam * _inverse_rate(alpha, ensemble)
+
+
+def critical_load(m: float, lam: float, ensemble: str = "binary") -> float:
+    """Largest load at which a planted term ``exp(lam N m)`` dominates the REM sum.
+
+    ``lam m - kappa(lam)`` when ``m >= m*(lam)``, else ``I(m)`` (then the
+    planted overlap need only exceed the largest random one).  Increasing in
+    both ``m`` and ``lam``; at most ``I(m)``.
+
+    Examples
+    --------
+    >>> round(critical_load(0.8, 2.0), 4)  # m0 <= tanh 2: I(0.8)
+    0.3681
+    >>> round(critical_load(1.0, 1.0), 4)  # 1 - log cosh 1
+    0.5662
+    """
+    m = _overlap(m)
+    lam = check_real(lam, "lam", low=0.0, low_open=True)
+    ensemble = _ensemble(ensemble)
+    m_star, kappa = saddle(lam, ensemble)
+    return lam * m - kappa if m >= m_star else rate(m, ensemble)
+
+
+def alpha_one_step(lam: float, m0: float = 1.0, ensemble: str = "binary") -> float:
+    """Load below which one attention step from a cue at overlap ``m0`` retrieves.
+
+    ``critical_load(m0, lam)``; with ``m0 = 1`` the typical stored pattern is
+    (close to) a fixed point of the update ``x <- X softmax(lam X^T x)``, the
+    threshold alpha_1 of Lucibello and Mezard's REM analysis.
+    """
+    return critical_load(m0, lam, ensemble)
+
+
+def alpha_zero_T(lam: float, m0: float = 1.0) -> float:
+    """Load below which zero-temperature single flips retrieve from a cue at overlap ``m0``.
+
+    For the binary :class:`~hebbian.ExponentialDAM`: ``critical_load(m0, 2 lam)``,
+    the planted term against the REM sum's fluctuation under one flip (module
+    docstring).  ``I(m0)``, independent of ``lam``, once ``m0 <= tanh(2 lam)``.
+
+    Examples
+    --------
+    >>> round(alpha_zero_T(1.0, 0.8), 4)
+    0.3681
+    """
+    return critical_load(m0, 2 * check_real(lam, "lam", low=0.0, low_open=True))
+
+
+def cue_overlap_c(alpha: float, lam: float) -> float:
+    """Smallest cue overlap from which zero-T dynamics retrieves (the basin's edge).
+
+    The inverse of :func:`alpha_zero_T` in ``m0``; ``nan`` where even the
+    pattern itself (``m0 = 1``) is not retrieved.  The basin holds the cues
+    with at most ``N (1 - m0_c)/2`` flipped spins.
+    """
+    alpha = check_real(alpha, "alpha", low=0.0)
+    if alpha >= alpha_zero_T(lam, 1.0):
+        return math.nan
+    if alpha == 0:
+        return 0.0
+    return optimize.brentq(lambda m: alpha_zero_T(lam, m) - alpha, 0.0, 1.0, xtol=1e-13)
+
+
+def retrieval_overlap(T: float, ensemble: str = "binary") -> float:
+    """Overlap ``m_R(T)`` of the retrieval state, where one pattern dominates.
+
+    There the energy is ``-N m``: ``m_R`` maximizes ``m/T - I(m)``, i.e.
+    ``tanh(1/T)`` (binary) or ``m/(1 - m^2) = 1/T`` (spherical).
+    """
+    T = check_real(T, "T", low=0.0)
+    if T == 0:
+        return 1.0
+    return saddle(1.0 / T, _ensemble(ensemble))[0]
+
+
+def alpha_spinodal(T: float, lam: float, ensemble: str = "binary") -> float:
+    """Largest load at which the retrieval state exists at temperature ``T > 0``.
+
+    ``critical_load(m_R(T), lam)``.  At ``T -> 0`` it tends to
+    ``lam - kappa(lam)`` (the one-step alpha_1), below the ``T = 0`` value
+    :func:`alpha_zero_T` of the binary network: at any ``T > 0`` a state
+    whose planted term is swamped by the REM sum drifts away entropically,
+    whereas zero-temperature flips only need it to beat the sum's
+    fluctuations.
+    """
+    T = check_real(T, "T", low=0.0, low_open=True)
+    return critical_load(retrieval_overlap(T, ensemble), lam, ensemble)
+
+
+def alpha_thermodynamic(T: float, lam: float, ensemble: str = "binary") -> float:
+    """Largest load at which retrieval states carry the Gibbs measure at ``T > 0``.
+
+    The ``K`` retrieval states weigh ``exp N[alpha - I(m_R) + m_R/T]`` against
+    the REM-dominated states' ``exp(N phi(alpha, lam)/(lam T))``; the load where
+    the two are equal, capped by :func:`alpha_spinodal`.
+
+    Examples
+    --------
+    >>> alpha_thermodynamic(0.5, 1.0) <= alpha_spinodal(0.5, 1.0)
+    True
+    """
+    T = check_real(T, "T", low=0.0, low_open=True)
+    lam = check_real(lam, "lam", low=0.0, low_open=True)
+    ensemble = _ensemble(ensemble)
+    m_R, beta = retrieval_overlap(T, ensemble), 1.0 / T
+    gain = beta * m_R - rate(m_R, ensemble)
+
+    def gap(alpha):
+        return alpha + gain - beta * free_entropy(alpha, lam, ensemble) / lam
+
+    top = alpha_spinodal(T, lam, ensemble)
+    if gap(top) >= 0:
+        return top
+    return optimize.brentq(gap, 0.0, top, xtol=1e-13)
