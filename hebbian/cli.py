@@ -27,7 +27,7 @@ def _info(args) -> int:
     print("packages: " + ", ".join(f"{k} {v or '-'}" for k, v in info["packages"].items()))
     print(
         "backends: "
-        + ", ".join(f"{k} {'yes' if v else 'no'}" for k, v in info["backends"].items())
+        + ", ".join(f"{k} {'yes' if v is True else 'no'}" for k, v in info["backends"].items())
     )
     gpu = info["gpu"]
     if gpu["devices"]:
@@ -242,6 +242,7 @@ def _solve(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     from hebbian import __version__
     from hebbian.executors import add_executor_options
+    from mc.backends import BACKENDS
 
     parser = argparse.ArgumentParser(
         prog="hebbian",
@@ -310,7 +311,7 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--start", choices=["random", "pattern"], default="pattern")
     m.add_argument("--m0", type=float, default=None, help="initial overlap (start=pattern)")
     m.add_argument("--seed", type=int, default=0, help="patterns use seed, chains seed+1")
-    m.add_argument("--backend", choices=["auto", "numba", "numpy"], default="auto")
+    m.add_argument("--backend", choices=list(BACKENDS), default="auto")
     m.add_argument("--workers", type=int, default=1, help="threads over replicas")
     m.add_argument("--checkpoint", type=Path, default=None, help="resume from / write here")
     m.add_argument("--progress", action="store_true", help="show a progress bar")
@@ -326,7 +327,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
-    return args.func(args)
+    try:
+        return args.func(args)
+    except ValueError as exc:  # bad input: the message names the argument and the fix
+        print(f"hebbian {args.command}: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

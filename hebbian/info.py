@@ -45,6 +45,17 @@ def _gpu() -> dict:
         return {"cupy": version, "devices": [], "reason": f"{type(exc).__name__}: {exc}"}
 
 
+def _cupy_backend() -> bool | str:
+    """True when ``backend="cupy"`` works here, else why not."""
+    from mc.backends import resolve_backend
+
+    try:
+        resolve_backend("cupy")
+    except ValueError as exc:
+        return str(exc)
+    return True
+
+
 def system_info() -> dict:
     """Collect versions, available Monte Carlo backends and hardware.
 
@@ -52,9 +63,9 @@ def system_info() -> dict:
     -------
     dict
         JSON-serializable: ``hebbian``, ``python``, ``platform``, ``packages``
-        (versions or None), ``backends`` (``numpy``, ``numba``, ``cupy``:
-        usable or not), ``gpu`` and ``cores`` (logical CPUs and those this
-        process may use).
+        (versions or None), ``backends`` (``numpy``, ``numba``, ``batched``,
+        ``cupy``: true if usable, for ``cupy`` otherwise the reason), ``gpu``
+        and ``cores`` (logical CPUs and those this process may use).
     """
     from hebbian import __version__
 
@@ -72,7 +83,8 @@ def system_info() -> dict:
         "backends": {
             "numpy": True,
             "numba": packages["numba"] is not None,
-            "cupy": bool(gpu["devices"]),
+            "batched": True,
+            "cupy": _cupy_backend(),
         },
         "gpu": gpu,
         "cores": {"logical": os.cpu_count(), "usable": usable},

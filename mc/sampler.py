@@ -22,10 +22,10 @@ from hebbian.networks import BinaryNetwork
 from hebbian.random import as_generator
 from hebbian.temperature import beta_from_T
 from mc import _numba as kernels
-from mc.backends import resolve_backend
+from mc.backends import BATCHED, array_module, resolve_backend
 from mc.model import KernelModel, kernel_model
 
-__all__ = ["ORDERS", "RULES", "ChainState", "Dynamics", "init", "step"]
+__all__ = ["ORDERS", "RULES", "ChainState", "Dynamics", "init", "step", "step_samples"]
 
 RULES = {
     "metropolis": kernels.RULE_METROPOLIS,
@@ -197,6 +197,99 @@ def _scale(model: KernelModel) -> float:
     return scale / math.factorial(model.P) if model.kind == kernels.KIND_POLY_DIAGONAL else scale
 
 
+def _step_batched(name, module, models, states, rule, order, betas, n_sweeps) -> None:
+    """Advance the chains of every ``(model, state)`` pair in one call on backend ``name``.
+
+    Each chain's uniforms in this call are keyed by two 32-bit words drawn
+    from its own generator (:mod:`mc._counter`), so the generators' states,
+    which checkpoints keep, still fix the whole run; a chain's numbers do not
+    depend on which other chains share the call.
+    """
+    first = models[0]
+    for m in models:
+        if m.kind == kernels.KIND_COUPLINGS:
+            raise ValueError(
+                f"backend={name!r} samples pattern networks; "
+                f"pass backend='numba' for explicit couplings"
+            )
+        if (m.kind, m.P, m.lam, m.N, m.K, m.weight) != (
+            first.kind, first.P, first.lam, first.N, first.K, first.weight
+        ):  # fmt: skip
+            raise ValueError(
+                "models differ in kind, P, lam, N, K or weight; one call runs one network family"
+            )
+    xp = array_module(name)
+    keys = np.array(
+        [g.integers(0, 2**32, size=2, dtype=np.uint64) for s in states for g in s.rngs]
+    )
+    sizes = [s.n_replicas for s in states]
+    sigma, S, counts = (
+        xp.asarray(np.concatenate([getattr(s, a) for s in states]))
+        for a in ("sigma", "S", "counts")
+    )
+    module.sweeps(
+        xp,
+        sigma,
+        S,
+        xp.asarray(np.stack([m.xi_t for m in models])),
+        xp.asarray(np.repeat(np.arange(len(models)), sizes)),
+        xp.asarray(np.stack([m.n_mu.astype(np.float64) for m in models])),
+        first.kind,
+        first.P,
+        first.lam,
+        _scale(first),
+        xp.asarray(np.concatenate([np.asarray(b, dtype=np.float64) for b in betas])),
+        rule,
+        order,
+        n_sweeps,
+        xp.asarray(keys),
+        counts,
+    )
+    edges = np.cumsum([0, *sizes])
+    for k, s in enumerate(states):
+        rows = slice(edges[k], edges[k + 1])
+        for host, device in ((s.sigma, sigma), (s.S, S), (s.counts, counts)):
+            host[...] = device[rows].get() if xp is not np else device[rows]
+
+
+def step_samples(models, states, dynamics: Dynamics, n_sweeps: int = 1, *, backend="batched"):
+    """Advance the chains of several disorder samples together, in one call per step.
+
+    On ``backend="cupy"`` one kernel launch runs every chain of every sample
+    (``sum of n_replicas`` threads), which is how a GPU is kept busy by many
+    small networks.  Each state keeps its own generators, so each can be
+    checkpointed (:mod:`mc.checkpoint`) and gives the chains it would give
+    alone under :func:`step` with the same batched backend.
+
+    Parameters
+    ----------
+    models : sequence of KernelModel
+        Same kind, P, lam, N and K (one network family, several pattern draws).
+    states : sequence of ChainState
+        One per model.
+    dynamics : Dynamics
+    n_sweeps : int
+    backend : {"batched", "cupy"}
+
+    Returns
+    -------
+    list of ChainState
+        The same objects, advanced.
+    """
+    name, module = resolve_backend(backend)
+    if name not in BATCHED:
+        raise ValueError(f"backend={backend!r} runs one chain at a time; pass 'batched' or 'cupy'")
+    if len(models) != len(states) or not models:
+        raise ValueError(
+            f"got {len(models)} models and {len(states)} states; pass one state per model"
+        )
+    n_sweeps = check_int(n_sweeps, "n_sweeps", minimum=0)
+    betas = [np.full(s.n_replicas, dynamics.beta) for s in states]
+    _step_batched(name, module, list(models), list(states), RULES[dynamics.rule],
+                  ORDERS[dynamics.order], betas, n_sweeps)  # fmt: skip
+    return list(states)
+
+
 def step(
     model: KernelModel,
     state: ChainState,
@@ -217,7 +310,10 @@ def step(
     dynamics : Dynamics
     n_sweeps : int
         Sweeps of N attempted flips; zero-T chains stop early at a fixed point.
-    backend : {"auto", "numba", "numpy"}
+    backend : {"auto", "numba", "numpy", "batched", "cupy"}
+        ``"batched"`` and ``"cupy"`` advance every chain at once (array code
+        on NumPy; one CUDA kernel on a GPU): the same statistics, other
+        random numbers than the one-chain backends.
     n_workers : int
         Threads running chains in parallel (Numba kernels release the GIL).
     betas : array_like, shape (R,), optional
@@ -229,13 +325,16 @@ def step(
     ChainState
         The same object, advanced.
     """
-    _, backend_module = resolve_backend(backend)
+    name, backend_module = resolve_backend(backend)
     n_sweeps = check_int(n_sweeps, "n_sweeps", minimum=0)
     n_workers = check_int(n_workers, "n_workers", minimum=1)
     rule, order = RULES[dynamics.rule], ORDERS[dynamics.order]
     if betas is None:
         betas = np.full(state.n_replicas, dynamics.beta)
     scale, n_mu = _scale(model), model.n_mu.astype(np.float64)
+    if name in BATCHED:
+        _step_batched(name, backend_module, [model], [state], rule, order, [betas], n_sweeps)
+        return state
 
     def advance(r: int) -> None:
         backend_module.sweeps(

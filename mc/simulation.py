@@ -184,7 +184,7 @@ def run(
         measurement (O(N n_probes) each), e.g. the archetypes behind a
         :class:`~hebbian.networks.learning.LearnedNetwork`.
     rng : seed, SeedSequence or Generator
-    backend : {"auto", "numba", "numpy"}
+    backend : {"auto", "numba", "numpy", "batched", "cupy"}
     n_workers : int
         Threads over chains.
     checkpoint : path, optional

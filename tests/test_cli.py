@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from hebbian import cli
 from hebbian.sweep import load
 
@@ -28,6 +30,12 @@ def test_info_reports_versions_backends_and_cores():
     assert out.returncode == 0, out.stderr
     info = json.loads(out.stdout)
     assert info["backends"]["numpy"] is True
+    assert info["backends"]["batched"] is True
+    # the GPU backend is usable, or the report says why not
+    assert (
+        info["backends"]["cupy"] is True
+        or "backend='cupy' is unavailable" in info["backends"]["cupy"]
+    )
     assert info["packages"]["numpy"]
     assert info["cores"]["usable"] >= 1
     assert isinstance(info["gpu"]["devices"], list)
@@ -143,3 +151,13 @@ def test_reproduce_writes_the_gallery(tmp_path, capsys):
     assert "![modern_retrieval](modern_retrieval.png)" in gallery
     assert "quick mode, seed 2026" in gallery
     assert "hopfield_overlap" not in gallery  # not made: not shown
+
+
+def test_mc_on_a_missing_gpu_says_what_is_missing(capsys):
+    from mc.backends import _cupy_or_reason
+
+    if _cupy_or_reason()[0] is not None:
+        pytest.skip("a GPU is present")
+    args = ["mc", "--network", "dense", "--P", "3", "--N", "30", "--K", "20", "--T", "0.1"]
+    assert cli.main([*args, "--backend", "cupy"]) == 2
+    assert "backend='cupy' is unavailable" in capsys.readouterr().err

@@ -121,6 +121,8 @@ class ModernHopfield:
     patterns: np.ndarray
     beta: float
     _M: float = field(init=False, repr=False)
+    #: the patterns on each array library's device, copied there once
+    _on_device: dict = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self):
         X = np.array(as_patterns(self.patterns, min_N=1), dtype=np.float64)
@@ -157,7 +159,9 @@ class ModernHopfield:
             raise ValueError(f"{name} has shape {xi.shape}; pass shape (..., d) with d={self.d}")
         if not bool(xp.all(xp.isfinite(xi))):
             raise ValueError(f"{name} contains NaN or inf; pass finite values")
-        return xp, xi, xp.asarray(self.patterns)
+        if xp not in self._on_device:
+            self._on_device[xp] = xp.asarray(self.patterns)
+        return xp, xi, self._on_device[xp]
 
     def overlaps(self, xi):
         """Similarities ``X^T xi``, shape (..., K)."""

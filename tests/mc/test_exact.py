@@ -18,30 +18,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from enumeration import CODES, NETWORKS, STATES, N, boltzmann
 from scipy import stats
 
-from hebbian import (
-    DenseHopfield,
-    ExponentialDAM,
-    SherringtonKirkpatrick,
-    binary_patterns,
-    diluted_patterns,
-    learned_network,
-    noisy_examples,
-)
 from mc.model import kernel_model
 from mc.sampler import Dynamics, init, step
 from mc.statistics import integrated_time
-
-N = 8
-STATES = (1 - 2 * ((np.arange(2**N)[:, None] >> np.arange(N)) & 1)).astype(np.int8)
-CODES = 1 << np.arange(N)
-
-
-def boltzmann(net, T):
-    E = net.energy(STATES)
-    w = np.exp(-(E - E.min()) / T)
-    return w / w.sum()
 
 
 def sample(net, dyn, n_sweeps, seed, backend="numba"):
@@ -73,21 +55,6 @@ def corrected_p_value(visits, probs, series):
         dof += 1
     tau = max([0.5] + [integrated_time(x).tau for x in series.T if np.ptp(x) > 0])
     return stats.chi2.sf(chi2 / (2 * tau), dof)
-
-
-NETWORKS = {
-    "hopfield": (DenseHopfield(binary_patterns(3, N, rng=1), P=2), 1.0),
-    "dense3": (DenseHopfield(binary_patterns(4, N, rng=2), P=3), 0.6),
-    "dense4-diagonal": (DenseHopfield(binary_patterns(3, N, rng=3), P=4, diagonal=True), 0.4),
-    "diluted": (DenseHopfield(diluted_patterns(4, N, 0.3, rng=4), P=2), 0.8),
-    "exponential": (ExponentialDAM(binary_patterns(6, N, rng=5), lam=0.5), 1.5),
-    "sk": (SherringtonKirkpatrick.sample(N, rng=6), 0.4),
-    # integer rows (example sums up to M = 5) and a real weight in front
-    "supervised3": (
-        learned_network(noisy_examples(binary_patterns(3, N, rng=7), 5, 0.5, rng=8), 3),
-        0.5,
-    ),
-}
 
 
 @pytest.mark.parametrize("name", list(NETWORKS))

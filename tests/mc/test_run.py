@@ -114,7 +114,7 @@ def test_zero_temperature_run_reaches_fixed_point():
         ({"T": 0.5, "order": "spiral"}, ValueError, "order='spiral' is unknown"),
         ({"T": 0.5, "n_sweeps": 0}, ValueError, "n_sweeps=0 must be >= 1"),
         ({"T": 0.5, "backend": "jax"}, ValueError, "backend='jax' is unknown"),
-        ({"T": 0.5, "backend": "cupy"}, ValueError, "backend='cupy' has no binary-network"),
+        ({"T": 0.5, "backend": "cupy"}, ValueError, "backend=.cupy. is unavailable"),
         ({"T": 0.5, "start": np.ones(7)}, ValueError, r"start has shape \(7,\)"),
         ({"T": 0.5, "start": "warm"}, ValueError, "start='warm' is unknown"),
         ({"T": 0.5, "start": "pattern", "m0": 1.5}, ValueError, r"m0=1.5 must be in \[-1, 1\]"),

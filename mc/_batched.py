@@ -1,0 +1,130 @@
+"""Every chain at once: the single-spin-flip sweep as array code for NumPy and CuPy.
+
+:mod:`mc._numba` runs one chain per call; here one array operation advances
+all R chains (replicas, temperatures of a tempering ladder, or chains of
+different disorder samples, ``group`` naming each chain's pattern set) by one
+attempted flip.  The formulas are those of the Numba kernel and the random
+numbers are counter based (:mod:`mc._counter`): chain ``r``'s uniforms in a
+call are ``uniform(keys[r, 0], keys[r, 1], 2 (sweep N + t) + slot)``, slot 0
+choosing the site (random order) and slot 1 deciding the flip, so a NumPy run
+and a CuPy run of the same call are the same Markov chain, and the CUDA
+kernel of :mod:`mc._cuda` draws the very same numbers.
+
+Layout: ``sigma`` (R, N) int8, ``S`` (R, K) float64 holding exact integers,
+``xi_t`` (G, N, K) in the narrowest integer type (neuron i's K entries
+contiguous), ``n_mu`` (G, K), ``betas`` (R,), ``keys`` (R, 2) uint64 below
+2^32, ``counts`` (R, 4) int64 as in :mod:`mc._numba`.  Everything is updated
+in place on the arrays' own device.
+"""
+
+from __future__ import annotations
+
+from mc._counter import uniform
+from mc._numba import (
+    ACCEPTED,
+    ATTEMPTED,
+    FIXED,
+    KIND_EXPONENTIAL,
+    KIND_POLY,
+    ORDER_SEQUENTIAL,
+    RULE_METROPOLIS,
+    RULE_ZERO_T,
+    SWEEPS,
+    _g_diag,
+)
+from mc._numpy import _e_rest
+
+__all__ = ["delta_energy", "sweeps"]
+
+_g_diag_array = _g_diag.py_func  # pure arithmetic: elementwise on any array
+
+
+def _logsumexp(xp, a):
+    top = xp.max(a, axis=-1, keepdims=True)
+    return (top + xp.log(xp.sum(xp.exp(a - top), axis=-1, keepdims=True)))[..., 0]
+
+
+def delta_energy(xp, S, x, s, n_mu, kind: int, P: int, lam: float, scale: float):
+    """Energy change of flipping a neuron with spin ``s`` and pattern entries ``x``.
+
+    ``S`` and ``x`` (..., K) broadcast together, ``s`` (...); the formulas of
+    :func:`mc._numba._sweep` (Newton's identities without self-interactions,
+    ``((c + x)^P - (c - x)^P)/2`` with them, a log-sum-exp difference for the
+    exponential network).
+    """
+    if kind == KIND_EXPONENTIAL:
+        a = lam * S
+        return (_logsumexp(xp, a) - _logsumexp(xp, a - (2.0 * lam) * s[..., None] * x)) / lam
+    c = S - x * s[..., None]
+    h = x * _e_rest(c, n_mu - x * x, P) if kind == KIND_POLY else _g_diag_array(c, x, P)
+    return 2.0 * scale * s * xp.sum(h, axis=-1)
+
+
+def _accept(xp, dE, betas, rule: int, u):
+    if rule == RULE_ZERO_T:
+        return dE < 0.0
+    z = betas * dE
+    if rule == RULE_METROPOLIS:
+        return (z <= 0.0) | (u < xp.exp(-xp.maximum(z, 0.0)))
+    e = xp.exp(-xp.abs(z))  # heat bath: 1/(1 + e^z) without overflow
+    return u < xp.where(z > 0.0, e / (1.0 + e), 1.0 / (1.0 + e))
+
+
+def _stable(xp, sigma, S, xi, n_mu, kind, P, lam, scale):
+    """Chains (rows) where no single flip lowers the energy; ``xi`` (R, N, K)."""
+    s = sigma.astype(xp.float64)
+    dE = delta_energy(
+        xp, S[:, None, :], xi.astype(xp.float64), s, n_mu[:, None, :], kind, P, lam, scale
+    )
+    return xp.all(dE >= 0.0, axis=1)
+
+
+def sweeps(xp, sigma, S, xi_t, group, n_mu, kind, P, lam, scale, betas, rule, order,
+           n_sweeps, keys, counts) -> None:  # fmt: skip
+    """Run up to ``n_sweeps`` sweeps of N attempted flips on every chain, in place.
+
+    At zero temperature a chain stops at a fixed point, as in
+    :func:`mc._numba.sweeps`: after a sweep without flips (sequential order)
+    confirmed, in random order, by a scan of every site; ``counts[:, FIXED]``
+    is then 1 and the chain's counters stop.
+    """
+    R, N = sigma.shape
+    if 2 * n_sweeps * N >= 2**32:
+        raise ValueError(f"n_sweeps={n_sweeps} at N={N} overflows the 32-bit draw counter")
+    rows = xp.arange(R)
+    k0, k1 = keys[:, 0], keys[:, 1]
+    n_rows = n_mu[group]
+    active = xp.ones(R, dtype=bool)
+    counts[:, FIXED] = 0
+    for sweep in range(n_sweeps):
+        flips = xp.zeros(R, dtype=xp.int64)
+        for t in range(N):
+            c = xp.uint64(2 * (sweep * N + t))
+            if order == ORDER_SEQUENTIAL:
+                i = xp.full(R, t, dtype=xp.int64)
+            else:
+                i = xp.minimum((uniform(k0, k1, c) * N).astype(xp.int64), N - 1)
+            x = xi_t[group, i].astype(xp.float64)
+            s_old = sigma[rows, i]
+            s = s_old.astype(xp.float64)
+            dE = delta_energy(xp, S, x, s, n_rows, kind, P, lam, scale)
+            u = uniform(k0, k1, c + xp.uint64(1))
+            flip = _accept(xp, dE, betas, rule, u) & active
+            sigma[rows, i] = xp.where(flip, -s_old, s_old)
+            S -= (2.0 * s * flip)[:, None] * x
+            flips += flip
+        counts[:, ATTEMPTED] += N * active
+        counts[:, ACCEPTED] += flips
+        counts[:, SWEEPS] += active
+        if rule != RULE_ZERO_T:
+            continue
+        quiet = active & (flips == 0)
+        if bool(xp.any(quiet)):
+            if order != ORDER_SEQUENTIAL:
+                idx = xp.flatnonzero(quiet)
+                g = group[idx]
+                quiet[idx] = _stable(xp, sigma[idx], S[idx], xi_t[g], n_mu[g], kind, P, lam, scale)
+            counts[:, FIXED] = xp.where(quiet, 1, counts[:, FIXED])
+            active &= ~quiet
+        if not bool(xp.any(active)):
+            return
