@@ -6,7 +6,22 @@ import numpy as np
 
 import mc
 
-__all__ = ["plot_extrapolated"]
+__all__ = ["half_crossing", "plot_extrapolated"]
+
+
+def half_crossing(x, y, err) -> tuple[float, float]:
+    """Where a falling curve ``y(x)`` first drops below 1/2 (linear interpolation), and
+    the error propagated from ``err``; ``nan`` without a crossing inside the grid."""
+    x, y, err = (np.asarray(a, float) for a in (x, y, err))
+    below = np.flatnonzero(y < 0.5)
+    if below.size == 0 or below[0] == 0 or not np.isfinite(y[below[0] - 1]):
+        return np.nan, np.nan
+    j = below[0]
+    t = (0.5 - y[j - 1]) / (y[j] - y[j - 1])
+    slope = (y[j] - y[j - 1]) / (x[j] - x[j - 1])
+    value = x[j - 1] + t * (x[j] - x[j - 1])
+    error = np.hypot((1 - t) * err[j - 1], t * err[j]) / abs(slope)
+    return float(value), float(max(error, 1e-3))
 
 
 def plot_extrapolated(ax, points, axis: str, theory) -> list[dict]:

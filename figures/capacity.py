@@ -124,9 +124,9 @@ def main(argv: list[str] | None = None):
                            f"binary, $\\lambda$ = {LAM_BINARY:g}", "C0")  # fmt: skip
     ax.axhline(EXP.rate(m0) / 2, color="C0", ls=":", lw=1,
                label="binary: every pattern, $I(m_0)/2$ (Demircigil et al.)")  # fmt: skip
-    ds_d = [8, 12, 16] if quick else [12, 16, 20, 24, 28]
-    ds = sweep(args, "capacity.b_modern", TASK, {"N": ds_d}, network="modern",
-               lam=LAM_MODERN, rho=0.0, eps=0.1, load_max=0.8, n_samples=n_samples)  # fmt: skip
+    ds_d = [8, 12, 16] if quick else [12, 16, 20, 24]
+    ds = sweep(args, "capacity.b_modern", TASK, {"N": ds_d}, network="modern", lam=LAM_MODERN,
+               rho=0.0, eps=0.1, load_max=0.55, K_cap=2**20, n_samples=n_samples)  # fmt: skip
     modern = _extrapolated(ax, ds_d, ds, EXP.alpha_one_step(LAM_MODERN, ensemble="spherical"),
                            f"modern, $\\beta$ = {LAM_MODERN:g}", "C1")  # fmt: skip
     meta["exponential"] = [binary, modern]

@@ -28,24 +28,12 @@ import time
 import numpy as np
 
 import mc
+from figures._extrapolated import half_crossing
 from figures._output import parse_args, sweep, write_outputs
 from theory import exponential as EXP
 
 TASK = "mc.condensation:top_weight"
 LAM = 1.0
-
-
-def crossing(alphas, w, err) -> tuple[float, float]:
-    """Load where ``w(alpha)`` first falls below 1/2, by linear interpolation, and its error."""
-    below = np.flatnonzero(w < 0.5)
-    if below.size == 0 or below[0] == 0:
-        return np.nan, np.nan
-    j = below[0]
-    slope = (w[j] - w[j - 1]) / (alphas[j] - alphas[j - 1])
-    t = (0.5 - w[j - 1]) / (w[j] - w[j - 1])
-    value = alphas[j - 1] + t * (alphas[j] - alphas[j - 1])
-    error = np.hypot((1 - t) * err[j - 1], t * err[j]) / abs(slope)
-    return float(value), float(max(error, 1e-3))
 
 
 def _panels(args, ax_phase, ax_w, ensemble: str, Ns, Ts, alphas, T_show, mc_kw) -> list[dict]:
@@ -65,7 +53,7 @@ def _panels(args, ax_phase, ax_w, ensemble: str, Ns, Ts, alphas, T_show, mc_kw) 
                       label="T = 0 single flips")  # fmt: skip
     records = []
     for t, T in enumerate(Ts):
-        per_N = [crossing(alphas, w[n, t], w_err[n, t]) for n in range(len(Ns))]
+        per_N = [half_crossing(alphas, w[n, t], w_err[n, t]) for n in range(len(Ns))]
         values, errors = np.array(per_N).T
         ax_phase.plot(values, [T] * len(Ns), "o", color="gray", ms=3, alpha=0.6)
         record = {"T": T, "N": list(Ns), "crossing": values.tolist(), "errors": errors.tolist(),

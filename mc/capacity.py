@@ -3,9 +3,11 @@
 A pattern counts as retrieved when zero-temperature dynamics from a cue (the
 pattern with ``flips`` spins reversed) ends at an overlap ``>= 1 - eps`` with
 it.  The capacity of one disorder sample is found by bisection over nested
-pattern sets (the first ``K`` rows of one draw), so it is the largest ``K``
-at which the cued pattern is still retrieved, up to where retrieval first
-fails along the bisection; its logarithm is averaged over samples.
+pattern sets (the first ``K`` rows of one draw; the dynamics visit sites in
+the same random order at every ``K``), so it is the largest ``K`` at which
+the cued pattern is still retrieved, up to where retrieval first fails along
+the bisection from ``K_max`` down (retrieval need not be monotone in ``K``
+at small N); its average over samples is the capacity.
 
 Networks (``network=``): ``"dense"`` - :class:`hebbian.DenseHopfield` of order
 ``P`` without self-interactions (``P = 2``: the Hopfield network; the
@@ -136,11 +138,14 @@ def capacity(
     n_samples = check_int(n_samples, "n_samples", minimum=2)
     K_c = []
     for child in np.random.SeedSequence([seed, N, flips]).spawn(n_samples):
-        rng = np.random.default_rng(child)
+        draws, dynamics = child.spawn(2)
+        rng = np.random.default_rng(draws)
         patterns = _draw(network, K_max, N, rng)
         cue = _cue(patterns[0], flips, rng)
 
-        def holds(K, patterns=patterns, cue=cue, rng=rng):
+        def holds(K, patterns=patterns, cue=cue, dynamics=dynamics):
+            # the same site sequence at every K: the sample, not the draw, decides
+            rng = np.random.default_rng(dynamics)
             return _retrieved(network, patterns[:K], cue, P, lam, eps, rng)
 
         if holds(K_max):

@@ -19,6 +19,9 @@
   modern Hopfield network with ``K = e^(alpha N)`` patterns: the
   random-energy-model thresholds for one attention step, zero-temperature
   flips, the basins, and the finite-temperature retrieval lines;
+* :mod:`theory.dmft` - dynamical mean-field theory of the random rate
+  network (Sompolinsky-Crisanti-Sommers): autocorrelation, onset of chaos at
+  ``g = 1`` and the largest Lyapunov exponent;
 * :mod:`theory.sk` - the Sherrington-Kirkpatrick model: RS, AT line, k-step
   and full replica symmetry breaking on :mod:`theory.parisi` (the Parisi
   functional with its gradient);
@@ -31,7 +34,17 @@ true only when the equations hold to the stated tolerance on the requested
 branch.  ``solution.check()`` raises :class:`SolverError` otherwise.
 """
 
-from theory import dense, dense_rsb, exponential, hopfield, hopfield_rsb, learning, multitask, sk
+from theory import (
+    dense,
+    dense_rsb,
+    dmft,
+    exponential,
+    hopfield,
+    hopfield_rsb,
+    learning,
+    multitask,
+    sk,
+)
 from theory.solution import Solution, SolverError
 
 __all__ = [
@@ -40,6 +53,7 @@ __all__ = [
     "SolverError",
     "dense",
     "dense_rsb",
+    "dmft",
     "exponential",
     "hopfield",
     "hopfield_rsb",

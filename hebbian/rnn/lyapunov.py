@@ -1,0 +1,245 @@
+"""Lyapunov spectrum by Benettin's method, and the Kaplan-Yorke dimension.
+
+The tangent vectors ``Q`` (``n_dim x k``) follow the variational equation
+``dQ/dt = J(x(t)) Q`` integrated together with the state by the same
+classical RK4 step; every ``reorth_every`` steps ``Q = Q' R`` (QR) restores
+orthonormal columns and ``log|R_ii|`` accumulates the growth of the ``i``-th
+volume direction.  ``J(x) Q`` is formed by matrix products
+(``network.jacobian_product``) without building ``J``: a step costs
+``O(n_dim^2 k)`` and a re-orthonormalization ``O(n_dim k^2)``, against
+``O(n_dim^3)`` per step for integrating the dense ``n_dim x n_dim``
+propagator (the two agree only for the full spectrum, ``k = n_dim``).
+
+References
+----------
+G. Benettin, L. Galgani, A. Giorgilli, J.-M. Strelcyn, Meccanica 15, 9 and
+21 (1980); J. L. Kaplan, J. A. Yorke, Lecture Notes in Math. 730, 204 (1979);
+R. Engelken, F. Wolf, L. F. Abbott, "Lyapunov spectra of chaotic recurrent
+neural networks", Phys. Rev. Research 5, 043044 (2023).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from hebbian._checks import check_int, check_real
+from hebbian.random import as_generator
+from hebbian.rnn.integrators import (
+    _BOX_MARGIN,
+    check_bounded,
+    check_step,
+    fixed_grid,
+    positive_time,
+)
+
+__all__ = ["LyapunovSpectrum", "kaplan_yorke_dimension", "lyapunov_spectrum"]
+
+
+class LyapunovSpectrum(NamedTuple):
+    """Result of :func:`lyapunov_spectrum`.
+
+    Attributes
+    ----------
+    exponents : array, shape (k,)
+        The ``k`` largest Lyapunov exponents, descending.
+    running : array, shape (n_reorth, k)
+        Their running estimates (each row descending) at ``times``.
+    times : array, shape (n_reorth,)
+        Measurement time (after the transient) of each re-orthonormalization.
+    divergence : float
+        Time average of ``tr J(x(t))`` over the measurement (trapezoidal
+        rule on the step grid); equals ``exponents.sum()`` when ``k = n_dim``.
+    state : array, shape (n_dim,)
+        State at the end, to continue a run.
+    """
+
+    exponents: np.ndarray
+    running: np.ndarray
+    times: np.ndarray
+    divergence: float
+    state: np.ndarray
+
+
+def _rk4_tangent(network, x, Q, dt):
+    """One RK4 step of ``(dx/dt, dQ/dt) = (f(x), J(x) Q)``."""
+    f, jq = network._vector_field, network._jacobian_product
+    k1, K1 = f(x), jq(x, Q)
+    x2, Q2 = x + 0.5 * dt * k1, Q + 0.5 * dt * K1
+    k2, K2 = f(x2), jq(x2, Q2)
+    x3, Q3 = x + 0.5 * dt * k2, Q + 0.5 * dt * K2
+    k3, K3 = f(x3), jq(x3, Q3)
+    x4, Q4 = x + dt * k3, Q + dt * K3
+    k4, K4 = f(x4), jq(x4, Q4)
+    return (
+        x + (dt / 6.0) * (k1 + 2.0 * k2 + 2.0 * k3 + k4),
+        Q + (dt / 6.0) * (K1 + 2.0 * K2 + 2.0 * K3 + K4),
+    )
+
+
+def _growth(Q, reorth_every: int):
+    """QR of the evolved vectors: the new orthonormal frame and ``log|R_ii|``."""
+    Q, R = np.linalg.qr(Q)
+    d = np.abs(np.diag(R))
+    if not np.all((d > 0) & np.isfinite(d)):
+        raise ValueError(
+            f"reorth_every={reorth_every}: the tangent vectors collapsed or overflowed "
+            f"between two re-orthonormalizations; pass a smaller reorth_every"
+        )
+    return Q, np.log(d)
+
+
+def lyapunov_spectrum(
+    network,
+    x0,
+    *,
+    t_transient: float,
+    t_max: float,
+    dt: float,
+    n_exponents: int | None = None,
+    reorth_every: int = 10,
+    rng=None,
+) -> LyapunovSpectrum:
+    """The ``n_exponents`` largest Lyapunov exponents along the orbit of ``x0``.
+
+    Parameters
+    ----------
+    network : RateNetwork
+        A network of :mod:`hebbian.rnn.networks`.
+    x0 : array, shape (n_dim,)
+        Initial state.
+    t_transient : float
+        Time integrated before measuring, >= 0: the state approaches the
+        attractor and the frame aligns with the Lyapunov vectors (removing the
+        ``O(1/t_max)`` bias of a random initial frame).
+    t_max : float
+        Measurement time, > 0; the statistical error falls like ``t_max^-1/2``.
+    dt : float
+        Largest RK4 step (as in :func:`hebbian.rnn.integrators.simulate`).
+    n_exponents : int, optional
+        Number ``k`` of exponents, 1 to ``n_dim``; default all.
+    reorth_every : int
+        Steps between QR re-orthonormalizations; the spread of the exponents
+        times ``reorth_every * dt`` must stay well below ~700 (float range).
+    rng : None, int, SeedSequence or Generator
+        Draws the initial orthonormal frame.
+
+    Returns
+    -------
+    LyapunovSpectrum
+
+    Raises
+    ------
+    ValueError
+        For bad times or counts, an unstable ``dt`` (as in ``simulate``), or
+        tangent vectors that collapse between re-orthonormalizations.
+
+    References
+    ----------
+    Benettin et al., Meccanica 15, 9 (1980).
+
+    Examples
+    --------
+    >>> from hebbian.rnn import LinearRNN
+    >>> res = lyapunov_spectrum(LinearRNN(np.diag([0.5, -1.0])), np.zeros(2),
+    ...                         t_transient=10.0, t_max=50.0, dt=0.05, rng=0)
+    >>> np.round(res.exponents, 2).tolist()
+    [0.5, -1.0]
+    """
+    x = network.check_state(x0, "x0")
+    t_transient = check_real(t_transient, "t_transient", low=0.0, high=np.inf, high_open=True)
+    t_max = positive_time(t_max, "t_max")
+    dt = positive_time(dt, "dt")
+    n_dim = network.n_dim
+    k = n_dim if n_exponents is None else check_int(n_exponents, "n_exponents", minimum=1)
+    if k > n_dim:
+        raise ValueError(f"n_exponents={k} exceeds the dimension {n_dim}; pass at most {n_dim}")
+    reorth_every = check_int(reorth_every, "reorth_every", minimum=1)
+    check_step(network, dt, "rk4")
+    limit = _BOX_MARGIN * network.state_bound(x)
+    Q = np.linalg.qr(as_generator(rng).standard_normal((n_dim, k)))[0]
+    steps = (dt, reorth_every, limit)
+    with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported as an error
+        if t_transient > 0:
+            x, Q = _align(network, x, Q, t_transient, *steps)
+        running, times, divergence, x = _measure(network, x, Q, t_transient, t_max, *steps)
+    return LyapunovSpectrum(running[-1], running, times, divergence, x)
+
+
+def _align(network, x, Q, t_transient, dt, reorth_every, limit):
+    """The transient: the state approaches the attractor, the frame the Lyapunov vectors."""
+    n_steps, step = fixed_grid(t_transient, dt)
+    for n in range(1, n_steps + 1):
+        x, Q = _rk4_tangent(network, x, Q, step)
+        check_bounded(x, limit, n * step, dt, "rk4")
+        if n % reorth_every == 0:
+            Q = _growth(Q, reorth_every)[0]
+    return x, Q
+
+
+def _measure(network, x, Q, t0, t_max, dt, reorth_every, limit):
+    """Benettin's accumulation over ``t_max``, with the trapezoidal mean of ``tr J``."""
+    n_steps, step = fixed_grid(t_max, dt)
+    log_growth = np.zeros(Q.shape[1])
+    running, times = [], []
+    div_prev, div_sum = network._divergence(x), 0.0
+    for n in range(1, n_steps + 1):
+        x, Q = _rk4_tangent(network, x, Q, step)
+        check_bounded(x, limit, t0 + n * step, dt, "rk4")
+        div = network._divergence(x)
+        div_sum += 0.5 * (div_prev + div)
+        div_prev = div
+        if n % reorth_every == 0 or n == n_steps:
+            Q, log_r = _growth(Q, reorth_every)
+            log_growth += log_r
+            running.append(log_growth / (n * step))
+            times.append(n * step)
+    running = -np.sort(-np.array(running), axis=1)
+    return running, np.array(times), float(div_sum / n_steps), x
+
+
+def kaplan_yorke_dimension(exponents) -> float:
+    """Kaplan-Yorke (Lyapunov) dimension ``D = j + S_j / |lambda_{j+1}|``.
+
+    With the exponents sorted descending and ``S_j`` the sum of the first
+    ``j``, ``j`` is the largest index with ``S_j >= 0``; ``D = 0`` when
+    ``lambda_1 < 0`` (a stable fixed point).
+
+    Parameters
+    ----------
+    exponents : array_like, shape (k,)
+        Lyapunov exponents, any order.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        If the exponents are not finite, or if their sum is still ``>= 0``:
+        ``D`` then needs more exponents than were given.
+
+    References
+    ----------
+    Kaplan, Yorke, Lecture Notes in Math. 730, 204 (1979).
+
+    Examples
+    --------
+    >>> kaplan_yorke_dimension([0.5, 0.0, -1.0])
+    2.5
+    """
+    lam = np.sort(np.asarray(exponents, dtype=np.float64).ravel())[::-1]
+    if lam.size == 0 or not np.all(np.isfinite(lam)):
+        raise ValueError(f"exponents={exponents!r} must be a non-empty list of finite numbers")
+    if lam[0] < 0:
+        return 0.0
+    partial = np.cumsum(lam)
+    if partial[-1] >= 0:
+        raise ValueError(
+            f"the {lam.size} exponents sum to {partial[-1]:g} >= 0, so the Kaplan-Yorke "
+            f"dimension exceeds {lam.size}; pass more exponents (a larger n_exponents)"
+        )
+    j = int(np.argmax(partial < 0))  # first index with a negative partial sum, >= 1
+    return float(j + partial[j - 1] / abs(lam[j]))
