@@ -1,0 +1,245 @@
+"""Chaos in random rate networks: Jacobian spectra vs random-matrix discs, DMFT vs simulation.
+
+Vanilla network ``dh/dt = -h + g J tanh(h)``, ``J_ij ~ N(0, 1/N)``
+(:class:`hebbian.rnn.VanillaRNN`), and the gated network of Krishnamurthy,
+Can and Schwab (:class:`hebbian.rnn.GatedRNN`); theory from
+:func:`hebbian.rnn.spectral_support` and :func:`theory.dmft.solve_vanilla`.
+
+(a) Eigenvalues of the vanilla Jacobian ``-I + g J diag(phi'(h))`` at a state
+    on the chaotic attractor (``g = 2``, after a transient of 200) with the
+    disc centred at -1 of radius ``g sqrt(mean(phi'(h)^2))``.
+(b) The same at the stable fixed point ``h = 0`` for ``g = 0.8``: the
+    circular law, radius ``g``.
+(c) The gated network at its fixed point ``x = 0`` (``g = 3``, open gate
+    biases ``beta_z = beta_r = 0``, ``tau_z = 0.5``, ``tau_r = 0.4``): the
+    disc centred at ``-sigma_z(0)`` of radius ``sigma_z(0) sigma_r(0) g`` and
+    the ``N``-fold gate leak points ``-1/tau_z``, ``-1/tau_r``.
+(d) Largest Lyapunov exponent against ``g``: DMFT (``g - 1`` for ``g <= 1``)
+    and Benettin's method (:func:`hebbian.rnn.lyapunov_spectrum`, one
+    exponent) at several ``N``, mean and standard error over independent
+    networks, initial states and frames.
+(e) The finite-size bias of (d): ``lambda_max`` against ``1/N`` with the
+    weighted fit ``lambda_inf + b/N`` per chaotic ``g`` (earlier runs gave
+    ``b ~ -12`` at ``g = 2``; the fitted ``b`` is recorded) and the DMFT
+    value at ``1/N = 0``.
+(f) Autocorrelation ``Delta(tau) = <h_i(t) h_i(t + tau)>`` at ``g = 1.5``
+    and 2: DMFT against simulation (average over neurons, time and
+    networks).
+
+The record holds, per panel, the measured and predicted spectral radius
+(``max |lambda - centre|`` over the random part), the exponents (DMFT,
+per-``N`` means, the extrapolation and its distance from DMFT in standard
+errors, ``n_sigma``) and ``Delta0`` (DMFT against simulation).
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from figures._output import parse_args, write_outputs
+from hebbian.rnn import (
+    GatedRNN,
+    VanillaRNN,
+    jacobian_spectrum,
+    lyapunov_spectrum,
+    simulate,
+    spectral_support,
+)
+from theory.dmft import solve_vanilla
+
+DT = 0.1
+G_CHAOS, G_STABLE = 2.0, 0.8
+GATED = {"g": 3.0, "beta_z": 0.0, "beta_r": 0.0, "tau_z": 0.5, "tau_r": 0.4}
+G_AUTOCORR = (1.5, 2.0)
+TAU_MAX = 15.0
+
+
+def _settings(quick: bool) -> dict:
+    """Sizes and times of the quick and the full run."""
+    if quick:
+        return {"N_spec": 200, "g_lyap": (0.8, 1.5, 2.0, 2.5), "N_lyap": (100, 200),
+                "n_lyap": 4, "t_lyap": 150.0, "N_corr": 400, "n_corr": 2, "t_corr": 300.0,
+                "n_dmft": 12}  # fmt: skip
+    return {"N_spec": 400, "g_lyap": (0.6, 0.8, 1.2, 1.5, 2.0, 2.5, 3.0),
+            "N_lyap": (200, 400, 800), "n_lyap": 8, "t_lyap": 500.0, "N_corr": 1000,
+            "n_corr": 4, "t_corr": 1000.0, "n_dmft": 40}  # fmt: skip
+
+
+def _random_part(eigs, support):
+    """Eigenvalues away from the support's isolated points (within 1e-6 of one)."""
+    points = np.array(support.points)
+    if points.size == 0:
+        return eigs
+    return eigs[np.abs(eigs[:, None] - points[None, :]).min(axis=1) > 1e-6]
+
+
+def _panel_spectrum(ax, network, x, title: str) -> dict:
+    eigs = jacobian_spectrum(network, x)
+    support = spectral_support(network, None if isinstance(network, GatedRNN) else x)
+    bulk = _random_part(eigs, support)
+    measured = float(np.abs(bulk - support.centre).max())
+    ax.plot(eigs.real, eigs.imag, ".", ms=2, color="C0", label=f"eigenvalues ({eigs.size})")
+    angle = np.linspace(0, 2 * np.pi, 400)
+    ax.plot(support.centre + support.radius * np.cos(angle), support.radius * np.sin(angle),
+            "C3-", lw=1.2, label=f"predicted disc, radius {support.radius:.3f}")  # fmt: skip
+    if support.points:
+        ax.plot(support.points, [0.0] * len(support.points), "kx", ms=9, mew=2,
+                label=f"gate leaks (each {network.N}-fold)")  # fmt: skip
+    ax.axvline(0.0, color="gray", lw=0.7, ls=":")
+    ax.set(aspect="equal", xlabel=r"Re $\lambda$", ylabel=r"Im $\lambda$",
+           title=f"{title}\nmeasured radius {measured:.3f}")  # fmt: skip
+    ax.legend(fontsize=7, loc="upper left")
+    return {"radius_measured": measured, "radius_predicted": support.radius,
+            "centre": support.centre, "points": list(support.points),
+            "n_eigenvalues": int(eigs.size), "n_random_part": int(bulk.size),
+            "largest_real_part": float(eigs.real.max())}  # fmt: skip
+
+
+def _spectra(axes, s: dict, seed: int) -> tuple[dict, np.ndarray]:
+    N = s["N_spec"]
+    chaotic = VanillaRNN.sample(N, G_CHAOS, rng=np.random.SeedSequence([seed, 1]))
+    h0 = np.random.default_rng([seed, 2]).standard_normal(N)
+    h = simulate(chaotic, h0, t_max=200.0, dt=DT, save_every=2000).x[-1]
+    stable = VanillaRNN.sample(N, G_STABLE, rng=np.random.SeedSequence([seed, 3]))
+    gated = GatedRNN.sample(N, rng=np.random.SeedSequence([seed, 4]), **GATED)
+    records = {
+        "chaotic": _panel_spectrum(axes[0], chaotic, h,
+                                   f"(a) vanilla g = {G_CHAOS:g}, N = {N}, on the attractor"),
+        "fixed_point": _panel_spectrum(axes[1], stable, np.zeros(N),
+                                       f"(b) vanilla g = {G_STABLE:g}, N = {N}, at h = 0"),
+        "gated": _panel_spectrum(axes[2], gated, np.zeros(3 * N),
+                                 f"(c) gated g = {GATED['g']:g}, N = {N}, at x = 0"),
+    }  # fmt: skip
+    return records, h
+
+
+def _exponents(s: dict, seed: int) -> np.ndarray:
+    """``lambda_max`` of independent samples, shape ``(n_g, n_N, n_samples)``."""
+    out = np.empty((len(s["g_lyap"]), len(s["N_lyap"]), s["n_lyap"]))
+    for i, g in enumerate(s["g_lyap"]):
+        for j, N in enumerate(s["N_lyap"]):
+            for k in range(s["n_lyap"]):
+                ss = np.random.SeedSequence([seed, 5, i, N, k]).spawn(3)
+                net = VanillaRNN.sample(N, g, rng=ss[0])
+                x0 = np.random.default_rng(ss[1]).standard_normal(N)
+                res = lyapunov_spectrum(net, x0, t_transient=50.0, t_max=s["t_lyap"], dt=DT,
+                                        n_exponents=1, rng=ss[2])  # fmt: skip
+                out[i, j, k] = res.exponents[0]
+    return out
+
+
+def _extrapolate(N, mean, err) -> tuple[float, float, float]:
+    """Weighted least squares ``lambda = a + b/N``: ``(a, sigma_a, b)``."""
+    X = np.column_stack([np.ones(len(N)), 1.0 / np.asarray(N, dtype=np.float64)])
+    w = 1.0 / np.asarray(err) ** 2
+    cov = np.linalg.inv(X.T @ (w[:, None] * X))
+    a, b = cov @ (X.T @ (w * mean))
+    return float(a), float(np.sqrt(cov[0, 0])), float(b)
+
+
+def _panel_lyapunov(ax_g, ax_n, s: dict, samples: np.ndarray) -> list[dict]:
+    grid = np.concatenate([[0.5], np.linspace(1.0, 3.0, s["n_dmft"])])  # linear below g = 1
+    theory = np.array([solve_vanilla(g).check().lambda_max for g in grid])
+    ax_g.plot(grid, theory, "k-", lw=1.2, label="DMFT")
+    mean = samples.mean(axis=2)
+    err = samples.std(axis=2, ddof=1) / np.sqrt(samples.shape[2])
+    Ns = np.array(s["N_lyap"])
+    for j, N in enumerate(Ns):
+        ax_g.errorbar(s["g_lyap"], mean[:, j], err[:, j], fmt="o", ms=4, capsize=2,
+                      color=f"C{j}", label=f"N = {N}")  # fmt: skip
+    records = []
+    for i, g in enumerate(s["g_lyap"]):
+        dmft = solve_vanilla(g).check().lambda_max
+        rec = {"g": g, "dmft": dmft, "N": Ns.tolist(), "mean": mean[i].tolist(),
+               "error": err[i].tolist(),
+               "n_sigma_largest_N": float((mean[i, -1] - dmft) / err[i, -1])}  # fmt: skip
+        if g > 1:
+            a, sigma_a, b = _extrapolate(Ns, mean[i], err[i])
+            rec.update(extrapolated=a, extrapolated_error=sigma_a, slope_1_over_N=b,
+                       n_sigma=(a - dmft) / sigma_a)  # fmt: skip
+            ax_n.errorbar(1.0 / Ns, mean[i], err[i], fmt="o", ms=4, capsize=2, color=f"C{i}",
+                          label=f"g = {g:g}: b = {b:.1f}")  # fmt: skip
+            inv = np.linspace(0.0, 1.0 / Ns.min(), 20)
+            ax_n.plot(inv, a + b * inv, "-", color=f"C{i}", lw=0.9)
+            ax_n.plot(0.0, dmft, "*", color=f"C{i}", ms=10, mec="k", mew=0.5)
+            ax_g.errorbar(g, a, sigma_a, fmt="s", mfc="none", color="k", capsize=2, ms=6)
+        records.append(rec)
+    ax_g.plot([], [], "ks", mfc="none", label=r"$N \to \infty$ (fit in 1/N)")
+    ax_g.axhline(0.0, color="gray", lw=0.7, ls=":")
+    ax_g.axvline(1.0, color="gray", lw=0.7, ls=":")
+    ax_g.set(xlabel="gain g", ylabel=r"$\lambda_{max}$",
+             title=r"(d) largest Lyapunov exponent: DMFT vs Benettin")  # fmt: skip
+    ax_g.legend(fontsize=7)
+    ax_n.set(xlabel="1/N", ylabel=r"$\lambda_{max}$", xlim=(-0.0005, None),
+             title=r"(e) finite-N bias: fits $\lambda_\infty + b/N$, DMFT stars")  # fmt: skip
+    ax_n.legend(fontsize=7)
+    return records
+
+
+def _autocorrelation(traj: np.ndarray, n_lag: int) -> np.ndarray:
+    """``mean_i mean_t h_i(t) h_i(t + lag)`` for lags ``0..n_lag-1`` (FFT, no bias window)."""
+    T = traj.shape[0]
+    spec = np.fft.rfft(traj, n=2 * T, axis=0)
+    acf = np.fft.irfft(np.abs(spec) ** 2, axis=0)[:n_lag].mean(axis=1)
+    return acf / (T - np.arange(n_lag))
+
+
+def _panel_correlation(ax, s: dict, seed: int) -> tuple[list[dict], dict]:
+    save, N = 2, s["N_corr"]
+    lags = np.arange(round(TAU_MAX / (save * DT)) + 1) * save * DT
+    records, data = [], {"tau": lags}
+    for k, g in enumerate(G_AUTOCORR):
+        curves = []
+        for m in range(s["n_corr"]):
+            ss = np.random.SeedSequence([seed, 6, k, m]).spawn(2)
+            net = VanillaRNN.sample(N, g, rng=ss[0])
+            h0 = np.random.default_rng(ss[1]).standard_normal(N)
+            x = simulate(net, h0, t_max=100.0 + s["t_corr"], dt=DT, save_every=save).x
+            curves.append(_autocorrelation(x[round(100.0 / (save * DT)) :], lags.size))
+        curves = np.array(curves)
+        mean = curves.mean(axis=0)
+        err0 = float(curves[:, 0].std(ddof=1) / np.sqrt(len(curves)))
+        theory = solve_vanilla(g, tau=lags).check()
+        ax.plot(lags, theory.Delta, "-", color=f"C{k}", lw=1.2, label=f"DMFT g = {g:g}")
+        ax.plot(lags, mean, "o", color=f"C{k}", ms=3, label=f"simulation N = {N}")
+        records.append({"g": g, "Delta0_dmft": theory.Delta0, "Delta0_simulated": float(mean[0]),
+                        "Delta0_error": err0,
+                        "n_sigma": float((mean[0] - theory.Delta0) / err0)})  # fmt: skip
+        data[f"Delta_sim_g{g:g}"] = mean
+        data[f"Delta_dmft_g{g:g}"] = theory.Delta
+    ax.axhline(0.0, color="gray", lw=0.7, ls=":")
+    title = f"(f) autocorrelation, {s['n_corr']} networks x {s['t_corr']:g} time units"
+    ax.set(xlabel=r"lag $\tau$", ylabel=r"$\Delta(\tau)$", title=title)
+    ax.legend(fontsize=7)
+    return records, data
+
+
+def main(argv: list[str] | None = None):
+    args = parse_args(__doc__.splitlines()[0], argv)
+    started = time.perf_counter()
+    s = _settings(args.quick)
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(2, 3, figsize=(18, 11))
+    # matrices at most 1200 wide: BLAS threads only synchronize on 2 busy cores
+    with threadpool_limits(1, user_api="blas"):
+        spectra, h = _spectra(axes[0], s, args.seed)
+        samples = _exponents(s, args.seed)
+        lyapunov = _panel_lyapunov(axes[1, 0], axes[1, 1], s, samples)
+        correlation, data = _panel_correlation(axes[1, 2], s, args.seed)
+    fig.tight_layout()
+    data.update(lambda_samples=samples, g_lyap=s["g_lyap"], N_lyap=s["N_lyap"], h_attractor=h)
+    meta = {"settings": s, "dt": DT, "gated": GATED, "spectra": spectra,
+            "lyapunov": lyapunov, "autocorrelation": correlation}  # fmt: skip
+    return write_outputs(fig, data, meta, args, "rnn_chaos", started)
+
+
+if __name__ == "__main__":
+    main()
