@@ -23,24 +23,13 @@ import argparse
 import os
 import platform
 import subprocess
-import time
 
 import numpy as np
+from _timing import median_time
 
 from hebbian.rnn import VanillaRNN, lyapunov_spectrum
 
 N, G, DT, REORTH = 1000, 2.0, 0.1, 10
-
-
-def median_time(fn, repeats: int) -> float:
-    """Median wall time of ``fn()`` over ``repeats`` calls, after one warm-up call."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return float(np.median(times))
 
 
 def dense_run(net: VanillaRNN, x, Q, n_steps: int) -> np.ndarray:

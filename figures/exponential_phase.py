@@ -36,16 +36,20 @@ TASK = "mc.condensation:top_weight"
 LAM = 1.0
 
 
-def _panels(args, ax_phase, ax_w, ensemble: str, Ns, Ts, alphas, T_show, mc_kw) -> list[dict]:
+T_LINE = np.linspace(0.02, 1.6, 120)
+
+
+def _panels(args, ax_phase, ax_w, ensemble, Ns, Ts, alphas, T_show, mc_kw, data) -> list[dict]:
     ds = sweep(args, f"exponential_phase.{ensemble}", TASK,
                {"N": Ns, "T": Ts, "alpha": alphas}, ensemble=ensemble, lam=LAM,
                **mc_kw).transpose("N", "T", "alpha")  # fmt: skip
     w, w_err = ds["w"].values, ds["w_error"].values
-    # theory lines
-    grid_T = np.linspace(0.02, 1.6, 120)
+    # theory lines, kept in the data file beside the Monte Carlo
     for f, style, label in ((EXP.alpha_thermodynamic, "-", "equilibrium (REM)"),
                             (EXP.alpha_spinodal, "--", "spinodal (REM)")):  # fmt: skip
-        ax_phase.plot([f(T, LAM, ensemble) for T in grid_T], grid_T, "k" + style, label=label)
+        line = np.array([f(T, LAM, ensemble) for T in T_LINE])
+        data[f"{ensemble}_{f.__name__}"] = line
+        ax_phase.plot(line, T_LINE, "k" + style, label=label)
     ax_phase.plot([EXP.alpha_one_step(LAM, ensemble=ensemble)], [0], "kD", ms=6, clip_on=False,
                   label=r"$T\to0$: one step $\alpha_1$")  # fmt: skip
     if ensemble == "binary":
@@ -104,13 +108,13 @@ def main(argv: list[str] | None = None):
         setups = {"binary": ([12, 16, 20], Ts, np.arange(0.25, 0.675, 0.05)),
                   "spherical": ([12, 16, 20, 24], Ts, np.arange(0.15, 0.575, 0.05))}  # fmt: skip
     meta: dict = {"lam": LAM, **mc_kw}
+    data = {"T_line": T_LINE}
     for k, (ensemble, (Ns, Ts, alphas)) in enumerate(setups.items()):
         alphas = np.round(alphas, 4).tolist()
         meta[ensemble] = _panels(args, axes[2 * k], axes[2 * k + 1], ensemble, Ns, Ts, alphas,
-                                 0.5, mc_kw)  # fmt: skip
+                                 0.5, mc_kw, data)  # fmt: skip
     fig.tight_layout()
-    return write_outputs(fig, {"T_line": np.linspace(0.02, 1.6, 120)}, meta, args,
-                         "exponential_phase", started)  # fmt: skip
+    return write_outputs(fig, data, meta, args, "exponential_phase", started)
 
 
 if __name__ == "__main__":

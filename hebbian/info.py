@@ -7,7 +7,7 @@ import os
 import platform
 import sys
 
-__all__ = ["system_info"]
+__all__ = ["cupy_backend_problem", "system_info"]
 
 
 def _version(module: str) -> str | None:
@@ -45,15 +45,23 @@ def _gpu() -> dict:
         return {"cupy": version, "devices": [], "reason": f"{type(exc).__name__}: {exc}"}
 
 
-def _cupy_backend() -> bool | str:
-    """True when ``backend="cupy"`` works here, else why not."""
-    from mc.backends import resolve_backend
+def cupy_backend_problem() -> str | None:
+    """Why ``backend="cupy"`` cannot run here, as the error to show; None when it can.
 
-    try:
-        resolve_backend("cupy")
-    except ValueError as exc:
-        return str(exc)
-    return True
+    It needs CuPy, a CUDA device and Numba's CUDA target (the kernel of
+    :mod:`mc._cuda`).
+    """
+    gpu = _gpu()
+    why = gpu["reason"]
+    if gpu["devices"]:
+        try:
+            from numba import cuda
+
+            if not cuda.is_available():
+                why = "Numba's CUDA target finds no device (pip install 'hebbian[gpu]')"
+        except Exception as exc:
+            why = f"Numba's CUDA target is unusable ({type(exc).__name__}: {exc})"
+    return None if why is None else f"backend='cupy' is unavailable: {why}; pass backend='numba'"
 
 
 def system_info() -> dict:
@@ -84,7 +92,7 @@ def system_info() -> dict:
             "numpy": True,
             "numba": packages["numba"] is not None,
             "batched": True,
-            "cupy": _cupy_backend(),
+            "cupy": cupy_backend_problem() or True,
         },
         "gpu": gpu,
         "cores": {"logical": os.cpu_count(), "usable": usable},

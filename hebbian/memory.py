@@ -100,7 +100,6 @@ later write multiplies an old key's component by ``I - eta k k^T``, of mean
 
 from __future__ import annotations
 
-import bisect
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -113,6 +112,7 @@ from hebbian._checks import check_int, check_real
 from hebbian.networks.modern import _log_softmax
 from hebbian.patterns import binary_patterns
 from hebbian.random import as_generator, spawn
+from hebbian.search import bisect
 
 __all__ = [
     "AssociativeMemory",
@@ -614,8 +614,7 @@ def _largest(holds: Callable[[int], bool], n_cap: int) -> tuple[int, bool]:
         if hi == n_cap:
             return n_cap, True
         lo, hi = hi, min(2 * hi, n_cap)
-    rest = range(lo + 1, hi)
-    return lo + bisect.bisect_left(rest, True, key=lambda n: not holds(n)), False
+    return bisect(holds, lo, hi, integer=True)[0], False
 
 
 def capacity_curve(

@@ -31,9 +31,9 @@ from mc._numba import (
     KIND_EXPONENTIAL,
     KIND_POLY,
     ORDER_SEQUENTIAL,
-    RULE_METROPOLIS,
     RULE_ZERO_T,
     SWEEPS,
+    _accept,
     _g_diag,
 )
 
@@ -47,6 +47,7 @@ THREADS = 128
 @cache
 def _kernel():
     d_g_diag = cuda.jit(device=True)(_g_diag.py_func)
+    accept = cuda.jit(device=True)(_accept.py_func)  # the CPU kernels' flip decision
 
     @cuda.jit(device=True)
     def delta_energy(S_t, xi, r, i, s, n_mu, kind, P, lam, scale, work):
@@ -77,16 +78,6 @@ def _kernel():
             else:
                 h += d_g_diag(c, x, P)
         return 2.0 * scale * s * h
-
-    @cuda.jit(device=True)
-    def accept(dE, beta, rule, u):
-        if rule == RULE_ZERO_T:
-            return dE < 0.0
-        z = beta * dE
-        if rule == RULE_METROPOLIS:
-            return z <= 0.0 or u < math.exp(-z)
-        e = math.exp(-abs(z))
-        return u < (e / (1.0 + e) if z > 0.0 else 1.0 / (1.0 + e))
 
     @cuda.jit
     def kernel(sigma, S_t, xi_t, group, n_mu, kind, P, lam, scale, betas, rule, order,

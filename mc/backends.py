@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from types import ModuleType
 
+from hebbian.info import cupy_backend_problem
+
 __all__ = ["BACKENDS", "BATCHED", "array_module", "resolve_backend"]
 
 BACKENDS = ("auto", "numba", "numpy", "batched", "cupy")
@@ -12,32 +14,12 @@ BACKENDS = ("auto", "numba", "numpy", "batched", "cupy")
 BATCHED = ("batched", "cupy")
 
 
-def _cupy_or_reason():
-    """``(cupy, None)`` when CuPy sees a CUDA device and Numba can compile for it, else
-    ``(None, why)``."""
-    try:
-        import cupy
-    except ImportError:
-        return None, "CuPy is not installed (pip install 'hebbian[gpu]')"
-    try:
-        if cupy.cuda.runtime.getDeviceCount() == 0:
-            return None, "CuPy finds no CUDA device"
-    except Exception as exc:  # no driver, no runtime
-        return None, f"CuPy cannot reach a CUDA device ({type(exc).__name__}: {exc})"
-    try:
-        from numba import cuda
-
-        if not cuda.is_available():
-            return None, "Numba's CUDA target finds no device (pip install 'hebbian[gpu]')"
-    except Exception as exc:
-        return None, f"Numba's CUDA target is unusable ({type(exc).__name__}: {exc})"
-    return cupy, None
-
-
 def array_module(name: str):
     """The array library of a batched backend: NumPy for ``"batched"``, CuPy for ``"cupy"``."""
     if name == "cupy":
-        return _cupy_or_reason()[0]
+        import cupy
+
+        return cupy
     import numpy
 
     return numpy
@@ -60,9 +42,9 @@ def resolve_backend(backend: str) -> tuple[str, ModuleType]:
     if backend not in BACKENDS:
         raise ValueError(f"backend={backend!r} is unknown; pass one of {', '.join(BACKENDS)}")
     if backend == "cupy":
-        cupy, why = _cupy_or_reason()
-        if cupy is None:
-            raise ValueError(f"backend='cupy' is unavailable: {why}; pass backend='numba'")
+        problem = cupy_backend_problem()
+        if problem is not None:
+            raise ValueError(problem)
         from mc import _cuda
 
         return "cupy", _cuda

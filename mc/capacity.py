@@ -27,8 +27,8 @@ import numpy as np
 
 from hebbian import DenseHopfield, ExponentialDAM, ModernHopfield, binary_patterns
 from hebbian._checks import check_int, check_real
+from hebbian.search import bisect
 from mc.simulation import run
-from theory.fixed_point import bisect
 
 __all__ = ["NETWORKS", "capacity", "patterns_at", "retrieval_probability", "spherical_patterns"]
 

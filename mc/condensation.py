@@ -131,7 +131,7 @@ def _binary_chains(K, N, lam, T, n_replicas, n_sweeps, n_burnin, rng):
 
 def _spherical_chains(K, N, lam, T, n_replicas, n_sweeps, n_burnin, rng):
     X = spherical_patterns(K, N, rng)
-    # N Metropolis moves of the whole vector per "sweep", as many as spin flips
+    # one Metropolis move of the whole vector per "sweep"
     res = sphere_metropolis(
         X,
         lam,

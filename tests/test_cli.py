@@ -154,10 +154,23 @@ def test_reproduce_writes_the_gallery(tmp_path, capsys):
 
 
 def test_mc_on_a_missing_gpu_says_what_is_missing(capsys):
-    from mc.backends import _cupy_or_reason
+    from hebbian.info import cupy_backend_problem
 
-    if _cupy_or_reason()[0] is not None:
+    if cupy_backend_problem() is None:
         pytest.skip("a GPU is present")
     args = ["mc", "--network", "dense", "--P", "3", "--N", "30", "--K", "20", "--T", "0.1"]
     assert cli.main([*args, "--backend", "cupy"]) == 2
     assert "backend='cupy' is unavailable" in capsys.readouterr().err
+
+
+def test_samplers_import_no_solver():
+    """mc stands on hebbian alone (DESIGN.md): importing every sampler module loads no theory."""
+    import pkgutil
+
+    import mc
+
+    names = [f"mc.{m.name}" for m in pkgutil.iter_modules(mc.__path__)]
+    code = f"import sys; import {', '.join(names)}; print('theory' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
