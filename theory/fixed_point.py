@@ -5,8 +5,11 @@ it selects the attracting branch of the map, but it crawls near transitions.
 Powell's hybrid Newton method (``scipy.optimize.root(method="hybr")``) is
 fast near a solution and finds unstable branches too.  The default,
 ``method="hybrid"``, does a few damped steps and hands over to Newton,
-falling back to iteration if Newton fails.  Anderson mixing
-(``scipy.optimize.root(method="anderson")``) is available for large maps.
+falling back to iteration if Newton fails.  Anderson mixing (type II,
+Walker and Ni 2011) is for large maps (discretised functions) whose slow
+convergence comes from a few modes: it extrapolates from the last few
+residuals, one map evaluation per step, and like Newton it can land on an
+unstable branch.
 
 Whatever happens, :func:`fixed_point` returns a :class:`FixedPoint` whose
 ``success`` is true only when ``max |F(x) - x| <= tol`` at the returned ``x``.
@@ -56,10 +59,27 @@ def _iterate(F, x, tol, max_iter, damping) -> tuple[np.ndarray, int]:
     return x, max_iter
 
 
+def _anderson(F, x, tol, max_iter, damping, memory: int = 6) -> tuple[np.ndarray, int]:
+    """Anderson mixing: ``x + damping r`` corrected by a least-squares fit to recent residuals."""
+    xs, rs = [], []
+    for n in range(1, max_iter + 1):
+        r = F(x) - x
+        if not np.all(np.isfinite(r)):
+            return (xs[-1] if xs else x), n
+        if np.max(np.abs(r)) <= tol:
+            return x, n
+        xs, rs = [*xs[-memory:], x], [*rs[-memory:], r]
+        step = damping * r
+        if len(xs) > 1:
+            dx, dr = np.diff(xs, axis=0).T, np.diff(rs, axis=0).T
+            gamma = np.linalg.lstsq(dr, r, rcond=None)[0]
+            step = step - (dx + damping * dr) @ gamma
+        x = x + step
+    return x, max_iter
+
+
 def _root(F, x, tol, max_iter, method) -> tuple[np.ndarray, int, str]:
-    options = (
-        {"xtol": tol * 1e-2, "maxfev": max_iter} if method == "hybr" else {"maxiter": max_iter}
-    )
+    options = {"xtol": tol * 1e-2, "maxfev": max_iter}
     # a failed root finder must not escape as an exception or a warning: the
     # residual at the returned point is what decides success
     with np.errstate(all="ignore"), warnings.catch_warnings():
@@ -119,9 +139,11 @@ def fixed_point(
         n_iter = max_iter if method == "iterate" else min(n_warmup, max_iter)
         x, n = _iterate(F, x, tol, n_iter, damping)
         n_total += n
-    if method != "iterate" and _residual(F, x) > tol:
-        scipy_method = "anderson" if method == "anderson" else "hybr"
-        y, n, message = _root(F, x, tol, max_iter, scipy_method)
+    if method == "anderson":
+        with np.errstate(all="ignore"):
+            x, n_total = _anderson(F, x, tol, max_iter, damping)
+    elif method != "iterate" and _residual(F, x) > tol:
+        y, n, message = _root(F, x, tol, max_iter, "hybr")
         n_total += n
         if _residual(F, y) <= _residual(F, x):
             x = y

@@ -187,3 +187,17 @@ def test_anderson_never_raises():
         fp = fixed_point(lambda x: np.tanh(2 * x), [0.01], method="anderson")
     assert isinstance(fp, FixedPoint)
     assert fp.success == (fp.residual <= 1e-10)
+
+
+def test_anderson_solves_a_slow_linear_map_in_few_steps():
+    """x = A x + b with spectral radius 0.999: plain iteration needs ~10^4 steps."""
+    rng = np.random.default_rng(0)
+    Q = np.linalg.qr(rng.standard_normal((40, 40)))[0]
+    A = Q @ np.diag(np.linspace(0.0, 0.999, 40)) @ Q.T
+    b = rng.standard_normal(40)
+    fp = fixed_point(lambda x: A @ x + b, np.zeros(40), method="anderson", tol=1e-10)
+    assert fp.success
+    np.testing.assert_allclose(fp.x, np.linalg.solve(np.eye(40) - A, b), atol=1e-8)
+    slow = fixed_point(lambda x: A @ x + b, np.zeros(40), method="iterate", damping=1.0,
+                       tol=1e-10, max_iter=10 * fp.n_iter)  # fmt: skip
+    assert not slow.success
