@@ -157,6 +157,10 @@ def _finite(obj):
     """``obj`` with NaN and infinities as ``None`` (strict JSON has neither)."""
     if isinstance(obj, dict):
         return {k: _finite(v) for k, v in obj.items()}
+    if hasattr(obj, "tolist"):  # numpy arrays and scalars
+        return _finite(obj.tolist())
+    if isinstance(obj, list):
+        return [_finite(v) for v in obj]
     if isinstance(obj, float) and not math.isfinite(obj):
         return None
     return obj
@@ -186,7 +190,7 @@ _SOLVER_TYPES = {
     "self_interactions": _boolean,
 }
 #: Solver arguments that are Python objects, not command-line values.
-_NOT_OPTIONS = ("guess", "grid")
+_NOT_OPTIONS = ("guess", "grid", "tau")
 
 
 def _solver_parser(name: str, solver) -> argparse.ArgumentParser:

@@ -21,7 +21,11 @@
   flips, the basins, and the finite-temperature retrieval lines;
 * :mod:`theory.dmft` - dynamical mean-field theory of the random rate
   network (Sompolinsky-Crisanti-Sommers): autocorrelation, onset of chaos at
-  ``g = 1`` and the largest Lyapunov exponent;
+  ``g = 1`` and the largest Lyapunov exponent; :mod:`theory.gated_dmft` -
+  the gated network (Krishnamurthy-Can-Schwab): autocorrelations of the
+  field and the output gate, largest Lyapunov exponent, the discontinuous
+  onset of chaos above a tricritical output-gate gain, and a sampled DMFT for
+  a fluctuating update gate;
 * :mod:`theory.sk` - the Sherrington-Kirkpatrick model: RS, AT line, k-step
   and full replica symmetry breaking on :mod:`theory.parisi` (the Parisi
   functional with its gradient);
@@ -39,6 +43,7 @@ from theory import (
     dense_rsb,
     dmft,
     exponential,
+    gated_dmft,
     hopfield,
     hopfield_rsb,
     learning,
@@ -55,6 +60,7 @@ __all__ = [
     "dense_rsb",
     "dmft",
     "exponential",
+    "gated_dmft",
     "hopfield",
     "hopfield_rsb",
     "learning",
@@ -92,6 +98,9 @@ SOLVERS = {
     "multitask": multitask.solve,
     "multitask-rho-c": multitask.rho_c,
     "multitask-rho-parallel": multitask.rho_parallel,
+    "dmft": dmft.solve_vanilla,
+    "dmft-gated": gated_dmft.solve_gated,
+    "dmft-gated-branch": gated_dmft.solve_gated_branch,
     "sk": sk.solve,
     "sk-T-AT": sk.T_AT,
     "sk-rsb": sk.solve_rsb,

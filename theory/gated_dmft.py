@@ -1,0 +1,746 @@
+"""Dynamical mean-field theory of the gated rate network with an output gate.
+
+Network (:class:`hebbian.rnn.GatedRNN`, this package's convention: the gain
+multiplies ``J^h``)::
+
+    dh/dt       = sigma_z(z) * ( -h + g J^h (sigma_r(r) * phi(h)) )
+    tau_z dz/dt = -z + J^z phi(h)
+    tau_r dr/dt = -r + J^r phi(h)
+
+with ``phi = tanh`` (``beta_h = 0``), ``sigma_x(u) = 1/(1 + exp(-alpha_x u -
+beta_x))`` and ``J^h, J^z, J^r ~ N(0, 1/N)`` iid.  Solved in closed
+form (up to quadrature): a constant update gate (``alpha_z = 0``, so
+``sigma_z = c = sigma(beta_z)``) and any output gate ``alpha_r, beta_r,
+tau_r``; a fluctuating update gate (``alpha_z > 0``) by sampling the
+effective single-neuron process (:func:`solve_gated_sampled`).
+
+Mean-field equations (derived here).  As ``N -> inf`` the three local fields
+``g J^h (sigma_r phi)``, ``J^z phi``, ``J^r phi`` of a neuron are independent
+centred Gaussian processes (independent coupling matrices, ``<phi> = 0``), so
+``h`` and ``r`` are independent stationary Gaussian processes with
+autocorrelations ``Delta(tau) = <h(t) h(t + tau)>`` and ``C_r(tau)``::
+
+    (1 - d^2/dtau^2 / c^2) Delta = g^2 C_sigma(tau) C_phi(tau),           (1)
+    (1 - tau_r^2 d^2/dtau^2) C_r = C_phi(tau),                            (2)
+
+``C_phi = <phi(x) phi(y)>`` with ``x, y`` of variance ``Delta(0)`` and
+covariance ``Delta(tau)``, ``C_sigma = <sigma_r(u) sigma_r(v)>`` with ``u, v``
+of variance ``C_r(0)`` and covariance ``C_r(tau)``.  With ``sigma_r = 1``
+and ``c = 1`` this is Sompolinsky-Crisanti-Sommers (:mod:`theory.dmft`);
+``c`` alone rescales time.  The fixed point ``x = 0`` (``Delta = 0``) has
+Jacobian ``c (-1 + g s_0 J^h)`` on ``h`` (``s_0 = sigma(beta_r)``, gate
+leaks ``-1/tau_z``, ``-1/tau_r``): it loses stability at ``g s_0 = 1``.
+
+Largest Lyapunov exponent.  Two replicas with the same couplings: linearising
+(1)-(2) in ``d_h = Delta - Delta^12``, ``d_r = C_r - C_r^12`` (Price's
+theorem) and putting ``d = exp(lambda (t + s)) psi(t - s)`` gives::
+
+    [(c + lambda)^2 - d^2] psi_h = c^2 g^2 (A psi_h + B psi_r),
+    [(1 + tau_r lambda)^2 - tau_r^2 d^2] psi_r = D psi_h,                 (3)
+
+``A = C_sigma C_phi'``, ``B = C_sigma' C_phi``, ``D = C_phi'`` (primes: the
+pair averages of the derivatives).  ``lambda_max`` is the ``lambda`` at
+which the Perron eigenvalue of the positive operator
+``psi_h -> c^2 g^2 L_h^-1 (A psi_h + B L_r^-1 D psi_h)`` equals 1; for the
+vanilla limit (3) is Eq. (4) of :mod:`theory.dmft`.
+
+Onset of chaos.  For small ``Delta0`` the chaotic solution is slow (its
+decay rate is ``O(Delta0)``), ``C_r -> C_phi``, and expanding (1) to
+second order gives the Newtonian form whose energy conservation reads::
+
+    g^2 s_0^2 - 1 = Delta0 [2 - alpha_r^2 (1 - s_0)(5 - 8 s_0) / 3] + O(Delta0^2).  (4)
+
+The bracket changes sign at the tricritical gate gain
+``alpha_r* = sqrt(6 / ((1 - s_0)(5 - 8 s_0)))`` (``sqrt 12`` for
+``beta_r = 0``; none for ``s_0 >= 5/8``), independent of ``c``, ``tau_r``
+and ``tau_z``.  Below it chaos grows continuously from ``g = 1/s_0``.
+Above it the branch leaves ``g = 1/s_0`` backwards and turns at a saddle
+node ``g_chaos < 1/s_0``: chaos appears discontinuously, with a finite
+``Delta0`` and ``lambda_max``, while ``x = 0`` is still stable - the
+bistable region where an input kick turns a quiescent network chaotic
+(the discontinuous transition of Krishnamurthy, Can and Schwab, found here
+from (1)-(4); their equations could not be read, so the equation numbers and
+this form of the threshold are this module's own).
+
+Fluctuating update gate.  With ``alpha_z > 0`` the same reasoning leaves the
+recurrent input ``xi`` of a neuron and its gate ``z`` Gaussian (``z`` with
+``C_phi`` filtered by ``tau_z``, as ``C_r`` in (2)), but
+``dh/dt = sigma_z(z) (-h + xi)`` makes ``h`` a non-Gaussian process: the
+neuron integrates its input over a fluctuating window ``1/sigma_z``, and
+neurons whose gate is shut hold their value (the slow modes).  ``C_phi`` is
+then measured on sampled paths (Eissfeller-Opper style), without
+``lambda_max``.
+
+Numerics.  Even functions on ``[0, T]`` with the cosine transform (DCT-I):
+the operators of (1)-(3) are diagonal there.  Pair averages by Mehler's expansion in the
+correlation coefficient (:func:`pair_average`), its Hermite coefficients on
+quadrature nodes graded around the gate's threshold, so that sharp gates
+(``alpha_r`` of 20 and more) are resolved.  (1)-(2) at fixed ``g`` by damped iteration from a
+large ``Delta`` (the attracting chaotic branch; it collapses to
+``Delta = 0`` where no chaos exists), or at fixed ``Delta0`` (any branch,
+``g`` an output) by the amplitude-normalised iteration.  The box ``T`` is 30
+decay lengths ``1/kappa``, ``kappa = c sqrt(1 - g^2 <sigma_r>^2
+<phi'>^2)``; ``residual`` is ``max |F(Delta) - Delta| / Delta0`` plus the
+relative tail ``|Delta(T)| / Delta0``.  (3): ARPACK on the transformed
+operator, ``lambda`` by Brent's method.
+
+References
+----------
+K. Krishnamurthy, T. Can, D. J. Schwab, "Theory of gating in recurrent neural
+networks", PRX 12, 011011 (2022), arXiv:2007.14823 (model, DMFT, the
+discontinuous transition); H. Sompolinsky, A. Crisanti, H.-J. Sommers, PRL
+61, 259 (1988).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import optimize
+from scipy.fft import dct, idct
+from scipy.sparse.linalg import LinearOperator, eigs
+from scipy.special import expit
+
+from hebbian._checks import check_int, check_real
+from hebbian.random import as_generator
+from theory.dmft import RateDMFT
+from theory.fixed_point import fixed_point
+from theory.quadrature import field_quadrature
+
+__all__ = [
+    "GatedDMFT",
+    "chaos_onset",
+    "fixed_point_gain",
+    "pair_average",
+    "solve_gated",
+    "solve_gated_branch",
+    "solve_gated_sampled",
+    "tricritical_alpha_r",
+]
+
+#: Most Hermite coefficients of a pair average, and the relative tail left out.
+_MAX_ORDER, _TAIL = 6000, 1e-12
+#: Box length in decay lengths, grid steps per shortest time constant, and the most
+#: grid points (near the onset the solution varies on the decay length only).
+_BOX, _STEPS, _MAX_POINTS = 30.0, 25.0, 4096
+#: Amplitude below which a fixed-gain iteration has collapsed onto ``Delta = 0``.
+_COLLAPSED = 1e-8
+#: Damped steps of a fixed-gain solve before Anderson mixing takes over.
+_WARMUP = 100
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """A function of a Gaussian field, varying on the scale ``1/sharpness`` near ``centre``."""
+
+    f: Callable
+    centre: float = 0.0
+    sharpness: float = 1.0
+
+
+def _gate(alpha, beta, slope: bool = False) -> _Shape:
+    """``sigma(alpha u + beta)`` (or its ``u``-derivative): a step of width ``1/alpha``."""
+
+    def f(u):
+        s = expit(alpha * u + beta)
+        return alpha * s * (1.0 - s) if slope else s
+
+    if alpha == 0.0:
+        return _Shape(f)
+    return _Shape(f, centre=-beta / alpha, sharpness=max(alpha, 1.0))
+
+
+def _dphi(h):
+    return 1.0 - np.tanh(h) ** 2
+
+
+_PHI, _DPHI = _Shape(np.tanh), _Shape(_dphi)
+
+
+def _hermite(shape: _Shape, variance: float) -> np.ndarray:
+    """Normalised Hermite coefficients ``c_k = E[f(x) He_k(x/sd)] / sqrt(k!)``.
+
+    ``x ~ N(0, variance)``; the expectation on the nodes of
+    :func:`theory.quadrature.field_quadrature` graded around ``centre``, so
+    sharp gates are resolved.  Stops once ``sum c_k^2`` is within ``_TAIL``
+    of ``E f^2``.
+    """
+    sd = math.sqrt(variance)
+    h, w = field_quadrature(-shape.centre, sd, shape.sharpness)
+    x = h + shape.centre
+    values = w * shape.f(x)
+    total = float(values @ shape.f(x))
+    u = x / sd if sd > 0 else np.zeros_like(x)
+    previous, current = np.zeros_like(u), np.ones_like(u)
+    coef = [float(values @ current)]
+    for k in range(1, _MAX_ORDER):
+        previous, current = current, (u * current - math.sqrt(k - 1) * previous) / math.sqrt(k)
+        coef.append(float(values @ current))
+        if total - float(np.dot(coef, coef)) <= _TAIL * total:
+            break
+    return np.array(coef)
+
+
+def pair_average(f, variance: float, rho, *, centre: float = 0.0, sharpness: float = 1.0):
+    """``<f(x) f(y)>`` for centred Gaussians of equal ``variance`` and correlation ``rho``.
+
+    Mehler's expansion ``sum_k c_k^2 rho^k`` with the normalised Hermite
+    coefficients ``c_k`` of ``f`` (computed once per variance, on
+    quadrature nodes graded around ``centre`` for a function that varies on
+    the scale ``1/sharpness`` there, e.g. a sharp gate).
+
+    Parameters
+    ----------
+    f : callable
+        Vectorised.
+    variance : float
+        ``<x^2> = <y^2>``, >= 0.
+    rho : float or array_like
+        Correlation coefficients, clipped into ``[-1, 1]``.
+    centre, sharpness : float
+        Where and on what scale ``f`` varies fastest.
+
+    Returns
+    -------
+    float or ndarray
+        Shape of ``rho``.
+
+    Examples
+    --------
+    >>> round(float(pair_average(lambda x: x, 2.0, 0.5)), 12)  # <x y> = 2 * 0.5
+    1.0
+    """
+    coef = _hermite(_Shape(f, centre, sharpness), variance)
+    return _mehler(coef, rho)
+
+
+def _mehler(coef, rho):
+    rho = np.clip(np.asarray(rho, dtype=np.float64), -1.0, 1.0)
+    out = np.polynomial.polynomial.polyval(rho, coef**2)
+    return out[()] if np.ndim(out) == 0 else out
+
+
+def _table(shape: _Shape, variance: float):
+    """``C -> <f(x) f(y)>`` at ``variance`` and covariance ``C`` (``|C| <= variance``)."""
+    coef = _hermite(shape, variance)
+    return lambda covariance: _mehler(coef, covariance / variance)
+
+
+def _mean(shape: _Shape, variance: float) -> float:
+    return float(_hermite(shape, variance)[0])
+
+
+def fixed_point_gain(beta_r: float = 0.0) -> float:
+    """Gain above which ``x = 0`` is unstable: ``g = 1 / sigma(beta_r)`` (module docstring).
+
+    Examples
+    --------
+    >>> fixed_point_gain(0.0)
+    2.0
+    """
+    beta_r = check_real(beta_r, "beta_r")
+    return 1.0 + math.exp(-beta_r)
+
+
+def tricritical_alpha_r(beta_r: float = 0.0) -> float:
+    """Output-gate gain above which the onset of chaos is discontinuous, Eq. (4).
+
+    ``sqrt(6 / ((1 - s_0)(5 - 8 s_0)))`` with ``s_0 = sigma(beta_r)``;
+    ``inf`` when ``s_0 >= 5/8`` (the onset is then continuous at every
+    ``alpha_r``).
+
+    Examples
+    --------
+    >>> round(tricritical_alpha_r(0.0) ** 2, 12)
+    12.0
+    """
+    s0 = float(expit(check_real(beta_r, "beta_r")))
+    if 8.0 * s0 >= 5.0:
+        return math.inf
+    return math.sqrt(6.0 / ((1.0 - s0) * (5.0 - 8.0 * s0)))
+
+
+@dataclass(frozen=True)
+class GatedDMFT(RateDMFT):
+    """DMFT solution of the gated network: :class:`theory.dmft.RateDMFT` and the gate.
+
+    ``g`` is an output of :func:`solve_gated_branch`; ``Delta0 = 0`` on the
+    fixed-point branch, where ``lambda_max`` is the largest real part of the
+    Jacobian's spectrum at ``x = 0``; ``branch`` is ``"chaos"`` or
+    ``"fixed point"``.
+
+    Attributes
+    ----------
+    params : dict
+        Gate parameters (``alpha_r, beta_r, beta_z, tau_r``; the sampled
+        solution adds ``alpha_z, tau_z``).
+    C_r : ndarray
+        Autocorrelation of the output gate's field ``r`` at ``tau``.
+    """
+
+    params: dict = field(default_factory=dict)
+    C_r: np.ndarray = field(default=None, repr=False)
+
+    def __str__(self) -> str:
+        head = (
+            f"gated DMFT(g={self.g:.8g}, {self.params}) {self.branch}: "
+            f"Delta0={self.Delta0:.8g}, lambda_max={self.lambda_max:.6g}"
+        )
+        if self.success:
+            return head
+        return f"{head} [NOT CONVERGED: {self.message}, residual={self.residual:.2e}]"
+
+
+class _Equations:
+    """Eqs. (1)-(3) on one grid for given gate parameters."""
+
+    def __init__(self, alpha_r, beta_r, beta_z, tau_r, t_max):
+        self.alpha_r, self.beta_r, self.tau_r = alpha_r, beta_r, tau_r
+        self.c = float(expit(beta_z))
+        step = max(min(1.0 / self.c, tau_r, 1.0) / _STEPS, t_max / _MAX_POINTS)
+        n = math.ceil(t_max / step) + 1
+        self.tau = np.linspace(0.0, t_max, n)
+        self.omega = np.pi * np.arange(n) / t_max
+        self.sigma = _gate(alpha_r, beta_r)
+        self.dsigma = _gate(alpha_r, beta_r, slope=True)
+
+    def _filter(self, f, rate_sq):
+        """Solve ``(1 - d^2/rate_sq) y = f`` on the even periodic grid."""
+        return idct(dct(f, 1) * rate_sq / (rate_sq + self.omega**2), 1)
+
+    def correlations(self, Delta):
+        """``C_phi, C_r, C_sigma`` of a trial ``Delta``."""
+        v = max(Delta[0], _COLLAPSED)  # a trial step of Anderson mixing may overshoot
+        C_phi = _table(_PHI, v)(Delta)
+        C_r = self._filter(C_phi, 1.0 / self.tau_r**2)
+        v_r = max(C_r[0], _COLLAPSED)
+        if self.alpha_r == 0.0:
+            C_sigma = np.full_like(C_r, float(expit(self.beta_r)) ** 2)
+        else:
+            C_sigma = _table(self.sigma, v_r)(C_r)
+        return C_phi, C_r, C_sigma
+
+    def drive(self, Delta):
+        """Right-hand side of (1) without ``g^2``, solved for ``Delta``."""
+        C_phi, _, C_sigma = self.correlations(Delta)
+        return self._filter(C_sigma * C_phi, self.c**2)
+
+    def decay_rate(self, g, Delta0, v_r):
+        mean_sigma, mean_dphi = _mean(self.sigma, v_r), _mean(_DPHI, Delta0)
+        return self.c * math.sqrt(max(1.0 - (g * mean_sigma * mean_dphi) ** 2, 0.0))
+
+    def lambda_max(self, g, Delta):
+        """Eq. (3): the ``lambda`` at which the Perron eigenvalue is 1."""
+        C_phi, C_r, _ = self.correlations(Delta)
+        v, v_r = Delta[0], C_r[0]
+        C_dphi = _table(_DPHI, v)(Delta)
+        C_sigma = _table(self.sigma, v_r)(C_r)
+        C_dsigma = _table(self.dsigma, v_r)(C_r)
+        A, B, D = C_sigma * C_dphi, C_dsigma * C_phi, C_dphi
+        c, tau_r, n = self.c, self.tau_r, self.tau.size
+
+        def perron(lam):
+            a2 = (c + lam) ** 2
+            b2 = ((1.0 + tau_r * lam) / tau_r) ** 2
+
+            def apply(psi):
+                inner = B * self._filter(D * psi, b2) / (b2 * tau_r**2)
+                return (c * g) ** 2 * self._filter(A * psi + inner, a2) / a2
+
+            op = LinearOperator((n, n), matvec=apply, dtype=np.float64)
+            start = np.exp(-self.tau / (1.0 + self.tau[-1] / 10.0))
+            value = eigs(op, k=1, which="LM", v0=start, tol=1e-12, return_eigenvectors=False)
+            return float(value[0].real) - 1.0
+
+        low = -min(c, 1.0 / tau_r) * (1.0 - 1e-9)
+        if perron(low) <= 0.0:
+            return low
+        high = 1.0
+        while perron(high) > 0.0:
+            high *= 2.0
+        return optimize.brentq(perron, low, high, xtol=1e-10)
+
+
+def _gate_params(alpha_r, beta_r, beta_z, tau_r, alpha_z):
+    alpha_r = check_real(alpha_r, "alpha_r", low=0.0, high=np.inf, high_open=True)
+    beta_r = check_real(beta_r, "beta_r")
+    beta_z = check_real(beta_z, "beta_z")
+    tau_r = check_real(tau_r, "tau_r", low=0.0, low_open=True, high=np.inf, high_open=True)
+    if alpha_z != 0:
+        raise ValueError(
+            f"alpha_z={alpha_z!r}: the update-gate fluctuations make h non-Gaussian; pass "
+            "alpha_z=0 here, or use solve_gated_sampled for alpha_z > 0"
+        )
+    return {"alpha_r": alpha_r, "beta_r": beta_r, "beta_z": beta_z, "tau_r": tau_r}
+
+
+def _box(params, kappa):
+    c = float(expit(params["beta_z"]))
+    floor = 20.0 * max(1.0 / c, params["tau_r"])
+    return max(floor, _BOX / max(kappa, 1e-4))
+
+
+def _map(eq: _Equations, g, Delta0):
+    """Eq. (1) as a map of ``Delta``: at gain ``g``, or normalised to variance ``Delta0``."""
+    if Delta0 is None:
+        return lambda D: g**2 * eq.drive(D)
+
+    def normalised(D):
+        u = eq.drive(D)
+        return Delta0 * u / u[0]
+
+    return normalised
+
+
+def _solve(g, params, Delta0, tol, max_iter):
+    """Fixed ``g`` (``Delta0 is None``) or fixed ``Delta0``: a :class:`GatedDMFT` or ``None``.
+
+    Damped iteration, which at fixed ``g`` selects the attracting solution
+    (``None`` when it collapses onto ``Delta = 0``), then Anderson mixing
+    from where it got to (the slow modes near the onset).  The box grows
+    until it holds 30 decay lengths of the solution.
+    """
+    c = float(expit(params["beta_z"]))
+    amplitude = 1.5 if Delta0 is None else Delta0
+    kappa = c * min(0.3, 0.5 * amplitude)  # near the onset kappa ~ c Delta0 / sqrt 3
+    eq = _Equations(**params, t_max=_box(params, kappa))
+    x = amplitude / np.cosh(kappa * eq.tau)
+    n_total = 0
+    for _ in range(6):
+        F = _map(eq, g, Delta0)
+        warm = fixed_point(F, x, method="iterate", tol=tol * x[0], max_iter=_WARMUP,
+                           damping=0.7)  # fmt: skip
+        x, n_total = warm.x, n_total + warm.n_iter
+        if x[0] < _COLLAPSED:
+            return None
+        fp = fixed_point(F, x, method="anderson", tol=tol * x[0], max_iter=max_iter)
+        x, n_total = fp.x, n_total + fp.n_iter
+        if x[0] < _COLLAPSED:
+            return None
+        if Delta0 is not None:
+            g = math.sqrt(Delta0 / eq.drive(x)[0])
+        _, C_r, _ = eq.correlations(x)
+        kappa = eq.decay_rate(g, x[0], C_r[0])
+        if eq.tau[-1] >= 0.95 * _box(params, kappa):
+            break
+        old_tau, eq = eq.tau, _Equations(**params, t_max=_box(params, kappa))
+        x = np.interp(eq.tau, old_tau, x, right=0.0)
+    residual = fp.residual / x[0] + abs(x[-1]) / x[0]
+    ok = bool(fp.success and residual <= 2 * tol)
+    message = "converged" if ok else f"residual {residual:.2e} after {n_total} iterations"
+    lam = eq.lambda_max(g, x) if ok else math.nan
+    return GatedDMFT(g, x[0], eq.tau, x, kappa, lam, "chaos", ok, message, residual,
+                     params=params, C_r=C_r)  # fmt: skip
+
+
+def _fixed_point_branch(g, params, tau_z):
+    c = float(expit(params["beta_z"]))
+    s0 = float(expit(params["beta_r"]))
+    lam = max(c * (g * s0 - 1.0), -1.0 / params["tau_r"], -1.0 / tau_z)
+    tau = np.linspace(0.0, 10.0, 101)
+    zero = np.zeros_like(tau)
+    stable = g * s0 < 1.0
+    message = "converged" if stable else "x = 0 is unstable here but no chaotic solution found"
+    return GatedDMFT(g, 0.0, tau, zero, math.nan, lam, "fixed point", stable, message, 0.0,
+                     params=params, C_r=zero)  # fmt: skip
+
+
+def solve_gated(
+    g: float,
+    *,
+    alpha_r: float = 0.0,
+    beta_r: float = 0.0,
+    beta_z: float = 0.0,
+    tau_r: float = 1.0,
+    tau_z: float = 1.0,
+    alpha_z: float = 0.0,
+    tol: float = 1e-6,
+    max_iter: int = 2000,
+) -> GatedDMFT:
+    """The attracting solution of Eqs. (1)-(2) at gain ``g``: chaos, or the fixed point.
+
+    Damped iteration from ``Delta0 = 1.5``: where a chaotic solution exists
+    (also in the bistable region below ``1 / sigma(beta_r)``) it is found;
+    otherwise the iteration collapses onto ``x = 0`` and the fixed-point
+    branch is returned with the largest real part of its Jacobian spectrum.
+
+    Parameters
+    ----------
+    g : float
+        Gain, >= 0.
+    alpha_r, beta_r, tau_r : float
+        Output gate (gain >= 0, bias, time constant > 0).
+    beta_z : float
+        Update-gate bias: ``c = sigma(beta_z)`` scales time.
+    tau_z : float
+        Update-gate time constant (only in the fixed point's spectrum).
+    alpha_z : float
+        Must be 0 (``ValueError`` otherwise: the update gate's fluctuations
+        are in :func:`solve_gated_sampled`).
+    tol : float
+        Largest accepted relative step of the iteration.
+    max_iter : int
+
+    Returns
+    -------
+    GatedDMFT
+        ``success=False`` with a message when the iteration stalls.
+
+    Examples
+    --------
+    >>> s = solve_gated(1.5)  # g sigma(0) = 0.75 < 1: quiescent
+    >>> s.branch, s.lambda_max
+    ('fixed point', -0.125)
+    """
+    g = check_real(g, "g", low=0.0, high=np.inf, high_open=True)
+    params = _gate_params(alpha_r, beta_r, beta_z, tau_r, alpha_z)
+    tau_z = check_real(tau_z, "tau_z", low=0.0, low_open=True, high=np.inf, high_open=True)
+    tol = check_real(tol, "tol", low=0.0, low_open=True)
+    max_iter = check_int(max_iter, "max_iter", minimum=1)
+    if g == 0.0:
+        return _fixed_point_branch(g, params, tau_z)
+    solution = _solve(g, params, None, tol, max_iter)
+    return _fixed_point_branch(g, params, tau_z) if solution is None else solution
+
+
+def solve_gated_branch(
+    Delta0: float,
+    *,
+    alpha_r: float = 0.0,
+    beta_r: float = 0.0,
+    beta_z: float = 0.0,
+    tau_r: float = 1.0,
+    alpha_z: float = 0.0,
+    tol: float = 1e-6,
+    max_iter: int = 2000,
+) -> GatedDMFT:
+    """The chaotic solution with variance ``Delta0``, and the gain ``g`` at which it exists.
+
+    Amplitude-normalised iteration: it follows the whole branch, the part
+    that is unstable under fixed-``g`` iteration included, so ``g(Delta0)``
+    maps the branch (decreasing from ``1/sigma(beta_r)`` at small
+    ``Delta0`` when the onset is discontinuous, Eq. (4)).
+
+    Parameters
+    ----------
+    Delta0 : float
+        ``<h^2>``, > 0.
+    alpha_r, beta_r, beta_z, tau_r, alpha_z, tol, max_iter
+        As in :func:`solve_gated`.
+
+    Returns
+    -------
+    GatedDMFT
+
+    Examples
+    --------
+    >>> s = solve_gated_branch(0.3)
+    >>> s.branch, round(s.g, 3)  # sigma_r = 1/2: the vanilla network at g/2
+    ('chaos', 2.479)
+    """
+    Delta0 = check_real(Delta0, "Delta0", low=0.0, low_open=True, high=np.inf, high_open=True)
+    params = _gate_params(alpha_r, beta_r, beta_z, tau_r, alpha_z)
+    tol = check_real(tol, "tol", low=0.0, low_open=True)
+    max_iter = check_int(max_iter, "max_iter", minimum=1)
+    solution = _solve(None, params, Delta0, tol, max_iter)
+    if solution is None:
+        tau = np.zeros(1)
+        return GatedDMFT(math.nan, Delta0, tau, tau, math.nan, math.nan, "chaos", False,
+                         "the iteration collapsed onto Delta = 0", math.inf, params=params,
+                         C_r=tau)  # fmt: skip
+    return solution
+
+
+def chaos_onset(
+    alpha_r: float, *, beta_r: float = 0.0, beta_z: float = 0.0, tau_r: float = 1.0,
+    Delta0_max: float = 2.0,
+) -> dict:  # fmt: skip
+    """Where chaos first exists as ``g`` grows, and whether it appears discontinuously.
+
+    Continuous onset (``alpha_r <= alpha_r*``, :func:`tricritical_alpha_r`):
+    ``g_chaos = 1/sigma(beta_r)``, ``Delta0 = 0`` there.  Discontinuous onset:
+    ``g_chaos`` is the saddle node, the minimum of ``g(Delta0)`` along
+    :func:`solve_gated_branch` (bounded Brent on ``(0, Delta0_max]``).
+
+    Returns
+    -------
+    dict
+        ``g_chaos``, ``g_fixed_point``, ``Delta0`` and ``lambda_max`` at the
+        onset, ``discontinuous`` (bool), ``success``.
+
+    Examples
+    --------
+    >>> onset = chaos_onset(2.0)
+    >>> onset["discontinuous"], onset["g_chaos"]
+    (False, 2.0)
+    """
+    alpha_r = check_real(alpha_r, "alpha_r", low=0.0, high=np.inf, high_open=True)
+    g_fp = fixed_point_gain(beta_r)
+    base = {"g_fixed_point": g_fp, "success": True}
+    if alpha_r <= tricritical_alpha_r(beta_r):
+        return {**base, "g_chaos": g_fp, "Delta0": 0.0, "lambda_max": 0.0,
+                "discontinuous": False}  # fmt: skip
+    kw = {"alpha_r": alpha_r, "beta_r": beta_r, "beta_z": beta_z, "tau_r": tau_r}
+    solutions = {}
+
+    def gain(log_D):
+        solutions[log_D] = s = solve_gated_branch(math.exp(log_D), **kw)
+        return s.g if s.success else math.inf
+
+    best = optimize.minimize_scalar(
+        gain, bounds=(math.log(1e-3), math.log(Delta0_max)), method="bounded",
+        options={"xatol": 1e-3},
+    )  # fmt: skip
+    s = solutions[best.x]
+    return {**base, "g_chaos": s.g, "Delta0": s.Delta0, "lambda_max": s.lambda_max,
+            "discontinuous": True, "success": bool(best.success and s.success)}  # fmt: skip
+
+
+def _gaussian_paths(rng, covariance, n_paths: int, length: int) -> np.ndarray:
+    """Stationary Gaussian paths with autocovariance ``covariance[k]`` at lag ``k``.
+
+    Circulant embedding: the covariance (zero beyond its last lag) on a
+    circle of ``length`` points; negative parts of its spectrum, from the
+    truncation, are set to zero.
+    """
+    circle = np.zeros(length)
+    K = covariance.size
+    circle[:K] = covariance
+    circle[length - K + 1 :] = covariance[1:][::-1]
+    spectrum = np.sqrt(np.maximum(np.fft.rfft(circle).real, 0.0))
+    white = rng.standard_normal((n_paths, length))
+    return np.fft.irfft(spectrum * np.fft.rfft(white, axis=1), n=length, axis=1)
+
+
+def _autocorrelation(x, n_lags: int) -> np.ndarray:
+    """``<x(t) x(t + k dt)>`` for ``k < n_lags``, averaged over time and rows of ``x``."""
+    n = x.shape[1]
+    power = np.abs(np.fft.rfft(x, n=2 * n, axis=1)) ** 2
+    sums = np.fft.irfft(power, n=2 * n, axis=1)[:, :n_lags].mean(axis=0)
+    return sums / (n - np.arange(n_lags))
+
+
+def solve_gated_sampled(
+    g: float,
+    *,
+    alpha_z: float,
+    beta_z: float = 0.0,
+    tau_z: float = 1.0,
+    alpha_r: float = 0.0,
+    beta_r: float = 0.0,
+    tau_r: float = 1.0,
+    t_max: float = 40.0,
+    n_paths: int = 2000,
+    n_iter: int = 30,
+    n_average: int = 10,
+    tol: float = 0.02,
+    rng=None,
+) -> GatedDMFT:
+    """DMFT with a fluctuating update gate, by sampling the single-neuron process.
+
+    With ``alpha_z > 0`` the field ``h`` of the effective neuron,
+    ``dh/dt = sigma_z(z) (-h + xi)``, is no longer Gaussian: ``xi`` (the
+    recurrent input, covariance ``g^2 C_sigma C_phi`` as in Eq. (1)) and
+    ``z`` (covariance ``C_phi`` filtered by ``tau_z`` as ``C_r`` in Eq. (2))
+    still are.  Each iteration draws ``n_paths`` paths of ``xi`` and ``z``,
+    integrates ``h`` along them (exponential midpoint rule), measures
+    ``C_phi`` and ``Delta`` from the paths and mixes ``C_phi`` half-way in.
+    It starts from the constant-gate solution at ``beta_z`` and returns the
+    average of the last ``n_average`` iterates.  ``C_sigma`` of the output gate
+    stays a Gaussian average (``r`` is Gaussian).
+
+    Parameters
+    ----------
+    g : float
+        Gain, > 0.
+    alpha_z, beta_z, tau_z : float
+        Update gate (gain >= 0, bias, time constant > 0).
+    alpha_r, beta_r, tau_r : float
+        Output gate.
+    t_max : float
+        Longest lag kept; correlations must have decayed by then.  The paths
+        run ``4 t_max`` after a burn-in of ``t_max``.
+    n_paths, n_iter, n_average : int
+        Paths per iteration, iterations, and final iterates averaged.
+    tol : float
+        Largest accepted ``residual``: ``max |C_phi(measured) - C_phi(in)|
+        / C_phi(0)`` averaged over the last iterates (sampling noise included).
+    rng : None, int, SeedSequence or Generator
+
+    Returns
+    -------
+    GatedDMFT
+        ``lambda_max`` is ``nan`` (not computed by sampling); ``decay_rate``
+        is the inverse of the lag at which ``Delta / Delta0`` first falls
+        below ``1/e``.
+
+    Examples
+    --------
+    >>> s = solve_gated_sampled(3.0, alpha_z=0.0, n_paths=200, n_iter=4, n_average=2, rng=0)
+    >>> s.branch, bool(abs(s.Delta0 / solve_gated(3.0).Delta0 - 1) < 0.05)
+    ('chaos', True)
+    """
+    g = check_real(g, "g", low=0.0, low_open=True, high=np.inf, high_open=True)
+    alpha_z = check_real(alpha_z, "alpha_z", low=0.0, high=np.inf, high_open=True)
+    tau_z = check_real(tau_z, "tau_z", low=0.0, low_open=True, high=np.inf, high_open=True)
+    t_max = check_real(t_max, "t_max", low=0.0, low_open=True, high=np.inf, high_open=True)
+    n_paths = check_int(n_paths, "n_paths", minimum=2)
+    n_iter = check_int(n_iter, "n_iter", minimum=1)
+    n_average = check_int(n_average, "n_average", minimum=1)
+    if n_average > n_iter:
+        raise ValueError(f"n_average={n_average} exceeds n_iter={n_iter}; pass at most that")
+    params = _gate_params(alpha_r, beta_r, beta_z, tau_r, 0.0)
+    gen = as_generator(rng)
+    start = _solve(g, params, None, 1e-6, 2000)
+    if start is None:
+        raise ValueError(
+            f"g={g:g}: no chaotic solution with a constant update gate to start from; "
+            "the sampled DMFT follows the chaotic branch only"
+        )
+    eq = _Equations(**params, t_max=t_max)
+    dt, K = eq.tau[1], eq.tau.size
+    C_phi = _table(_PHI, start.Delta0)(np.interp(eq.tau, start.tau, start.Delta))
+    burn, window = K, 4 * K
+    length = 1 << math.ceil(math.log2(burn + window + K))
+    batch = max(1, min(n_paths, 2**22 // length))
+    kept, residuals = [], []
+    for it in range(n_iter):
+        C_r = eq._filter(C_phi, 1.0 / tau_r**2)
+        C_sigma = _table(eq.sigma, max(C_r[0], _COLLAPSED))(C_r)
+        C_xi = g**2 * C_sigma * C_phi
+        C_z = eq._filter(C_phi, 1.0 / tau_z**2)
+        phi_sum, h_sum = np.zeros(K), np.zeros(K)
+        for first in range(0, n_paths, batch):
+            m = min(batch, n_paths - first)
+            xi = _gaussian_paths(gen, C_xi, m, length)
+            rate = expit(alpha_z * _gaussian_paths(gen, C_z, m, length) + beta_z)
+            xi_mid = 0.5 * (xi[:, 1:] + xi[:, :-1])
+            decay = np.exp(-0.5 * (rate[:, 1:] + rate[:, :-1]) * dt)
+            h = np.empty((m, burn + window))
+            h[:, 0] = xi[:, 0]
+            for n in range(burn + window - 1):
+                h[:, n + 1] = xi_mid[:, n] + (h[:, n] - xi_mid[:, n]) * decay[:, n]
+            phi_sum += m * _autocorrelation(np.tanh(h[:, burn:]), K)
+            h_sum += m * _autocorrelation(h[:, burn:], K)
+        measured, Delta = phi_sum / n_paths, h_sum / n_paths
+        residuals.append(float(np.abs(measured - C_phi).max() / C_phi[0]))
+        C_phi = 0.5 * (C_phi + measured)
+        if it >= n_iter - n_average:
+            kept.append((Delta, measured))
+    Delta = np.mean([k[0] for k in kept], axis=0)
+    C_phi = np.mean([k[1] for k in kept], axis=0)
+    C_r = eq._filter(C_phi, 1.0 / tau_r**2)
+    residual = float(np.mean(residuals[-n_average:]))
+    below = np.nonzero(Delta < Delta[0] / math.e)[0]
+    rate = 1.0 / eq.tau[below[0]] if below.size else math.nan
+    ok = residual <= tol and below.size > 0
+    message = "converged" if ok else (
+        f"residual {residual:.3f} > tol={tol:g}" if residual > tol
+        else "Delta did not decay within t_max; raise t_max"
+    )  # fmt: skip
+    full = {**params, "alpha_z": alpha_z, "tau_z": tau_z}
+    return GatedDMFT(g, float(Delta[0]), eq.tau, Delta, rate, math.nan, "chaos", ok, message,
+                     residual, params=full, C_r=C_r)  # fmt: skip
