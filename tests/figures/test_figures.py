@@ -205,3 +205,58 @@ def test_rnn_chaos_spectra_and_lyapunov_sign(made):
     assert lam[0.8] < 0
     assert lam[2.0] > 0
     assert lam[2.5] > 0
+
+
+def test_gated_cells_spectra_and_slow_modes(made):
+    """GRU and LSTM spectra at 0 fill the predicted discs; shutting the update gate (GRU) or
+    opening the forget gate (LSTM) piles the modes up near |lambda| = 1 and slows the chaos."""
+    meta = json.loads((made("gated_cells") / "gated_cells.json").read_text())
+    for rec in [*meta["gru_spectra"], meta["lstm_spectrum"]]:
+        assert abs(rec["radius_measured"] / rec["radius_predicted"] - 1) < 0.12, rec
+        shift = abs(rec["centre_measured"] - rec["centre_predicted"])
+        assert shift < 0.05 * rec["radius_predicted"], rec
+    assert meta["lstm_spectrum"]["max_distance_to_exact"] < 1e-8
+    assert meta["lstm_spectrum"]["n_random_part"] == meta["settings"]["N_spec"]
+    gru, lstm = meta["sweeps"]["gru"], meta["sweeps"]["lstm"]
+    assert gru[0]["lambda_max"] > 0.1  # open update gate: chaotic
+    assert abs(gru[-1]["lambda_max"]) < 0.01  # shut: marginal
+    assert gru[0]["slow_fraction_attractor"] < 0.1
+    assert gru[-1]["slow_fraction_attractor"] > 0.9
+    assert gru[-1]["slow_fraction_fixed_point"] == 1.0
+    assert max(r["lambda_max"] for r in lstm) > 0.03
+    assert lstm[0]["slow_fraction_attractor"] < 0.1
+    assert lstm[-1]["slow_fraction_attractor"] > 0.3
+
+
+def test_gated_phase_discontinuous_onset_and_update_gate_timescales(made):
+    """The output gate moves the onset of chaos below g = 2 (bistable region), the simulated
+    chaos meets the DMFT there, and the update gate slows the DMFT dynamics by ~1/c."""
+    meta = json.loads((made("gated_phase") / "gated_phase.json").read_text())
+    phase = meta["phase"]
+    assert abs(phase["tricritical_alpha_r"] ** 2 - 12) < 1e-9
+    top = max(phase["onsets"], key=lambda r: r["alpha_r"])
+    assert top["success"]
+    assert top["discontinuous"]
+    assert 1.5 < top["g_chaos"] < 1.95, top
+    # bistable point: x = 0 linearly stable (g < 2) yet large starts stay chaotic
+    bistable = [p for p in phase["simulated"] if p["dmft_region"] == "bistable"]
+    assert bistable
+    for p in bistable:
+        assert top["g_chaos"] < p["g"] < phase["g_fixed_point"]
+        assert p["survived"] > 0, p
+    points = {(p["alpha_r"], p["g"], p["N"]): p for p in meta["points"]}
+    for p in points.values():  # clearly chaotic or clearly quiescent: the signs agree
+        if abs(p["lambda_dmft"]) > 0.04 and "lambda_sim" in p:
+            assert np.sign(p["lambda_sim"]) == np.sign(p["lambda_dmft"]), p
+    N = meta["settings"]["N"][-1]
+    p = points[(10.0, 2.5, N)]
+    assert p["dmft_branch"] == "chaos"
+    assert p["survived"] == p["n"]
+    assert abs(p["Delta0_sim"] / p["Delta0_dmft"] - 1) < 0.35, p
+    assert p["lambda_sim"] > 0.5 * p["lambda_dmft"], p
+    scales = {(r["beta_z"], r["alpha_z"]): r for r in meta["timescales"]}
+    slow = scales[(-1.0, 0.0)]
+    assert abs(slow["decay_ratio_dmft"] / slow["inverse_c_ratio"] - 1) < 0.2, slow
+    assert abs(slow["decay_time_sim"] / slow["decay_time_dmft"] - 1) < 0.3, slow
+    sharp, base = scales[(0.0, 10.0)], scales[(0.0, 0.0)]
+    assert sharp["decay_time_dmft"] > 1.3 * base["decay_time_dmft"], sharp  # slow modes
