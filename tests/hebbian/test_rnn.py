@@ -352,3 +352,23 @@ def test_spectral_support_errors():
         spectral_support(GatedRNN.sample(3, 1.0, rng=0), np.ones(9))
     with pytest.raises(TypeError, match="pass a VanillaRNN or a GatedRNN"):
         spectral_support(LinearRNN(np.eye(2)))
+
+
+def test_sharp_update_gate_makes_the_attractor_marginally_stable():
+    """Each shut update gate (sigma_z ~ 0) freezes its neuron: its Jacobian row is ~0, so the
+    spectrum gains an eigenvalue near 0 per shut gate (slow modes; Krishnamurthy et al.)."""
+    N, counts = 300, {}
+    for alpha_z in (0.0, 30.0):
+        net = GatedRNN.sample(N, 3.0, alpha_z=alpha_z, rng=1)
+        rng = np.random.default_rng(2)
+        x0 = np.concatenate([rng.normal(0, 1, N), rng.normal(0, 0.5, 2 * N)])
+        x = net.simulate(x0, 200.0, 0.1, save_every=2000).x[-1]
+        eigs = jacobian_spectrum(net, x)
+        shut = np.count_nonzero(expit(alpha_z * net.split(x)[1]) < 0.01)
+        counts[alpha_z] = (np.count_nonzero(np.abs(eigs) < 0.02), shut, eigs.real.max())
+    near_zero, shut, abscissa = counts[30.0]
+    assert shut > 0.25 * N  # measured: ~0.4 N
+    assert near_zero == pytest.approx(shut, rel=0.2)
+    assert abscissa < 0.01  # marginal: chaos at alpha_z = 0 has an eigenvalue > 0.02
+    assert counts[0.0][0] < 0.05 * near_zero
+    assert counts[0.0][2] > 0.02
