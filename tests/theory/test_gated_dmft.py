@@ -86,13 +86,19 @@ def test_fixed_point_gain_and_tricritical_closed_forms():
     assert tricritical_alpha_r(math.log(5.0 / 3.0)) == math.inf  # s0 = 5/8
 
 
-@pytest.mark.parametrize(("alpha_r", "beta_r"), [(0.0, 0.0), (5.0, 0.0), (3.0, -1.0)])
-def test_small_amplitude_branch_obeys_eq4(alpha_r, beta_r):
-    """(g^2 s0^2 - 1) / Delta0 -> 2 - alpha_r^2 (1 - s0)(5 - 8 s0)/3 as Delta0 -> 0."""
+@pytest.mark.parametrize(
+    ("alpha_r", "beta_r", "slow"),
+    [(0.0, 0.0, {}), (5.0, 0.0, {}), (3.0, -1.0, {}), (5.0, 0.0, {"tau_r": 3.0, "beta_z": -1.0})],
+)
+def test_small_amplitude_branch_obeys_eq4(alpha_r, beta_r, slow):
+    """Eq. (4) whatever the time constants ``tau_r`` and ``1/c`` (``slow``).
+
+    ``(g^2 s0^2 - 1) / Delta0 -> 2 - alpha_r^2 (1 - s0)(5 - 8 s0)/3`` as ``Delta0 -> 0``.
+    """
     s0 = expit(beta_r)
     slopes = []
     for D in (0.005, 0.01, 0.02):
-        s = solve_gated_branch(D, alpha_r=alpha_r, beta_r=beta_r).check()
+        s = solve_gated_branch(D, alpha_r=alpha_r, beta_r=beta_r, **slow).check()
         slopes.append(((s.g * s0) ** 2 - 1.0) / s.Delta0)
     extrapolated = (8 * slopes[0] - 6 * slopes[1] + slopes[2]) / 3  # O(D), O(D^2) cancel
     predicted = 2.0 - alpha_r**2 * (1 - s0) * (5 - 8 * s0) / 3.0
