@@ -90,7 +90,7 @@ from scipy.special import expit
 from threadpoolctl import threadpool_limits
 
 from figures._output import parse_args, write_outputs
-from hebbian.rnn import GatedRNN, lyapunov_spectrum, simulate
+from hebbian.rnn import GatedRNN, autocorrelation, decay_time, lyapunov_spectrum, simulate
 from theory.gated_dmft import (
     chaos_onset,
     fixed_point_gain,
@@ -339,23 +339,6 @@ def _panels_b_c(ax_d, ax_l, s: dict, onsets, runs: _Runs, cache: dict) -> tuple[
     return records, data
 
 
-def _autocorrelation(h: np.ndarray, n_lag: int) -> np.ndarray:
-    """``mean_i mean_t h_i(t) h_i(t + lag)`` for lags ``0..n_lag-1`` (FFT)."""
-    T = h.shape[0]
-    spec = np.fft.rfft(h, n=2 * T, axis=0)
-    acf = np.fft.irfft(np.abs(spec) ** 2, axis=0)[:n_lag].mean(axis=1)
-    return acf / (T - np.arange(n_lag))
-
-
-def _decay_time(tau, ratio) -> float | None:
-    """First lag at which ``ratio`` falls to ``1/e`` (linear interpolation); ``None`` if never."""
-    below = np.nonzero(ratio < math.exp(-1.0))[0]
-    if below.size == 0 or below[0] == 0:
-        return None
-    i = below[0]
-    return float(np.interp(math.exp(-1.0), [ratio[i], ratio[i - 1]], [tau[i], tau[i - 1]]))
-
-
 def _panel_timescales(ax, s: dict, runs: _Runs, cache: dict) -> tuple[list, dict]:
     lags = np.arange(round(s["tau_max"] / (SAVE * DT)) + 1) * SAVE * DT
     a, g, N = TIMESCALE_ALPHA_R, TIMESCALE_G, s["N_corr"]
@@ -371,13 +354,13 @@ def _panel_timescales(ax, s: dict, runs: _Runs, cache: dict) -> tuple[list, dict
         curves = []
         for k in range(s["n_corr"]):
             r = runs(a, g, N, k, t_max, t_tr, beta_z=bz, alpha_z=az, keep=True)
-            curves.append(_autocorrelation(r["h"], lags.size))
+            curves.append(autocorrelation(r["h"], lags.size))
         curves = np.array(curves)
         sim = (curves / curves[:, :1]).mean(axis=0)
-        each = [_decay_time(lags, cv / cv[0]) for cv in curves]
+        each = [decay_time(lags, cv / cv[0]) for cv in curves]
         rec = {"tau_max": float(lags[-1]), "beta_z": bz, "alpha_z": az, "c": c, "N": N,
                "n": len(curves), "t_run": t_max, "Delta0_sim": _mean_err(curves[:, 0])[0],
-               "decay_time_sim": _decay_time(lags, sim),
+               "decay_time_sim": decay_time(lags, sim),
                "decay_time_sim_per_network": each}  # fmt: skip
         label = rf"$\beta_z$ = {bz:g} (c = {c:.3f})"
         if az == 0.0:
@@ -386,7 +369,7 @@ def _panel_timescales(ax, s: dict, runs: _Runs, cache: dict) -> tuple[list, dict
                 d = cache[("solution", a, g, bz)] = solve_gated(g, alpha_r=a, beta_z=bz).check()
             dmft = np.interp(lags, d.tau, d.Delta) / d.Delta0
             rec.update(Delta0_dmft=d.Delta0, lambda_dmft=d.lambda_max,
-                       decay_time_dmft=_decay_time(d.tau, d.Delta / d.Delta0))  # fmt: skip
+                       decay_time_dmft=decay_time(d.tau, d.Delta / d.Delta0))  # fmt: skip
             ax.plot(lags, dmft, "-", color=f"C{i}", lw=1.3, label=f"DMFT {label}")
             data[f"Delta_dmft_beta_z{bz:g}"] = dmft
         else:
@@ -395,7 +378,7 @@ def _panel_timescales(ax, s: dict, runs: _Runs, cache: dict) -> tuple[list, dict
                                     **s["sampled"])  # fmt: skip
             dmft = np.interp(lags, d.tau, d.Delta) / d.Delta0
             rec.update(Delta0_dmft=d.Delta0, sampled_residual=d.residual,
-                       decay_time_dmft=_decay_time(d.tau, d.Delta / d.Delta0))  # fmt: skip
+                       decay_time_dmft=decay_time(d.tau, d.Delta / d.Delta0))  # fmt: skip
             label = rf"sharp update gate $\alpha_z$ = {az:g}, $\beta_z$ = 0"
             ax.plot(lags, dmft, "--", color=f"C{i}", lw=1.3,
                     label=f"sampled DMFT, {label}")  # fmt: skip

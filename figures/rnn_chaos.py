@@ -51,6 +51,7 @@ from figures._output import parse_args, write_outputs
 from hebbian.rnn import (
     GatedRNN,
     VanillaRNN,
+    autocorrelation,
     jacobian_spectrum,
     lyapunov_spectrum,
     simulate,
@@ -187,14 +188,6 @@ def _panel_lyapunov(ax_g, ax_n, s: dict, samples: np.ndarray) -> list[dict]:
     return records
 
 
-def _autocorrelation(traj: np.ndarray, n_lag: int) -> np.ndarray:
-    """``mean_i mean_t h_i(t) h_i(t + lag)`` for lags ``0..n_lag-1`` (FFT, no bias window)."""
-    T = traj.shape[0]
-    spec = np.fft.rfft(traj, n=2 * T, axis=0)
-    acf = np.fft.irfft(np.abs(spec) ** 2, axis=0)[:n_lag].mean(axis=1)
-    return acf / (T - np.arange(n_lag))
-
-
 def _panel_correlation(ax, s: dict, seed: int) -> tuple[list[dict], dict]:
     save, N = 2, s["N_corr"]
     lags = np.arange(round(TAU_MAX / (save * DT)) + 1) * save * DT
@@ -206,7 +199,7 @@ def _panel_correlation(ax, s: dict, seed: int) -> tuple[list[dict], dict]:
             net = VanillaRNN.sample(N, g, rng=ss[0])
             h0 = np.random.default_rng(ss[1]).standard_normal(N)
             x = simulate(net, h0, t_max=100.0 + s["t_corr"], dt=DT, save_every=save).x
-            curves.append(_autocorrelation(x[round(100.0 / (save * DT)) :], lags.size))
+            curves.append(autocorrelation(x[round(100.0 / (save * DT)) :], lags.size))
         curves = np.array(curves)
         mean = curves.mean(axis=0)
         err0 = float(curves[:, 0].std(ddof=1) / np.sqrt(len(curves)))

@@ -78,7 +78,8 @@ def _anderson(F, x, tol, max_iter, damping, memory: int = 6) -> tuple[np.ndarray
     return x, max_iter
 
 
-def _root(F, x, tol, max_iter, method) -> tuple[np.ndarray, int, str]:
+def _newton(F, x, tol, max_iter) -> tuple[np.ndarray, int, str]:
+    """Powell's hybrid Newton method on ``F(x) - x``."""
     options = {"xtol": tol * 1e-2, "maxfev": max_iter}
     # a failed root finder must not escape as an exception or a warning: the
     # residual at the returned point is what decides success
@@ -86,11 +87,11 @@ def _root(F, x, tol, max_iter, method) -> tuple[np.ndarray, int, str]:
         warnings.simplefilter("ignore")
         try:
             res = optimize.root(
-                lambda y: F(y) - y, x, method=method, tol=tol * 1e-2, options=options
+                lambda y: F(y) - y, x, method="hybr", tol=tol * 1e-2, options=options
             )
         except (ArithmeticError, ValueError, np.linalg.LinAlgError) as err:
-            return x, 0, f"{method} failed: {type(err).__name__}: {err}"
-    n = int(getattr(res, "nfev", 0) or getattr(res, "nit", 0))
+            return x, 0, f"hybr failed: {type(err).__name__}: {err}"
+    n = int(res.nfev)
     return np.asarray(res.x, float), n, str(res.message)
 
 
@@ -143,7 +144,7 @@ def fixed_point(
         with np.errstate(all="ignore"):
             x, n_total = _anderson(F, x, tol, max_iter, damping)
     elif method != "iterate" and _residual(F, x) > tol:
-        y, n, message = _root(F, x, tol, max_iter, "hybr")
+        y, n, message = _newton(F, x, tol, max_iter)
         n_total += n
         if _residual(F, y) <= _residual(F, x):
             x = y

@@ -106,6 +106,7 @@ from scipy.special import expit
 
 from hebbian._checks import check_int, check_real
 from hebbian.random import as_generator
+from hebbian.rnn import autocorrelation, decay_time
 from theory.dmft import RateDMFT
 from theory.fixed_point import fixed_point
 from theory.quadrature import field_quadrature
@@ -298,7 +299,7 @@ class _Equations:
     """Eqs. (1)-(3) on one grid for given gate parameters."""
 
     def __init__(self, alpha_r, beta_r, beta_z, tau_r, t_max):
-        self.alpha_r, self.beta_r, self.tau_r = alpha_r, beta_r, tau_r
+        self.tau_r = tau_r
         self.c = float(expit(beta_z))
         step = max(min(1.0 / self.c, tau_r, 1.0) / _STEPS, t_max / _MAX_POINTS)
         n = math.ceil(t_max / step) + 1
@@ -311,17 +312,15 @@ class _Equations:
         """Solve ``(1 - d^2/rate_sq) y = f`` on the even periodic grid."""
         return idct(dct(f, 1) * rate_sq / (rate_sq + self.omega**2), 1)
 
+    def gate_correlations(self, C_phi):
+        """``C_r`` of Eq. (2) and ``C_sigma`` of the output gate, given ``C_phi``."""
+        C_r = self._filter(C_phi, 1.0 / self.tau_r**2)
+        return C_r, _table(self.sigma, max(C_r[0], _COLLAPSED))(C_r)
+
     def correlations(self, Delta):
         """``C_phi, C_r, C_sigma`` of a trial ``Delta``."""
-        v = max(Delta[0], _COLLAPSED)  # a trial step of Anderson mixing may overshoot
-        C_phi = _table(_PHI, v)(Delta)
-        C_r = self._filter(C_phi, 1.0 / self.tau_r**2)
-        v_r = max(C_r[0], _COLLAPSED)
-        if self.alpha_r == 0.0:
-            C_sigma = np.full_like(C_r, float(expit(self.beta_r)) ** 2)
-        else:
-            C_sigma = _table(self.sigma, v_r)(C_r)
-        return C_phi, C_r, C_sigma
+        C_phi = _table(_PHI, max(Delta[0], _COLLAPSED))(Delta)  # Anderson steps may overshoot
+        return C_phi, *self.gate_correlations(C_phi)
 
     def drive(self, Delta):
         """Right-hand side of (1) without ``g^2``, solved for ``Delta``."""
@@ -334,11 +333,9 @@ class _Equations:
 
     def lambda_max(self, g, Delta):
         """Eq. (3): the ``lambda`` at which the Perron eigenvalue is 1."""
-        C_phi, C_r, _ = self.correlations(Delta)
-        v, v_r = Delta[0], C_r[0]
-        C_dphi = _table(_DPHI, v)(Delta)
-        C_sigma = _table(self.sigma, v_r)(C_r)
-        C_dsigma = _table(self.dsigma, v_r)(C_r)
+        C_phi, C_r, C_sigma = self.correlations(Delta)
+        C_dphi = _table(_DPHI, Delta[0])(Delta)
+        C_dsigma = _table(self.dsigma, C_r[0])(C_r)
         A, B, D = C_sigma * C_dphi, C_dsigma * C_phi, C_dphi
         c, tau_r, n = self.c, self.tau_r, self.tau.size
 
@@ -615,14 +612,6 @@ def _gaussian_paths(rng, covariance, n_paths: int, length: int) -> np.ndarray:
     return np.fft.irfft(spectrum * np.fft.rfft(white, axis=1), n=length, axis=1)
 
 
-def _autocorrelation(x, n_lags: int) -> np.ndarray:
-    """``<x(t) x(t + k dt)>`` for ``k < n_lags``, averaged over time and rows of ``x``."""
-    n = x.shape[1]
-    power = np.abs(np.fft.rfft(x, n=2 * n, axis=1)) ** 2
-    sums = np.fft.irfft(power, n=2 * n, axis=1)[:, :n_lags].mean(axis=0)
-    return sums / (n - np.arange(n_lags))
-
-
 def solve_gated_sampled(
     g: float,
     *,
@@ -674,8 +663,8 @@ def solve_gated_sampled(
     -------
     GatedDMFT
         ``lambda_max`` is ``nan`` (not computed by sampling); ``decay_rate``
-        is the inverse of the lag at which ``Delta / Delta0`` first falls
-        below ``1/e``.
+        is the inverse of :func:`hebbian.rnn.decay_time`, the lag at which
+        ``Delta / Delta0`` first falls below ``1/e``.
 
     Examples
     --------
@@ -708,8 +697,7 @@ def solve_gated_sampled(
     batch = max(1, min(n_paths, 2**22 // length))
     kept, residuals = [], []
     for it in range(n_iter):
-        C_r = eq._filter(C_phi, 1.0 / tau_r**2)
-        C_sigma = _table(eq.sigma, max(C_r[0], _COLLAPSED))(C_r)
+        C_sigma = eq.gate_correlations(C_phi)[1]
         C_xi = g**2 * C_sigma * C_phi
         C_z = eq._filter(C_phi, 1.0 / tau_z**2)
         phi_sum, h_sum = np.zeros(K), np.zeros(K)
@@ -723,8 +711,8 @@ def solve_gated_sampled(
             h[:, 0] = xi[:, 0]
             for n in range(burn + window - 1):
                 h[:, n + 1] = xi_mid[:, n] + (h[:, n] - xi_mid[:, n]) * decay[:, n]
-            phi_sum += m * _autocorrelation(np.tanh(h[:, burn:]), K)
-            h_sum += m * _autocorrelation(h[:, burn:], K)
+            phi_sum += m * autocorrelation(np.tanh(h[:, burn:]), K, axis=1)
+            h_sum += m * autocorrelation(h[:, burn:], K, axis=1)
         measured, Delta = phi_sum / n_paths, h_sum / n_paths
         residuals.append(float(np.abs(measured - C_phi).max() / C_phi[0]))
         C_phi = 0.5 * (C_phi + measured)
@@ -732,11 +720,11 @@ def solve_gated_sampled(
             kept.append((Delta, measured))
     Delta = np.mean([k[0] for k in kept], axis=0)
     C_phi = np.mean([k[1] for k in kept], axis=0)
-    C_r = eq._filter(C_phi, 1.0 / tau_r**2)
+    C_r = eq.gate_correlations(C_phi)[0]
     residual = float(np.mean(residuals[-n_average:]))
-    below = np.nonzero(Delta < Delta[0] / math.e)[0]
-    rate = 1.0 / eq.tau[below[0]] if below.size else math.nan
-    ok = residual <= tol and below.size > 0
+    decay = decay_time(eq.tau, Delta)
+    rate = math.nan if decay is None else 1.0 / decay
+    ok = residual <= tol and decay is not None
     message = "converged" if ok else (
         f"residual {residual:.3f} > tol={tol:g}" if residual > tol
         else "Delta did not decay within t_max; raise t_max"

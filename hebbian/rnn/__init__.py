@@ -9,6 +9,8 @@
   ``x -> F(x)`` (:class:`GRUCell`, :class:`LSTMCell`, base
   :class:`RecurrentCell`; Can, Krishnamurthy, Schwab 2020) with analytic
   Jacobians and Jacobian-matrix products;
+* :mod:`hebbian.rnn.correlations` - :func:`autocorrelation` of many
+  trajectories and its :func:`decay_time`;
 * :mod:`hebbian.rnn.integrators` - :func:`simulate`: fixed-step RK4 and
   Euler with stability checks, adaptive ``scipy.integrate.solve_ivp``;
 * :mod:`hebbian.rnn.lyapunov` - :func:`lyapunov_spectrum` (Benettin's QR
@@ -24,6 +26,7 @@ The mean-field theory of these networks is in :mod:`theory.dmft` (vanilla) and
 """
 
 from hebbian.rnn.cells import GRUCell, LSTMCell, RecurrentCell
+from hebbian.rnn.correlations import autocorrelation, decay_time
 from hebbian.rnn.integrators import METHODS, Trajectory, simulate
 from hebbian.rnn.lyapunov import (
     LyapunovSpectrum,
@@ -54,6 +57,8 @@ __all__ = [
     "SpectralSupport",
     "Trajectory",
     "VanillaRNN",
+    "autocorrelation",
+    "decay_time",
     "fixed_point_eigenvalues",
     "jacobian_spectrum",
     "kaplan_yorke_dimension",

@@ -20,6 +20,8 @@ from hebbian.rnn import (
     GatedRNN,
     LinearRNN,
     VanillaRNN,
+    autocorrelation,
+    decay_time,
     jacobian_spectrum,
     kaplan_yorke_dimension,
     lyapunov_spectrum,
@@ -372,3 +374,20 @@ def test_sharp_update_gate_makes_the_attractor_marginally_stable():
     assert abscissa < 0.01  # marginal: chaos at alpha_z = 0 has an eigenvalue > 0.02
     assert counts[0.0][0] < 0.05 * near_zero
     assert counts[0.0][2] > 0.02
+
+
+@pytest.mark.parametrize("axis", [0, 1])
+def test_autocorrelation_is_the_average_lagged_product(axis):
+    x = np.random.default_rng(3).standard_normal((50, 7))
+    expected = [np.mean([np.dot(x[: 50 - k, i], x[k:, i]) / (50 - k) for i in range(7)])
+                for k in range(12)]  # fmt: skip
+    got = autocorrelation(x if axis == 0 else x.T, 12, axis=axis)
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-14)
+    with pytest.raises(ValueError, match="n_lags=51 exceeds the 50 time points"):
+        autocorrelation(x, 51)
+
+
+def test_decay_time_interpolates_the_1_over_e_crossing():
+    tau = np.linspace(0.0, 10.0, 201)
+    assert decay_time(tau, 3.0 * np.exp(-tau / 4)) == pytest.approx(4.0, abs=1e-3)
+    assert decay_time(tau, np.ones_like(tau)) is None
