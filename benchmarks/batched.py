@@ -5,9 +5,9 @@ one process on one machine:
 
 * ``numba``: the one-chain Numba kernels, chains spread over every core
   (``n_workers`` threads), the CPU baseline;
-* ``batched``: the all-chains array code on NumPy (:mod:`mc._batched`, the CPU
+* ``batched``: the all-chains array code on NumPy (:mod:`hebbian.mc._batched`, the CPU
   reference of the GPU path; slow by design: a dozen array passes per flip);
-* ``cupy``: the CUDA kernel (:mod:`mc._cuda`) on the GPU, when one is present,
+* ``cupy``: the CUDA kernel (:mod:`hebbian.mc._cuda`) on the GPU, when one is present,
   with its roofline: per attempt the kernel streams the chain's K int32
   overlap sums (4 K bytes, coalesced across a warp) and K pattern entries
   (L2 resident), and does K multiply-adds; the bound is the smaller of
@@ -24,9 +24,10 @@ import argparse
 import os
 import time
 
+from hebbian.mc import Dynamics, init, kernel_model, step
+from hebbian.mc.backends import resolve_backend
+
 from hebbian import DenseHopfield, binary_patterns
-from mc import Dynamics, init, kernel_model, step
-from mc.backends import resolve_backend
 
 CASES = [(2, 1000, 100), (4, 100, 5000)]
 

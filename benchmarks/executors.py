@@ -86,7 +86,7 @@ def main():
             print(f"| {label} | {rate:,.0f} | {whole:,.0f} |")
 
         cpu = Sweep(
-            "mc.retrieval:retrieval_overlap",
+            "hebbian.mc.retrieval:retrieval_overlap",
             {"alpha": [0.02 * k for k in range(1, 9)]},
             {"P": 2, "T": 0.3, "N": 2000, "n_samples": 16, "n_sweeps": 400},
             seed=1,

@@ -11,7 +11,7 @@ which keeps the overlap with every example (``K M`` of them): the naive sum
 over examples.  The first must not grow with M; the second grows like M.
 
 (2) Accuracy of the Plefka approximation: the archetype overlap of the
-unsupervised network, exact and Plefka, from :func:`mc.learning.archetype_overlap`
+unsupervised network, exact and Plefka, from :func:`hebbian.mc.learning.archetype_overlap`
 at low load (where the expansion's neglected terms are O(1/N)) with few and
 many examples, and at high load.
 """
@@ -24,10 +24,10 @@ import platform
 import time
 
 import numpy as np
+from hebbian.mc import Dynamics, init, kernel_model, step
+from hebbian.mc.learning import archetype_overlap
 
 from hebbian import binary_patterns, learned_network, noisy_examples
-from mc import Dynamics, init, kernel_model, step
-from mc.learning import archetype_overlap
 
 
 def sweep_time(net, start, n_sweeps: int) -> float:

@@ -13,7 +13,7 @@ import os
 import platform
 import time
 
-from theory import dense, dense_rsb, hopfield, sk
+from hebbian.theory import dense, dense_rsb, hopfield, sk
 
 
 def best_of(f, repeat: int = 5) -> float:

@@ -2,7 +2,7 @@
 
 Each public module ``figures/<name>.py`` has a ``main(argv)`` taking
 ``--quick`` (small sizes, what CI runs), ``--out DIR``, ``--seed`` and
-``--workers N | --scheduler ADDRESS`` (:mod:`figures._output`), and writes
+``--workers N | --scheduler ADDRESS`` (:mod:`hebbian.figures._output`), and writes
 ``<name>.h5`` (data), ``<name>.png`` and ``<name>.json`` (what it was run
 with) into ``DIR``; Monte Carlo points come from resumable sweeps
 (:mod:`hebbian.sweep`) kept beside them.  Its docstring's first line is its description in

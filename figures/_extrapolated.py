@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-import mc
+from hebbian import mc
 
 __all__ = ["half_crossing", "plot_extrapolated"]
 
@@ -31,7 +31,7 @@ def plot_extrapolated(ax, points, axis: str, theory) -> list[dict]:
     ----------
     ax : matplotlib Axes
     points : xarray.Dataset
-        A sweep of :func:`mc.retrieval_overlap` on the axes ``N`` and ``axis``.
+        A sweep of :func:`hebbian.mc.retrieval_overlap` on the axes ``N`` and ``axis``.
     axis : str
         The control parameter on the x axis.
     theory : callable

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+from hebbian.mc.glass import Q_BINS
 
-import mc
-from mc.glass import Q_BINS
+from hebbian import mc
 
 __all__ = ["energy_panel", "overlap_cdf_panel"]
 
@@ -21,7 +21,7 @@ def energy_panel(ax, Ns, temps, u, err, *, omega: float, theory: dict) -> list[d
     u, err : ndarray, shape (len(Ns), len(temps))
         Energy per spin and its error.
     omega : float
-        Finite-size exponent of :func:`mc.extrapolate` (corrections ``N^-omega``).
+        Finite-size exponent of :func:`hebbian.mc.extrapolate` (corrections ``N^-omega``).
     theory : dict
         ``name -> callable(T) -> u`` (``nan`` where none) to measure the
         extrapolated points against.

@@ -58,9 +58,9 @@ def write_outputs(
     """
     import h5py
     import matplotlib.pyplot as plt
+    from hebbian.mc.backends import resolve_backend
 
     from hebbian import __version__
-    from mc.backends import resolve_backend
 
     out = args.out
     out.mkdir(parents=True, exist_ok=True)

@@ -3,12 +3,12 @@
 Capacity is measured, not assumed: for each disorder sample the largest
 number of patterns ``K_c`` at which zero-temperature dynamics from a cue with
 ``rho N`` reversed spins still ends within ``eps = 0.05`` of the cued pattern
-(:func:`mc.capacity.capacity`, bisection over nested pattern sets).
+(:func:`hebbian.mc.capacity.capacity`, bisection over nested pattern sets).
 
 (a) Pairwise (P = 2) and dense P = 3 networks, ``rho = 1/8``: ``K_c`` against
     ``N`` on log axes, with the fitted exponent of ``K_c ~ N^s`` (theory:
     ``s = P - 1``) and the RS critical loads ``alpha_c N^(P-1)``
-    (:func:`theory.hopfield.alpha_c`, :func:`theory.dense.alpha_c`).
+    (:func:`hebbian.theory.hopfield.alpha_c`, :func:`hebbian.theory.dense.alpha_c`).
     Full run (32 samples, N = 100-1600 and 32-128): ``K_c/N`` falls from 0.181
     to 0.145 and extrapolates in ``1/N`` to 0.1416(20) against AGS 0.1379 (the
     log-log slope, 0.941(13), still carries that finite-size fall); P = 3
@@ -18,16 +18,16 @@ number of patterns ``K_c`` at which zero-temperature dynamics from a cue with
 (b) Exponential networks: ``log(K_c)/N`` against ``1/N``, fitted linearly and
     extrapolated to ``N -> infinity``.  Binary :class:`hebbian.ExponentialDAM`
     (``lam = 1``, ``rho = 1/8``) against the REM threshold of zero-temperature
-    flips, :func:`theory.exponential.alpha_zero_T` (= ``I(3/4)`` = 0.316;
+    flips, :func:`hebbian.theory.exponential.alpha_zero_T` (= ``I(3/4)`` = 0.316;
     here the one-attention-step threshold is the same ``I(3/4)``, as
     ``3/4 < tanh 1``); the modern Hopfield network with spherical patterns
     (``beta = 1/2``, iterated from the pattern itself) against
-    :func:`theory.exponential.alpha_one_step` (0.387).
+    :func:`hebbian.theory.exponential.alpha_one_step` (0.387).
     Every pattern at once (Demircigil et al. 2017) needs the cue's overlap to
     beat all ``K^2`` pairs: ``I(m0)/2``, half the typical pattern's load (dotted).
 (c) Basins of the binary exponential network: the probability of retrieval
     against the cue's corruption ``rho`` at two loads, against the edge of the
-    basin ``rho_c = (1 - m0_c)/2`` (:func:`theory.exponential.cue_overlap_c`).
+    basin ``rho_c = (1 - m0_c)/2`` (:func:`hebbian.theory.exponential.cue_overlap_c`).
 """
 
 from __future__ import annotations
@@ -36,13 +36,13 @@ import math
 import time
 
 import numpy as np
+from hebbian.figures._output import parse_args, sweep, write_outputs
+from hebbian.theory import dense, hopfield
+from hebbian.theory import exponential as EXP
 
-import mc
-from figures._output import parse_args, sweep, write_outputs
-from theory import dense, hopfield
-from theory import exponential as EXP
+from hebbian import mc
 
-TASK = "mc.capacity:capacity"
+TASK = "hebbian.mc.capacity:capacity"
 RHO = 0.125
 LAM_BINARY, LAM_MODERN = 1.0, 0.5
 
@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None):
     rhos = [r / N for r in range(0, N // 2, 1 if quick else 2)]
     meta["basins"] = []
     for k, load in enumerate([0.2, 0.3]):
-        ds = sweep(args, f"capacity.c_load{load}", "mc.capacity:retrieval_probability",
+        ds = sweep(args, f"capacity.c_load{load}", "hebbian.mc.capacity:retrieval_probability",
                    {"rho": rhos}, network="exponential", N=N, load=load, lam=LAM_BINARY,
                    n_samples=n_samples * 2)  # fmt: skip
         p, err = ds["p"].values, ds["error"].values

@@ -1,6 +1,6 @@
 """Dense P = 3 and P = 4 retrieval diagrams (alpha, T) in RS, with Monte Carlo points.
 
-Top row: lines of :func:`theory.dense.phase_diagram` (retrieval exists below
+Top row: lines of :func:`hebbian.theory.dense.phase_diagram` (retrieval exists below
 ``T_M``, beats the paramagnet below ``T_c``; the RS paramagnet's entropy is
 negative below ``T_entropy``, where the glass needs RSB), and Monte Carlo
 points started on a pattern at the largest N, coloured by the fraction of
@@ -17,10 +17,9 @@ from __future__ import annotations
 import time
 
 import numpy as np
-
-from figures._extrapolated import plot_extrapolated
-from figures._output import parse_args, sweep, write_outputs
-from theory import dense
+from hebbian.figures._extrapolated import plot_extrapolated
+from hebbian.figures._output import parse_args, sweep, write_outputs
+from hebbian.theory import dense
 
 #: P -> (sizes quick, sizes full, load of the m(T) panel)
 SETUP = {3: ([40, 60, 90], [60, 90, 135, 200], 0.03), 4: ([16, 22, 30], [20, 28, 40, 56], 0.01)}
@@ -52,7 +51,7 @@ def main(argv: list[str] | None = None):
             "alpha": (np.linspace(0.15, 1.1, n_grid) * a_c).tolist(),
             "T": (np.linspace(0.15, 1.1, n_grid) * T_top).tolist(),
         }
-        task = "mc.retrieval:retrieval_overlap"
+        task = "hebbian.mc.retrieval:retrieval_overlap"
         kept = sweep(args, f"dense_retrieval.P{P}.grid", task, grid, P=P, N=Ns[-1], n_samples=2)
         kept = kept["retained"].transpose("alpha", "T")
         alphas, temperatures = np.meshgrid(kept["alpha"], kept["T"], indexing="ij")

@@ -1,16 +1,17 @@
 """Dense P-spin networks with RSB: critical storage RS vs 1RSB, and the P = 4 glass by tempering.
 
 (a) Critical storage at ``T = 0`` against P: replica symmetric
-(:func:`theory.dense.alpha_c`; Gardner 1987), one step of RSB
-(:func:`theory.dense_rsb.alpha_c_rsb`; P = 2: :func:`theory.hopfield_rsb.alpha_c_1rsb`,
-Steffan & Kuehn 1994), and the peak of the reentrant RS ``alpha_c(T)``
-(:func:`theory.dense.alpha_c_peak`), which the 1RSB value lies just below.
+(:func:`hebbian.theory.dense.alpha_c`; Gardner 1987), one step of RSB
+(:func:`hebbian.theory.dense_rsb.alpha_c_rsb`; P = 2:
+:func:`hebbian.theory.hopfield_rsb.alpha_c_1rsb`, Steffan & Kuehn 1994), and the peak
+of the reentrant RS ``alpha_c(T)`` (:func:`hebbian.theory.dense.alpha_c_peak`), which
+the 1RSB value lies just below.
 (b) The P = 3 retrieval overlap at ``T = 0`` against the load, RS and 1RSB,
 each ending at its fold, with the RS overlap at ``T = 0.05`` (where RS is
 stable) dotted: the step of RSB lands on it.
 (c) The P = 4 network far above its critical storage is a P-spin glass
 (Albanese et al. 2022: only the hard, SK-like part survives): energy per spin
-from parallel tempering (:func:`mc.glass.dense_tempering`) at several N and
+from parallel tempering (:func:`hebbian.mc.glass.dense_tempering`) at several N and
 extrapolated in ``1/N``, against the RS paramagnet and 1RSB.
 (d) The distribution function of ``|q|`` at the lowest temperature against
 the 1RSB ``x(q)``: weight ``x`` at ``q_0 = 0``, ``1 - x`` at ``q_1``.
@@ -35,10 +36,9 @@ from __future__ import annotations
 import time
 
 import numpy as np
-
-from figures._glass import energy_panel, overlap_cdf_panel
-from figures._output import parse_args, sweep, write_outputs
-from theory import dense, dense_rsb, hopfield_rsb
+from hebbian.figures._glass import energy_panel, overlap_cdf_panel
+from hebbian.figures._output import parse_args, sweep, write_outputs
+from hebbian.theory import dense, dense_rsb, hopfield_rsb
 
 P_GLASS, ALPHA_GLASS = 4, 0.3
 T_MIN, T_MAX, N_T = 0.05, 0.3, 12
@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None):
     points = sweep(
         args,
         "dense_rsb.mc",
-        "mc.glass:dense_tempering",
+        "hebbian.mc.glass:dense_tempering",
         {"N": Ns},
         P=P_GLASS,
         alpha=ALPHA_GLASS,

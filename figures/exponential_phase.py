@@ -2,16 +2,16 @@
 
 Binary :class:`hebbian.ExponentialDAM` and the modern Hopfield network on the
 sphere (``beta = lam = 1``, spherical patterns), both with ``K = e^(alpha N)``
-patterns.  Theory (:mod:`theory.exponential`, the random-energy-model analysis
+patterns.  Theory (:mod:`hebbian.theory.exponential`, the random-energy-model analysis
 of Lucibello and Mezard, PRL 2024, extended here to ``T > 0``): the retrieval
 state, of overlap ``m_R(T)``, exists below the spinodal
-:func:`~theory.exponential.alpha_spinodal` and carries the Gibbs measure below
-:func:`~theory.exponential.alpha_thermodynamic`; at ``T = 0`` the binary
+:func:`~hebbian.theory.exponential.alpha_spinodal` and carries the Gibbs measure below
+:func:`~hebbian.theory.exponential.alpha_thermodynamic`; at ``T = 0`` the binary
 network's single-flip dynamics keeps the pattern up to
-:func:`~theory.exponential.alpha_zero_T` (star), above the ``T -> 0`` limit of
+:func:`~hebbian.theory.exponential.alpha_zero_T` (star), above the ``T -> 0`` limit of
 both lines (the one-step ``alpha_1``, diamond).
 
-Monte Carlo (:func:`mc.condensation.top_weight`): Metropolis chains started on
+Monte Carlo (:func:`hebbian.mc.condensation.top_weight`): Metropolis chains started on
 a pattern and free to leave it; the order parameter is the top attention
 weight ``w = max_k softmax(lam N m)_k`` (1: one pattern dominates; 0: the
 random-energy sum does).  At each ``T`` and ``N`` the load where ``w`` crosses
@@ -26,13 +26,13 @@ from __future__ import annotations
 import time
 
 import numpy as np
+from hebbian.figures._extrapolated import half_crossing
+from hebbian.figures._output import parse_args, sweep, write_outputs
+from hebbian.theory import exponential as EXP
 
-import mc
-from figures._extrapolated import half_crossing
-from figures._output import parse_args, sweep, write_outputs
-from theory import exponential as EXP
+from hebbian import mc
 
-TASK = "mc.condensation:top_weight"
+TASK = "hebbian.mc.condensation:top_weight"
 LAM = 1.0
 
 

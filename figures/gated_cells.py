@@ -36,11 +36,11 @@ from __future__ import annotations
 import time
 
 import numpy as np
+from hebbian.figures._output import parse_args, write_outputs
 from scipy.optimize import linear_sum_assignment
 from scipy.special import expit
 from threadpoolctl import threadpool_limits
 
-from figures._output import parse_args, write_outputs
 from hebbian.rnn import (
     GRUCell,
     LSTMCell,

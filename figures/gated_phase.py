@@ -2,7 +2,7 @@
 
 Gated network of Krishnamurthy, Can and Schwab (:class:`hebbian.rnn.GatedRNN`,
 gain ``g`` on ``J^h``) with a constant update gate and an output gate of gain
-``alpha_r``; theory from :mod:`theory.gated_dmft` (its Eqs. (1)-(4)).  All
+``alpha_r``; theory from :mod:`hebbian.theory.gated_dmft` (its Eqs. (1)-(4)).  All
 at ``beta_r = 0`` (``sigma_r(0) = 1/2``, so ``x = 0`` loses stability at
 ``g = 2``), ``tau_r = tau_z = 1``.  Simulations start large (``h ~ N(0,
 1.5^2)``, ``z, r ~ N(0, 0.5^2)``), RK4 with ``dt = 0.1``; ``Delta0`` is
@@ -12,7 +12,7 @@ exponent) continued from the run's end state.
 
 (a) Phase diagram in the ``(alpha_r, g)`` plane: ``x = 0`` is unstable above
     ``g = 2``; the DMFT chaos line ``g_chaos(alpha_r)``
-    (:func:`theory.gated_dmft.chaos_onset`, the saddle node of the chaotic
+    (:func:`hebbian.theory.gated_dmft.chaos_onset`, the saddle node of the chaotic
     branch) leaves ``g = 2`` at the tricritical ``alpha_r* = sqrt 12`` and
     bounds the bistable region (stable ``x = 0`` and chaos).  Points: the
     fraction of networks whose large initial activity survives to the end
@@ -21,9 +21,9 @@ exponent) continued from the run's end state.
     (lifetimes of 50-300 time units at ``N = 150-200``, growing with
     ``N``), so the fractions depend on ``N`` and on the run length.
 (b) ``Delta0`` against ``g``: the DMFT chaotic branch (``g(Delta0)`` from
-    :func:`theory.gated_dmft.solve_gated_branch`, the onset from
+    :func:`hebbian.theory.gated_dmft.solve_gated_branch`, the onset from
     ``chaos_onset`` and the fixed-``g`` solutions of
-    :func:`theory.gated_dmft.solve_gated`; solid where ``dg/dDelta0 > 0``,
+    :func:`hebbian.theory.gated_dmft.solve_gated`; solid where ``dg/dDelta0 > 0``,
     the stable part, dashed on the unstable part), the fixed point
     ``Delta0 = 0`` (solid for ``g < 2``), and simulations (mean and standard
     error over the networks that end on the DMFT's branch; the counts are
@@ -37,7 +37,7 @@ exponent) continued from the run's end state.
     ``tau_r``, so DMFT's decay times (at ``1/e``) scale close to, not
     exactly, as ``1/c``.  A sharp update gate (``alpha_z = 10``,
     ``beta_z = 0``) makes ``h`` non-Gaussian: its curve is the sampled DMFT
-    (:func:`theory.gated_dmft.solve_gated_sampled`).
+    (:func:`hebbian.theory.gated_dmft.solve_gated_sampled`).
 
 Full run (641 s on 2 busy cores; N = 500 and 1000, 3 networks of 300 time
 units, Benettin over 120 at N = 1000): ``g_chaos`` = 1.9949, 1.9718,
@@ -86,12 +86,8 @@ import math
 import time
 
 import numpy as np
-from scipy.special import expit
-from threadpoolctl import threadpool_limits
-
-from figures._output import parse_args, write_outputs
-from hebbian.rnn import GatedRNN, autocorrelation, decay_time, lyapunov_spectrum, simulate
-from theory.gated_dmft import (
+from hebbian.figures._output import parse_args, write_outputs
+from hebbian.theory.gated_dmft import (
     chaos_onset,
     fixed_point_gain,
     solve_gated,
@@ -99,6 +95,10 @@ from theory.gated_dmft import (
     solve_gated_sampled,
     tricritical_alpha_r,
 )
+from scipy.special import expit
+from threadpoolctl import threadpool_limits
+
+from hebbian.rnn import GatedRNN, autocorrelation, decay_time, lyapunov_spectrum, simulate
 
 DT, SAVE = 0.1, 2
 #: Mean ``h^2`` over the last quarter of a run above which its activity survived.

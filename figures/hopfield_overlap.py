@@ -1,11 +1,11 @@
 """Hopfield retrieval overlap m(alpha) at T = 0 and 0.3: RS theory vs Monte Carlo, N -> infinity.
 
-Theory: :func:`theory.hopfield.solve` on the retrieval branch (AGS 1987).
-Monte Carlo: :func:`mc.retrieval_overlap` at several N, one sweep per
+Theory: :func:`hebbian.theory.hopfield.solve` on the retrieval branch (AGS 1987).
+Monte Carlo: :func:`hebbian.mc.retrieval_overlap` at several N, one sweep per
 temperature (``--workers`` / ``--scheduler``; resumes after a kill),
 (zero-temperature dynamics from the pattern at ``T = 0``, Metropolis at
 ``T = 0.3``), over the chains that stayed in the retrieval state,
-extrapolated linearly in ``1/N`` (:func:`mc.extrapolate`).
+extrapolated linearly in ``1/N`` (:func:`hebbian.mc.extrapolate`).
 The metadata records, per point, the extrapolated value, the theory and
 their distance in standard errors.
 """
@@ -16,10 +16,9 @@ import math
 import time
 
 import numpy as np
-
-from figures._extrapolated import plot_extrapolated
-from figures._output import parse_args, sweep, write_outputs
-from theory import hopfield
+from hebbian.figures._extrapolated import plot_extrapolated
+from hebbian.figures._output import parse_args, sweep, write_outputs
+from hebbian.theory import hopfield
 
 TEMPERATURES = (0.0, 0.3)
 
@@ -51,7 +50,7 @@ def main(argv: list[str] | None = None):
         mc_points = sweep(
             args,
             f"hopfield_overlap.T{T:g}",
-            "mc.retrieval:retrieval_overlap",
+            "hebbian.mc.retrieval:retrieval_overlap",
             {"N": Ns, "alpha": alphas},
             P=2,
             T=T,

@@ -1,13 +1,13 @@
 """Hopfield (alpha, T) phase diagram in replica symmetry: T_g, T_M, T_c and the AT line.
 
 Amit, Gutfreund, Sompolinsky, Ann. Phys. 173, 30 (1987), Fig. 1.  Lines
-from :func:`theory.hopfield.phase_diagram`: spin-glass transition
+from :func:`hebbian.theory.hopfield.phase_diagram`: spin-glass transition
 ``T_g = 1 + sqrt(alpha)``; retrieval states exist below ``T_M`` (the fold,
 ending at ``alpha_c = 0.1379`` at ``T = 0``); they are the global free-energy
 minimum below ``T_c`` (ending at ``alpha = 0.0519``); replica symmetry of the
 retrieval state breaks below ``T_AT`` (inset: it stays below 0.02 and is
 exponentially small at low load).  The cross marks the critical storage with
-one step of RSB, 0.138186 (:func:`theory.hopfield_rsb.alpha_c_1rsb`;
+one step of RSB, 0.138186 (:func:`hebbian.theory.hopfield_rsb.alpha_c_1rsb`;
 Steffan & Kuehn 1994).
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import time
 
-from figures._output import parse_args, write_outputs
-from theory import hopfield, hopfield_rsb
+from hebbian.figures._output import parse_args, write_outputs
+from hebbian.theory import hopfield, hopfield_rsb
 
 
 def main(argv: list[str] | None = None):

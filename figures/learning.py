@@ -1,13 +1,13 @@
 """Dense networks learning from examples: archetype overlap vs M, r, load; critical data; regimes.
 
 (a) Low load, P = 3, T = 0.1, r = 0.4: the archetype overlap m against the
-examples per class M, RS (:func:`theory.learning.solve`, exact binomial
+examples per class M, RS (:func:`hebbian.theory.learning.solve`, exact binomial
 example means; dashed: their Gaussian limit) with Monte Carlo of the
 supervised network started on the (never shown) archetype at two N and its
 N -> infinity extrapolation, and of the unsupervised network at the largest
 N: at low load both protocols share the archetype state, but with few examples
 the unsupervised network also stores each example as an attractor (dash-dot:
-:func:`theory.learning.solve_example`, overlap ~ r with the archetype) and
+:func:`hebbian.theory.learning.solve_example`, overlap ~ r with the archetype) and
 its Monte Carlo falls into one.  (b) The same against
 the quality r at P = 2, T = 0.2, M = 9.  (c) High load, P = 2, T = 0.1,
 r = 0.3, M = 60: m against alpha = K/N for both protocols; the unsupervised
@@ -39,14 +39,13 @@ import math
 import time
 
 import numpy as np
+from hebbian.figures._extrapolated import plot_extrapolated
+from hebbian.figures._output import parse_args, sweep, write_outputs
+from hebbian.theory import learning as L
+from hebbian.theory.fixed_point import bisect
 from scipy.special import erf, erfinv
 
-from figures._extrapolated import plot_extrapolated
-from figures._output import parse_args, sweep, write_outputs
-from theory import learning as L
-from theory.fixed_point import bisect
-
-TASK = "mc.learning:archetype_overlap"
+TASK = "hebbian.mc.learning:archetype_overlap"
 M_MIN = 0.9
 
 

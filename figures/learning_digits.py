@@ -24,12 +24,12 @@ from __future__ import annotations
 import time
 
 import numpy as np
+from hebbian.figures._output import parse_args, write_outputs
+from hebbian.mc.model import kernel_model
+from hebbian.mc.sampler import Dynamics, init, step
 
-from figures._output import parse_args, write_outputs
 from hebbian import learned_network
 from hebbian.datasets import digits
-from mc.model import kernel_model
-from mc.sampler import Dynamics, init, step
 
 NETWORKS = [(2, "supervised"), (3, "supervised"), (4, "supervised"), (4, "unsupervised")]
 ZERO_T = Dynamics(T=0.0, rule="zero-T", order="sequential")

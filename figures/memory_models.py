@@ -32,9 +32,9 @@ import math
 import time
 
 import numpy as np
+from hebbian.figures._output import parse_args, write_outputs
 from threadpoolctl import threadpool_limits
 
-from figures._output import parse_args, write_outputs
 from hebbian.memory import (
     DeltaRuleMemory,
     ForgetGatedMemory,

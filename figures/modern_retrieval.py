@@ -22,8 +22,8 @@ from __future__ import annotations
 import time
 
 import numpy as np
+from hebbian.figures._output import parse_args, write_outputs
 
-from figures._output import parse_args, write_outputs
 from hebbian import ModernHopfield, binary_patterns, spawn
 from hebbian.networks.modern import FixedPointKind
 

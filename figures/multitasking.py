@@ -3,9 +3,9 @@
 K = 3 diluted patterns (P(xi = 0) = d), pairwise Hebbian couplings, low
 load.  (a) T = 0 amplitudes against d: the signal-to-noise closed form m_k = (1-d)
 d^(k-1) (dashed; a fixed point while d + d^2 < 1, d < 0.618), the RS state
-followed from the hierarchical configuration (:func:`theory.multitask.solve`,
+followed from the hierarchical configuration (:func:`hebbian.theory.multitask.solve`,
 lines) and Monte Carlo at two N started there
-(:func:`mc.multitask.amplitudes`, ranked moduli): the three agree below 0.618,
+(:func:`hebbian.mc.multitask.amplitudes`, ranked moduli): the three agree below 0.618,
 and beyond it RS and Monte Carlo leave the closed form together.
 (b) Amplitudes against T at d = 0.5: each level melts at its own
 temperature (RS: level 3 at T = 0.16, level 2 at 0.29, level 1 at 1 - d).
@@ -44,12 +44,11 @@ import math
 import time
 
 import numpy as np
-
-from figures._output import parse_args, sweep, write_outputs
-from theory import multitask as MT
+from hebbian.figures._output import parse_args, sweep, write_outputs
+from hebbian.theory import multitask as MT
 
 K = 3
-TASK = "mc.multitask:amplitudes"
+TASK = "hebbian.mc.multitask:amplitudes"
 REGIMES = ("hierarchical", "pure", "parallel", "paramagnet")
 
 

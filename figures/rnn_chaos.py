@@ -3,7 +3,7 @@
 Vanilla network ``dh/dt = -h + g J tanh(h)``, ``J_ij ~ N(0, 1/N)``
 (:class:`hebbian.rnn.VanillaRNN`), and the gated network of Krishnamurthy,
 Can and Schwab (:class:`hebbian.rnn.GatedRNN`); theory from
-:func:`hebbian.rnn.spectral_support` and :func:`theory.dmft.solve_vanilla`.
+:func:`hebbian.rnn.spectral_support` and :func:`hebbian.theory.dmft.solve_vanilla`.
 
 (a) Eigenvalues of the vanilla Jacobian ``-I + g J diag(phi'(h))`` at a state
     on the chaotic attractor (``g = 2``, after a transient of 200) with the
@@ -45,9 +45,10 @@ from __future__ import annotations
 import time
 
 import numpy as np
+from hebbian.figures._output import parse_args, write_outputs
+from hebbian.theory.dmft import solve_vanilla
 from threadpoolctl import threadpool_limits
 
-from figures._output import parse_args, write_outputs
 from hebbian.rnn import (
     GatedRNN,
     VanillaRNN,
@@ -57,7 +58,6 @@ from hebbian.rnn import (
     simulate,
     spectral_support,
 )
-from theory.dmft import solve_vanilla
 
 DT = 0.1
 G_CHAOS, G_STABLE = 2.0, 0.8

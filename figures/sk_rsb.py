@@ -3,8 +3,8 @@
 (a) Ground-state energy per spin against the number of replica-symmetry-
 breaking steps (Parisi 1980: each step raises it; full RSB -0.76317,
 Crisanti & Rizzo 2002).  (b) Energy per spin u(T): RS, 1RSB and full-RSB
-lines (:func:`theory.sk.solve_rsb`, :func:`theory.sk.solve_full_rsb`) and
-Monte Carlo (:func:`mc.glass.sk_tempering`: parallel tempering over disorder
+lines (:func:`hebbian.theory.sk.solve_rsb`, :func:`hebbian.theory.sk.solve_full_rsb`) and
+Monte Carlo (:func:`hebbian.mc.glass.sk_tempering`: parallel tempering over disorder
 samples) at several N with its N -> infinity extrapolation (corrections
 ``N^(-2/3)``).  (c) The Parisi order parameter q(x) of full RSB at three
 temperatures.  (d) The overlap distribution at T = 0.5 as the distribution function of
@@ -18,11 +18,10 @@ from __future__ import annotations
 import time
 
 import numpy as np
-
-from figures._glass import energy_panel, overlap_cdf_panel
-from figures._output import parse_args, sweep, write_outputs
-from mc.glass import Q_BINS
-from theory import sk
+from hebbian.figures._glass import energy_panel, overlap_cdf_panel
+from hebbian.figures._output import parse_args, sweep, write_outputs
+from hebbian.mc.glass import Q_BINS
+from hebbian.theory import sk
 
 T_MIN, T_MAX, N_T = 0.3, 1.5, 16
 T_PQ = 0.5
@@ -40,7 +39,7 @@ def main(argv: list[str] | None = None):
     points = sweep(
         args,
         "sk_rsb.mc",
-        "mc.glass:sk_tempering",
+        "hebbian.mc.glass:sk_tempering",
         {"N": Ns},
         T_min=T_MIN,
         T_max=T_MAX,

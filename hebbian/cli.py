@@ -39,7 +39,7 @@ def _info(args) -> int:
 
 
 def _reproduce(args) -> int:
-    import figures
+    from hebbian import figures
 
     available = figures.available()
     if args.list:
@@ -117,7 +117,7 @@ def _network(args):
 
 
 def _mc(args) -> int:
-    import mc
+    from hebbian import mc
 
     res = mc.run(
         _network(args),
@@ -217,7 +217,7 @@ def _solver_parser(name: str, solver) -> argparse.ArgumentParser:
 def _solve(args) -> int:
     import dataclasses
 
-    from theory import SOLVERS
+    from hebbian.theory import SOLVERS
 
     if args.list or args.model is None:
         width = max(map(len, SOLVERS))
@@ -246,7 +246,7 @@ def _solve(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     from hebbian import __version__
     from hebbian.executors import add_executor_options
-    from mc.backends import BACKENDS
+    from hebbian.mc.backends import BACKENDS
 
     parser = argparse.ArgumentParser(
         prog="hebbian",

@@ -49,7 +49,7 @@ def cupy_backend_problem() -> str | None:
     """Why ``backend="cupy"`` cannot run here, as the error to show; None when it can.
 
     It needs CuPy, a CUDA device and Numba's CUDA target (the kernel of
-    :mod:`mc._cuda`).
+    :mod:`hebbian.mc._cuda`).
     """
     gpu = _gpu()
     why = gpu["reason"]

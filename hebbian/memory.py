@@ -75,7 +75,7 @@ law).  At a threshold accuracy ``A`` (``z = Phi^-1(A)``; ``A = 0.9``:
   ``n_c = 1 + exp(alpha d) / z^2`` with ``alpha = 2 beta_0 - log cosh(2 beta_0)``,
   exponential in ``d``; ``alpha`` is the REM threshold of the planted term
   ``exp(2 beta_0 d)`` against the others' fluctuation,
-  :func:`theory.exponential.alpha_zero_T` ``(beta_0)`` (the sum of the
+  :func:`hebbian.theory.exponential.alpha_zero_T` ``(beta_0)`` (the sum of the
   ``e^(alpha d)`` terms is in its many-terms phase there, so the second moment
   is exact to exponential order).  At ``beta`` of order ``sqrt(d)`` (the
   transformer's ``1/sqrt(d_k)``) the capacity grows as ``exp(c sqrt(d))`` only;

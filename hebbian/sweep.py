@@ -16,7 +16,7 @@ a resumed one.  A task with a ``seed`` parameter gets the sweep's seed as is.
 
 Results.  A task returns a mapping of outputs (nested mappings are flattened
 to ``outer.inner``), an object with ``to_dict()`` (such as
-:class:`theory.solution.Solution`), a dataclass, or a single value (stored as
+:class:`hebbian.theory.solution.Solution`), a dataclass, or a single value (stored as
 ``value``).  Outputs are numbers, booleans, text or numeric arrays of the
 same shape at every point.
 
@@ -62,8 +62,8 @@ EXAMPLE = """\
 description = "Hopfield retrieval in replica symmetry (AGS 1987) on an (alpha, T) grid"
 
 # The function computing one point, as module:function.  Theory solvers,
-# Monte Carlo tasks such as "mc.retrieval:retrieval_overlap", or your own.
-task = "theory.hopfield:solve"
+# Monte Carlo tasks such as "hebbian.mc.retrieval:retrieval_overlap", or your own.
+task = "hebbian.theory.hopfield:solve"
 
 # Results file (HDF5), relative to this file's folder; rerunning resumes it.
 output = "hopfield_rs.h5"

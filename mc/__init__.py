@@ -4,29 +4,29 @@
   zero-temperature), measurements with error bars, checkpoint/resume;
 * :func:`parallel_tempering` - replica exchange over a temperature ladder;
 * :func:`init`, :func:`step`, :class:`Dynamics` - the chains themselves;
-* :mod:`mc.statistics` - autocorrelation times, blocking, jackknife;
+* :mod:`hebbian.mc.statistics` - autocorrelation times, blocking, jackknife;
 * :func:`extrapolate` - finite-size extrapolation ``N -> infinity``;
 * :func:`retrieval_overlap` - the retrieval overlap at one point, over
   disorder samples (a sweep task);
-* :mod:`mc.glass` - parallel tempering of SK samples: energies and P(q)
+* :mod:`hebbian.mc.glass` - parallel tempering of SK samples: energies and P(q)
   (a sweep task);
-* :mod:`mc.capacity` - storage capacity and basins of attraction over
+* :mod:`hebbian.mc.capacity` - storage capacity and basins of attraction over
   disorder samples (dense, exponential and modern networks);
-* :mod:`mc.condensation` - exponential memories at finite temperature, binary
+* :mod:`hebbian.mc.condensation` - exponential memories at finite temperature, binary
   and on the sphere (Metropolis for the modern Hopfield network).
 
 Energy changes come from the K overlap sums, kept exactly and incrementally:
-O(K) per attempted flip (:mod:`mc._numba`, with the NumPy twin
-:mod:`mc._numpy` as the reference).
+O(K) per attempted flip (:mod:`hebbian.mc._numba`, with the NumPy twin
+:mod:`hebbian.mc._numpy` as the reference).
 """
 
-from mc.finite_size import Extrapolation, extrapolate
-from mc.model import KernelModel, kernel_model
-from mc.retrieval import retrieval_overlap
-from mc.sampler import ChainState, Dynamics, init, step
-from mc.simulation import RunResult, run
-from mc.statistics import Estimate, estimate
-from mc.tempering import TemperingResult, geometric_ladder, parallel_tempering
+from hebbian.mc.finite_size import Extrapolation, extrapolate
+from hebbian.mc.model import KernelModel, kernel_model
+from hebbian.mc.retrieval import retrieval_overlap
+from hebbian.mc.sampler import ChainState, Dynamics, init, step
+from hebbian.mc.simulation import RunResult, run
+from hebbian.mc.statistics import Estimate, estimate
+from hebbian.mc.tempering import TemperingResult, geometric_ladder, parallel_tempering
 
 __all__ = [
     "ChainState",

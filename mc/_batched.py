@@ -1,26 +1,26 @@
 """Every chain at once: the single-spin-flip sweep as array code for NumPy and CuPy.
 
-:mod:`mc._numba` runs one chain per call; here one array operation advances
+:mod:`hebbian.mc._numba` runs one chain per call; here one array operation advances
 all R chains (replicas, temperatures of a tempering ladder, or chains of
 different disorder samples, ``group`` naming each chain's pattern set) by one
 attempted flip.  The formulas are those of the Numba kernel and the random
-numbers are counter based (:mod:`mc._counter`): chain ``r``'s uniforms in a
+numbers are counter based (:mod:`hebbian.mc._counter`): chain ``r``'s uniforms in a
 call are ``uniform(keys[r, 0], keys[r, 1], 2 (sweep N + t) + slot)``, slot 0
 choosing the site (random order) and slot 1 deciding the flip, so a NumPy run
 and a CuPy run of the same call are the same Markov chain, and the CUDA
-kernel of :mod:`mc._cuda` draws the very same numbers.
+kernel of :mod:`hebbian.mc._cuda` draws the very same numbers.
 
 Layout: ``sigma`` (R, N) int8, ``S`` (R, K) float64 holding exact integers,
 ``xi_t`` (G, N, K) in the narrowest integer type (neuron i's K entries
 contiguous), ``n_mu`` (G, K), ``betas`` (R,), ``keys`` (R, 2) uint64 below
-2^32, ``counts`` (R, 4) int64 as in :mod:`mc._numba`.  Everything is updated
+2^32, ``counts`` (R, 4) int64 as in :mod:`hebbian.mc._numba`.  Everything is updated
 in place on the arrays' own device.
 """
 
 from __future__ import annotations
 
-from mc._counter import uniform
-from mc._numba import (
+from hebbian.mc._counter import uniform
+from hebbian.mc._numba import (
     ACCEPTED,
     ATTEMPTED,
     FIXED,
@@ -32,7 +32,7 @@ from mc._numba import (
     SWEEPS,
     _g_diag,
 )
-from mc._numpy import _e_rest
+from hebbian.mc._numpy import _e_rest
 
 __all__ = ["delta_energy", "sweeps"]
 
@@ -48,7 +48,7 @@ def delta_energy(xp, S, x, s, n_mu, kind: int, P: int, lam: float, scale: float)
     """Energy change of flipping a neuron with spin ``s`` and pattern entries ``x``.
 
     ``S`` and ``x`` (..., K) broadcast together, ``s`` (...); the formulas of
-    :func:`mc._numba._sweep` (Newton's identities without self-interactions,
+    :func:`hebbian.mc._numba._sweep` (Newton's identities without self-interactions,
     ``((c + x)^P - (c - x)^P)/2`` with them, a log-sum-exp difference for the
     exponential network).
     """
@@ -84,7 +84,7 @@ def sweeps(xp, sigma, S, xi_t, group, n_mu, kind, P, lam, scale, betas, rule, or
     """Run up to ``n_sweeps`` sweeps of N attempted flips on every chain, in place.
 
     At zero temperature a chain stops at a fixed point, as in
-    :func:`mc._numba.sweeps`: after a sweep without flips (sequential order)
+    :func:`hebbian.mc._numba.sweeps`: after a sweep without flips (sequential order)
     confirmed, in random order, by a scan of every site; ``counts[:, FIXED]``
     is then 1 and the chain's counters stop.
     """

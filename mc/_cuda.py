@@ -1,11 +1,11 @@
 """The batched sweep as one CUDA kernel (Numba), one thread per chain.
 
-:func:`mc._batched.sweeps` issues a dozen array operations per attempted
+:func:`hebbian.mc._batched.sweeps` issues a dozen array operations per attempted
 flip; on a GPU each is a kernel launch, so its rate is bounded by launch
 latency.  Here one launch runs whole sweeps: thread ``r`` owns chain ``r``,
 keeps its overlap sums in ``S_t[:, r]`` as int32 (pattern-major, so a
 warp's 32 chains read 32 consecutive words for each pattern: coalesced) and draws the
-same counter-based uniforms (:mod:`mc._counter`) as the array code, so the
+same counter-based uniforms (:mod:`hebbian.mc._counter`) as the array code, so the
 two give the same chains (tested in Numba's CUDA simulator on the CPU,
 ``NUMBA_ENABLE_CUDASIM=1``).  Covered: polynomial networks with and without
 self-interactions (``P <= MAX_P``) and the exponential network; every rule
@@ -21,10 +21,8 @@ import math
 from functools import cache
 
 import numpy as np
-from numba import cuda
-
-from mc._counter import uniform
-from mc._numba import (
+from hebbian.mc._counter import uniform
+from hebbian.mc._numba import (
     ACCEPTED,
     ATTEMPTED,
     FIXED,
@@ -36,6 +34,7 @@ from mc._numba import (
     _accept,
     _g_diag,
 )
+from numba import cuda
 
 __all__ = ["MAX_P", "sweeps"]
 
@@ -127,7 +126,7 @@ def _kernel():
 
 def sweeps(xp, sigma, S, xi_t, group, n_mu, kind, P, lam, scale, betas, rule, order,
            n_sweeps, keys, counts) -> None:  # fmt: skip
-    """:func:`mc._batched.sweeps` in one kernel launch (same arguments, same chains)."""
+    """:func:`hebbian.mc._batched.sweeps` in one kernel launch (same arguments, same chains)."""
     if P > MAX_P:
         raise ValueError(f"P={P} exceeds the CUDA kernel's MAX_P={MAX_P}; use backend='batched'")
     R, N = sigma.shape

@@ -6,7 +6,7 @@ local fields ``S = J sigma`` with ``xi_t = J``, the same update), draw
 uniforms from a NumPy ``Generator`` passed in (Numba draws the same stream
 as NumPy), release the GIL so independent chains run on threads, and hold
 no model logic beyond the energy change of one flip (derived in
-:mod:`hebbian.networks.dense` and ``exponential``).  :mod:`mc._numpy` is
+:mod:`hebbian.networks.dense` and ``exponential``).  :mod:`hebbian.mc._numpy` is
 the line-by-line reference these are tested against.
 
 Per attempted flip: one (random order) or zero (sequential) uniform for the

@@ -1,4 +1,4 @@
-"""NumPy reference sampler: the kernels of :mod:`mc._numba`, one flip at a time.
+"""NumPy reference sampler: the kernels of :mod:`hebbian.mc._numba`, one flip at a time.
 
 The same random stream (one uniform for a random site, one for the
 acceptance when T > 0), the same energy-change formulas vectorized over the K
@@ -12,8 +12,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-
-from mc._numba import (
+from hebbian.mc._numba import (
     ACCEPTED,
     ATTEMPTED,
     FIXED,
@@ -24,7 +23,7 @@ from mc._numba import (
     RULE_ZERO_T,
     SWEEPS,
 )
-from mc._numba import (
+from hebbian.mc._numba import (
     _accept as _compiled_accept,
 )
 
@@ -73,7 +72,7 @@ def is_stable(sigma, S, xi_t, n_mu, kind, P, lam, scale) -> bool:
 
 
 def sweeps(sigma, S, xi_t, n_mu, kind, P, lam, scale, beta, rule, order, n_sweeps, rng, counts):
-    """Reference twin of :func:`mc._numba.sweeps` (same arguments, same effect)."""
+    """Reference twin of :func:`hebbian.mc._numba.sweeps` (same arguments, same effect)."""
     N = sigma.shape[0]
     counts[FIXED] = 0
     for _ in range(n_sweeps):

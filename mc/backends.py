@@ -10,7 +10,7 @@ __all__ = ["BACKENDS", "BATCHED", "array_module", "resolve_backend"]
 
 BACKENDS = ("auto", "numba", "numpy", "batched", "cupy")
 
-#: Backends that advance every chain at once (:mod:`mc._batched`, :mod:`mc._cuda`).
+#: Backends that advance every chain at once (:mod:`hebbian.mc._batched`, :mod:`hebbian.mc._cuda`).
 BATCHED = ("batched", "cupy")
 
 
@@ -45,17 +45,17 @@ def resolve_backend(backend: str) -> tuple[str, ModuleType]:
         problem = cupy_backend_problem()
         if problem is not None:
             raise ValueError(problem)
-        from mc import _cuda
+        from hebbian.mc import _cuda
 
         return "cupy", _cuda
     if backend == "batched":
-        from mc import _batched
+        from hebbian.mc import _batched
 
         return "batched", _batched
     if backend == "numpy":
-        from mc import _numpy
+        from hebbian.mc import _numpy
 
         return "numpy", _numpy
-    from mc import _numba
+    from hebbian.mc import _numba
 
     return "numba", _numba

@@ -11,12 +11,12 @@ at small N); its average over samples is the capacity.
 
 Networks (``network=``): ``"dense"`` - :class:`hebbian.DenseHopfield` of order
 ``P`` without self-interactions (``P = 2``: the Hopfield network; the
-normalization of :mod:`theory.dense`), ``K ~ alpha_c N^(P-1)``;
+normalization of :mod:`hebbian.theory.dense`), ``K ~ alpha_c N^(P-1)``;
 ``"exponential"`` - :class:`hebbian.ExponentialDAM` with scale ``lam``,
-``log K ~ N alpha`` (:func:`theory.exponential.alpha_zero_T`); ``"modern"`` -
+``log K ~ N alpha`` (:func:`hebbian.theory.exponential.alpha_zero_T`); ``"modern"`` -
 :class:`hebbian.ModernHopfield` with ``beta = lam`` and patterns uniform on
 the sphere of radius ``sqrt(N)``, iterated to its fixed point
-(:func:`theory.exponential.alpha_one_step` with ``ensemble="spherical"``).
+(:func:`hebbian.theory.exponential.alpha_one_step` with ``ensemble="spherical"``).
 """
 
 from __future__ import annotations
@@ -24,11 +24,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from hebbian.mc.simulation import run
 
 from hebbian import DenseHopfield, ExponentialDAM, ModernHopfield, binary_patterns
 from hebbian._checks import check_int, check_real
 from hebbian.search import bisect
-from mc.simulation import run
 
 __all__ = ["NETWORKS", "capacity", "patterns_at", "retrieval_probability", "spherical_patterns"]
 

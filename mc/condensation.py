@@ -7,11 +7,11 @@ sum dominates: its share, the top attention weight
     w = max_k softmax(lam N m)_k,
 
 tends to 1; where the patterns not retrieved dominate (a random energy model
-seen from the state, :mod:`theory.exponential`) it tends to 0.  ``w`` is the
+seen from the state, :mod:`hebbian.theory.exponential`) it tends to 0.  ``w`` is the
 order parameter measured here, with the largest overlap ``max_k m_k``, for
 
 * binary states of :class:`hebbian.ExponentialDAM` (Metropolis single-spin
-  flips on the :mod:`mc` engine), and
+  flips on the :mod:`hebbian.mc` engine), and
 * the modern Hopfield network on the sphere ``|x|^2 = N`` with ``beta = lam``
   and spherical patterns: Metropolis with the proposal
   ``x' = sqrt(N) (x + s g)/|x + s g|``, ``g`` standard normal, which is
@@ -30,13 +30,13 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from hebbian.mc.capacity import spherical_patterns
+from hebbian.mc.model import kernel_model
+from hebbian.mc.sampler import Dynamics, init, step
 
 from hebbian import ExponentialDAM, binary_patterns
 from hebbian._array import array_namespace
 from hebbian._checks import check_int, check_real
-from mc.capacity import spherical_patterns
-from mc.model import kernel_model
-from mc.sampler import Dynamics, init, step
 
 __all__ = ["sphere_metropolis", "top_weight"]
 

@@ -2,14 +2,14 @@
 
 :func:`sk_tempering` (SK couplings) and :func:`dense_tempering` (a dense
 P-spin Hebbian network far above its critical storage) are sweep tasks
-(``task = "mc.glass:sk_tempering"``): for each disorder sample they draw the
+(``task = "hebbian.mc.glass:sk_tempering"``): for each disorder sample they draw the
 network, run two independent parallel tempering ladders on it
-(:func:`mc.tempering.parallel_tempering`), and record, per temperature, the
+(:func:`hebbian.mc.tempering.parallel_tempering`), and record, per temperature, the
 energy per spin and the overlap ``q = sigma^1 . sigma^2 / N`` of the two
 ladders' configurations at every measured round: independent equilibrium
 replicas of one sample, whose histogram over rounds and samples is the
 finite-N ``P(q)``.  The replica theory they are compared with is
-:mod:`theory.sk` (RS, k-RSB, full RSB) and :mod:`theory.dense_rsb`.
+:mod:`hebbian.theory.sk` (RS, k-RSB, full RSB) and :mod:`hebbian.theory.dense_rsb`.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from hebbian.mc.tempering import geometric_ladder, parallel_tempering
 
 from hebbian import DenseHopfield, SherringtonKirkpatrick, binary_patterns
 from hebbian._checks import check_int, check_real
-from mc.tempering import geometric_ladder, parallel_tempering
 
 __all__ = ["Q_BINS", "dense_tempering", "sk_tempering"]
 
@@ -46,7 +46,7 @@ def sk_tempering(
     N : int
         Spins; couplings ``J_ij ~ N(0, 1/N)``.
     T_min, T_max, n_T
-        Geometric ladder (:func:`mc.tempering.geometric_ladder`).
+        Geometric ladder (:func:`hebbian.mc.tempering.geometric_ladder`).
     n_samples : int
         Disorder samples.
     n_sweeps, n_burnin : int
@@ -91,9 +91,9 @@ def dense_tempering(
     """Energy per spin and overlap histogram of a dense P-spin network in its glass phase.
 
     ``K = round(alpha N^(P-1))`` random patterns, :class:`hebbian.DenseHopfield`
-    without self-interactions (the normalization of :mod:`theory.dense`).  Far
+    without self-interactions (the normalization of :mod:`hebbian.theory.dense`).  Far
     above the critical storage no pattern condenses and the network is the
-    Gaussian P-spin glass of :func:`theory.dense_rsb.solve_rsb` (Gardner 1985;
+    Gaussian P-spin glass of :func:`hebbian.theory.dense_rsb.solve_rsb` (Gardner 1985;
     Albanese et al. 2022); at ``alpha = 0.5``, ``P = 3`` its static transition is
     ``T_s = 0.651 sqrt(alpha / 3) = 0.266``.  For odd ``P`` the energy is odd
     in ``sigma``, so ``P(q)`` is not symmetric: the glass step sits at ``q_1 > 0``.

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+from hebbian.mc.retrieval import retained_mean, settle
 
 from hebbian import binary_patterns, learned_network, noisy_examples
-from mc.retrieval import retained_mean, settle
 
 __all__ = ["archetype_overlap"]
 
@@ -34,7 +34,7 @@ def archetype_overlap(
     the given ``K`` at low load), ``M`` examples of quality ``r`` each, and
     the network of ``protocol`` (:func:`hebbian.learned_network`).  Chains
     start on archetype 0, which the network never saw; the overlaps are read
-    as in :func:`mc.retrieval.retrieval_overlap` (fixed point at ``T = 0``,
+    as in :func:`hebbian.mc.retrieval.retrieval_overlap` (fixed point at ``T = 0``,
     time average after burn-in at ``T > 0``, chains that fall to
     ``threshold`` discarded and counted).
 
@@ -43,7 +43,7 @@ def archetype_overlap(
     dict
         ``m``, ``error`` (archetype overlap), ``n``, ``n_error`` (overlap
         with the example mean, ``(1/(r N)) sum_i etabar_i sigma_i``) and
-        ``retained``.  A sweep task (``task = "mc.learning:archetype_overlap"``).
+        ``retained``.  A sweep task (``task = "hebbian.mc.learning:archetype_overlap"``).
     """
     K = K or max(1, round(alpha * N ** (P - 1)))
     key = [seed, P, round(alpha * 1e9), round(T * 1e9), N, round(r * 1e9), M, K]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+from hebbian.mc.retrieval import settle
 
 from hebbian import Hopfield, diluted_patterns, learned_network, noisy_examples
-from mc.retrieval import settle
 
 __all__ = ["amplitudes", "hierarchical_start"]
 
@@ -47,7 +47,7 @@ def amplitudes(
     mean moduli of the overlaps are ranked by size (the state's levels); ranks
     are averaged over samples.
 
-    Warns when ``K`` exceeds :func:`theory.multitask.max_levels`-like
+    Warns when ``K`` exceeds :func:`hebbian.theory.multitask.max_levels`-like
     resolution: the last level ``(1-d) d^(K-1)`` below three standard
     deviations ``sqrt((1-d)/N)`` of a random overlap.
 
@@ -55,7 +55,7 @@ def amplitudes(
     -------
     dict
         ``m1..mK`` (ranked amplitudes) and ``error1..errorK``.  A sweep task
-        (``task = "mc.multitask:amplitudes"``).
+        (``task = "hebbian.mc.multitask:amplitudes"``).
     """
     if (1 - d) * d ** (K - 1) < 3 * np.sqrt((1 - d) / N):
         warnings.warn(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+from hebbian.mc.simulation import run
 
 from hebbian import DenseHopfield, binary_patterns
-from mc.simulation import run
 
 __all__ = ["retained_mean", "retrieval_overlap", "settle"]
 
@@ -26,8 +26,8 @@ def retrieval_overlap(
     """Overlap of the retrieval state with the cued pattern, its error, and the fraction retained.
 
     ``K = round(alpha N^(P-1))`` random patterns, :class:`hebbian.DenseHopfield`
-    without self-interactions (the normalization of :mod:`theory.dense` and,
-    for ``P = 2``, :mod:`theory.hopfield`).  Every chain starts on pattern 0.
+    without self-interactions (the normalization of :mod:`hebbian.theory.dense` and,
+    for ``P = 2``, :mod:`hebbian.theory.hopfield`).  Every chain starts on pattern 0.
     At ``T = 0`` the overlap is read at the fixed point of zero-temperature
     dynamics; at ``T > 0`` it is the time average after ``n_burnin`` sweeps of
     Metropolis dynamics.
@@ -47,7 +47,7 @@ def retrieval_overlap(
     dict
         ``m`` (NaN if no chain stayed), ``error`` and ``retained``, the
         fraction of chains that stayed.  A sweep task
-        (``task = "mc.retrieval:retrieval_overlap"``).
+        (``task = "hebbian.mc.retrieval:retrieval_overlap"``).
     """
     K = max(1, round(alpha * N ** (P - 1)))
     key = [seed, P, round(alpha * 1e9), round(T * 1e9), N]

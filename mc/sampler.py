@@ -16,14 +16,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
+from hebbian.mc import _numba as kernels
+from hebbian.mc.backends import BATCHED, array_module, resolve_backend
+from hebbian.mc.model import KernelModel, kernel_model
 
 from hebbian._checks import as_spins, check_int, check_real
 from hebbian.networks import BinaryNetwork
 from hebbian.random import as_generator
 from hebbian.temperature import beta_from_T
-from mc import _numba as kernels
-from mc.backends import BATCHED, array_module, resolve_backend
-from mc.model import KernelModel, kernel_model
 
 __all__ = ["ORDERS", "RULES", "ChainState", "Dynamics", "init", "step", "step_samples"]
 
@@ -201,7 +201,7 @@ def _step_batched(name, module, models, states, rule, order, betas, n_sweeps) ->
     """Advance the chains of every ``(model, state)`` pair in one call on backend ``name``.
 
     Each chain's uniforms in this call are keyed by two 32-bit words drawn
-    from its own generator (:mod:`mc._counter`), so the generators' states,
+    from its own generator (:mod:`hebbian.mc._counter`), so the generators' states,
     which checkpoints keep, still fix the whole run; a chain's numbers do not
     depend on which other chains share the call.
     """
@@ -258,7 +258,7 @@ def step_samples(models, states, dynamics: Dynamics, n_sweeps: int = 1, *, backe
     On ``backend="cupy"`` one kernel launch runs every chain of every sample
     (``sum of n_replicas`` threads), which is how a GPU is kept busy by many
     small networks.  Each state keeps its own generators, so each can be
-    checkpointed (:mod:`mc.checkpoint`) and gives the chains it would give
+    checkpointed (:mod:`hebbian.mc.checkpoint`) and gives the chains it would give
     alone under :func:`step` with the same batched backend.
 
     Parameters
@@ -305,7 +305,7 @@ def step(
     Parameters
     ----------
     model : KernelModel
-        From :func:`mc.model.kernel_model`.
+        From :func:`hebbian.mc.model.kernel_model`.
     state : ChainState
     dynamics : Dynamics
     n_sweeps : int

@@ -3,7 +3,7 @@
 Measured every ``measure_every`` sweeps, for each replica: the energy per
 neuron, the Mattis overlaps of the tracked patterns, and the replica
 overlaps ``q_ab = (1/N) sum_i sigma_i^a sigma_i^b`` of every pair.  Error bars
-come from :mod:`mc.statistics` (integrated autocorrelation time, effective
+come from :mod:`hebbian.mc.statistics` (integrated autocorrelation time, effective
 sample size) on the replica-averaged series.
 """
 
@@ -16,15 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from hebbian.mc import checkpoint as ckpt
+from hebbian.mc.backends import resolve_backend
+from hebbian.mc.model import kernel_model
+from hebbian.mc.sampler import ChainState, Dynamics, init, step
+from hebbian.mc.statistics import Estimate, equilibration_check, estimate
 
 from hebbian import __version__
 from hebbian._checks import check_int
 from hebbian.networks import BinaryNetwork
-from mc import checkpoint as ckpt
-from mc.backends import resolve_backend
-from mc.model import kernel_model
-from mc.sampler import ChainState, Dynamics, init, step
-from mc.statistics import Estimate, equilibration_check, estimate
 
 __all__ = ["RunResult", "run"]
 
@@ -47,7 +47,7 @@ class RunResult:
         Replica overlaps of the pairs in ``pairs``.
     pairs : list of (int, int)
     state : ChainState
-        Final state (continue with :func:`mc.sampler.step`).
+        Final state (continue with :func:`hebbian.mc.sampler.step`).
     probe_overlaps : numpy.ndarray, shape (n_measurements, R, n_probes)
         Overlaps ``v . sigma / N`` with the ``probes`` vectors (e.g. the
         archetypes a learned network never saw).
@@ -176,7 +176,7 @@ def run(
     n_replicas : int
         Independent chains on the same patterns (replica overlaps q_ab).
     start, m0, pattern
-        Initial condition, see :func:`mc.sampler.init`.
+        Initial condition, see :func:`hebbian.mc.sampler.init`.
     track : sequence of int, optional
         Patterns whose overlaps are recorded (default: the first min(K, 8)).
     probes : array_like, shape (n_probes, N), optional

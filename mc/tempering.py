@@ -15,12 +15,12 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from hebbian.mc.model import kernel_model
+from hebbian.mc.sampler import ChainState, Dynamics, init, step
 
 from hebbian._checks import check_int, check_real
 from hebbian.networks import BinaryNetwork
 from hebbian.random import as_generator
-from mc.model import kernel_model
-from mc.sampler import ChainState, Dynamics, init, step
 
 __all__ = ["TemperingResult", "geometric_ladder", "parallel_tempering"]
 
@@ -100,12 +100,12 @@ def parallel_tempering(
         burn-in) one measurement every ``exchange_every`` sweeps.
     rule, order : str
         Single-spin-flip dynamics of every chain (finite temperature).
-    start : see :func:`mc.sampler.init`
+    start : see :func:`hebbian.mc.sampler.init`
     track : sequence of int, optional
         Patterns whose overlaps are recorded (default: first min(K, 8)).
     rng : seed, SeedSequence or Generator
         Chains and exchanges draw from independent children of it.
-    backend, n_workers : see :func:`mc.sampler.step`
+    backend, n_workers : see :func:`hebbian.mc.sampler.step`
     on_round : callable, optional
         ``on_round(state, slot)`` after every measured round (e.g. to histogram
         configurations).

@@ -55,7 +55,8 @@ def test_reproduce_lists_and_rejects_unknown(capsys):
 def test_core_imports_neither_theory_nor_mc_nor_numba():
     code = (
         "import sys, hebbian, hebbian.cli; "
-        "bad = [m for m in ('theory', 'mc', 'numba', 'figures') if m in sys.modules]; "
+        "heavy = ('hebbian.theory', 'hebbian.mc', 'hebbian.figures', 'numba'); "
+        "bad = [m for m in heavy if m in sys.modules]; "
         "print(bad); sys.exit(bool(bad))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
@@ -89,7 +90,7 @@ def test_mc_command_prints_a_json_summary():
 
 
 def test_solve_lists_every_solver_and_runs_each_kind(capsys):
-    from theory import SOLVERS
+    from hebbian.theory import SOLVERS
 
     assert cli.main(["solve", "--list"]) == 0
     listed = capsys.readouterr().out
@@ -128,7 +129,9 @@ def test_sweep_example_runs_and_resumes(tmp_path, capsys):
 
 def test_bad_sweep_files_exit_2_before_any_work(tmp_path, capsys):
     toml = tmp_path / "bad.toml"
-    toml.write_text('task = "theory.sk:solve"\noutput = "o.h5"\n[grid]\nT = [1.0]\nh = ["x"]\n')
+    toml.write_text(
+        'task = "hebbian.theory.sk:solve"\noutput = "o.h5"\n[grid]\nT = [1.0]\nh = ["x"]\n'
+    )
     assert cli.main(["sweep", str(toml)]) == 2
     assert "parameter h='x' of task theory.sk:solve must be float" in capsys.readouterr().err
     assert not (tmp_path / "o.h5").exists()
@@ -167,10 +170,10 @@ def test_samplers_import_no_solver():
     """mc stands on hebbian alone (DESIGN.md): importing every sampler module loads no theory."""
     import pkgutil
 
-    import mc
+    from hebbian import mc
 
-    names = [f"mc.{m.name}" for m in pkgutil.iter_modules(mc.__path__)]
-    code = f"import sys; import {', '.join(names)}; print('theory' in sys.modules)"
+    names = [f"hebbian.mc.{m.name}" for m in pkgutil.iter_modules(mc.__path__)]
+    code = f"import sys; import {', '.join(names)}; print('hebbian.theory' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"

@@ -9,8 +9,7 @@ import pkgutil
 import pytest
 
 import hebbian
-import mc
-import theory
+from hebbian import mc, theory
 
 MODULES = sorted(
     m.name

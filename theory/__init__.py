@@ -1,36 +1,36 @@
 """Replica theory of Hebbian networks: self-consistency solvers and phase diagrams.
 
-* :mod:`theory.hopfield` - pairwise Hopfield network (Amit-Gutfreund-Sompolinsky):
+* :mod:`hebbian.theory.hopfield` - pairwise Hopfield network (Amit-Gutfreund-Sompolinsky):
   RS at finite and zero temperature, ``alpha_c(T)``, the (alpha, T) phase
   diagram (``T_g``, ``T_M``, ``T_c``, AT line), symmetric mixtures;
-  :mod:`theory.hopfield_rsb` - its one-step RSB retrieval state at ``T = 0``
+  :mod:`hebbian.theory.hopfield_rsb` - its one-step RSB retrieval state at ``T = 0``
   and critical storage 0.138186;
-* :mod:`theory.dense` - dense P-spin networks in the high-storage regime
-  ``K = alpha N^(P-1)``: RS; :mod:`theory.dense_rsb` - k-RSB spin-glass and
+* :mod:`hebbian.theory.dense` - dense P-spin networks in the high-storage regime
+  ``K = alpha N^(P-1)``: RS; :mod:`hebbian.theory.dense_rsb` - k-RSB spin-glass and
   retrieval states for ``P >= 3`` and the 1RSB critical storage;
-* :mod:`theory.learning` - networks trained on examples (supervised and
+* :mod:`hebbian.theory.learning` - networks trained on examples (supervised and
   unsupervised): archetype and example-mean overlaps at any load and
   temperature, the unsupervised example states, critical load and data-set
   size, signal-to-noise ratios;
-* :mod:`theory.multitask` - multitasking networks (diluted patterns, low
+* :mod:`hebbian.theory.multitask` - multitasking networks (diluted patterns, low
   load): hierarchical, pure and parallel states, learned from examples too,
   and the learning thresholds;
-* :mod:`theory.exponential` - exponential dense associative memories and the
+* :mod:`hebbian.theory.exponential` - exponential dense associative memories and the
   modern Hopfield network with ``K = e^(alpha N)`` patterns: the
   random-energy-model thresholds for one attention step, zero-temperature
   flips, the basins, and the finite-temperature retrieval lines;
-* :mod:`theory.dmft` - dynamical mean-field theory of the random rate
+* :mod:`hebbian.theory.dmft` - dynamical mean-field theory of the random rate
   network (Sompolinsky-Crisanti-Sommers): autocorrelation, onset of chaos at
-  ``g = 1`` and the largest Lyapunov exponent; :mod:`theory.gated_dmft` -
+  ``g = 1`` and the largest Lyapunov exponent; :mod:`hebbian.theory.gated_dmft` -
   the gated network (Krishnamurthy-Can-Schwab): autocorrelations of the
   field and the output gate, largest Lyapunov exponent, the discontinuous
   onset of chaos above a tricritical output-gate gain, and a sampled DMFT for
   a fluctuating update gate;
-* :mod:`theory.sk` - the Sherrington-Kirkpatrick model: RS, AT line, k-step
-  and full replica symmetry breaking on :mod:`theory.parisi` (the Parisi
+* :mod:`hebbian.theory.sk` - the Sherrington-Kirkpatrick model: RS, AT line, k-step
+  and full replica symmetry breaking on :mod:`hebbian.theory.parisi` (the Parisi
   functional with its gradient);
-* machinery shared by all of them: :mod:`theory.quadrature` (Gaussian
-  averages at any temperature), :mod:`theory.fixed_point` (damped iteration,
+* machinery shared by all of them: :mod:`hebbian.theory.quadrature` (Gaussian
+  averages at any temperature), :mod:`hebbian.theory.fixed_point` (damped iteration,
   Newton, Anderson) and :class:`Solution`, the one result type.
 
 Every solver returns a :class:`Solution` whatever happens; ``success`` is
@@ -38,7 +38,7 @@ true only when the equations hold to the stated tolerance on the requested
 branch.  ``solution.check()`` raises :class:`SolverError` otherwise.
 """
 
-from theory import (
+from hebbian.theory import (
     dense,
     dense_rsb,
     dmft,
@@ -50,7 +50,7 @@ from theory import (
     multitask,
     sk,
 )
-from theory.solution import Solution, SolverError
+from hebbian.theory.solution import Solution, SolverError
 
 __all__ = [
     "SOLVERS",

@@ -15,7 +15,7 @@ are uncorrelated); for ``P >= 3`` all higher cumulants vanish as
 ``N -> infinity``, so only this "hard", SK-like part survives (Gardner, J.
 Phys. A 20, 3453 (1987); Albanese, Alemanno, Alessandrelli, Barra, J. Stat.
 Phys. 189, 24 (2022), arXiv:2111.12997).  For ``P = 2`` every cumulant
-contributes and the resummation is the AGS theory (:mod:`theory.hopfield`);
+contributes and the resummation is the AGS theory (:mod:`hebbian.theory.hopfield`);
 this module reproduces it as its ``P = 2`` case.
 
 With one condensed pattern, ``h = m^{P-1}/(P-1)! + sqrt(xi'(q)) z``:
@@ -42,16 +42,22 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from hebbian.theory import hopfield
+from hebbian.theory.fixed_point import fixed_point
+from hebbian.theory.parisi import Covariance
+from hebbian.theory.quadrature import (
+    abs_mean,
+    field_quadrature,
+    log2cosh,
+    std_for_tanh_mean,
+    tanh_moments,
+)
+from hebbian.theory.solution import STATUS, Solution, Transition, classify, on_branch
 from scipy import optimize
 from scipy.special import erf
 
 from hebbian._checks import check_int, check_real
 from hebbian.temperature import beta_from_T
-from theory import hopfield
-from theory.fixed_point import fixed_point
-from theory.parisi import Covariance
-from theory.quadrature import abs_mean, field_quadrature, log2cosh, std_for_tanh_mean, tanh_moments
-from theory.solution import STATUS, Solution, Transition, classify, on_branch
 
 __all__ = [
     "BRANCHES",
@@ -147,7 +153,7 @@ def solve(
     tol : float
         Required max-norm residual of the equations.
     method : str
-        See :func:`theory.fixed_point.fixed_point`.
+        See :func:`hebbian.theory.fixed_point.fixed_point`.
 
     Returns
     -------
@@ -304,7 +310,7 @@ def alpha_c_peak(P: int) -> tuple[float, float]:
     The RS ``alpha_c(T)`` is reentrant: it grows from ``T = 0`` to a maximum
     (P = 2: 0.138189 at T = 0.023; P = 3: 0.15486 at T = 0.155) and the
     one-step RSB ``T = 0`` value lies just below that maximum
-    (:mod:`theory.dense_rsb`).
+    (:mod:`hebbian.theory.dense_rsb`).
 
     Examples
     --------

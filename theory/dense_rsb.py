@@ -1,12 +1,12 @@
 r"""Replica symmetry breaking in dense P-spin Hebbian networks (``P >= 3``).
 
-Normalization of :mod:`theory.dense` (``K = alpha N^{P-1}``).  For ``P >= 3``
+Normalization of :mod:`hebbian.theory.dense` (``K = alpha N^{P-1}``).  For ``P >= 3``
 the non-condensed patterns act on the spins as a Gaussian glass of covariance
-``xi(q) = alpha q^P / P!`` (:func:`theory.dense.noise`) and nothing else:
+``xi(q) = alpha q^P / P!`` (:func:`hebbian.theory.dense.noise`) and nothing else:
 only the "hard", SK-like part of the free energy survives, unlike ``P = 2``
 where a soft (Gaussian) part comes with it (Albanese, Alemanno,
 Alessandrelli, Barra, J. Stat. Phys. 189, 24 (2022), arXiv:2111.12997; for
-``P = 2`` see :mod:`theory.hopfield_rsb`).  With one condensed pattern of
+``P = 2`` see :mod:`hebbian.theory.hopfield_rsb`).  With one condensed pattern of
 overlap ``m`` the k-RSB free energy is therefore
 
 .. math::
@@ -14,7 +14,7 @@ overlap ``m`` the k-RSB free energy is therefore
     f(m; q, x) = \frac{(P-1)\, m^P}{P!} + f_{\rm Parisi}\big(q, x;\
         h = m^{P-1}/(P-1)!,\ \xi\big),
 
-the Parisi functional of :mod:`theory.parisi` in the field ``h`` of the
+the Parisi functional of :mod:`hebbian.theory.parisi` in the field ``h`` of the
 condensed pattern, maximized over ``(q, x)`` (Guerra's bound) and stationary
 in ``m``: ``m = -d f_Parisi / d h``, the magnetization along the pattern.
 ``m = 0`` is the spin-glass state.
@@ -38,13 +38,13 @@ import functools
 import math
 
 import numpy as np
+from hebbian.theory import dense
+from hebbian.theory.dense import _check, _signal, noise
+from hebbian.theory.parisi import Grid, ParisiSolution, maximize, parisi_functional, ramp
+from hebbian.theory.solution import STATUS, Transition
 from scipy import optimize
 
 from hebbian._checks import check_int
-from theory import dense
-from theory.dense import _check, _signal, noise
-from theory.parisi import Grid, ParisiSolution, maximize, parisi_functional, ramp
-from theory.solution import STATUS, Transition
 
 __all__ = ["alpha_c_rsb", "solve_rsb"]
 
@@ -121,7 +121,7 @@ def solve_rsb(
     """k-step RSB state of the dense network, ``P >= 3``: the spin glass or the retrieval state.
 
     The spin glass (``m = 0``) is the k-RSB maximum of the Parisi functional
-    with covariance :func:`theory.dense.noise` (:func:`theory.parisi.maximize`),
+    with covariance :func:`hebbian.theory.dense.noise` (:func:`hebbian.theory.parisi.maximize`),
     a P-spin glass with ``J^2 = 2 alpha / P!`` in the usual units: its static
     transition, where the 1RSB step appears with ``x = 1``, is Gardner's
     ``T_s = 0.651`` for P = 3 at ``alpha = 3`` (Gardner, Nucl. Phys. B 257,
@@ -133,11 +133,12 @@ def solve_rsb(
     Parameters
     ----------
     P : int
-        Interaction order, ``>= 3`` (``P = 2``: :mod:`theory.hopfield_rsb`).
+        Interaction order, ``>= 3`` (``P = 2``: :mod:`hebbian.theory.hopfield_rsb`).
     alpha, T : float
         Load ``K / N^(P-1)`` and temperature (``0`` allowed).
     k : int
-        Steps of replica symmetry breaking (``0``: RS, equal to :func:`theory.dense.solve`).
+        Steps of replica symmetry breaking (``0``: RS, equal to
+        :func:`hebbian.theory.dense.solve`).
     branch : {"spin glass", "retrieval"}
     guess : float, optional
         Starting overlap of the retrieval state (default: the RS solution's,
@@ -213,7 +214,7 @@ def alpha_c_rsb(P: int) -> Transition:
 
     The retrieval branch is parametrized by ``m``; for each ``m`` the
     stationarity conditions are solved for ``alpha`` and the Parisi
-    parameters (continuation from the RS fold of :func:`theory.dense.alpha_c`).
+    parameters (continuation from the RS fold of :func:`hebbian.theory.dense.alpha_c`).
 
     Examples
     --------

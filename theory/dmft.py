@@ -54,7 +54,7 @@ below the edge: ``E_0 = -1 - eps^2`` and ``lambda_max = eps^2/2 + O(eps^3)``
 (derived here; the tests check it).
 
 Numerics: (2) by Brent's method on one-dimensional Gaussian averages
-(:func:`theory.quadrature.field_quadrature`); ``C_1(s)`` on ``[0, Delta0]``
+(:func:`hebbian.theory.quadrature.field_quadrature`); ``C_1(s)`` on ``[0, Delta0]``
 by a Chebyshev interpolant of nested field quadratures (degree doubled from
 48 until converged); (3) in ``y = log Delta`` with ``solve_ivp`` (DOP853)
 from a Taylor start at ``tau0``; (4) by second-order finite differences on
@@ -81,6 +81,8 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+from hebbian.theory.quadrature import field_quadrature, log2cosh
+from hebbian.theory.solution import SolverError
 from numpy.polynomial import Chebyshev
 from scipy import optimize
 from scipy.integrate import solve_ivp
@@ -88,8 +90,6 @@ from scipy.linalg import eigh_tridiagonal
 from scipy.special import roots_legendre
 
 from hebbian._checks import check_int, check_real
-from theory.quadrature import field_quadrature, log2cosh
-from theory.solution import SolverError
 
 __all__ = ["RateDMFT", "correlation_derivative", "solve_vanilla"]
 
@@ -144,7 +144,7 @@ class RateDMFT:
     residual: float
 
     def check(self) -> RateDMFT:
-        """Return ``self`` if converged, else raise :class:`theory.solution.SolverError`."""
+        """Return ``self`` if converged, else raise :class:`~.solution.SolverError`."""
         if not self.success:
             raise SolverError(self)
         return self
@@ -169,7 +169,7 @@ def correlation_derivative(s, Delta0: float):
     """``C_1(s) = <phi'(x) phi'(y)>`` for ``phi = tanh``, variances ``Delta0``, covariance ``s``.
 
     Written as ``E_z [E_u phi'(sqrt(Delta0 - s) u + sqrt(s) z)]^2`` and
-    averaged by nested :func:`theory.quadrature.field_quadrature` (error
+    averaged by nested :func:`hebbian.theory.quadrature.field_quadrature` (error
     below 1e-12).  ``C_1 = dC/ds`` with ``C = <phi(x) phi(y)>``.
 
     Parameters

@@ -32,7 +32,7 @@ METHODS = ("hybrid", "iterate", "newton", "anderson")
 
 
 class FixedPoint(NamedTuple):
-    """Outcome of :func:`fixed_point` (``status`` as in :data:`theory.solution.STATUS`)."""
+    """Outcome of :func:`fixed_point` (``status`` as in :data:`hebbian.theory.solution.STATUS`)."""
 
     x: np.ndarray
     success: bool

@@ -26,7 +26,7 @@ autocorrelations ``Delta(tau) = <h(t) h(t + tau)>`` and ``C_r(tau)``::
 ``C_phi = <phi(x) phi(y)>`` with ``x, y`` of variance ``Delta(0)`` and
 covariance ``Delta(tau)``, ``C_sigma = <sigma_r(u) sigma_r(v)>`` with ``u, v``
 of variance ``C_r(0)`` and covariance ``C_r(tau)``.  With ``sigma_r = 1``
-and ``c = 1`` this is Sompolinsky-Crisanti-Sommers (:mod:`theory.dmft`);
+and ``c = 1`` this is Sompolinsky-Crisanti-Sommers (:mod:`hebbian.theory.dmft`);
 ``c`` alone rescales time.  The fixed point ``x = 0`` (``Delta = 0``) has
 Jacobian ``c (-1 + g s_0 J^h)`` on ``h`` (``s_0 = sigma(beta_r)``, gate
 leaks ``-1/tau_z``, ``-1/tau_r``): it loses stability at ``g s_0 = 1``.
@@ -42,7 +42,7 @@ theorem) and putting ``d = exp(lambda (t + s)) psi(t - s)`` gives::
 pair averages of the derivatives).  ``lambda_max`` is the ``lambda`` at
 which the Perron eigenvalue of the positive operator
 ``psi_h -> c^2 g^2 L_h^-1 (A psi_h + B L_r^-1 D psi_h)`` equals 1; for the
-vanilla limit (3) is Eq. (4) of :mod:`theory.dmft`.
+vanilla limit (3) is Eq. (4) of :mod:`hebbian.theory.dmft`.
 
 Onset of chaos.  For small ``Delta0`` the chaotic solution is slow (its
 decay rate is ``O(Delta0)``), ``C_r -> C_phi``, and expanding (1) to
@@ -99,6 +99,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+from hebbian.theory.dmft import RateDMFT
+from hebbian.theory.fixed_point import fixed_point
+from hebbian.theory.quadrature import field_quadrature
 from scipy import optimize
 from scipy.fft import dct, idct
 from scipy.sparse.linalg import LinearOperator, eigs
@@ -107,9 +110,6 @@ from scipy.special import expit
 from hebbian._checks import check_int, check_real
 from hebbian.random import as_generator
 from hebbian.rnn import autocorrelation, decay_time
-from theory.dmft import RateDMFT
-from theory.fixed_point import fixed_point
-from theory.quadrature import field_quadrature
 
 __all__ = [
     "GatedDMFT",
@@ -165,7 +165,7 @@ def _hermite(shape: _Shape, variance: float) -> np.ndarray:
     """Normalised Hermite coefficients ``c_k = E[f(x) He_k(x/sd)] / sqrt(k!)``.
 
     ``x ~ N(0, variance)``; the expectation on the nodes of
-    :func:`theory.quadrature.field_quadrature` graded around ``centre``, so
+    :func:`hebbian.theory.quadrature.field_quadrature` graded around ``centre``, so
     sharp gates are resolved.  Stops once ``sum c_k^2`` is within ``_TAIL``
     of ``E f^2``.
     """
@@ -266,7 +266,7 @@ def tricritical_alpha_r(beta_r: float = 0.0) -> float:
 
 @dataclass(frozen=True)
 class GatedDMFT(RateDMFT):
-    """DMFT solution of the gated network: :class:`theory.dmft.RateDMFT` and the gate.
+    """DMFT solution of the gated network: :class:`hebbian.theory.dmft.RateDMFT` and the gate.
 
     ``g`` is an output of :func:`solve_gated_branch`; ``Delta0 = 0`` on the
     fixed-point branch, where ``lambda_max`` is the largest real part of the

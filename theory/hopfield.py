@@ -27,7 +27,7 @@ At ``T = 0`` (``C = beta (1 - q)`` finite) they reduce to one equation in
 The replicon (AT) eigenvalue of a solution is
 ``1 - alpha beta^2 E_z sech^4(beta h) / d^2`` (AGS sec. 4; Coolen, Kuehn,
 Sollich, *Theory of Neural Information Processing Systems*, sec. 21.3);
-it is reported as :attr:`~theory.solution.Solution.stability`.
+it is reported as :attr:`~hebbian.theory.solution.Solution.stability`.
 
 Low load (``alpha = 0``): symmetric mixtures of ``n`` patterns, AGS, Phys.
 Rev. A 32, 1007 (1985), in :func:`mixture`.
@@ -41,14 +41,14 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from hebbian.theory.fixed_point import fixed_point
+from hebbian.theory.quadrature import field_quadrature, log2cosh, std_for_tanh_mean, tanh_moments
+from hebbian.theory.solution import STATUS, ZERO, Solution, Transition, classify, on_branch
 from scipy import optimize
 from scipy.special import erf
 
 from hebbian._checks import check_int, check_real
 from hebbian.temperature import beta_from_T
-from theory.fixed_point import fixed_point
-from theory.quadrature import field_quadrature, log2cosh, std_for_tanh_mean, tanh_moments
-from theory.solution import STATUS, ZERO, Solution, Transition, classify, on_branch
 
 __all__ = [
     "BRANCHES",
@@ -123,7 +123,7 @@ def solve(
     tol : float
         Required max-norm residual of the equations.
     method : str
-        Fixed-point method, see :func:`theory.fixed_point.fixed_point`.
+        Fixed-point method, see :func:`hebbian.theory.fixed_point.fixed_point`.
 
     Returns
     -------
@@ -353,7 +353,7 @@ def alpha_c_peak() -> tuple[float, float]:
     """Where the reentrant RS fold ``alpha_c(T)`` peaks: ``(T_peak, alpha_c(T_peak))``.
 
     0.138189 at ``T = 0.0229``, just above the one-step RSB ``T = 0`` value
-    0.138186 (:func:`theory.hopfield_rsb.alpha_c_1rsb`).
+    0.138186 (:func:`hebbian.theory.hopfield_rsb.alpha_c_1rsb`).
     """
     res = optimize.minimize_scalar(
         lambda T: -alpha_c(T).value, bounds=(0.0, 0.2), method="bounded", options={"xatol": 1e-8}

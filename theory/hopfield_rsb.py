@@ -1,6 +1,6 @@
 r"""One-step replica symmetry breaking of the Hopfield network at ``T = 0``.
 
-Normalization as in :mod:`theory.hopfield` (AGS 1987).  The 1RSB ansatz has
+Normalization as in :mod:`hebbian.theory.hopfield` (AGS 1987).  The 1RSB ansatz has
 overlaps ``q_0 < q_1`` and conjugates ``r_0 < r_1`` with Parisi parameter
 ``x``; the eigenvalues of ``1 - beta Q`` are ``l_1 = 1 - beta (1 - q_1)`` and
 ``l_2 = l_1 - beta x (q_1 - q_0)``.  At ``T = 0`` the regular variables are
@@ -17,7 +17,7 @@ energy per neuron is
 ``l_1 = 1 - C``, ``l_2 = 1 - C - mu (1 - q_0)``, with the spin term
 ``Phi = E_{z_0} (1/mu) ln E_{z_1} exp(mu |m + sqrt(alpha r_0) z_0 +
 sqrt(alpha (r_1 - r_0)) z_1|)``: the one-step Parisi functional of
-:mod:`theory.parisi` with the Gaussian field variances ``alpha r``.  The
+:mod:`hebbian.theory.parisi` with the Gaussian field variances ``alpha r``.  The
 stationarity conditions in ``r_0, r_1`` are explicit,
 ``r_0 = q_0 / l_2^2``, ``r_1 = r_0 + (1/l_2 - 1/l_1) / mu``, and four
 remain, in ``m, q_0, C, mu``.  ``mu -> 0`` (or ``q_0 -> 1``) is the RS
@@ -32,11 +32,11 @@ import functools
 import math
 
 import numpy as np
+from hebbian.theory.parisi import Grid, parisi_functional
+from hebbian.theory.solution import STATUS, Solution, Transition
 from scipy import optimize
 
 from hebbian._checks import check_real
-from theory.parisi import Grid, parisi_functional
-from theory.solution import STATUS, Solution, Transition
 
 __all__ = ["alpha_c_1rsb", "free_energy_1rsb", "solve_1rsb"]
 

@@ -49,8 +49,8 @@ judged by), the example-mean overlap ``n = (1/(r N)) sum_i etabar_i sigma_i
 ``sum_k alpha_k [w_k/2 + (ln d_k - beta w_k q/d_k)/(2 beta)] + beta V (1 - q)/2``
 (``P = 2``).  At ``T = 0`` the averages become ``erf``'s (``q = 1``; for
 ``P = 2`` with ``C = beta (1 - q)`` finite).  ``M -> infinity`` or ``r = 1``
-with distinct tuples is the storage model of :mod:`theory.dense` (``P = 2``:
-:mod:`theory.hopfield`).
+with distinct tuples is the storage model of :mod:`hebbian.theory.dense` (``P = 2``:
+:mod:`hebbian.theory.hopfield`).
 
 **Example states.**  The unsupervised network also stores every example:
 :func:`solve_example` is the state condensed on one of them, which with few
@@ -80,6 +80,9 @@ import math
 from typing import NamedTuple
 
 import numpy as np
+from hebbian.theory.fixed_point import bisect, fixed_point
+from hebbian.theory.quadrature import density_at_zero, field_quadrature, log2cosh
+from hebbian.theory.solution import STATUS, Solution, Transition, classify, on_branch
 from numpy.polynomial import Polynomial
 from scipy import optimize
 from scipy.stats import binom
@@ -88,9 +91,6 @@ from hebbian._checks import check_int, check_real
 from hebbian.networks.learning import PROTOCOLS
 from hebbian.patterns import check_quality
 from hebbian.temperature import beta_from_T
-from theory.fixed_point import bisect, fixed_point
-from theory.quadrature import density_at_zero, field_quadrature, log2cosh
-from theory.solution import STATUS, Solution, Transition, classify, on_branch
 
 __all__ = [
     "LIMITS",
@@ -233,7 +233,7 @@ def crosstalk(
     correlation ``c_ab q`` gives ``xi(q) = alpha sum_j a_Pj^2 j! W_j q^j / P!^2``
     with ``W_j = sum_ab c_ab^j / (M R^(P/2))^2`` (``c_aa = 1``,
     ``c_ab = r^2``; supervised ``W_j = 1``).  Only ``j = P`` survives for
-    distinct index tuples (:mod:`theory.dense`); the self-interactions of the
+    distinct index tuples (:mod:`hebbian.theory.dense`); the self-interactions of the
     all-tuples networks (:class:`hebbian.LearnedNetwork`) add
     ``j = P - 2, P - 4, ... >= 1``: a random field of variance ``alpha/4``
     for ``P = 3`` with perfect examples.
@@ -397,7 +397,7 @@ def solve(
         Law of the example mean; see :func:`signal`.
     self_interactions : bool
         All index tuples, as :class:`hebbian.LearnedNetwork` samples (default),
-        or distinct ones only, as :mod:`theory.dense`; they differ at high
+        or distinct ones only, as :mod:`hebbian.theory.dense`; they differ at high
         load for ``P >= 3`` (:func:`crosstalk`).
     branch : {"retrieval", "spin glass", "paramagnet"}
     guess : (n~, q), optional
@@ -587,7 +587,7 @@ def alpha_c(
     """Critical load: the largest ``alpha`` with an RS retrieval state.
 
     Found as the fold of the branch parametrized by ``n~`` (the load is
-    explicit along it), like :func:`theory.dense.alpha_c`, which it equals
+    explicit along it), like :func:`hebbian.theory.dense.alpha_c`, which it equals
     for ``M = inf`` or ``r = 1``.
 
     Returns

@@ -23,7 +23,7 @@ the average running exactly over the ``3^K`` pattern columns.
   of strong dilution and of higher temperatures; the paramagnet above
   ``T = 1 - d``.
 * With examples (``rho > 0``, Gaussian limit of the example means, as in
-  :mod:`theory.learning`): the archetype overlaps of the same states, learned
+  :mod:`hebbian.theory.learning`): the archetype overlaps of the same states, learned
   from ``M`` examples of quality ``r``; at low load the supervised and
   unsupervised protocols share them.
 
@@ -45,14 +45,14 @@ import math
 import warnings
 
 import numpy as np
+from hebbian.theory.fixed_point import bisect, fixed_point
+from hebbian.theory.learning import Crosstalk
+from hebbian.theory.quadrature import density_at_zero, field_quadrature, log2cosh
+from hebbian.theory.solution import STATUS, Solution
 from numpy.polynomial import Polynomial
 
 from hebbian._checks import check_int, check_real
 from hebbian.temperature import beta_from_T
-from theory.fixed_point import bisect, fixed_point
-from theory.learning import Crosstalk
-from theory.quadrature import density_at_zero, field_quadrature, log2cosh
-from theory.solution import STATUS, Solution
 
 __all__ = [
     "MAX_K",
@@ -207,7 +207,7 @@ def solve(
         Which state to follow (the equations have many).
     tol : float
     method : str
-        :func:`theory.fixed_point.fixed_point` method: the damped iteration
+        :func:`hebbian.theory.fixed_point.fixed_point` method: the damped iteration
         (default) stays on the state it starts from, and falls back on
         ``"hybrid"`` (Newton after a few damped steps) when it does not
         converge; ``"hybrid"`` is also faster near continuous transitions.

@@ -22,7 +22,7 @@ can only raise it.  In these variables ``T = 0`` is regular: ``q_k = 1``,
 ``G_k(y) = |y|``, the first term vanishes and the ``mu_j`` stay finite.
 
 Numerics.  ``G_{k-1}`` is computed on a uniform grid in ``y`` with the
-kink-aware :func:`theory.quadrature.field_quadrature`; every further level is a
+kink-aware :func:`hebbian.theory.quadrature.field_quadrature`; every further level is a
 discrete Gaussian convolution on the grid in the log domain (the functions
 are smooth there), with ``G_j`` continued linearly (slope 1, exact far out)
 beyond the grid.  The gradient comes from the adjoint recursion, whose
@@ -35,11 +35,11 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from hebbian.theory.quadrature import field_quadrature, log2cosh
+from hebbian.theory.solution import STATUS, ZERO, Solution
 from scipy import optimize
 
 from hebbian._checks import check_int
-from theory.quadrature import field_quadrature, log2cosh
-from theory.solution import STATUS, ZERO, Solution
 
 __all__ = [
     "SK",
@@ -61,7 +61,7 @@ class Covariance:
     """``xi(q) = c q^P``: the covariance ``E H(s) H(s') = N xi(s.s'/N)`` of a Gaussian glass.
 
     ``c = 1/2, P = 2`` is SK; ``c = alpha / P!`` is the non-condensed patterns'
-    field of a dense P-spin Hebbian network at load ``alpha`` (:mod:`theory.dense`).
+    field of a dense P-spin Hebbian network at load ``alpha`` (:mod:`hebbian.theory.dense`).
     """
 
     c: float

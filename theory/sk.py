@@ -16,7 +16,7 @@ AT line.  At ``T = 0``: ``e = -E_z |h + z|``, ``-sqrt(2/pi) = -0.7979`` at
 
 Replica symmetry breaking (:func:`solve_rsb`, k steps; :func:`solve_full_rsb`,
 the continuous ``q(x)``) maximizes the Parisi functional of
-:mod:`theory.parisi`: ground-state energy -0.765 with one step (Parisi
+:mod:`hebbian.theory.parisi`: ground-state energy -0.765 with one step (Parisi
 1980), -0.76317 with full RSB (Crisanti & Rizzo, PRE 65, 046137 (2002)).
 """
 
@@ -25,14 +25,14 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from hebbian.theory.fixed_point import fixed_point
+from hebbian.theory.parisi import Grid, ParisiSolution, maximize, ramp
+from hebbian.theory.quadrature import abs_mean, field_quadrature, log2cosh
+from hebbian.theory.solution import STATUS, Solution, classify
 from scipy import optimize
 
 from hebbian._checks import check_int, check_real
 from hebbian.temperature import beta_from_T
-from theory.fixed_point import fixed_point
-from theory.parisi import Grid, ParisiSolution, maximize, ramp
-from theory.quadrature import abs_mean, field_quadrature, log2cosh
-from theory.solution import STATUS, Solution, classify
 
 __all__ = ["T_AT", "ParisiSolution", "solve", "solve_full_rsb", "solve_rsb"]
 
@@ -131,7 +131,7 @@ def solve_rsb(
 ) -> ParisiSolution:
     """k-step replica-symmetry-breaking solution of the SK model (Parisi 1980).
 
-    Maximizes the k-RSB free energy of :mod:`theory.parisi` over the overlaps
+    Maximizes the k-RSB free energy of :mod:`hebbian.theory.parisi` over the overlaps
     ``0 <= q_0 <= ... <= q_k <= 1`` and the breakpoints
     ``0 <= x_1 <= ... <= x_k <= 1`` (at ``T = 0``: ``q_k = 1`` and the
     rescaled ``mu_j = beta x_j`` in ``[0, inf)``), with the analytic
@@ -154,7 +154,7 @@ def solve_rsb(
     max_iter : int
         L-BFGS-B iterations allowed.
     grid : Grid, optional
-        Field grid of :func:`theory.parisi.parisi_functional`.
+        Field grid of :func:`hebbian.theory.parisi.parisi_functional`.
 
     Returns
     -------

@@ -23,7 +23,7 @@ example-mean entry, so that the stored vectors have unit mean square.
 (:class:`hebbian.DenseHopfield`, ``diagonal=True``) in both protocols, and
 so does ``M -> infinity`` for the supervised one (the unsupervised network
 keeps the self-interactions of its individual examples, which at high load
-and ``P >= 3`` add cross-talk; :func:`theory.learning.crosstalk`).  The
+and ``P >= 3`` add cross-talk; :func:`hebbian.theory.learning.crosstalk`).  The
 normalization by ``R^(P/2)`` in both protocols makes them coincide at low
 load, where ``(1/M) sum_a m_a^P = (mean_a m_a)^P + O(1/N)``; at high load the
 unsupervised network carries the extra cross-talk of its ``K M`` stored

@@ -5,7 +5,7 @@
 energy is not a function of a few overlaps, so it is held through the
 coupling matrix itself (O(N^2) memory, O(N) per accepted flip in a sampler
 that keeps the local fields ``h = J sigma``); its replica theory is
-:mod:`theory.sk`.
+:mod:`hebbian.theory.sk`.
 """
 
 from __future__ import annotations

@@ -21,8 +21,8 @@
   exact eigenvalues at the fixed point :func:`fixed_point_eigenvalues`, and
   :func:`slow_mode_fraction`.
 
-The mean-field theory of these networks is in :mod:`theory.dmft` (vanilla) and
-:mod:`theory.gated_dmft` (gated).
+The mean-field theory of these networks is in :mod:`hebbian.theory.dmft` (vanilla) and
+:mod:`hebbian.theory.gated_dmft` (gated).
 """
 
 from hebbian.rnn.cells import GRUCell, LSTMCell, RecurrentCell

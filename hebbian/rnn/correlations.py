@@ -2,7 +2,7 @@
 
 What DMFT predicts and simulations measure: ``Delta(tau) = <h(t) h(t + tau)>``
 averaged over neurons (or sampled paths) and over the time ``t`` of a
-stationary run.  Unlike :func:`mc.statistics.autocorrelation` (one Monte
+stationary run.  Unlike :func:`hebbian.mc.statistics.autocorrelation` (one Monte
 Carlo series, centred and normalised, biased estimator) the mean is not
 subtracted - ``<h> = 0`` is part of the prediction - and each lag is averaged
 over the ``T - k`` products it has.

@@ -8,7 +8,7 @@ import h5py
 import numpy as np
 import pytest
 
-import figures
+from hebbian import figures
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +75,7 @@ def test_dense_monte_carlo_below_T_c_lands_on_the_rs_overlap(made):
     Points where some size kept no chain in the retrieval state (small N at
     P = 4 escapes over finite barriers) have no extrapolation and are skipped.
     """
-    from theory import dense
+    from hebbian.theory import dense
 
     tmp_path = made("dense_retrieval")
     points = json.loads((tmp_path / "dense_retrieval.json").read_text())["points"]

@@ -10,13 +10,13 @@ import textwrap
 import numpy as np
 import pytest
 from enumeration import CODES, NETWORKS, N, boltzmann
+from hebbian.mc import _numpy
+from hebbian.mc.model import kernel_model
+from hebbian.mc.sampler import Dynamics, _scale, init, step
+from hebbian.mc.simulation import run
 from scipy import stats
 
 from hebbian import SherringtonKirkpatrick
-from mc import _numpy
-from mc.model import kernel_model
-from mc.sampler import Dynamics, _scale, init, step
-from mc.simulation import run
 
 PATTERN_NETWORKS = [name for name in NETWORKS if name != "sk"]
 
@@ -98,9 +98,9 @@ SIMULATOR_CHECK = textwrap.dedent("""
     os.environ["NUMBA_ENABLE_CUDASIM"] = "1"
     import numpy as np
     from hebbian import DenseHopfield, ExponentialDAM, binary_patterns, diluted_patterns
-    from mc import _batched, _cuda
-    from mc.model import kernel_model
-    from mc.sampler import _scale
+    from hebbian.mc import _batched, _cuda
+    from hebbian.mc.model import kernel_model
+    from hebbian.mc.sampler import _scale
     cases = [(DenseHopfield(binary_patterns(4, 12, rng=1), P=2), 0, 1.5),
              (DenseHopfield(diluted_patterns(6, 10, 0.3, rng=2), P=3), 1, 2.0),
              (DenseHopfield(binary_patterns(3, 10, rng=3), P=4, diagonal=True), 2, 1.0),
@@ -156,8 +156,9 @@ def test_gpu_kernel_gives_the_batched_chains():
 
 
 def test_disorder_samples_stepped_together_give_the_chains_they_give_alone():
+    from hebbian.mc.sampler import step_samples
+
     from hebbian import DenseHopfield, binary_patterns
-    from mc.sampler import step_samples
 
     nets = [DenseHopfield(binary_patterns(20, 30, rng=k), P=3) for k in range(3)]
     models = [kernel_model(n) for n in nets]

@@ -6,8 +6,13 @@ import math
 
 import numpy as np
 import pytest
-
-from mc.capacity import _cue, capacity, patterns_at, retrieval_probability, spherical_patterns
+from hebbian.mc.capacity import (
+    _cue,
+    capacity,
+    patterns_at,
+    retrieval_probability,
+    spherical_patterns,
+)
 
 
 def test_cues_have_exactly_the_asked_overlap():

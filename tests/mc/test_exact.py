@@ -19,11 +19,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from enumeration import CODES, NETWORKS, STATES, N, boltzmann
+from hebbian.mc.model import kernel_model
+from hebbian.mc.sampler import Dynamics, init, step
+from hebbian.mc.statistics import integrated_time
 from scipy import stats
-
-from mc.model import kernel_model
-from mc.sampler import Dynamics, init, step
-from mc.statistics import integrated_time
 
 
 def sample(net, dyn, n_sweeps, seed, backend="numba"):
@@ -82,7 +81,7 @@ def test_a_wrong_sampler_is_caught():
 
 @pytest.mark.parametrize(("name", "T_min"), [("dense3", 0.3), ("sk", 0.2)])
 def test_parallel_tempering_samples_every_temperature_exactly(name, T_min):
-    from mc.tempering import geometric_ladder, parallel_tempering
+    from hebbian.mc.tempering import geometric_ladder, parallel_tempering
 
     net = NETWORKS[name][0]
     temps = geometric_ladder(T_min, 1.5, 5)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hebbian.mc import extrapolate
 from hypothesis import given
 from hypothesis import strategies as st
-
-from mc import extrapolate
 
 
 @given(

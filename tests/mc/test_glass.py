@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hebbian.mc.glass import Q_BINS, sk_tempering
 
 from hebbian import SherringtonKirkpatrick
-from mc.glass import Q_BINS, sk_tempering
 
 
 def test_sampled_couplings_have_the_sk_statistics():
@@ -65,7 +65,7 @@ def test_dense_glass_energy_approaches_the_annealed_paramagnet_from_below():
     energy is skewed: its third cumulant shifts u by a relative ~ 1.5 beta / N
     (0.06 at T = 2, N = 12; seen: 0.11) that N <= 24 does not make small near T_s.
     """
-    from mc.glass import dense_tempering
+    from hebbian.mc.glass import dense_tempering
 
     r = dense_tempering(
         12, P=4, alpha=0.3, T_min=0.5, T_max=2.0, n_T=4, n_samples=12, n_sweeps=400,
@@ -81,7 +81,7 @@ def test_dense_glass_energy_approaches_the_annealed_paramagnet_from_below():
 
 def test_dense_glass_freezes_below_its_static_transition():
     """Below T_s ~ 0.095 (P = 4, alpha = 0.3) two replicas overlap; above they do not."""
-    from mc.glass import dense_tempering
+    from hebbian.mc.glass import dense_tempering
 
     r = dense_tempering(
         10, P=4, alpha=0.3, T_min=0.05, T_max=0.4, n_T=8, n_samples=4, n_sweeps=300,

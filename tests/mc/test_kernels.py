@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hebbian.mc.model import kernel_model
+from hebbian.mc.sampler import Dynamics, init, step
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import seeds
@@ -17,8 +19,6 @@ from hebbian import (
     learned_network,
     noisy_examples,
 )
-from mc.model import kernel_model
-from mc.sampler import Dynamics, init, step
 
 
 @st.composite
@@ -105,7 +105,7 @@ def test_zero_temperature_never_raises_energy_and_stops_at_a_fixed_point(net, se
 
 
 def test_acceptance_functions_satisfy_detailed_balance():
-    from mc._numba import RULE_HEAT_BATH, RULE_METROPOLIS, _accept
+    from hebbian.mc._numba import RULE_HEAT_BATH, RULE_METROPOLIS, _accept
 
     rng = np.random.default_rng(0)
     u = rng.random(200_000)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from mc.learning import archetype_overlap
-from theory import learning as L
+from hebbian.mc.learning import archetype_overlap
+from hebbian.theory import learning as L
 
 
 @pytest.mark.parametrize(

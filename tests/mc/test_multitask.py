@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from mc.multitask import amplitudes
-from theory import multitask as MT
+from hebbian.mc.multitask import amplitudes
+from hebbian.theory import multitask as MT
 
 
 @pytest.mark.parametrize("d", [0.4, 0.7])

@@ -8,9 +8,9 @@ import textwrap
 
 import numpy as np
 import pytest
+from hebbian.mc.simulation import run
 
 from hebbian import DenseHopfield, ExponentialDAM, Hopfield, ModernHopfield, binary_patterns
-from mc.simulation import run
 
 NET = DenseHopfield(binary_patterns(30, 120, rng=0), P=3)
 ARGS = dict(T=0.4, n_sweeps=300, n_burnin=50, n_replicas=3, start="pattern", m0=0.9, rng=7)
@@ -44,9 +44,9 @@ def test_killed_run_resumes_bit_for_bit(tmp_path):
     args = {**ARGS, "n_sweeps": 4000}
     code = textwrap.dedent(f"""
         import os, signal
-        import mc.checkpoint as ckpt
+        import hebbian.mc.checkpoint as ckpt
         from hebbian import DenseHopfield, binary_patterns
-        from mc.simulation import run
+        from hebbian.mc.simulation import run
         original = ckpt.save
         calls = []
         def save_then_die(*a, **k):

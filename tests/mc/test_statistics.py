@@ -14,11 +14,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import assume, given
-from hypothesis import strategies as st
-from scipy.signal import lfilter
-
-from mc.statistics import (
+from hebbian.mc.statistics import (
     BlockingResult,
     Estimate,
     IntegratedTime,
@@ -29,6 +25,9 @@ from mc.statistics import (
     integrated_time,
     jackknife,
 )
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from scipy.signal import lfilter
 
 N_LONG = 200_000
 

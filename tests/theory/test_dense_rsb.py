@@ -3,8 +3,7 @@
 import math
 
 import pytest
-
-from theory import dense, dense_rsb
+from hebbian.theory import dense, dense_rsb
 
 
 @pytest.mark.parametrize("T", [0.0, 0.1])

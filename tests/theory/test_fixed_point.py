@@ -7,10 +7,9 @@ import warnings
 
 import numpy as np
 import pytest
+from hebbian.theory.fixed_point import METHODS, FixedPoint, fixed_point
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from theory.fixed_point import METHODS, FixedPoint, fixed_point
 
 DOTTIE = 0.7390851332151607  # cos x = x
 

@@ -12,12 +12,8 @@ import math
 
 import numpy as np
 import pytest
-from scipy.integrate import quad
-from scipy.special import expit
-
-from hebbian.rnn import GatedRNN, lyapunov_spectrum
-from theory.dmft import solve_vanilla
-from theory.gated_dmft import (
+from hebbian.theory.dmft import solve_vanilla
+from hebbian.theory.gated_dmft import (
     chaos_onset,
     fixed_point_gain,
     pair_average,
@@ -26,6 +22,10 @@ from theory.gated_dmft import (
     solve_gated_sampled,
     tricritical_alpha_r,
 )
+from scipy.integrate import quad
+from scipy.special import expit
+
+from hebbian.rnn import GatedRNN, lyapunov_spectrum
 
 OPEN = 40.0  # a gate bias that makes sigma = 1 to double precision
 

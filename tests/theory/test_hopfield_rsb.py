@@ -5,9 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
-
-from theory import hopfield
-from theory import hopfield_rsb as H1
+from hebbian.theory import hopfield
+from hebbian.theory import hopfield_rsb as H1
 
 
 def test_rs_limit_of_the_1rsb_free_energy():

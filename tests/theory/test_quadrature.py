@@ -1,6 +1,6 @@
 """Gaussian averages of local-field functions against adaptive quadrature.
 
-:func:`theory.quadrature.field_quadrature` claims an error below 1e-12 for
+:func:`hebbian.theory.quadrature.field_quadrature` claims an error below 1e-12 for
 ``tanh``, ``tanh^2``, ``log 2cosh`` and ``sech^4`` of ``beta h`` with
 ``h = mean + std z``, at every ``beta`` including ``inf``.  The reference is
 ``scipy.integrate.quad`` on ``[-12, 12]`` with breakpoints at the kink
@@ -15,11 +15,10 @@ import warnings
 
 import numpy as np
 import pytest
+from hebbian.theory.quadrature import field_quadrature, gauss_hermite, gaussian_average
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate
-
-from theory.quadrature import field_quadrature, gauss_hermite, gaussian_average
 
 Z_REF = 12.0
 SQRT_2PI = math.sqrt(2 * math.pi)

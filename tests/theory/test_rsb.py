@@ -13,12 +13,11 @@ import math
 
 import numpy as np
 import pytest
+from hebbian.theory import sk
+from hebbian.theory.parisi import Grid, parisi_functional
+from hebbian.theory.quadrature import field_quadrature, log2cosh
 from hypothesis import given
 from hypothesis import strategies as st
-
-from theory import sk
-from theory.parisi import Grid, parisi_functional
-from theory.quadrature import field_quadrature, log2cosh
 
 GRID = Grid(L=8.0, dy=0.02)
 
@@ -238,7 +237,7 @@ def test_replica_symmetry_breaks_below_the_at_line(h):
 
 def test_general_covariance_reduces_to_the_dense_rs_free_energy():
     """k = 0 with xi = alpha q^P / P! is the RS free energy of theory.dense (P >= 3)."""
-    from theory import dense
+    from hebbian.theory import dense
 
     for P, alpha, T in ((3, 0.05, 0.3), (4, 0.02, 0.2), (3, 3.0, 0.8)):
         s = dense.solve(P, alpha, T, branch="spin glass" if T < 0.5 else "paramagnet")
@@ -249,7 +248,7 @@ def test_general_covariance_reduces_to_the_dense_rs_free_energy():
 
 @given(params)
 def test_gradient_with_a_p_spin_covariance_equals_finite_differences(p):
-    from theory import dense
+    from hebbian.theory import dense
 
     q, mu, beta, h = (np.array(p[0]), np.array(p[1]), p[2], p[3])
     if math.isinf(beta):
@@ -271,7 +270,7 @@ def test_gradient_with_a_p_spin_covariance_equals_finite_differences(p):
 
 def test_dense_glass_transition_is_gardners_p_spin_transition():
     """P = 3, alpha = 3 is the Ising 3-spin glass: one RSB step appears at Gardner T_s = 0.651."""
-    from theory import dense, dense_rsb
+    from hebbian.theory import dense, dense_rsb
 
     above = dense_rsb.solve_rsb(3, 3.0, 0.7)
     assert above.success

@@ -170,13 +170,17 @@ def test_outputs_must_keep_their_shape(tmp_path):
         ({"task": "sweep_tasks:nothing", "grid": {"x": [1.0]}}, ValueError, "cannot be imported"),
         ({"task": "no_colon", "grid": {"x": [1.0]}}, ValueError, "module:function"),
         (
-            {"task": "theory.hopfield:solve", "grid": {"alpha": [0.1]}, "fixed": {"T": "hot"}},
+            {
+                "task": "hebbian.theory.hopfield:solve",
+                "grid": {"alpha": [0.1]},
+                "fixed": {"T": "hot"},
+            },
             TypeError,
             "T='hot'",
         ),
         (
             {
-                "task": "theory.hopfield:solve",
+                "task": "hebbian.theory.hopfield:solve",
                 "grid": {"alpha": [0.1]},
                 "fixed": {"T": 0.1},
                 "seed": -1,
@@ -243,7 +247,7 @@ def test_the_example_sweep_file_runs(tmp_path):
 
 
 def test_log_spaced_axis(tmp_path):
-    text = 'task = "theory.sk:solve"\noutput = "o.h5"\n[grid]\n'
+    text = 'task = "hebbian.theory.sk:solve"\noutput = "o.h5"\n[grid]\n'
     text += "T = {start=0.1, stop=10, num=3, log=true}\n"
     sweep, _ = Sweep.from_toml(write(tmp_path, text))
     assert sweep.grid["T"] == pytest.approx((0.1, 1.0, 10.0))
@@ -253,16 +257,31 @@ def test_log_spaced_axis(tmp_path):
     ("text", "match"),
     [
         (
-            'task = "theory.sk:solve"\noutput = "o.h5"\ncolour = 1\n[grid]\nT = [1.0]\n',
+            'task = "hebbian.theory.sk:solve"\noutput = "o.h5"\ncolour = 1\n[grid]\nT = [1.0]\n',
             "unknown key",
         ),
-        ('task = "theory.sk:solve"\n[grid]\nT = [1.0]\n', "missing 'output'"),
-        ('task = "theory.sk:solve"\noutput = "o.h5"\n[grid]\nT = []\n', "is empty"),
-        ('task = "theory.sk:solve"\noutput = "o.h5"\n[grid]\nbeta = [1.0]\n', "no parameter"),
-        ('task = "theory.sk:solve"\noutput = "o.h5"\n[grid]\nT = ["warm"]\n', "must be float"),
-        ('task = "theory.sk:solve"\noutput = "o.h5"\n[grid]\nT = {start=0, stop=1}\n', "range"),
-        ('task = "theory.sk:solve"\noutput = "o.h5"\n[grid]\nT = [1.0\n', "not valid TOML"),
-        ('task = "theory.sk:solve"\noutput = "o.h5"\nfixed = 3\n[grid]\nT = [1.0]\n', "mapping"),
+        ('task = "hebbian.theory.sk:solve"\n[grid]\nT = [1.0]\n', "missing 'output'"),
+        ('task = "hebbian.theory.sk:solve"\noutput = "o.h5"\n[grid]\nT = []\n', "is empty"),
+        (
+            'task = "hebbian.theory.sk:solve"\noutput = "o.h5"\n[grid]\nbeta = [1.0]\n',
+            "no parameter",
+        ),
+        (
+            'task = "hebbian.theory.sk:solve"\noutput = "o.h5"\n[grid]\nT = ["warm"]\n',
+            "must be float",
+        ),
+        (
+            'task = "hebbian.theory.sk:solve"\noutput = "o.h5"\n[grid]\nT = {start=0, stop=1}\n',
+            "range",
+        ),
+        (
+            'task = "hebbian.theory.sk:solve"\noutput = "o.h5"\n[grid]\nT = [1.0\n',
+            "not valid TOML",
+        ),
+        (
+            'task = "hebbian.theory.sk:solve"\noutput = "o.h5"\nfixed = 3\n[grid]\nT = [1.0]\n',
+            "mapping",
+        ),
     ],
 )
 def test_bad_sweep_files_get_a_clear_error(tmp_path, text, match):
