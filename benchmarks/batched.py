@@ -24,10 +24,9 @@ import argparse
 import os
 import time
 
+from hebbian import DenseHopfield, binary_patterns
 from hebbian.mc import Dynamics, init, kernel_model, step
 from hebbian.mc.backends import resolve_backend
-
-from hebbian import DenseHopfield, binary_patterns
 
 CASES = [(2, 1000, 100), (4, 100, 5000)]
 

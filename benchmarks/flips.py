@@ -31,11 +31,11 @@ import platform
 import time
 
 import numpy as np
-from hebbian.mc import Dynamics, init, kernel_model, step
-from hebbian.mc._numba import FASTMATH
 from numba import njit
 
 from hebbian import DenseHopfield, binary_patterns
+from hebbian.mc import Dynamics, init, kernel_model, step
+from hebbian.mc._numba import FASTMATH
 
 CASES = [(2, 1000, 100, 0.5), (3, 200, 2000, 0.05), (4, 100, 10_000, 0.005)]
 

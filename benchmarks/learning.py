@@ -24,10 +24,10 @@ import platform
 import time
 
 import numpy as np
-from hebbian.mc import Dynamics, init, kernel_model, step
-from hebbian.mc.learning import archetype_overlap
 
 from hebbian import binary_patterns, learned_network, noisy_examples
+from hebbian.mc import Dynamics, init, kernel_model, step
+from hebbian.mc.learning import archetype_overlap
 
 
 def sweep_time(net, start, n_sweeps: int) -> float:

@@ -4,8 +4,9 @@ The core package: pattern and data generators (:mod:`hebbian.patterns`),
 network definitions (:mod:`hebbian.networks`), explicit couplings used as a
 test oracle (:mod:`hebbian.couplings`), random-number handling
 (:mod:`hebbian.random`) and the command line (:mod:`hebbian.cli`).  Solvers
-live in the sibling package ``theory`` and samplers in ``mc``; this package
-imports neither.
+live in the subpackage :mod:`hebbian.theory`, samplers in :mod:`hebbian.mc`
+and the figure scripts in :mod:`hebbian.figures`; importing ``hebbian``
+loads none of them (``from hebbian import theory, mc`` does).
 """
 
 from hebbian.networks import (
@@ -30,7 +31,7 @@ from hebbian.patterns import (
 from hebbian.random import as_generator, spawn
 from hebbian.temperature import T_from_beta, beta_from_T
 
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"
 
 __all__ = [
     "BinaryNetwork",

@@ -24,13 +24,14 @@ random theory's ``rho = (1 - r^2)/(M r^2)`` can be quoted for real data.
 from __future__ import annotations
 
 import gzip
+import os
 from pathlib import Path
 
 import numpy as np
 
 from hebbian._checks import check_int, check_real
 from hebbian.patterns import Examples
-from hebbian.random import as_generator
+from hebbian.random import RNGLike, as_generator
 
 __all__ = ["binarize", "class_examples", "digits", "mnist", "read_idx"]
 
@@ -98,7 +99,7 @@ def _prepare(images, center: bool, threshold, min_std: float) -> tuple[np.ndarra
     return binarize(flat[:, pixels], "mean"), pixels
 
 
-def class_examples(spins, labels, M: int, *, rng=None) -> tuple[Examples, np.ndarray]:
+def class_examples(spins, labels, M: int, *, rng: RNGLike = None) -> tuple[Examples, np.ndarray]:
     """Group +-1 images by class into :class:`hebbian.Examples` of ``M`` per class.
 
     Parameters
@@ -159,7 +160,12 @@ def class_examples(spins, labels, M: int, *, rng=None) -> tuple[Examples, np.nda
     return Examples(archetypes=xi, examples=eta, r=min(r, 1.0)), held_out
 
 
-def digits(M: int = 50, *, center: bool = True, rng=None):
+#: What :func:`digits` and :func:`mnist` return: the training examples, the
+#: held-out ``(spins, labels)`` and the pixels kept as neurons.
+LearningData = tuple[Examples, tuple[np.ndarray, np.ndarray], np.ndarray]
+
+
+def digits(M: int = 50, *, center: bool = True, rng: RNGLike = None) -> LearningData:
     """scikit-learn's 8x8 digits as learning data (10 classes).
 
     Parameters
@@ -185,7 +191,12 @@ def digits(M: int = 50, *, center: bool = True, rng=None):
     >>> ex.examples.shape, test.shape[1], len(pixels), round(ex.r, 2)
     ((10, 40, 52), 52, 52, 0.57)
     """
-    from sklearn.datasets import load_digits  # bundled with scikit-learn, offline
+    try:
+        from sklearn.datasets import load_digits  # bundled with scikit-learn, offline
+    except ImportError:
+        raise ImportError(
+            "the 8x8 digits come with scikit-learn: pip install 'dense-hebbian[figures]'"
+        ) from None
 
     data = load_digits()
     spins, pixels = _prepare(data.images, center, 8.0, 0.5)
@@ -220,7 +231,14 @@ def read_idx(path) -> np.ndarray:
     return data.reshape(shape)
 
 
-def mnist(directory, M: int = 100, *, split: str = "train", center: bool = True, rng=None):
+def mnist(
+    directory: str | os.PathLike,
+    M: int = 100,
+    *,
+    split: str = "train",
+    center: bool = True,
+    rng: RNGLike = None,
+) -> LearningData:
     """MNIST or Fashion-MNIST (same IDX file names) as learning data (up to N = 784).
 
     Parameters

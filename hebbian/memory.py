@@ -111,7 +111,7 @@ from hebbian._array import array_namespace
 from hebbian._checks import check_int, check_real
 from hebbian.networks.modern import _log_softmax
 from hebbian.patterns import binary_patterns
-from hebbian.random import as_generator, spawn
+from hebbian.random import RNGLike, as_generator, spawn
 from hebbian.search import bisect
 
 __all__ = [
@@ -532,7 +532,7 @@ def bit_accuracy(read, values, axis=None):
     return float(agreement) if axis is None else agreement
 
 
-def random_items(n: int, d: int, d_v: int | None = None, *, rng=None):
+def random_items(n: int, d: int, d_v: int | None = None, *, rng: RNGLike = None):
     """Keys ``+-1/sqrt(d)`` of shape (n, d) and values ``+-1`` of shape (n, d_v), float64.
 
     Parameters
@@ -668,7 +668,7 @@ def capacity(
     d_v=None,
     n_queries=64,
     n_samples=16,
-    rng=None,
+    rng: RNGLike = None,
     n_cap=N_CAP,
     xp=np,
 ) -> dict:

@@ -26,9 +26,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from hebbian._checks import as_patterns, check_int, check_real
-from hebbian.random import as_generator
+from hebbian.random import RNGLike, as_generator
 
 __all__ = [
     "Examples",
@@ -49,7 +50,7 @@ def _signs(rng: np.random.Generator, shape, p_plus: float) -> np.ndarray:
     return np.where(rng.random(shape) < p_plus, 1, -1).astype(np.int8)
 
 
-def binary_patterns(K: int, N: int, *, rng=None) -> np.ndarray:
+def binary_patterns(K: int, N: int, *, rng: RNGLike = None) -> np.ndarray:
     """Unbiased Rademacher patterns, the standard Hopfield archetypes.
 
     Parameters
@@ -77,7 +78,7 @@ def binary_patterns(K: int, N: int, *, rng=None) -> np.ndarray:
     return _signs(as_generator(rng), _shape(K, N), 0.5)
 
 
-def biased_patterns(K: int, N: int, a: float, *, rng=None) -> np.ndarray:
+def biased_patterns(K: int, N: int, a: float, *, rng: RNGLike = None) -> np.ndarray:
     """Biased +-1 patterns with mean activity ``a``.
 
     Parameters
@@ -108,7 +109,7 @@ def biased_patterns(K: int, N: int, a: float, *, rng=None) -> np.ndarray:
     return _signs(as_generator(rng), _shape(K, N), (1.0 + a) / 2.0)
 
 
-def diluted_patterns(K: int, N: int, d: float, *, rng=None) -> np.ndarray:
+def diluted_patterns(K: int, N: int, d: float, *, rng: RNGLike = None) -> np.ndarray:
     """Diluted ternary patterns for multitasking networks.
 
     Parameters
@@ -203,7 +204,7 @@ class Examples:
         return self.examples.mean(axis=1)
 
 
-def noisy_examples(archetypes, M: int, r: float, *, rng=None) -> Examples:
+def noisy_examples(archetypes: ArrayLike, M: int, r: float, *, rng: RNGLike = None) -> Examples:
     """Draw ``M`` noisy examples of each archetype with quality ``r``.
 
     Parameters

@@ -12,10 +12,13 @@ import numbers
 
 import numpy as np
 
-__all__ = ["as_generator", "spawn"]
+__all__ = ["RNGLike", "as_generator", "spawn"]
+
+#: What every ``rng=`` argument accepts (see :func:`as_generator`).
+RNGLike = int | np.random.SeedSequence | np.random.Generator | None
 
 
-def as_generator(rng=None) -> np.random.Generator:
+def as_generator(rng: RNGLike = None) -> np.random.Generator:
     """Turn ``rng`` into a :class:`numpy.random.Generator`.
 
     Parameters
@@ -55,7 +58,7 @@ def as_generator(rng=None) -> np.random.Generator:
     )
 
 
-def spawn(rng, n: int) -> list[np.random.Generator]:
+def spawn(rng: RNGLike, n: int) -> list[np.random.Generator]:
     """Return ``n`` statistically independent child generators of ``rng``.
 
     Children come from :meth:`numpy.random.Generator.spawn`, i.e. from the

@@ -21,6 +21,8 @@ import math
 from functools import cache
 
 import numpy as np
+from numba import cuda
+
 from hebbian.mc._counter import uniform
 from hebbian.mc._numba import (
     ACCEPTED,
@@ -34,7 +36,6 @@ from hebbian.mc._numba import (
     _accept,
     _g_diag,
 )
-from numba import cuda
 
 __all__ = ["MAX_P", "sweeps"]
 

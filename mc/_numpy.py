@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+
 from hebbian.mc._numba import (
     ACCEPTED,
     ATTEMPTED,

@@ -24,10 +24,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from hebbian.mc.simulation import run
 
 from hebbian import DenseHopfield, ExponentialDAM, ModernHopfield, binary_patterns
 from hebbian._checks import check_int, check_real
+from hebbian.mc.simulation import run
+from hebbian.random import RNGLike
 from hebbian.search import bisect
 
 __all__ = ["NETWORKS", "capacity", "patterns_at", "retrieval_probability", "spherical_patterns"]
@@ -35,7 +36,7 @@ __all__ = ["NETWORKS", "capacity", "patterns_at", "retrieval_probability", "sphe
 NETWORKS = ("dense", "exponential", "modern")
 
 
-def spherical_patterns(K: int, N: int, rng) -> np.ndarray:
+def spherical_patterns(K: int, N: int, rng: RNGLike) -> np.ndarray:
     """``K`` patterns uniform on the sphere of radius ``sqrt(N)``, shape (K, N)."""
     x = rng.standard_normal((K, N))
     return x * (math.sqrt(N) / np.linalg.norm(x, axis=1, keepdims=True))

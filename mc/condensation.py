@@ -30,13 +30,13 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from hebbian.mc.capacity import spherical_patterns
-from hebbian.mc.model import kernel_model
-from hebbian.mc.sampler import Dynamics, init, step
 
 from hebbian import ExponentialDAM, binary_patterns
 from hebbian._array import array_namespace
 from hebbian._checks import check_int, check_real
+from hebbian.mc.capacity import spherical_patterns
+from hebbian.mc.model import kernel_model
+from hebbian.mc.sampler import Dynamics, init, step
 
 __all__ = ["sphere_metropolis", "top_weight"]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from hebbian._checks import check_real
 
@@ -37,7 +38,9 @@ class Extrapolation(NamedTuple):
         return f"{self.value:.6g} +- {self.error:.2g} (N^-{self.omega:g} correction, {fit})"
 
 
-def extrapolate(N, values, errors, *, omega: float = 1.0) -> Extrapolation:
+def extrapolate(
+    N: ArrayLike, values: ArrayLike, errors: ArrayLike, *, omega: float = 1.0
+) -> Extrapolation:
     """Weighted least-squares extrapolation of ``values(N)`` to ``N = infinity``.
 
     Parameters

@@ -17,10 +17,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from hebbian.mc.tempering import geometric_ladder, parallel_tempering
 
 from hebbian import DenseHopfield, SherringtonKirkpatrick, binary_patterns
 from hebbian._checks import check_int, check_real
+from hebbian.mc.tempering import geometric_ladder, parallel_tempering
 
 __all__ = ["Q_BINS", "dense_tempering", "sk_tempering"]
 

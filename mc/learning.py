@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-from hebbian.mc.retrieval import retained_mean, settle
 
 from hebbian import binary_patterns, learned_network, noisy_examples
+from hebbian.mc.retrieval import retained_mean, settle
 
 __all__ = ["archetype_overlap"]
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-from hebbian.mc._numba import KIND_COUPLINGS, KIND_EXPONENTIAL, KIND_POLY, KIND_POLY_DIAGONAL
 
 from hebbian import DenseHopfield, ExponentialDAM
 from hebbian._checks import as_patterns
+from hebbian.mc._numba import KIND_COUPLINGS, KIND_EXPONENTIAL, KIND_POLY, KIND_POLY_DIAGONAL
 from hebbian.networks import BinaryNetwork, SherringtonKirkpatrick
 from hebbian.networks.learning import LearnedNetwork
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-from hebbian.mc.retrieval import settle
 
 from hebbian import Hopfield, diluted_patterns, learned_network, noisy_examples
+from hebbian.mc.retrieval import settle
 
 __all__ = ["amplitudes", "hierarchical_start"]
 

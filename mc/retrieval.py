@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-from hebbian.mc.simulation import run
 
 from hebbian import DenseHopfield, binary_patterns
+from hebbian.mc.simulation import run
 
 __all__ = ["retained_mean", "retrieval_overlap", "settle"]
 

@@ -16,13 +16,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
+
+from hebbian._checks import as_spins, check_int, check_real
 from hebbian.mc import _numba as kernels
 from hebbian.mc.backends import BATCHED, array_module, resolve_backend
 from hebbian.mc.model import KernelModel, kernel_model
-
-from hebbian._checks import as_spins, check_int, check_real
 from hebbian.networks import BinaryNetwork
-from hebbian.random import as_generator
+from hebbian.random import RNGLike, as_generator
 from hebbian.temperature import beta_from_T
 
 __all__ = ["ORDERS", "RULES", "ChainState", "Dynamics", "init", "step", "step_samples"]
@@ -158,7 +158,7 @@ def init(
     start="random",
     m0: float | None = None,
     pattern: int = 0,
-    rng=None,
+    rng: RNGLike = None,
 ) -> ChainState:
     """Start ``n_replicas`` chains of ``network``.
 

@@ -12,19 +12,22 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import ArrayLike
+
+from hebbian import __version__
+from hebbian._checks import check_int
 from hebbian.mc import checkpoint as ckpt
 from hebbian.mc.backends import resolve_backend
 from hebbian.mc.model import kernel_model
 from hebbian.mc.sampler import ChainState, Dynamics, init, step
 from hebbian.mc.statistics import Estimate, equilibration_check, estimate
-
-from hebbian import __version__
-from hebbian._checks import check_int
 from hebbian.networks import BinaryNetwork
+from hebbian.random import RNGLike
 
 __all__ = ["RunResult", "run"]
 
@@ -144,16 +147,16 @@ def run(
     rule: str | None = None,
     order: str = "random",
     n_replicas: int = 1,
-    start="random",
+    start: str | ArrayLike = "random",
     m0: float | None = None,
     pattern: int = 0,
-    track=None,
-    probes=None,
+    track: ArrayLike | None = None,
+    probes: ArrayLike | None = None,
     measure_every: int = 1,
-    rng=None,
+    rng: RNGLike = None,
     backend: str = "auto",
     n_workers: int = 1,
-    checkpoint=None,
+    checkpoint: str | os.PathLike | None = None,
     checkpoint_every: int = 1000,
     progress: bool = False,
 ) -> RunResult:

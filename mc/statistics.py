@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from hebbian._checks import check_int
 
@@ -348,7 +349,7 @@ class Estimate:
         )
 
 
-def estimate(x, c: float = 5.0) -> Estimate:
+def estimate(x: ArrayLike, c: float = 5.0) -> Estimate:
     """Mean of a time series with its autocorrelation-corrected error.
 
     Parameters

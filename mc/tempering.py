@@ -12,15 +12,17 @@ configurations: ``slot[t]`` is the chain currently at temperature ``t``.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from hebbian.mc.model import kernel_model
-from hebbian.mc.sampler import ChainState, Dynamics, init, step
+from numpy.typing import ArrayLike
 
 from hebbian._checks import check_int, check_real
+from hebbian.mc.model import kernel_model
+from hebbian.mc.sampler import ChainState, Dynamics, init, step
 from hebbian.networks import BinaryNetwork
-from hebbian.random import as_generator
+from hebbian.random import RNGLike, as_generator
 
 __all__ = ["TemperingResult", "geometric_ladder", "parallel_tempering"]
 
@@ -75,18 +77,18 @@ class TemperingResult:
 def parallel_tempering(
     network: BinaryNetwork,
     *,
-    T,
+    T: ArrayLike,
     n_sweeps: int,
     n_burnin: int = 0,
     rule: str = "metropolis",
     order: str = "random",
     exchange_every: int = 1,
-    start="random",
-    track=None,
-    rng=None,
+    start: str | ArrayLike = "random",
+    track: ArrayLike | None = None,
+    rng: RNGLike = None,
     backend: str = "auto",
     n_workers: int = 1,
-    on_round=None,
+    on_round: Callable[[ChainState, int], None] | None = None,
 ) -> TemperingResult:
     """Parallel tempering of ``network`` over the temperatures ``T``.
 

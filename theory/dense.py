@@ -42,6 +42,12 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
+from scipy import optimize
+from scipy.special import erf
+
+from hebbian._checks import check_int, check_real
+from hebbian.temperature import beta_from_T
 from hebbian.theory import hopfield
 from hebbian.theory.fixed_point import fixed_point
 from hebbian.theory.parisi import Covariance
@@ -53,11 +59,6 @@ from hebbian.theory.quadrature import (
     tanh_moments,
 )
 from hebbian.theory.solution import STATUS, Solution, Transition, classify, on_branch
-from scipy import optimize
-from scipy.special import erf
-
-from hebbian._checks import check_int, check_real
-from hebbian.temperature import beta_from_T
 
 __all__ = [
     "BRANCHES",
@@ -132,7 +133,7 @@ def solve(
     T: float,
     *,
     branch: str = "retrieval",
-    guess=None,
+    guess: ArrayLike | None = None,
     tol: float = 1e-10,
     method: str = "hybrid",
 ) -> Solution:

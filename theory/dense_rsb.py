@@ -38,13 +38,13 @@ import functools
 import math
 
 import numpy as np
+from scipy import optimize
+
+from hebbian._checks import check_int
 from hebbian.theory import dense
 from hebbian.theory.dense import _check, _signal, noise
 from hebbian.theory.parisi import Grid, ParisiSolution, maximize, parisi_functional, ramp
 from hebbian.theory.solution import STATUS, Transition
-from scipy import optimize
-
-from hebbian._checks import check_int
 
 __all__ = ["alpha_c_rsb", "solve_rsb"]
 

@@ -81,8 +81,6 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from hebbian.theory.quadrature import field_quadrature, log2cosh
-from hebbian.theory.solution import SolverError
 from numpy.polynomial import Chebyshev
 from scipy import optimize
 from scipy.integrate import solve_ivp
@@ -90,6 +88,8 @@ from scipy.linalg import eigh_tridiagonal
 from scipy.special import roots_legendre
 
 from hebbian._checks import check_int, check_real
+from hebbian.theory.quadrature import field_quadrature, log2cosh
+from hebbian.theory.solution import SolverError
 
 __all__ = ["RateDMFT", "correlation_derivative", "solve_vanilla"]
 

@@ -99,17 +99,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from hebbian.theory.dmft import RateDMFT
-from hebbian.theory.fixed_point import fixed_point
-from hebbian.theory.quadrature import field_quadrature
 from scipy import optimize
 from scipy.fft import dct, idct
 from scipy.sparse.linalg import LinearOperator, eigs
 from scipy.special import expit
 
 from hebbian._checks import check_int, check_real
-from hebbian.random import as_generator
+from hebbian.random import RNGLike, as_generator
 from hebbian.rnn import autocorrelation, decay_time
+from hebbian.theory.dmft import RateDMFT
+from hebbian.theory.fixed_point import fixed_point
+from hebbian.theory.quadrature import field_quadrature
 
 __all__ = [
     "GatedDMFT",
@@ -626,7 +626,7 @@ def solve_gated_sampled(
     n_iter: int = 30,
     n_average: int = 10,
     tol: float = 0.02,
-    rng=None,
+    rng: RNGLike = None,
 ) -> GatedDMFT:
     """DMFT with a fluctuating update gate, by sampling the single-neuron process.
 

@@ -41,14 +41,15 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from hebbian.theory.fixed_point import fixed_point
-from hebbian.theory.quadrature import field_quadrature, log2cosh, std_for_tanh_mean, tanh_moments
-from hebbian.theory.solution import STATUS, ZERO, Solution, Transition, classify, on_branch
+from numpy.typing import ArrayLike
 from scipy import optimize
 from scipy.special import erf
 
 from hebbian._checks import check_int, check_real
 from hebbian.temperature import beta_from_T
+from hebbian.theory.fixed_point import fixed_point
+from hebbian.theory.quadrature import field_quadrature, log2cosh, std_for_tanh_mean, tanh_moments
+from hebbian.theory.solution import STATUS, ZERO, Solution, Transition, classify, on_branch
 
 __all__ = [
     "BRANCHES",
@@ -101,7 +102,7 @@ def solve(
     T: float,
     *,
     branch: str = "retrieval",
-    guess=None,
+    guess: ArrayLike | None = None,
     tol: float = 1e-10,
     method: str = "hybrid",
 ) -> Solution:

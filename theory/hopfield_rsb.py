@@ -32,11 +32,11 @@ import functools
 import math
 
 import numpy as np
-from hebbian.theory.parisi import Grid, parisi_functional
-from hebbian.theory.solution import STATUS, Solution, Transition
 from scipy import optimize
 
 from hebbian._checks import check_real
+from hebbian.theory.parisi import Grid, parisi_functional
+from hebbian.theory.solution import STATUS, Solution, Transition
 
 __all__ = ["alpha_c_1rsb", "free_energy_1rsb", "solve_1rsb"]
 

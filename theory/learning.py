@@ -80,10 +80,8 @@ import math
 from typing import NamedTuple
 
 import numpy as np
-from hebbian.theory.fixed_point import bisect, fixed_point
-from hebbian.theory.quadrature import density_at_zero, field_quadrature, log2cosh
-from hebbian.theory.solution import STATUS, Solution, Transition, classify, on_branch
 from numpy.polynomial import Polynomial
+from numpy.typing import ArrayLike
 from scipy import optimize
 from scipy.stats import binom
 
@@ -91,6 +89,9 @@ from hebbian._checks import check_int, check_real
 from hebbian.networks.learning import PROTOCOLS
 from hebbian.patterns import check_quality
 from hebbian.temperature import beta_from_T
+from hebbian.theory.fixed_point import bisect, fixed_point
+from hebbian.theory.quadrature import density_at_zero, field_quadrature, log2cosh
+from hebbian.theory.solution import STATUS, Solution, Transition, classify, on_branch
 
 __all__ = [
     "LIMITS",
@@ -375,7 +376,7 @@ def solve(
     limit: str = "exact",
     self_interactions: bool = True,
     branch: str = "retrieval",
-    guess=None,
+    guess: ArrayLike | None = None,
     tol: float = 1e-10,
 ) -> Solution:
     """One RS solution of a dense network learning from examples.
@@ -749,7 +750,7 @@ def solve_example(
     M: int,
     *,
     self_interactions: bool = True,
-    guess=None,
+    guess: ArrayLike | None = None,
     tol: float = 1e-10,
 ) -> Solution:
     """The unsupervised network's *example* state: one stored example condensed.

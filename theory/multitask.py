@@ -45,14 +45,15 @@ import math
 import warnings
 
 import numpy as np
+from numpy.polynomial import Polynomial
+from numpy.typing import ArrayLike
+
+from hebbian._checks import check_int, check_real
+from hebbian.temperature import beta_from_T
 from hebbian.theory.fixed_point import bisect, fixed_point
 from hebbian.theory.learning import Crosstalk
 from hebbian.theory.quadrature import density_at_zero, field_quadrature, log2cosh
 from hebbian.theory.solution import STATUS, Solution
-from numpy.polynomial import Polynomial
-
-from hebbian._checks import check_int, check_real
-from hebbian.temperature import beta_from_T
 
 __all__ = [
     "MAX_K",
@@ -177,7 +178,7 @@ def solve(
     *,
     rho: float = 0.0,
     alpha: float = 0.0,
-    start="hierarchical",
+    start: str | ArrayLike = "hierarchical",
     tol: float = 1e-10,
     method: str = "iterate",
 ) -> Solution:

@@ -35,11 +35,11 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from hebbian.theory.quadrature import field_quadrature, log2cosh
-from hebbian.theory.solution import STATUS, ZERO, Solution
 from scipy import optimize
 
 from hebbian._checks import check_int
+from hebbian.theory.quadrature import field_quadrature, log2cosh
+from hebbian.theory.solution import STATUS, ZERO, Solution
 
 __all__ = [
     "SK",

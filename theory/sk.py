@@ -25,14 +25,14 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from hebbian.theory.fixed_point import fixed_point
-from hebbian.theory.parisi import Grid, ParisiSolution, maximize, ramp
-from hebbian.theory.quadrature import abs_mean, field_quadrature, log2cosh
-from hebbian.theory.solution import STATUS, Solution, classify
 from scipy import optimize
 
 from hebbian._checks import check_int, check_real
 from hebbian.temperature import beta_from_T
+from hebbian.theory.fixed_point import fixed_point
+from hebbian.theory.parisi import Grid, ParisiSolution, maximize, ramp
+from hebbian.theory.quadrature import abs_mean, field_quadrature, log2cosh
+from hebbian.theory.solution import STATUS, Solution, classify
 
 __all__ = ["T_AT", "ParisiSolution", "solve", "solve_full_rsb", "solve_rsb"]
 

@@ -26,6 +26,7 @@ import abc
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from hebbian._checks import as_spins, check_index
 
@@ -54,7 +55,7 @@ class BinaryNetwork(abc.ABC):
         """Number of neurons."""
         return self.patterns.shape[1]
 
-    def overlaps(self, sigma) -> np.ndarray:
+    def overlaps(self, sigma: ArrayLike) -> np.ndarray:
         """Mattis overlaps ``m_mu = (1/N) sum_i xi^mu_i sigma_i``.
 
         Parameters
@@ -68,12 +69,12 @@ class BinaryNetwork(abc.ABC):
         sigma = as_spins(sigma, self.N)
         return (sigma @ self.patterns.T.astype(np.float64)) / self.N
 
-    def energy(self, sigma) -> np.ndarray | float:
+    def energy(self, sigma: ArrayLike) -> np.ndarray | float:
         """Energy ``H(sigma)`` through the overlaps; shape ``sigma.shape[:-1]``."""
         return self.energy_from_overlaps(self.overlaps(sigma))
 
     @abc.abstractmethod
-    def energy_from_overlaps(self, m) -> np.ndarray | float:
+    def energy_from_overlaps(self, m: ArrayLike) -> np.ndarray | float:
         """Energy as a function of the overlaps ``m`` of shape (..., K)."""
 
     @abc.abstractmethod
@@ -99,7 +100,9 @@ class BinaryNetwork(abc.ABC):
             )
         return m
 
-    def local_field(self, sigma, i: int, m=None) -> np.ndarray | float:
+    def local_field(
+        self, sigma: ArrayLike, i: int, m: ArrayLike | None = None
+    ) -> np.ndarray | float:
         """Exact cavity field ``h_i`` of neuron ``i`` in O(K).
 
         Parameters
@@ -118,7 +121,7 @@ class BinaryNetwork(abc.ABC):
         m_cav = m - sigma[..., i, None] * xi_i / self.N
         return self._cavity_field(m_cav, xi_i)
 
-    def local_fields(self, sigma, m=None) -> np.ndarray:
+    def local_fields(self, sigma: ArrayLike, m: ArrayLike | None = None) -> np.ndarray:
         """Cavity fields of all neurons, shape (..., N); O(N K) work."""
         sigma = as_spins(sigma, self.N)
         m = self._overlaps_or_given(sigma, m)
@@ -126,7 +129,9 @@ class BinaryNetwork(abc.ABC):
         m_cav = m[..., None, :] - sigma[..., :, None] * xi_t / self.N
         return self._cavity_field(m_cav, xi_t)
 
-    def delta_energy(self, sigma, i: int, m=None) -> np.ndarray | float:
+    def delta_energy(
+        self, sigma: ArrayLike, i: int, m: ArrayLike | None = None
+    ) -> np.ndarray | float:
         """Energy change ``H(flip_i sigma) - H(sigma) = 2 sigma_i h_i``, in O(K)."""
         sigma = as_spins(sigma, self.N)
         i = check_index(i, self.N)

@@ -36,6 +36,7 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from hebbian._checks import as_patterns, check_int
 from hebbian.couplings import polynomial_tensor_energy
@@ -163,7 +164,7 @@ class DenseHopfield(BinaryNetwork):
         even = np.broadcast_to(even, odd.shape)
         return np.stack([odd if k % 2 else even for k in range(1, order + 1)], axis=-1)
 
-    def energy_from_overlaps(self, m) -> np.ndarray | float:
+    def energy_from_overlaps(self, m: ArrayLike) -> np.ndarray | float:
         """``-(N/P!) sum m^P`` with self-interactions, ``-N^(1-P) sum e_P`` without."""
         m = np.asarray(m, dtype=np.float64)
         N, P = self.N, self.P

@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.special import logsumexp
 
 from hebbian._checks import as_patterns, check_real
@@ -62,7 +63,7 @@ class ExponentialDAM(BinaryNetwork):
         object.__setattr__(self, "patterns", as_patterns(self.patterns, min_N=2))
         object.__setattr__(self, "lam", lam)
 
-    def energy_from_overlaps(self, m) -> np.ndarray | float:
+    def energy_from_overlaps(self, m: ArrayLike) -> np.ndarray | float:
         """``-(1/lam) logsumexp(lam N m)`` over the last axis."""
         m = np.asarray(m, dtype=np.float64)
         return -logsumexp(self.lam * self.N * m, axis=-1) / self.lam

@@ -46,6 +46,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from hebbian._checks import check_int, check_real
 from hebbian.couplings import polynomial_tensor_energy
@@ -93,7 +94,7 @@ class LearnedNetwork(BinaryNetwork):
         object.__setattr__(self, "P", P)
         object.__setattr__(self, "weight", weight)
 
-    def energy_from_overlaps(self, m) -> np.ndarray | float:
+    def energy_from_overlaps(self, m: ArrayLike) -> np.ndarray | float:
         """Energy from the row overlaps ``m = rows . sigma / N``, shape (..., n_rows)."""
         return self.weight * overlap_energy(m, self.N, self.P)
 

@@ -20,6 +20,7 @@ from enum import IntEnum
 from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from hebbian._array import array_namespace
 from hebbian._checks import as_patterns, check_index, check_int, check_real
@@ -183,7 +184,7 @@ class ModernHopfield:
         """One update ``X softmax(beta X^T xi)`` (= one attention step), Eq. (3)."""
         return self.probabilities(xi) @ self._query(xi)[2]
 
-    def retrieve(self, xi, *, tol: float = 1e-10, max_iter: int = 1000) -> FixedPoint:
+    def retrieve(self, xi: ArrayLike, *, tol: float = 1e-10, max_iter: int = 1000) -> FixedPoint:
         """Iterate the update to a fixed point, query by query.
 
         Parameters
@@ -256,7 +257,7 @@ class ModernHopfield:
             log_term = np.log(2.0 * (K - 1) * K * beta * self.M**2)
         return float(2.0 / (beta * K) + log_term / beta)
 
-    def fixed_point_kind(self, state, *, tol: float = 1e-3) -> FixedPointClass:
+    def fixed_point_kind(self, state: ArrayLike, *, tol: float = 1e-3) -> FixedPointClass:
         """Classify fixed points by their attention weights ``p = softmax(beta X^T xi)``.
 
         ``SINGLE`` where ``max_k p_k >= 1 - tol``; otherwise ``GLOBAL`` where

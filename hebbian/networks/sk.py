@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from hebbian._checks import as_spins, check_index, check_int
-from hebbian.random import as_generator
+from hebbian.random import RNGLike, as_generator
 
 __all__ = ["SherringtonKirkpatrick"]
 
@@ -43,7 +44,7 @@ class SherringtonKirkpatrick:
         object.__setattr__(self, "J", J)
 
     @classmethod
-    def sample(cls, N: int, rng=None) -> SherringtonKirkpatrick:
+    def sample(cls, N: int, rng: RNGLike = None) -> SherringtonKirkpatrick:
         """Independent Gaussian couplings ``J_ij = J_ji ~ N(0, 1/N)``, ``i < j``."""
         N = check_int(N, "N", minimum=2)
         upper = np.triu(as_generator(rng).standard_normal((N, N)) / np.sqrt(N), 1)
@@ -53,17 +54,17 @@ class SherringtonKirkpatrick:
     def N(self) -> int:
         return self.J.shape[0]
 
-    def energy(self, sigma) -> np.ndarray | float:
+    def energy(self, sigma: ArrayLike) -> np.ndarray | float:
         """``H(sigma) = -(1/2) sigma J sigma``; shape ``sigma.shape[:-1]``."""
         sigma = as_spins(sigma, self.N).astype(np.float64)
         return -0.5 * np.einsum("...i,ij,...j->...", sigma, self.J, sigma)
 
-    def local_field(self, sigma, i: int) -> np.ndarray | float:
+    def local_field(self, sigma: ArrayLike, i: int) -> np.ndarray | float:
         """Field on neuron ``i``, ``h_i = sum_j J_ij sigma_j`` (the cavity field: ``J_ii = 0``)."""
         sigma = as_spins(sigma, self.N).astype(np.float64)
         return sigma @ self.J[check_index(i, self.N)]
 
-    def delta_energy(self, sigma, i: int) -> np.ndarray | float:
+    def delta_energy(self, sigma: ArrayLike, i: int) -> np.ndarray | float:
         """Energy change of flipping neuron ``i``: ``2 sigma_i h_i``."""
         sigma = as_spins(sigma, self.N)
         return 2.0 * sigma[..., check_index(i, self.N)] * self.local_field(sigma, i)

@@ -51,7 +51,7 @@ import numpy as np
 from scipy.special import expit
 
 from hebbian._checks import check_int
-from hebbian.random import as_generator
+from hebbian.random import RNGLike, as_generator
 from hebbian.rnn.networks import RateNetwork, _finite, _gaussian_couplings, _matrix
 
 __all__ = ["GRUCell", "LSTMCell", "RecurrentCell"]
@@ -173,7 +173,7 @@ class GRUCell(RecurrentCell):
         self._freeze(matrices, matrices[:2], ("g", "a_z", "a_r"), ("b_z", "b_r", "b_h"))
 
     @classmethod
-    def sample(cls, N: int, g: float, *, rng=None, **params) -> GRUCell:
+    def sample(cls, N: int, g: float, *, rng: RNGLike = None, **params) -> GRUCell:
         """Cell with ``U_z, U_r, U_h ~ N(0, 1/N)`` iid (diagonals included).
 
         Parameters
@@ -284,7 +284,7 @@ class LSTMCell(RecurrentCell):
         self._freeze(matrices, matrices, ("g", "a_f", "a_i", "a_o"), ("b_f", "b_i", "b_o", "b_g"))
 
     @classmethod
-    def sample(cls, N: int, g: float, *, rng=None, **params) -> LSTMCell:
+    def sample(cls, N: int, g: float, *, rng: RNGLike = None, **params) -> LSTMCell:
         """Cell with ``U_f, U_i, U_o, U_g ~ N(0, 1/N)`` iid (diagonals included).
 
         Parameters

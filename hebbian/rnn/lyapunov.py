@@ -29,7 +29,7 @@ from typing import NamedTuple
 import numpy as np
 
 from hebbian._checks import check_int, check_real
-from hebbian.random import as_generator
+from hebbian.random import RNGLike, as_generator
 from hebbian.rnn.integrators import (
     _BOX_MARGIN,
     check_bounded,
@@ -109,7 +109,7 @@ def lyapunov_spectrum(
     dt: float,
     n_exponents: int | None = None,
     reorth_every: int = 10,
-    rng=None,
+    rng: RNGLike = None,
 ) -> LyapunovSpectrum:
     """The ``n_exponents`` largest Lyapunov exponents along the orbit of ``x0``.
 
@@ -255,7 +255,7 @@ def map_lyapunov_spectrum(
     k: int | None = None,
     n_transient: int = 100,
     reorth_every: int = 1,
-    rng=None,
+    rng: RNGLike = None,
 ) -> MapLyapunovSpectrum:
     """The ``k`` largest Lyapunov exponents (per step) of a map along the orbit of ``x0``.
 

@@ -55,7 +55,7 @@ import numpy as np
 from scipy.special import expit
 
 from hebbian._checks import check_int, check_real
-from hebbian.random import as_generator
+from hebbian.random import RNGLike, as_generator
 from hebbian.rnn import integrators
 
 __all__ = ["GatedRNN", "LinearRNN", "RateNetwork", "VanillaRNN"]
@@ -225,7 +225,7 @@ class VanillaRNN(RateNetwork):
         object.__setattr__(self, "g", _finite(self.g, "g", low=0.0))
 
     @classmethod
-    def sample(cls, N: int, g: float, rng=None) -> VanillaRNN:
+    def sample(cls, N: int, g: float, rng: RNGLike = None) -> VanillaRNN:
         """Network with ``J_ij ~ N(0, 1/N)`` iid, diagonal included.
 
         Parameters
@@ -342,7 +342,7 @@ class GatedRNN(RateNetwork):
             set_(self, name, _finite(getattr(self, name), name, low=0.0, low_open=True))
 
     @classmethod
-    def sample(cls, N: int, g: float, *, rng=None, **params) -> GatedRNN:
+    def sample(cls, N: int, g: float, *, rng: RNGLike = None, **params) -> GatedRNN:
         """Network with ``J^h, J^z, J^r ~ N(0, 1/N)`` iid (diagonals included).
 
         Parameters
