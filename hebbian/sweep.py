@@ -4,7 +4,7 @@ A :class:`Sweep` names a task (``"module:function"``), the parameters it
 holds fixed and the grid axes it varies.  :meth:`Sweep.run` sends every point
 not yet stored to an executor (:mod:`hebbian.executors`: this process, a
 local process pool, a Dask cluster, or any Executor), writes each result as
-it arrives to one HDF5 file (:mod:`hebbian.store`), and returns the file as a
+it arrives to one netCDF-4 file (:mod:`hebbian.store`), and returns it as a
 labelled :class:`xarray.Dataset`.  Run again after a crash or a kill, it
 computes only the missing points.
 
@@ -65,7 +65,7 @@ description = "Hopfield retrieval in replica symmetry (AGS 1987) on an (alpha, T
 # Monte Carlo tasks such as "hebbian.mc.retrieval:retrieval_overlap", or your own.
 task = "hebbian.theory.hopfield:solve"
 
-# Results file (HDF5), relative to this file's folder; rerunning resumes it.
+# Results file (netCDF-4), relative to this file's folder; rerunning resumes it.
 output = "hopfield_rs.h5"
 
 # seed = 2026     # needed by tasks that draw random numbers (rng or seed parameter)
@@ -220,7 +220,7 @@ class Sweep:
         Parameters
         ----------
         output : path
-            HDF5 results file; created, or resumed if it holds this sweep.
+            netCDF-4 results file; created, or resumed if it holds this sweep.
         workers, scheduler
             Where tasks run: see :func:`hebbian.executors.executor`.
         executor : concurrent.futures.Executor, optional

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -9,13 +10,15 @@ import sys
 import time
 from pathlib import Path
 
+import h5netcdf
 import h5py
 import numpy as np
 import pytest
+import xarray as xr
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hebbian.store import SweepFile, load
+from hebbian.store import FORMAT, SweepFile, load
 from hebbian.sweep import EXAMPLE, Sweep, SweepError, flatten
 
 TESTS = Path(__file__).resolve().parents[1]
@@ -40,7 +43,60 @@ def test_a_sweep_stores_every_point_with_labels_and_provenance(tmp_path):
     assert ds["text"].sel(x=0.5, k=2).item() == "b:0.5"
     assert ds["nested.k"].sel(k=2).values.tolist() == [2.0, 2.0, 2.0]
     assert "nested.skipped" not in ds  # None: nothing to store
-    assert '"hebbian"' in ds.attrs["provenance"]
+    recorded = json.loads(ds.attrs["provenance"])
+    for library in ("python", "hebbian", "numpy", "scipy", "h5py", "xarray"):
+        assert recorded["versions"][library]
+    assert recorded["argv"] == sys.argv
+    assert {"git_commit", "host", "created"} <= set(recorded)
+
+
+def test_a_sweep_file_is_netcdf_that_plain_xarray_reads(tmp_path):
+    """Read without hebbian: dimensions, coordinates, attributes, booleans and text."""
+    grid = {"x": [-1.0, 0.5, 2.0], "label": ["a", "bé"]}
+    Sweep("sweep_tasks:noisy", grid, {"k": 2}, seed=7).run(tmp_path / "s.h5", workers=1)
+    with xr.open_dataset(tmp_path / "s.h5", engine="h5netcdf") as ds:
+        assert dict(ds.sizes) == {"x": 3, "label": 2, "draw_dim0": 3}
+        assert ds["x"].values.tolist() == grid["x"]
+        assert ds["label"].values.tolist() == grid["label"]
+        assert ds["square"].dims == ("x", "label")
+        assert ds["draw"].dims == ("x", "label", "draw_dim0")
+        for name, variable in ds.variables.items():
+            assert variable.attrs["long_name"], name
+            assert variable.attrs["units"] == ("s" if name == "seconds" else "1"), name
+        assert ds["done"].dtype == bool
+        assert ds["done"].all()
+        assert ds["positive"].dtype == bool
+        assert ds["positive"].values.tolist() == [[False, False], [True, True], [True, True]]
+        assert ds["text"].sel(x=0.5, label="bé").item() == "bé:0.5"
+        np.testing.assert_array_equal(ds["square"].sel(x=2.0).values, [8.0, 8.0])
+        assert json.loads(ds.attrs["spec"]) == {
+            "task": "sweep_tasks:noisy",
+            "grid": grid,
+            "fixed": {"k": 2},
+            "seed": 7,
+        }
+        assert ds.attrs["format"] == FORMAT
+    with h5py.File(tmp_path / "s.h5") as f:  # netCDF-4: dimension scales, no groups
+        assert f["x"].is_scale
+        assert f["label"].is_scale
+        assert not any(isinstance(obj, h5py.Group) for obj in f.values())
+
+
+def test_a_version_1_file_is_refused_with_a_way_out(tmp_path):
+    path = tmp_path / "old.h5"
+    spec = {"task": "sweep_tasks:slow", "grid": {"x": [1]}, "fixed": {}, "seed": 1}
+    with h5py.File(path, "w") as f:  # what hebbian.sweep/1 wrote
+        f.attrs.update(format="hebbian.sweep/1", spec=json.dumps(spec), axes='["x"]')
+        f.create_dataset("coords/x", data=[1])
+        f.create_dataset("done", data=np.ones(1, np.uint8))
+        f.create_group("data")
+    message = r"^\S*old\.h5 was written by an older hebbian .*rerun the sweep into a new output$"
+    with pytest.raises(ValueError, match=message):
+        load(path)
+    fixed = {"delay": 0.0, "log": str(tmp_path / "log")}
+    with pytest.raises(ValueError, match=message):
+        Sweep("sweep_tasks:slow", {"x": [1]}, fixed, seed=1).run(path, workers=1)
+    assert not (tmp_path / "log").exists()
 
 
 def test_each_point_draws_from_its_own_stream(tmp_path):
@@ -304,7 +360,86 @@ def test_a_file_is_valid_between_any_two_points(tmp_path):
             np.testing.assert_array_equal(ds["v"].values[: i + 1], np.arange(i + 1))
     assert not list(tmp_path.glob(".*part"))
     with h5py.File(path) as f:
-        assert f["data/v"].chunks is None  # contiguous: points are written in place
+        assert f["v"].chunks is None  # contiguous: points are written in place
+
+
+def test_a_point_overwrites_bytes_of_its_values_only(tmp_path):
+    """Storing a point changes no byte outside the datasets' data: no HDF5 metadata."""
+    path = tmp_path / "s.h5"
+    spec = {"task": "t:f", "grid": {"a": [1, 2, 3]}, "fixed": {}, "seed": None}
+    values = {"v": 1.0, "w": np.arange(2.0), "flag": True, "text": "é", "z": 1j}
+
+    def outside_data():
+        content = bytearray(path.read_bytes())
+        with h5py.File(path, "r", locking=False) as f:
+            for obj in f.values():
+                if isinstance(obj, h5py.Dataset) and obj.id.get_offset() is not None:
+                    offset, size = obj.id.get_offset(), obj.id.get_storage_size()
+                    content[offset : offset + size] = bytes(size)
+        return bytes(content)
+
+    with SweepFile.open(path, spec, {"a": np.array([1, 2, 3])}) as store:
+        store.write((0,), values, seconds=0.1)  # allocates the outputs (a new file)
+        before = outside_data()
+        store.write((2,), values, seconds=0.2)
+        assert outside_data() == before
+    ds = load(path)
+    assert ds["done"].values.tolist() == [True, False, True]
+    assert ds["flag"].values.tolist() == [True, False, True]
+    assert ds["text"].values.tolist() == ["é", "", "é"]
+    np.testing.assert_array_equal(ds["z"].values, [1j, np.nan, 1j])
+
+
+def test_every_kind_of_axis_and_output_reads_back(tmp_path):
+    path = tmp_path / "s.h5"
+    coords = {"on": np.array([True, False]), "name": np.array(["p", "qé"]), "n": np.array([1, 2])}
+    spec = {
+        "task": "t:f",
+        "grid": {k: v.tolist() for k, v in coords.items()},
+        "fixed": {},
+        "seed": 0,
+    }
+    with SweepFile.open(path, spec, coords) as store:
+        store.write((1, 0, 1), {"text": "x" * 300, "flags": np.array([True, False])}, seconds=0.0)
+    ds = load(path)
+    assert ds["on"].values.tolist() == [True, False]
+    assert ds["name"].values.tolist() == ["p", "qé"]
+    assert ds["n"].values.tolist() == [1, 2]
+    assert ds["text"].sel(on=False, name="p", n=2).item() == "x" * 256  # TEXT_BYTES
+    assert ds["flags"].dims == ("on", "name", "n", "flags_dim0")
+    assert ds["flags"].sel(on=False, name="p", n=2).values.tolist() == [True, False]
+
+
+def test_complex_outputs_are_stored_or_refused_clearly(tmp_path):
+    path = tmp_path / "s.h5"
+    spec = {"task": "t:f", "grid": {"a": [1, 2]}, "fixed": {}, "seed": None}
+    with SweepFile.open(path, spec, {"a": np.array([1, 2])}) as store:
+        if not hasattr(h5netcdf.Group, "create_cmptype"):  # h5netcdf < 1.4
+            with pytest.raises(TypeError, match=r"complex numbers need 1\.4"):
+                store.write((0,), {"z": 1 + 2j}, seconds=0.0)
+            return
+        store.write((0,), {"z": 1 + 2j}, seconds=0.0)
+    with xr.open_dataset(path, engine="h5netcdf") as ds:
+        np.testing.assert_array_equal(ds["z"].values, [1 + 2j, np.nan])
+
+
+@pytest.mark.parametrize(
+    ("values", "match"),
+    [
+        ({"a": 1.0}, "'a' is already a grid axis"),
+        ({"done": 1.0}, "'done' is already"),
+        ({"w": np.zeros(2), "w_dim0": 1.0}, "'w_dim0' is already"),
+        ({"a/b": 1.0}, "cannot hold '/'"),
+    ],
+)
+def test_outputs_named_like_other_variables_are_refused(tmp_path, values, match):
+    path = tmp_path / "s.h5"
+    spec = {"task": "t:f", "grid": {"a": [1, 2]}, "fixed": {}, "seed": None}
+    with SweepFile.open(path, spec, {"a": np.array([1, 2])}) as store:
+        with pytest.raises(ValueError, match=match):
+            store.write((0,), values, seconds=0.0)
+        store.write((1,), {"v": 1.0}, seconds=0.0)  # the file is still usable
+    assert load(path)["done"].values.tolist() == [False, True]
 
 
 @given(
