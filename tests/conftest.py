@@ -37,3 +37,17 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "gpu" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _outside_the_checkout(tmp_path_factory):
+    """Run every test, and every process it starts, from an empty folder.
+
+    Python puts the current folder first on the path of ``python -c`` and
+    ``python -m`` children; from the checkout's root its ``hebbian/`` folder
+    (without the ``theory/``, ``mc/`` and ``figures/`` subpackages, which an
+    install maps into it) would shadow the installed package.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(tmp_path_factory.mktemp("cwd"))
+        yield
