@@ -166,7 +166,7 @@ def signal(r: float, M: float, limit: str = "exact") -> Signal:
     if limit == "gaussian":
         return Signal(np.array([1 / math.sqrt(1 + rho)]), np.ones(1), rho, rho / (1 + rho))
     B = np.arange(int(M) + 1)
-    p = binom.pmf(B, int(M), (1 + r) / 2)
+    p = np.exp(binom.logpmf(B, int(M), (1 + r) / 2))  # log domain: no underflow warnings
     keep = p > _LIGHT
     y = (2 * B[keep] - M) / (M * r * math.sqrt(1 + rho))
     return Signal(y, p[keep] / p[keep].sum(), rho)
@@ -793,7 +793,7 @@ def solve_example(
         )
     mod, params = _model(P, alpha, T, r, M, "unsupervised", "exact", self_interactions)
     B = np.arange(M)
-    pB = binom.pmf(B, M - 1, (1 + r) / 2)
+    pB = np.exp(binom.logpmf(B, M - 1, (1 + r) / 2))
     chi = np.repeat([1.0, -1.0], M)
     S = np.tile(2.0 * B - (M - 1), 2)
     p = np.concatenate([(1 + r) / 2 * pB, (1 - r) / 2 * pB])
