@@ -1,19 +1,154 @@
 """The ``hebbian`` command line.
 
 ``theory``, ``mc`` and ``figures`` are imported lazily, inside the commands
-that need them, so ``hebbian --help`` and ``hebbian info`` start fast.
+that need them, and the choices the options offer come from the numba-free
+tables of :mod:`hebbian.info`, so ``hebbian --help`` and ``hebbian info``
+start fast.
+
+Every ``--json`` output goes through one writer (:func:`_print_json`): strict
+JSON (NaN and infinities as ``null``), computed floats rounded to 12 decimals
+(no ``-2.2e-17`` for a zero), echoed arguments to 15 significant digits.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import math
+import os
+import re
+import shutil
 import sys
+import textwrap
+import time
 from pathlib import Path
 from statistics import fmean
 
+from hebbian import DenseHopfield, ExponentialDAM, Hopfield
+from hebbian.info import BACKENDS, ORDERS, RULES, STARTS
+
 __all__ = ["main"]
+
+# Not __name__: run as ``python -m hebbian.cli`` this module is __main__.
+logger = logging.getLogger("hebbian.cli")
+
+#: ``hebbian mc --network`` choices and the classes they build (:func:`_network`).
+NETWORKS = {"hopfield": Hopfield, "dense": DenseHopfield, "exponential": ExponentialDAM}
+
+#: Decimals kept of computed numbers in JSON output: the numbers the commands
+#: compute (overlaps, energies and free energies per neuron, loads,
+#: temperatures, acceptance rates) are of order one, and below 1e-12 only
+#: rounding noise is left (a mean overlap of -2.2e-17 is 0).
+JSON_DECIMALS = 12
+#: Significant digits kept of given numbers (arguments, grids): enough to keep
+#: any number typed with up to 15 digits, and to drop binary noise
+#: (0.030000000000000002 from a linspace is 0.03), whatever its size (tol=1e-14).
+JSON_DIGITS = 15
+
+
+class _Given(dict):
+    """Marks a part of a JSON record that echoes input: its floats keep their size."""
+
+
+def _jsonable(obj, given: bool = False):
+    """``obj`` as strict JSON values: NaN and infinities as None, floats tidied.
+
+    Computed floats are rounded to :data:`JSON_DECIMALS` decimals, floats
+    under a :class:`_Given` mapping to :data:`JSON_DIGITS` significant digits;
+    ``-0.0`` becomes ``0.0``.
+    """
+    if isinstance(obj, dict):
+        given = given or isinstance(obj, _Given)
+        return {str(k): _jsonable(v, given) for k, v in obj.items()}
+    if hasattr(obj, "tolist"):  # numpy arrays and scalars
+        return _jsonable(obj.tolist(), given)
+    if isinstance(obj, list | tuple):
+        return [_jsonable(v, given) for v in obj]
+    if isinstance(obj, float):
+        if not math.isfinite(obj):
+            return None
+        # + 0.0 turns the -0.0 that rounding leaves into 0.0
+        return (float(f"{obj:.{JSON_DIGITS}g}") if given else round(obj, JSON_DECIMALS)) + 0.0
+    if isinstance(obj, Path):
+        return str(obj)
+    return obj
+
+
+def _print_json(obj) -> None:
+    """Print ``obj`` as indented strict JSON: the one writer of every ``--json``."""
+    print(json.dumps(_jsonable(obj), indent=2, default=str))
+
+
+_ROLE = re.compile(r":(?:[\w-]+:)*[\w-]+:`(~?)([^`]+)`")
+
+
+def plain_text(rest: str) -> str:
+    """reStructuredText inline markup (literals, roles, emphasis) as plain words.
+
+    A role shows its target as Sphinx does (``~a.b`` as ``b``); backslashes
+    of TeX commands go (``\\alpha`` reads ``alpha``).
+
+    Examples
+    --------
+    >>> plain_text("Load ``K/N``, see :func:`~hebbian.theory.dense.alpha_c` and :math:`\\\\beta`.")
+    'Load K/N, see alpha_c and beta.'
+    """
+
+    def role(match: re.Match) -> str:
+        short, target = match.groups()
+        return target.rsplit(".", 1)[-1] if short else target
+
+    text = _ROLE.sub(role, rest)
+    text = re.sub(r"``(.+?)``", r"\1", text)
+    text = re.sub(r"\*\*(.+?)\*\*|\*(.+?)\*", lambda m: m.group(1) or m.group(2), text)
+    text = re.sub(r"`([^`]+)`", r"\1", text)
+    return re.sub(r"\\(?=[A-Za-z])", "", text)
+
+
+def first_sentence(text: str) -> str:
+    """The first full sentence of ``text``'s first paragraph, in plain words.
+
+    The paragraph's lines are joined; it ends at the first ``.``, ``!`` or
+    ``?`` followed by a capital letter or the paragraph's end, or, with no
+    such end, is the whole paragraph (never cut inside a sentence).
+    """
+    paragraph = plain_text(" ".join(text.strip().split("\n\n", 1)[0].split()))
+    for end in re.finditer(r"[.!?](?=\s+[A-Z]|$)", paragraph):
+        words = paragraph[: end.start()].rsplit(None, 1)
+        if words and words[-1].lower() not in _ABBREVIATIONS:
+            return paragraph[: end.end()]
+    return paragraph
+
+
+#: Words that end in a full stop inside a sentence ("Eqs. (1)-(2)", "Phys. Rev.").
+_ABBREVIATIONS = {"eq", "eqs", "e.g", "i.e", "cf", "fig", "figs", "ref", "refs", "vs", "al",
+                  "phys", "rev", "lett", "proc", "nucl", "no", "vol", "sec", "approx"}  # fmt: skip
+
+
+def _listing(entries: dict[str, str]) -> str:
+    """``name  description`` lines, descriptions wrapped to the terminal's width."""
+    width = max(map(len, entries))
+    columns = max(shutil.get_terminal_size((80, 24)).columns, width + 30)
+    return "\n".join(
+        textwrap.fill(
+            f"{name:<{width}}  {description}",
+            width=columns - 1,
+            subsequent_indent=" " * (width + 2),
+            break_on_hyphens=False,
+        )
+        for name, description in entries.items()
+    )
+
+
+def _progress(args) -> bool | None:
+    """Progress bars: off with -q or --no-progress, on with --progress, else None (terminal)."""
+    if getattr(args, "quiet", False):
+        return False
+    return getattr(args, "progress", None)
+
+
+# -- commands -----------------------------------------------------------------------
 
 
 def _info(args) -> int:
@@ -21,7 +156,7 @@ def _info(args) -> int:
 
     info = system_info()
     if args.json:
-        print(json.dumps(info, indent=2))
+        _print_json(info)
         return 0
     print(f"hebbian {info['hebbian']}  (Python {info['python']}, {info['platform']})")
     print("packages: " + ", ".join(f"{k} {v or '-'}" for k, v in info["packages"].items()))
@@ -39,13 +174,21 @@ def _info(args) -> int:
 
 
 def _reproduce(args) -> int:
+    if not args.list:
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            print(
+                "hebbian reproduce: needs matplotlib (pip install 'dense-hebbian[figures]')",
+                file=sys.stderr,
+            )
+            return 2
     from hebbian import figures
+    from hebbian.sweep import SweepError
 
     available = figures.available()
     if args.list:
-        width = max(map(len, available))
-        for name, description in available.items():
-            print(f"{name:<{width}}  {description}")
+        print(_listing({name: plain_text(text) for name, text in available.items()}))
         return 0
     names = list(available) if args.all else args.names
     if not names:
@@ -59,20 +202,38 @@ def _reproduce(args) -> int:
             file=sys.stderr,
         )
         return 2
-    argv = ["--out", str(args.out), "--seed", str(args.seed)]
-    argv += ["--quick"] * args.quick + ["--progress"] * args.progress
+    argv = ["--out", str(args.out), "--seed", str(args.seed)] + ["--quick"] * args.quick
+    progress = _progress(args)
+    if progress is not None:
+        argv += ["--progress" if progress else "--no-progress"]
     if args.workers is not None:
         argv += ["--workers", str(args.workers)]
     if args.scheduler is not None:
         argv += ["--scheduler", args.scheduler]
-    for name in names:
-        print(f"== {name}: {available[name]}")
-        figures.load(name).main(argv)
+    started = time.perf_counter()
+    for i, name in enumerate(names, 1):
+        stage = f"[{i}/{len(names)}] {name}"
+        if not getattr(args, "quiet", False):
+            print(f"== {stage}: {plain_text(available[name])}", flush=True)
+        logger.info("reproduce %s: started", stage)
+        t0 = time.perf_counter()
+        try:
+            figures.load(name).main(argv)
+        except ImportError as exc:  # an optional dependency of this figure
+            logger.debug("reproduce %s", stage, exc_info=True)
+            print(f"hebbian reproduce: {name}: {exc}", file=sys.stderr)
+            return 2
+        except SweepError as exc:
+            print(f"hebbian reproduce: {name}: {exc}", file=sys.stderr)
+            return 1
+        logger.info("reproduce %s: finished in %.1f s", stage, time.perf_counter() - t0)
+    logger.info("reproduce: %d figure(s) in %.1f s", len(names), time.perf_counter() - started)
     print(f"gallery: {figures.write_gallery(args.out)}")
     return 0
 
 
 def _sweep(args) -> int:
+    from hebbian.log import log_sweep
     from hebbian.sweep import EXAMPLE, Sweep, SweepError
 
     if args.example:
@@ -83,43 +244,99 @@ def _sweep(args) -> int:
         return 2
     try:
         sweep, output = Sweep.from_toml(args.file)
-        result = sweep.run(
-            args.output or output,
-            workers=args.workers,
-            scheduler=args.scheduler,
-            progress=args.progress or None,
-        )
+        output = args.output or output
+        with log_sweep(sweep, output):
+            result = sweep.run(
+                output, workers=args.workers, scheduler=args.scheduler, progress=_progress(args)
+            )
     except (ValueError, TypeError, ImportError, ConnectionError) as exc:
         print(f"hebbian sweep: {exc}", file=sys.stderr)
         return 2
     except SweepError as exc:
         print(f"hebbian sweep: {exc}", file=sys.stderr)
         return 1
+    done = int(result["done"].sum())
+    outputs = [v for v in result.data_vars if v not in ("done", "seconds")]
+    if args.json:
+        _print_json(
+            {
+                "output": str(output),
+                "task": sweep.task,
+                "grid": _Given(sweep.grid),
+                "fixed": _Given(sweep.fixed),
+                "seed": sweep.seed,
+                "points": {"done": done, "total": sweep.size},
+                "complete": done == sweep.size,
+                "outputs": outputs,
+            }
+        )
+        return 0
     print(
-        f"{args.output or output}: {int(result['done'].sum())} of {sweep.size} points of "
+        f"{output}: {done} of {sweep.size} points of "
         f"{sweep.task} on {' x '.join(f'{k}[{len(v)}]' for k, v in sweep.grid.items())}; "
-        f"outputs: {', '.join(v for v in result.data_vars if v not in ('done', 'seconds'))}"
+        f"outputs: {', '.join(outputs)}"
     )
     return 0
 
 
 def _network(args):
-    from hebbian import DenseHopfield, ExponentialDAM, binary_patterns, diluted_patterns
+    """The network ``--network`` names, on patterns drawn with ``--seed``."""
+    from hebbian import binary_patterns, diluted_patterns
 
     if args.dilution > 0:
         xi = diluted_patterns(args.K, args.N, args.dilution, rng=args.seed)
     else:
         xi = binary_patterns(args.K, args.N, rng=args.seed)
-    if args.network == "exponential":
+    cls = NETWORKS[args.network]
+    if cls is ExponentialDAM:
         return ExponentialDAM(xi, lam=args.lam)
-    P = 2 if args.network == "hopfield" else args.P
-    return DenseHopfield(xi, P=P, diagonal=args.diagonal)
+    if cls is Hopfield:
+        return Hopfield(xi, diagonal=args.diagonal)
+    return DenseHopfield(xi, P=args.P, diagonal=args.diagonal)
+
+
+#: ``hebbian mc`` arguments a record holds, under these names, to repeat the run.
+_MC_ARGUMENTS = {
+    "network": "network",
+    "N": "N",
+    "K": "K",
+    "P": "P",
+    "diagonal": "diagonal",
+    "lam": "lam",
+    "dilution": "dilution",
+    "T": "T",
+    "rule": "rule",
+    "order": "order",
+    "n_sweeps": "n_sweeps",
+    "n_burnin": "n_burnin",
+    "replicas": "replicas",
+    "start": "start",
+    "m0": "m0",
+    "seed": "pattern_seed",
+    "backend": "backend",
+    "workers": "workers",
+    "checkpoint": "checkpoint",
+}
+
+
+def _mc_command_line(arguments: dict) -> str:
+    """The ``hebbian mc`` command that repeats a run recorded in ``arguments``."""
+    words = ["hebbian", "mc"]
+    for dest, key in _MC_ARGUMENTS.items():
+        value, option = arguments[key], "--" + dest.replace("_", "-")
+        if isinstance(value, bool):
+            words += [option] * value
+        elif value is not None:
+            words += [option, str(value)]
+    return " ".join(words)
 
 
 def _mc(args) -> int:
-    from hebbian import mc
+    from hebbian.mc import run
 
-    res = mc.run(
+    progress = _progress(args)
+    started = time.perf_counter()
+    res = run(
         _network(args),
         T=args.T,
         n_sweeps=args.n_sweeps,
@@ -133,13 +350,26 @@ def _mc(args) -> int:
         backend=args.backend,
         n_workers=args.workers,
         checkpoint=args.checkpoint,
-        progress=args.progress,
+        progress=sys.stderr.isatty() if progress is None else progress,
     )
     summary = res.summary()
-    if args.json:
-        print(json.dumps(summary, indent=2))
-        return 0
     p = summary["params"]
+    logger.info(
+        "mc: %s N=%d K=%d on backend %r (asked %r) in %.1f s",
+        p["network"],
+        p["N"],
+        p["K"],
+        p["backend"],
+        args.backend,
+        time.perf_counter() - started,
+    )
+    if args.json:
+        arguments = {key: getattr(args, dest) for dest, key in _MC_ARGUMENTS.items()}
+        arguments["rule"] = p["rule"]  # the rule run() chose when none was given
+        arguments["chain_seed"] = args.seed + 1
+        arguments["command_line"] = _mc_command_line(arguments)
+        _print_json({"arguments": _Given(arguments), **summary})
+        return 0
     print(
         f"{p['network']} N={p['N']} K={p['K']} P={p['P']} T={p['T']} rule={p['rule']} "
         f"order={p['order']} replicas={p['n_replicas']} backend={p['backend']}"
@@ -151,19 +381,6 @@ def _mc(args) -> int:
         f"equilibrated (halves agree): {summary['equilibrated']}"
     )
     return 0
-
-
-def _finite(obj):
-    """``obj`` with NaN and infinities as ``None`` (strict JSON has neither)."""
-    if isinstance(obj, dict):
-        return {k: _finite(v) for k, v in obj.items()}
-    if hasattr(obj, "tolist"):  # numpy arrays and scalars
-        return _finite(obj.tolist())
-    if isinstance(obj, list):
-        return [_finite(v) for v in obj]
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    return obj
 
 
 def _boolean(text: str) -> bool:
@@ -193,23 +410,67 @@ _SOLVER_TYPES = {
 _NOT_OPTIONS = ("guess", "grid", "tau")
 
 
+def _parameter_docs(doc: str) -> dict[str, tuple[str, str]]:
+    """``name -> (type, description)`` from a numpydoc ``Parameters`` section."""
+    lines = doc.splitlines()
+    found: dict[str, tuple[str, str]] = {}
+    heads = [
+        k
+        for k in range(len(lines) - 1)
+        if lines[k].strip() == "Parameters" and set(lines[k + 1].strip()) == {"-"}
+    ]
+    if not heads:
+        return found
+    names: list[str] = []
+    entries: dict[str, list] = {}
+    k = heads[0] + 2
+    while k < len(lines):
+        line = lines[k]
+        if k + 1 < len(lines) and line.strip() and set(lines[k + 1].strip()) == {"-"}:
+            break  # the next section
+        if line.strip() and not line[0].isspace():
+            head, _, kind = line.partition(" : ")
+            names = [n.strip() for n in head.split(",")]
+            for n in names:
+                entries[n] = [kind.strip(), []]
+        elif line.strip():
+            for n in names:
+                entries[n][1].append(line.strip())
+        k += 1
+    for n, (kind, text) in entries.items():
+        found[n] = (plain_text(kind), first_sentence(" ".join(text)) if text else "")
+    return found
+
+
 def _solver_parser(name: str, solver) -> argparse.ArgumentParser:
-    """Options ``--param value`` read off the solver's signature."""
+    """Options ``--param value`` read off the solver's signature and docstring."""
     import inspect
 
+    doc = inspect.getdoc(solver) or ""
+    summary = plain_text(" ".join(doc.split("\n\n", 1)[0].split()))
     parser = argparse.ArgumentParser(
-        prog=f"hebbian solve {name}", description=(solver.__doc__ or "").splitlines()[0]
+        prog=f"hebbian solve {name}",
+        description=summary,
+        epilog=f"Python: {solver.__module__}.{solver.__qualname__}",
     )
+    documented = _parameter_docs(doc)
     for p in inspect.signature(solver).parameters.values():
         if p.name in _NOT_OPTIONS:
             continue
         required = p.default is inspect.Parameter.empty
+        kind, text = documented.get(p.name, ("", ""))
+        kind = kind or (p.annotation if isinstance(p.annotation, str) else "")
+        if text and kind.startswith("{"):  # the choices
+            text = f"{text.rstrip('.')}: {kind}"
+        text = (text or kind or p.name).rstrip(".")
+        text += " (required)" if required else f" (default: {p.default})"
         parser.add_argument(
             f"--{p.name}",
             type=_SOLVER_TYPES.get(p.name, float),
             required=required,
             default=None if required else p.default,
-            help="required" if required else f"default {p.default}",
+            metavar=p.name.upper(),
+            help=text.replace("%", "%%"),
         )
     return parser
 
@@ -220,9 +481,7 @@ def _solve(args) -> int:
     from hebbian.theory import SOLVERS
 
     if args.list or args.model is None:
-        width = max(map(len, SOLVERS))
-        for name, solver in SOLVERS.items():
-            print(f"{name:<{width}}  {(solver.__doc__ or '').splitlines()[0]}")
+        print(_listing({name: first_sentence(s.__doc__ or "") for name, s in SOLVERS.items()}))
         return 0
     if args.model not in SOLVERS:
         print(
@@ -237,40 +496,94 @@ def _solve(args) -> int:
     result = solver(**params)
     record = dataclasses.asdict(result) if dataclasses.is_dataclass(result) else {"value": result}
     if as_json:
-        print(json.dumps(_finite({"solver": args.model, "input": params, **record}), indent=2))
+        _print_json({"solver": args.model, "input": _Given(params), **record})
     else:
         print(result if dataclasses.is_dataclass(result) else f"{args.model}: {result:.10g}")
     return 0 if record.get("success", True) else 1
 
 
+# -- the parser ---------------------------------------------------------------------
+
+
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Append ``(default: X)`` to an option's help unless it says its default itself.
+
+    Flags (off by default) and options without a default (None) say nothing
+    more; their help text explains what happens without them.
+    """
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        default = action.default
+        if "default" in text or default is None or default is argparse.SUPPRESS:
+            return text
+        if isinstance(default, bool):  # a flag, off (or on) unless given
+            return text
+        return super()._get_help_string(action)
+
+
+def _common_options() -> argparse.ArgumentParser:
+    """``-v/--verbose`` and ``-q/--quiet``, accepted before and after the command."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=argparse.SUPPRESS,
+        help="log what runs where on stderr: -v steps and timings, -vv details "
+        "(default: warnings only)",
+    )
+    common.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="errors only: no progress bars, no log messages",
+    )
+    return common
+
+
 def build_parser() -> argparse.ArgumentParser:
+    """The ``hebbian`` argument parser (it imports nothing heavy: no Numba, no solver)."""
     from hebbian import __version__
     from hebbian.executors import add_executor_options
-    from hebbian.mc.backends import BACKENDS
 
+    common = _common_options()
+    fmt = {"formatter_class": _HelpFormatter, "parents": [common]}
     parser = argparse.ArgumentParser(
         prog="hebbian",
         description="Statistical mechanics and Monte Carlo of dense Hebbian networks.",
+        epilog="`hebbian COMMAND --help` describes a command.",
+        **fmt,
     )
     parser.add_argument("--version", action="version", version=f"hebbian {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    info = sub.add_parser("info", help="versions, backends, GPU and cores")
+    info = sub.add_parser(
+        "info",
+        help="versions, backends, GPU and cores",
+        description="What this installation can do: package versions, the Monte Carlo "
+        "backends usable here (and why the GPU one is not), GPUs and CPU cores.",
+        **fmt,
+    )
     info.add_argument("--json", action="store_true", help="print machine-readable JSON")
     info.set_defaults(func=_info)
 
-    rep = sub.add_parser("reproduce", help="run figure scripts (data + PNG + metadata)")
-    rep.add_argument("names", nargs="*", metavar="NAME", help="figures to make")
+    rep = sub.add_parser(
+        "reproduce",
+        help="run figure scripts (data + PNG + metadata)",
+        description="Make the paper figures: each writes NAME.h5 (data), NAME.png and "
+        "NAME.json (what it was run with) into --out, and gallery.md shows them all. "
+        "Monte Carlo points are resumable sweeps: a killed run continues where it stopped. "
+        "Needs the figures extra: pip install 'dense-hebbian[figures]'.",
+        **fmt,
+    )
+    rep.add_argument("names", nargs="*", metavar="NAME", help="figures to make (see --list)")
     rep.add_argument("--all", action="store_true", help="make every figure")
     rep.add_argument("--list", action="store_true", help="list the figures and exit")
     rep.add_argument("--quick", action="store_true", help="small sizes (seconds), as in CI")
-    rep.add_argument(
-        "--out",
-        type=Path,
-        default=Path("figures_out"),
-        help="output folder (default: ./figures_out)",
-    )
-    rep.add_argument("--seed", type=int, default=2026, help="master seed (default 2026)")
+    rep.add_argument("--out", type=Path, default=Path("figures_out"), help="output folder")
+    rep.add_argument("--seed", type=int, default=2026, help="master seed")
     add_executor_options(rep)
     rep.set_defaults(func=_reproduce)
 
@@ -278,56 +591,148 @@ def build_parser() -> argparse.ArgumentParser:
         "sweep",
         help="run a parameter sweep from a TOML file (resumes where it stopped)",
         description="Run every point of a sweep file not yet in its output "
-        "(HDF5, written point by point). `hebbian sweep --example` prints a sweep file.",
+        "(HDF5, written point by point, so a killed sweep resumes where it stopped). "
+        "`hebbian sweep --example` prints a sweep file to start from.",
+        **fmt,
     )
     swp.add_argument("file", nargs="?", type=Path, metavar="FILE", help="sweep file (TOML)")
     swp.add_argument("--example", action="store_true", help="print an example sweep file")
-    swp.add_argument("--output", type=Path, default=None, help="results file (overrides FILE's)")
+    swp.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help="results file (default: the output named in FILE)",
+    )
+    swp.add_argument(
+        "--json",
+        action="store_true",
+        help="print a machine-readable summary: output, task, grid, points done, outputs",
+    )
     add_executor_options(swp)
     swp.set_defaults(func=_sweep)
 
     sol = sub.add_parser(
         "solve",
         help="replica solvers: one point, a critical load or a transition temperature",
-        description="hebbian solve MODEL --param value ...; "
-        "hebbian solve MODEL --help lists a model's parameters.",
+        description="Run one solver at one point: `hebbian solve MODEL --param value ...`. "
+        "`hebbian solve --list` lists the solvers, `hebbian solve MODEL --help` a "
+        "solver's parameters.",
+        **fmt,
     )
     sol.add_argument("model", nargs="?", metavar="MODEL", help="solver name (see --list)")
     sol.add_argument("--list", action="store_true", help="list the solvers and exit")
     sol.add_argument("--json", action="store_true", help="print the result as JSON")
-    sol.add_argument("params", nargs=argparse.REMAINDER, help="--param value ...")
+    sol.add_argument(
+        "params", nargs=argparse.REMAINDER, metavar="...", help="the solver's --param value pairs"
+    )
     sol.set_defaults(func=_solve)
 
-    m = sub.add_parser("mc", help="Monte Carlo of a network with random patterns")
-    m.add_argument("--network", choices=["hopfield", "dense", "exponential"], default="hopfield")
+    m = sub.add_parser(
+        "mc",
+        help="Monte Carlo of a network with random patterns",
+        description="Single-spin-flip Monte Carlo of a network storing K random "
+        "patterns of N binary neurons: energy per neuron, Mattis overlaps and replica "
+        "overlaps with error bars. --json prints a record that repeats the run.",
+        **fmt,
+    )
+    m.add_argument(
+        "--network",
+        choices=list(NETWORKS),
+        default="hopfield",
+        help="hopfield: pairwise; dense: P-body couplings; exponential: exp(lam N m) energy",
+    )
     m.add_argument("--N", type=int, default=1000, help="neurons")
     m.add_argument("--K", type=int, default=50, help="patterns")
-    m.add_argument("--P", type=int, default=3, help="interaction order (dense)")
-    m.add_argument("--diagonal", action="store_true", help="keep self-interactions (dense)")
-    m.add_argument("--lam", type=float, default=1.0, help="exponent scale (exponential)")
-    m.add_argument("--dilution", type=float, default=0.0, help="pattern dilution d")
+    m.add_argument("--P", type=int, default=3, help="interaction order (dense only)")
+    m.add_argument(
+        "--diagonal", action="store_true", help="keep self-interactions (hopfield, dense)"
+    )
+    m.add_argument("--lam", type=float, default=1.0, help="exponent scale (exponential only)")
+    m.add_argument(
+        "--dilution", type=float, default=0.0, help="pattern dilution d: fraction of zero entries"
+    )
     m.add_argument("--T", type=float, default=0.5, help="temperature (0: zero-T dynamics)")
-    m.add_argument("--rule", choices=["metropolis", "heat-bath", "glauber", "zero-T"])
-    m.add_argument("--order", choices=["random", "sequential"], default="random")
-    m.add_argument("--n-sweeps", type=int, default=1000)
-    m.add_argument("--n-burnin", type=int, default=100)
-    m.add_argument("--replicas", type=int, default=2)
-    m.add_argument("--start", choices=["random", "pattern"], default="pattern")
-    m.add_argument("--m0", type=float, default=None, help="initial overlap (start=pattern)")
-    m.add_argument("--seed", type=int, default=0, help="patterns use seed, chains seed+1")
-    m.add_argument("--backend", choices=list(BACKENDS), default="auto")
+    m.add_argument(
+        "--rule",
+        choices=RULES,
+        default=None,
+        help="update rule: metropolis, heat-bath (= glauber), or zero-T (flip iff the "
+        "energy drops) (default: metropolis at T > 0, zero-T at T = 0, the only rule there)",
+    )
+    m.add_argument(
+        "--order",
+        choices=ORDERS,
+        default="random",
+        help="which neuron each attempted flip picks: uniformly random, or 0..N-1 in turn",
+    )
+    m.add_argument(
+        "--n-sweeps",
+        type=int,
+        default=1000,
+        help="sweeps (N attempted flips each) measured after burn-in, one measurement each",
+    )
+    m.add_argument(
+        "--n-burnin", type=int, default=100, help="sweeps run and discarded before measuring"
+    )
+    m.add_argument(
+        "--replicas",
+        type=int,
+        default=2,
+        help="independent chains on the same patterns (2 or more give replica overlaps q)",
+    )
+    m.add_argument(
+        "--start",
+        choices=STARTS,
+        default="pattern",
+        help="initial configuration: random spins, or pattern 0 at overlap --m0",
+    )
+    m.add_argument(
+        "--m0",
+        type=float,
+        default=None,
+        help="initial overlap with pattern 0 for --start pattern, in [-1, 1] "
+        "(default: 1, the pattern itself)",
+    )
+    m.add_argument(
+        "--seed", type=int, default=0, help="seed of the patterns; the chains use seed + 1"
+    )
+    m.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default="auto",
+        help="auto (= numba), numba, numpy (slow reference), batched (all chains at once), "
+        "cupy (GPU)",
+    )
     m.add_argument("--workers", type=int, default=1, help="threads over replicas")
-    m.add_argument("--checkpoint", type=Path, default=None, help="resume from / write here")
-    m.add_argument("--progress", action="store_true", help="show a progress bar")
-    m.add_argument("--json", action="store_true", help="print the summary as JSON")
+    m.add_argument(
+        "--checkpoint",
+        type=Path,
+        default=None,
+        help="resume from this file if it exists, and write it as the run goes "
+        "(default: no checkpoint)",
+    )
+    m.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bar (default: shown when stderr is a terminal)",
+    )
+    m.add_argument(
+        "--json",
+        action="store_true",
+        help="print a JSON record: every argument, the results and provenance",
+    )
     m.set_defaults(func=_mc)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``hebbian`` console command."""
+    from hebbian.log import configure
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    configure(-1 if getattr(args, "quiet", False) else getattr(args, "verbose", 0))
     if args.command is None:
         parser.print_help()
         return 0
@@ -336,6 +741,15 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:  # bad input: the message names the argument and the fix
         print(f"hebbian {args.command}: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C: sweeps and checkpoints keep what is done
+        resumable = args.command in ("sweep", "reproduce") or getattr(args, "checkpoint", None)
+        hint = "; run the same command again to resume" if resumable else ""
+        print(f"hebbian {args.command}: interrupted{hint}", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `hebbian ... | head`: the reader left; stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

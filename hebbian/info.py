@@ -1,4 +1,10 @@
-"""What this installation can do: versions, backends, devices, cores."""
+"""What this installation can do: versions, backends, devices, cores.
+
+It also holds the names of the Monte Carlo options (backends, update rules,
+site orders, initial conditions), shared by :mod:`hebbian.mc` and the command
+line: this module imports nothing heavy (no Numba, no CuPy), so ``hebbian
+--help`` can offer the same choices the samplers accept.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,27 @@ import os
 import platform
 import sys
 
-__all__ = ["cupy_backend_problem", "system_info"]
+__all__ = [
+    "BACKENDS",
+    "BATCHED",
+    "ORDERS",
+    "RULES",
+    "STARTS",
+    "cupy_backend_problem",
+    "system_info",
+]
+
+#: Monte Carlo backends (:func:`hebbian.mc.backends.resolve_backend`); ``"auto"`` is Numba.
+BACKENDS = ("auto", "numba", "numpy", "batched", "cupy")
+#: Backends that advance every chain at once (:mod:`hebbian.mc._batched`, :mod:`hebbian.mc._cuda`).
+BATCHED = ("batched", "cupy")
+#: Update rules of :class:`hebbian.mc.Dynamics` (``"glauber"`` is another name for
+#: ``"heat-bath"``; ``"zero-T"`` is the rule at, and only at, ``T = 0``).
+RULES = ("metropolis", "heat-bath", "glauber", "zero-T")
+#: Site orders of :class:`hebbian.mc.Dynamics`: uniform random sites, or 0..N-1.
+ORDERS = ("random", "sequential")
+#: Named initial conditions of :func:`hebbian.mc.init` (an array is the third kind).
+STARTS = ("random", "pattern")
 
 
 def _version(module: str) -> str | None:
@@ -24,7 +50,7 @@ def _gpu() -> dict:
         return {
             "cupy": None,
             "devices": [],
-            "reason": "CuPy is not installed (pip install 'hebbian[gpu]')",
+            "reason": "CuPy is not installed (pip install 'dense-hebbian[gpu]')",
         }
     try:
         import cupy
@@ -58,7 +84,7 @@ def cupy_backend_problem() -> str | None:
             from numba import cuda
 
             if not cuda.is_available():
-                why = "Numba's CUDA target finds no device (pip install 'hebbian[gpu]')"
+                why = "Numba's CUDA target finds no device (pip install 'dense-hebbian[gpu]')"
         except Exception as exc:
             why = f"Numba's CUDA target is unusable ({type(exc).__name__}: {exc})"
     return None if why is None else f"backend='cupy' is unavailable: {why}; pass backend='numba'"

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from hebbian.info import cupy_backend_problem
+# The name tables live in a module without Numba, so that the command line can
+# offer them without importing the samplers.
+from hebbian.info import BACKENDS, BATCHED, cupy_backend_problem
 
 __all__ = ["BACKENDS", "BATCHED", "array_module", "resolve_backend"]
-
-BACKENDS = ("auto", "numba", "numpy", "batched", "cupy")
-
-#: Backends that advance every chain at once (:mod:`hebbian.mc._batched`, :mod:`hebbian.mc._cuda`).
-BATCHED = ("batched", "cupy")
 
 
 def array_module(name: str):
@@ -39,7 +36,7 @@ def resolve_backend(backend: str) -> tuple[str, ModuleType]:
         For an unknown name, or ``"cupy"`` without CuPy, a device or Numba's
         CUDA target (the message says which).
     """
-    if backend not in BACKENDS:
+    if not isinstance(backend, str) or backend not in BACKENDS:
         raise ValueError(f"backend={backend!r} is unknown; pass one of {', '.join(BACKENDS)}")
     if backend == "cupy":
         problem = cupy_backend_problem()

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import json
+import math
+import socket
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
-from hebbian import cli
+from hebbian import cli, info
 from hebbian.sweep import load
 
 
@@ -121,7 +126,10 @@ def test_sweep_example_runs_and_resumes(tmp_path, capsys):
     toml = tmp_path / "rs.toml"
     toml.write_text(capsys.readouterr().out)
     assert cli.main(["sweep", str(toml), "--workers", "1"]) == 0
-    assert "28 of 28 points of theory.hopfield:solve on alpha[7] x T[4]" in capsys.readouterr().out
+    assert (
+        "28 of 28 points of hebbian.theory.hopfield:solve on alpha[7] x T[4]"
+        in capsys.readouterr().out
+    )
     first = load(tmp_path / "hopfield_rs.h5")
     assert cli.main(["sweep", str(toml), "--workers", "1"]) == 0  # complete: nothing to do
     assert load(tmp_path / "hopfield_rs.h5").identical(first)  # timings too: not recomputed
@@ -133,7 +141,9 @@ def test_bad_sweep_files_exit_2_before_any_work(tmp_path, capsys):
         'task = "hebbian.theory.sk:solve"\noutput = "o.h5"\n[grid]\nT = [1.0]\nh = ["x"]\n'
     )
     assert cli.main(["sweep", str(toml)]) == 2
-    assert "parameter h='x' of task theory.sk:solve must be float" in capsys.readouterr().err
+    assert (
+        "parameter h='x' of task hebbian.theory.sk:solve must be float" in capsys.readouterr().err
+    )
     assert not (tmp_path / "o.h5").exists()
     assert cli.main(["sweep", str(tmp_path / "missing.toml")]) == 2
     assert "cannot be read" in capsys.readouterr().err
@@ -150,6 +160,7 @@ def test_a_failing_sweep_exits_1_naming_the_point(tmp_path, capsys, monkeypatch)
 def test_reproduce_writes_the_gallery(tmp_path, capsys):
     out = tmp_path / "out"
     assert cli.main(["reproduce", "modern_retrieval", "--quick", "--out", str(out)]) == 0
+    assert "== [1/1] modern_retrieval:" in capsys.readouterr().out  # which stage of how many
     gallery = (out / "gallery.md").read_text()
     assert "![modern_retrieval](modern_retrieval.png)" in gallery
     assert "quick mode, seed 2026" in gallery
@@ -177,3 +188,221 @@ def test_samplers_import_no_solver():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+HEAVY = ("numba", "hebbian.mc", "hebbian.theory", "hebbian.figures", "matplotlib")
+
+
+def test_help_imports_nothing_heavy():
+    """`hebbian --help` and every command's help build without Numba, samplers or solvers."""
+    code = (
+        "import sys\n"
+        "from hebbian.cli import main\n"
+        "for argv in (['--help'], ['mc', '--help'], ['sweep', '--help'], "
+        "['reproduce', '--help'], ['solve', '--help'], ['info', '--help']):\n"
+        "    try:\n"
+        "        main(argv)\n"
+        "    except SystemExit as exc:\n"
+        "        assert exc.code == 0, argv\n"
+        f"print([m for m in {HEAVY!r} if m in sys.modules])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def _subcommands() -> dict[str, argparse.ArgumentParser]:
+    parser = cli.build_parser()
+    (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return {"hebbian": parser, **sub.choices}
+
+
+def test_choices_come_from_the_tables_the_samplers_use():
+    from hebbian.mc import backends, sampler
+
+    assert backends.BACKENDS is info.BACKENDS
+    assert set(sampler.RULES) == set(info.RULES)
+    assert set(sampler.ORDERS) == set(info.ORDERS)
+    options = {a.dest: a for a in _subcommands()["mc"]._actions}
+    assert tuple(options["backend"].choices) == info.BACKENDS
+    assert tuple(options["rule"].choices) == info.RULES
+    assert tuple(options["order"].choices) == info.ORDERS
+    assert tuple(options["start"].choices) == info.STARTS
+    assert list(options["network"].choices) == list(cli.NETWORKS)
+
+
+def test_every_command_and_option_is_described_with_its_default():
+    for name, parser in _subcommands().items():
+        assert parser.description, name
+        formatter = parser._get_formatter()
+        for action in parser._actions:
+            if isinstance(action, argparse._HelpAction | argparse._VersionAction):
+                continue
+            if isinstance(action, argparse._SubParsersAction):
+                continue
+            assert action.help, (name, action.dest)
+            text = formatter._get_help_string(action)
+            flag = action.nargs == 0 or isinstance(action, argparse.BooleanOptionalAction)
+            positional = not action.option_strings
+            assert flag or positional or "default" in text, (name, action.dest, text)
+
+
+def test_mc_help_documents_the_dynamics(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["mc", "--help"])
+    assert exit_.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "default: metropolis at T > 0, zero-T at T = 0" in text
+    for option in ("--order", "--n-sweeps", "--n-burnin", "--replicas", "--start", "--m0"):
+        assert option in text
+    assert "(default: 1000)" in text  # n-sweeps
+    assert "default: 1, the pattern itself" in text  # m0
+
+
+def test_solve_list_is_plain_full_sentences_wrapped_to_the_terminal(capsys, monkeypatch):
+    from hebbian.theory import SOLVERS
+
+    monkeypatch.setenv("COLUMNS", "72")
+    assert cli.main(["solve", "--list"]) == 0
+    out = capsys.readouterr().out
+    assert not any(markup in out for markup in ("``", ":func:", ":math:", ":class:", "\\"))
+    assert max(map(len, out.splitlines())) < 72
+    entries, name = {}, None
+    for line in out.splitlines():
+        if not line.startswith(" "):
+            name, line = line.split(None, 1)
+        entries[name] = f"{entries.get(name, '')} {line.strip()}".strip()
+    assert list(entries) == list(SOLVERS)
+    assert all(text.endswith(".") for text in entries.values()), entries
+    assert entries["dmft-gated"].startswith("The attracting solution of Eqs. (1)-(2) at gain g")
+    assert entries["hopfield"] == (
+        "One RS solution of the Hopfield network at load alpha and temperature T."
+    )
+
+
+def test_solve_model_help_is_plain_text(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["solve", "hopfield", "--help"])
+    assert exit_.value.code == 0
+    text = capsys.readouterr().out
+    assert "``" not in text
+    assert ":func:" not in text
+    assert "One RS solution of the Hopfield network at load alpha and temperature T." in text
+    assert "Load K/N >= 0 (required)" in " ".join(text.split())
+
+
+def test_json_writer_drops_float_noise():
+    record = {
+        "m": -2.17e-17,
+        "values": [float("nan"), -0.0, 0.1 + 0.2, float("inf"), 3],
+        "array": np.array([-1e-20, 0.5]),
+        "flag": np.bool_(True),
+    }
+    tidy = cli._jsonable(record)
+    assert tidy == {
+        "m": 0.0,
+        "values": [None, 0.0, 0.3, None, 3],
+        "array": [0.0, 0.5],
+        "flag": True,
+    }
+    assert "-0.0" not in json.dumps(tidy)
+    assert math.copysign(1.0, tidy["m"]) == 1.0
+    # what was given keeps its size: a tolerance, a linspace grid
+    given = cli._jsonable({"input": cli._Given({"tol": 1e-14, "alpha": [0.01 + 0.02, -0.0]})})
+    assert given == {"input": {"tol": 1e-14, "alpha": [0.03, 0.0]}}
+
+
+def test_mc_json_record_repeats_the_run_and_names_the_network(capsys):
+    argv = ["mc", "--network", "hopfield", "--N", "40", "--K", "3", "--T", "0.3"]
+    argv += ["--n-sweeps", "20", "--n-burnin", "5", "--seed", "7", "--m0", "0.8"]
+    argv += ["--start", "pattern", "--diagonal", "--json"]
+    assert cli.main(argv) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["params"]["network"] == "Hopfield"
+    assert record["params"]["P"] == 2
+    arguments = record["arguments"]
+    for key in (
+        "network", "N", "K", "P", "diagonal", "lam", "dilution", "T", "rule", "order",
+        "n_sweeps", "n_burnin", "replicas", "start", "m0", "pattern_seed", "chain_seed",
+        "backend", "workers",
+    ):  # fmt: skip
+        assert key in arguments, key
+    assert (arguments["pattern_seed"], arguments["chain_seed"]) == (7, 8)
+    assert (arguments["dilution"], arguments["diagonal"], arguments["m0"]) == (0.0, True, 0.8)
+    assert arguments["rule"] == "metropolis"
+    assert arguments["start"] == "pattern"
+    assert {"versions", "git_commit", "argv", "host", "created"} <= set(record["provenance"])
+    # the command line in the record gives the same numbers
+    again = arguments["command_line"].split()
+    assert again[:2] == ["hebbian", "mc"]
+    assert cli.main([*again[1:], "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["estimates"] == record["estimates"]
+
+
+def _small_sweep(tmp_path):
+    toml = tmp_path / "sk.toml"
+    toml.write_text(
+        'task = "hebbian.theory.sk:solve"\noutput = "sk.h5"\n'
+        "[grid]\nT = [0.5, 1.5]\nh = [0.0, 0.1]\n"
+    )
+    return toml
+
+
+def test_sweep_json_summary(tmp_path, capsys):
+    toml = _small_sweep(tmp_path)
+    assert cli.main(["sweep", str(toml), "--workers", "1", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""  # no progress bar when stderr is not a terminal
+    summary = json.loads(captured.out)
+    assert summary["output"] == str(tmp_path / "sk.h5")
+    assert summary["task"] == "hebbian.theory.sk:solve"
+    assert summary["grid"] == {"T": [0.5, 1.5], "h": [0.0, 0.1]}
+    assert summary["points"] == {"done": 4, "total": 4}
+    assert summary["complete"] is True
+    assert "order_parameters.q" in summary["outputs"]
+    assert "done" not in summary["outputs"]
+
+
+def test_verbose_logs_the_plan_and_quiet_prints_nothing(tmp_path, capsys):
+    toml = _small_sweep(tmp_path)
+    assert cli.main(["-v", "sweep", str(toml), "--workers", "1"]) == 0
+    err = capsys.readouterr().err
+    assert "sweep hebbian.theory.sk:solve: 4 points on T[2] x h[2]" in err
+    assert "tasks run in this process" in err
+    assert cli.main(["sweep", str(toml), "-v", "--workers", "1"]) == 0  # after the command too
+    assert "resuming" in capsys.readouterr().err
+    assert cli.main(["sweep", str(toml), "-q", "--progress", "--workers", "1"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_local_cluster_takes_workers_and_dask_stays_quiet(tmp_path, capfd):
+    pytest.importorskip("distributed")
+    toml = _small_sweep(tmp_path)
+    argv = ["sweep", str(toml), "--scheduler", "local", "--workers", "2", "--no-progress"]
+    with contextlib.ExitStack() as stack:
+        # another cluster's dashboard port: Dask warns when it finds 8787 taken
+        busy = stack.enter_context(socket.socket())
+        with contextlib.suppress(OSError):
+            busy.bind(("", 8787))
+            busy.listen()
+        assert cli.main(argv) == 0
+    captured = capfd.readouterr()
+    assert "4 of 4 points" in captured.out
+    assert captured.err == ""
+
+
+def test_mpi_without_mpi4py_says_what_to_install(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "mpi4py", None)
+    monkeypatch.setitem(sys.modules, "mpi4py.futures", None)
+    assert cli.main(["sweep", str(_small_sweep(tmp_path)), "--scheduler", "mpi"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "pip install 'dense-hebbian[mpi]'" in err
+
+
+def test_reproduce_without_matplotlib_says_what_to_install(capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib fails
+    assert cli.main(["reproduce", "modern_retrieval", "--quick"]) == 2
+    assert capsys.readouterr().err == (
+        "hebbian reproduce: needs matplotlib (pip install 'dense-hebbian[figures]')\n"
+    )

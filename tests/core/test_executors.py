@@ -1,8 +1,9 @@
-"""Executors: in process, process pool, Dask; bad arguments."""
+"""Executors: in process, process pool, Dask, MPI; bad arguments."""
 
 from __future__ import annotations
 
 import operator
+import sys
 
 import pytest
 
@@ -37,4 +38,14 @@ def test_one_worker_runs_in_process_and_more_in_a_pool():
 def test_bad_arguments_are_named(kwargs, error, match):
     pytest.importorskip("distributed")
     with pytest.raises(error, match=match), executor(**kwargs):
+        pass
+
+
+def test_mpi_needs_mpi4py(monkeypatch):
+    monkeypatch.setitem(sys.modules, "mpi4py", None)
+    monkeypatch.setitem(sys.modules, "mpi4py.futures", None)
+    with (
+        pytest.raises(ImportError, match=r"pip install 'dense-hebbian\[mpi\]'"),
+        executor(workers=2, scheduler="mpi"),
+    ):
         pass
