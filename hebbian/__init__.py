@@ -9,6 +9,8 @@ and the figure scripts in :mod:`hebbian.figures`; importing ``hebbian``
 loads none of them (``from hebbian import theory, mc`` does).
 """
 
+import logging
+
 from hebbian.networks import (
     BinaryNetwork,
     DenseHopfield,
@@ -30,6 +32,9 @@ from hebbian.patterns import (
 )
 from hebbian.random import as_generator, spawn
 from hebbian.temperature import T_from_beta, beta_from_T
+
+# The library logs to children of this logger and shows nothing by itself.
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __version__ = "0.2.0.dev0"
 

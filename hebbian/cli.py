@@ -233,7 +233,6 @@ def _reproduce(args) -> int:
 
 
 def _sweep(args) -> int:
-    from hebbian.log import log_sweep
     from hebbian.sweep import EXAMPLE, Sweep, SweepError
 
     if args.example:
@@ -245,10 +244,9 @@ def _sweep(args) -> int:
     try:
         sweep, output = Sweep.from_toml(args.file)
         output = args.output or output
-        with log_sweep(sweep, output):
-            result = sweep.run(
-                output, workers=args.workers, scheduler=args.scheduler, progress=_progress(args)
-            )
+        result = sweep.run(
+            output, workers=args.workers, scheduler=args.scheduler, progress=_progress(args)
+        )
     except (ValueError, TypeError, ImportError, ConnectionError) as exc:
         print(f"hebbian sweep: {exc}", file=sys.stderr)
         return 2

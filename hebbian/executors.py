@@ -33,7 +33,6 @@ import warnings
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
-from hebbian import log as _log  # noqa: F401  (the package's NullHandler)
 from hebbian._checks import check_int
 
 __all__ = [

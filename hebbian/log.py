@@ -1,8 +1,9 @@
 """Logging: the ``hebbian`` logger hierarchy and the command line's handler.
 
 Modules log to ``logging.getLogger(__name__)`` (children of ``"hebbian"``)
-and the package installs only a :class:`logging.NullHandler`: what is shown,
-and where, is the application's choice.  The command line makes it with
+and the package installs only a :class:`logging.NullHandler` (in
+``hebbian/__init__.py``): what is shown, and where, is the application's
+choice.  The command line makes it with
 :func:`configure` (``hebbian -v``: INFO, ``-vv``: DEBUG, ``-q``: errors
 only); a script does the same with :func:`logging.basicConfig` or::
 
@@ -17,14 +18,8 @@ import contextlib
 import logging
 import os
 import sys
-import time
-from pathlib import Path
 
-__all__ = ["configure", "level_for", "log_sweep"]
-
-logging.getLogger("hebbian").addHandler(logging.NullHandler())
-
-_sweep_logger = logging.getLogger("hebbian.sweep")
+__all__ = ["configure", "level_for"]
 
 
 class _Handler(logging.Handler):
@@ -99,49 +94,3 @@ def configure(verbosity: int = 0) -> logging.Handler:
         with contextlib.suppress(ValueError, TypeError):
             logging.getLogger("distributed").setLevel(dask_level.upper())
     return _handler
-
-
-def _stored(output: Path) -> int | None:
-    """How many points ``output`` holds already (None: no such file, or unreadable)."""
-    if not output.exists():
-        return None
-    try:
-        import h5py
-
-        with h5py.File(output, "r") as f:
-            return int(f["done"][...].sum())
-    except Exception:  # not a sweep file: Sweep.run says what is wrong
-        return None
-
-
-@contextlib.contextmanager
-def log_sweep(sweep, output):
-    """Log a sweep's plan (points stored, points to run) before it runs, and its end.
-
-    Parameters
-    ----------
-    sweep : hebbian.sweep.Sweep
-    output : path
-        Its results file.
-    """
-    output = Path(output)
-    axes = " x ".join(f"{axis}[{len(values)}]" for axis, values in sweep.grid.items())
-    stored = _stored(output)
-    if stored is None:
-        _sweep_logger.info(
-            "sweep %s: %d points on %s, into new file %s", sweep.task, sweep.size, axes, output
-        )
-    else:
-        _sweep_logger.info(
-            "sweep %s: resuming %s: %d of %d points stored, %d to run",
-            sweep.task,
-            output,
-            stored,
-            sweep.size,
-            sweep.size - stored,
-        )
-    started = time.perf_counter()
-    yield
-    _sweep_logger.info(
-        "sweep %s: %s complete in %.1f s", sweep.task, output, time.perf_counter() - started
-    )

@@ -33,6 +33,7 @@ import importlib
 import inspect
 import itertools
 import json
+import logging
 import math
 import os
 import sys
@@ -56,6 +57,8 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 __all__ = ["EXAMPLE", "Sweep", "SweepError", "load"]
+
+_logger = logging.getLogger(__name__)
 
 EXAMPLE = """\
 # A hebbian sweep file: run it with `hebbian sweep FILE [--workers N | --scheduler ADDRESS]`.
@@ -243,8 +246,18 @@ class Sweep:
 
         output = _writable(Path(output), self.spec())
         grid = {axis: np.asarray(values) for axis, values in self.grid.items()}
+        started = time.perf_counter()
         with SweepFile.open(output, self.spec(), grid) as store:
             todo = [(index, p) for index, p in self.points() if not store.done[index]]
+            _logger.info(
+                "sweep %s on %s into %s: %d of %d points stored, %d to run",
+                self.task,
+                " x ".join(f"{axis}[{len(v)}]" for axis, v in grid.items()),
+                output,
+                self.size - len(todo),
+                self.size,
+                len(todo),
+            )
             bar = tqdm(
                 total=self.size,
                 initial=self.size - len(todo),
@@ -270,6 +283,8 @@ class Sweep:
                 finally:
                     for future in running:
                         future.cancel()
+        elapsed = time.perf_counter() - started
+        _logger.info("sweep %s: %s complete in %.1f s", self.task, output, elapsed)
         return load(output)
 
     def _result(self, future, params, store, output) -> tuple[dict, float]:

@@ -367,10 +367,11 @@ def test_verbose_logs_the_plan_and_quiet_prints_nothing(tmp_path, capsys):
     toml = _small_sweep(tmp_path)
     assert cli.main(["-v", "sweep", str(toml), "--workers", "1"]) == 0
     err = capsys.readouterr().err
-    assert "sweep hebbian.theory.sk:solve: 4 points on T[2] x h[2]" in err
+    assert "sweep hebbian.theory.sk:solve on T[2] x h[2]" in err
+    assert "0 of 4 points stored, 4 to run" in err
     assert "tasks run in this process" in err
     assert cli.main(["sweep", str(toml), "-v", "--workers", "1"]) == 0  # after the command too
-    assert "resuming" in capsys.readouterr().err
+    assert "4 of 4 points stored, 0 to run" in capsys.readouterr().err
     assert cli.main(["sweep", str(toml), "-q", "--progress", "--workers", "1"]) == 0
     assert capsys.readouterr().err == ""
 
