@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.util
 import json
 import math
+import shutil
 import socket
 import subprocess
 import sys
@@ -407,3 +409,21 @@ def test_reproduce_without_matplotlib_says_what_to_install(capsys, monkeypatch):
     assert capsys.readouterr().err == (
         "hebbian reproduce: needs matplotlib (pip install 'dense-hebbian[figures]')\n"
     )
+
+
+@pytest.mark.skipif(
+    shutil.which("mpiexec") is None or importlib.util.find_spec("mpi4py") is None,
+    reason="needs mpi4py and an MPI launcher (pip install 'dense-hebbian[mpi]' mpich)",
+)
+def test_sweep_runs_over_mpi(tmp_path):
+    toml = _small_sweep(tmp_path)
+    command = ["mpiexec", "-n", "3", sys.executable, "-m", "mpi4py.futures", "-m", "hebbian.cli"]
+    out = subprocess.run(
+        [*command, "sweep", str(toml), "--scheduler", "mpi", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["complete"] is True
+    assert bool(load(tmp_path / "sk.h5")["done"].all())
