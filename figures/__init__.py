@@ -3,10 +3,12 @@
 Each public module ``figures/<name>.py`` has a ``main(argv)`` taking
 ``--quick`` (small sizes, what CI runs), ``--out DIR``, ``--seed`` and
 ``--workers N | --scheduler ADDRESS`` (:mod:`hebbian.figures._output`), and writes
-``<name>.h5`` (data), ``<name>.png`` and ``<name>.json`` (what it was run
-with) into ``DIR``; Monte Carlo points come from resumable sweeps
-(:mod:`hebbian.sweep`) kept beside them.  Its docstring's first line is its description in
-``hebbian reproduce --list``.
+``<name>.h5`` (its data: an :class:`xarray.Dataset` with named dimensions and
+coordinates, as netCDF-4: ``xarray.open_dataset(path, engine="h5netcdf")``),
+``<name>.png`` and ``<name>.json`` (the run record: what it was run with, also
+the data file's ``record`` attribute) into ``DIR``; Monte Carlo points come
+from resumable sweeps (:mod:`hebbian.sweep`) kept beside them.  Its
+docstring's first line is its description in ``hebbian reproduce --list``.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ def write_gallery(out: Path) -> Path:
             continue
         meta = json.loads(record.read_text()) if record.exists() else {}
         mode = "quick" if meta.get("quick") else "full"
+        version = meta.get("provenance", {}).get("versions", {}).get("hebbian")
         lines += [
             f"## {name}",
             "",
@@ -48,7 +51,7 @@ def write_gallery(out: Path) -> Path:
             "",
             f"![{name}]({png.name})",
             "",
-            f"{mode} mode, seed {meta.get('seed')}, hebbian {meta.get('hebbian')}, "
+            f"{mode} mode, seed {meta.get('seed')}, hebbian {version}, "
             f"{meta.get('elapsed_s')} s; data in `{name}.h5`, record in `{name}.json`; "
             f"remake with `hebbian reproduce {name}{' --quick' if mode == 'quick' else ''}`.",
             "",

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import numpy as np
-from hebbian.mc.glass import Q_BINS
 
 from hebbian import mc
+from hebbian.figures._output import labelled
+from hebbian.mc.glass import Q_BINS
 
-__all__ = ["energy_panel", "overlap_cdf_panel"]
+__all__ = ["energy_panel", "overlap_cdf_panel", "q_coordinate"]
+
+
+def q_coordinate() -> dict:
+    """Coordinates of the overlap histograms: bin centres ``q`` and bin edges ``q_edge``."""
+    return {
+        "q": labelled("q", (Q_BINS[1:] + Q_BINS[:-1]) / 2, "two-replica overlap q, bin centre"),
+        "q_edge": labelled("q_edge", Q_BINS, "edges of the bins of the overlap histograms"),
+    }
 
 
 def energy_panel(ax, Ns, temps, u, err, *, omega: float, theory: dict) -> list[dict]:

@@ -1,11 +1,19 @@
-"""Shared command line, sweeps and output of the figure scripts."""
+"""Shared command line, sweeps and output of the figure scripts.
+
+A figure's data is one :class:`xarray.Dataset`: each variable has named
+dimensions, coordinate values and a ``long_name`` (and ``units`` where one
+applies); panels whose grids differ are joined on the union of their grids
+(:func:`joined`), NaN where a panel has no point.  :func:`write_outputs`
+stores it as netCDF-4 (``<stem>.h5``, read back by
+``xarray.open_dataset(path, engine="h5netcdf")``) with the run record in
+its attributes.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import platform
 import time
 from pathlib import Path
 
@@ -13,15 +21,25 @@ import numpy as np
 
 from hebbian.executors import add_executor_options
 
-__all__ = ["parse_args", "sweep", "write_outputs"]
+__all__ = ["joined", "labelled", "parse_args", "sweep", "write_outputs"]
 
 
 def parse_args(description: str, argv: list[str] | None) -> argparse.Namespace:
-    """Parse ``--quick``, ``--out``, ``--seed``, ``--workers`` and ``--scheduler``."""
+    """Parse ``--quick``, ``--out``, ``--seed``, ``--workers``, ``--scheduler``, ``--progress``.
+
+    ``hebbian reproduce`` passes these on.  Progress bars are shown on a
+    terminal, unless ``--no-progress`` (or ``hebbian -q reproduce``) hides them;
+    ``--progress`` shows them anywhere.
+    """
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--quick", action="store_true", help="small sizes (seconds)")
-    parser.add_argument("--out", type=Path, default=Path("figures_out"), help="output folder")
-    parser.add_argument("--seed", type=int, default=2026, help="master seed")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("figures_out"),
+        help="output folder (default: ./figures_out)",
+    )
+    parser.add_argument("--seed", type=int, default=2026, help="master seed (default: 2026)")
     add_executor_options(parser)
     return parser.parse_args(argv)
 
@@ -37,31 +55,92 @@ def sweep(args: argparse.Namespace, name: str, task: str, grid: dict, **fixed):
 
     path = args.out / f"{name}{'.quick' if args.quick else ''}.h5"
     return Sweep(task, grid, fixed, seed=args.seed).run(
-        path,
-        workers=args.workers,
-        scheduler=args.scheduler,
-        progress=args.progress or None,
+        path, workers=args.workers, scheduler=args.scheduler, progress=args.progress
     )
 
 
-def write_outputs(
-    fig, data: dict, meta: dict, args: argparse.Namespace, stem: str, started: float
-) -> Path:
-    """Write ``<stem>.h5`` (data, metadata in its attrs), ``<stem>.png`` and ``<stem>.json``.
+def labelled(dims, values, long_name: str, units: str | None = None, **attrs) -> tuple:
+    """One variable of a figure's Dataset: ``(dims, values, attrs)``.
 
-    The record holds ``meta`` (a figure's parameters and results; its
-    ``seed`` overrides the command line's, e.g. ``None`` for a figure that
-    draws no random numbers) after what every figure records: name, quick
-    mode, seed, where the sweeps ran, the Monte Carlo backend, versions and
-    the elapsed time.  Each file is written under a temporary name and
-    renamed, so a killed run never leaves a half-written file behind.
+    Parameters
+    ----------
+    dims : str or tuple of str
+        Its dimensions, in the order of the axes of ``values``.
+    values : array_like
+    long_name : str
+        What it is, in words.
+    units : str, optional
+        Where one applies (most quantities here are dimensionless).
+    **attrs
+        Further attributes (e.g. CF's ``flag_values`` and ``flag_meanings``).
     """
-    import h5py
+    attrs = {"long_name": long_name, **({} if units is None else {"units": units}), **attrs}
+    return (dims, np.asarray(values), attrs)
+
+
+def joined(parts: dict, dim: str, long_name: str, units: str | None = None):
+    """Datasets of one panel each, stacked along a new coordinate ``dim`` (the dict's keys).
+
+    Grids that differ between the panels are united (an outer join): a
+    variable is NaN where its panel has no point.
+    """
+    import xarray as xr
+
+    ds = xr.concat(list(parts.values()), dim=dim, join="outer", data_vars="all",
+                   coords="minimal", compat="equals", combine_attrs="override")  # fmt: skip
+    return ds.assign_coords({dim: labelled(dim, list(parts), long_name, units)})
+
+
+def write_outputs(
+    fig, data, meta: dict, args: argparse.Namespace, stem: str, started: float
+) -> Path:
+    """Write ``<stem>.h5`` (data, the run record in its attrs), ``<stem>.png`` and ``<stem>.json``.
+
+    Parameters
+    ----------
+    fig : matplotlib Figure
+    data : xarray.Dataset
+        The figure's data; every variable has a ``long_name`` attribute.
+        Written as netCDF-4 through h5netcdf, the record as the JSON text of
+        its ``record`` attribute.
+    meta : dict
+        The figure's parameters and results (JSON-serializable); its
+        ``seed`` overrides the command line's, e.g. ``None`` for a figure
+        that draws no random numbers.
+    args : argparse.Namespace
+        The command line (:func:`parse_args`).
+    stem : str
+        The figure's name.
+    started : float
+        ``time.perf_counter()`` at the start of the run.
+
+    Returns
+    -------
+    Path
+        The PNG.
+
+    Raises
+    ------
+    ValueError
+        If a variable has no ``long_name``.
+
+    Notes
+    -----
+    The record holds what repeats the run: the figure, quick mode, seed,
+    where the sweeps ran, the Monte Carlo backend, ``meta``, the
+    provenance (:func:`hebbian.provenance.provenance`: versions, commit,
+    command line, host, time) and the elapsed time.  Each file is written
+    under a temporary name and renamed, so a killed run never leaves a
+    half-written file behind.
+    """
     import matplotlib.pyplot as plt
+
     from hebbian.mc.backends import resolve_backend
+    from hebbian.provenance import provenance
 
-    from hebbian import __version__
-
+    unnamed = [str(k) for k, v in data.variables.items() if "long_name" not in v.attrs]
+    if unnamed:
+        raise ValueError(f"{stem}: variables {unnamed} have no long_name; give each one")
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
     record = {
@@ -72,21 +151,14 @@ def write_outputs(
         "scheduler": args.scheduler,
         "backend": resolve_backend("auto")[0],
         **meta,
-        "hebbian": __version__,
-        "numpy": np.__version__,
-        "python": platform.python_version(),
+        "provenance": provenance(),
         "elapsed_s": round(time.perf_counter() - started, 3),
     }
     text = json.dumps(record, indent=2)
-
-    def h5(path):
-        with h5py.File(path, "w") as f:
-            for key, value in data.items():
-                f.create_dataset(key, data=np.asarray(value))
-            f.attrs["meta"] = text
+    data = data.assign_attrs(figure=stem, record=text)
 
     targets = {
-        "h5": h5,
+        "h5": lambda path: data.to_netcdf(path, engine="h5netcdf"),
         "png": lambda path: fig.savefig(path, dpi=150, bbox_inches="tight", format="png"),
         "json": lambda path: Path(path).write_text(text),
     }

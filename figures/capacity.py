@@ -36,11 +36,12 @@ import math
 import time
 
 import numpy as np
-from hebbian.figures._output import parse_args, sweep, write_outputs
-from hebbian.theory import dense, hopfield
-from hebbian.theory import exponential as EXP
+import xarray as xr
 
 from hebbian import mc
+from hebbian.figures._output import joined, labelled, parse_args, sweep, write_outputs
+from hebbian.theory import dense, hopfield
+from hebbian.theory import exponential as EXP
 
 TASK = "hebbian.mc.capacity:capacity"
 RHO = 0.125
@@ -104,7 +105,7 @@ def main(argv: list[str] | None = None):
 
     fig, axes = plt.subplots(1, 3, figsize=(16, 4.8))
     meta: dict = {"rho": RHO, "eps": 0.05, "n_samples": n_samples}
-    data: dict = {}
+    polynomial, exponential, basins = {}, {}, {}
 
     # (a) polynomial scaling
     ax = axes[0]
@@ -132,7 +133,11 @@ def main(argv: list[str] | None = None):
         grid = np.geomspace(Ns[0], Ns[-1], 20)
         ax.plot(grid, alpha_c[P] * grid ** (P - 1), "-", color=f"C{k}", lw=0.8,
                 label=f"RS $\\alpha_c N^{{{P - 1}}}$, $\\alpha_c$ = {alpha_c[P]:.3f}")  # fmt: skip
-        data[f"a_P{P}_N"], data[f"a_P{P}_K"] = np.asarray(Ns), K_mean
+        polynomial[P] = xr.Dataset(
+            {"K_c": labelled("N", K_mean, "capacity: largest number of patterns retrieved"),
+             "K_c_err": labelled("N", K_err, "standard error of K_c")},
+            coords={"N": labelled("N", Ns, "number of neurons")},
+        )  # fmt: skip
     ax.set(xscale="log", yscale="log", xlabel="N", ylabel="capacity $K_c$",
            title=f"(a) polynomial networks, cue with {RHO:g} N errors")  # fmt: skip
     ax.legend(fontsize=7)
@@ -154,6 +159,14 @@ def main(argv: list[str] | None = None):
     modern = _extrapolated(ax, ds_d, ds, EXP.alpha_one_step(LAM_MODERN, ensemble="spherical"),
                            f"modern, $\\beta$ = {LAM_MODERN:g}", "C1")  # fmt: skip
     meta["exponential"] = [binary, modern]
+    for name, record in (("binary", binary), ("modern", modern)):
+        exponential[name] = xr.Dataset(
+            {"log_K_c_per_N": labelled("N_exp", record["load"], "log(K_c)/N"),
+             "log_K_c_per_N_err": labelled("N_exp", record["error"],
+                                           "standard error of log_K_c_per_N")},
+            coords={"N_exp": labelled("N_exp", record["N"],
+                                      "number of neurons (dimension d, modern)")},
+        )  # fmt: skip
     ax.set(xlabel="1/N  (1/d)", ylabel=r"$\log(K_c)/N$", xlim=(-0.005, None),
            title="(b) exponential networks: extrapolated to $N\\to\\infty$")  # fmt: skip
     ax.legend(fontsize=7)
@@ -174,10 +187,20 @@ def main(argv: list[str] | None = None):
         ax.axvline(rho_c, color=f"C{k}", ls="--", lw=1, label=f"REM basin edge {rho_c:.3f}")
         meta["basins"].append({"load": load, "N": N, "rho": rhos, "p": p.tolist(),
                                "rho_c": rho_c})  # fmt: skip
+        basins[load] = xr.Dataset(
+            {"p_retrieval": labelled("rho", p, "probability of retrieval"),
+             "p_retrieval_err": labelled("rho", err, "standard error of p_retrieval")},
+            coords={"rho": labelled("rho", rhos, "fraction of reversed spins in the cue")},
+        )  # fmt: skip
     ax.set(xlabel=r"cue corruption $\rho$", ylabel="P(retrieval)",
            title=f"(c) basins, binary exponential, $\\lambda$ = {LAM_BINARY:g}")  # fmt: skip
     ax.legend(fontsize=7)
     fig.tight_layout()
+    data = xr.merge([
+        joined(polynomial, "P", "interaction order P, panel (a)"),
+        joined(exponential, "network", "exponential network, panel (b)"),
+        joined(basins, "basin_load", "log(K)/N of the basins, panel (c)"),
+    ])  # fmt: skip
     return write_outputs(fig, data, meta, args, "capacity", started)
 
 

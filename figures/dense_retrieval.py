@@ -17,8 +17,10 @@ from __future__ import annotations
 import time
 
 import numpy as np
+import xarray as xr
+
 from hebbian.figures._extrapolated import plot_extrapolated
-from hebbian.figures._output import parse_args, sweep, write_outputs
+from hebbian.figures._output import joined, labelled, parse_args, sweep, write_outputs
 from hebbian.theory import dense
 
 #: P -> (sizes quick, sizes full, load of the m(T) panel)
@@ -37,7 +39,7 @@ def main(argv: list[str] | None = None):
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(2, 2, figsize=(10, 8))
-    data, points = {}, []
+    panels, points = {}, []
     for col, (P, (quick_Ns, full_Ns, load)) in enumerate(SETUP.items()):
         Ns = quick_Ns if args.quick else full_Ns
         diagram = dense.phase_diagram(P, n_points=8 if args.quick else 30)
@@ -45,7 +47,6 @@ def main(argv: list[str] | None = None):
         for name, style in (("T_M", "C0-"), ("T_c", "C3-"), ("T_entropy", "k--")):
             a, T = getattr(diagram, name)
             ax.plot(a, T, style, label=name.replace("_", " "))
-            data[f"P{P}_{name}_alpha"], data[f"P{P}_{name}_T"] = a, T
         a_c, T_top = dense.alpha_c(P).value, dense.T_M(P, 0.0)
         grid = {
             "alpha": (np.linspace(0.15, 1.1, n_grid) * a_c).tolist(),
@@ -74,13 +75,12 @@ def main(argv: list[str] | None = None):
         )
         ax.legend(fontsize=7, loc="upper right")
         fig.colorbar(sc, ax=ax, label="MC: fraction of chains still retrieving")
-        data[f"P{P}_mc_grid_alpha"], data[f"P{P}_mc_grid_T"] = grid["alpha"], grid["T"]
-        data[f"P{P}_mc_grid_retained"] = kept.values  # (n_alpha, n_T)
 
         ax = axes[1, col]
         T_max = dense.T_M(P, load)
         line = np.linspace(0.0, T_max, 120)[:-1]
-        ax.plot(line, [dense.solve(P, load, T)["m"] for T in line], "k-", label="RS theory")
+        m_line = [dense.solve(P, load, T)["m"] for T in line]
+        ax.plot(line, m_line, "k-", label="RS theory")
         fractions = np.linspace(0.2, 0.9 if args.quick else 1.0, 3 if args.quick else 6)
         Ts = (fractions * T_max).tolist()
         mc_points = sweep(
@@ -103,15 +103,45 @@ def main(argv: list[str] | None = None):
             title=rf"P = {P}, $\alpha$ = {load:g}: $T_M$ = {T_max:.4f}",
         )
         ax.legend(fontsize=7, loc="lower left")
-        data[f"P{P}_T"], data[f"P{P}_mc_T"] = line, np.array(Ts)
-        for v in ("m", "error", "retained"):
-            data[f"P{P}_mc_{v}"] = mc_points[v].transpose("N", "T").values
+        mc_points = mc_points.transpose("N", "T")
+        dims = ("N", "T")
+        panels[P] = xr.Dataset(
+            {
+                # the phase diagram's lines, each against the variable it is traced in
+                "alpha_M": labelled("T_line", diagram.T_M[0],
+                                    "load where retrieval states vanish (T_M line)"),
+                "T_c": labelled("alpha_line", diagram.T_c[1],
+                                "temperature below which retrieval beats the paramagnet"),
+                "T_entropy": labelled("alpha_line", diagram.T_entropy[1],
+                                      "temperature where the RS paramagnet's entropy vanishes"),
+                "mc_grid_retained": labelled(("alpha_grid", "T_grid"), kept,
+                                             "fraction of chains still retrieving, largest N"),
+                "alpha_m_of_T": labelled((), load, "load of the m(T) panel"),
+                "theory_m": labelled("T_theory", m_line, "retrieval overlap, RS theory"),
+                "mc_m": labelled(dims, mc_points["m"], "retrieval overlap, Monte Carlo"),
+                "mc_m_err": labelled(dims, mc_points["error"], "standard error of mc_m"),
+                "mc_retained": labelled(dims, mc_points["retained"],
+                                        "fraction of chains still in the retrieval state"),
+            },
+            coords={
+                "T_line": labelled("T_line", diagram.T_M[1], "temperature of the T_M line"),
+                "alpha_line": labelled("alpha_line", diagram.T_c[0],
+                                       "load K/N^(P-1) of the T_c and T_entropy lines"),
+                "alpha_grid": labelled("alpha_grid", grid["alpha"],
+                                       "load K/N^(P-1) of the Monte Carlo grid"),
+                "T_grid": labelled("T_grid", grid["T"], "temperature of the Monte Carlo grid"),
+                "T_theory": labelled("T_theory", line, "temperature of the theory line"),
+                "T": labelled("T", Ts, "temperature"),
+                "N": labelled("N", Ns, "number of neurons"),
+            },
+        )  # fmt: skip
     meta = {
         "sizes": {P: (s[0] if args.quick else s[1]) for P, s in SETUP.items()},
         "n_samples": n_samples,
         "points": points,
     }
     fig.tight_layout()
+    data = joined(panels, "P", "interaction order P")
     return write_outputs(fig, data, meta, args, "dense_retrieval", started)
 
 

@@ -36,8 +36,10 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from hebbian.figures._glass import energy_panel, overlap_cdf_panel
-from hebbian.figures._output import parse_args, sweep, write_outputs
+import xarray as xr
+
+from hebbian.figures._glass import energy_panel, overlap_cdf_panel, q_coordinate
+from hebbian.figures._output import labelled, parse_args, sweep, write_outputs
 from hebbian.theory import dense, dense_rsb, hopfield_rsb
 
 P_GLASS, ALPHA_GLASS = 4, 0.3
@@ -143,18 +145,38 @@ def main(argv: list[str] | None = None):
     ax.legend(fontsize=7, loc="upper left")
     fig.tight_layout()
 
-    data = {
-        "P": np.array([2, 3, 4]),
-        **{f"alpha_c_{k.split()[0]}": np.array(v) for k, v in storage.items()},
-        **lines,
-        "T": temps,
-        "N": np.array(Ns),
-        "mc_energy": u_mc,
-        "mc_energy_error": u_err,
-        "line_T": line_T,
-        "u_1rsb": u_1rsb,
-        "q_hist": points["q_hist"].values,
-    }
+    dims = ("N", "T")
+    data = xr.Dataset(
+        {
+            "alpha_c_rs": labelled("P", storage["RS"], "critical storage at T = 0, RS"),
+            "alpha_c_1rsb": labelled("P", storage["1RSB"], "critical storage at T = 0, 1RSB"),
+            "alpha_c_rs_peak": labelled("P", storage["RS peak over T"],
+                                        "peak over T of the reentrant RS critical storage"),
+            "m_rs": labelled("alpha_rs", lines["m_rs"], "P = 3 retrieval overlap, RS, T = 0"),
+            "m_1rsb": labelled("alpha_1rsb", lines["m_1rsb"],
+                               "P = 3 retrieval overlap, 1RSB, T = 0"),
+            "m_rs_T005": labelled("alpha_rs_T005", lines["m_rs_T005"],
+                                  "P = 3 retrieval overlap, RS, T = 0.05"),
+            "mc_energy": labelled(dims, u_mc,
+                                  f"energy per spin, P = {P_GLASS} glass, Monte Carlo"),
+            "mc_energy_err": labelled(dims, u_err, "standard error of mc_energy"),
+            "u_1rsb": labelled("T_theory", u_1rsb, f"energy per spin, P = {P_GLASS} glass, 1RSB"),
+            "q_hist": labelled(("N", "T", "q"), points["q_hist"],
+                               "normalized histogram of the two-replica overlap q"),
+        },
+        coords={
+            "P": labelled("P", [2, 3, 4], "interaction order P"),
+            "alpha_rs": labelled("alpha_rs", lines["alpha_rs"], "load K/N^2 of the RS line"),
+            "alpha_1rsb": labelled("alpha_1rsb", lines["alpha_1rsb"],
+                                   "load K/N^2 of the 1RSB line"),
+            "alpha_rs_T005": labelled("alpha_rs_T005", lines["alpha_rs_T005"],
+                                      "load K/N^2 of the RS line at T = 0.05"),
+            "N": labelled("N", Ns, "number of neurons"),
+            "T": labelled("T", temps, "temperature of the tempering ladder"),
+            "T_theory": labelled("T_theory", line_T, "temperature of the theory line"),
+            **q_coordinate(),
+        },
+    )  # fmt: skip
     meta = {
         "seed": args.seed,
         "N": Ns,

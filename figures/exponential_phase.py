@@ -26,11 +26,12 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from hebbian.figures._extrapolated import half_crossing
-from hebbian.figures._output import parse_args, sweep, write_outputs
-from hebbian.theory import exponential as EXP
+import xarray as xr
 
 from hebbian import mc
+from hebbian.figures._extrapolated import half_crossing
+from hebbian.figures._output import joined, labelled, parse_args, sweep, write_outputs
+from hebbian.theory import exponential as EXP
 
 TASK = "hebbian.mc.condensation:top_weight"
 LAM = 1.0
@@ -39,16 +40,25 @@ LAM = 1.0
 T_LINE = np.linspace(0.02, 1.6, 120)
 
 
-def _panels(args, ax_phase, ax_w, ensemble, Ns, Ts, alphas, T_show, mc_kw, data) -> list[dict]:
+def _panels(args, ax_phase, ax_w, ensemble, Ns, Ts, alphas, T_show, mc_kw):
+    """Plot one ensemble's phase diagram and w(alpha); return its records and its Dataset."""
     ds = sweep(args, f"exponential_phase.{ensemble}", TASK,
                {"N": Ns, "T": Ts, "alpha": alphas}, ensemble=ensemble, lam=LAM,
                **mc_kw).transpose("N", "T", "alpha")  # fmt: skip
     w, w_err = ds["w"].values, ds["w_error"].values
+    dims = ("N", "T", "alpha")
+    data = xr.Dataset(
+        {"w": labelled(dims, w, "top attention weight, Monte Carlo"),
+         "w_err": labelled(dims, w_err, "standard error of w")},
+        coords={"N": labelled("N", Ns, "number of neurons"),
+                "T": labelled("T", Ts, "temperature"),
+                "alpha": labelled("alpha", alphas, "load log(K)/N")},
+    )  # fmt: skip
     # theory lines, kept in the data file beside the Monte Carlo
     for f, style, label in ((EXP.alpha_thermodynamic, "-", "equilibrium (REM)"),
                             (EXP.alpha_spinodal, "--", "spinodal (REM)")):  # fmt: skip
         line = np.array([f(T, LAM, ensemble) for T in T_LINE])
-        data[f"{ensemble}_{f.__name__}"] = line
+        data[f.__name__] = labelled("T_theory", line, f"load log(K)/N of the {label} line")
         ax_phase.plot(line, T_LINE, "k" + style, label=label)
     ax_phase.plot([EXP.alpha_one_step(LAM, ensemble=ensemble)], [0], "kD", ms=6, clip_on=False,
                   label=r"$T\to0$: one step $\alpha_1$")  # fmt: skip
@@ -84,7 +94,7 @@ def _panels(args, ax_phase, ax_w, ensemble, Ns, Ts, alphas, T_show, mc_kw, data)
     ax_w.set(xlabel=r"$\alpha$", ylabel="top attention weight w",
              title=f"{ensemble}: T = {T_show:g}")  # fmt: skip
     ax_w.legend(fontsize=7)
-    return records
+    return records, data
 
 
 def main(argv: list[str] | None = None):
@@ -108,12 +118,15 @@ def main(argv: list[str] | None = None):
         setups = {"binary": ([12, 16, 20], Ts, np.arange(0.25, 0.675, 0.05)),
                   "spherical": ([12, 16, 20, 24], Ts, np.arange(0.15, 0.575, 0.05))}  # fmt: skip
     meta: dict = {"lam": LAM, **mc_kw}
-    data = {"T_line": T_LINE}
+    panels = {}
     for k, (ensemble, (Ns, Ts, alphas)) in enumerate(setups.items()):
         alphas = np.round(alphas, 4).tolist()
-        meta[ensemble] = _panels(args, axes[2 * k], axes[2 * k + 1], ensemble, Ns, Ts, alphas,
-                                 0.5, mc_kw, data)  # fmt: skip
+        meta[ensemble], panels[ensemble] = _panels(args, axes[2 * k], axes[2 * k + 1], ensemble,
+                                                   Ns, Ts, alphas, 0.5, mc_kw)  # fmt: skip
     fig.tight_layout()
+    data = joined(panels, "ensemble", "pattern ensemble").assign_coords(
+        T_theory=labelled("T_theory", T_LINE, "temperature of the theory lines")
+    )
     return write_outputs(fig, data, meta, args, "exponential_phase", started)
 
 

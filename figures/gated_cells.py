@@ -36,11 +36,12 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from hebbian.figures._output import parse_args, write_outputs
+import xarray as xr
 from scipy.optimize import linear_sum_assignment
 from scipy.special import expit
 from threadpoolctl import threadpool_limits
 
+from hebbian.figures._output import labelled, parse_args, write_outputs
 from hebbian.rnn import (
     GRUCell,
     LSTMCell,
@@ -208,12 +209,29 @@ def main(argv: list[str] | None = None):
         sweeps = {model: _sweep(model, s, args.seed) for model in ("gru", "lstm")}
         _panel_sweeps(axes[1, 0], axes[1, 1], sweeps, s)
     fig.tight_layout()
-    data = {
-        f"{model}_{key}": [r[key] for r in records]
-        for model, records in sweeps.items()
-        for key in ("update_fraction", "lambda_max", "slow_fraction_attractor",
-                    "slow_fraction_fixed_point")
+    # the GRU against its update bias b_z, the LSTM against its forget bias b_f
+    columns = {
+        "update_fraction": ("update fraction at x = 0", None),
+        "lambda_max": (f"largest Lyapunov exponent, g = {G_CHAOS:g}", "per step"),
+        "lambda_max_error": ("standard error of lambda_max", "per step"),
+        "slow_fraction_attractor": (f"fraction of modes with ||lambda| - 1| < {EPS:g}, "
+                                    "averaged over the attractor", None),
+        "slow_fraction_fixed_point": (f"fraction of modes with ||lambda| - 1| < {EPS:g} "
+                                      "at x = 0", None),
     }  # fmt: skip
+    data = xr.Dataset(
+        {
+            f"{model}_{key.replace('_error', '_err')}": labelled(
+                bias, [r[key] for r in sweeps[model]], f"{model.upper()}: {long_name}", units
+            )
+            for model, bias in (("gru", "b_z"), ("lstm", "b_f"))
+            for key, (long_name, units) in columns.items()
+        },
+        coords={
+            "b_z": labelled("b_z", s["b_z"], "GRU update-gate bias b_z"),
+            "b_f": labelled("b_f", s["b_f"], "LSTM forget-gate bias b_f"),
+        },
+    )
     meta = {"settings": s, "g_spectra": G_SPEC, "g_chaos": G_CHAOS, "eps": EPS,
             "gru_spectra": gru, "lstm_spectrum": lstm, "sweeps": sweeps}  # fmt: skip
     return write_outputs(fig, data, meta, args, "gated_cells", started)

@@ -86,7 +86,12 @@ import math
 import time
 
 import numpy as np
-from hebbian.figures._output import parse_args, write_outputs
+import xarray as xr
+from scipy.special import expit
+from threadpoolctl import threadpool_limits
+
+from hebbian.figures._output import joined, labelled, parse_args, write_outputs
+from hebbian.rnn import GatedRNN, autocorrelation, decay_time, lyapunov_spectrum, simulate
 from hebbian.theory.gated_dmft import (
     chaos_onset,
     fixed_point_gain,
@@ -95,10 +100,6 @@ from hebbian.theory.gated_dmft import (
     solve_gated_sampled,
     tricritical_alpha_r,
 )
-from scipy.special import expit
-from threadpoolctl import threadpool_limits
-
-from hebbian.rnn import GatedRNN, autocorrelation, decay_time, lyapunov_spectrum, simulate
 
 DT, SAVE = 0.1, 2
 #: Mean ``h^2`` over the last quarter of a run above which its activity survived.
@@ -279,16 +280,24 @@ def _panel_phase(ax, s: dict, onsets: list[dict], runs: _Runs, cache: dict) -> d
             "simulated": points}  # fmt: skip
 
 
-def _panels_b_c(ax_d, ax_l, s: dict, onsets, runs: _Runs, cache: dict) -> tuple[list, dict]:
+def _panels_b_c(ax_d, ax_l, s: dict, onsets, runs: _Runs, cache: dict) -> tuple[list, xr.Dataset]:
     g_fp = fixed_point_gain(0.0)
-    records, data = [], {}
+    records, branches = [], {}
     g_min = min(min(gs) for gs in s["g_points"].values()) - 0.1
     g_all = [g_min, g_fp]
     for i, a in enumerate(s["alpha_r"]):
         color = f"C{i}"
         rows = _branch(a, s, onsets, cache)
-        data[f"branch_alpha_r{a:g}"] = rows
         g, D0, lam = rows.T
+        point = ("branch_point",)
+        branches[a] = xr.Dataset(
+            {"branch_g": labelled(point, g, "(b, c) gain g on the DMFT chaotic branch"),
+             "branch_Delta0": labelled(point, D0, "(b) Delta0 = <h^2> on the DMFT chaotic branch"),
+             "branch_lambda_max": labelled(point, lam, "(c) lambda_max on the DMFT chaotic branch",
+                                           "per time constant")},
+            coords={"branch_point": labelled(point, np.arange(len(g)),
+                                             "index of the point along the branch, by Delta0")},
+        )  # fmt: skip
         _plot_branch(ax_d, g, D0, color, rf"DMFT $\alpha_r$ = {a:g} (dashed: unstable)")
         _plot_branch(ax_l, g, lam, color, rf"DMFT $\alpha_r$ = {a:g} (dashed: unstable)")
         g_all += list(g)
@@ -336,14 +345,14 @@ def _panels_b_c(ax_d, ax_l, s: dict, onsets, runs: _Runs, cache: dict) -> tuple[
                    f"({s['t_lyap']:g} time units)")  # fmt: skip
     ax_d.legend(fontsize=7)
     ax_l.legend(fontsize=7)
-    return records, data
+    return records, joined(branches, "alpha_r", "output-gate gain alpha_r")
 
 
-def _panel_timescales(ax, s: dict, runs: _Runs, cache: dict) -> tuple[list, dict]:
+def _panel_timescales(ax, s: dict, runs: _Runs, cache: dict) -> tuple[list, xr.Dataset]:
     lags = np.arange(round(s["tau_max"] / (SAVE * DT)) + 1) * SAVE * DT
     a, g, N = TIMESCALE_ALPHA_R, TIMESCALE_G, s["N_corr"]
     cases = [(bz, 0.0) for bz in s["beta_z"]] + [(0.0, 10.0)]
-    records, data = [], {"tau": lags}
+    records, simulated, theory = [], [], []
     for i, (bz, az) in enumerate(cases):
         c = float(expit(bz))
         stretch = 0.5 / c if az == 0 else 2.0  # slower dynamics: longer transient (and run)
@@ -371,7 +380,6 @@ def _panel_timescales(ax, s: dict, runs: _Runs, cache: dict) -> tuple[list, dict
             rec.update(Delta0_dmft=d.Delta0, lambda_dmft=d.lambda_max,
                        decay_time_dmft=decay_time(d.tau, d.Delta / d.Delta0))  # fmt: skip
             ax.plot(lags, dmft, "-", color=f"C{i}", lw=1.3, label=f"DMFT {label}")
-            data[f"Delta_dmft_beta_z{bz:g}"] = dmft
         else:
             d = solve_gated_sampled(g, alpha_z=az, alpha_r=a, t_max=s["tau_max"],
                                     rng=np.random.SeedSequence([runs.seed, 7]),
@@ -382,10 +390,10 @@ def _panel_timescales(ax, s: dict, runs: _Runs, cache: dict) -> tuple[list, dict
             label = rf"sharp update gate $\alpha_z$ = {az:g}, $\beta_z$ = 0"
             ax.plot(lags, dmft, "--", color=f"C{i}", lw=1.3,
                     label=f"sampled DMFT, {label}")  # fmt: skip
-            data[f"Delta_dmft_alpha_z{az:g}"] = dmft
         ax.plot(lags[::4], sim[::4], "o", color=f"C{i}", ms=3, mfc="none",
                 label=f"sim {label}" if az == 0 else label)  # fmt: skip
-        data[f"Delta_sim_beta_z{bz:g}_alpha_z{az:g}"] = sim
+        simulated.append(sim)
+        theory.append(dmft)
         records.append(rec)
     base = records[0]
 
@@ -403,6 +411,18 @@ def _panel_timescales(ax, s: dict, runs: _Runs, cache: dict) -> tuple[list, dict
            title=rf"(d) update-gate time scales, $\alpha_r$ = {a:g}, g = {g:g}, "
                  f"N = {N}")  # fmt: skip
     ax.legend(fontsize=7)
+    dims = ("update_gate", "tau")
+    data = xr.Dataset(
+        {"Delta_sim": labelled(dims, simulated, f"(d) Delta(tau)/Delta0, simulated, N = {N}"),
+         "Delta_dmft": labelled(dims, theory,
+                                "(d) Delta(tau)/Delta0, DMFT (sampled DMFT where alpha_z > 0)")},
+        coords={"update_gate": labelled("update_gate",
+                                        [f"beta_z={bz:g}, alpha_z={az:g}" for bz, az in cases],
+                                        "update gate of panel (d)"),
+                "beta_z": labelled("update_gate", [bz for bz, _ in cases], "update-gate bias"),
+                "alpha_z": labelled("update_gate", [az for _, az in cases], "update-gate gain"),
+                "tau": labelled("tau", lags, "lag", "time constants")},
+    )  # fmt: skip
     return records, data
 
 
@@ -425,9 +445,14 @@ def main(argv: list[str] | None = None):
         phase = _panel_phase(axes[0, 0], s, onsets, runs, cache)
         timescales, corr = _panel_timescales(axes[1, 1], s, runs, cache)
     fig.tight_layout()
-    data.update(corr)
-    data["onset_alpha_r"] = [r["alpha_r"] for r in phase["onsets"]]
-    data["onset_g_chaos"] = [r["g_chaos"] for r in phase["onsets"]]
+    onset = "onset_alpha_r"
+    data = xr.merge([data, corr]).assign(
+        g_chaos=labelled(onset, [r["g_chaos"] for r in phase["onsets"]],
+                         "(a) onset of chaos, DMFT"),
+    ).assign_coords({
+        onset: labelled(onset, [r["alpha_r"] for r in phase["onsets"]],
+                        "output-gate gain alpha_r of the chaos line")
+    })  # fmt: skip
     settings = {k: ({str(a): v for a, v in val.items()} if isinstance(val, dict) else val)
                 for k, val in s.items()}  # fmt: skip
     meta = {"settings": settings, "dt": DT, "phase": phase, "points": points,

@@ -16,8 +16,10 @@ import math
 import time
 
 import numpy as np
+import xarray as xr
+
 from hebbian.figures._extrapolated import plot_extrapolated
-from hebbian.figures._output import parse_args, sweep, write_outputs
+from hebbian.figures._output import joined, labelled, parse_args, sweep, write_outputs
 from hebbian.theory import hopfield
 
 TEMPERATURES = (0.0, 0.3)
@@ -39,7 +41,7 @@ def main(argv: list[str] | None = None):
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
-    data, points = {}, []
+    panels, points = {}, []
     for ax, T in zip(axes, TEMPERATURES, strict=True):
         a_c = hopfield.alpha_c(T)
         line = np.linspace(0.0, a_c.value, 200)[:-1]
@@ -61,10 +63,22 @@ def main(argv: list[str] | None = None):
             points.append({"T": T, "alpha": record.pop("x"), **record})
         ax.set(xlabel=r"$\alpha = K/N$", title=rf"$T = {T:g}$, $\alpha_c(T) = {a_c.value:.4f}$")
         ax.set_ylim(0.85, 1.005)
-        data[f"T{T:g}_alpha"], data[f"T{T:g}_m_theory"] = line, np.array(m_line)
-        data[f"T{T:g}_mc_alpha"] = np.array(alphas)
-        for v in ("m", "error", "retained"):
-            data[f"T{T:g}_mc_{v}"] = mc_points[v].values  # (n_N, n_alpha)
+        mc_points = mc_points.transpose("N", "alpha")
+        panels[T] = xr.Dataset(
+            {
+                "theory_m": labelled("alpha_theory", m_line, "retrieval overlap, RS theory"),
+                "mc_m": labelled(("N", "alpha"), mc_points["m"], "retrieval overlap, Monte Carlo"),
+                "mc_m_err": labelled(("N", "alpha"), mc_points["error"],
+                                     "standard error of mc_m"),
+                "mc_retained": labelled(("N", "alpha"), mc_points["retained"],
+                                        "fraction of chains still in the retrieval state"),
+            },
+            coords={
+                "alpha_theory": labelled("alpha_theory", line, "load K/N of the theory line"),
+                "alpha": labelled("alpha", alphas, "load K/N"),
+                "N": labelled("N", Ns, "number of neurons"),
+            },
+        )  # fmt: skip
     axes[0].set_ylabel("retrieval overlap $m$")
     axes[0].legend(fontsize=7, loc="lower left")
     meta = {
@@ -72,7 +86,7 @@ def main(argv: list[str] | None = None):
         "n_samples": n_samples,
         "points": points,
     }
-    data["N"] = np.array(Ns)
+    data = joined(panels, "T", "temperature")
     return write_outputs(fig, data, meta, args, "hopfield_overlap", started)
 
 

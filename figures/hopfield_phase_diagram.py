@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import time
 
-from hebbian.figures._output import parse_args, write_outputs
+import xarray as xr
+
+from hebbian.figures._output import labelled, parse_args, write_outputs
 from hebbian.theory import hopfield, hopfield_rsb
 
 
@@ -63,12 +65,27 @@ def main(argv: list[str] | None = None):
     inset.tick_params(labelsize=6)
     ax.set_title("Hopfield network, replica-symmetric phase diagram", fontsize=9)
 
-    data = {
-        f"{name}_{axis}": line[i]
-        for name in styles
-        for i, axis in enumerate(("alpha", "T"))
-        for line in [getattr(diagram, name)]
-    }
+    # each line as a function of the variable it is traced in
+    (alpha, T_g), (alpha_M, T), (alpha_eq, _), (alpha_AT, T_AT) = (
+        getattr(diagram, name) for name in styles
+    )
+    data = xr.Dataset(
+        {
+            "T_g": labelled("alpha", T_g, "spin-glass transition temperature T_g"),
+            "alpha_M": labelled("T", alpha_M, "load where retrieval states vanish (T_M line)"),
+            "alpha_eq": labelled(
+                "T", alpha_eq, "largest load where retrieval is the global minimum (T_c line)"
+            ),
+            "T_AT": labelled(
+                "alpha_AT", T_AT, "temperature of the AT instability of the retrieval state"
+            ),
+        },
+        coords={
+            "alpha": labelled("alpha", alpha, "load K/N"),
+            "T": labelled("T", T, "temperature"),
+            "alpha_AT": labelled("alpha_AT", alpha_AT, "load K/N of the AT line"),
+        },
+    )
     meta = {
         "seed": None,  # deterministic: no random numbers
         "alpha_c": alpha_c.value,

@@ -39,11 +39,13 @@ import math
 import time
 
 import numpy as np
+import xarray as xr
+from scipy.special import erf, erfinv
+
 from hebbian.figures._extrapolated import plot_extrapolated
-from hebbian.figures._output import parse_args, sweep, write_outputs
+from hebbian.figures._output import joined, labelled, parse_args, sweep, write_outputs
 from hebbian.theory import learning as L
 from hebbian.theory.fixed_point import bisect
-from scipy.special import erf, erfinv
 
 TASK = "hebbian.mc.learning:archetype_overlap"
 M_MIN = 0.9
@@ -72,20 +74,19 @@ def main(argv: list[str] | None = None):
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(2, 4, figsize=(20, 8.5))
-    data, points = {}, []
+    panels, points = [], []  # one Dataset per panel, dims and variables named after it
 
     # (a) m vs M, low load, P = 3
     ax = axes[0, 0]
     P, T, r = 3, 0.1, 0.4
     line = np.arange(2, 61)
-    data["a_M"] = line
-    data["a_m"] = _theory_line(ax, line, lambda M: _m(L.solve(P, 0, T, r, int(M))), "k-", "RS")
-    data["a_m_gauss"] = _theory_line(
+    m_line = _theory_line(ax, line, lambda M: _m(L.solve(P, 0, T, r, int(M))), "k-", "RS")
+    m_gauss = _theory_line(
         ax, line, lambda M: _m(L.solve(P, 0, T, r, M, limit="gaussian")), "k--", "RS, Gaussian"
     )
     example = [L.solve_example(P, 0, T, r, int(M)) for M in line]
-    data["a_m_example"] = [e["m"] if e.branch == "example" else math.nan for e in example]
-    ax.plot(line, data["a_m_example"], "C3-.", label="RS example state (unsupervised)")
+    m_example = [e["m"] if e.branch == "example" else math.nan for e in example]
+    ax.plot(line, m_example, "C3-.", label="RS example state (unsupervised)")
     Ms = [3, 7, 15, 31] if quick else [3, 5, 7, 11, 15, 21, 31, 45]
     common = {"P": P, "alpha": 0.0, "K": 3, "T": T, "r": r, "n_samples": n_samples}
     mc = sweep(args, "learning.a", TASK, {"N": Ns, "M": Ms}, **common)
@@ -101,15 +102,27 @@ def main(argv: list[str] | None = None):
     ax.set(xlabel="examples per class M", ylabel="archetype overlap m",
            title=f"(a) P = {P}, T = {T}, r = {r}, low load")  # fmt: skip
     ax.legend(fontsize=7)
-    data["a_mc_m"], data["a_mc_error"] = mc["m"].transpose("N", "M").values, mc["error"].values
-    data["a_unsup_m"], data["a_unsup_error"] = unsup["m"].values, unsup["error"].values
+    mc = mc.transpose("N", "M")
+    panels.append(xr.Dataset(
+        {"a_m_theory": labelled("a_M_theory", m_line, "(a) archetype overlap, RS"),
+         "a_m_theory_gauss": labelled("a_M_theory", m_gauss,
+                                      "(a) archetype overlap, RS, Gaussian limit"),
+         "a_m_example": labelled("a_M_theory", m_example,
+                                 "(a) archetype overlap of the RS example state (unsupervised)"),
+         "a_mc_m": labelled(("N", "a_M"), mc["m"], "(a) archetype overlap, MC supervised"),
+         "a_mc_m_err": labelled(("N", "a_M"), mc["error"], "standard error of a_mc_m"),
+         "a_unsup_m": labelled("a_M", unsup["m"], "(a) archetype overlap, MC unsupervised"),
+         "a_unsup_m_err": labelled("a_M", unsup["error"], "standard error of a_unsup_m")},
+        coords={"a_M_theory": labelled("a_M_theory", line, "examples per class M, theory"),
+                "a_M": labelled("a_M", Ms, "examples per class M"),
+                "N": labelled("N", Ns, "number of neurons")},
+    ))  # fmt: skip
 
     # (b) m vs r, low load, P = 2
     ax = axes[0, 1]
     P, T, M = 2, 0.2, 9
     line = np.linspace(0.05, 1.0, 60)
-    data["b_r"] = line
-    data["b_m"] = _theory_line(ax, line, lambda r: _m(L.solve(P, 0, T, r, M)), "k-", "RS")
+    m_line = _theory_line(ax, line, lambda r: _m(L.solve(P, 0, T, r, M)), "k-", "RS")
     rs = [0.2, 0.4, 0.6] if quick else [0.15, 0.25, 0.35, 0.45, 0.6, 0.8]
     mc = sweep(args, "learning.b", TASK, {"N": Ns, "r": rs}, P=P, alpha=0.0, K=3, T=T, M=M,
                n_samples=n_samples)  # fmt: skip
@@ -120,18 +133,25 @@ def main(argv: list[str] | None = None):
     ax.set(xlabel="example quality r", ylabel="archetype overlap m",
            title=f"(b) P = {P}, T = {T}, M = {M}, low load")  # fmt: skip
     ax.legend(fontsize=7)
-    data["b_mc_m"] = mc["m"].transpose("N", "r").values
+    mc = mc.transpose("N", "r")
+    panels.append(xr.Dataset(
+        {"b_m_theory": labelled("b_r_theory", m_line, "(b) archetype overlap, RS"),
+         "b_mc_m": labelled(("N", "b_r"), mc["m"], "(b) archetype overlap, MC supervised"),
+         "b_mc_m_err": labelled(("N", "b_r"), mc["error"], "standard error of b_mc_m")},
+        coords={"b_r_theory": labelled("b_r_theory", line, "example quality r, theory"),
+                "b_r": labelled("b_r", rs, "example quality r")},
+    ))  # fmt: skip
 
     # (c) high load, P = 2, supervised vs unsupervised
     ax = axes[0, 2]
     P, T, r, M = 2, 0.1, 0.3, 60
     N_c = 400 if quick else 1200
     alphas = [0.01, 0.025] if quick else [0.005, 0.015, 0.025, 0.03, 0.035, 0.04]
+    high = {}
     for k, protocol in enumerate(L.PROTOCOLS):
         a_c = L.alpha_c(P, T, r, M, protocol=protocol).value
         line = np.linspace(0.0, a_c, 40)
-        data[f"c_{protocol}_alpha"] = line
-        data[f"c_{protocol}_m"] = _theory_line(
+        m_line = _theory_line(
             ax, line, lambda a, p=protocol: _m(L.solve(P, a, T, r, M, protocol=p)), f"C{k}-",
             f"RS {protocol}, $\\alpha_c$ = {a_c:.4f}",
         )  # fmt: skip
@@ -145,7 +165,14 @@ def main(argv: list[str] | None = None):
             points.append({"panel": "c", "protocol": protocol, "alpha": a, "N": N_c,
                            "m": float(m), "error": float(e), "retained": float(kept),
                            "m_theory": _m(m_theory)})  # fmt: skip
-        data[f"c_{protocol}_mc_m"], data[f"c_{protocol}_mc_error"] = mc["m"], mc["error"]
+        high[protocol] = xr.Dataset(
+            {"c_m_theory": labelled("c_alpha_theory", m_line, "(c) archetype overlap, RS"),
+             "c_mc_m": labelled("c_alpha", mc["m"], "(c) archetype overlap, MC"),
+             "c_mc_m_err": labelled("c_alpha", mc["error"], "standard error of c_mc_m")},
+            coords={"c_alpha_theory": labelled("c_alpha_theory", line, "load K/N, theory"),
+                    "c_alpha": labelled("c_alpha", alphas, "load K/N")},
+        )  # fmt: skip
+    panels.append(joined(high, "protocol", "training protocol"))
     ax.set(xlabel=r"$\alpha = K/N$", ylabel="archetype overlap m", ylim=(0.6, 1.01),
            title=f"(c) P = {P}, T = {T}, r = {r}, M = {M}: high load")  # fmt: skip
     ax.legend(fontsize=7)
@@ -154,6 +181,7 @@ def main(argv: list[str] | None = None):
     ax = axes[1, 0]
     rhos = np.geomspace(0.01, 2.0, 8 if quick else 25)
     r = 0.5
+    ratio, alpha_c0 = [], []
     for k, P in enumerate((2, 3, 4)):
         base = L.alpha_c(P, 0.0, r, math.inf).value
         curve = np.array([
@@ -161,8 +189,14 @@ def main(argv: list[str] | None = None):
             for rho in rhos
         ]) / base  # fmt: skip
         ax.plot(rhos, curve, f"C{k}-", label=f"P = {P}, $\\alpha_c(0)$ = {base:.4f}")
-        data[f"d_P{P}"], data[f"d_P{P}_alpha_c0"] = curve, base
-    data["d_rho"] = rhos
+        ratio.append(curve)
+        alpha_c0.append(base)
+    panels.append(xr.Dataset(
+        {"d_alpha_c_ratio": labelled(("P", "d_rho"), ratio,
+                                     "(d) critical load alpha_c(rho)/alpha_c(0), T = 0"),
+         "d_alpha_c0": labelled("P", alpha_c0, "(d) critical load without data noise, T = 0")},
+        coords={"d_rho": labelled("d_rho", rhos, "data-set entropy rho")},
+    ))  # fmt: skip
     ax.set(xscale="log", xlabel=r"data-set entropy $\rho = (1-r^2)/(M r^2)$",
            ylabel=r"$\alpha_c(\rho) / \alpha_c(0)$",
            title="(d) critical load, T = 0, supervised")  # fmt: skip
@@ -172,16 +206,26 @@ def main(argv: list[str] | None = None):
     ax = axes[1, 1]
     r = 0.5
     theta = math.sqrt(2) * erfinv(M_MIN)
+    thresholds = {}
     for k, P in enumerate((2, 3)):
         a_max = L.alpha_c(P, 0.0, 1.0, 1).value
         loads = a_max * np.linspace(0.05, 0.9, 4 if quick else 12)
+        M_c = {}
         for protocol, style in (("supervised", "o-"), ("unsupervised", "s--")):
-            M_c = [L.examples_c(P, a, 0.0, r, m_min=M_MIN, protocol=protocol) for a in loads]
-            ax.plot(loads, M_c, f"C{k}{style}", ms=3, label=f"P = {P} {protocol}")
-            data[f"e_P{P}_{protocol}_alpha"], data[f"e_P{P}_{protocol}_M_c"] = loads, M_c
+            M_c[protocol] = [L.examples_c(P, a, 0.0, r, m_min=M_MIN, protocol=protocol)
+                             for a in loads]  # fmt: skip
+            ax.plot(loads, M_c[protocol], f"C{k}{style}", ms=3, label=f"P = {P} {protocol}")
         snr = [_snr_examples(P, a, r, theta) for a in loads]
         ax.plot(loads, snr, f"C{k}:", label=f"P = {P} signal-to-noise")
-        data[f"e_P{P}_snr_M"] = snr
+        thresholds[P] = xr.Dataset(
+            {"e_M_c": labelled(("protocol", "e_alpha"), list(M_c.values()),
+                               f"(e) critical examples per class for m >= {M_MIN}, T = 0"),
+             "e_M_snr": labelled("e_alpha", snr,
+                                 "(e) critical examples per class, signal-to-noise estimate")},
+            coords={"protocol": labelled("protocol", list(M_c), "training protocol"),
+                    "e_alpha": labelled("e_alpha", loads, "load K/N^(P-1)")},
+        )  # fmt: skip
+    panels.append(joined(thresholds, "e_P", "interaction order P, panel (e)"))
     ax.set(yscale="log", xlabel=r"$\alpha = K/N^{P-1}$", ylabel="critical examples per class",
            title=f"(e) learning threshold m >= {M_MIN}, r = {r}, T = 0")  # fmt: skip
     ax.legend(fontsize=7)
@@ -190,14 +234,18 @@ def main(argv: list[str] | None = None):
     ax = axes[1, 2]
     N, r, M = 1000, 0.2, 100
     Ks = np.geomspace(1, 1e8, 200)
+    snrs = []
     for k, P in enumerate((2, 3, 4)):
         snr = [L.signal_to_noise(P, K, N, r, M) for K in Ks]
         ax.plot(Ks, snr, f"C{k}-", label=f"P = {P}")
-        data[f"f_P{P}_snr"] = snr
+        snrs.append(snr)
     ax.axhline(theta, color="k", ls=":", lw=0.8, label=f"erf(SNR/$\\sqrt{{2}}$) = {M_MIN}")
     ax.axhline(1 / math.sqrt((1 - r * r) / (M * r * r)), color="gray", ls="--", lw=0.8,
                label=r"data limit $\rho^{-1/2}$")  # fmt: skip
-    data["f_K"] = Ks
+    panels.append(xr.Dataset(
+        {"f_snr": labelled(("P", "f_K"), snrs, f"(f) signal-to-noise ratio, N = {N}")},
+        coords={"f_K": labelled("f_K", Ks, "number of archetypes K")},
+    ))  # fmt: skip
     ax.set(xscale="log", yscale="log", xlabel="archetypes K", ylabel="signal-to-noise",
            title=f"(f) N = {N}, r = {r}, M = {M}: ultra-detection")  # fmt: skip
     ax.legend(fontsize=7)
@@ -207,12 +255,18 @@ def main(argv: list[str] | None = None):
     P, r = 3, 0.5
     top = L.alpha_c(P, 0.0, r, math.inf).value
     loads = top * np.linspace(0.0, 0.98, 5 if quick else 14)
-    for k, rho in enumerate((0.0, 0.1, 0.3, 1.0)):
+    g_rhos, lines = (0.0, 0.1, 0.3, 1.0), []
+    for k, rho in enumerate(g_rhos):
         M = math.inf if rho == 0 else (1 - r * r) / (rho * r * r)
         T_M = [L.T_M(P, a, r, M, limit="gaussian") or math.nan for a in loads]  # 0: none
         ax.plot(loads, T_M, f"C{k}-", label=rf"$\rho$ = {rho:g}")
-        data[f"g_rho{rho:g}_T_M"] = T_M
-    data["g_alpha"] = loads
+        lines.append(T_M)
+    panels.append(xr.Dataset(
+        {"g_T_M": labelled(("g_rho", "g_alpha"), lines,
+                           f"(g) highest temperature of the retrieval state, P = {P}")},
+        coords={"g_rho": labelled("g_rho", g_rhos, "data-set entropy rho"),
+                "g_alpha": labelled("g_alpha", loads, "load K/N^2")},
+    ))  # fmt: skip
     ax.set(xlabel=r"$\alpha = K/N^{2}$", ylabel="$T_M$ (retrieval below)", ylim=(0, None),
            title=f"(g) P = {P}, supervised: retrieval region")  # fmt: skip
     ax.legend(fontsize=7)
@@ -220,11 +274,16 @@ def main(argv: list[str] | None = None):
     # (h) low load: highest temperature of the retrieval state vs rho
     ax = axes[1, 3]
     rhos = np.geomspace(0.01, 3.0, 6 if quick else 20)
+    lines = []
     for k, P in enumerate((2, 3, 4)):
         T_M = [L.T_M(P, 0.0, r, (1 - r * r) / (rho * r * r), limit="gaussian") for rho in rhos]
         ax.plot(rhos, T_M, f"C{k}-", label=f"P = {P}")
-        data[f"h_P{P}_T_M"] = T_M
-    data["h_rho"] = rhos
+        lines.append(T_M)
+    panels.append(xr.Dataset(
+        {"h_T_M": labelled(("P", "h_rho"), lines,
+                           "(h) highest temperature of the retrieval state, low load")},
+        coords={"h_rho": labelled("h_rho", rhos, "data-set entropy rho")},
+    ))  # fmt: skip
     ax.set(xscale="log", xlabel=r"$\rho$", ylabel="$T_M$", ylim=(0, 1.1),
            title="(h) low load: retrieval below $T_M(\\rho)$")  # fmt: skip
     ax.legend(fontsize=7)
@@ -232,6 +291,7 @@ def main(argv: list[str] | None = None):
     meta = {"sizes": Ns, "n_samples": n_samples, "points": points,
             "check_erf": float(erf(theta / math.sqrt(2)))}  # fmt: skip
     fig.tight_layout()
+    data = xr.merge(panels).assign_coords(P=labelled("P", [2, 3, 4], "interaction order P"))
     return write_outputs(fig, data, meta, args, "learning", started)
 
 

@@ -24,12 +24,13 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from hebbian.figures._output import parse_args, write_outputs
-from hebbian.mc.model import kernel_model
-from hebbian.mc.sampler import Dynamics, init, step
+import xarray as xr
 
 from hebbian import learned_network
 from hebbian.datasets import digits
+from hebbian.figures._output import labelled, parse_args, write_outputs
+from hebbian.mc.model import kernel_model
+from hebbian.mc.sampler import Dynamics, init, step
 
 NETWORKS = [(2, "supervised"), (3, "supervised"), (4, "supervised"), (4, "unsupervised")]
 ZERO_T = Dynamics(T=0.0, rule="zero-T", order="sequential")
@@ -66,7 +67,6 @@ def main(argv: list[str] | None = None):
 
     fig = plt.figure(figsize=(14, 8))
     grid = fig.add_gridspec(2, 2, height_ratios=[1.1, 1])
-    data: dict = {"archetypes": xi, "pixels": pixels, "r": examples.r, "rho": examples.rho}
     meta: dict = {"M": 50, "r": examples.r, "rho": examples.rho, "n_test": n_test}
 
     # (a) images: archetype, example, held-out image and two reconstructions
@@ -85,7 +85,6 @@ def main(argv: list[str] | None = None):
             ax.set_yticks([])
             if c == 0:
                 ax.set_ylabel(name, fontsize=8)
-        data[f"a_{name.replace('=', '')}"] = images
     fig.text(0.5, 0.98, "(a) archetypes (never shown), examples, and supervised reconstructions "
              "from held-out images (M = 50)", ha="center", fontsize=10)  # fmt: skip
 
@@ -93,8 +92,9 @@ def main(argv: list[str] | None = None):
     ax = fig.add_subplot(grid[1, 0])
     Ms = [1, 2, 5, 10, 20, 50] if args.quick else [1, 2, 3, 5, 8, 12, 20, 30, 50, 80, 120]
     n_draws = 2 if args.quick else 10
+    reconstruction = np.zeros((len(NETWORKS), n_draws, len(Ms)))
     for k, (P, protocol) in enumerate(NETWORKS):
-        overlaps = np.zeros((n_draws, len(Ms)))
+        overlaps = reconstruction[k]
         for j, M in enumerate(Ms):
             for d in range(n_draws):  # training sets drawn anew
                 ex, _, _ = digits(M, rng=np.random.default_rng([args.seed, M, d]))
@@ -105,14 +105,12 @@ def main(argv: list[str] | None = None):
         style = "o-" if protocol == "supervised" else "s--"
         ax.errorbar(Ms, overlaps.mean(0), overlaps.std(0, ddof=1) / np.sqrt(n_draws), fmt=style,
                     color=f"C{k}", ms=4, capsize=2, label=f"P = {P} {protocol}")  # fmt: skip
-        data[f"b_P{P}_{protocol}"] = overlaps
     ax.axhline(
         examples.r, color="gray", ls=":", lw=0.8, label=f"an example (r = {examples.r:.2f})"
     )
     ax.set(xscale="log", xlabel="examples per class M", ylabel="overlap with the class archetype",
            title="(b) archetype reconstruction from a training example")  # fmt: skip
     ax.legend(fontsize=7)
-    data["b_M"] = Ms
 
     # (c) retrieval from corrupted held-out images
     ax = fig.add_subplot(grid[1, 1])
@@ -124,7 +122,6 @@ def main(argv: list[str] | None = None):
         corrupted.append(np.where(mask, -test, test).astype(np.int8))
     baseline = [float(np.mean(closest_class(c, xi) == labels)) for c in corrupted]
     ax.plot(flips, baseline, "k:", label="corrupted input, no dynamics")
-    data["c_baseline"] = baseline
     accuracy_table = {}
     for k, (P, protocol) in enumerate(NETWORKS):
         net = learned_network(examples, P, protocol=protocol)
@@ -134,12 +131,36 @@ def main(argv: list[str] | None = None):
         ]
         style = "o-" if protocol == "supervised" else "s--"
         ax.plot(flips, accuracy, style, color=f"C{k}", ms=4, label=f"P = {P} {protocol}")
-        data[f"c_P{P}_{protocol}"] = accuracy
         accuracy_table[f"P{P}_{protocol}"] = accuracy
     ax.set(xlabel="fraction of pixels flipped", ylabel="fixed point in the right class",
            ylim=(0, 1.02), title=f"(c) retrieval from corrupted images, n = {n_test}")  # fmt: skip
     ax.legend(fontsize=7)
-    data["c_flips"] = flips
+    images = ("image", "class", "pixel")
+    networks = [f"P{P}_{protocol}" for P, protocol in NETWORKS]
+    data = xr.Dataset(
+        {
+            "archetypes": labelled(("class", "pixel"), xi, "class archetype (never shown)"),
+            "r": labelled((), examples.r, "mean overlap of the examples with their archetype"),
+            "rho": labelled((), examples.rho, "data-set entropy (1 - r^2)/(M r^2)"),
+            "images": labelled(images, np.stack(list(rows.values())), "images of panel (a)"),
+            "reconstruction": labelled(("network", "draw", "M"), reconstruction,
+                                       "overlap of the fixed point with the class archetype"),
+            "accuracy": labelled(("network", "flip"), list(accuracy_table.values()),
+                                 "fraction of fixed points closest to the right archetype"),
+            "baseline": labelled("flip", baseline,
+                                 "fraction of corrupted inputs closest to the right archetype"),
+        },
+        coords={
+            "pixel": labelled("pixel", pixels, "index of the pixel in the 8x8 image"),
+            "class": labelled("class", np.arange(10), "digit class"),
+            "image": labelled("image", list(rows), "row of panel (a)"),
+            "network": labelled("network", networks, "network"),
+            "P": labelled("network", [P for P, _ in NETWORKS], "interaction order P"),
+            "protocol": labelled("network", [p for _, p in NETWORKS], "training protocol"),
+            "M": labelled("M", Ms, "examples per class"),
+            "flip": labelled("flip", flips, "fraction of pixels flipped"),
+        },
+    )  # fmt: skip
     meta.update(accuracy=accuracy_table, baseline=baseline, flips=flips.tolist())
     return write_outputs(fig, data, meta, args, "learning_digits", started)
 

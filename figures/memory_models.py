@@ -32,9 +32,10 @@ import math
 import time
 
 import numpy as np
-from hebbian.figures._output import parse_args, write_outputs
+import xarray as xr
 from threadpoolctl import threadpool_limits
 
+from hebbian.figures._output import joined, labelled, parse_args, write_outputs
 from hebbian.memory import (
     DeltaRuleMemory,
     ForgetGatedMemory,
@@ -129,9 +130,9 @@ def _panel_capacity(ax, records: dict) -> None:
     ax.legend(fontsize=7)
 
 
-def _panel_accuracy(ax, grid, n_samples: int, seed: int) -> dict:
-    out = {}
-    for k, (name, (label, factory, _, _)) in enumerate(MODELS.items()):
+def _panel_accuracy(ax, grid, n_samples: int, seed: int) -> xr.Dataset:
+    accuracy, error = [], []
+    for k, (label, factory, _, _) in enumerate(MODELS.values()):
         curve = capacity_curve(factory, D_B, grid, n_samples=n_samples,
                                rng=np.random.SeedSequence([seed, D_B, k]))  # fmt: skip
         ax.errorbar(grid, curve["accuracy"], curve["accuracy_error"], fmt="o", ms=3,
@@ -140,18 +141,23 @@ def _panel_accuracy(ax, grid, n_samples: int, seed: int) -> dict:
         if theory is not None:
             line = [predicted_accuracy(theory[0], D_B, n, gamma=theory[1]) for n in grid]
             ax.plot(grid, line, "-", color=f"C{k}", lw=0.9)
-        out[name] = curve["accuracy"]
+        accuracy.append(curve["accuracy"])
+        error.append(curve["accuracy_error"])
     ax.axhline(0.9, color="gray", ls=":", lw=0.8)
     ax.set(xscale="log", xlabel="number stored n", ylabel="accuracy (sign agreement)",
            title=f"(b) accuracy against load, d = {D_B}; lines: theory")  # fmt: skip
     ax.legend(fontsize=7)
-    return out
+    return xr.Dataset(
+        {"accuracy": labelled(("model", "n"), accuracy, f"(b) accuracy of the reads, d = {D_B}"),
+         "accuracy_err": labelled(("model", "n"), error, "standard error of accuracy")},
+        coords={"n": labelled("n", grid, "number of items stored")},
+    )  # fmt: skip
 
 
-def _retention(ax_acc, ax_sig, n_samples: int, seed: int) -> tuple[list, dict]:
+def _retention(ax_acc, ax_sig, n_samples: int, seed: int) -> tuple[list, xr.Dataset]:
     lags = np.arange(4 * max(TAUS_C))
     n_items = 10 * max(TAUS_C)
-    records, data = [], {"lag": lags}
+    records, curves = [], {"accuracy": [], "accuracy_error": [], "signal": [], "signal_error": []}
     runs = [(rf"forget gate $\tau = {tau}$", tau) for tau in TAUS_C] + [("delta rule", None)]
     for k, (label, tau) in enumerate(runs):
         memory = (lambda d: DeltaRuleMemory()) if tau is None else (
@@ -177,8 +183,8 @@ def _retention(ax_acc, ax_sig, n_samples: int, seed: int) -> tuple[list, dict]:
             horizon = _horizon(theory["accuracy"])
             record.update(horizon_theory=horizon, horizon_measured=_horizon(curve["accuracy"]))
         records.append(record)
-        data[f"retention_{k}_accuracy"] = curve["accuracy"]
-        data[f"retention_{k}_signal"] = curve["signal"]
+        for key, values in curves.items():
+            values.append(curve[key])
     ax_acc.axhline(0.9, color="gray", ls=":", lw=0.8)
     ax_acc.set(xlabel="lag (writes since the item)", ylabel="accuracy",
                title=f"(c) retention, d = {D_C}; lines: theory")  # fmt: skip
@@ -186,6 +192,23 @@ def _retention(ax_acc, ax_sig, n_samples: int, seed: int) -> tuple[list, dict]:
     ax_sig.set(yscale="log", ylim=(1e-3, 1.5), xlabel="lag", ylabel=r"signal $r\cdot v/d_v$",
                title=r"(d) signal: $\gamma^{lag}$ (lines), delta mean field (dotted)")  # fmt: skip
     ax_sig.legend(fontsize=7)
+    dims = ("memory", "lag")
+    data = xr.Dataset(
+        {"retention_accuracy": labelled(dims, curves["accuracy"],
+                                        f"(c) accuracy of the item written lag writes ago, "
+                                        f"d = {D_C}"),
+         "retention_accuracy_err": labelled(dims, curves["accuracy_error"],
+                                            "standard error of retention_accuracy"),
+         "retention_signal": labelled(dims, curves["signal"], "(d) signal r.v/d_v of the reads"),
+         "retention_signal_err": labelled(dims, curves["signal_error"],
+                                          "standard error of retention_signal")},
+        coords={"memory": labelled("memory", [f"forget_tau{tau}" for tau in TAUS_C] + ["delta"],
+                                   "memory with a fixed state"),
+                "tau": labelled("memory", [r["tau"] for r in records],
+                                "decay time: the gate's, or the delta rule's mean-field one",
+                                "writes"),
+                "lag": labelled("lag", lags, "writes since the item was written", "writes")},
+    )  # fmt: skip
     return records, data
 
 
@@ -214,10 +237,16 @@ def main(argv: list[str] | None = None):
         grid = np.unique(np.geomspace(2, 4096, 10 if quick else 25).round().astype(int))
         accuracy = _panel_accuracy(axes[0, 1], grid, n_samples, args.seed)
         retention, data = _retention(axes[1, 0], axes[1, 1], 4 * n_samples, args.seed)
-    data.update({f"accuracy_{name}": acc for name, acc in accuracy.items()}, n_items=grid)
-    for name, rec in records.items():
-        data[f"capacity_{name}_d"] = rec["d"]
-        data[f"capacity_{name}"] = rec["capacity"]
+    capacities = {
+        name: xr.Dataset(
+            {"capacity": labelled("d", rec["capacity"], "(a) capacity: most items read with "
+                                  "accuracy >= 0.9"),
+             "capacity_err": labelled("d", rec["capacity_error"], "standard error of capacity")},
+            coords={"d": labelled("d", rec["d"], "key dimension d")},
+        )
+        for name, rec in records.items()
+    }  # fmt: skip
+    data = xr.merge([joined(capacities, "model", "memory model"), accuracy, data])
     meta = {"threshold": 0.9, "n_samples": n_samples, "capacity": records,
             "retention": retention, "d_accuracy": D_B, "d_retention": D_C}  # fmt: skip
     return write_outputs(fig, data, meta, args, "memory_models", started)

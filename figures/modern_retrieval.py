@@ -22,9 +22,10 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from hebbian.figures._output import parse_args, write_outputs
+import xarray as xr
 
 from hebbian import ModernHopfield, binary_patterns, spawn
+from hebbian.figures._output import labelled, parse_args, write_outputs
 from hebbian.networks.modern import FixedPointKind
 
 D, K, DELTA = 64, 64, 0.5
@@ -114,8 +115,24 @@ def main(argv: list[str] | None = None):
         "violations": violations,
         "separation_violations": separation_violations,
     }
-    data = {"beta": betas, "errors": errors, "bounds": bounds, "beta_b": betas_b,
-            "kinds": kinds, "separated": separated}  # fmt: skip
+    data = xr.Dataset(
+        {
+            "errors": labelled(("sample", "beta"), errors,
+                               "one-step retrieval error |f(xi) - x_i|"),
+            "bounds": labelled(("sample", "beta"), bounds,
+                               "bound on the one-step error (Ramsauer et al., Theorem 5)"),
+            "kinds": labelled(("beta_b", "kind"), kinds,
+                              "fraction of queries ending in each kind of fixed point"),
+            "separated": labelled("beta_b", separated,
+                                  "fraction of well-separated patterns (Theorem 4)"),
+        },
+        coords={
+            "beta": labelled("beta", betas, "inverse temperature beta, panel (a)"),
+            "beta_b": labelled("beta_b", betas_b, "inverse temperature beta, panel (b)"),
+            "kind": labelled("kind", [k.name.lower() for k in FixedPointKind],
+                             "kind of fixed point"),
+        },
+    )  # fmt: skip
     return write_outputs(fig, data, meta, args, "modern_retrieval", started)
 
 

@@ -44,7 +44,9 @@ import math
 import time
 
 import numpy as np
-from hebbian.figures._output import parse_args, sweep, write_outputs
+import xarray as xr
+
+from hebbian.figures._output import joined, labelled, parse_args, sweep, write_outputs
 from hebbian.theory import multitask as MT
 
 K = 3
@@ -71,6 +73,11 @@ def _mc_levels(ax, points, axis: str, markers: str = "osD") -> None:
                         label=f"MC N={N}" if k == 0 else None)  # fmt: skip
 
 
+def _ranked(points, output: str) -> np.ndarray:
+    """A sweep's outputs ``<output>1`` ... ``<output>K`` stacked along a last axis, the level."""
+    return np.stack([points[f"{output}{k + 1}"].values for k in range(K)], axis=-1)
+
+
 def main(argv: list[str] | None = None):
     args = parse_args(__doc__.splitlines()[0], argv)
     started = time.perf_counter()
@@ -84,7 +91,7 @@ def main(argv: list[str] | None = None):
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(2, 4, figsize=(20, 8.5))
-    data, points = {}, []
+    panels, points = [], []  # one Dataset per panel, dims and variables named after it
 
     # (a) T = 0 amplitudes vs dilution
     ax = axes[0, 0]
@@ -109,7 +116,18 @@ def main(argv: list[str] | None = None):
                            "n_sigma": (m - theory[k]) / e})  # fmt: skip
     ax.set(xlabel="dilution d", ylabel="overlap amplitudes (ranked)", title="(a) K = 3, T = 0")
     ax.legend(fontsize=7)
-    data.update(a_d=ds, a_rs=rs, a_closed=closed)
+    mc = mc.transpose("N", "d")
+    panels.append(xr.Dataset(
+        {"a_m_theory": labelled(("a_d_theory", "level"), rs, "(a) ranked amplitudes, RS, T = 0"),
+         "a_m_closed": labelled(("a_d_theory", "level"), closed,
+                                "(a) amplitudes (1-d) d^(k-1), signal-to-noise"),
+         "a_mc_m": labelled(("N", "a_d", "level"), _ranked(mc, "m"),
+                            "(a) ranked amplitudes, MC, T = 0"),
+         "a_mc_m_err": labelled(("N", "a_d", "level"), _ranked(mc, "error"),
+                                "standard error of a_mc_m")},
+        coords={"a_d_theory": labelled("a_d_theory", ds, "dilution d, theory"),
+                "a_d": labelled("a_d", grid_d, "dilution d")},
+    ))  # fmt: skip
 
     # (b) amplitudes vs temperature at d = 0.5
     ax = axes[0, 1]
@@ -124,7 +142,17 @@ def main(argv: list[str] | None = None):
     _mc_levels(ax, mc, "T")
     ax.set(xlabel="T", ylabel="overlap amplitudes (ranked)", title=f"(b) K = 3, d = {d}")
     ax.legend(fontsize=7)
-    data.update(b_T=Ts, b_rs=rs)
+    mc = mc.transpose("N", "T")
+    panels.append(xr.Dataset(
+        {"b_m_theory": labelled(("b_T_theory", "level"), rs,
+                                f"(b) ranked amplitudes, RS, d = {d}"),
+         "b_mc_m": labelled(("N", "b_T", "level"), _ranked(mc, "m"),
+                            f"(b) ranked amplitudes, MC, d = {d}"),
+         "b_mc_m_err": labelled(("N", "b_T", "level"), _ranked(mc, "error"),
+                                "standard error of b_mc_m")},
+        coords={"b_T_theory": labelled("b_T_theory", Ts, "temperature, theory"),
+                "b_T": labelled("b_T", grid_T, "temperature")},
+    ))  # fmt: skip
 
     # (c) regimes in (d, T)
     ax = axes[0, 2]
@@ -140,7 +168,13 @@ def main(argv: list[str] | None = None):
         ax.plot([], [], "s", color=cmap(k), label=name)
     ax.set(xlabel="dilution d", ylabel="T", title="(c) lowest RS state (K = 3)")
     ax.legend(fontsize=7, loc="upper right")
-    data["c_regime"] = grid
+    panels.append(xr.Dataset(
+        {"c_regime": labelled(("c_T", "c_d"), grid, "(c) lowest RS state",
+                              flag_values=np.arange(len(REGIMES)),
+                              flag_meanings=" ".join(REGIMES))},
+        coords={"c_T": labelled("c_T", Ts, "temperature"),
+                "c_d": labelled("c_d", ds, "dilution d")},
+    ))  # fmt: skip
 
     # (d) learning from examples: amplitudes vs M
     ax = axes[1, 0]
@@ -151,6 +185,7 @@ def main(argv: list[str] | None = None):
         ax.plot(Ms, rs[:, k], f"C{k}-", label=f"RS level {k + 1}")
     grid_M = [5, 20, 80] if quick else [5, 10, 20, 40, 80, 160]
     N_d = Ns[0]
+    learned = {}
     for j, protocol in enumerate(("supervised", "unsupervised")):
         mc = sweep(args, f"multitasking.d_{protocol}", TASK, {"M": grid_M}, K=K, d=d, T=0.0,
                    N=N_d, r=r, protocol=protocol, n_samples=n_samples)  # fmt: skip
@@ -159,43 +194,68 @@ def main(argv: list[str] | None = None):
             ax.errorbar(shifted, mc[f"m{k + 1}"], mc[f"error{k + 1}"],
                         fmt="os"[j], mfc="none" if j else None, color=f"C{k}", ms=4, capsize=2,
                         label=f"MC {protocol} N={N_d}" if k == 0 else None)  # fmt: skip
-            data[f"d_{protocol}_m{k + 1}"] = mc[f"m{k + 1}"].values
+        learned[protocol] = xr.Dataset(
+            {"d_mc_m": labelled(("d_M", "level"), _ranked(mc, "m"),
+                                f"(d) ranked archetype overlaps, MC, N = {N_d}"),
+             "d_mc_m_err": labelled(("d_M", "level"), _ranked(mc, "error"),
+                                    "standard error of d_mc_m")},
+            coords={"d_M": labelled("d_M", grid_M, "examples per pattern M")},
+        )  # fmt: skip
     ax.set(xscale="log", xlabel="examples per pattern M", ylabel="archetype overlaps (ranked)",
            title=f"(d) learned: d = {d}, r = {r}, T = 0")  # fmt: skip
     ax.legend(fontsize=7)
-    data.update(d_M=Ms, d_rs=rs)
+    panels.append(joined(learned, "protocol", "training protocol"))
+    panels.append(xr.Dataset(
+        {"d_m_theory": labelled(("d_M_theory", "level"), rs,
+                                "(d) ranked archetype overlaps, RS, Gaussian limit")},
+        coords={"d_M_theory": labelled("d_M_theory", Ms, "examples per pattern M, theory")},
+    ))  # fmt: skip
 
     # (e) learning thresholds vs quality
     ax = axes[1, 1]
     quality = np.linspace(0.1, 0.9, 9 if quick else 33)
-    for k, d in enumerate((0.2, 0.4)):
+    e_ds, M_cs = (0.2, 0.4), []
+    for k, d in enumerate(e_ds):
         thresholds = (("learned (90%)", "-", MT.rho_c(K, d, 0.0)),
                       ("hierarchy kept", "--", MT.rho_parallel(K, d, 0.0)))  # fmt: skip
         for name, style, rho in thresholds:
             M_c = (1 - quality**2) / (quality**2 * rho)
             ax.plot(quality, M_c, f"C{k}{style}", label=f"d = {d}: {name}, rho = {rho:.3f}")
-            data[f"e_d{d}_{name.split()[0]}_M"] = M_c
+            M_cs.append(M_c)
     ax.set(yscale="log", xlabel="example quality r", ylabel="examples per pattern M",
            title="(e) learning thresholds (both protocols), T = 0")  # fmt: skip
     ax.legend(fontsize=7)
-    data["e_r"] = quality
+    panels.append(xr.Dataset(
+        {"e_M": labelled(("e_d", "e_threshold", "e_r"), np.reshape(M_cs, (2, 2, -1)),
+                         "(e) examples per pattern at the learning threshold, T = 0")},
+        coords={"e_d": labelled("e_d", e_ds, "dilution d"),
+                "e_threshold": labelled("e_threshold", ["learned", "hierarchy"],
+                                        "learned: leading overlap at 90%; hierarchy: kept"),
+                "e_r": labelled("e_r", quality, "example quality r")},
+    ))  # fmt: skip
 
     # (f) levels resolved at finite N: the logarithmic low-storage regime
     ax = axes[1, 2]
     sizes = np.geomspace(10, 1e8, 60)
-    for k, d in enumerate((0.2, 0.5, 0.8)):
+    f_ds, resolved = (0.2, 0.5, 0.8), []
+    for k, d in enumerate(f_ds):
         levels = [MT.max_levels(int(N), d) for N in sizes]
         ax.step(sizes, levels, f"C{k}-", where="post", label=f"d = {d}")
-        data[f"f_d{d}"] = levels
+        resolved.append(levels)
     ax.set(xscale="log", xlabel="N", ylabel="hierarchy levels above the noise",
            title="(f) K ~ log N: last level 3 sd above a random overlap")  # fmt: skip
     ax.legend(fontsize=7)
-    data["f_N"] = sizes
+    panels.append(xr.Dataset(
+        {"f_levels": labelled(("f_d", "f_N"), resolved, "(f) hierarchy levels above the noise")},
+        coords={"f_d": labelled("f_d", f_ds, "dilution d"),
+                "f_N": labelled("f_N", sizes, "number of neurons")},
+    ))  # fmt: skip
 
     # (g, h) beyond low storage: the pure state with alpha N further diluted patterns
     N_g = Ns[-1]
     loads = np.linspace(0.0, 0.16, 17 if quick else 49)
     grid_a = [0.02, 0.06] if quick else [0.01, 0.03, 0.05, 0.07, 0.09, 0.12]
+    pure = {0.0: {}, 0.1: {}}  # T -> d -> Dataset
     for ax, T, panel in ((axes[0, 3], 0.0, "g"), (axes[1, 3], 0.1, "h")):
         for j, d in enumerate((0.0, 0.1, 0.2)):
             rs = np.array([_pure(d, T, a) for a in loads])
@@ -204,13 +264,27 @@ def main(argv: list[str] | None = None):
                        T=T, N=N_g, n_samples=max(2, n_samples // 4))  # fmt: skip
             ax.errorbar(grid_a, mc["m1"], mc["error1"], fmt="o", color=f"C{j}", ms=4,
                         capsize=2, label=f"MC N={N_g}" if j == 0 else None)  # fmt: skip
-            data[f"{panel}_d{d}_m1"], data[f"{panel}_d{d}_mc_m1"] = rs, mc["m1"].values
+            pure[T][d] = xr.Dataset(
+                {"gh_m1_theory": labelled("gh_alpha_theory", rs, "(g, h) pure-state overlap, RS"),
+                 "gh_mc_m1": labelled("gh_alpha", mc["m1"],
+                                      f"(g, h) pure-state overlap, MC, N = {N_g}"),
+                 "gh_mc_m1_err": labelled("gh_alpha", mc["error1"], "standard error of gh_mc_m1")},
+                coords={"gh_alpha": labelled("gh_alpha", grid_a,
+                                             "load (stored - cued) / N")},
+            )  # fmt: skip
         ax.set(xlabel=r"$\alpha$ = (stored - cued) / N", ylabel="pure-state overlap $m_1$",
                title=f"({panel}) beyond low storage, T = {T}")  # fmt: skip
         ax.legend(fontsize=7)
-    data["g_alpha"] = loads
+    gh = {T: joined(by_d, "gh_d", "dilution d") for T, by_d in pure.items()}
+    panels.append(joined(gh, "gh_T", "temperature").assign_coords(
+        gh_alpha_theory=labelled("gh_alpha_theory", loads, "load (stored - cued) / N, theory")
+    ))  # fmt: skip
 
     fig.tight_layout()
+    data = xr.merge(panels).assign_coords(
+        N=labelled("N", Ns, "number of neurons"),
+        level=labelled("level", np.arange(1, K + 1), "rank of the amplitude"),
+    )
     meta = {"sizes": Ns, "n_samples": n_samples, "points": points}
     return write_outputs(fig, data, meta, args, "multitasking", started)
 

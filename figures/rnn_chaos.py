@@ -45,10 +45,10 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from hebbian.figures._output import parse_args, write_outputs
-from hebbian.theory.dmft import solve_vanilla
+import xarray as xr
 from threadpoolctl import threadpool_limits
 
+from hebbian.figures._output import labelled, parse_args, write_outputs
 from hebbian.rnn import (
     GatedRNN,
     VanillaRNN,
@@ -58,6 +58,7 @@ from hebbian.rnn import (
     simulate,
     spectral_support,
 )
+from hebbian.theory.dmft import solve_vanilla
 
 DT = 0.1
 G_CHAOS, G_STABLE = 2.0, 0.8
@@ -188,10 +189,10 @@ def _panel_lyapunov(ax_g, ax_n, s: dict, samples: np.ndarray) -> list[dict]:
     return records
 
 
-def _panel_correlation(ax, s: dict, seed: int) -> tuple[list[dict], dict]:
+def _panel_correlation(ax, s: dict, seed: int) -> tuple[list[dict], xr.Dataset]:
     save, N = 2, s["N_corr"]
     lags = np.arange(round(TAU_MAX / (save * DT)) + 1) * save * DT
-    records, data = [], {"tau": lags}
+    records, simulated, dmft = [], [], []
     for k, g in enumerate(G_AUTOCORR):
         curves = []
         for m in range(s["n_corr"]):
@@ -209,12 +210,19 @@ def _panel_correlation(ax, s: dict, seed: int) -> tuple[list[dict], dict]:
         records.append({"g": g, "Delta0_dmft": theory.Delta0, "Delta0_simulated": float(mean[0]),
                         "Delta0_error": err0,
                         "n_sigma": float((mean[0] - theory.Delta0) / err0)})  # fmt: skip
-        data[f"Delta_sim_g{g:g}"] = mean
-        data[f"Delta_dmft_g{g:g}"] = theory.Delta
+        simulated.append(mean)
+        dmft.append(theory.Delta)
     ax.axhline(0.0, color="gray", lw=0.7, ls=":")
     title = f"(f) autocorrelation, {s['n_corr']} networks x {s['t_corr']:g} time units"
     ax.set(xlabel=r"lag $\tau$", ylabel=r"$\Delta(\tau)$", title=title)
     ax.legend(fontsize=7)
+    data = xr.Dataset(
+        {"Delta_sim": labelled(("g_corr", "tau"), simulated,
+                               f"(f) autocorrelation of h, simulated, N = {N}"),
+         "Delta_dmft": labelled(("g_corr", "tau"), dmft, "(f) autocorrelation of h, DMFT")},
+        coords={"g_corr": labelled("g_corr", G_AUTOCORR, "gain g of panel (f)"),
+                "tau": labelled("tau", lags, "lag", "neuron time constants")},
+    )  # fmt: skip
     return records, data
 
 
@@ -236,7 +244,15 @@ def main(argv: list[str] | None = None):
         lyapunov = _panel_lyapunov(axes[1, 0], axes[1, 1], s, samples)
         correlation, data = _panel_correlation(axes[1, 2], s, args.seed)
     fig.tight_layout()
-    data.update(lambda_samples=samples, g_lyap=s["g_lyap"], N_lyap=s["N_lyap"], h_attractor=h)
+    data = data.assign(
+        lambda_samples=labelled(("g", "N", "sample"), samples,
+                                "(d, e) largest Lyapunov exponent of one network",
+                                "per neuron time constant"),
+        h_attractor=labelled("neuron", h, f"(a) state on the attractor, g = {G_CHAOS:g}"),
+    ).assign_coords(
+        g=labelled("g", s["g_lyap"], "gain g of panels (d, e)"),
+        N=labelled("N", s["N_lyap"], "number of neurons of panels (d, e)"),
+    )  # fmt: skip
     meta = {"settings": s, "dt": DT, "gated": GATED, "spectra": spectra,
             "lyapunov": lyapunov, "autocorrelation": correlation}  # fmt: skip
     return write_outputs(fig, data, meta, args, "rnn_chaos", started)

@@ -18,9 +18,10 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from hebbian.figures._glass import energy_panel, overlap_cdf_panel
-from hebbian.figures._output import parse_args, sweep, write_outputs
-from hebbian.mc.glass import Q_BINS
+import xarray as xr
+
+from hebbian.figures._glass import energy_panel, overlap_cdf_panel, q_coordinate
+from hebbian.figures._output import labelled, parse_args, sweep, write_outputs
 from hebbian.theory import sk
 
 T_MIN, T_MAX, N_T = 0.3, 1.5, 16
@@ -52,7 +53,8 @@ def main(argv: list[str] | None = None):
     u_mc, u_err = points["energy"].values, points["energy_error"].values  # (n_N, n_T)
 
     line_T = np.linspace(T_MIN, 0.98, 5 if args.quick else 14)
-    u_rs = [sk.solve(T).energy for T in np.linspace(T_MIN, T_MAX, 60)]
+    rs_T = np.linspace(T_MIN, T_MAX, 60)
+    u_rs = [sk.solve(T).energy for T in rs_T]
     one, full, q_of_x = [], [], {}
     guess = None
     for T in line_T:
@@ -82,7 +84,7 @@ def main(argv: list[str] | None = None):
     ax.legend(fontsize=7)
 
     ax = axes[0, 1]
-    ax.plot(np.linspace(T_MIN, T_MAX, 60), u_rs, "k--", lw=1, label="RS")
+    ax.plot(rs_T, u_rs, "k--", lw=1, label="RS")
     ax.plot(line_T, one, "C0-", label="1RSB")
     ax.plot(line_T, full, "C3-", label=f"full RSB ({n_levels} levels)")
     records = energy_panel(
@@ -117,19 +119,28 @@ def main(argv: list[str] | None = None):
     ax.legend(fontsize=7, loc="upper left")
     fig.tight_layout()
 
-    data = {
-        "rsb_steps": np.array(names, dtype="S8"),
-        "ground_state_energy": np.array(e0),
-        "T": temps,
-        "N": np.array(Ns),
-        "mc_energy": u_mc,
-        "mc_energy_error": u_err,
-        "line_T": line_T,
-        "u_1rsb": np.array(one),
-        "u_full_rsb": np.array(full),
-        "q_bins": Q_BINS,
-        "q_hist": points["q_hist"].values,
-    }
+    dims = ("N", "T")
+    data = xr.Dataset(
+        {
+            "ground_state_energy": labelled("rsb", e0, "ground-state energy per spin"),
+            "mc_energy": labelled(dims, u_mc, "energy per spin, Monte Carlo"),
+            "mc_energy_err": labelled(dims, u_err, "standard error of mc_energy"),
+            "u_rs": labelled("T_rs", u_rs, "energy per spin, RS"),
+            "u_1rsb": labelled("T_theory", one, "energy per spin, 1RSB"),
+            "u_full_rsb": labelled("T_theory", full,
+                                   f"energy per spin, full RSB ({n_levels} levels)"),
+            "q_hist": labelled(("N", "T", "q"), points["q_hist"],
+                               "normalized histogram of the two-replica overlap q"),
+        },
+        coords={
+            "rsb": labelled("rsb", names, "replica-symmetry breaking: steps, or full"),
+            "N": labelled("N", Ns, "number of spins"),
+            "T": labelled("T", temps, "temperature of the tempering ladder"),
+            "T_rs": labelled("T_rs", rs_T, "temperature of the RS line"),
+            "T_theory": labelled("T_theory", line_T, "temperature of the RSB lines"),
+            **q_coordinate(),
+        },
+    )  # fmt: skip
     meta = {
         "seed": args.seed,
         "N": Ns,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-import h5py
 import numpy as np
 import pytest
+import xarray as xr
 
 from hebbian import figures
 
@@ -25,6 +25,12 @@ def made(tmp_path_factory):
     return make
 
 
+def open_data(folder, name) -> xr.Dataset:
+    """A figure's data file, read by plain xarray."""
+    with xr.open_dataset(folder / f"{name}.h5", engine="h5netcdf") as ds:
+        return ds.load()
+
+
 @pytest.mark.parametrize("name", list(figures.available()))
 def test_figure_quick(name, made):
     tmp_path = made(name)
@@ -34,29 +40,59 @@ def test_figure_quick(name, made):
     assert meta["quick"] is True
     assert meta["figure"] == name
     assert meta["backend"] == "numba"
-    assert "hebbian" in meta
     assert "seed" in meta
+    assert {"workers", "scheduler"} <= meta.keys()
     assert meta["elapsed_s"] > 0
+    provenance = meta["provenance"]
+    for package in ("python", "hebbian", "numpy", "scipy", "numba"):
+        assert provenance["versions"][package], package
+    assert {"git_commit", "argv", "host", "created"} <= provenance.keys()
     assert not list(tmp_path.glob("*.part"))
-    with h5py.File(tmp_path / f"{name}.h5") as f:
-        assert len(f) > 0
-        assert json.loads(f.attrs["meta"]) == meta
+    ds = open_data(tmp_path, name)
+    assert len(ds.data_vars) > 0
+    assert json.loads(ds.attrs["record"]) == meta
+    assert not [dim for dim in ds.dims if str(dim).startswith("phony_dim")]
+    for key, variable in ds.variables.items():
+        assert variable.attrs.get("long_name"), key
 
 
 def test_modern_retrieval_respects_the_theorem(made):
-    tmp_path = made("modern_retrieval")
-    with h5py.File(tmp_path / "modern_retrieval.h5") as f:
-        data = {k: f[k][...] for k in f}
+    data = open_data(made("modern_retrieval"), "modern_retrieval")
+    assert data["errors"].dims == ("sample", "beta")
     assert np.all(data["errors"] <= data["bounds"])
     # the error falls exponentially in beta: the log-error slope is negative
-    slope = np.polyfit(data["beta"], np.log(data["errors"]).mean(0), 1)[0]
+    slope = np.polyfit(data["beta"], np.log(data["errors"]).mean("sample"), 1)[0]
     assert slope < -20
     # Theorem 4's well-separated patterns all end in single-pattern fixed points; as beta
     # grows the fixed points go from the global average through metastable to single ones
-    assert np.all(data["kinds"][:, 0] >= data["separated"] - 1e-12)
-    assert data["kinds"][0, 2] == 1.0
-    assert data["kinds"][:, 1].max() == 1.0
-    assert data["kinds"][-1, 0] == 1.0
+    kinds = data["kinds"]
+    assert np.all(kinds.sel(kind="single") >= data["separated"] - 1e-12)
+    assert kinds.sel(kind="global")[0] == 1.0
+    assert kinds.sel(kind="metastable").max() == 1.0
+    assert kinds.sel(kind="single")[-1] == 1.0
+
+
+def test_gallery_reads_the_run_record(made):
+    from hebbian import __version__
+
+    gallery = figures.write_gallery(made("modern_retrieval")).read_text()
+    assert f"quick mode, seed 2026, hebbian {__version__}, " in gallery
+
+
+def test_hopfield_overlap_data_is_labelled(made):
+    """Monte Carlo on (T, N, alpha), the theory on its own finer alpha grid, NaN beyond alpha_c."""
+    from hebbian.theory import hopfield
+
+    data = open_data(made("hopfield_overlap"), "hopfield_overlap")
+    assert data["mc_m"].dims == ("T", "N", "alpha")
+    assert data["mc_m_err"].dims == data["mc_m"].dims
+    assert data["theory_m"].dims == ("T", "alpha_theory")
+    assert data["T"].values.tolist() == [0.0, 0.3]
+    assert data["alpha_theory"].size > data["alpha"].size
+    line = data["theory_m"].sel(T=0.3).dropna("alpha_theory")
+    assert line["alpha_theory"].max() < hopfield.alpha_c(0.3).value
+    alpha, m = float(line["alpha_theory"][-1]), float(line[-1])
+    assert m == hopfield.solve(alpha, 0.3)["m"]
 
 
 def test_hopfield_monte_carlo_lands_on_the_rs_overlap(made):
@@ -114,11 +150,12 @@ def test_dense_rsb_figure_orders_the_critical_storage(made):
     assert storage["1RSB"][1] == pytest.approx(0.15374, abs=1e-5)
     assert 0.09 < meta["T_s_above"] < 0.13  # the 1RSB line's first paramagnet point
     assert min(meta["q2"]) > 0.4
-    with h5py.File(tmp_path / "dense_rsb.h5") as f:
-        m_rs, m_1rsb = f["m_rs"][()], f["m_1rsb"][()]
-        assert np.nanmax(f["alpha_1rsb"][()]) > np.nanmax(f["alpha_rs"][()])
+    data = open_data(tmp_path, "dense_rsb")
+    m_rs, m_1rsb = data["m_rs"], data["m_1rsb"]
+    assert data["alpha_1rsb"].max() > data["alpha_rs"].max()
     assert np.all((m_rs > 0.6) & (m_rs <= 1))
     assert np.all((m_1rsb > 0.6) & (m_1rsb <= 1))
+    assert data["alpha_c_1rsb"].sel(P=3) == storage["1RSB"][1]
 
 
 def test_learning_figure_meets_the_theory_and_orders_the_protocols(made):
@@ -136,8 +173,8 @@ def test_learning_figure_meets_the_theory_and_orders_the_protocols(made):
     for (protocol, alpha), m in theory.items():
         if protocol == "unsupervised":
             assert m < theory[("supervised", alpha)]
-    with h5py.File(tmp_path / "learning.h5") as f:
-        assert np.all(np.diff(f["d_P3"][...]) < 0)  # noisier data, smaller critical load
+    ratio = open_data(tmp_path, "learning")["d_alpha_c_ratio"]
+    assert np.all(ratio.sel(P=3).diff("d_rho") < 0)  # noisier data, smaller critical load
 
 
 def test_digit_networks_learn_and_higher_P_separates_the_classes(made):
