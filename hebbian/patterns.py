@@ -23,12 +23,14 @@ so ``E[chi] = r``, ``E[eta xi] = r`` and the example mean
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from hebbian._checks import as_patterns, check_int, check_real
+from hebbian.limits import check_memory
 from hebbian.random import RNGLike, as_generator
 
 __all__ = [
@@ -45,9 +47,33 @@ def _shape(K, N) -> tuple[int, int]:
     return check_int(K, "K", minimum=1), check_int(N, "N", minimum=1)
 
 
-def _signs(rng: np.random.Generator, shape, p_plus: float) -> np.ndarray:
-    """Entries +1 with probability ``p_plus``, -1 otherwise, as int8."""
-    return np.where(rng.random(shape) < p_plus, 1, -1).astype(np.int8)
+#: Uniforms drawn per chunk: the float64 draws never exceed 8 MiB at a time.
+_CHUNK = 2**20
+
+
+def _allocate(shape, what: str) -> np.ndarray:
+    """An int8 array of ``shape``, after checking that it (and a chunk) fits in memory."""
+    n = math.prod(shape)
+    names = ("K", "M", "N") if len(shape) == 3 else ("K", "N")
+    sizes = ", ".join(f"{k}={v}" for k, v in zip(names, shape, strict=True))
+    check_memory(n + 16 * min(n, _CHUNK), f"{what} ({sizes}, int8)")
+    return np.empty(shape, dtype=np.int8)
+
+
+def _chunks(out: np.ndarray):
+    """Consecutive flat pieces of ``out``: ``rng.random`` drawn piece by piece gives the
+    same numbers, in the same order, as one draw of the whole shape."""
+    flat = out.reshape(-1)
+    for start in range(0, flat.size, _CHUNK):
+        yield flat[start : start + _CHUNK]
+
+
+def _signs(rng: np.random.Generator, shape, p_plus: float, what: str = "patterns") -> np.ndarray:
+    """Entries +1 with probability ``p_plus``, -1 otherwise, made as int8 chunk by chunk."""
+    out = _allocate(shape, what)
+    for piece in _chunks(out):
+        piece[...] = np.where(rng.random(piece.size) < p_plus, 1, -1)
+    return out
 
 
 def binary_patterns(K: int, N: int, *, rng: RNGLike = None) -> np.ndarray:
@@ -133,11 +159,14 @@ def diluted_patterns(K: int, N: int, d: float, *, rng: RNGLike = None) -> np.nda
         d, "dilution d", low=0.0, high=1.0, high_open=True, fix="d=1 would blank every entry"
     )
     rng = as_generator(rng)
-    shape = _shape(K, N)
-    blank = rng.random(shape) < d
-    signs = _signs(rng, shape, 0.5)
-    signs[blank] = 0
-    return signs
+    out = _allocate(_shape(K, N), "diluted patterns")
+    # two passes over the same stream as one draw of every blank, then every sign:
+    # the blanks are marked 1 in place, then replaced by 0 and the rest by +-1
+    for piece in _chunks(out):
+        piece[...] = rng.random(piece.size) < d
+    for piece in _chunks(out):
+        piece[...] = np.where(piece == 1, 0, np.where(rng.random(piece.size) < 0.5, 1, -1))
+    return out
 
 
 def dataset_entropy(r: float, M: int) -> float:
@@ -197,7 +226,8 @@ class Examples:
         """Example sums ``M etabar^mu = sum_a eta^{mu,a}``, shape (K, N), exact integers."""
         M = self.M
         dtype = np.int8 if M <= 127 else np.int16 if M <= 32767 else np.int32
-        return self.examples.sum(axis=1, dtype=np.int64).astype(dtype)
+        # |partial sum| <= M fits the narrow type: no (K, N) int64 intermediate
+        return self.examples.sum(axis=1, dtype=dtype)
 
     def means(self) -> np.ndarray:
         """Example means ``etabar^mu = (1/M) sum_a eta^{mu,a}``, shape (K, N), float64."""
@@ -236,7 +266,7 @@ def noisy_examples(archetypes: ArrayLike, M: int, r: float, *, rng: RNGLike = No
     M = check_int(M, "M (examples per archetype)", minimum=1)
     r = check_quality(r)
     K, N = xi.shape
-    chi = _signs(as_generator(rng), (K, M, N), (1.0 + r) / 2.0)
-    eta = (xi[:, None, :] * chi).astype(np.int8)
+    eta = _signs(as_generator(rng), (K, M, N), (1.0 + r) / 2.0, what="examples")  # chi
+    eta *= xi[:, None, :]  # in place, int8: eta = xi chi
     eta.setflags(write=False)
     return Examples(archetypes=xi, examples=eta, r=r)

@@ -18,14 +18,26 @@ from dataclasses import dataclass
 import numpy as np
 
 from hebbian._checks import as_spins, check_int, check_real
+from hebbian.limits import check_memory
 from hebbian.mc import _numba as kernels
 from hebbian.mc.backends import BATCHED, array_module, resolve_backend
 from hebbian.mc.model import KernelModel, kernel_model
-from hebbian.networks import BinaryNetwork
+from hebbian.networks import BinaryNetwork, SherringtonKirkpatrick
 from hebbian.random import RNGLike, as_generator
 from hebbian.temperature import beta_from_T
 
-__all__ = ["ORDERS", "RULES", "ChainState", "Dynamics", "init", "step", "step_samples"]
+__all__ = [
+    "ORDERS",
+    "RULES",
+    "ChainState",
+    "Dynamics",
+    "chain_bytes",
+    "check_track",
+    "init",
+    "network_size",
+    "step",
+    "step_samples",
+]
 
 RULES = {
     "metropolis": kernels.RULE_METROPOLIS,
@@ -43,7 +55,9 @@ class Dynamics:
     Parameters
     ----------
     T : float
-        Temperature, >= 0.  ``T = 0`` requires ``rule="zero-T"`` and vice versa.
+        Temperature, >= 0.  ``T = 0`` requires ``rule="zero-T"`` and vice versa;
+        ``T = inf`` is the paramagnet (``beta = 0``): Metropolis accepts every
+        flip, heat bath flips with probability 1/2.
     rule : {"metropolis", "heat-bath", "glauber", "zero-T"}
         Acceptance: Metropolis ``min(1, e^(-beta dE))``; heat bath (= Glauber)
         ``1 / (1 + e^(beta dE))``; zero temperature: flip iff ``dE < 0``.
@@ -56,9 +70,9 @@ class Dynamics:
     order: str = "random"
 
     def __post_init__(self):
-        if self.rule not in RULES:
+        if not isinstance(self.rule, str) or self.rule not in RULES:
             raise ValueError(f"rule={self.rule!r} is unknown; pass one of {', '.join(RULES)}")
-        if self.order not in ORDERS:
+        if not isinstance(self.order, str) or self.order not in ORDERS:
             raise ValueError(f"order={self.order!r} is unknown; pass one of {', '.join(ORDERS)}")
         T = check_real(self.T, "temperature T", low=0.0, fix="T=0 is zero-temperature dynamics")
         if (T == 0.0) != (self.rule == "zero-T"):
@@ -118,37 +132,152 @@ class ChainState:
         return self.counts[:, kernels.FIXED].astype(bool)
 
 
-def _start_configurations(model: KernelModel, start, R: int, m0, pattern, rngs) -> np.ndarray:
-    N = model.N
-    if isinstance(start, str):
-        if start == "random":
-            return np.stack([np.where(g.random(N) < 0.5, 1, -1) for g in rngs]).astype(np.int8)
-        if start == "pattern":
-            pattern = check_int(pattern, "pattern", minimum=0)
-            if pattern >= model.n_patterns:
-                raise ValueError(f"pattern={pattern} is out of range; pass 0 <= pattern < K")
-            m0 = check_real(1.0 if m0 is None else m0, "m0", low=-1.0, high=1.0)
-            xi = np.asarray(model.network.patterns[pattern])
-            if np.any(xi == 0):
-                raise ValueError(
-                    "start='pattern' needs a pattern without zero entries; pass a "
-                    "configuration array instead"
-                )
-            n_flip = round(N * (1.0 - m0) / 2.0)  # overlap exactly 1 - 2 n_flip / N
-            out = np.repeat(xi[None, :].astype(np.int8), R, axis=0)
-            for r, g in enumerate(rngs):
-                out[r, g.choice(N, size=n_flip, replace=False)] *= -1
-            return out
+def check_track(track, n_patterns: int) -> np.ndarray:
+    """Pattern indices to record, as int64; default the first ``min(K, 8)``.
+
+    Raises
+    ------
+    TypeError
+        For non-integer indices (``0.5`` is refused, never truncated).
+    ValueError
+        For a shape other than 1-D or indices outside ``[0, K)``.
+    """
+    if track is None:
+        return np.arange(min(n_patterns, 8))
+    try:
+        arr = np.asarray(track)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(
+            f"track could not be read as indices ({exc}); pass a list of ints"
+        ) from None
+    if arr.size == 0:
+        arr = arr.astype(np.int64)
+    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
+        raise TypeError(
+            f"track={_show(track)} must list integer pattern indices; pass e.g. track=[0, 1]"
+        )
+    if arr.ndim != 1 or np.any((arr < 0) | (arr >= n_patterns)):
+        raise ValueError(f"track={_show(track)} must list pattern indices in [0, K={n_patterns})")
+    return arr.astype(np.int64)
+
+
+def _show(value, limit: int = 60) -> str:
+    """A short one-line repr for messages."""
+    text = repr(value.tolist() if isinstance(value, np.ndarray) else value).replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+#: Bytes per pattern entry that ``kernel_model`` allocates at its peak: an int8
+#: validated copy, the int8 transpose it keeps, and the (K, N) int64 squares it
+#: sums for ``n_mu`` (two arrays of 8 bytes per entry).  Explicit couplings are
+#: used as they are.
+KERNEL_MODEL_BYTES = 18
+
+
+def network_size(network) -> tuple[int, int, int]:
+    """``(N, K kept sums, K patterns)`` of a network the samplers cover, before
+    :func:`~hebbian.mc.model.kernel_model` allocates anything; its TypeError otherwise."""
+    if isinstance(network, SherringtonKirkpatrick):
+        return network.N, network.N, 0
+    if not isinstance(network, BinaryNetwork):
+        kernel_model(network)  # raises the TypeError that names the network
+    return network.N, network.K, network.K
+
+
+def model_bytes(network) -> int:
+    """Peak bytes of ``kernel_model(network)`` (see :data:`KERNEL_MODEL_BYTES`)."""
+    if isinstance(network, SherringtonKirkpatrick):
+        return 0
+    return KERNEL_MODEL_BYTES * network.N * network.K
+
+
+def chain_bytes(N: int, K: int, R: int) -> int:
+    """Bytes :func:`init` allocates for R chains: int8 spins, float64 overlap sums,
+    counters, and the largest temporaries (one chain's float64 uniforms, a block of
+    the overlap-sum product)."""
+    return R * N + 8 * R * K + 32 * R + 16 * N + 16 * _SUM_BLOCK
+
+
+#: Entries of sigma or xi_t converted to float64 at a time for the overlap sums (32 MiB).
+_SUM_BLOCK = 2**22
+
+
+def overlap_sums(model: KernelModel, sigma: np.ndarray) -> np.ndarray:
+    """The kept sums of configurations ``sigma`` (R, N): ``sigma @ xi`` (or ``J sigma``).
+
+    For patterns the sums are exact integers held in float64: every product
+    and partial sum is an integer below 2^53 (checked by
+    :func:`~hebbian.mc.model.kernel_model`), so a float64 product is exact and
+    the same as :meth:`KernelModel.overlap_sums`, computed block by block of
+    neurons so that no (N, K) int64 or float64 copy of the patterns is made.
+    """
+    if model.kind == kernels.KIND_COUPLINGS:
+        return model.overlap_sums(sigma)
+    out = np.zeros((sigma.shape[0], model.K))
+    rows = max(1, _SUM_BLOCK // max(model.K, sigma.shape[0], 1))
+    for start in range(0, model.N, rows):
+        block = slice(start, start + rows)
+        out += sigma[:, block].astype(np.float64) @ model.xi_t[block].astype(np.float64)
+    return out
+
+
+def _check_start(model: KernelModel, start, m0, pattern) -> None:
+    """Refuse start, m0 and pattern that do not go together, before any allocation."""
+    if isinstance(start, str) and start not in ("random", "pattern"):
         raise ValueError(
             f"start={start!r} is unknown; pass 'random', 'pattern' (with m0) or a "
             f"configuration array of shape (N,) or (R, N)"
         )
-    sigma = as_spins(start, N, name="start").astype(np.int8)
+    pattern = check_int(pattern, "pattern", minimum=0)
+    if m0 is not None:
+        check_real(m0, "m0", low=-1.0, high=1.0)
+    if isinstance(start, str) and start == "pattern":
+        if pattern >= model.n_patterns:
+            raise ValueError(
+                f"start='pattern' with pattern={pattern}: out of range; pass 0 <= pattern < "
+                f"K={model.n_patterns} (or another start)"
+            )
+        return
+    if m0 is not None:
+        raise ValueError(f"m0={m0!r} is only used with start='pattern'; pass m0=None")
+    if pattern != 0:
+        raise ValueError(f"pattern={pattern} is only used with start='pattern'; pass pattern=0")
+
+
+def _start_configurations(model: KernelModel, start, R: int, m0, pattern, rngs) -> np.ndarray:
+    N = model.N
+    if isinstance(start, str):
+        if start == "random":
+            out = np.empty((R, N), dtype=np.int8)  # built in int8, one chain at a time
+            for r, g in enumerate(rngs):
+                out[r] = np.where(g.random(N) < 0.5, 1, -1)
+            return out
+        m0 = check_real(1.0 if m0 is None else m0, "m0", low=-1.0, high=1.0)
+        xi = np.asarray(model.network.patterns[pattern])
+        if np.any(xi == 0):
+            raise ValueError(
+                "start='pattern' needs a pattern without zero entries; pass a "
+                "configuration array instead"
+            )
+        n_flip = round(N * (1.0 - m0) / 2.0)  # overlap exactly 1 - 2 n_flip / N
+        out = np.repeat(xi[None, :].astype(np.int8), R, axis=0)
+        for r, g in enumerate(rngs):
+            out[r, g.choice(N, size=n_flip, replace=False)] *= -1
+        return out
+    try:
+        arr = np.asarray(start)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"start could not be read as spins ({exc}); pass +-1 entries") from None
+    if arr.dtype == object or not (
+        np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
+    ):
+        raise TypeError(f"start has dtype {arr.dtype}; pass real +-1 entries")
+    sigma = as_spins(arr, N, name="start").astype(np.int8)
     if sigma.ndim == 1:
         sigma = np.repeat(sigma[None, :], R, axis=0)
     if sigma.shape != (R, N):
         raise ValueError(f"start has shape {sigma.shape}; pass (N,) or (R, N) = ({R}, {N})")
-    return sigma.copy()
+    return np.ascontiguousarray(sigma)
 
 
 def init(
@@ -173,21 +302,100 @@ def init(
         ``round(N (1 - m0) / 2)`` spins flipped (overlap ``m0``, default 1);
         or given configuration(s) of shape (N,) or (R, N) (e.g. an example).
     m0 : float, optional
-        Initial overlap for ``start="pattern"``.
+        Initial overlap for ``start="pattern"``, in [-1, 1]; refused with
+        any other start.
     pattern : int
-        Which pattern for ``start="pattern"``.
+        Which pattern for ``start="pattern"``, in [0, K); only 0 (the
+        default) with any other start.
     rng : seed, SeedSequence or Generator
         Chain r uses the r-th child of its ``SeedSequence``.
 
     Returns
     -------
     ChainState
+
+    Raises
+    ------
+    ValueError, TypeError
+        For arguments out of range or of the wrong type, or chains that would
+        not fit in memory (:func:`hebbian.limits.check_memory`), before any
+        chain is made.
     """
-    model = kernel_model(network)
     R = check_int(n_replicas, "n_replicas", minimum=1)
-    rngs = as_generator(rng).spawn(R)
+    N, K, _ = network_size(network)
+    check_memory(model_bytes(network), f"the sampler's copy of the patterns (K={K}, N={N})")
+    model = kernel_model(network)
+    return _init(model, R, start, m0, pattern, as_generator(rng))
+
+
+def _init(model: KernelModel, R: int, start, m0, pattern, generator) -> ChainState:
+    """:func:`init` on a kernel model, every argument checked before the chains are made."""
+    _check_start(model, start, m0, pattern)
+    check_memory(
+        chain_bytes(model.N, model.K, R),
+        f"n_replicas={R} chains of N={model.N} spins with K={model.K} overlap sums",
+    )
+    rngs = generator.spawn(R)
     sigma = _start_configurations(model, start, R, m0, pattern, rngs)
-    return ChainState(sigma, model.overlap_sums(sigma), np.zeros((R, 4), np.int64), rngs)
+    return ChainState(sigma, overlap_sums(model, sigma), np.zeros((R, 4), np.int64), rngs)
+
+
+def _check_chains(model, state, dynamics) -> None:
+    """Refuse a model, state or dynamics the kernels cannot run safely.
+
+    The compiled kernels do not check bounds: a state of another network
+    (other N or K) would read and write outside its arrays.  Only shapes,
+    types and flags are checked, O(1) per call, never the spins themselves.
+    """
+    if not isinstance(model, KernelModel):
+        raise TypeError(
+            f"model is a {type(model).__name__}; pass hebbian.mc.kernel_model(network)"
+        )
+    if not isinstance(state, ChainState):
+        raise TypeError(f"state is a {type(state).__name__}; pass a ChainState from init()")
+    if not isinstance(dynamics, Dynamics):
+        raise TypeError(f"dynamics is a {type(dynamics).__name__}; pass a Dynamics(T=...)")
+    R = state.sigma.shape[0] if isinstance(state.sigma, np.ndarray) else -1
+    expected = {
+        "sigma": ((R, model.N), np.int8),
+        "S": ((R, model.K), np.float64),
+        "counts": ((R, 4), np.int64),
+    }
+    for name, (shape, dtype) in expected.items():
+        a = getattr(state, name)
+        if (
+            not isinstance(a, np.ndarray)
+            or a.shape != shape
+            or a.dtype != dtype
+            or not a.flags.c_contiguous
+            or not a.flags.writeable
+        ):
+            got = f"{a.dtype} {a.shape}" if isinstance(a, np.ndarray) else type(a).__name__
+            raise ValueError(
+                f"state.{name} is {got}; this model needs a writable C-contiguous "
+                f"{np.dtype(dtype)} array of shape {shape}: pass the state init() made "
+                f"for this network"
+            )
+    if (
+        not isinstance(state.rngs, list | tuple)
+        or len(state.rngs) != R
+        or not all(isinstance(g, np.random.Generator) for g in state.rngs)
+    ):
+        raise ValueError(f"state.rngs must hold one numpy Generator per chain ({R})")
+
+
+def _check_betas(betas, R: int, dynamics: Dynamics) -> np.ndarray:
+    if dynamics.rule == "zero-T":
+        raise ValueError("betas are per-chain temperatures; pass betas=None with rule='zero-T'")
+    try:
+        arr = np.asarray(betas, dtype=np.float64)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"betas could not be read as numbers ({exc})") from None
+    if arr.shape != (R,) or not np.all(np.isfinite(arr)) or np.any(arr < 0):
+        raise ValueError(
+            f"betas={_show(betas)} must be {R} finite inverse temperatures >= 0, one per chain"
+        )
+    return arr
 
 
 def _scale(model: KernelModel) -> float:
@@ -279,10 +487,13 @@ def step_samples(models, states, dynamics: Dynamics, n_sweeps: int = 1, *, backe
     name, module = resolve_backend(backend)
     if name not in BATCHED:
         raise ValueError(f"backend={backend!r} runs one chain at a time; pass 'batched' or 'cupy'")
+    models, states = list(models), list(states)
     if len(models) != len(states) or not models:
         raise ValueError(
             f"got {len(models)} models and {len(states)} states; pass one state per model"
         )
+    for m, st in zip(models, states, strict=True):
+        _check_chains(m, st, dynamics)
     n_sweeps = check_int(n_sweeps, "n_sweeps", minimum=0)
     betas = [np.full(s.n_replicas, dynamics.beta) for s in states]
     _step_batched(name, module, list(models), list(states), RULES[dynamics.rule],
@@ -324,13 +535,24 @@ def step(
     -------
     ChainState
         The same object, advanced.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a ``model`` that is not a :class:`KernelModel`, a ``state`` whose
+        arrays do not fit it (other N or K, dtype, layout: the compiled
+        kernels do not check bounds), or ``betas`` that are not R finite
+        values >= 0; before any sweep.
     """
     name, backend_module = resolve_backend(backend)
+    _check_chains(model, state, dynamics)
     n_sweeps = check_int(n_sweeps, "n_sweeps", minimum=0)
     n_workers = check_int(n_workers, "n_workers", minimum=1)
     rule, order = RULES[dynamics.rule], ORDERS[dynamics.order]
     if betas is None:
         betas = np.full(state.n_replicas, dynamics.beta)
+    else:
+        betas = _check_betas(betas, state.n_replicas, dynamics)
     scale, n_mu = _scale(model), model.n_mu.astype(np.float64)
     if name in BATCHED:
         _step_batched(name, backend_module, [model], [state], rule, order, [betas], n_sweeps)

@@ -19,12 +19,28 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from hebbian._checks import check_int, check_real
+from hebbian.limits import check_memory
+from hebbian.mc.backends import resolve_backend
 from hebbian.mc.model import kernel_model
-from hebbian.mc.sampler import ChainState, Dynamics, init, step
+from hebbian.mc.sampler import (
+    ChainState,
+    Dynamics,
+    _init,
+    chain_bytes,
+    check_track,
+    model_bytes,
+    network_size,
+    step,
+)
 from hebbian.networks import BinaryNetwork
 from hebbian.random import RNGLike, as_generator
 
 __all__ = ["TemperingResult", "geometric_ladder", "parallel_tempering"]
+
+
+def _short(value, limit: int = 60) -> str:
+    text = repr(value).replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def geometric_ladder(T_min: float, T_max: float, n: int) -> np.ndarray:
@@ -96,10 +112,12 @@ def parallel_tempering(
     ----------
     network : Hopfield, DenseHopfield, ExponentialDAM or SherringtonKirkpatrick
     T : array_like, shape (n_T,)
-        Strictly increasing positive temperatures (see :func:`geometric_ladder`).
+        Strictly increasing positive finite temperatures (see
+        :func:`geometric_ladder`), each with a finite ``1/T``.
     n_sweeps, n_burnin : int
         Sweeps per chain measured / discarded; one exchange round and (after
-        burn-in) one measurement every ``exchange_every`` sweeps.
+        burn-in) one measurement every ``exchange_every`` sweeps
+        (``exchange_every <= n_sweeps``, so that there is one).
     rule, order : str
         Single-spin-flip dynamics of every chain (finite temperature).
     start : see :func:`hebbian.mc.sampler.init`
@@ -116,29 +134,52 @@ def parallel_tempering(
     -------
     TemperingResult
     """
-    temps = np.asarray(T, dtype=np.float64)
+    try:
+        temps = np.asarray(T, dtype=np.float64)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"T={_short(T)} could not be read as temperatures ({exc})") from None
     if temps.ndim != 1 or temps.size < 2 or not np.all(np.isfinite(temps)):
-        raise ValueError(f"T={T!r} must be a 1-D ladder of at least two finite temperatures")
-    if temps[0] <= 0 or np.any(np.diff(temps) <= 0):
-        raise ValueError(f"T={temps.tolist()} must be positive and strictly increasing")
+        raise ValueError(f"T={_short(T)} must be a 1-D ladder of at least two finite temperatures")
+    with np.errstate(divide="ignore", over="ignore"):
+        betas = 1.0 / temps
+    if temps[0] <= 0 or np.any(np.diff(temps) <= 0) or not np.isfinite(betas[0]):
+        raise ValueError(
+            f"T={_short(temps.tolist())} must be positive (with 1/T finite) and strictly "
+            f"increasing"
+        )
     n_sweeps = check_int(n_sweeps, "n_sweeps", minimum=1)
     n_burnin = check_int(n_burnin, "n_burnin", minimum=0)
     every = check_int(exchange_every, "exchange_every", minimum=1)
-    model = kernel_model(network)
+    if every > n_sweeps:
+        raise ValueError(
+            f"exchange_every={every} exceeds n_sweeps={n_sweeps}, so no measurement would be "
+            f"taken; pass exchange_every <= n_sweeps"
+        )
+    n_workers = check_int(n_workers, "n_workers", minimum=1)
+    if on_round is not None and not callable(on_round):
+        raise TypeError(f"on_round={on_round!r} must be a callable or None")
+    resolve_backend(backend)
     dyn = Dynamics(T=float(temps[0]), rule=rule, order=order)
-    chain_seed, swap_rng = as_generator(rng).spawn(2)
+    generator = as_generator(rng)
+    N, K, n_patterns = network_size(network)
     n_T = temps.size
-    state = init(network, n_replicas=n_T, start=start, rng=chain_seed)
-    n_patterns = model.n_patterns
-    track = np.arange(min(n_patterns, 8)) if track is None else np.asarray(track, dtype=np.int64)
-    betas = 1.0 / temps
+    track = check_track(track, n_patterns)
+    n_rounds = n_sweeps // every
+    check_memory(
+        model_bytes(network) + chain_bytes(N, K, n_T) + 8 * n_rounds * n_T * (1 + len(track)),
+        f"parallel_tempering with N={N}, K={n_patterns}, {n_T} temperatures and "
+        f"n_sweeps={n_sweeps} // exchange_every={every} = {n_rounds} measurements",
+    )
+    model = kernel_model(network)
+    chain_seed, swap_rng = generator.spawn(2)
+    state = _init(model, n_T, start, None, 0, chain_seed)
     slot = np.arange(n_T)  # slot[t]: chain at temperature t
     attempted, accepted = np.zeros(n_T - 1), np.zeros(n_T - 1)
     # round trips: a chain is "down" after visiting T_min and counts a trip on reaching
     # T_max after that, then T_min again
     direction = np.zeros(n_T, dtype=np.int8)
     trips = 0
-    n_rounds_burn, n_rounds = -(-n_burnin // every), n_sweeps // every
+    n_rounds_burn = -(-n_burnin // every)
     energy = np.zeros((n_rounds, n_T))
     overlaps = np.zeros((n_rounds, n_T, len(track)))
     for rnd in range(n_rounds_burn + n_rounds):

@@ -29,8 +29,50 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from hebbian._checks import as_spins, check_index
+from hebbian.limits import check_memory
 
-__all__ = ["BinaryNetwork"]
+__all__ = ["MAX_TERM", "BinaryNetwork", "overlap_sums"]
+
+#: Largest magnitude a network lets one term of its energy reach.  Far enough
+#: below float64's 1.8e308 that sums over patterns, Newton's identities and
+#: log-sum-exps of such terms stay finite: no energy is ever inf or NaN.
+MAX_TERM = 1e300
+
+#: Pattern entries converted to float64 at a time by :func:`overlap_sums` (32 MiB).
+_BLOCK = 2**22
+
+
+def read_array(value, name: str) -> np.ndarray:
+    """``np.asarray(value)``, or a ValueError naming ``name`` for ragged or odd input."""
+    try:
+        return np.asarray(value)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(
+            f"{name} could not be read as an array ({exc}); pass a rectangular numeric array"
+        ) from None
+
+
+def largest_entry(patterns: np.ndarray) -> float:
+    """``max |patterns|`` without a temporary of the patterns' size."""
+    return max(abs(float(np.max(patterns))), abs(float(np.min(patterns))))
+
+
+def overlap_sums(sigma: np.ndarray, patterns: np.ndarray) -> np.ndarray:
+    """``sigma @ patterns.T`` in float64, never converting all the patterns at once.
+
+    Integer patterns are converted block by block of rows (at most ``_BLOCK``
+    entries), so a (K, N) int8 matrix never gets a float64 copy; the sums of
+    +-1 spins times integer entries are exact in float64 either way.
+    """
+    s = np.asarray(sigma).astype(np.float64, copy=False)
+    if patterns.dtype == np.float64:
+        return s @ patterns.T
+    K, N = patterns.shape
+    out = np.empty((*s.shape[:-1], K))
+    rows = max(1, _BLOCK // max(N, 1))
+    for start in range(0, K, rows):  # one expression: a block is freed before the next
+        out[..., start : start + rows] = s @ patterns[start : start + rows].astype(np.float64).T
+    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -67,7 +109,7 @@ class BinaryNetwork(abc.ABC):
         numpy.ndarray of float64, shape (..., K)
         """
         sigma = as_spins(sigma, self.N)
-        return (sigma @ self.patterns.T.astype(np.float64)) / self.N
+        return overlap_sums(sigma, self.patterns) / self.N
 
     def energy(self, sigma: ArrayLike) -> np.ndarray | float:
         """Energy ``H(sigma)`` through the overlaps; shape ``sigma.shape[:-1]``."""
@@ -124,6 +166,12 @@ class BinaryNetwork(abc.ABC):
     def local_fields(self, sigma: ArrayLike, m: ArrayLike | None = None) -> np.ndarray:
         """Cavity fields of all neurons, shape (..., N); O(N K) work."""
         sigma = as_spins(sigma, self.N)
+        n_conf = int(np.prod(sigma.shape[:-1]))
+        # (..., N, K) float64 cavity overlaps and a few temporaries (P for Newton's sums)
+        check_memory(
+            8.0 * (n_conf + 1) * self.N * self.K * (4 + getattr(self, "P", 2)),
+            f"local_fields of {n_conf} configuration(s) with N={self.N}, K={self.K}",
+        )
         m = self._overlaps_or_given(sigma, m)
         xi_t = self.patterns.T.astype(np.float64)  # (N, K)
         m_cav = m[..., None, :] - sigma[..., :, None] * xi_t / self.N

@@ -40,11 +40,14 @@ from numpy.typing import ArrayLike
 
 from hebbian._checks import as_patterns, check_int
 from hebbian.couplings import polynomial_tensor_energy
-from hebbian.networks._base import BinaryNetwork
+from hebbian.limits import check_memory
+from hebbian.networks._base import MAX_TERM, BinaryNetwork, largest_entry, read_array
 
 __all__ = [
     "DenseHopfield",
     "Hopfield",
+    "check_energy_scale",
+    "check_pattern_memory",
     "elementary_symmetric",
     "overlap_cavity_field",
     "overlap_energy",
@@ -100,6 +103,45 @@ def overlap_cavity_field(m_cav, xi_i, N: int, P: int) -> np.ndarray:
     return N / math.factorial(P) * np.sum(terms, axis=-1)
 
 
+def check_pattern_memory(patterns: np.ndarray, network: str, *, ternary: bool = False) -> None:
+    """Refuse patterns whose validated copy and its checks would not fit in memory.
+
+    :func:`hebbian._checks.as_patterns` makes a copy (int8 for ternary entries,
+    float64 otherwise) and boolean masks; requiring ternary entries of int8
+    input (``np.isin``) costs 12 bytes per entry at its peak (measured).
+    """
+    if patterns.ndim == 2:
+        K, N = patterns.shape
+        per_entry = (12 if ternary else 2) if patterns.dtype.itemsize == 1 else 10
+        check_memory(per_entry * K * N, f"{network} patterns (K={K}, N={N}): copy and checks")
+
+
+def check_energy_scale(xi: np.ndarray, P: int, *, diagonal: bool, weight: float = 1.0) -> None:
+    """Refuse patterns and orders whose energy terms would overflow float64.
+
+    Without self-interactions, Newton's identities form ``(N max|xi|)^P`` per
+    pattern; with them, each pattern contributes ``weight N max|xi|^P``.  Either
+    summed over the K patterns must stay below :data:`MAX_TERM` (1e300), so that
+    every energy, cavity field and energy change is finite.
+    """
+    K, N = xi.shape
+    x_max = largest_entry(xi)
+    if x_max == 0.0:
+        return
+    if diagonal:
+        log_size = math.log10(weight * K * N) + P * math.log10(max(x_max, 1.0))
+        form = "weight K N max|xi|^P"
+    else:
+        log_size = math.log10(K) + P * math.log10(N * x_max)
+        form = "K (N max|xi|)^P"
+    if log_size > math.log10(MAX_TERM):
+        raise ValueError(
+            f"P={P} with K={K}, N={N} and largest |entry| {x_max:g}: energy terms up to "
+            f"{form} = 1e{log_size:.0f} would overflow float64 (bound {MAX_TERM:g}); "
+            f"pass a smaller P, fewer neurons or patterns, or smaller entries"
+        )
+
+
 @dataclass(frozen=True, eq=False)
 class DenseHopfield(BinaryNetwork):
     """Dense Hebbian network with P-body couplings (P = 2: Hopfield).
@@ -120,7 +162,9 @@ class DenseHopfield(BinaryNetwork):
     ------
     ValueError
         For P < 2, N < P without self-interactions, non-finite or out-of-set
-        entries.
+        entries, energies that would overflow float64 (see
+        :func:`check_energy_scale`), or patterns whose validated copy would
+        not fit in memory (:func:`hebbian.limits.check_memory`).
 
     References
     ----------
@@ -146,12 +190,18 @@ class DenseHopfield(BinaryNetwork):
         if not isinstance(self.diagonal, bool | np.bool_):
             raise TypeError(f"diagonal={self.diagonal!r} must be True or False")
         needs_ternary = P >= 3 and not self.diagonal
+        raw = read_array(self.patterns, "patterns")
+        check_pattern_memory(raw, type(self).__name__, ternary=needs_ternary)
         xi = as_patterns(
-            self.patterns,
+            raw,
             values="ternary" if needs_ternary else None,
             min_N=2 if self.diagonal else P,
         )
-        sq = np.sum(xi.astype(np.float64) ** 2, axis=1)
+        check_energy_scale(xi, P, diagonal=bool(self.diagonal))
+        if xi.dtype == np.int8:  # entries in {-1, 0, +1}: x^2 is 1 where x != 0
+            sq = np.count_nonzero(xi, axis=1).astype(np.float64)
+        else:
+            sq = np.sum(xi**2, axis=1)
         sq.setflags(write=False)
         object.__setattr__(self, "patterns", xi)
         object.__setattr__(self, "P", P)

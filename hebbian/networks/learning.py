@@ -50,8 +50,9 @@ from numpy.typing import ArrayLike
 
 from hebbian._checks import check_int, check_real
 from hebbian.couplings import polynomial_tensor_energy
-from hebbian.networks._base import BinaryNetwork
-from hebbian.networks.dense import overlap_cavity_field, overlap_energy
+from hebbian.limits import check_memory
+from hebbian.networks._base import BinaryNetwork, read_array
+from hebbian.networks.dense import check_energy_scale, overlap_cavity_field, overlap_energy
 from hebbian.patterns import Examples
 
 __all__ = ["PROTOCOLS", "TENSORS", "LearnedNetwork", "learned_network"]
@@ -82,13 +83,15 @@ class LearnedNetwork(BinaryNetwork):
     def __post_init__(self):
         P = check_int(self.P, "P (interaction order)", minimum=2)
         weight = check_real(self.weight, "weight", low=0.0, low_open=True)
-        rows = np.asarray(self.patterns)
-        if rows.ndim != 2 or not np.issubdtype(rows.dtype, np.integer):
+        rows = read_array(self.patterns, "patterns")
+        if rows.ndim != 2 or not np.issubdtype(rows.dtype, np.integer) or 0 in rows.shape:
             raise ValueError(
-                f"patterns has shape {rows.shape} and dtype {rows.dtype}; pass an integer "
-                f"(n_rows, N) array (use learned_network to build one from examples)"
+                f"patterns has shape {rows.shape} and dtype {rows.dtype}; pass a non-empty "
+                f"integer (n_rows, N) array (use learned_network to build one from examples)"
             )
+        check_memory(rows.nbytes, f"LearnedNetwork rows ({rows.shape[0]} x {rows.shape[1]})")
         rows = rows.copy()
+        check_energy_scale(rows, P, diagonal=True, weight=weight)
         rows.setflags(write=False)
         object.__setattr__(self, "patterns", rows)
         object.__setattr__(self, "P", P)

@@ -24,21 +24,38 @@ from numpy.typing import ArrayLike
 
 from hebbian._array import array_namespace
 from hebbian._checks import as_patterns, check_index, check_int, check_real
+from hebbian.networks._base import read_array
+from hebbian.networks.dense import check_pattern_memory
 
 __all__ = ["FixedPoint", "FixedPointClass", "FixedPointKind", "ModernHopfield"]
 
 _LOG_MAX = float(np.log(np.finfo(np.float64).max))
 
 
-def _log_softmax(xp, z):
-    z_max = xp.max(z, axis=-1, keepdims=True)
-    shifted = z - z_max
+def _log_softmax(xp, z, beta: float = 1.0):
+    """``log softmax(beta z)`` over the last axis, finite at every finite ``beta``.
+
+    ``beta`` multiplies ``z - max z``, never ``z``: the largest entry is exactly
+    0, and an entry whose product overflows to ``-inf`` is a weight that
+    underflows to 0 anyway.
+    """
+    shifted = z - xp.max(z, axis=-1, keepdims=True)
+    with np.errstate(over="ignore"):
+        shifted = beta * shifted
     return shifted - xp.log(xp.sum(xp.exp(shifted), axis=-1, keepdims=True))
 
 
-def _logsumexp(xp, z):
+def _mean_lse(xp, z, beta: float):
+    """``lse(beta, z) - log(K)/beta = max z + log(mean_k exp(beta (z_k - max z))) / beta``.
+
+    Finite and accurate at every finite ``beta > 0``: the shift keeps large
+    ``beta`` finite, and ``log1p(mean(expm1(.)))`` keeps the small-``beta``
+    limit ``mean z`` instead of dividing a rounded ``log K`` by ``beta``.
+    """
     z_max = xp.max(z, axis=-1, keepdims=True)
-    return (z_max + xp.log(xp.sum(xp.exp(z - z_max), axis=-1, keepdims=True)))[..., 0]
+    with np.errstate(over="ignore"):
+        d = beta * (z - z_max)
+    return (z_max + xp.log1p(xp.mean(xp.expm1(d), axis=-1, keepdims=True)) / beta)[..., 0]
 
 
 class FixedPoint(NamedTuple):
@@ -105,7 +122,10 @@ class ModernHopfield:
     patterns : array_like, shape (K, d)
         Stored patterns, one per row (the columns of Ramsauer's X).
     beta : float
-        Inverse temperature of the softmax, > 0.
+        Inverse temperature of the softmax, > 0 and finite; energies and
+        updates are computed stably (shifted softmax and log-sum-exp) at every
+        finite ``beta``.  Pattern norms must stay below 1e150 (``M^2`` enters
+        the energy).
 
     References
     ----------
@@ -126,7 +146,9 @@ class ModernHopfield:
     _on_device: dict = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self):
-        X = np.array(as_patterns(self.patterns, min_N=1), dtype=np.float64)
+        raw = read_array(self.patterns, "patterns")
+        check_pattern_memory(raw, "ModernHopfield")
+        X = np.array(as_patterns(raw, min_N=1), dtype=np.float64)
         X.setflags(write=False)
         object.__setattr__(self, "patterns", X)
         beta = check_real(self.beta, "beta", low=0.0, low_open=True)
@@ -135,8 +157,15 @@ class ModernHopfield:
                 "beta=inf is not finite; pass a finite beta "
                 "(large beta approaches nearest-pattern retrieval)"
             )
+        with np.errstate(over="ignore"):  # a norm beyond float range is refused below
+            M = float(np.max(np.linalg.norm(X, axis=1)))
+        if not M <= 1e150:  # M^2 / 2 is a term of the energy
+            raise ValueError(
+                f"patterns have a norm of {M:g}; the energy needs norms below 1e150: "
+                f"rescale the patterns (and beta inversely)"
+            )
         object.__setattr__(self, "beta", beta)
-        object.__setattr__(self, "_M", float(np.max(np.linalg.norm(X, axis=1))))
+        object.__setattr__(self, "_M", M)
 
     @property
     def K(self) -> int:
@@ -172,13 +201,14 @@ class ModernHopfield:
     def probabilities(self, xi):
         """Attention weights ``softmax(beta X^T xi)``, shape (..., K)."""
         xp, xi, X = self._query(xi)
-        return xp.exp(_log_softmax(xp, self.beta * (xi @ X.T)))
+        return xp.exp(_log_softmax(xp, xi @ X.T, self.beta))
 
     def energy(self, xi):
         """Energy ``E(xi)`` of Ramsauer et al., Eq. (2); shape (...)."""
         xp, xi, X = self._query(xi)
-        lse = _logsumexp(xp, self.beta * (xi @ X.T)) / self.beta
-        return -lse + 0.5 * xp.sum(xi * xi, axis=-1) + np.log(self.K) / self.beta + 0.5 * self.M**2
+        # -lse(beta, z) + log(K)/beta, as one finite term at any beta
+        lse = _mean_lse(xp, xi @ X.T, self.beta)
+        return -lse + 0.5 * xp.sum(xi * xi, axis=-1) + 0.5 * self.M**2
 
     def update(self, xi):
         """One update ``X softmax(beta X^T xi)`` (= one attention step), Eq. (3)."""
@@ -253,9 +283,12 @@ class ModernHopfield:
             constant and every pattern is its own fixed point).
         """
         K, beta = self.K, self.beta
-        with np.errstate(divide="ignore"):  # log(0) = -inf when K = 1 or M = 0
-            log_term = np.log(2.0 * (K - 1) * K * beta * self.M**2)
-        return float(2.0 / (beta * K) + log_term / beta)
+        if K == 1 or self.M == 0.0:
+            return -np.inf
+        # in logs and over beta once: finite for every finite beta > 0 where it can be
+        log_term = np.log(2.0 * (K - 1) * K) + np.log(beta) + 2.0 * np.log(self.M)
+        with np.errstate(over="ignore"):
+            return float((2.0 / K + log_term) / beta)
 
     def fixed_point_kind(self, state: ArrayLike, *, tol: float = 1e-3) -> FixedPointClass:
         """Classify fixed points by their attention weights ``p = softmax(beta X^T xi)``.
@@ -318,6 +351,8 @@ class ModernHopfield:
         if self.K == 1:
             return xp.zeros_like(dist)  # one pattern: f(xi) = x_1 exactly
         gap = self.separation(i) - 2.0 * self.M * dist
-        log_bound = np.log(2.0 * (self.K - 1) * self.M) - self.beta * gap
+        # beta gap beyond float range: a bound of 0 or inf; all patterns 0: log(0) = -inf
+        with np.errstate(over="ignore", divide="ignore"):
+            log_bound = np.log(2.0 * (self.K - 1) * self.M) - self.beta * gap
         # a bound beyond float range says nothing: report inf, never overflow
         return xp.where(log_bound < _LOG_MAX, xp.exp(xp.minimum(log_bound, _LOG_MAX)), xp.inf)

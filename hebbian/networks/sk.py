@@ -16,6 +16,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from hebbian._checks import as_spins, check_index, check_int
+from hebbian.limits import check_memory
+from hebbian.networks._base import MAX_TERM, largest_entry, read_array
 from hebbian.random import RNGLike, as_generator
 
 __all__ = ["SherringtonKirkpatrick"]
@@ -31,11 +33,23 @@ class SherringtonKirkpatrick:
     J: np.ndarray
 
     def __post_init__(self):
-        J = np.array(self.J, dtype=np.float64)
-        if J.ndim != 2 or J.shape[0] != J.shape[1] or J.shape[0] < 2:
-            raise ValueError(f"J has shape {J.shape}; pass a square (N, N) matrix with N >= 2")
+        raw = read_array(self.J, "J")
+        if raw.dtype == object or not (
+            np.issubdtype(raw.dtype, np.integer) or np.issubdtype(raw.dtype, np.floating)
+        ):
+            raise TypeError(f"J has dtype {raw.dtype}; pass a real numeric (N, N) matrix")
+        if raw.ndim != 2 or raw.shape[0] != raw.shape[1] or raw.shape[0] < 2:
+            raise ValueError(f"J has shape {raw.shape}; pass a square (N, N) matrix with N >= 2")
+        # a float64 copy and the boolean masks of the checks below
+        check_memory(10 * raw.size, f"SherringtonKirkpatrick couplings (N={raw.shape[0]})")
+        J = np.array(raw, dtype=np.float64)
         if not np.all(np.isfinite(J)):
             raise ValueError("J has NaN or infinite entries; pass finite couplings")
+        if J.shape[0] * largest_entry(J) > MAX_TERM / J.shape[0]:
+            raise ValueError(
+                f"J has entries up to {largest_entry(J):g}: energies N^2 max|J| would exceed "
+                f"{MAX_TERM:g} at N={J.shape[0]}; pass smaller couplings"
+            )
         if not np.array_equal(J, J.T):
             raise ValueError("J is not symmetric; pass (J + J.T) / 2 or a mirrored triangle")
         if np.any(np.diag(J) != 0):
@@ -47,8 +61,11 @@ class SherringtonKirkpatrick:
     def sample(cls, N: int, rng: RNGLike = None) -> SherringtonKirkpatrick:
         """Independent Gaussian couplings ``J_ij = J_ji ~ N(0, 1/N)``, ``i < j``."""
         N = check_int(N, "N", minimum=2)
+        # the draws, their upper triangle and the symmetric sum, each N x N float64
+        check_memory(3 * 8 * N * N, f"SherringtonKirkpatrick.sample couplings (N={N})")
         upper = np.triu(as_generator(rng).standard_normal((N, N)) / np.sqrt(N), 1)
-        return cls(upper + upper.T)
+        upper += upper.T
+        return cls(upper)
 
     @property
     def N(self) -> int:

@@ -250,3 +250,42 @@ def test_energy_value_at_a_stored_pattern():
     x = X[1]
     lse = np.log(np.exp(3.0 * 4) + 2 * np.exp(0.0)) / 3.0
     assert net.energy(x) == pytest.approx(-lse + 2.0 + np.log(3) / 3 + 2.0)
+
+
+@pytest.mark.parametrize("beta", [1e-308, 1e-6, 1.0, 1e3, 1e308])
+def test_energies_and_updates_are_finite_at_every_finite_beta(beta):
+    X = np.random.default_rng(0).normal(size=(5, 4)) * 3.0
+    xi = np.random.default_rng(1).normal(size=(3, 4)) * 3.0
+    net = ModernHopfield(X, beta=beta)
+    for value in (net.energy(xi), net.update(xi), net.probabilities(xi)):
+        assert np.all(np.isfinite(value))
+    assert not np.isnan(net.separation_threshold())  # -inf as beta -> 0
+    assert not np.any(np.isnan(net.retrieval_error_bound(xi, 0)))
+
+
+def test_huge_beta_is_nearest_pattern_retrieval_and_tiny_beta_the_average():
+    X = np.random.default_rng(2).normal(size=(6, 5))
+    xi = np.random.default_rng(3).normal(size=(4, 5))
+    nearest = X[np.argmax(xi @ X.T, axis=1)]
+    assert np.array_equal(ModernHopfield(X, beta=1e308).update(xi), nearest)
+    assert np.allclose(ModernHopfield(X, beta=1e-300).update(xi), X.mean(axis=0))
+
+
+def test_energy_keeps_its_limits_at_extreme_beta():
+    # E -> -max_k z_k + |xi|^2/2 + M^2/2 as beta -> inf, and -mean_k z_k + ... as beta -> 0
+    X = np.random.default_rng(4).normal(size=(5, 3))
+    xi = np.random.default_rng(5).normal(size=3)
+    z, rest = X @ xi, 0.5 * xi @ xi + 0.5 * np.max(np.sum(X * X, axis=1))
+    assert ModernHopfield(X, beta=1e308).energy(xi) == pytest.approx(-z.max() + rest)
+    assert ModernHopfield(X, beta=1e-300).energy(xi) == pytest.approx(-z.mean() + rest)
+    # and agrees with the textbook formula where that one does not overflow
+    net = ModernHopfield(X, beta=2.0)
+    textbook = -np.log(np.sum(np.exp(2.0 * z))) / 2.0 + np.log(5) / 2.0 + rest
+    assert net.energy(xi) == pytest.approx(textbook, rel=1e-12)
+
+
+def test_patterns_too_large_or_ragged_are_refused_by_name():
+    with pytest.raises(ValueError, match=r"patterns have a norm of .*; the energy needs norms"):
+        ModernHopfield(np.eye(3) * 1e200, beta=1.0)
+    with pytest.raises(ValueError, match="patterns could not be read as an array"):
+        ModernHopfield([[1.0, 2.0], [1.0]], beta=1.0)

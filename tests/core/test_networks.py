@@ -200,3 +200,63 @@ def test_overlaps_argument_must_match():
     net = Hopfield(binary_patterns(2, 10, rng=0))
     with pytest.raises(ValueError, match=r"m has shape \(3,\)"):
         net.local_field(np.ones(10), 0, m=np.zeros(3))
+
+
+@pytest.mark.parametrize(
+    ("lam", "message"),
+    [
+        (math.inf, "lam=inf is not finite"),
+        (1e308, r"lam=1e\+308 with N=10 .*: exponents lam N max\|xi\| would exceed 1e\+300"),
+        (1e-308, r"lam=1e-308 with K=3: the energy's log\(K\)/lam would exceed 1e\+300"),
+        (0.0, "lam=0 must be > 0"),
+        (math.nan, "lam=nan is not a number"),
+    ],
+)
+def test_exponential_lam_is_bounded_so_energies_stay_finite(lam, message):
+    with pytest.raises(ValueError, match=message):
+        ExponentialDAM(binary_patterns(3, 10, rng=0), lam=lam)
+
+
+@pytest.mark.parametrize("lam", [1e-290, 1e-3, 1.0, 40.0, 1e5, 9e298])
+def test_exponential_energies_are_finite_up_to_the_bound(lam):
+    xi = binary_patterns(3, 10, rng=0)
+    net = ExponentialDAM(xi, lam=lam)
+    sigma = random_spins(np.random.default_rng(1), (4, 10))
+    for value in (net.energy(sigma), net.local_fields(sigma), net.delta_energy(sigma, 2)):
+        assert np.all(np.isfinite(value))
+    if lam >= 40.0:  # the nearest-pattern limit, -N max m (no ties on a stored pattern)
+        assert net.energy(xi[0]) == pytest.approx(-10.0, abs=1e-12)
+
+
+def test_dense_energies_that_would_overflow_are_refused():
+    with pytest.raises(ValueError, match=r"P=2 with K=2, N=4 .* would overflow float64"):
+        Hopfield(np.array([[1e200, -1e200, 1e200, 1e200], [1.0, 2.0, 3.0, 4.0]]))
+    with pytest.raises(ValueError, match=r"P=110 with K=1, N=1000 .*K \(N max\|xi\|\)\^P"):
+        DenseHopfield(binary_patterns(1, 1000, rng=0), P=110)
+    for P, diagonal in ((100, False), (110, True)):
+        net = DenseHopfield(binary_patterns(1, 1000, rng=0), P=P, diagonal=diagonal)
+        assert np.isfinite(net.energy(net.patterns[0]))
+
+
+def test_constructors_never_widen_int8_patterns_to_float64():
+    import tracemalloc
+
+    xi = binary_patterns(500, 20_000, rng=0)  # 10 MB as int8, 80 MB as float64
+    tracemalloc.start()
+    try:
+        net = Hopfield(xi)
+        held, built = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        net.overlaps(xi[:2])
+        overlaps = tracemalloc.get_traced_memory()[1] - held
+    finally:
+        tracemalloc.stop()
+    assert built < 3 * xi.nbytes, built  # the int8 copy and a boolean mask
+    assert overlaps < 40 * 2**20, overlaps  # one 32 MiB float64 block at a time
+
+
+def test_ragged_or_text_patterns_are_refused_by_name():
+    with pytest.raises(ValueError, match="patterns could not be read as an array"):
+        Hopfield([[1, -1], [1]])
+    with pytest.raises(TypeError, match="patterns has dtype <U1"):
+        ExponentialDAM([["a", "b"]])

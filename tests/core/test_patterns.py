@@ -95,3 +95,60 @@ def test_dataset_entropy_closed_form():
     assert dataset_entropy(1.0, 1) == 0.0
     with pytest.raises(ValueError, match="quality r=0"):
         dataset_entropy(0.0, 10)
+
+
+def _old_signs(rng, shape, p_plus):
+    return np.where(rng.random(shape) < p_plus, 1, -1).astype(np.int8)
+
+
+@pytest.mark.parametrize("chunk", [7, 2**20])
+def test_chunked_int8_generation_draws_the_same_patterns(monkeypatch, chunk):
+    # made piece by piece in int8, the patterns are those of one float64 draw
+    import hebbian.patterns as patterns
+
+    monkeypatch.setattr(patterns, "_CHUNK", chunk)
+    for seed in range(3):
+        rng = np.random.default_rng(seed)
+        assert np.array_equal(binary_patterns(5, 33, rng=seed), _old_signs(rng, (5, 33), 0.5))
+        rng = np.random.default_rng(seed)
+        assert np.array_equal(biased_patterns(5, 33, 0.4, rng=seed), _old_signs(rng, (5, 33), 0.7))
+        rng = np.random.default_rng(seed)
+        blank = rng.random((5, 33)) < 0.3
+        old = _old_signs(rng, (5, 33), 0.5)
+        old[blank] = 0
+        new = diluted_patterns(5, 33, 0.3, rng=seed)
+        assert new.dtype == np.int8
+        assert np.array_equal(new, old)
+        xi = binary_patterns(4, 33, rng=9)
+        rng = np.random.default_rng(seed)
+        chi = _old_signs(rng, (4, 3, 33), 0.8)
+        ex = noisy_examples(xi, 3, 0.6, rng=seed)
+        assert ex.examples.dtype == np.int8
+        assert np.array_equal(ex.examples, xi[:, None, :] * chi)
+        assert np.array_equal(ex.sums(), ex.examples.sum(axis=1))
+
+
+def test_generation_peak_memory_is_the_int8_result_and_a_chunk():
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        xi = diluted_patterns(100, 100_000, 0.2, rng=0)  # 10 MB int8, 80 MB as float64
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < xi.nbytes + 40 * 2**20, peak
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: binary_patterns(200_000, 200_000), r"patterns \(K=200000, N=200000, int8\)"),
+        (lambda: diluted_patterns(12_000, 10**6, 0.1), r"diluted patterns \(K=12000, N=1000000"),
+        (lambda: noisy_examples(np.ones((10, 10**5)), 10**4, 0.5), r"examples \(K=10, M=10000"),
+    ],
+)
+def test_sizes_above_the_memory_limit_are_refused_before_allocation(monkeypatch, call, message):
+    monkeypatch.setenv("HEBBIAN_MAX_MEMORY", "1G")
+    with pytest.raises(ValueError, match=message + r".* needs about .*HEBBIAN_MAX_MEMORY"):
+        call()

@@ -10,13 +10,13 @@ import textwrap
 import numpy as np
 import pytest
 from enumeration import CODES, NETWORKS, N, boltzmann
+from scipy import stats
+
+from hebbian import SherringtonKirkpatrick
 from hebbian.mc import _numpy
 from hebbian.mc.model import kernel_model
 from hebbian.mc.sampler import Dynamics, _scale, init, step
 from hebbian.mc.simulation import run
-from scipy import stats
-
-from hebbian import SherringtonKirkpatrick
 
 PATTERN_NETWORKS = [name for name in NETWORKS if name != "sk"]
 
@@ -156,9 +156,8 @@ def test_gpu_kernel_gives_the_batched_chains():
 
 
 def test_disorder_samples_stepped_together_give_the_chains_they_give_alone():
-    from hebbian.mc.sampler import step_samples
-
     from hebbian import DenseHopfield, binary_patterns
+    from hebbian.mc.sampler import step_samples
 
     nets = [DenseHopfield(binary_patterns(20, 30, rng=k), P=3) for k in range(3)]
     models = [kernel_model(n) for n in nets]

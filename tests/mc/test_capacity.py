@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+
 from hebbian.mc.capacity import (
     _cue,
     capacity,

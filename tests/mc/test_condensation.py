@@ -6,8 +6,9 @@ import math
 
 import numpy as np
 import pytest
-from hebbian.mc.condensation import sphere_metropolis, top_weight
 from scipy import special
+
+from hebbian.mc.condensation import sphere_metropolis, top_weight
 
 
 def test_sphere_metropolis_samples_the_boltzmann_law_on_the_circle():

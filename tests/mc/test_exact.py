@@ -19,10 +19,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from enumeration import CODES, NETWORKS, STATES, N, boltzmann
+from scipy import stats
+
 from hebbian.mc.model import kernel_model
 from hebbian.mc.sampler import Dynamics, init, step
 from hebbian.mc.statistics import integrated_time
-from scipy import stats
 
 
 def sample(net, dyn, n_sweeps, seed, backend="numba"):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hebbian.mc import extrapolate
 from hypothesis import given
 from hypothesis import strategies as st
+
+from hebbian.mc import extrapolate
 
 
 @given(

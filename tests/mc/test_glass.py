@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hebbian.mc.glass import Q_BINS, sk_tempering
 
 from hebbian import SherringtonKirkpatrick
+from hebbian.mc.glass import Q_BINS, sk_tempering
 
 
 def test_sampled_couplings_have_the_sk_statistics():

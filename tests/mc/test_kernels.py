@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hebbian.mc.model import kernel_model
-from hebbian.mc.sampler import Dynamics, init, step
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import seeds
@@ -19,6 +17,8 @@ from hebbian import (
     learned_network,
     noisy_examples,
 )
+from hebbian.mc.model import kernel_model
+from hebbian.mc.sampler import Dynamics, init, step
 
 
 @st.composite

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from hebbian.mc.learning import archetype_overlap
 from hebbian.theory import learning as L
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from hebbian.mc.multitask import amplitudes
 from hebbian.theory import multitask as MT
 

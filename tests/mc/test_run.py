@@ -8,9 +8,9 @@ import textwrap
 
 import numpy as np
 import pytest
-from hebbian.mc.simulation import run
 
 from hebbian import DenseHopfield, ExponentialDAM, Hopfield, ModernHopfield, binary_patterns
+from hebbian.mc.simulation import run
 
 NET = DenseHopfield(binary_patterns(30, 120, rng=0), P=3)
 ARGS = dict(T=0.4, n_sweeps=300, n_burnin=50, n_replicas=3, start="pattern", m0=0.9, rng=7)
@@ -141,3 +141,59 @@ def test_p_of_q_is_a_normalized_density_with_errors():
     assert abs(np.sum(centres * density) * (centres[1] - centres[0])) < 0.1  # paramagnet
     with pytest.raises(ValueError, match="P\\(q\\) needs n_replicas >= 2"):
         run(NET, T=0.5, n_sweeps=5).p_of_q()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"track": [0.5]}, TypeError, r"track=\[0.5\] must list integer pattern indices"),
+        ({"track": [-1]}, ValueError, r"track=\[-1\] must list pattern indices in \[0, K=30\)"),
+        ({"track": [[0]]}, ValueError, r"track=\[\[0\]\] must list pattern indices"),
+        ({"n_sweeps": 5, "measure_every": 10}, ValueError, "measure_every=10 exceeds n_sweeps=5"),
+        ({"n_replicas": 0}, ValueError, "n_replicas=0 must be >= 1"),
+        ({"n_replicas": -2}, ValueError, "n_replicas=-2 must be >= 1"),
+        ({"n_replicas": True}, TypeError, "n_replicas=True must be an integer"),
+        ({"n_replicas": 2.0}, TypeError, "n_replicas=2.0 must be an integer"),
+        ({"n_sweeps": True}, TypeError, "n_sweeps=True must be an integer"),
+        ({"n_sweeps": 5.0}, TypeError, "n_sweeps=5.0 must be an integer"),
+        ({"n_sweeps": -1}, ValueError, "n_sweeps=-1 must be >= 1"),
+        ({"n_burnin": -1}, ValueError, "n_burnin=-1 must be >= 0"),
+        ({"n_burnin": 0.5}, TypeError, "n_burnin=0.5 must be an integer"),
+        ({"start": "pattern", "m0": -1.5}, ValueError, r"m0=-1.5 must be in \[-1, 1\]"),
+        ({"start": "pattern", "m0": np.nan}, ValueError, "m0=nan is not a number"),
+        ({"m0": 0.5}, ValueError, "m0=0.5 is only used with start='pattern'"),
+        ({"pattern": 3}, ValueError, "pattern=3 is only used with start='pattern'"),
+        ({"start": "pattern", "pattern": 30}, ValueError, "start='pattern' with pattern=30"),
+        ({"rule": ["metropolis"]}, ValueError, r"rule=\['metropolis'\] is unknown"),
+        ({"progress": "yes"}, TypeError, "progress='yes' must be True or False"),
+        ({"n_workers": 0}, ValueError, "n_workers=0 must be >= 1"),
+        ({"probes": np.full((1, 120), np.nan)}, ValueError, "probes has NaN, inf or entries"),
+        ({"probes": [[1.0, 2.0], [3.0]]}, ValueError, "probes could not be read as an array"),
+        ({"T": np.nan}, ValueError, "temperature T=nan is not a number"),
+        ({"T": "0.5"}, TypeError, "temperature T='0.5' must be a real number"),
+    ],
+)
+def test_more_bad_input_is_refused_by_name(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        run(NET, **{"T": 0.5, "n_sweeps": 20, **kwargs})
+
+
+def test_infinite_temperature_is_the_paramagnet():
+    net = Hopfield(binary_patterns(3, 400, rng=0))
+    res = run(net, T=np.inf, n_sweeps=200, n_replicas=2, start="pattern", rng=1)
+    assert np.all(res.acceptance == 1.0)  # beta = 0: Metropolis accepts every flip
+    assert abs(res.estimates["m_0"].mean) < 0.05
+    assert abs(res.estimates["energy"].mean) < 0.05
+    heat_bath = run(NET, T=np.inf, rule="heat-bath", n_sweeps=200, rng=2)
+    assert abs(heat_bath.acceptance[0] - 0.5) < 0.02
+
+
+def test_memory_above_the_limit_is_refused_before_any_work(monkeypatch):
+    import hebbian.mc.simulation as simulation
+
+    monkeypatch.setattr(simulation, "step", lambda *a, **k: pytest.fail("a sweep ran"))
+    monkeypatch.setenv("HEBBIAN_MAX_MEMORY", "64M")
+    with pytest.raises(ValueError, match=r"mc.run with N=120, K=30, n_replicas=10000 .*needs"):
+        run(NET, T=0.5, n_sweeps=5, n_replicas=10_000)
+    with pytest.raises(ValueError, match=r"n_sweeps=100000000 // measure_every=1 .*needs"):
+        run(NET, T=0.5, n_sweeps=10**8)

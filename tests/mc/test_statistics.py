@@ -14,6 +14,10 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from scipy.signal import lfilter
+
 from hebbian.mc.statistics import (
     BlockingResult,
     Estimate,
@@ -25,9 +29,6 @@ from hebbian.mc.statistics import (
     integrated_time,
     jackknife,
 )
-from hypothesis import assume, given
-from hypothesis import strategies as st
-from scipy.signal import lfilter
 
 N_LONG = 200_000
 
