@@ -10,6 +10,7 @@ rounding error accumulates however long a chain runs.
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -129,8 +130,9 @@ def kernel_model(network: BinaryNetwork) -> KernelModel:
 
 def _check_exact(K: int, N: int, P: int, x_max: int) -> None:
     """Raise unless every integer energy change stays below 2^53 (exact in float64)."""
-    # the largest intermediate is about K (N x_max)^(P-1) x_max 2^P
-    if K * float(N * x_max) ** (P - 1) * x_max * 2**P > 2.0**53:
+    # the largest intermediate is about K (N x_max)^(P-1) x_max 2^P (in logs: no overflow)
+    log2_largest = math.log2(K) + (P - 1) * math.log2(N * x_max) + math.log2(x_max) + P
+    if log2_largest > 53:
         raise ValueError(
             f"K={K}, N={N}, P={P}, largest pattern entry {x_max}: integer energy changes "
             f"would exceed 2^53 and lose exactness; reduce K, N or the examples per class M"
