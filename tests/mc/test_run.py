@@ -197,3 +197,9 @@ def test_memory_above_the_limit_is_refused_before_any_work(monkeypatch):
         run(NET, T=0.5, n_sweeps=5, n_replicas=10_000)
     with pytest.raises(ValueError, match=r"n_sweeps=100000000 // measure_every=1 .*needs"):
         run(NET, T=0.5, n_sweeps=10**8)
+
+
+def test_a_huge_interaction_order_is_refused_not_overflowed():
+    net = DenseHopfield(binary_patterns(2, 1000, rng=0), P=200, diagonal=True)
+    with pytest.raises(ValueError, match="P=200.*2\\^53"):
+        run(net, T=0.1, n_sweeps=2)
