@@ -29,19 +29,38 @@ def parse_args(description: str, argv: list[str] | None) -> argparse.Namespace:
 
     ``hebbian reproduce`` passes these on.  Progress bars are shown on a
     terminal, unless ``--no-progress`` (or ``hebbian -q reproduce``) hides them;
-    ``--progress`` shows them anywhere.
+    ``--progress`` shows them anywhere.  Every value is checked as
+    ``hebbian reproduce`` checks it, before the figure computes anything:
+    ``--out`` a folder that can be written (or created), ``--seed >= 0``,
+    ``--workers`` and ``--scheduler`` as :func:`hebbian.executors.check_executor`
+    takes them; a bad one ends the script with a one-line error (exit 2).
     """
-    parser = argparse.ArgumentParser(description=description)
+    from hebbian.cli import _integer, _output_folder, _Parser
+    from hebbian.executors import check_executor
+    from hebbian.paths import check_output_dir
+
+    parser = _Parser(description=description)
     parser.add_argument("--quick", action="store_true", help="small sizes (seconds)")
     parser.add_argument(
         "--out",
-        type=Path,
+        type=_output_folder("--out"),
         default=Path("figures_out"),
-        help="output folder (default: ./figures_out)",
+        help="output folder, created if missing (default: ./figures_out)",
     )
-    parser.add_argument("--seed", type=int, default=2026, help="master seed (default: 2026)")
+    parser.add_argument(
+        "--seed",
+        type=_integer("--seed", minimum=0),
+        default=2026,
+        help="master seed, >= 0 (default: 2026)",
+    )
     add_executor_options(parser)
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    try:
+        check_executor(args.workers, args.scheduler, prefix="--")
+        check_output_dir(args.out, "--out")  # the default too
+    except ValueError as exc:
+        parser.error(str(exc))
+    return args
 
 
 def sweep(args: argparse.Namespace, name: str, task: str, grid: dict, **fixed):

@@ -141,6 +141,100 @@ def _listing(entries: dict[str, str]) -> str:
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line: ``prog: error: what; see --help``.
+
+    Option values are checked as they are parsed (:func:`_integer`,
+    :func:`_real`, :func:`_output_file`, :func:`_output_folder`), with the
+    checks of :mod:`hebbian._checks` and :mod:`hebbian.paths` the API uses, so
+    a bad value ends the command before any work, naming the option, its
+    value, the allowed range and the fix.
+    """
+
+    def error(self, message: str):
+        # "argument --N: --N=0 must be >= 1" says the option twice
+        message = re.sub(r"^argument ([^:]+): (?=\1[= ])", "", message)
+        if message.endswith("expected one argument"):  # "--T -inf" reads -inf as an option
+            option = message.split()[1].rstrip(":")
+            message += f"; pass {option} VALUE (a VALUE that starts with '-' as {option}=VALUE)"
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
+def _integer(option: str, minimum: int | None = None, maximum: int | None = None, why: str = ""):
+    """An argparse ``type``: an integer checked by :func:`hebbian._checks.check_int`."""
+    from hebbian._checks import check_int
+
+    bounds = [f">= {minimum}"] * (minimum is not None) + [f"<= {maximum}"] * (maximum is not None)
+
+    def integer(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{option}={text!r} is not an integer; pass a whole number "
+                f"{' and '.join(bounds)}".rstrip()
+            ) from None
+        try:
+            return check_int(value, option, minimum=minimum, maximum=maximum, why=why)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return integer
+
+
+def _real(option: str, **bounds):
+    """An argparse ``type``: a real number checked by :func:`hebbian._checks.check_real`
+    with ``bounds`` (``low``, ``high``, ``low_open``, ``high_open``, ``finite``, ``fix``)."""
+    from hebbian._checks import check_real
+
+    def real(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{option}={text!r} is not a number; pass a decimal number such as {option} 0.5"
+            ) from None
+        try:
+            return check_real(value, option, **bounds)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return real
+
+
+def _output_file(option: str, example: str = "run.npz"):
+    """An argparse ``type``: a file path that can be written
+    (:func:`hebbian.paths.check_output_path`)."""
+    from hebbian.paths import check_output_path
+
+    def output_file(text: str) -> Path:
+        try:
+            return check_output_path(text, option, example=example)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return output_file
+
+
+def _output_folder(option: str):
+    """An argparse ``type``: a folder outputs can be written to
+    (:func:`hebbian.paths.check_output_dir`)."""
+    from hebbian.paths import check_output_dir
+
+    def output_folder(text: str) -> Path:
+        try:
+            return check_output_dir(text, option)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return output_folder
+
+
+#: Largest sweep count: the chains count attempted flips in a 64-bit integer.
+_MAX_SWEEPS = 2**62
+_COUNTER = "beyond what the 64-bit flip counters of the chains hold"
+
+
 def _progress(args) -> bool | None:
     """Progress bars: off with -q or --no-progress, on with --progress, else None (terminal)."""
     if getattr(args, "quiet", False):
@@ -184,6 +278,8 @@ def _reproduce(args) -> int:
             )
             return 2
     from hebbian import figures
+    from hebbian.executors import check_executor
+    from hebbian.paths import check_output_dir
     from hebbian.sweep import SweepError
 
     available = figures.available()
@@ -202,6 +298,9 @@ def _reproduce(args) -> int:
             file=sys.stderr,
         )
         return 2
+    # before any figure runs: an hour of Monte Carlo must not end in "cannot write"
+    check_output_dir(args.out, "--out")
+    check_executor(args.workers, args.scheduler, prefix="--")
     argv = ["--out", str(args.out), "--seed", str(args.seed)] + ["--quick"] * args.quick
     progress = _progress(args)
     if progress is not None:
@@ -233,6 +332,8 @@ def _reproduce(args) -> int:
 
 
 def _sweep(args) -> int:
+    from hebbian.executors import check_executor
+    from hebbian.paths import check_output_path
     from hebbian.sweep import EXAMPLE, Sweep, SweepError
 
     if args.example:
@@ -242,8 +343,11 @@ def _sweep(args) -> int:
         print("hebbian sweep: give a sweep FILE (or --example to print one)", file=sys.stderr)
         return 2
     try:
-        sweep, output = Sweep.from_toml(args.file)
-        output = args.output or output
+        check_executor(args.workers, args.scheduler, prefix="--")  # before the output file
+        sweep, output = Sweep.from_toml(args.file, allow_any_task=args.allow_any_task)
+        output = args.output or check_output_path(
+            output, f"output (in {args.file})", example="sweep.h5"
+        )
         result = sweep.run(
             output, workers=args.workers, scheduler=args.scheduler, progress=_progress(args)
         )
@@ -275,6 +379,77 @@ def _sweep(args) -> int:
         f"outputs: {', '.join(outputs)}"
     )
     return 0
+
+
+def _mc_options(args) -> str | None:
+    """Resolve the defaults that depend on other options; the error, if they clash.
+
+    ``--P`` belongs to the dense network, ``--lam`` to the exponential one,
+    ``--diagonal`` to the two with pairwise or P-body couplings; ``--start``
+    defaults to the pattern, but to random spins on diluted patterns (whose
+    zero entries no spin can take); ``--m0`` belongs to ``--start pattern``.
+    """
+    network = args.network
+    if args.P is not None and network != "dense" and not (network == "hopfield" and args.P == 2):
+        return (
+            f"--P {args.P} is the interaction order of --network dense (hopfield is P = 2, "
+            f"exponential has none); pass --network dense or drop --P"
+        )
+    if args.lam is not None and network != "exponential":
+        return f"--lam {args.lam:g} is used by --network exponential only; drop --lam"
+    if args.diagonal and network == "exponential":
+        return "--diagonal is used by --network hopfield and dense only; drop --diagonal"
+    args.P = (3 if args.P is None else args.P) if network == "dense" else None
+    args.lam = (1.0 if args.lam is None else args.lam) if network == "exponential" else None
+    diluted = args.dilution > 0
+    if args.start is None:
+        args.start = "random" if diluted else "pattern"
+        if diluted and args.m0 is not None:
+            return (
+                f"--m0 {args.m0:g} sets the start overlap of --start pattern, which --dilution "
+                f"{args.dilution:g} rules out (a diluted pattern has zero entries no spin can "
+                f"take); drop --m0 to start from random spins"
+            )
+    if args.start == "pattern" and diluted:
+        return (
+            f"--start pattern needs a pattern without zero entries, and --dilution "
+            f"{args.dilution:g} makes zero entries; pass --start random (the default with "
+            f"--dilution) or --dilution 0"
+        )
+    if args.m0 is not None and args.start != "pattern":
+        return (
+            f"--m0 {args.m0:g} is the start overlap of --start pattern; with --start "
+            f"{args.start} drop --m0"
+        )
+    flips = args.N * (args.n_burnin + args.n_sweeps)
+    if flips >= 2**63:
+        return (
+            f"--N {args.N} times --n-burnin {args.n_burnin} + --n-sweeps {args.n_sweeps} "
+            f"is {flips} flips per chain, {_COUNTER}; pass fewer sweeps"
+        )
+    return None
+
+
+def _mc_bytes(args) -> int:
+    """What ``hebbian mc`` allocates at most, in bytes, known from the options alone.
+
+    The patterns drawn and the network's copy (int8), then what
+    :func:`hebbian.mc.run` allocates (:func:`hebbian.mc.simulation.run_bytes`:
+    the kernel's copy of the patterns, the chains, the measurement series).
+    """
+    from hebbian.mc.sampler import KERNEL_MODEL_BYTES, chain_bytes
+
+    N, K, R = args.N, args.K, args.replicas
+    n_track, n_pairs = min(K, 8), R * (R - 1) // 2
+    return (
+        2 * K * N
+        + KERNEL_MODEL_BYTES * N * K
+        + chain_bytes(N, K, R)
+        + 8 * args.n_sweeps * (R * (1 + n_track) + n_pairs)
+        + 8 * R * N
+        + 8 * R * R
+        + 128 * n_pairs
+    )
 
 
 def _network(args):
@@ -330,8 +505,18 @@ def _mc_command_line(arguments: dict) -> str:
 
 
 def _mc(args) -> int:
+    clash = _mc_options(args)
+    if clash is not None:
+        print(f"hebbian mc: {clash}", file=sys.stderr)
+        return 2
+    from hebbian.limits import check_memory
     from hebbian.mc import run
 
+    check_memory(  # before the patterns are drawn: all that the run will hold
+        _mc_bytes(args),
+        f"a run with --N {args.N} --K {args.K} --replicas {args.replicas} "
+        f"--n-sweeps {args.n_sweeps}",
+    )
     progress = _progress(args)
     started = time.perf_counter()
     res = run(
@@ -446,7 +631,7 @@ def _solver_parser(name: str, solver) -> argparse.ArgumentParser:
 
     doc = inspect.getdoc(solver) or ""
     summary = plain_text(" ".join(doc.split("\n\n", 1)[0].split()))
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=f"hebbian solve {name}",
         description=summary,
         epilog=f"Python: {solver.__module__}.{solver.__qualname__}",
@@ -491,7 +676,11 @@ def _solve(args) -> int:
     as_json = args.json or "--json" in args.params
     rest = [a for a in args.params if a != "--json"]
     params = vars(_solver_parser(args.model, solver).parse_args(rest))
-    result = solver(**params)
+    try:
+        result = solver(**params)
+    except (ValueError, TypeError) as exc:  # refused input: the message names it and the fix
+        print(f"hebbian solve {args.model}: {exc}", file=sys.stderr)
+        return 2
     record = dataclasses.asdict(result) if dataclasses.is_dataclass(result) else {"value": result}
     if as_json:
         _print_json({"solver": args.model, "input": _Given(params), **record})
@@ -548,7 +737,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     common = _common_options()
     fmt = {"formatter_class": _HelpFormatter, "parents": [common]}
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="hebbian",
         description="Statistical mechanics and Monte Carlo of dense Hebbian networks.",
         epilog="`hebbian COMMAND --help` describes a command.",
@@ -580,8 +769,14 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--all", action="store_true", help="make every figure")
     rep.add_argument("--list", action="store_true", help="list the figures and exit")
     rep.add_argument("--quick", action="store_true", help="small sizes (seconds), as in CI")
-    rep.add_argument("--out", type=Path, default=Path("figures_out"), help="output folder")
-    rep.add_argument("--seed", type=int, default=2026, help="master seed")
+    rep.add_argument(
+        "--out",
+        type=_output_folder("--out"),
+        default=Path("figures_out"),
+        help="output folder (created if missing)",
+    )
+    rep.add_argument("--seed", type=_integer("--seed", minimum=0), default=2026,
+                     help="master seed, >= 0")  # fmt: skip
     add_executor_options(rep)
     rep.set_defaults(func=_reproduce)
 
@@ -596,8 +791,14 @@ def build_parser() -> argparse.ArgumentParser:
     swp.add_argument("file", nargs="?", type=Path, metavar="FILE", help="sweep file (TOML)")
     swp.add_argument("--example", action="store_true", help="print an example sweep file")
     swp.add_argument(
+        "--allow-any-task",
+        action="store_true",
+        help="run a task that is not registered (any module:function, its module also "
+        "imported from FILE's folder); only for a sweep file you trust: its task is code",
+    )
+    swp.add_argument(
         "--output",
-        type=Path,
+        type=_output_file("--output", example="sweep.h5"),
         default=None,
         help="results file (default: the output named in FILE)",
     )
@@ -630,7 +831,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="Monte Carlo of a network with random patterns",
         description="Single-spin-flip Monte Carlo of a network storing K random "
         "patterns of N binary neurons: energy per neuron, Mattis overlaps and replica "
-        "overlaps with error bars. --json prints a record that repeats the run.",
+        "overlaps with error bars. --json prints a record that repeats the run. A run "
+        "whose arrays would not fit in half the available memory is refused before it "
+        "starts; the environment variable HEBBIAN_MAX_MEMORY (e.g. 64G, or none) sets "
+        "another limit.",
         **fmt,
     )
     m.add_argument(
@@ -639,17 +843,35 @@ def build_parser() -> argparse.ArgumentParser:
         default="hopfield",
         help="hopfield: pairwise; dense: P-body couplings; exponential: exp(lam N m) energy",
     )
-    m.add_argument("--N", type=int, default=1000, help="neurons")
-    m.add_argument("--K", type=int, default=50, help="patterns")
-    m.add_argument("--P", type=int, default=3, help="interaction order (dense only)")
+    m.add_argument("--N", type=_integer("--N", minimum=1), default=1000, help="neurons, >= 1")
+    m.add_argument("--K", type=_integer("--K", minimum=1), default=50, help="patterns, >= 1")
+    m.add_argument(
+        "--P",
+        type=_integer("--P", minimum=2),
+        default=None,
+        help="interaction order, >= 2 (dense only; default: 3)",
+    )
     m.add_argument(
         "--diagonal", action="store_true", help="keep self-interactions (hopfield, dense)"
     )
-    m.add_argument("--lam", type=float, default=1.0, help="exponent scale (exponential only)")
     m.add_argument(
-        "--dilution", type=float, default=0.0, help="pattern dilution d: fraction of zero entries"
+        "--lam",
+        type=_real("--lam", low=0.0, low_open=True, finite=True),
+        default=None,
+        help="exponent scale, > 0 (exponential only; default: 1.0)",
     )
-    m.add_argument("--T", type=float, default=0.5, help="temperature (0: zero-T dynamics)")
+    m.add_argument(
+        "--dilution",
+        type=_real("--dilution", low=0.0, high=1.0, high_open=True),
+        default=0.0,
+        help="pattern dilution d in [0, 1): fraction of zero entries",
+    )
+    m.add_argument(
+        "--T",
+        type=_real("--T", low=0.0),
+        default=0.5,
+        help="temperature, >= 0 (0: zero-T dynamics; inf: the paramagnet, every spin random)",
+    )
     m.add_argument(
         "--rule",
         choices=RULES,
@@ -665,34 +887,41 @@ def build_parser() -> argparse.ArgumentParser:
     )
     m.add_argument(
         "--n-sweeps",
-        type=int,
+        type=_integer("--n-sweeps", minimum=1, maximum=_MAX_SWEEPS, why=_COUNTER),
         default=1000,
-        help="sweeps (N attempted flips each) measured after burn-in, one measurement each",
+        help="sweeps (N attempted flips each) measured after burn-in, one measurement each, >= 1",
     )
     m.add_argument(
-        "--n-burnin", type=int, default=100, help="sweeps run and discarded before measuring"
+        "--n-burnin",
+        type=_integer("--n-burnin", minimum=0, maximum=_MAX_SWEEPS, why=_COUNTER),
+        default=100,
+        help="sweeps run and discarded before measuring, >= 0",
     )
     m.add_argument(
         "--replicas",
-        type=int,
+        type=_integer("--replicas", minimum=1),
         default=2,
-        help="independent chains on the same patterns (2 or more give replica overlaps q)",
+        help="independent chains on the same patterns, >= 1 (2 or more give replica overlaps q)",
     )
     m.add_argument(
         "--start",
         choices=STARTS,
-        default="pattern",
-        help="initial configuration: random spins, or pattern 0 at overlap --m0",
+        default=None,
+        help="initial configuration: random spins, or pattern 0 at overlap --m0 "
+        "(default: pattern; random with --dilution, whose zero entries no spin can take)",
     )
     m.add_argument(
         "--m0",
-        type=float,
+        type=_real("--m0", low=-1.0, high=1.0),
         default=None,
         help="initial overlap with pattern 0 for --start pattern, in [-1, 1] "
         "(default: 1, the pattern itself)",
     )
     m.add_argument(
-        "--seed", type=int, default=0, help="seed of the patterns; the chains use seed + 1"
+        "--seed",
+        type=_integer("--seed", minimum=0),
+        default=0,
+        help="seed of the patterns, >= 0; the chains use seed + 1",
     )
     m.add_argument(
         "--backend",
@@ -701,10 +930,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="auto (= numba), numba, numpy (slow reference), batched (all chains at once), "
         "cupy (GPU)",
     )
-    m.add_argument("--workers", type=int, default=1, help="threads over replicas")
+    m.add_argument(
+        "--workers",
+        type=_integer("--workers", minimum=1, maximum=1024, why="no machine runs more threads"),
+        default=1,
+        help="threads over replicas, >= 1",
+    )
     m.add_argument(
         "--checkpoint",
-        type=Path,
+        type=_output_file("--checkpoint"),
         default=None,
         help="resume from this file if it exists, and write it as the run goes "
         "(default: no checkpoint)",
@@ -734,20 +968,52 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
+    prog = f"hebbian {args.command}"
     try:
         return args.func(args)
     except ValueError as exc:  # bad input: the message names the argument and the fix
-        print(f"hebbian {args.command}: {exc}", file=sys.stderr)
+        print(f"{prog}: {_one_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:  # Ctrl-C: sweeps and checkpoints keep what is done
         resumable = args.command in ("sweep", "reproduce") or getattr(args, "checkpoint", None)
         hint = "; run the same command again to resume" if resumable else ""
-        print(f"hebbian {args.command}: interrupted{hint}", file=sys.stderr)
+        print(f"{prog}: interrupted{hint}", file=sys.stderr)
         return 130
     except BrokenPipeError:  # `hebbian ... | head`: the reader left; stop quietly
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 1
+    # Last resorts: what the checks before the work should have refused, in one line
+    # (-vv logs the traceback).
+    except MemoryError:
+        logger.debug("%s ran out of memory", prog, exc_info=True)
+        print(
+            f"{prog}: out of memory; reduce the sizes, or lower the memory limit the "
+            f"checks apply with the environment variable HEBBIAN_MAX_MEMORY (e.g. 8G)",
+            file=sys.stderr,
+        )
+        return 1
+    except OSError as exc:  # a file that vanished, a full disk
+        logger.debug("%s failed", prog, exc_info=True)
+        print(f"{prog}: {_one_line(exc)}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug: one line, the traceback at -vv
+        logger.debug("%s failed", prog, exc_info=True)
+        print(
+            f"{prog}: internal error: {type(exc).__name__}: {_one_line(exc)} "
+            f"(`hebbian -vv {args.command} ...` shows the traceback; please report it)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _one_line(exc: BaseException) -> str:
+    """The message of ``exc`` on one line (an OSError with its file name)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        text = f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
+    else:
+        text = str(exc) or type(exc).__name__
+    return " ".join(text.split())
 
 
 if __name__ == "__main__":

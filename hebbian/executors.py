@@ -7,7 +7,8 @@
 - ``workers=n > 1`` (the default: every usable core): a
   :class:`~concurrent.futures.ProcessPoolExecutor` started with ``forkserver``
   (workers forked from a clean server, never from a process that already runs
-  Numba or tqdm threads);
+  Numba or tqdm threads), whose workers end when this process does, even
+  killed (SIGKILL); the forkserver and resource tracker follow them;
 - ``scheduler="local"``: a :class:`distributed.LocalCluster` of ``workers``
   single-threaded processes (``pip install 'dense-hebbian[dist]'``);
 - ``scheduler=ADDRESS``: a running Dask distributed cluster through
@@ -20,6 +21,11 @@
 Anything else that is an Executor (a thread pool, a configured MPI pool) can
 be handed to :meth:`hebbian.sweep.Sweep.run` directly.  No scheduler or RPC
 is written here.
+
+``workers`` and ``scheduler`` are checked in one place, :func:`check_executor`,
+which :func:`executor` and the command line's options
+(:func:`add_executor_options`, at parse time) use, so that a bad value is
+refused before a file is written or a process started.
 """
 
 from __future__ import annotations
@@ -29,6 +35,9 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import re
+import sys
+import threading
 import warnings
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -38,6 +47,9 @@ from hebbian._checks import check_int
 __all__ = [
     "InlineExecutor",
     "add_executor_options",
+    "check_executor",
+    "check_scheduler",
+    "check_workers",
     "executor",
     "max_in_flight",
     "usable_cores",
@@ -52,6 +64,167 @@ def usable_cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # macOS, Windows
         return os.cpu_count() or 1
+
+
+#: Most worker processes that ``workers`` may ask for anywhere (an MPI pool on a
+#: cluster included): a count beyond it is a typo, not a plan.
+MAX_WORKERS = 100_000
+
+#: Schedulers named by a word; anything else must be a Dask scheduler address.
+SCHEDULERS = ("local", "mpi")
+
+#: A Dask scheduler address: ``[protocol://]host:port`` (an IPv6 host in brackets).
+_ADDRESS = re.compile(r"^(?:(tcp|tls|ucx|ws|wss)://)?([A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\]):(\d+)$")
+
+
+def max_local_workers() -> int:
+    """Most processes a pool or LocalCluster on this machine may have: 4 per usable core, >= 64."""
+    return max(64, 4 * usable_cores())
+
+
+def check_scheduler(scheduler, name: str = "scheduler") -> str | None:
+    """Return ``scheduler`` if :func:`executor` knows it, or raise naming ``name``.
+
+    ``None`` (a local process pool), ``"local"``, ``"mpi"``, or a Dask
+    scheduler address ``[tcp|tls|ucx|ws|wss://]host:port`` with a port in
+    [1, 65535].  Only the form is checked; whether a scheduler answers is
+    known when :func:`executor` connects.
+
+    Examples
+    --------
+    >>> check_scheduler("tcp://head-node:8786")
+    'tcp://head-node:8786'
+    >>> check_scheduler("tcp://head-node")
+    Traceback (most recent call last):
+    ...
+    ValueError: scheduler='tcp://head-node' is not a scheduler; pass 'local' ...
+    """
+    if scheduler is None or scheduler in SCHEDULERS:
+        return scheduler
+    if not isinstance(scheduler, str):
+        raise TypeError(
+            f"{name}={scheduler!r} must be a string: 'local', 'mpi' or a Dask scheduler "
+            f"address such as 'tcp://host:8786'"
+        )
+    match = _ADDRESS.match(scheduler)
+    if match is None or not 1 <= int(match.group(3)) <= 65535:
+        raise ValueError(
+            f"{name}={scheduler!r} is not a scheduler; pass 'local' (a Dask LocalCluster), "
+            f"'mpi' (an mpi4py pool) or the address of a running Dask scheduler, "
+            f"host:port with a port in [1, 65535], e.g. 'tcp://head-node:8786'"
+        )
+    return scheduler
+
+
+def check_workers(workers, name: str = "workers", scheduler: str | None = None) -> int | None:
+    """Return ``workers`` (None or an int in [1, limit]) for ``scheduler``, or raise.
+
+    The limit is :func:`max_local_workers` for processes on this machine (no
+    scheduler, or ``"local"``), :data:`MAX_WORKERS` for an MPI pool; a Dask
+    scheduler address takes no ``workers`` (its cluster has its own).
+
+    Examples
+    --------
+    >>> check_workers(2)
+    2
+    >>> check_workers(0)
+    Traceback (most recent call last):
+    ...
+    ValueError: workers=0 must be >= 1
+    """
+    if workers is None:
+        return None
+    local = scheduler is None or scheduler == "local"
+    limit, why = (
+        (max_local_workers(), f"more would only oversubscribe the {usable_cores()} usable "
+         f"cores of this machine; for more, use a cluster (scheduler=ADDRESS or 'mpi')")
+        if local
+        else (MAX_WORKERS, "no pool is that large")
+    )  # fmt: skip
+    workers = check_int(workers, name, minimum=1, maximum=limit, why=why)
+    if scheduler is not None and not local and scheduler != "mpi":
+        raise ValueError(
+            f"{name}={workers} cannot be combined with a scheduler address "
+            f"({scheduler!r}): a running cluster has its own workers; drop {name}"
+        )
+    return workers
+
+
+def check_executor(
+    workers=None, scheduler=None, *, prefix: str = ""
+) -> tuple[int | None, str | None]:
+    """Check ``workers`` and ``scheduler`` as :func:`executor` does, before any work.
+
+    What :func:`executor` refuses, this refuses without opening anything: a
+    caller that writes files (a sweep) calls it before creating them.
+    ``prefix`` goes before the names in messages (``"--"`` for options).
+
+    Returns
+    -------
+    (workers, scheduler)
+
+    Raises
+    ------
+    TypeError, ValueError
+        See :func:`check_workers` and :func:`check_scheduler`.
+    """
+    scheduler = check_scheduler(scheduler, f"{prefix}scheduler")
+    return check_workers(workers, f"{prefix}workers", scheduler), scheduler
+
+
+def _end_with(pid: int) -> None:
+    """Initializer of every pool worker: exit as soon as process ``pid`` (the pool's owner) ends.
+
+    A worker started by the ``forkserver`` is the forkserver's child, not the
+    owner's, and holds the pipes the forkserver and the resource tracker
+    watch, so neither notices when the owner is killed (SIGKILL, the OOM
+    killer): without this, workers, forkserver and tracker would all live
+    on.  The worker watches the owner through a pidfd (Linux >= 5.3: no
+    polling, no confusion with a recycled pid), else by polling every 0.5 s,
+    and also asks the kernel for SIGKILL when its own parent (the
+    forkserver) dies.  Once the workers are gone the forkserver and the
+    tracker see their pipes close and exit by themselves.
+    """
+    try:
+        if sys.platform.startswith("linux"):
+            import ctypes
+            import signal
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        try:
+            handle = os.pidfd_open(pid)
+        except (AttributeError, OSError):  # not Linux, an old kernel, or pid is gone
+            handle = None
+            if not _alive(pid):
+                os._exit(1)
+        threading.Thread(
+            target=_watch, args=(pid, handle), name="hebbian-owner-watch", daemon=True
+        ).start()
+    except Exception:  # a watch that cannot start must not break the pool
+        logger.debug("worker %d: cannot watch process %d", os.getpid(), pid, exc_info=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by someone else (cannot happen for our owner)
+        return True
+    return True
+
+
+def _watch(pid: int, handle: int | None) -> None:
+    import select
+    import time
+
+    if handle is not None:
+        select.select([handle], [], [])  # readable when the process has ended
+        os._exit(1)
+    while _alive(pid):
+        time.sleep(0.5)
+    os._exit(1)
 
 
 class InlineExecutor(Executor):
@@ -105,8 +278,11 @@ def executor(workers: int | None = None, scheduler: str | None = None) -> Iterat
     ------
     ImportError
         Dask or mpi4py is not installed (the message says what to install).
-    ValueError
-        ``workers`` with a scheduler address.
+    TypeError, ValueError
+        ``workers`` not an integer in [1, limit] (:func:`check_workers`), a
+        ``scheduler`` that is neither ``"local"``, ``"mpi"`` nor an address
+        (:func:`check_scheduler`), or ``workers`` with a scheduler address:
+        all refused before anything starts, as :func:`check_executor` does.
     ConnectionError
         No Dask scheduler answers at the address.
 
@@ -117,8 +293,7 @@ def executor(workers: int | None = None, scheduler: str | None = None) -> Iterat
     ...     pool.submit(operator.add, 2, 3).result()
     5
     """
-    if workers is not None:
-        workers = check_int(workers, "workers", minimum=1)
+    workers, scheduler = check_executor(workers, scheduler)
     if scheduler is None:
         n = workers or usable_cores()
         if n == 1:
@@ -126,7 +301,12 @@ def executor(workers: int | None = None, scheduler: str | None = None) -> Iterat
             yield InlineExecutor()
             return
         logger.info("tasks run on a process pool of %d workers", n)
-        pool = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("forkserver"))
+        pool = ProcessPoolExecutor(
+            n,
+            mp_context=multiprocessing.get_context("forkserver"),
+            initializer=_end_with,  # no orphans when this process is killed
+            initargs=(os.getpid(),),
+        )
         try:
             yield pool
         finally:
@@ -223,11 +403,6 @@ def _dask_client(scheduler: str, workers: int | None):
             with cluster, Client(cluster) as client:
                 yield client
         return
-    if workers is not None:
-        raise ValueError(
-            f"workers={workers} cannot be combined with scheduler={scheduler!r}: "
-            "a running cluster has its own workers; drop workers"
-        )
     try:
         client = Client(scheduler, timeout="10s")
     except OSError as exc:
@@ -240,11 +415,41 @@ def _dask_client(scheduler: str, workers: int | None):
         yield client
 
 
+def _workers_option(text: str) -> int:
+    """``--workers`` at parse time: an integer in [1, MAX_WORKERS] (the scheduler's own
+    limit is applied by :func:`check_executor` once every option is known)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--workers={text!r} is not an integer; pass a number of processes, e.g. --workers 4"
+        ) from None
+    try:
+        return check_int(value, "--workers", minimum=1, maximum=MAX_WORKERS,
+                         why="no pool is that large")  # fmt: skip
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _scheduler_option(text: str) -> str:
+    """``--scheduler`` at parse time: local, mpi or a Dask scheduler address."""
+    try:
+        return check_scheduler(text, "--scheduler")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def add_executor_options(parser: argparse.ArgumentParser) -> None:
-    """Add ``--workers N``, ``--scheduler local|mpi|ADDRESS`` and ``--[no-]progress``."""
+    """Add ``--workers N``, ``--scheduler local|mpi|ADDRESS`` and ``--[no-]progress``.
+
+    Both are checked as they are parsed (:func:`check_workers`,
+    :func:`check_scheduler`: the checks :func:`executor` applies), so a bad
+    value ends the command before any work or file; call
+    :func:`check_executor` on the parsed pair for what depends on both.
+    """
     parser.add_argument(
         "--workers",
-        type=int,
+        type=_workers_option,
         default=None,
         metavar="N",
         help="worker processes (default: every usable core; 1: in this process); "
@@ -252,6 +457,7 @@ def add_executor_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--scheduler",
+        type=_scheduler_option,
         default=None,
         metavar="WHERE",
         help="'local': a Dask LocalCluster of --workers processes; "

@@ -155,7 +155,10 @@ def test_bad_sweep_files_exit_2_before_any_work(tmp_path, capsys):
 def test_a_failing_sweep_exits_1_naming_the_point(tmp_path, capsys, monkeypatch):
     toml = tmp_path / "fail.toml"
     toml.write_text('task = "sweep_tasks:failing"\noutput = "o.h5"\n[grid]\nx = [1.0, 2.0]\n')
-    assert cli.main(["sweep", str(toml), "--workers", "1"]) == 1
+    assert cli.main(["sweep", str(toml), "--workers", "1"]) == 2  # not registered: code
+    assert "hebbian sweep --allow-any-task" in capsys.readouterr().err
+    assert not (tmp_path / "o.h5").exists()
+    assert cli.main(["sweep", str(toml), "--workers", "1", "--allow-any-task"]) == 1
     assert "failed at {'x': 2.0}" in capsys.readouterr().err
 
 
@@ -427,3 +430,186 @@ def test_sweep_runs_over_mpi(tmp_path):
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["complete"] is True
     assert bool(load(tmp_path / "sk.h5")["done"].all())
+
+
+def _one_line_error(capsys) -> str:
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert "Traceback" not in err
+    return err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["mc", "--dilution", "-0.1"], "--dilution=-0.1 must be in [0, 1)"),
+        (["mc", "--dilution", "nan"], "--dilution=nan is not a number"),
+        (["mc", "--dilution", "1"], "--dilution=1 must be in [0, 1)"),
+        (["mc", "--T", "-0.5"], "--T=-0.5 must be >= 0"),
+        (["mc", "--T", "nan"], "--T=nan is not a number"),
+        (["mc", "--T", "-inf"], "pass --T VALUE (a VALUE that starts with '-' as --T=VALUE)"),
+        (["mc", "--N", "0"], "--N=0 must be >= 1"),
+        (["mc", "--N", "1e3"], "--N='1e3' is not an integer; pass a whole number >= 1"),
+        (["mc", "--K", "-2"], "--K=-2 must be >= 1"),
+        (["mc", "--network", "dense", "--P", "1"], "--P=1 must be >= 2"),
+        (["mc", "--n-sweeps", "0"], "--n-sweeps=0 must be >= 1"),
+        (["mc", "--n-burnin", "-1"], "--n-burnin=-1 must be >= 0"),
+        (["mc", "--n-burnin", str(10**30)], "beyond what the 64-bit flip counters"),
+        (["mc", "--replicas", "0"], "--replicas=0 must be >= 1"),
+        (["mc", "--seed", "-1"], "--seed=-1 must be >= 0"),
+        (["mc", "--network", "exponential", "--lam", "0"], "--lam=0 must be > 0"),
+        (["mc", "--network", "exponential", "--lam", "inf"], "--lam=inf must be finite"),
+        (["mc", "--m0", "1.5"], "--m0=1.5 must be in [-1, 1]"),
+        (["mc", "--workers", "0"], "--workers=0 must be >= 1"),
+        (["reproduce", "modern_retrieval", "--seed", "-1"], "--seed=-1 must be >= 0"),
+        (["reproduce", "modern_retrieval", "--workers", "0"], "--workers=0 must be >= 1"),
+        (["sweep", "x.toml", "--workers", "-3"], "--workers=-3 must be >= 1"),
+        (["sweep", "x.toml", "--workers", "abc"], "--workers='abc' is not an integer"),
+        (["sweep", "x.toml", "--scheduler", "nowhere"], "--scheduler='nowhere' is not a"),
+        (["sweep", "x.toml", "--scheduler", "tcp://h:99999"], "port in [1, 65535]"),
+    ],
+)
+def test_bad_values_are_refused_as_they_are_parsed(argv, message, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(argv)
+    assert exit_.value.code == 2
+    err = _one_line_error(capsys)
+    assert message in err
+    assert err.startswith(f"hebbian {argv[0]}: error: ")
+    assert f"see `hebbian {argv[0]} --help`" in err
+
+
+def test_outputs_are_checked_before_any_work(tmp_path, capsys, monkeypatch):
+    a_file = tmp_path / "file.txt"
+    a_file.write_text("")
+    for argv, message in [
+        (["mc", "--checkpoint", str(tmp_path)], "is a directory; pass a file path"),
+        (["mc", "--checkpoint", f"{a_file}/run.npz"], "is a file, not a folder"),
+        (["reproduce", "modern_retrieval", "--out", str(a_file)], "is a file, not a folder"),
+        (["reproduce", "modern_retrieval", "--out", f"{a_file}/out"], "cannot be created"),
+        (["sweep", "x.toml", "--output", str(tmp_path)], "is a directory"),
+    ]:
+        with pytest.raises(SystemExit) as exit_:
+            cli.main(argv)
+        assert exit_.value.code == 2
+        assert message in _one_line_error(capsys)
+    # the default --out too, before the first figure
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "figures_out").write_text("")
+    started = []
+    monkeypatch.setattr("hebbian.figures.load", lambda name: started.append(name))
+    monkeypatch.setattr("hebbian.figures.available", lambda: {"modern_retrieval": "x"})
+    assert cli.main(["reproduce", "modern_retrieval", "--quick"]) == 2
+    assert "--out='figures_out' is a file, not a folder" in _one_line_error(capsys)
+    assert started == []
+
+
+def test_a_refused_sweep_leaves_no_file(tmp_path, capsys):
+    toml = _small_sweep(tmp_path)
+    for extra in (["--workers", "0"], ["--scheduler", "bogus"], ["--workers", "10000000"]):
+        with pytest.raises(SystemExit):
+            cli.main(["sweep", str(toml), *extra])
+        _one_line_error(capsys)
+    # what depends on two options, after parsing but before the file
+    assert cli.main(["sweep", str(toml), "--workers", "2", "--scheduler", "tcp://h:8786"]) == 2
+    assert "drop --workers" in _one_line_error(capsys)
+    assert not (tmp_path / "sk.h5").exists()
+
+
+def test_mc_options_that_clash_are_named(capsys):
+    small = ["mc", "--N", "20", "--K", "2", "--n-sweeps", "2", "--n-burnin", "0"]
+    for extra, message in [
+        (["--dilution", "0.2", "--start", "pattern"], "pass --start random"),
+        (["--m0", "0.5", "--start", "random"], "--m0 0.5 is the start overlap of --start pattern"),
+        (["--dilution", "0.2", "--m0", "0.5"], "drop --m0 to start from random spins"),
+        (["--P", "3"], "--P 3 is the interaction order of --network dense"),
+        (["--network", "exponential", "--P", "2"], "--P 2 is the interaction order"),
+        (["--lam", "2"], "--lam 2 is used by --network exponential only"),
+        (["--network", "exponential", "--diagonal"], "--diagonal is used by"),
+    ]:
+        assert cli.main([*small, *extra]) == 2, extra
+        assert message in _one_line_error(capsys)
+    # diluted patterns start from random spins unless told otherwise; T = inf is the paramagnet
+    assert cli.main([*small, "--dilution", "0.2", "--T", "inf", "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["arguments"]["start"] == "random"
+    assert record["arguments"]["T"] is None  # inf: strict JSON has none
+    assert record["params"]["T"] is None
+    assert "--start random" in record["arguments"]["command_line"]
+
+
+def test_mc_too_large_is_refused_before_the_patterns_are_drawn(capsys, monkeypatch):
+    import hebbian
+
+    monkeypatch.setenv("HEBBIAN_MAX_MEMORY", "64M")
+    drawn = []
+    monkeypatch.setattr(hebbian, "binary_patterns", lambda *a, **k: drawn.append(a))
+    assert cli.main(["mc", "--N", "200000", "--K", "200000"]) == 2
+    err = _one_line_error(capsys)
+    assert "a run with --N 200000 --K 200000" in err
+    assert "HEBBIAN_MAX_MEMORY" in err
+    assert drawn == []
+
+
+def test_solver_refusals_and_internal_errors_are_one_line(capsys, monkeypatch):
+    from hebbian import theory
+
+    def picky(x: float) -> float:
+        """A solver that refuses its argument's type."""
+        raise TypeError(f"x={x!r} must be a number of the right kind")
+
+    def broken(x: float) -> float:
+        """A solver with a bug."""
+        return {}["missing"]
+
+    monkeypatch.setitem(theory.SOLVERS, "picky", picky)
+    monkeypatch.setitem(theory.SOLVERS, "broken", broken)
+    assert cli.main(["solve", "picky", "--x", "1"]) == 2
+    assert "hebbian solve picky: x=1.0 must be" in _one_line_error(capsys)
+    assert cli.main(["solve", "broken", "--x", "1"]) == 1
+    err = _one_line_error(capsys)
+    assert "internal error: KeyError" in err
+    assert "-vv" in err
+    assert cli.main(["-vv", "solve", "broken", "--x", "1"]) == 1
+    assert "Traceback" in capsys.readouterr().err  # asked for: the details
+
+
+def test_solve_at_infinite_temperature_answers(capsys):
+    code = cli.main(["solve", "hopfield", "--alpha", "0.1", "--T", "inf", "--json"])
+    record = json.loads(capsys.readouterr().out)
+    assert code in (0, 1)
+    assert record["order_parameters"]["m"] == 0
+
+
+def test_output_path_checks_create_nothing(tmp_path):
+    import os
+
+    from hebbian.paths import check_output_dir, check_output_path
+
+    a_file = tmp_path / "file.txt"
+    a_file.write_text("")
+    assert check_output_path(tmp_path / "new" / "deeper" / "run.npz") == (
+        tmp_path / "new" / "deeper" / "run.npz"
+    )
+    assert check_output_path(a_file) == a_file  # an existing file is replaced (or resumed)
+    assert check_output_dir(tmp_path / "new" / "figures") == tmp_path / "new" / "figures"
+    assert not (tmp_path / "new").exists()
+    for check, path, message in [
+        (check_output_path, tmp_path, "is a directory"),
+        (check_output_path, a_file / "run.npz", "is a file, not a folder"),
+        (check_output_path, "", "is empty"),
+        (check_output_path, tmp_path / ("x" * 300), "cannot be used"),
+        (check_output_dir, a_file, "is a file, not a folder"),
+        (check_output_dir, a_file / "sub" / "deeper", "is a file, not a folder"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            check(path, "out")
+    with pytest.raises(TypeError, match="must be a path"):
+        check_output_dir(3, "out")
+    if os.geteuid() != 0:  # root writes anywhere
+        locked = tmp_path / "locked"
+        locked.mkdir(mode=0o500)
+        with pytest.raises(ValueError, match="no permission to write"):
+            check_output_path(locked / "run.npz", "checkpoint")
+        with pytest.raises(ValueError, match="cannot be written"):
+            check_output_dir(locked, "out")
