@@ -345,6 +345,12 @@ def run(
     backend_name, _ = resolve_backend(backend)
     path = None if checkpoint is None else ckpt.check_path(checkpoint)
     N, _, n_patterns = network_size(network)
+    if N * (n_burnin + n_sweeps) >= 2**63:
+        raise ValueError(
+            f"N={N} times n_burnin={n_burnin} + n_sweeps={n_sweeps} is "
+            f"{N * (n_burnin + n_sweeps)} flips per chain, beyond the chains' 64-bit flip "
+            "counters; pass fewer sweeps"
+        )
     track = check_track(track, n_patterns)
     probes = _check_probes(probes, N)
     n_meas = n_sweeps // measure_every

@@ -201,5 +201,11 @@ def test_memory_above_the_limit_is_refused_before_any_work(monkeypatch):
 
 def test_a_huge_interaction_order_is_refused_not_overflowed():
     net = DenseHopfield(binary_patterns(2, 1000, rng=0), P=200, diagonal=True)
-    with pytest.raises(ValueError, match="P=200.*2\\^53"):
+    with pytest.raises(ValueError, match=r"P=200.*2\^53"):
         run(net, T=0.1, n_sweeps=2)
+
+
+def test_more_flips_than_the_counters_hold_are_refused_at_once():
+    net = Hopfield(binary_patterns(2, 10, rng=0))
+    with pytest.raises(ValueError, match=r"n_burnin=10{29}0.*64-bit"):
+        run(net, T=0.5, n_sweeps=1, n_burnin=10**30)
