@@ -1,6 +1,6 @@
 """The on-disk result format of a sweep: one netCDF-4 file, written point by point.
 
-Layout of ``<file>.h5`` (format ``hebbian.sweep/2``), everything in the root
+Layout of ``<file>.h5`` (format ``hebbian.sweep/3``), everything in the root
 group, so that netCDF-4 readers (``xarray.open_dataset(path,
 engine="h5netcdf")``, netCDF4-python, ``ncdump``) see the whole sweep::
 
@@ -10,6 +10,7 @@ engine="h5netcdf")``, netCDF4-python, ``ncdump``) see the whole sweep::
     <axis>(<axis>)          one coordinate variable per grid axis: its values
     done(<axes>)            flag: 1 where the point is stored
     seconds(<axes>)         compute time of each point
+    checksum(<axes>)        CRC-32 of the point's stored values (see below)
     <output>(<axes>, <output>_dim0, ...)
                             each task output; an array output has dimensions
                             of its own, a text output one more, <output>_strlen
@@ -28,10 +29,23 @@ allocated and filled with NaN / False / "", by h5netcdf) under a temporary
 name and renamed into place; a new output, met at the first point that
 returns it, is added the same way, on a copy.  Storing a point then only
 overwrites bytes inside already-allocated, contiguous datasets (through h5py),
-never HDF5 metadata: its values first, flushed, then its ``done`` flag,
-flushed and ``fsync``-ed.  A process killed at any moment (SIGKILL included)
-therefore leaves a valid file in which every point marked done is complete; a
-point caught half-written is not marked and is computed again on resume.
+never HDF5 metadata: its values and ``seconds`` first, then its ``checksum``,
+flushed, then its ``done`` flag, flushed and ``fsync``-ed.  A process killed
+at any moment (SIGKILL included) therefore leaves a valid file in which every
+point marked done is complete; a point caught half-written is not marked and
+is computed again on resume.  A point computed again (``Sweep.run(retry=...)``)
+is unmarked first (flushed and ``fsync``-ed), then written the same way.
+
+Integrity.  ``checksum`` is a CRC-32 over the point's grid index, then its
+bytes in ``seconds`` and every output, in name order, each preceded by its
+name (so a flag set on a point never written does not pass); an output still
+holding its fill value (NaN, False, "") at the point is left out, so that an
+output added later, or one the point did not return, does not change it.
+:func:`load` and every reopening for writing check the structure (format,
+spec, ``done`` and the coordinates against the grid) and the checksum of
+every stored point: a foreign, damaged or altered file is refused with one
+:class:`SweepFileError` (a ``ValueError``) that names the file, what is wrong
+(the altered points) and the way out.
 
 :func:`load` returns an :class:`xarray.Dataset` labelled by the grid axes.  It
 reads without a lock, so a running sweep can be looked at; the writer holds
@@ -40,10 +54,17 @@ an exclusive ``flock``, so two sweeps never write one file at once.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
+import gc
 import json
+import mmap
 import os
 import shutil
+import struct
+import sys
+import traceback
+import zlib
 from pathlib import Path
 
 import h5netcdf
@@ -52,15 +73,37 @@ import numpy as np
 
 from hebbian.provenance import provenance
 
-__all__ = ["FORMAT", "SweepFile", "check_same_sweep", "load"]
+__all__ = ["FORMAT", "SweepFile", "SweepFileError", "check_same_sweep", "load"]
 
-FORMAT = "hebbian.sweep/2"
-#: Formats written by earlier versions, which this one does not read.
-OLD_FORMATS = ("hebbian.sweep/1",)
+FORMAT = "hebbian.sweep/3"
+#: Formats written by earlier versions: :func:`load` reads those listed in
+#: :data:`READABLE` (without checksums), no sweep resumes them.
+OLD_FORMATS = ("hebbian.sweep/1", "hebbian.sweep/2")
+READABLE = (FORMAT, "hebbian.sweep/2")
 #: Width in bytes of a stored text output (longer text is truncated).
 TEXT_BYTES = 256
 #: Variables of every sweep file beside the axes and the outputs.
-BOOKKEEPING = ("done", "seconds")
+BOOKKEEPING = ("done", "seconds", "checksum")
+#: How a sweep file that cannot be used is left behind.
+WAY_OUT = "move it away and rerun the sweep into a new output"
+
+
+class SweepFileError(ValueError):
+    """A file that cannot serve as this sweep's file: foreign, damaged, altered, old or busy.
+
+    Attributes
+    ----------
+    path : pathlib.Path
+        The file.
+    points : tuple of tuple of int
+        Grid indices of stored points whose values no longer match their
+        checksum (empty for other problems).
+    """
+
+    def __init__(self, path: str | os.PathLike, message: str, points=()):
+        super().__init__(message)
+        self.path = Path(path)
+        self.points = tuple(points)
 
 
 def _stored(value) -> np.ndarray:
@@ -149,7 +192,7 @@ class SweepFile:
     def __init__(self, path: Path, file: h5py.File):
         self.path = path
         self._file = file
-        self.done = file["done"][...].astype(bool)
+        _, self.done = _inspect(file, path, formats=(FORMAT,))
         self._outputs = _outputs(file)
 
     @classmethod
@@ -158,11 +201,14 @@ class SweepFile:
 
         Raises
         ------
-        ValueError
+        SweepFileError
             ``path`` exists but holds something else: another sweep (a
             different task, grid, fixed parameters or seed), a sweep written
-            by an older hebbian, or not a sweep; or a grid axis is named
-            like a bookkeeping variable (``done``, ``seconds``).
+            by an older hebbian, or not a sweep; it is damaged, or values
+            stored in it were altered (checksums); another process writes it.
+        ValueError
+            A grid axis is named like a bookkeeping variable (``done``,
+            ``seconds``, ``checksum``).
         """
         path = Path(path)
         if path.exists():
@@ -178,9 +224,12 @@ class SweepFile:
             shape = tuple(len(v) for v in coords.values())
 
             def build(f):
-                f.attrs["format"] = FORMAT
-                f.attrs["spec"] = _canonical(spec)
-                f.attrs["provenance"] = json.dumps(provenance())
+                # Fixed-length ASCII (JSON escapes the rest), not variable-length
+                # strings: those live in a global heap, which HDF5 can loop on
+                # forever when it is damaged.
+                f.attrs["format"] = np.bytes_(FORMAT.encode())
+                f.attrs["spec"] = np.bytes_(_canonical(spec).encode())
+                f.attrs["provenance"] = np.bytes_(json.dumps(provenance()).encode())
                 for axis, values in coords.items():
                     f.dimensions[axis] = len(values)
                     _create(f, axis, (axis,), np.asarray(values), units="1", long_name=axis)
@@ -203,9 +252,22 @@ class SweepFile:
                     long_name="compute time of the point",
                     fill=True,
                 )
+                _create(
+                    f,
+                    "checksum",
+                    axes,
+                    np.zeros(shape, np.int64),
+                    units="1",
+                    long_name="CRC-32 of the point's stored values",
+                )
 
             _atomic(path, build, copy=False)
-        return cls(path, _open_for_writing(path))
+        file = _open_for_writing(path)
+        try:
+            return cls(path, file)
+        except BaseException:
+            file.close()
+            raise
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -216,7 +278,8 @@ class SweepFile:
 
         ``values`` maps output name to a number, boolean, text or array;
         ``None`` leaves the output unset at this point.  An output's shape
-        must be the same at every point.
+        must be the same at every point.  A point already stored is
+        replaced whole (its outputs not in ``values`` are unset).
         """
         values = {k: _stored(v) for k, v in values.items() if v is not None}
         new = {k: v for k, v in values.items() if k not in self._outputs}
@@ -235,8 +298,21 @@ class SweepFile:
                     f"output {name!r} is {value.dtype} at grid index {index} but {dtype} "
                     "at earlier points; a task must return the same kinds at every point"
                 )
+        if self.done[index]:  # computed again: unmarked before any of its bytes change
+            self._file["done"][index] = 0
+            self._file.flush()
+            os.fsync(self._file.id.get_vfd_handle())
+            self.done[index] = False
+            for name in self._outputs.keys() - values.keys():
+                dataset = self._file[name]
+                dataset[index] = _fill_like(dataset[index])
+        for name, value in values.items():
             self._file[name][index] = _on_disk(value)
         self._file["seconds"][index] = seconds
+        covered = sorted(["seconds", *self._outputs])
+        self._file["checksum"][index] = _point_crc(
+            index, ((n, self._file[n][index]) for n in covered)
+        )
         self._file.flush()
         self._file["done"][index] = 1
         self._file.flush()
@@ -253,7 +329,10 @@ class SweepFile:
                 if "/" in new:
                     why = "netCDF names cannot hold '/'"
                 elif new in taken:
-                    why = f"{new!r} is already a grid axis, done, seconds or another output's name"
+                    why = (
+                        f"{new!r} is already a grid axis, done, seconds, checksum "
+                        "or another output's name"
+                    )
                 else:
                     taken.add(new)
                     continue
@@ -313,14 +392,15 @@ def _open_for_writing(path: Path) -> h5py.File:
     HDF5's own lock is off, so that :func:`load` (which takes no lock) can
     read a running sweep, in this process too.
     """
-    f = h5py.File(path, "r+", locking=False)
+    f = _open_h5py(path, "r+")
     try:
         fcntl.flock(f.id.get_vfd_handle(), fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         f.close()
-        raise RuntimeError(
+        raise SweepFileError(
+            path,
             f"{path} is being written by another process (a sweep is running on it); "
-            "wait for it to finish or write to another output"
+            "wait for it to finish or write to another output",
         ) from None
     return f
 
@@ -343,29 +423,192 @@ def _atomic(path: Path, edit, *, copy: bool) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def _check_format(path: Path, found) -> None:
-    if isinstance(found, bytes):
-        found = found.decode("utf-8", "replace")
+def _text(value) -> str:
+    """A text attribute as str (written fixed-length, or variable-length by format 2)."""
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+
+
+def _check_format(path: Path, found, formats: tuple[str, ...]) -> None:
+    found = _text(found)
+    if found in formats:
+        return
     if found in OLD_FORMATS:
-        raise ValueError(
-            f"{path} was written by an older hebbian (format {found}, this one reads "
-            f"{FORMAT}); rerun the sweep into a new output"
+        does = "reads but does not resume" if found in READABLE else "does not read"
+        raise SweepFileError(
+            path,
+            f"{path} was written by an older hebbian (format {found}, which this one "
+            f"{does}); rerun the sweep into a new output",
         )
-    if found != FORMAT:
-        raise ValueError(f"{path} is not a hebbian sweep file (format {FORMAT})")
+    raise SweepFileError(path, f"{path} is not a hebbian sweep file (format {FORMAT}); {WAY_OUT}")
 
 
-def _unreadable(path: Path, exc: OSError) -> ValueError:
-    return ValueError(f"{path} cannot be read as HDF5 ({exc}); move it away")
+def _one_line(exc: BaseException, limit: int = 200) -> str:
+    text = " ".join(str(exc).split()) or "no detail"
+    return f"{type(exc).__name__}: {text[:limit]}{'...' if len(text) > limit else ''}"
+
+
+def _unreadable(path: Path, exc: BaseException) -> SweepFileError:
+    return SweepFileError(path, f"{path} cannot be read as HDF5 ({_one_line(exc)}); {WAY_OUT}")
+
+
+@contextlib.contextmanager
+def _reading(path: Path):
+    """Turn any failure to read ``path`` as a sweep file into one :class:`SweepFileError`.
+
+    A damaged file can make h5py, h5netcdf or xarray raise almost anything
+    (KeyError, OSError, RuntimeError, ...); the file is the only input here.
+    """
+    try:
+        yield
+    except SweepFileError:
+        raise
+    except Exception as exc:
+        raise SweepFileError(
+            path, f"{path} is damaged or not a hebbian sweep file ({_one_line(exc)}); {WAY_OUT}"
+        ) from exc
+
+
+def _open_h5py(path: Path, mode: str = "r") -> h5py.File:
+    """``path`` opened by h5py without HDF5's lock, or :class:`SweepFileError`."""
+    with _reading(path):
+        _check_heaps(path)
+    try:
+        return h5py.File(path, mode, locking=False)
+    except Exception as exc:
+        raise _unreadable(path, exc) from exc
+
+
+#: The start of a global heap collection, version 1 (HDF5 file format, section III.E).
+_HEAP = b"GCOL\x01\x00\x00\x00"
+
+
+def _check_heaps(path: Path) -> None:
+    """Raise ``ValueError`` if a global heap collection in ``path`` would hang HDF5.
+
+    The global heap holds variable-length data (netCDF's dimension lists,
+    text coordinates).  HDF5 walks a collection object by object, and an
+    object of index 0 and size 0, which a zeroed region leaves, does not move
+    it on: it loops forever.  No valid collection holds one (the free-space
+    object, index 0, counts its own 16-byte header).
+    """
+    try:
+        with open(path, "rb") as f:
+            buf = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):
+        return  # unreadable or empty: h5py says why
+    with buf:
+        start = buf.find(_HEAP)
+        while start >= 0 and start + 16 <= len(buf):
+            (size,) = struct.unpack_from("<Q", buf, start + 8)
+            end, at = min(start + size, len(buf)), start + 16
+            while size >= 4096 and at + 16 <= end:
+                index, _, _, length = struct.unpack_from("<HHIQ", buf, at)
+                if index == 0 and length == 0:
+                    raise ValueError(f"the global heap collection at byte {start} is damaged")
+                at += length if index == 0 else 16 + -(-length // 8) * 8
+            start = buf.find(_HEAP, start + 1)
+
+
+def _fill_like(a: np.ndarray) -> np.ndarray:
+    """The fill value of a variable (as read from disk) in ``a``'s shape and dtype."""
+    fill = {"S": b"", "i": 0, "u": 0, "b": False}.get(a.dtype.kind, np.nan)
+    return np.full(a.shape, fill, a.dtype)
+
+
+def _point_crc(index: tuple[int, ...], values) -> int:
+    """CRC-32 of the point at grid ``index``: ``values`` yields (name, its value there).
+
+    The index goes in first: a point never written (checksum 0) or one holding
+    another point's bytes does not pass.
+    """
+    crc = zlib.crc32(f"point {','.join(str(int(i)) for i in index)}:".encode())
+    for name, value in values:
+        raw = np.ascontiguousarray(value).tobytes()
+        if raw == _fill_like(value).tobytes():
+            continue  # unset here (or an output added after the point was stored)
+        crc = zlib.crc32(f"{name}:{len(raw)}:".encode(), crc)
+        crc = zlib.crc32(raw, crc)
+    return crc
+
+
+def _inspect(
+    file: h5py.File, path: Path, formats: tuple[str, ...] = READABLE
+) -> tuple[dict, np.ndarray]:
+    """The spec and ``done`` mask of an open sweep file, checked whole.
+
+    Raises :class:`SweepFileError` if the format is not one of ``formats``,
+    the structure does not fit the spec (missing variables, ``done`` or a
+    coordinate unlike the grid), or a stored point fails its checksum.
+    """
+    with _reading(path):
+        found = _text(file.attrs.get("format"))
+    _check_format(path, found, formats)
+    with _reading(path):
+        spec = json.loads(_text(file.attrs["spec"]))
+        dims = file["done"].dims  # the grid axes in their order (the spec's are sorted)
+        axes = [dims[k][0].name.rsplit("/", 1)[-1] for k in range(len(dims))]
+        if sorted(axes) != sorted(spec["grid"]):
+            raise ValueError(f"'done' is over {axes}, the grid over {sorted(spec['grid'])}")
+        grid = {axis: spec["grid"][axis] for axis in axes}
+        shape = tuple(len(values) for values in grid.values())
+        done = file["done"][...]
+        if done.shape != shape:
+            raise ValueError(f"'done' has shape {done.shape}, the grid {shape}")
+        done = done != 0
+        for axis, values in grid.items():
+            stored = [v.decode() if isinstance(v, bytes) else v for v in file[axis][...].tolist()]
+            if not _same_values(stored, values):
+                raise ValueError(f"coordinate {axis!r} does not hold the grid's values")
+        _outputs(file)  # every output readable
+        altered = []
+        if "checksum" not in file and found == FORMAT:
+            raise ValueError("no 'checksum' variable")
+        if "checksum" in file:
+            names = sorted(["seconds", *_outputs(file)])  # what a checksum covers
+            arrays = {name: file[name][...] for name in names}
+            stored_crc = file["checksum"][...]
+            altered = [
+                index
+                for index in zip(*np.nonzero(done), strict=True)
+                if _point_crc(index, ((n, arrays[n][index]) for n in names)) != stored_crc[index]
+            ]
+    if altered:
+        where = ", ".join(
+            "(" + ", ".join(f"{a}={grid[a][i]!r}" for a, i in zip(grid, idx, strict=True)) + ")"
+            for idx in altered[:5]
+        )
+        more = f" and {len(altered) - 5} more" if len(altered) > 5 else ""
+        raise SweepFileError(
+            path,
+            f"{path}: the stored values of {len(altered)} point(s) {where}{more} do not match "
+            f"their checksums (the file was altered after they were written); {WAY_OUT} "
+            "(hebbian.sweep.load(path, verify=False) reads it as it is)",
+            points=[tuple(int(i) for i in idx) for idx in altered],
+        )
+    return spec, done
+
+
+def _same_values(stored: list, values: list) -> bool:
+    if len(stored) != len(values):
+        return False
+    if all(isinstance(v, str) for v in values):
+        return stored == values
+    try:
+        return bool(np.array_equal(np.asarray(stored, float), np.asarray(values, float), True))
+    except (TypeError, ValueError):
+        return False
 
 
 def _read_spec(path: Path) -> dict:
-    try:
-        with h5py.File(path, "r", locking=False) as f:
-            _check_format(path, f.attrs.get("format"))
-            return json.loads(f.attrs["spec"])
-    except OSError as exc:
-        raise _unreadable(path, exc) from exc
+    with _open_h5py(path) as f:
+        with _reading(path):
+            found = f.attrs.get("format")
+        _check_format(path, found, (FORMAT,))
+        with _reading(path):
+            spec = json.loads(_text(f.attrs["spec"]))
+            if not isinstance(spec, dict):
+                raise ValueError(f"spec={spec!r} is not a mapping")
+            return spec
 
 
 def check_same_sweep(path: Path, spec: dict) -> None:
@@ -377,42 +620,59 @@ def check_same_sweep(path: Path, spec: dict) -> None:
             for k in set(stored) | set(spec)
             if json.dumps(stored.get(k), sort_keys=True) != json.dumps(spec.get(k), sort_keys=True)
         )
-        raise ValueError(
+        raise SweepFileError(
+            path,
             f"{path} holds a different sweep (it differs in {', '.join(differ)}); "
             "resume needs the same task, grid, fixed parameters and seed: "
-            "write to another output or remove the file"
+            "write to another output or remove the file",
         )
 
 
-def load(path: str | os.PathLike):
+def load(path: str | os.PathLike, *, verify: bool = True):
     """Read a sweep file as an :class:`xarray.Dataset` labelled by the grid axes.
 
     Outputs not yet computed at a point hold NaN (False, "" for booleans and
     text); ``done`` says which points are stored.  Array outputs get extra
     dimensions ``<output>_dim0``, ....  Variables keep their ``units`` and
     ``long_name``; ``attrs`` carry the task, the seed, the fixed parameters,
-    the provenance and whether the sweep is complete.
+    the provenance and whether the sweep is complete.  The checksums are
+    checked, then left out of the Dataset.
+
+    Parameters
+    ----------
+    path : path
+        A sweep file (format ``hebbian.sweep/3``, or ``/2``: without checksums).
+    verify : bool
+        Check the file's structure and every stored point's checksum
+        (default); ``False`` reads what is there, e.g. to rescue the points of
+        an altered file.
 
     Raises
     ------
-    ValueError
-        ``path`` is not a sweep file, or one written by an older hebbian.
+    SweepFileError
+        A ``ValueError``: ``path`` is not a sweep file, one written by an
+        older hebbian, damaged, or (``verify``) altered after its points
+        were stored.
     """
     import xarray as xr
 
     path = Path(path)
-    try:
-        # No HDF5 lock (the writer of a running sweep holds the file open);
-        # text coordinates as str, as xarray's own h5netcdf engine reads them.
-        file = h5netcdf.File(path, "r", decode_vlen_strings=True, locking=False)
-    except OSError as exc:
-        raise _unreadable(path, exc) from exc
-    with file:
-        _check_format(path, file.attrs.get("format"))
-        spec = json.loads(file.attrs["spec"])
-        recorded = file.attrs["provenance"]
-        ds = xr.open_dataset(xr.backends.H5NetCDFStore(file)).load()
+    # No HDF5 lock (the writer of a running sweep holds the file open).
+    with _open_h5py(path) as h5:
+        if verify:
+            _inspect(h5, path)
+        else:
+            with _reading(path):
+                found = h5.attrs.get("format")
+            _check_format(path, found, READABLE)
+        with _reading(path):
+            spec = json.loads(_text(h5.attrs["spec"]))
+            recorded = _text(h5.attrs["provenance"])
+            # text coordinates as str, as xarray's own h5netcdf engine reads them
+            with _netcdf(h5) as file:
+                ds = xr.open_dataset(xr.backends.H5NetCDFStore(file)).load()
     ds.set_close(None)
+    ds = ds.drop_vars("checksum", errors="ignore")
     for variable in ds.variables.values():
         variable.encoding = {}  # a Dataset in memory: none of the file's storage choices
     ds.attrs = {
@@ -423,3 +683,22 @@ def load(path: str | os.PathLike):
         "complete": int(ds["done"].all()),
     }
     return ds
+
+
+@contextlib.contextmanager
+def _netcdf(h5: h5py.File):
+    """An h5netcdf view of an open h5py file (which stays open)."""
+    try:
+        file = h5netcdf.File(h5, "r", decode_vlen_strings=True)
+    except Exception as exc:
+        # A File that fails half-way through its constructor complains from its
+        # __del__ ("no attribute '_writable'"): let it go now, and quietly.
+        hook, sys.unraisablehook = sys.unraisablehook, lambda _: None
+        try:
+            traceback.clear_frames(exc.__traceback__)
+            gc.collect()
+        finally:
+            sys.unraisablehook = hook
+        raise
+    with file:
+        yield file

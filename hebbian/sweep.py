@@ -21,6 +21,30 @@ to ``outer.inner``), an object with ``to_dict()`` (such as
 same shape at every point.
 
 Sweep files (``hebbian sweep FILE``) are TOML; :data:`EXAMPLE` is one.
+
+Trust.  A task is code, and a sweep file names one: a file from elsewhere
+must not run ``os:system``.  So :meth:`Sweep.from_toml` accepts only
+registered tasks (:func:`registered_tasks`): the package's own
+(:data:`TASKS`: every theory solver, under its ``hebbian solve`` name, and
+the Monte Carlo sweep tasks) and those that installed packages register in
+the entry-point group ``hebbian.sweep_tasks`` (``name = "module:function"``),
+named by their short name or in full.  Any other task needs the reader's
+explicit opt-in, ``Sweep.from_toml(path, allow_any_task=True)`` (``hebbian
+sweep --allow-any-task``); its module is then also imported from the sweep
+file's folder (``task = "mytasks:f"`` for ``mytasks.py`` beside the file),
+here and in every worker (:attr:`Sweep.import_from`).  Python code is trusted
+as it stands: ``Sweep("module:function", ...)`` or ``Sweep(function, ...)``
+runs any importable function.
+
+Failed points.  A point whose task raised is not stored (the sweep stops
+with :class:`SweepError`, and a rerun computes it).  A point whose task
+returned a failure (``success=False``, NaN) is stored, and a rerun keeps it,
+unless ``Sweep.run(..., retry=...)`` names the output that tells failures
+(``retry="success"``) or a function that picks them.
+
+Integrity.  A damaged, foreign or altered output file is refused, before any
+work, with one ``ValueError`` (:class:`hebbian.store.SweepFileError`) naming
+the file, what is wrong and the way out; see :mod:`hebbian.store`.
 """
 
 from __future__ import annotations
@@ -30,12 +54,14 @@ import dataclasses
 import functools
 import hashlib
 import importlib
+import importlib.metadata
 import inspect
 import itertools
 import json
 import logging
 import math
 import os
+import socket
 import sys
 import time
 import types
@@ -49,14 +75,14 @@ import numpy as np
 from hebbian._checks import check_int
 from hebbian.executors import executor as open_executor
 from hebbian.executors import max_in_flight
-from hebbian.store import SweepFile, check_same_sweep, load
+from hebbian.store import BOOKKEEPING, SweepFile, check_same_sweep, load
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-__all__ = ["EXAMPLE", "Sweep", "SweepError", "load"]
+__all__ = ["ENTRY_POINTS", "EXAMPLE", "TASKS", "Sweep", "SweepError", "load", "registered_tasks"]
 
 _logger = logging.getLogger(__name__)
 
@@ -64,8 +90,10 @@ EXAMPLE = """\
 # A hebbian sweep file: run it with `hebbian sweep FILE [--workers N | --scheduler ADDRESS]`.
 description = "Hopfield retrieval in replica symmetry (AGS 1987) on an (alpha, T) grid"
 
-# The function computing one point, as module:function.  Theory solvers,
-# Monte Carlo tasks such as "hebbian.mc.retrieval:retrieval_overlap", or your own.
+# The function computing one point, as module:function (or its short name):
+# theory solvers, Monte Carlo tasks such as "hebbian.mc.retrieval:retrieval_overlap",
+# tasks installed packages register; your own module beside this file needs
+# `hebbian sweep --allow-any-task` (a sweep file runs its task as code).
 task = "hebbian.theory.hopfield:solve"
 
 # Results file (netCDF-4), relative to this file's folder; rerunning resumes it.
@@ -86,6 +114,89 @@ FILE_KEYS = ("description", "task", "output", "seed", "fixed", "grid")
 #: Parameters the sweep supplies itself.
 RESERVED = ("rng", "seed")
 
+#: The package's own sweep tasks, short name -> "module:function": every theory
+#: solver under its ``hebbian solve`` name, and the Monte Carlo tasks.  Names,
+#: not imports, so that checking a sweep file imports no solver and no Numba.
+TASKS = {
+    "hopfield": "hebbian.theory.hopfield:solve",
+    "hopfield-equilibrium": "hebbian.theory.hopfield:equilibrium",
+    "hopfield-alpha-c": "hebbian.theory.hopfield:alpha_c",
+    "hopfield-T-M": "hebbian.theory.hopfield:T_M",
+    "hopfield-T-c": "hebbian.theory.hopfield:T_c",
+    "hopfield-T-AT": "hebbian.theory.hopfield:T_AT",
+    "hopfield-mixture": "hebbian.theory.hopfield:mixture",
+    "hopfield-1rsb": "hebbian.theory.hopfield_rsb:solve_1rsb",
+    "hopfield-alpha-c-1rsb": "hebbian.theory.hopfield_rsb:alpha_c_1rsb",
+    "dense": "hebbian.theory.dense:solve",
+    "dense-alpha-c": "hebbian.theory.dense:alpha_c",
+    "dense-T-M": "hebbian.theory.dense:T_M",
+    "dense-T-c": "hebbian.theory.dense:T_c",
+    "dense-rsb": "hebbian.theory.dense_rsb:solve_rsb",
+    "dense-alpha-c-rsb": "hebbian.theory.dense_rsb:alpha_c_rsb",
+    "exponential-critical-load": "hebbian.theory.exponential:critical_load",
+    "exponential-one-step": "hebbian.theory.exponential:alpha_one_step",
+    "exponential-zero-T": "hebbian.theory.exponential:alpha_zero_T",
+    "exponential-basin": "hebbian.theory.exponential:cue_overlap_c",
+    "exponential-spinodal": "hebbian.theory.exponential:alpha_spinodal",
+    "exponential-equilibrium": "hebbian.theory.exponential:alpha_thermodynamic",
+    "learning": "hebbian.theory.learning:solve",
+    "learning-example": "hebbian.theory.learning:solve_example",
+    "learning-alpha-c": "hebbian.theory.learning:alpha_c",
+    "learning-examples-c": "hebbian.theory.learning:examples_c",
+    "multitask": "hebbian.theory.multitask:solve",
+    "multitask-rho-c": "hebbian.theory.multitask:rho_c",
+    "multitask-rho-parallel": "hebbian.theory.multitask:rho_parallel",
+    "dmft": "hebbian.theory.dmft:solve_vanilla",
+    "dmft-gated": "hebbian.theory.gated_dmft:solve_gated",
+    "dmft-gated-branch": "hebbian.theory.gated_dmft:solve_gated_branch",
+    "sk": "hebbian.theory.sk:solve",
+    "sk-T-AT": "hebbian.theory.sk:T_AT",
+    "sk-rsb": "hebbian.theory.sk:solve_rsb",
+    "sk-full-rsb": "hebbian.theory.sk:solve_full_rsb",
+    "mc-retrieval-overlap": "hebbian.mc.retrieval:retrieval_overlap",
+    "mc-capacity": "hebbian.mc.capacity:capacity",
+    "mc-retrieval-probability": "hebbian.mc.capacity:retrieval_probability",
+    "mc-sk-tempering": "hebbian.mc.glass:sk_tempering",
+    "mc-dense-tempering": "hebbian.mc.glass:dense_tempering",
+    "mc-archetype-overlap": "hebbian.mc.learning:archetype_overlap",
+    "mc-multitask-amplitudes": "hebbian.mc.multitask:amplitudes",
+    "mc-top-weight": "hebbian.mc.condensation:top_weight",
+}
+#: The entry-point group in which installed packages register sweep tasks,
+#: e.g. in their pyproject.toml: ``[project.entry-points."hebbian.sweep_tasks"]``
+#: ``my-task = "mypackage.tasks:my_task"``.
+ENTRY_POINTS = "hebbian.sweep_tasks"
+
+
+def registered_tasks() -> dict[str, str]:
+    """The tasks a sweep file may name: short name -> ``"module:function"``.
+
+    :data:`TASKS`, and the tasks installed packages register in the
+    entry-point group :data:`ENTRY_POINTS` (read now; a package's name that
+    is one of :data:`TASKS` is ignored).
+    """
+    plugins = {
+        ep.name: f"{ep.module}:{ep.attr}"
+        for ep in importlib.metadata.entry_points(group=ENTRY_POINTS)
+        if ep.attr
+    }
+    return {**plugins, **TASKS}
+
+
+def _registered(task: str) -> str | None:
+    """``task``, a short name or ``"module:function"``, in full if registered, else None."""
+    tasks = registered_tasks()
+    if task in tasks:
+        return tasks[task]
+    return task if task in tasks.values() else None
+
+
+def _importable_from(folder: str) -> None:
+    """Put ``folder`` first on this process's module search path (once)."""
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+        importlib.invalidate_caches()
+
 
 class SweepError(RuntimeError):
     """A task failed at a point; the points finished before it are stored."""
@@ -96,7 +207,10 @@ def resolve(task: str) -> Callable:
     """Import the function named ``"module:function"``."""
     module_name, _, attr = task.partition(":")
     if not module_name or not attr:
-        raise ValueError(f"task={task!r} must name a function as 'module:function'")
+        raise ValueError(
+            f"task={task!r} must name a function as 'module:function' "
+            "or be the short name of a registered task (hebbian.sweep.registered_tasks())"
+        )
     try:
         obj = importlib.import_module(module_name)
         for part in attr.split("."):
@@ -110,6 +224,8 @@ def resolve(task: str) -> Callable:
 
 def _task_name(task) -> str:
     if isinstance(task, str):
+        if ":" not in task:
+            return _registered(task) or task  # a short name; else resolve() says what is wrong
         return task
     name = f"{task.__module__}:{task.__qualname__}"
     if "<" in name or task.__module__ == "__main__":
@@ -127,9 +243,10 @@ class Sweep:
     Parameters
     ----------
     task : str or callable
-        ``"module:function"`` (or the function itself, if importable): called
-        as ``task(**fixed, **point)``, plus ``rng=`` / ``seed=`` when it takes
-        them (see the module docstring).
+        ``"module:function"``, the short name of a registered task (see
+        :func:`registered_tasks`), or the function itself, if importable:
+        called as ``task(**fixed, **point)``, plus ``rng=`` / ``seed=`` when
+        it takes them (see the module docstring).
     grid : dict
         Axis name -> sequence of values; the points are the Cartesian product,
         in this order, the last axis varying fastest.
@@ -137,6 +254,12 @@ class Sweep:
         Parameters held fixed at every point.
     seed : int, optional
         Required when the task takes ``rng`` or ``seed``.
+    import_from : path, optional
+        A folder the task's module is imported from: put first on the module
+        search path of this process and of every worker (before the task is
+        imported there), e.g. the folder of ``mytasks.py`` for
+        ``"mytasks:f"``.  :meth:`from_toml` sets it to the sweep file's
+        folder for an unregistered task.  Not part of the sweep's identity.
 
     Raises
     ------
@@ -149,6 +272,7 @@ class Sweep:
     grid: Mapping[str, typing.Sequence]
     fixed: Mapping[str, typing.Any] = dataclasses.field(default_factory=dict)
     seed: int | None = None
+    import_from: str | None = None
 
     def __post_init__(self):
         for name in ("grid", "fixed"):
@@ -156,6 +280,12 @@ class Sweep:
                 value = getattr(self, name)
                 raise TypeError(f"{name}={value!r} must be a mapping of name -> value")
         set_ = functools.partial(object.__setattr__, self)
+        if self.import_from is not None:
+            folder = Path(self.import_from).resolve()
+            if not folder.is_dir():
+                raise ValueError(f"import_from={str(folder)!r} is not a folder")
+            set_("import_from", str(folder))
+            _importable_from(self.import_from)
         set_("task", _task_name(self.task))
         set_("grid", {name: _axis(name, values) for name, values in dict(self.grid).items()})
         set_("fixed", dict(self.fixed))
@@ -163,6 +293,12 @@ class Sweep:
             set_("seed", check_int(self.seed, "seed", minimum=0))
         if not self.grid:
             raise ValueError("grid={} is empty: give at least one axis, e.g. grid={'T': [0.1]}")
+        clash = sorted(set(self.grid) & set(BOOKKEEPING))
+        if clash:
+            raise ValueError(
+                f"grid axis {clash[0]!r} has the name of a variable every sweep file "
+                f"holds ({', '.join(BOOKKEEPING)}); a sweep cannot vary it"
+            )
         _check_parameters(resolve(self.task), self)
 
     @property
@@ -185,8 +321,27 @@ class Sweep:
             yield index, {**self.fixed, **point}
 
     @classmethod
-    def from_toml(cls, path: str | os.PathLike) -> tuple[Sweep, Path]:
-        """Read a sweep file; return the sweep and its output path (see :data:`EXAMPLE`)."""
+    def from_toml(
+        cls, path: str | os.PathLike, *, allow_any_task: bool = False
+    ) -> tuple[Sweep, Path]:
+        """Read a sweep file; return the sweep and its output path (see :data:`EXAMPLE`).
+
+        Parameters
+        ----------
+        path : path
+            The TOML sweep file.
+        allow_any_task : bool
+            Run a task that is not registered (:func:`registered_tasks`):
+            any ``"module:function"``, its module also imported from the
+            file's folder.  Only for a sweep file you trust: its task is code.
+
+        Raises
+        ------
+        ValueError, TypeError
+            The file cannot be read, or holds an unknown key, an unregistered
+            task (without ``allow_any_task``) or a bad sweep; nothing is
+            imported for an unregistered task before it is allowed.
+        """
         path = Path(path)
         try:
             spec = tomllib.loads(path.read_text())
@@ -205,8 +360,25 @@ class Sweep:
                 raise ValueError(
                     f"sweep file {path}: missing {key!r} (see `hebbian sweep --example`)"
                 )
+        task, folder = spec["task"], None
+        if not isinstance(task, str):
+            raise ValueError(f"sweep file {path}: task={task!r} must be text, 'module:function'")
+        if _registered(task) is None:
+            if not allow_any_task:
+                raise ValueError(
+                    f"sweep file {path}: task={task!r} is not a registered sweep task, and a "
+                    "sweep file runs its task as code; name a registered one "
+                    "(hebbian.sweep.registered_tasks()) or, if you trust this file, allow "
+                    "any task: hebbian sweep --allow-any-task (Python: "
+                    "Sweep.from_toml(path, allow_any_task=True))"
+                )
+            folder = path.parent
+        if not isinstance(spec["output"], str):
+            raise TypeError(f"sweep file {path}: output={spec['output']!r} must be a file name")
+        if not isinstance(spec["grid"], dict):
+            raise TypeError(f"sweep file {path}: grid={spec['grid']!r} must be a table of axes")
         grid = {name: _toml_axis(name, values) for name, values in spec["grid"].items()}
-        sweep = cls(spec["task"], grid, spec.get("fixed", {}), spec.get("seed"))
+        sweep = cls(task, grid, spec.get("fixed", {}), spec.get("seed"), import_from=folder)
         return sweep, path.parent / spec["output"]
 
     def run(
@@ -217,6 +389,7 @@ class Sweep:
         scheduler: str | None = None,
         executor: Executor | None = None,
         progress: bool | None = None,
+        retry: str | Callable | None = None,
     ):
         """Compute the points not yet in ``output``, storing each as it finishes.
 
@@ -224,6 +397,8 @@ class Sweep:
         ----------
         output : path
             netCDF-4 results file; created, or resumed if it holds this sweep.
+            It is created only once every check has passed (the sweep, the
+            output's folder, the executor).
         workers, scheduler
             Where tasks run: see :func:`hebbian.executors.executor`.
         executor : concurrent.futures.Executor, optional
@@ -231,6 +406,16 @@ class Sweep:
             it is not shut down.
         progress : bool, optional
             tqdm progress bar; default: shown on a terminal.
+        retry : str or callable, optional
+            Compute again the stored points that failed.  The name of an
+            output: a point failed where it is False or NaN (anywhere, for an
+            array output), or was not returned; ``retry="success"`` for a
+            solver's :class:`~hebbian.theory.solution.Solution`,
+            ``retry="value"`` for a task returning NaN when it fails.  Or a
+            function: given the stored results (:func:`hebbian.store.load`),
+            it returns a boolean mask over the grid axes (an array of
+            :attr:`shape` or a DataArray), True where a point is to be
+            computed again.  Points not stored are computed anyway.
 
         Returns
         -------
@@ -241,51 +426,111 @@ class Sweep:
         ------
         SweepError
             A task raised; the points finished so far are stored.
+        ValueError
+            Before any work: ``output`` cannot be written, holds another
+            sweep, is damaged or altered, or is being written by another
+            process (:class:`hebbian.store.SweepFileError`); bad ``workers``,
+            ``scheduler`` or ``retry``.
         """
         from tqdm.auto import tqdm
 
+        if retry is not None and not (isinstance(retry, str) or callable(retry)):
+            raise TypeError(
+                f"retry={retry!r} must be an output's name (e.g. 'success') or a function "
+                "of the stored results returning a mask of the points to compute again"
+            )
         output = _writable(Path(output), self.spec())
         grid = {axis: np.asarray(values) for axis, values in self.grid.items()}
         started = time.perf_counter()
-        with SweepFile.open(output, self.spec(), grid) as store:
-            todo = [(index, p) for index, p in self.points() if not store.done[index]]
+        with contextlib.ExitStack() as stack:
+            store, again = None, np.zeros(self.shape, bool)
+            if output.exists():
+                if retry is not None:
+                    again = self._failed(load(output), retry, output)
+                store = stack.enter_context(SweepFile.open(output, self.spec(), grid))
+            pool = stack.enter_context(_maybe_open(executor, workers, scheduler))
+            if store is None:  # created only now: every check has passed
+                store = stack.enter_context(SweepFile.open(output, self.spec(), grid))
+            todo = [(i, p) for i, p in self.points() if again[i] or not store.done[i]]
+            n_again = int(again.sum())
             _logger.info(
-                "sweep %s on %s into %s: %d of %d points stored, %d to run",
+                "sweep %s on %s into %s: %d of %d points stored, %d to run (%d failed, again)",
                 self.task,
                 " x ".join(f"{axis}[{len(v)}]" for axis, v in grid.items()),
                 output,
-                self.size - len(todo),
+                int(store.done.sum()),
                 self.size,
                 len(todo),
+                n_again,
             )
-            bar = tqdm(
-                total=self.size,
-                initial=self.size - len(todo),
-                desc=self.task,
-                unit="pt",
-                disable=None if progress is None else not progress,
+            bar = stack.enter_context(
+                tqdm(
+                    total=self.size,
+                    initial=self.size - len(todo),
+                    desc=self.task,
+                    unit="pt",
+                    disable=None if progress is None else not progress,
+                )
             )
-            with bar, _maybe_open(executor, workers, scheduler) as pool:
-                window = max_in_flight(pool) or len(todo)
-                queue, running = iter(todo), {}
-                try:
-                    while True:
-                        for index, params in itertools.islice(queue, window - len(running)):
-                            future = pool.submit(evaluate, self.task, params, self.seed)
-                            running[future] = (index, params)
-                        if not running:
-                            break
-                        finished, _ = wait(running, return_when=FIRST_COMPLETED)
-                        for future in finished:
-                            index, params = running.pop(future)
-                            store.write(index, *self._result(future, params, store, output))
-                            bar.update()
-                finally:
-                    for future in running:
-                        future.cancel()
+            window = max_in_flight(pool) or len(todo)
+            queue, running = iter(todo), {}
+            try:
+                while True:
+                    for index, params in itertools.islice(queue, window - len(running)):
+                        future = pool.submit(
+                            evaluate, self.task, params, self.seed, self.import_from
+                        )
+                        running[future] = (index, params)
+                    if not running:
+                        break
+                    finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        index, params = running.pop(future)
+                        store.write(index, *self._result(future, params, store, output))
+                        bar.update()
+            finally:
+                for future in running:
+                    future.cancel()
         elapsed = time.perf_counter() - started
         _logger.info("sweep %s: %s complete in %.1f s", self.task, output, elapsed)
         return load(output)
+
+    def _failed(self, ds, retry: str | Callable, output: Path) -> np.ndarray:
+        """The stored points ``retry`` counts as failed, a mask of :attr:`shape`."""
+        axes = list(self.grid)
+        done = ds["done"].transpose(*axes).values
+        if isinstance(retry, str):
+            outputs = sorted(set(ds.data_vars) - set(BOOKKEEPING))
+            if retry not in outputs:
+                if not done.any():
+                    return done
+                raise ValueError(
+                    f"retry={retry!r} names no output of {output}; "
+                    f"its outputs: {', '.join(outputs) or 'none'}"
+                )
+            values = ds[retry]
+            if values.dtype == bool:
+                failed = ~values
+            elif values.dtype.kind in "iufc":
+                failed = values.isnull()
+            else:
+                raise TypeError(
+                    f"retry={retry!r}: output {retry!r} holds {values.dtype} values; name a "
+                    "boolean or numeric output, or pass a function of the stored results"
+                )
+            own = [dim for dim in failed.dims if dim not in axes]
+            mask = (failed.any(own) if own else failed).transpose(*axes).values
+        else:
+            mask = retry(ds)
+            if hasattr(mask, "transpose") and hasattr(mask, "dims"):
+                mask = mask.transpose(*axes).values
+            mask = np.asarray(mask)
+            if mask.shape != self.shape or mask.dtype != bool:
+                raise ValueError(
+                    f"retry={retry!r} returned a {mask.dtype} array of shape {mask.shape}; "
+                    f"it must return booleans over the grid axes, shape {self.shape}"
+                )
+        return mask & done
 
     def _result(self, future, params, store, output) -> tuple[dict, float]:
         try:
@@ -306,8 +551,22 @@ def _maybe_open(executor, workers, scheduler):
     return contextlib.nullcontext(executor)
 
 
-def evaluate(task: str, params: dict, seed: int | None) -> tuple[dict, float]:
-    """Run ``task`` at one point (in a worker); return its flattened outputs and seconds."""
+def evaluate(
+    task: str, params: dict, seed: int | None, import_from: str | None = None
+) -> tuple[dict, float]:
+    """Run ``task`` at one point (in a worker); return its flattened outputs and seconds.
+
+    ``import_from`` (:attr:`Sweep.import_from`) goes first on this worker's
+    module search path before the task is imported.
+    """
+    if import_from is not None:
+        if not os.path.isdir(import_from):
+            raise ImportError(
+                f"task {task} is imported from {import_from}, which this worker "
+                f"({socket.gethostname()}) cannot see; put the module on a file system "
+                "every worker shares, or install it as a package"
+            )
+        _importable_from(import_from)
     func = resolve(task)
     extra = {}
     accepted = inspect.signature(func).parameters

@@ -14,6 +14,7 @@ import h5netcdf
 import h5py
 import numpy as np
 import pytest
+import sweep_tasks
 import xarray as xr
 from hypothesis import given
 from hypothesis import strategies as st
@@ -133,8 +134,10 @@ def test_a_finished_sweep_is_not_computed_again(tmp_path):
     assert outputs(again).identical(outputs(first))
 
 
-def test_killed_sweep_resumes_to_the_uninterrupted_result(tmp_path):
+def test_killed_sweep_resumes_to_the_uninterrupted_result(tmp_path, monkeypatch):
     """SIGKILL mid-way (the process group: pool too), resume: identical, nothing lost or twice."""
+    plugins = sweep_tasks.register(tmp_path / "plugins", slow="sweep_tasks:slow")
+    monkeypatch.syspath_prepend(str(plugins))  # a registered task: the sweep file may name it
     n = 40
     log = tmp_path / "log"
     toml = tmp_path / "slow.toml"
@@ -142,7 +145,7 @@ def test_killed_sweep_resumes_to_the_uninterrupted_result(tmp_path):
         'task = "sweep_tasks:slow"\noutput = "killed.h5"\nseed = 11\n'
         f'[fixed]\ndelay = 0.08\nlog = "{log}"\n[grid]\nx = {list(range(n))}\n'
     )
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), *sys.path])}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(plugins), str(TESTS), *sys.path])}
     proc = subprocess.Popen(
         [sys.executable, "-m", "hebbian.cli", "sweep", str(toml), "--workers", "2"],
         env=env,
@@ -428,6 +431,7 @@ def test_complex_outputs_are_stored_or_refused_clearly(tmp_path):
     [
         ({"a": 1.0}, "'a' is already a grid axis"),
         ({"done": 1.0}, "'done' is already"),
+        ({"checksum": 1.0}, "'checksum' is already"),
         ({"w": np.zeros(2), "w_dim0": 1.0}, "'w_dim0' is already"),
         ({"a/b": 1.0}, "cannot hold '/'"),
     ],
