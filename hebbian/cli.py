@@ -349,7 +349,11 @@ def _sweep(args) -> int:
             output, f"output (in {args.file})", example="sweep.h5"
         )
         result = sweep.run(
-            output, workers=args.workers, scheduler=args.scheduler, progress=_progress(args)
+            output,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            progress=_progress(args),
+            retry=args.retry,
         )
     except (ValueError, TypeError, ImportError, ConnectionError) as exc:
         print(f"hebbian sweep: {exc}", file=sys.stderr)
@@ -784,7 +788,7 @@ def build_parser() -> argparse.ArgumentParser:
         "sweep",
         help="run a parameter sweep from a TOML file (resumes where it stopped)",
         description="Run every point of a sweep file not yet in its output "
-        "(HDF5, written point by point, so a killed sweep resumes where it stopped). "
+        "(netCDF-4, written point by point, so a killed sweep resumes where it stopped). "
         "`hebbian sweep --example` prints a sweep file to start from.",
         **fmt,
     )
@@ -795,6 +799,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="run a task that is not registered (any module:function, its module also "
         "imported from FILE's folder); only for a sweep file you trust: its task is code",
+    )
+    swp.add_argument(
+        "--retry",
+        metavar="OUTPUT",
+        default=None,
+        help="compute again the stored points where output OUTPUT is false or NaN "
+        "(e.g. --retry success: the points whose solver did not converge)",
     )
     swp.add_argument(
         "--output",

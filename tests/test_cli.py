@@ -613,3 +613,21 @@ def test_output_path_checks_create_nothing(tmp_path):
             check_output_path(locked / "run.npz", "checkpoint")
         with pytest.raises(ValueError, match="cannot be written"):
             check_output_dir(locked, "out")
+
+
+def test_retry_computes_the_failed_points_again(tmp_path, capsys):
+    log = tmp_path / "attempts.log"
+    toml = tmp_path / "flaky.toml"
+    toml.write_text(
+        f'task = "sweep_tasks:first_try_fails"\noutput = "flaky.h5"\n'
+        f'[fixed]\nlog = "{log}"\n[grid]\nx = [1, 2, 3]\n'
+    )
+    argv = ["sweep", str(toml), "--allow-any-task", "--workers", "1", "--no-progress"]
+    assert cli.main(argv) == 0
+    assert not load(tmp_path / "flaky.h5")["success"].values.all()
+    assert cli.main(argv) == 0  # resuming: every point is stored, nothing runs
+    assert log.read_text().split() == ["1", "2", "3"]
+    assert cli.main([*argv, "--retry", "success"]) == 0
+    assert log.read_text().split() == ["1", "2", "3", "1", "3"]
+    assert load(tmp_path / "flaky.h5")["success"].values.all()
+    capsys.readouterr()
