@@ -9,16 +9,23 @@ from __future__ import annotations
 
 import numbers
 import operator
+from collections.abc import Callable
 
 import numpy as np
 
 __all__ = [
+    "TOL_MAX",
     "as_patterns",
     "as_spins",
+    "check_bool",
     "check_index",
     "check_int",
     "check_real",
+    "check_tol",
 ]
+
+#: Largest tolerance a solver accepts: a residual above 1e-2 is no solution at all.
+TOL_MAX = 1e-2
 
 #: Entry sets a pattern array may be required to lie in.
 PATTERN_VALUES = {
@@ -27,17 +34,64 @@ PATTERN_VALUES = {
 }
 
 
-def check_int(value, name: str, *, minimum: int | None = None) -> int:
+def check_int(
+    value,
+    name: str,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    why: str | Callable[[int], str] = "",
+) -> int:
     """Return ``value`` as a Python int, or raise naming ``name``.
 
     Booleans and non-integral numbers are rejected rather than truncated.
+    ``maximum`` is a resource or representability limit; ``why`` says what it
+    protects (appended to the message), or is a function of the value
+    returning that (e.g. an estimate of the time it would take).
     """
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name}={value!r} must be an integer; pass e.g. {name}=10")
     value = operator.index(value)
     if minimum is not None and value < minimum:
         raise ValueError(f"{name}={value} must be >= {minimum}")
+    if maximum is not None and value > maximum:
+        why = why(value) if callable(why) else why
+        hint = f": {why}" if why else ""
+        raise ValueError(f"{name}={value} must be <= {maximum}{hint}")
     return value
+
+
+def check_bool(value, name: str) -> bool:
+    """Return ``value`` if it is a bool (NumPy's included), or raise naming ``name``.
+
+    Strings such as ``"no"`` and numbers are refused: ``bool("no")`` is true.
+    """
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name}={value!r} must be True or False")
+    return bool(value)
+
+
+def check_tol(value, name: str = "tol", *, high: float = TOL_MAX) -> float:
+    """Return a solver tolerance: a real number in ``(0, high]``, or raise naming ``name``.
+
+    A tolerance is the largest residual of the equations accepted as a
+    solution, so one above ``high`` would label a non-solution a success.
+    Tolerances below what double precision resolves are accepted: the
+    solver then reports that it did not converge.
+
+    Examples
+    --------
+    >>> check_tol(1e-10)
+    1e-10
+    """
+    return check_real(
+        value,
+        name,
+        low=0.0,
+        high=high,
+        low_open=True,
+        fix=f"pass a small positive tolerance such as {name}=1e-10",
+    )
 
 
 def check_real(
@@ -48,6 +102,7 @@ def check_real(
     high: float | None = None,
     low_open: bool = False,
     high_open: bool = False,
+    finite: bool = False,
     fix: str = "",
 ) -> float:
     """Return ``value`` as a finite float inside the stated interval, or raise.
@@ -61,6 +116,8 @@ def check_real(
         Interval ends; ``None`` means unbounded on that side.
     low_open, high_open : bool
         Whether the corresponding end is excluded.
+    finite : bool
+        Refuse ``+-inf`` even where the interval would hold it.
     fix : str
         Extra hint appended to the message.
     """
@@ -69,6 +126,9 @@ def check_real(
     value = float(value)
     if np.isnan(value):
         raise ValueError(f"{name}=nan is not a number; pass a finite value")
+    if finite and np.isinf(value):
+        hint = f"; {fix}" if fix else ""
+        raise ValueError(f"{name}={value:g} must be finite{hint}")
     lo_ok = low is None or (value > low if low_open else value >= low)
     hi_ok = high is None or (value < high if high_open else value <= high)
     if not (lo_ok and hi_ok):
