@@ -805,7 +805,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="OUTPUT",
         default=None,
         help="compute again the stored points where output OUTPUT is false or NaN "
-        "(e.g. --retry success: the points whose solver did not converge)",
+        "(e.g. --retry success: the points whose solver did not converge; default: "
+        "failed points are kept as stored)",
     )
     swp.add_argument(
         "--output",
