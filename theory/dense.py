@@ -46,22 +46,17 @@ from numpy.typing import ArrayLike
 from scipy import optimize
 from scipy.special import erf
 
-from hebbian._checks import check_int, check_real
-from hebbian.temperature import beta_from_T
+from hebbian._checks import check_int, check_real, check_tol
+from hebbian.temperature import T_ZERO, beta_from_T, temperature
 from hebbian.theory import hopfield
 from hebbian.theory.fixed_point import fixed_point
 from hebbian.theory.parisi import Covariance
-from hebbian.theory.quadrature import (
-    abs_mean,
-    field_quadrature,
-    log2cosh,
-    std_for_tanh_mean,
-    tanh_moments,
-)
+from hebbian.theory.quadrature import abs_mean, field_moments, std_for_tanh_mean, tanh_moments
 from hebbian.theory.solution import STATUS, Solution, Transition, classify, on_branch
 
 __all__ = [
     "BRANCHES",
+    "MAX_P",
     "T_M",
     "DensePhaseDiagram",
     "T_c",
@@ -75,15 +70,28 @@ __all__ = [
 
 BRANCHES = ("retrieval", "spin glass", "paramagnet")
 
+#: Largest interaction order: ``P!`` (the field's normalization) must be a finite double
+#: (``170! = 7.3e306``).  At such ``P`` the network retrieves only at loads ``~ 1/P!``.
+MAX_P = 170
+
+
+def _order(P, minimum: int = 2) -> int:
+    return check_int(
+        P, "P", minimum=minimum, maximum=MAX_P, why="P! overflows a double beyond P = 170"
+    )
+
+
+def _load(alpha) -> float:
+    return check_real(alpha, "alpha", low=0.0, finite=True, fix="alpha = K / N^(P-1) is a load")
+
 
 def _check(P: int, alpha: float, T: float) -> tuple[int, float, float]:
-    P = check_int(P, "P", minimum=2)
-    alpha = check_real(alpha, "alpha", low=0.0, fix="alpha = K / N^(P-1) is a load")
-    return P, alpha, beta_from_T(T)
+    return _order(P), _load(alpha), beta_from_T(T, zero_below=T_ZERO)
 
 
 def noise(P: int, alpha: float) -> Covariance:
     """Covariance ``xi(q) = alpha q^P / P!`` of the non-condensed patterns' field."""
+    P, alpha = _order(P), _load(alpha)
     return Covariance(alpha / math.factorial(P), P)
 
 
@@ -92,39 +100,28 @@ def _signal(P: int, m: float) -> float:
 
 
 def _terms(P: int, alpha: float, beta: float, m: float, q: float) -> dict:
-    """Field variance, free energy, energy and replicon at ``(m, q)``, finite ``T``."""
+    """Free energy, energy and replicon at ``(m, q)``, finite ``T``, ``P >= 3``.
+
+    The glass terms ``xi(1) - xi(q) - (1-q) xi'(q)`` and ``xi(1) - xi(q)`` are
+    ``O((1-q)^2)`` and ``O(1-q)`` times ``beta``: they are written in
+    ``delta = 1 - q = E sech^2(beta h)``, averaged directly, so that they keep
+    their digits as ``T -> 0`` (``beta delta = C`` stays finite).
+    """
+    xi = Covariance(alpha / math.factorial(P), P)
+    fm = field_moments(_signal(P, m), math.sqrt(xi(q, 1)), beta)
     if alpha == 0:  # zero load: no non-condensed patterns
-        var = f_noise = u_noise = curvature = 0.0
-    elif P == 2:  # soft + hard part: AGS with r = q / d^2
-        d = 1 - beta * (1 - q)
-        r = q / d**2
-        var = alpha * r
-        f_noise = (
-            alpha / 2
-            + alpha / (2 * beta) * (math.log(d) - beta * q / d)
-            + (alpha * beta / 2 * r * (1 - q))
-        )
-        u_noise = alpha / 2 - alpha / (2 * d) - alpha * beta / 2 * r * (1 - q)
-        curvature = alpha / d**2
-    else:  # hard part only
-        xi = noise(P, alpha)
-        var = xi(q, 1)
-        f_noise = -beta / 2 * (xi(1.0) - xi(q) - (1 - q) * xi(q, 1))
-        u_noise = -beta * (xi(1.0) - xi(q))
-        curvature = xi(q, 2)
-    h, w = field_quadrature(_signal(P, m), math.sqrt(var), beta)
-    t = np.tanh(beta * h)
+        f_noise = u_noise = 0.0
+    else:
+        delta = fm.C / beta
+        L = math.log1p(-delta) if delta < 1 else -math.inf  # log q
+        # c [1 - q^P - P delta q^(P-1)] and -c (1 - q^P), no cancellation as delta -> 0
+        f_noise = -beta / 2 * xi.c * (-math.expm1(P * L) - P * delta * math.exp((P - 1) * L))
+        u_noise = beta * xi.c * math.expm1(P * L)
     return {
-        "f": (P - 1) * m**P / math.factorial(P) + f_noise - float(w @ log2cosh(beta * h)) / beta,
+        "f": (P - 1) * m**P / math.factorial(P) + f_noise - fm.spin,
         "u": -(m**P) / math.factorial(P) + u_noise,
-        "replicon": 1 - beta**2 * curvature * float(w @ (1 - t**2) ** 2),
+        "replicon": 1 - beta * xi(q, 2) * fm.S4,
     }
-
-
-def _variance(P: int, alpha: float, beta: float, q: float) -> float:
-    if P == 2:
-        return alpha * q / max(1 - beta * (1 - q), 1e-8) ** 2
-    return noise(P, alpha)(q, 1)
 
 
 def solve(
@@ -142,17 +139,22 @@ def solve(
     Parameters
     ----------
     P : int
-        Interaction order ``>= 2`` (``P = 2``: the Hopfield network).
+        Interaction order, ``2 <= P <= 170`` (:data:`MAX_P`; ``P = 2``: the
+        Hopfield network).
     alpha : float
         Load ``K / N^(P-1) >= 0``.
     T : float
         Temperature ``>= 0``.
     branch : {"retrieval", "spin glass", "paramagnet"}
+        ``T <= 1e-12`` is solved as ``T = 0`` (the corrections are
+        ``O(T)``); ``T = inf`` is the paramagnet (``f = -inf``, ``u = 0``;
+        the other branches have status 5 there).
     guess : (m, q), optional
         Starting point (continuation); by default ``(1, 1)``, ``(0, 0.99)``,
-        ``(0, 0)`` for the three branches.
+        ``(0, 0)`` for the three branches (``P = 2``: those of
+        :func:`hebbian.theory.hopfield.solve`, which solves it).
     tol : float
-        Required max-norm residual of the equations.
+        Required max-norm residual of the equations, in ``(0, 1e-2]``.
     method : str
         See :func:`hebbian.theory.fixed_point.fixed_point`.
 
@@ -172,17 +174,28 @@ def solve(
     >>> s.success, round(s["m"], 6)
     (True, 0.998379)
     """
-    P, alpha, beta = _check(P, alpha, T)
+    P, alpha, (T, beta) = _order(P), _load(alpha), temperature(T, zero_below=T_ZERO)
+    tol = check_tol(tol)
     if branch not in BRANCHES:
         raise ValueError(f"branch={branch!r} is not one of {BRANCHES}")
-    params = {"P": P, "alpha": alpha, "T": 0.0 if math.isinf(beta) else 1 / beta}
+    params = {"P": P, "alpha": alpha, "T": T}
+    if P == 2:  # the AGS resummation: theory.hopfield, in this module's dress
+        s = hopfield.solve(alpha, T, branch=branch, guess=guess, tol=tol, method=method)
+        order = {"m": s["m"], "q": s["q"]}
+        return dataclasses.replace(s, model="dense", params=params, order_parameters=order)
     if math.isinf(beta):
-        return _solve_zero_T(P, alpha, branch, params)
+        return _solve_zero_T(P, alpha, branch, params, tol)
+    if beta == 0:  # T = inf: the paramagnet, f = -T ln 2 = -inf, u = 0
+        status = 0 if branch == "paramagnet" else 5
+        return on_branch(branch, status=status, message=f"{STATUS[5]}: T=inf is paramagnetic",
+                         model="dense", params=params, order_parameters={"m": 0.0, "q": 0.0},
+                         free_energy=-math.inf, energy=0.0, n_iter=0, residual=0.0,
+                         branch="paramagnet", stability=1.0)  # fmt: skip
+    xi = Covariance(alpha / math.factorial(P), P)
 
     def F(x):
         m, q = x[0], min(max(x[1], 0.0), 1.0)
-        noise = math.sqrt(_variance(P, alpha, beta, q))
-        return np.array(tanh_moments(_signal(P, m), noise, beta)[:2])
+        return np.array(tanh_moments(_signal(P, m), math.sqrt(xi(q, 1)), beta)[:2])
 
     x0 = (
         guess
@@ -192,7 +205,7 @@ def solve(
     fp = fixed_point(F, x0, tol=tol, method=method)
     m, q = (float(v) for v in fp.x)
     status, message = fp.status, fp.message
-    inside = 0 <= q <= 1 and (P > 2 or alpha == 0 or 1 - beta * (1 - q) > 0)
+    inside = 0 <= q <= 1
     if not inside:
         status, message = 3, f"{STATUS[3]}: q={q:g}"
     terms = (
@@ -232,11 +245,7 @@ def _zero_T_overlap(P: int, alpha: float) -> float:
     return optimize.brentq(gap, peak.x, 1.0, xtol=1e-15)
 
 
-def _solve_zero_T(P: int, alpha: float, branch: str, params: dict) -> Solution:
-    if P == 2:
-        s = hopfield.solve(alpha, 0.0, branch=branch)
-        order = {"m": s["m"], "q": s["q"]}
-        return dataclasses.replace(s, model="dense", params=params, order_parameters=order)
+def _solve_zero_T(P: int, alpha: float, branch: str, params: dict, tol: float) -> Solution:
     noise = math.sqrt(alpha / math.factorial(P - 1))
     m = {"retrieval": _zero_T_overlap(P, alpha), "spin glass": 0.0}.get(branch, math.nan)
     exists = not math.isnan(m) and (branch != "spin glass" or alpha > 0)
@@ -244,6 +253,8 @@ def _solve_zero_T(P: int, alpha: float, branch: str, params: dict) -> Solution:
         e = (P - 1) * m**P / math.factorial(P) - abs_mean(_signal(P, m), noise)
         residual = abs(erf(_signal(P, m) / (math.sqrt(2) * noise)) - m) if noise else abs(1 - m)
         status, message = 0, STATUS[0]
+        if residual > tol:
+            status, message = 2, f"{STATUS[2]}: residual {residual:.1e} > tol"
     else:
         e, residual, status = math.nan, math.inf, 5
         message = f"{STATUS[5]}: no T=0 {branch} solution at P={P}, alpha={alpha:g}"
@@ -253,7 +264,7 @@ def _solve_zero_T(P: int, alpha: float, branch: str, params: dict) -> Solution:
         order_parameters={"m": m, "q": 1.0 if exists else math.nan},
         free_energy=e,
         energy=e,
-        success=exists,
+        success=status == 0,
         status=status,
         message=message,
         n_iter=0,
@@ -285,8 +296,8 @@ def alpha_c(P: int, T: float = 0.0) -> Transition:
     >>> round(alpha_c(3).value, 4), round(alpha_c(4).value, 5)
     (0.1261, 0.03298)
     """
-    P = check_int(P, "P", minimum=2)
-    beta = beta_from_T(T)
+    P = _order(P)
+    beta = beta_from_T(T, zero_below=T_ZERO)
     if P == 2:
         return hopfield.alpha_c(T)
     ms = np.linspace(0.02, 1.0, 99, endpoint=False)
@@ -304,7 +315,6 @@ def alpha_c(P: int, T: float = 0.0) -> Transition:
     return Transition(-float(res.fun), float(res.x))
 
 
-@functools.cache
 def alpha_c_peak(P: int) -> tuple[float, float]:
     """``(T, alpha_c(P, T))`` where the RS critical storage peaks.
 
@@ -319,7 +329,11 @@ def alpha_c_peak(P: int) -> tuple[float, float]:
     >>> round(T, 2), round(a, 4)
     (0.15, 0.1549)
     """
-    P = check_int(P, "P", minimum=2)
+    return _alpha_c_peak(_order(P))
+
+
+@functools.cache
+def _alpha_c_peak(P: int) -> tuple[float, float]:
     if P == 2:
         return hopfield.alpha_c_peak()
     res = optimize.minimize_scalar(
@@ -335,8 +349,8 @@ def T_M(P: int, alpha: float) -> float:
     For ``P >= 3`` and ``alpha`` just above ``alpha_c(P, 0)`` retrieval exists
     only inside a window of temperatures (reentrance); this is its upper end.
     """
-    P = check_int(P, "P", minimum=2)
-    alpha = check_real(alpha, "alpha", low=0.0)
+    P = _order(P)
+    alpha = _load(alpha)
     if P == 2:
         return hopfield.T_M(alpha)
     if alpha == 0:  # fold of m = tanh(beta m^{P-1} / (P-1)!)
@@ -365,7 +379,7 @@ def T_c(P: int, alpha: float) -> float:
     crossing is searched above ``T_entropy`` only and ``nan`` is returned
     when retrieval does not win there.
     """
-    P = check_int(P, "P", minimum=2)
+    P = _order(P)
     if P == 2:
         return hopfield.T_c(alpha)
     hi = T_M(P, alpha)
@@ -384,8 +398,8 @@ def T_c(P: int, alpha: float) -> float:
 
 def T_entropy(P: int, alpha: float) -> float:
     """Where the RS paramagnet's entropy ``ln 2 - alpha / (2 P! T^2)`` vanishes."""
-    P = check_int(P, "P", minimum=3)
-    alpha = check_real(alpha, "alpha", low=0.0)
+    P = _order(P, minimum=3)
+    alpha = _load(alpha)
     return math.sqrt(alpha / (2 * math.log(2) * math.factorial(P)))
 
 
@@ -401,8 +415,14 @@ class DensePhaseDiagram:
 
 def phase_diagram(P: int, n_points: int = 30) -> DensePhaseDiagram:
     """Retrieval existence (``T_M``), retrieval-paramagnet crossing (``T_c``) and
-    the paramagnet's zero-entropy line, ``P >= 3``."""
-    P = check_int(P, "P", minimum=3)
+    the paramagnet's zero-entropy line, ``P >= 3``; about 0.7 s a point,
+    ``n_points <= 1000``."""
+    P = _order(P, minimum=3)
+    n_points = check_int(
+        n_points, "n_points", minimum=2, maximum=hopfield.MAX_POINTS,
+        why=lambda n: f"it would take about {0.7 * n:.3g} s (0.7 s a point); pass n_points <= "
+        f"{hopfield.MAX_POINTS}",
+    )  # fmt: skip
     a_c = alpha_c(P).value
     Ts = np.linspace(0.0, T_M(P, 0.0) * (1 - 1e-6), n_points)
     alphas = np.linspace(0.0, a_c * (1 - 1e-6), n_points)

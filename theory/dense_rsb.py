@@ -40,10 +40,18 @@ import math
 import numpy as np
 from scipy import optimize
 
-from hebbian._checks import check_int
+from hebbian._checks import check_real, check_tol
 from hebbian.theory import dense
-from hebbian.theory.dense import _check, _signal, noise
-from hebbian.theory.parisi import Grid, ParisiSolution, maximize, parisi_functional, ramp
+from hebbian.theory.dense import _load, _order, _signal, noise
+from hebbian.theory.parisi import (
+    Grid,
+    ParisiSolution,
+    check_steps,
+    maximize,
+    parisi_functional,
+    ramp,
+    rsb_temperature,
+)
 from hebbian.theory.solution import STATUS, Transition
 
 __all__ = ["alpha_c_rsb", "solve_rsb"]
@@ -92,7 +100,12 @@ def _root(P: int, beta: float, k: int, u0: np.ndarray, *, free: str, fixed: floa
         return _equations(P, alpha, beta, m, q, x)
 
     res = optimize.root(F, u0, method="hybr", options={"xtol": 1e-13})
-    return res.x, float(np.abs(res.fun).max())
+    residual = float(np.abs(res.fun).max())
+    if residual > 1e-10:  # Powell's method can stall far from the root: Levenberg-Marquardt
+        lm = optimize.root(F, u0, method="lm", options={"xtol": 1e-13})
+        if float(np.abs(lm.fun).max()) < residual:
+            return lm.x, float(np.abs(lm.fun).max())
+    return res.x, residual
 
 
 def _maximize(P: int, alpha: float, beta: float, m: float, q, x, *, tol: float, params: dict):
@@ -133,12 +146,16 @@ def solve_rsb(
     Parameters
     ----------
     P : int
-        Interaction order, ``>= 3`` (``P = 2``: :mod:`hebbian.theory.hopfield_rsb`).
+        Interaction order, ``3 <= P <= 170`` (``P = 2``: :mod:`hebbian.theory.hopfield_rsb`).
     alpha, T : float
-        Load ``K / N^(P-1)`` and temperature (``0`` allowed).
+        Load ``K / N^(P-1)``, at most ``(8/6)^2 (P-1)!`` (the glass field's std
+        ``sqrt(xi'(1))`` within a sixth of the field grid ``L = 8``), and
+        temperature: ``T <= 1e-4`` is solved as ``T = 0``
+        (:func:`hebbian.theory.parisi.rsb_temperature`), ``T = inf`` refused
+        (the paramagnet of :func:`hebbian.theory.dense.solve`).
     k : int
         Steps of replica symmetry breaking (``0``: RS, equal to
-        :func:`hebbian.theory.dense.solve`).
+        :func:`hebbian.theory.dense.solve`), at most 10.
     branch : {"spin glass", "retrieval"}
     guess : float, optional
         Starting overlap of the retrieval state (default: the RS solution's,
@@ -161,18 +178,30 @@ def solve_rsb(
     >>> round(s["m"], 4), round(s["q0"], 4)
     (0.9233, 0.9708)
     """
-    P, alpha, beta = _check(P, alpha, T)
+    P, alpha, (T, beta) = _order(P), _load(alpha), rsb_temperature(T)
     if P == 2:
         raise ValueError("P=2 has the soft (AGS) part too; use theory.hopfield_rsb for P = 2")
-    k = check_int(k, "k", minimum=0)
+    std = math.sqrt(noise(P, alpha)(1.0, 1))  # the glass field's largest std, sqrt(xi'(1))
+    if std > GRID.L / 6:
+        top = (GRID.L / 6) ** 2 * math.factorial(P - 1)
+        raise ValueError(
+            f"alpha={alpha:g} must be <= {top:.4g} at P={P}: the glass field's std "
+            f"sqrt(xi'(1)) = {std:.3g} exceeds L/6 = {GRID.L / 6:.3g} of the Parisi field grid, "
+            f"whose truncation would then show in f"
+        )
+    k = check_steps(k)
+    tol = check_tol(tol)
     if branch not in BRANCHES:
         raise ValueError(f"branch={branch!r} is not one of {BRANCHES}")
+    if guess is not None:
+        guess = check_real(guess, "guess", low=0.0, high=1.0, low_open=True,
+                           fix="guess is the retrieval overlap m")  # fmt: skip
     zero_T = math.isinf(beta)
-    params = {"P": P, "alpha": alpha, "T": 0.0 if zero_T else 1 / beta, "k": k}
+    params = {"P": P, "alpha": alpha, "T": T, "k": k}
     if branch == "spin glass":
         return _maximize(P, alpha, beta, 0.0, *ramp(k, zero_T), tol=tol, params=params)
     if guess is None:
-        rs = dense.solve(P, alpha, 0.0 if zero_T else 1 / beta)
+        rs = dense.solve(P, alpha, 0.0 if zero_T else T)
         exists = rs.success or k > 0  # RS (k = 0) has no retrieval state past its alpha_c
         if rs.success:
             guess, q_top = rs["m"], rs["q"]
@@ -208,7 +237,6 @@ def solve_rsb(
     )
 
 
-@functools.cache
 def alpha_c_rsb(P: int) -> Transition:
     """Critical storage at ``T = 0`` with one step of RSB: the fold ``max_m alpha(m)``.
 
@@ -222,7 +250,11 @@ def alpha_c_rsb(P: int) -> Transition:
     >>> round(c.value, 4), round(c.m, 2)
     (0.1537, 0.65)
     """
-    P = check_int(P, "P", minimum=3)
+    return _alpha_c_rsb(_order(P, minimum=3))
+
+
+@functools.cache
+def _alpha_c_rsb(P: int) -> Transition:
     beta, k = math.inf, 1
     rs = dense.alpha_c(P)
     start = np.append(_start(P, rs.value, beta, rs.m, k, 1.0), rs.value)

@@ -87,7 +87,7 @@ from scipy.integrate import solve_ivp
 from scipy.linalg import eigh_tridiagonal
 from scipy.special import roots_legendre
 
-from hebbian._checks import check_int, check_real
+from hebbian._checks import check_int, check_real, check_tol
 from hebbian.theory.quadrature import field_quadrature, log2cosh
 from hebbian.theory.solution import SolverError
 
@@ -326,7 +326,7 @@ def solve_vanilla(g: float, *, tau=None, n_grid: int = 4000, tol: float = 1e-7) 
     ------
     ValueError
         For ``g < 0`` or not finite, a bad ``tau``, ``n_grid < 100`` or
-        ``tol <= 0``.
+        ``tol`` outside ``(0, 1e-2]``.
 
     References
     ----------
@@ -341,7 +341,7 @@ def solve_vanilla(g: float, *, tau=None, n_grid: int = 4000, tol: float = 1e-7) 
     """
     g = check_real(g, "g", low=0.0, high=np.inf, high_open=True)
     n_grid = check_int(n_grid, "n_grid", minimum=100)
-    tol = check_real(tol, "tol", low=0.0, low_open=True)
+    tol = check_tol(tol)
     if tau is not None:
         tau = np.asarray(tau, dtype=np.float64)
         if tau.ndim != 1 or tau.size == 0 or not np.all(np.isfinite(tau)):

@@ -53,6 +53,7 @@ import math
 from scipy import optimize
 
 from hebbian._checks import check_real
+from hebbian.temperature import T_ZERO
 
 __all__ = [
     "ENSEMBLES",
@@ -81,6 +82,11 @@ def _overlap(m, name: str = "m") -> float:
     return check_real(m, name, low=0.0, high=1.0)
 
 
+def _scale(lam) -> float:
+    """The exponent's scale ``lam``: positive and finite (``inf`` is a hard maximum, no REM)."""
+    return check_real(lam, "lam", low=0.0, low_open=True, finite=True)
+
+
 def rate(m: float, ensemble: str = "binary") -> float:
     """Large-deviation rate ``I(m)`` of a random pattern's overlap with a fixed state.
 
@@ -105,13 +111,15 @@ def saddle(lam: float, ensemble: str = "binary") -> tuple[float, float]:
     ``N m``, per neuron) is reached at ``m* = kappa'(lam)``: ``tanh(lam)`` and
     ``log cosh(lam)`` for binary overlaps.
     """
-    lam = check_real(lam, "lam", low=0.0)
+    lam = check_real(lam, "lam", low=0.0, finite=True)
     if _ensemble(ensemble) == "spherical":
-        if lam == 0:
-            return 0.0, 0.0
-        # m / (1 - m^2) = lam; 1 - m^2 = m / lam keeps its digits as m -> 1
-        m = 2 * lam / (math.sqrt(1 + 4 * lam * lam) + 1)
-        return m, lam * m + 0.5 * math.log(m / lam)
+        if lam < 1e-100:  # m = lam, kappa = lam^2/2 up to O(lam^3): 1/lam would overflow
+            return lam, 0.5 * lam * lam
+        # m / (1 - m^2) = lam; 1 - m^2 = m / lam keeps its digits as m -> 1; written in
+        # 1/lam so that neither lam^2 overflows nor m / lam underflows
+        u = 1 / lam
+        m = 2 / (math.hypot(u, 2) + u)
+        return m, lam * m + 0.5 * (math.log(m) + math.log(u))
     # log cosh without overflow
     return math.tanh(lam), lam + math.log1p(math.exp(-2 * lam)) - math.log(2)
 
@@ -142,8 +150,8 @@ def free_entropy(alpha: float, lam: float, ensemble: str = "binary") -> float:
     >>> round(free_entropy(0.5, 1.0), 6) == round(0.5 + math.log(math.cosh(1.0)), 6)
     True
     """
-    alpha = check_real(alpha, "alpha", low=0.0)
-    lam = check_real(lam, "lam", low=0.0, low_open=True)
+    alpha = check_real(alpha, "alpha", low=0.0, finite=True)
+    lam = _scale(lam)
     ensemble = _ensemble(ensemble)
     m_star, kappa = saddle(lam, ensemble)
     if alpha >= rate(m_star, ensemble):
@@ -166,7 +174,7 @@ def critical_load(m: float, lam: float, ensemble: str = "binary") -> float:
     0.5662
     """
     m = _overlap(m)
-    lam = check_real(lam, "lam", low=0.0, low_open=True)
+    lam = _scale(lam)
     ensemble = _ensemble(ensemble)
     m_star, kappa = saddle(lam, ensemble)
     return lam * m - kappa if m >= m_star else rate(m, ensemble)
@@ -179,7 +187,7 @@ def alpha_one_step(lam: float, m0: float = 1.0, ensemble: str = "binary") -> flo
     (close to) a fixed point of the update ``x <- X softmax(lam X^T x)``, the
     threshold alpha_1 of Lucibello and Mezard's REM analysis.
     """
-    return critical_load(m0, lam, ensemble)
+    return critical_load(_overlap(m0, "m0"), lam, ensemble)
 
 
 def alpha_zero_T(lam: float, m0: float = 1.0) -> float:
@@ -194,7 +202,7 @@ def alpha_zero_T(lam: float, m0: float = 1.0) -> float:
     >>> round(alpha_zero_T(1.0, 0.8), 4)
     0.3681
     """
-    return critical_load(m0, 2 * check_real(lam, "lam", low=0.0, low_open=True))
+    return critical_load(_overlap(m0, "m0"), 2 * _scale(lam))
 
 
 def cue_overlap_c(alpha: float, lam: float) -> float:
@@ -204,7 +212,7 @@ def cue_overlap_c(alpha: float, lam: float) -> float:
     pattern itself (``m0 = 1``) is not retrieved.  The basin holds the cues
     with at most ``N (1 - m0_c)/2`` flipped spins.
     """
-    alpha = check_real(alpha, "alpha", low=0.0)
+    alpha = check_real(alpha, "alpha", low=0.0, finite=True)
     if alpha >= alpha_zero_T(lam, 1.0):
         return math.nan
     if alpha == 0:
@@ -219,9 +227,10 @@ def retrieval_overlap(T: float, ensemble: str = "binary") -> float:
     ``tanh(1/T)`` (binary) or ``m/(1 - m^2) = 1/T`` (spherical).
     """
     T = check_real(T, "T", low=0.0)
-    if T == 0:
+    ensemble = _ensemble(ensemble)
+    if T <= T_ZERO:  # m_R = 1 - O(T) (binary: 1 - O(e^{-2/T}))
         return 1.0
-    return saddle(1.0 / T, _ensemble(ensemble))[0]
+    return saddle(1.0 / T, ensemble)[0]
 
 
 def alpha_spinodal(T: float, lam: float, ensemble: str = "binary") -> float:
@@ -250,14 +259,20 @@ def alpha_thermodynamic(T: float, lam: float, ensemble: str = "binary") -> float
     >>> alpha_thermodynamic(0.5, 1.0) <= alpha_spinodal(0.5, 1.0)
     True
     """
-    T = check_real(T, "T", low=0.0, low_open=True)
-    lam = check_real(lam, "lam", low=0.0, low_open=True)
+    T = check_real(T, "T", low=0.0, low_open=True, finite=True)
+    lam = _scale(lam)
     ensemble = _ensemble(ensemble)
-    m_R, beta = retrieval_overlap(T, ensemble), 1.0 / T
-    gain = beta * m_R - rate(m_R, ensemble)
+    if T <= T_ZERO:  # beta -> inf: gap / beta -> m_R - phi / lam, m_R = 1 (T I(m_R) -> 0)
 
-    def gap(alpha):
-        return alpha + gain - beta * free_entropy(alpha, lam, ensemble) / lam
+        def gap(alpha):
+            return 1.0 - free_entropy(alpha, lam, ensemble) / lam
+
+    else:
+        m_R, beta = retrieval_overlap(T, ensemble), 1.0 / T
+        gain = beta * m_R - rate(m_R, ensemble)
+
+        def gap(alpha):
+            return alpha + gain - beta * free_entropy(alpha, lam, ensemble) / lam
 
     top = alpha_spinodal(T, lam, ensemble)
     if gap(top) >= 0:

@@ -104,7 +104,7 @@ from scipy.fft import dct, idct
 from scipy.sparse.linalg import LinearOperator, eigs
 from scipy.special import expit
 
-from hebbian._checks import check_int, check_real
+from hebbian._checks import check_int, check_real, check_tol
 from hebbian.random import RNGLike, as_generator
 from hebbian.rnn import autocorrelation, decay_time
 from hebbian.theory.dmft import RateDMFT
@@ -495,7 +495,7 @@ def solve_gated(
     g = check_real(g, "g", low=0.0, high=np.inf, high_open=True)
     params = _gate_params(alpha_r, beta_r, beta_z, tau_r, alpha_z)
     tau_z = check_real(tau_z, "tau_z", low=0.0, low_open=True, high=np.inf, high_open=True)
-    tol = check_real(tol, "tol", low=0.0, low_open=True)
+    tol = check_tol(tol)
     max_iter = check_int(max_iter, "max_iter", minimum=1)
     if g == 0.0:
         return _fixed_point_branch(g, params, tau_z)
@@ -540,7 +540,7 @@ def solve_gated_branch(
     """
     Delta0 = check_real(Delta0, "Delta0", low=0.0, low_open=True, high=np.inf, high_open=True)
     params = _gate_params(alpha_r, beta_r, beta_z, tau_r, alpha_z)
-    tol = check_real(tol, "tol", low=0.0, low_open=True)
+    tol = check_tol(tol)
     max_iter = check_int(max_iter, "max_iter", minimum=1)
     solution = _solve(None, params, Delta0, tol, max_iter)
     if solution is None:
@@ -679,6 +679,7 @@ def solve_gated_sampled(
     n_paths = check_int(n_paths, "n_paths", minimum=2)
     n_iter = check_int(n_iter, "n_iter", minimum=1)
     n_average = check_int(n_average, "n_average", minimum=1)
+    tol = check_tol(tol, high=0.5)  # a relative residual with sampling noise in it
     if n_average > n_iter:
         raise ValueError(f"n_average={n_average} exceeds n_iter={n_iter}; pass at most that")
     params = _gate_params(alpha_r, beta_r, beta_z, tau_r, 0.0)

@@ -34,7 +34,7 @@ import math
 import numpy as np
 from scipy import optimize
 
-from hebbian._checks import check_real
+from hebbian._checks import check_real, check_tol
 from hebbian.theory.parisi import Grid, parisi_functional
 from hebbian.theory.solution import STATUS, Solution, Transition
 
@@ -43,6 +43,11 @@ __all__ = ["alpha_c_1rsb", "free_energy_1rsb", "solve_1rsb"]
 GRID = Grid(L=8.0, dy=0.02)
 #: A point of the 1RSB retrieval branch near its fold (alpha, m, q0, C, mu): the default start.
 FOLD_GUESS = (0.138186, 0.967, 0.99652, 0.05265, 37.0)
+
+#: Smallest load :func:`solve_1rsb` reaches without a ``guess``: it follows the branch
+#: from the fold in load steps of 0.002, about 6 s each (measured on two cores: 20 s to
+#: 0.13, 63 s to 0.12), and below ~0.1 the root finder stalls.
+ALPHA_FOLLOW = 0.12
 
 
 def _conjugates(q0: float, C: float, mu: float) -> tuple[float, float, float, float]:
@@ -135,10 +140,10 @@ def solve_1rsb(alpha: float, *, guess=None, tol: float = 1e-10) -> Solution:
     Parameters
     ----------
     alpha : float
-        Load ``K / N``.
+        Load ``K / N``; without ``guess`` at least 0.12 (:data:`ALPHA_FOLLOW`).
     guess : (m, q0, C, mu), optional
         Start; by default the branch is followed from its fold down to
-        ``alpha`` in steps of the load.
+        ``alpha`` in steps of the load (about 6 s per step of 0.002).
     tol : float
         Largest residual of the four stationarity conditions accepted.
 
@@ -150,7 +155,19 @@ def solve_1rsb(alpha: float, *, guess=None, tol: float = 1e-10) -> Solution:
         the root finder stalls, 4 if it fell back onto the RS solution
         (``mu -> 0``).
     """
-    alpha = check_real(alpha, "alpha", low=0.0, low_open=True)
+    alpha = check_real(alpha, "alpha", low=0.0, low_open=True, finite=True)
+    tol = check_tol(tol)
+    if guess is not None:
+        guess = np.asarray(guess, dtype=float)
+        if guess.shape != (4,) or not np.all(np.isfinite(guess)):
+            raise ValueError(f"guess={guess!r} must be four finite numbers (m, q0, C, mu)")
+    elif alpha < ALPHA_FOLLOW:
+        steps = math.ceil((FOLD_GUESS[0] - alpha) / 0.002)
+        raise ValueError(
+            f"alpha={alpha:g} must be >= {ALPHA_FOLLOW} without a guess: following the branch "
+            f"from its fold would take {steps} steps, about {6 * steps} s, and the root "
+            f"finder stalls below ~0.1; pass guess=(m, q0, C, mu) from a nearby load"
+        )
     params = {"alpha": alpha, "T": 0.0}
     top = alpha_c_1rsb().value
     nan = {k: math.nan for k in ("m", "q0", "C", "mu", "r0", "r1")}

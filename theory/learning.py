@@ -85,13 +85,19 @@ from numpy.typing import ArrayLike
 from scipy import optimize
 from scipy.stats import binom
 
-from hebbian._checks import check_int, check_real
+from hebbian._checks import check_bool, check_int, check_real, check_tol
 from hebbian.networks.learning import PROTOCOLS
 from hebbian.patterns import check_quality
-from hebbian.temperature import beta_from_T
+from hebbian.temperature import T_ZERO, temperature
+from hebbian.theory.dense import MAX_P
 from hebbian.theory.fixed_point import bisect, fixed_point
-from hebbian.theory.quadrature import density_at_zero, field_quadrature, log2cosh
-from hebbian.theory.solution import STATUS, Solution, Transition, classify, on_branch
+from hebbian.theory.quadrature import (
+    density_at_zero,
+    field_quadrature,
+    log2cosh_over_beta,
+    sech2,
+)
+from hebbian.theory.solution import STATUS, ZERO, Solution, Transition, classify, on_branch
 
 __all__ = [
     "LIMITS",
@@ -108,6 +114,16 @@ __all__ = [
 ]
 
 LIMITS = ("exact", "gaussian")
+
+#: Largest ``M`` of :func:`solve_example`: its map averages over ``2 M`` binomial atoms
+#: (all of them), about 0.1 s per evaluation at ``M = 2000``.
+MAX_EXAMPLE_M = 2000
+
+#: Largest ``M`` of ``limit="exact"``: the binomial law keeps ~``17 sqrt(M)`` atoms, each a
+#: Gaussian average; a solve takes about 5 s at ``M = 10^5`` and 20 s at ``10^6`` (two
+#: cores), and the thresholds built on many solves longer (at ``10^5``: :func:`alpha_c`
+#: 20 s, :func:`T_M` 60 s).  The Gaussian limit is exact to ``O(1/M)`` there.
+MAX_EXACT_M = 10**6
 
 #: Binomial atoms lighter than this are dropped (their total weight is renormalized away).
 _LIGHT = 1e-16
@@ -130,14 +146,36 @@ class Signal(NamedTuple):
 
 def _check_data(r, M, limit: str) -> tuple[float, float]:
     r = check_quality(r)
-    if limit not in LIMITS:
+    if not isinstance(limit, str) or limit not in LIMITS:
         raise ValueError(f"limit={limit!r} is not one of {LIMITS}")
-    if math.inf == M:
+    if isinstance(M, float) and math.inf == M:
         return r, math.inf
     if limit == "exact":
+        if isinstance(M, float) and M > MAX_EXACT_M:  # before int(): 1e300 has 301 digits
+            raise ValueError(
+                f"M (examples per archetype)={M:g} must be <= {MAX_EXACT_M}: the exact binomial "
+                f"law is too costly there; pass limit='gaussian'"
+            )
         whole = int(M) if isinstance(M, float) and M.is_integer() else M
-        return r, float(check_int(whole, "M (examples per archetype)", minimum=1))
+        M = check_int(
+            whole, "M (examples per archetype)", minimum=1, maximum=MAX_EXACT_M,
+            why="the exact binomial law is too costly there; pass limit='gaussian'",
+        )  # fmt: skip
+        return r, float(M)
     return r, check_real(M, "M (examples per archetype)", low=1.0)
+
+
+def _example_cost(M: float) -> str:
+    """Time of :func:`solve_example`'s map at ``M`` examples (measured: 0.1 s at ``M = 2000``)."""
+    return f"{0.1 * M / 2000:.3g} s per map evaluation, hundreds of them"
+
+
+def _entropy(r: float, M: float) -> float:
+    """``rho = (1 - r^2) / (M r^2)``; ``inf`` where ``M r^2`` underflows (no information)."""
+    if math.inf == M or r == 1.0:
+        return 0.0
+    denominator = M * r * r
+    return (1 - r * r) / denominator if denominator > 0 else math.inf
 
 
 def signal(r: float, M: float, limit: str = "exact") -> Signal:
@@ -162,13 +200,15 @@ def signal(r: float, M: float, limit: str = "exact") -> Signal:
     r, M = _check_data(r, M, limit)
     if math.inf == M or r == 1.0:
         return Signal(np.ones(1), np.ones(1), 0.0)
-    rho = (1 - r * r) / (M * r * r)
-    if limit == "gaussian":
-        return Signal(np.array([1 / math.sqrt(1 + rho)]), np.ones(1), rho, rho / (1 + rho))
+    rho = _entropy(r, M)
+    # R = r^2 (1 + rho) = r^2 + (1 - r^2)/M: finite however small r is
+    R = r * r + (1 - r * r) / M
+    if limit == "gaussian":  # mean 1/sqrt(1 + rho) = r/sqrt(R), variance rho/(1 + rho)
+        return Signal(np.array([r / math.sqrt(R)]), np.ones(1), rho, (1 - r * r) / (M * R))
     B = np.arange(int(M) + 1)
     p = np.exp(binom.logpmf(B, int(M), (1 + r) / 2))  # log domain: no underflow warnings
     keep = p > _LIGHT
-    y = (2 * B[keep] - M) / (M * r * math.sqrt(1 + rho))
+    y = (2 * B[keep] - M) / (M * math.sqrt(R))
     return Signal(y, p[keep] / p[keep].sum(), rho)
 
 
@@ -191,7 +231,10 @@ class Crosstalk(NamedTuple):
     xi: Polynomial
 
     def soft_variance(self, beta: float, q: float, C: float | None = None) -> float:
-        """AGS field variance ``sum_k alpha_k w_k^2 q / (1 - w_k C)^2``, ``C = beta (1 - q)``."""
+        """AGS field variance ``sum_k alpha_k w_k^2 q / (1 - w_k C)^2``, ``C = beta (1 - q)``.
+
+        Pass ``C`` wherever it is known: formed from ``q`` it loses digits at large ``beta``.
+        """
         a, w = self.loads, self.strengths
         if not np.any(a):
             return 0.0
@@ -199,29 +242,34 @@ class Crosstalk(NamedTuple):
         return float(np.sum(a * w * w * q / d**2))
 
     def soft_free_energy(self, beta: float, q: float, C: float | None = None):
-        """AGS part of ``f`` and its curvature (replicon); at ``T = 0`` from ``C``.
+        """AGS part of ``f`` and its curvature (replicon); from ``C`` where it is given.
 
         ``sum_k alpha_k [w_k/2 + (ln d_k - beta w_k q/d_k)/(2 beta)] + beta V (1-q)/2``,
-        ``d_k = 1 - beta w_k (1 - q)``; its ``T = 0`` limit
+        ``d_k = 1 - w_k C``, ``C = beta (1 - q)``; its ``T = 0`` limit
         ``sum_k alpha_k w_k (1 - 1/(1 - w_k C))/2 + V C / 2``.
         """
         a, w = self.loads, self.strengths
         V = self.soft_variance(beta, q, C)
         if math.isinf(beta):
             return float(np.sum(a * w / 2 * (1 - 1 / (1 - w * C)))) + V * C / 2, math.nan
-        d = 1 - beta * w * (1 - q)
+        C = beta * (1 - q) if C is None else C
+        d = 1 - w * C
         if np.any(d <= 0):  # outside the physical domain: no free energy
             return math.nan, math.nan
-        cross = float(np.sum(a * (w / 2 + (np.log(d) - beta * w * q / d) / (2 * beta))))
-        return cross + beta * V * (1 - q) / 2, float(np.sum(a * w * w / d**2))
+        cross = float(np.sum(a * (w / 2 + np.log1p(-w * C) / (2 * beta) - w * q / (2 * d))))
+        return cross + V * C / 2, float(np.sum(a * w * w / d**2))
 
 
-def _hermite(P: int, j: int) -> float:
-    """Coefficient of ``He_j`` in ``x^P`` (zero unless ``P - j`` is even and >= 0)."""
+def _hermite_weight(P: int, j: int) -> float:
+    """``a_Pj^2 j! / P!^2 = 1 / (j! k!^2 4^k)``, ``k = (P - j)/2``, with ``a_Pj`` the
+    coefficient of ``He_j`` in ``x^P`` (zero unless ``P - j`` is even and >= 0).
+
+    In the log domain: ``P!^2`` alone overflows a double from ``P = 171`` on.
+    """
     k, odd = divmod(P - j, 2)
-    return (
-        0.0 if odd or k < 0 else math.factorial(P) / (math.factorial(j) * math.factorial(k) * 2**k)
-    )
+    if odd or k < 0:
+        return 0.0
+    return math.exp(-(math.lgamma(j + 1) + 2 * math.lgamma(k + 1) + k * math.log(4)))
 
 
 def crosstalk(
@@ -244,7 +292,13 @@ def crosstalk(
     >>> crosstalk(3, 0.1, 1.0, 7, "unsupervised").xi.coef.round(6).tolist()
     [0.0, 0.025, 0.0, 0.016667]
     """
-    if protocol not in PROTOCOLS:
+    P = check_int(P, "P", minimum=2, maximum=MAX_P, why="P! overflows a double beyond P = 170")
+    alpha = check_real(alpha, "alpha", low=0.0, finite=True, fix="alpha = K / N^(P-1) is a load")
+    r = check_quality(r)
+    if not (isinstance(M, float) and math.inf == M):
+        M = check_real(M, "M (examples per archetype)", low=1.0)
+    self_interactions = check_bool(self_interactions, "self_interactions")
+    if not isinstance(protocol, str) or protocol not in PROTOCOLS:
         raise ValueError(f"protocol={protocol!r} is not one of {PROTOCOLS}")
     exact = protocol == "supervised" or math.inf == M or r == 1.0 or M == 1
     R = r * r + (1 - r * r) / M if math.inf != M else r * r
@@ -259,14 +313,26 @@ def crosstalk(
     def W(j: int) -> float:
         if exact and (protocol == "supervised" or r == 1.0 or M == 1):
             return 1.0
-        if math.inf == M:
-            return r ** (2 * j) / R**P
-        return (M + M * (M - 1) * r ** (2 * j)) / (M * M * R**P)
+        if math.inf == M:  # r^(2 (j - P)): the self-interactions blow up as r -> 0
+            if 2 * (P - j) * math.log(r) < -700:
+                raise ValueError(
+                    f"quality r={r:g} with M=inf unsupervised examples: the self-interaction "
+                    f"cross-talk r^(2(j-P)) overflows; pass a larger r or finite M"
+                )
+            return math.exp(2 * (j - P) * math.log(r))
+        # (M + M (M - 1) r^(2j)) / (M^2 R^P) in the log domain (R^P underflows for large P)
+        log_W = math.log(1 / M + (1 - 1 / M) * r ** (2 * j)) - P * math.log(R)
+        if log_W > 700:
+            raise ValueError(
+                f"quality r={r:g} with M={M:g} examples: the cross-talk overflows; "
+                f"pass a larger r (data-set entropy rho = (1 - r^2)/(M r^2) is hopeless here)"
+            )
+        return math.exp(log_W)
 
     orders = range(1, P + 1) if self_interactions else (P,)
     coef = np.zeros(P + 1)
     for j in orders:
-        coef[j] = alpha * _hermite(P, j) ** 2 * math.factorial(j) * W(j) / math.factorial(P) ** 2
+        coef[j] = alpha * _hermite_weight(P, j) * W(j)
     return Crosstalk(none, none, Polynomial(coef))
 
 
@@ -304,15 +370,16 @@ class _Model(NamedTuple):
 
 
 def _model(P, alpha, T, r, M, protocol, limit, self_interactions) -> tuple[_Model, dict]:
-    P = check_int(P, "P", minimum=2)
-    alpha = check_real(alpha, "alpha", low=0.0, fix="alpha = K / N^(P-1) is a load")
-    beta = beta_from_T(T)
+    P = check_int(P, "P", minimum=2, maximum=MAX_P, why="P! overflows a double beyond P = 170")
+    alpha = check_real(alpha, "alpha", low=0.0, finite=True, fix="alpha = K / N^(P-1) is a load")
+    T, beta = temperature(T, zero_below=T_ZERO)
+    self_interactions = check_bool(self_interactions, "self_interactions")
     sig = signal(r, M, limit)
     ct = crosstalk(P, alpha, r, M, protocol, self_interactions=self_interactions)
     params = {
         "P": P,
         "alpha": alpha,
-        "T": 0.0 if math.isinf(beta) else 1 / beta,
+        "T": T,
         "r": float(r),
         "M": float(M),
         "rho": sig.rho,
@@ -322,14 +389,31 @@ def _model(P, alpha, T, r, M, protocol, limit, self_interactions) -> tuple[_Mode
     return _Model(P, beta, sig, ct), params
 
 
-def _averages(mod: _Model, nt: float, V: float):
-    """``E y t``, ``E t``, ``E t^2`` with ``t = tanh(beta h)`` (``sign`` at ``T = 0``)."""
+def _averages(mod: _Model, nt: float, V: float, *, with_C: bool = False):
+    """``E y t``, ``E t``, ``E t^2`` with ``t = tanh(beta h)`` (``sign`` at ``T = 0``).
+
+    ``with_C``: also ``C = beta E sech^2(beta h) = beta (1 - q)``, averaged
+    directly (finite ``T`` only), which keeps its digits as ``T -> 0``.
+    """
     h, w, y = mod.fields(nt, V)
     t = np.sign(h) if math.isinf(mod.beta) else np.tanh(mod.beta * h)
-    return (
-        float(np.sum(w * t * y)),
-        float(np.sum(w * t)),
-        float(np.sum(w * t * t)),
+    out = (float(np.sum(w * t * y)), float(np.sum(w * t)), float(np.sum(w * t * t)))
+    if with_C:
+        return (*out, mod.beta * float(np.sum(w * sech2(mod.beta * h))))
+    return out
+
+
+def _glass_gap(xi: Polynomial, delta: float) -> float:
+    """``xi(1) - xi(q) - (1 - q) xi'(q)`` at ``q = 1 - delta``, term by term in ``delta``.
+
+    Each power gives ``1 - q^j - j delta q^(j-1)``, ``O(delta^2)``: formed from
+    ``q`` it would lose its digits as ``delta -> 0``, where ``beta`` multiplies it.
+    """
+    L = math.log1p(-delta) if delta < 1 else -math.inf  # log q
+    return sum(
+        c * (-math.expm1(j * L) - j * delta * math.exp((j - 1) * L))
+        for j, c in enumerate(xi.coef)
+        if j >= 2 and c
     )
 
 
@@ -342,27 +426,32 @@ def _cross(mod: _Model, q: float, C: float | None = None) -> tuple[float, float]
     beta, xi = mod.beta, mod.ct.xi
     if math.isinf(beta) and C is None:  # T = 0, P >= 3 (or no load): the hard part vanishes
         return 0.0, math.nan
-    if mod.P > 2:
-        return -beta / 2 * (xi(1.0) - xi(q) - (1 - q) * xi.deriv()(q)), float(xi.deriv(2)(q))
+    if mod.P > 2:  # delta = 1 - q = C / beta
+        delta = 1 - q if C is None else C / beta
+        return -beta / 2 * _glass_gap(xi, delta), float(xi.deriv(2)(q))
     return mod.ct.soft_free_energy(beta, q, C)
 
 
 def _spin(beta: float, h: np.ndarray, w: np.ndarray) -> float:
     """``(1/beta) E ln 2cosh(beta h)`` (``E|h|`` at ``T = 0``)."""
-    if math.isinf(beta):
-        return float(np.sum(w * np.abs(h)))
-    return float(np.sum(w * log2cosh(beta * h))) / beta
+    return float(np.sum(w * log2cosh_over_beta(h, beta)))
 
 
 def _free_energy(mod: _Model, nt: float, q: float, C: float | None = None) -> tuple[float, float]:
-    """``(f, replicon)`` at a solution (``T = 0``: ``(e, nan)``)."""
+    """``(f, replicon)`` at a solution (``T = 0``: ``(e, nan)``).
+
+    At finite ``T`` without ``C`` given, ``C = beta E sech^2(beta h)`` is averaged here.
+    """
+    beta = mod.beta
     h, w, _ = mod.fields(nt, mod.variance(q, C))
+    if not math.isinf(beta):
+        s2 = sech2(beta * h)
+        C = beta * float(np.sum(w * s2)) if C is None else C
     cross, curvature = _cross(mod, q, C)
-    f = (mod.P - 1) * nt**mod.P / math.factorial(mod.P) + cross - _spin(mod.beta, h, w)
-    if math.isinf(mod.beta):
+    f = (mod.P - 1) * nt**mod.P / math.factorial(mod.P) + cross - _spin(beta, h, w)
+    if math.isinf(beta):
         return f, math.nan
-    sech4 = float(np.sum(w * (1 - np.tanh(mod.beta * h) ** 2) ** 2))
-    return f, 1 - mod.beta**2 * curvature * sech4
+    return f, 1 - beta * curvature * (beta * float(np.sum(w * s2**2)))
 
 
 def solve(
@@ -384,27 +473,31 @@ def solve(
     Parameters
     ----------
     P : int
-        Interaction order ``>= 2``.
+        Interaction order, ``2 <= P <= 170`` (``P!`` a finite double).
     alpha : float
-        Load ``K / N^(P-1) >= 0`` (0: low storage).
+        Load ``K / N^(P-1) >= 0`` (0: low storage), finite.
     T : float
-        Temperature ``>= 0``.
+        Temperature ``>= 0``: ``T <= 1e-12`` is solved as ``T = 0`` (the
+        corrections are ``O(T)``), ``T = inf`` is the paramagnet (``f = -inf``;
+        the other branches have status 5 there).
     r : float
-        Example quality in (0, 1].
+        Example quality in (0, 1]; where ``M r^2`` underflows the examples carry
+        no information (``rho = inf``).
     M : int or float
-        Examples per archetype, ``>= 1`` (``math.inf`` allowed).
+        Examples per archetype, ``>= 1`` (``math.inf`` allowed); at most
+        ``10^6`` for ``limit="exact"`` (:data:`MAX_EXACT_M`).
     protocol : {"supervised", "unsupervised"}
     limit : {"exact", "gaussian"}
         Law of the example mean; see :func:`signal`.
     self_interactions : bool
         All index tuples, as :class:`hebbian.LearnedNetwork` samples (default),
         or distinct ones only, as :mod:`hebbian.theory.dense`; they differ at high
-        load for ``P >= 3`` (:func:`crosstalk`).
+        load for ``P >= 3`` (:func:`crosstalk`).  A bool: ``"no"`` is refused.
     branch : {"retrieval", "spin glass", "paramagnet"}
     guess : (n~, q), optional
         Start (continuation); ``(1, 1)`` for retrieval.
     tol : float
-        Required max-norm residual.
+        Required max-norm residual, in ``(0, 1e-2]``.
 
     Returns
     -------
@@ -428,36 +521,58 @@ def solve(
         raise ValueError(f"branch={branch!r} is not one of retrieval, spin glass, paramagnet")
     r, M = _check_data(r, M, limit)
     mod, params = _model(P, alpha, T, r, M, protocol, limit, self_interactions)
-    if math.isinf(mod.beta):
+    tol = check_tol(tol)
+    beta = mod.beta
+    if math.isinf(beta):
         return _solve_zero_T(mod, params, branch, guess, tol)
-    x0 = (
+    if beta == 0:  # T = inf: the paramagnet, f = -T ln 2
+        return on_branch(branch, status=0 if branch == "paramagnet" else 5,
+                         message=f"{STATUS[5]}: T=inf is paramagnetic", model="learning",
+                         params=params, order_parameters={"m": 0.0, "n": 0.0, "q": 0.0},
+                         free_energy=-math.inf, energy=math.nan, n_iter=0, residual=0.0,
+                         branch="paramagnet", stability=1.0)  # fmt: skip
+    # P = 2 with load: the second unknown is C = beta (1 - q) below T = 1 (as in theory.hopfield)
+    in_C = mod.P == 2 and mod.ct.loads.sum() > 0 and beta > 1
+
+    def order(x, clip: bool = True) -> tuple[float, float]:
+        """``(q, C)`` from the second unknown (clipped to ``0 <= q <= 1`` inside the map)."""
+        if in_C:
+            C = min(max(x[1], 0.0), beta) if clip else float(x[1])
+            return 1 - C / beta, C
+        q = min(max(x[1], 0.0), 1.0) if clip else float(x[1])
+        return q, beta * (1 - q)
+
+    def F(x):
+        q, C = order(x)
+        yt, _, t2, C_new = _averages(mod, x[0], mod.variance(q, C), with_C=True)
+        return np.array([yt, C_new if in_C else t2])
+
+    start = (
         guess
         if guess is not None
         else {"retrieval": (1, 1), "spin glass": (0, 0.99)}.get(branch, (0, 0))
     )
-
-    def F(x):
-        nt, q = x[0], min(max(x[1], 0.0), 1.0)
-        yt, _, t2 = _averages(mod, nt, mod.variance(q))
-        return np.array([yt, t2])
-
+    start = np.asarray(start, dtype=float)
+    if start.shape != (2,) or not np.all(np.isfinite(start)):
+        raise ValueError(f"guess={guess!r} must be finite (n~, q)")
+    x0 = (start[0], beta * (1 - start[1])) if in_C else start
     fp = fixed_point(F, x0, tol=tol)
-    nt, q = (float(v) for v in fp.x)
+    nt = float(fp.x[0])
+    q, C = order(fp.x, clip=False)
     status, message = fp.status, fp.message
-    inside = 0 <= q <= 1 and (
-        mod.P > 2 or bool(np.all(1 - mod.beta * mod.ct.strengths * (1 - q) > 0))
-    )
+    inside = 0 <= q <= 1 and (mod.P > 2 or bool(np.all(1 - mod.ct.strengths * C > 0)))
     if not inside:
         status, message = 3, f"{STATUS[3]}: q={q:g}"
-    m = _averages(mod, nt, mod.variance(min(max(q, 0.0), 1.0)))[1]
-    f, replicon = _free_energy(mod, nt, q) if inside else (math.nan, math.nan)
+    qc, Cc = order(fp.x)
+    m = _averages(mod, nt, mod.variance(qc, Cc))[1]
+    f, replicon = _free_energy(mod, nt, q, C) if inside else (math.nan, math.nan)
     return on_branch(
         branch,
         status=status,
         message=message,
         model="learning",
         params=params,
-        order_parameters={"m": m, "n": nt * math.sqrt(1 + mod.sig.rho), "q": q},
+        order_parameters={"m": m, "n": _example_overlap(mod, nt), "q": q},
         free_energy=f,
         energy=math.nan,
         n_iter=fp.n_iter,
@@ -465,6 +580,16 @@ def solve(
         branch=classify(m, q),
         stability=replicon,
     )
+
+
+def _example_overlap(mod: _Model, nt: float) -> float:
+    """``n = sqrt(1 + rho) n~``, the overlap with the example mean (1 on the archetype).
+
+    ``rho = inf`` (``M r^2`` underflows): ``n~`` is numerically zero and so is ``n``.
+    """
+    if math.isinf(mod.sig.rho) and abs(nt) <= ZERO:
+        return 0.0
+    return nt * math.sqrt(1 + mod.sig.rho) if nt else 0.0
 
 
 def _largest_root(gap) -> tuple[float, int]:
@@ -534,7 +659,7 @@ def _solve_zero_T(mod: _Model, params: dict, branch: str, guess, tol: float) -> 
         message=message,
         model="learning",
         params=params,
-        order_parameters={"m": m, "n": nt * math.sqrt(1 + mod.sig.rho), "q": q},
+        order_parameters={"m": m, "n": _example_overlap(mod, nt), "q": q},
         free_energy=f,
         energy=f,
         n_iter=n_iter,
@@ -643,6 +768,8 @@ def T_M(
     >>> round(T_M(2, 0.0, 0.5, 7), 4)
     1.0
     """
+    # a bisection in T: a width below ~1e-12 is below what the state's existence resolves
+    tol = check_real(tol, "tol", low=1e-12, high=1e-2, fix="tol is the width of T_M's bracket")
     options = {"protocol": protocol, "limit": limit, "self_interactions": self_interactions}
 
     def exists(T: float) -> bool:
@@ -680,8 +807,10 @@ def examples_c(
     >>> examples_c(2, 0.05, 0.0, 0.6)
     12
     """
-    alpha = check_real(alpha, "alpha", low=0.0, fix="alpha = K / N^(P-1) is a load")
+    alpha = check_real(alpha, "alpha", low=0.0, finite=True, fix="alpha = K / N^(P-1) is a load")
     m_min = check_real(m_min, "m_min", low=0.0, high=1.0, high_open=True)
+    top = MAX_EXACT_M if limit == "exact" else math.inf
+    M_max = check_real(M_max, "M_max", low=1.0, high=top, fix="limit='exact' stops at 10^6")
     options = {"protocol": protocol, "limit": limit, "self_interactions": self_interactions}
 
     def learned(M: float) -> bool:  # the retrieval state is found from n~ = 1 when it exists
@@ -736,10 +865,21 @@ def signal_to_noise(
     4.472136
     """
     r = check_quality(r)
-    rho = (1 - r * r) / (M * r * r) if math.inf != M else 0.0
-    ct = crosstalk(P, K / float(N) ** (P - 1), r, M, protocol, self_interactions=self_interactions)
+    P = check_int(P, "P", minimum=2, maximum=MAX_P, why="P! overflows a double beyond P = 170")
+    K = check_real(K, "K (archetypes)", low=0.0, finite=True)
+    N = check_real(N, "N (neurons)", low=1.0)
+    if not (isinstance(M, float) and math.inf == M):
+        M = check_real(M, "M (examples per archetype)", low=1.0)
+    rho = _entropy(r, M)
+    load = K * math.exp(-(P - 1) * math.log(N))  # K / N^(P-1), 0 when it underflows
+    ct = crosstalk(P, load, r, M, protocol, self_interactions=self_interactions)
     noise = float(ct.xi.deriv()(1.0))
-    return 1 / math.sqrt(rho + math.factorial(P - 1) ** 2 * (1 + rho) ** P * noise)
+    # rho + (P-1)!^2 (1 + rho)^P xi'(1), the second term in the log domain
+    log_cross = -math.inf
+    if noise > 0:
+        log_cross = 2 * math.lgamma(P) + P * math.log1p(rho) + math.log(noise)
+    inverse_square = rho + (math.exp(log_cross) if log_cross < 709 else math.inf)
+    return 1 / math.sqrt(inverse_square) if inverse_square > 0 else math.inf
 
 
 def solve_example(
@@ -786,12 +926,23 @@ def solve_example(
     (True, 'example', 0.4)
     """
     r, M = _check_data(r, M, "exact")
+    if math.isinf(M) or M > MAX_EXAMPLE_M:
+        raise ValueError(
+            f"M (examples per archetype)={M:g} must be <= {MAX_EXAMPLE_M}: the example state "
+            f"averages over 2M binomial atoms (about {_example_cost(M)})"
+        )
     M = int(M)
-    if check_int(P, "P", minimum=2) == 2:
+    if check_int(P, "P", minimum=2, maximum=MAX_P, why="P! overflows a double") == 2:
         raise ValueError(
             "P=2 has no example state (the class mean is the top direction); pass P >= 3"
         )
     mod, params = _model(P, alpha, T, r, M, "unsupervised", "exact", self_interactions)
+    tol = check_tol(tol)
+    if mod.beta == 0:
+        nan = math.nan
+        return Solution("learning-example", params, {"m": 0.0, "n1": 0.0, "n2": 0.0, "q": 0.0},
+                        -math.inf, nan, False, 5, f"{STATUS[5]}: T=inf is paramagnetic", 0,
+                        0.0, "paramagnet")  # fmt: skip
     B = np.arange(M)
     pB = np.exp(binom.logpmf(B, M - 1, (1 + r) / 2))
     chi = np.repeat([1.0, -1.0], M)
@@ -821,13 +972,16 @@ def solve_example(
         out = averages(x, mod.variance(1.0 if zero_T else min(max(x[2], 0.0), 1.0)))[0]
         return np.array([out[0], out[1], out[3]])
 
-    x0 = guess if guess is not None else (1.0, r * r, 1.0)
+    x0 = np.asarray(guess if guess is not None else (1.0, r * r, 1.0), dtype=float)
+    if x0.shape != (3,) or not np.all(np.isfinite(x0)):
+        raise ValueError(f"guess={guess!r} must be finite (n1, n2, q)")
     fp = fixed_point(F, x0, tol=tol, method="iterate" if zero_T else "hybrid")
     n1, n2, q = (float(v) for v in fp.x)
     q = 1.0 if zero_T else q
     out, h, w = averages(fp.x, mod.variance(q))
     signal = (P - 1) * c * (n1**P + (M - 1) * n2**P) / P  # (P-1)/P! (n1^P + ...)/(M R^(P/2))
-    f = signal + _cross(mod, q)[0] - _spin(beta, h, w)
+    C = None if zero_T else beta * float(np.sum(w * sech2(beta * h)))  # beta (1 - q)
+    f = signal + _cross(mod, q, C)[0] - _spin(beta, h, w)
     return Solution(
         model="learning-example",
         params=params,

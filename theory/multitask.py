@@ -48,11 +48,16 @@ import numpy as np
 from numpy.polynomial import Polynomial
 from numpy.typing import ArrayLike
 
-from hebbian._checks import check_int, check_real
-from hebbian.temperature import beta_from_T
+from hebbian._checks import check_int, check_real, check_tol
+from hebbian.temperature import T_ZERO, temperature
 from hebbian.theory.fixed_point import bisect, fixed_point
 from hebbian.theory.learning import Crosstalk
-from hebbian.theory.quadrature import density_at_zero, field_quadrature, log2cosh
+from hebbian.theory.quadrature import (
+    density_at_zero,
+    field_quadrature,
+    log2cosh_over_beta,
+    sech2,
+)
 from hebbian.theory.solution import STATUS, Solution
 
 __all__ = [
@@ -136,12 +141,15 @@ def max_levels(N: int, d: float, *, theta: float = 3.0) -> int:
     """
     N = check_int(N, "N", minimum=1)
     d = check_real(d, "dilution d", low=0.0, high=1.0, high_open=True)
+    theta = check_real(theta, "theta", low=0.0, low_open=True, finite=True,
+                       fix="theta is a number of standard deviations")  # fmt: skip
     if d == 0:
         return 1
-    floor = theta * math.sqrt((1 - d) / N)
-    if 1 - d <= floor:
+    # log((1 - d)/floor), floor = theta sqrt((1 - d)/N), without under- or overflow
+    margin = 0.5 * math.log((1 - d) * N) - math.log(theta)
+    if margin <= 0:
         return 0
-    return 1 + math.floor(math.log((1 - d) / floor) / math.log(1 / d))
+    return 1 + math.floor(margin / math.log(1 / d))
 
 
 def branch_of(m: np.ndarray) -> str:
@@ -191,7 +199,8 @@ def solve(
     d : float
         Dilution in [0, 1).
     T : float
-        Temperature >= 0.
+        Temperature >= 0; ``T <= 1e-12`` is solved as ``T = 0``, ``T = inf``
+        is the paramagnet (every overlap 0, ``f = -inf``).
     rho : float
         Data-set entropy ``(1 - r^2)/(M r^2)`` of examples the network learned
         the patterns from (0: the patterns themselves).  The network sees
@@ -202,8 +211,8 @@ def solve(
         Beyond low storage: ``alpha N`` further diluted patterns, not
         condensed, whose cross-talk is the Amit-Gutfreund-Sompolinsky noise
         of patterns of mean square ``1 - d`` (field variance
-        ``alpha (1-d)^2 q / (1 - beta (1-d)(1-q))^2``; reported ``q``, and
-        ``C = beta (1 - q)`` at ``T = 0``).
+        ``alpha (1-d)^2 q / (1 - beta (1-d)(1-q))^2``; reported ``q`` and
+        ``C = beta (1 - q)``).
     start : {"hierarchical", "parallel", "pure"} or array of K overlaps
         Which state to follow (the equations have many).
     tol : float
@@ -227,14 +236,24 @@ def solve(
     ('hierarchical', [0.6, 0.24, 0.096])
     """
     K, d = _check(K, d)
-    beta = beta_from_T(T)
-    rho = check_real(rho, "rho", low=0.0, fix="rho = (1 - r^2)/(M r^2) >= 0")
-    alpha = check_real(alpha, "alpha", low=0.0, fix="alpha N non-condensed patterns")
+    T, beta = temperature(T, zero_below=T_ZERO)
+    rho = check_real(
+        rho, "rho", low=0.0, finite=True, fix="rho = (1 - r^2)/(M r^2); inf carries no signal"
+    )
+    alpha = check_real(alpha, "alpha", low=0.0, finite=True, fix="alpha N non-condensed patterns")
+    tol = check_tol(tol)
+    params = {"K": K, "d": d, "T": T, "rho": rho, "alpha": alpha}
+    x0 = _start(K, d, start)
+    if beta == 0:
+        return _infinite_T(K, params)
     X, p = _columns(K, d)
     c = 1 / math.sqrt(1 + rho)  # E y / xi on the support: the example mean's signal
     ct = Crosstalk(np.array([alpha]), np.array([1 - d]), Polynomial([0.0]))
     zero_T = math.isinf(beta)
     C_max = 0.999 / (1 - d)
+    # with load, the extra unknown is C = beta (1 - q) below T = 1 (it keeps its digits as
+    # T -> 0, where 1 - q does not), q above
+    in_C = alpha > 0 and beta > 1
 
     def averages(n, V):
         """Archetype overlaps, the n~ map, E t^2, C (T = 0 with load) and the quadrature."""
@@ -244,7 +263,13 @@ def solve(
         w = w * p[:, None]
         t = np.sign(h) if zero_T else np.tanh(beta * h)
         m = (w * t).sum(axis=1) @ X  # E xi_mu t
-        C = density_at_zero(mean, var, p) if zero_T and alpha > 0 else None
+        C = None
+        if alpha > 0:  # C = beta E sech^2(beta h), 2 p_h(0) at T = 0
+            C = (
+                density_at_zero(mean, var, p)
+                if zero_T
+                else beta * float(np.sum(w * sech2(beta * h)))
+            )
         # E y_mu t = c E xi_mu t + c sqrt(rho) E xi_mu Z_mu t; within a column Z_mu is
         # Gaussian with Cov(Z_mu, h) = c sqrt(rho) n_mu xi_mu: E Z_mu t = Cov E[(h-mean) t]/var
         ht = (w * t * (h - mean[:, None])).sum(axis=1)
@@ -253,52 +278,73 @@ def solve(
         return m, c * m + c * math.sqrt(rho) * z_t, float(np.sum(w * t * t)), C, h, w
 
     def noise(x) -> tuple[float, float, float | None]:
-        """``(V, q, C)`` from the extra unknown (``q``, or ``C`` at ``T = 0``)."""
+        """``(V, q, C)`` from the extra unknown (``q``, or ``C`` below ``T = 1``)."""
         if alpha == 0:
             return 0.0, 1.0, None
         if zero_T:
             C = min(max(x[K], 0.0), C_max)
             return ct.soft_variance(beta, 1.0, C), 1.0, C
-        q = min(max(x[K], 0.0), 1.0)
-        return ct.soft_variance(beta, q), q, None
+        if in_C:
+            C = min(max(x[K], 0.0), beta)
+            q = 1 - C / beta
+        else:
+            q = min(max(x[K], 0.0), 1.0)
+            C = beta * (1 - q)
+        return ct.soft_variance(beta, q, C), q, C
 
     def F(x):
         V, _, _ = noise(x)
         _, nt, t2, C, _, _ = averages(x[:K], V)
         if alpha == 0:
             return nt
-        return np.append(nt, C if zero_T else t2)  # C = beta (1 - q) at T = 0
+        return np.append(nt, C if zero_T or in_C else t2)
 
-    x0 = _start(K, d, start)
     if alpha > 0:
-        x0 = np.append(x0, 0.0 if zero_T else 1.0)
+        x0 = np.append(x0, 0.0 if zero_T or in_C else 1.0)
     fp = fixed_point(F, x0, tol=tol, method=method, max_iter=5000)
     if fp.status != 0 and method == "iterate":  # stiff (free blank neurons at T = 0): Newton
         fp = fixed_point(F, x0, tol=tol, method="hybrid", max_iter=5000)
     n = fp.x[:K]
     V, q, C = noise(fp.x)
     m, _, _, _, h, w = averages(n, V)
-    spin = float(np.sum(w * np.abs(h))) if zero_T else float(np.sum(w * log2cosh(beta * h))) / beta
+    spin = float(np.sum(w * log2cosh_over_beta(h, beta)))
     cross = ct.soft_free_energy(beta, q, C)[0] if alpha > 0 else 0.0
     f = 0.5 * float(n @ n) + cross - spin
     order = {f"m{k + 1}": float(v) for k, v in enumerate(m)}
     if rho > 0:
         order.update({f"n{k + 1}": float(v) / c for k, v in enumerate(n)})
     if alpha > 0:
-        order.update({"q": q} if not zero_T else {"q": 1.0, "C": C})
+        order.update({"q": q, "C": C})
+    status, message = fp.status, STATUS[0] if fp.status == 0 else fp.message
+    if status == 0 and alpha > 0 and not (1 - (1 - d) * C > 0):
+        # the AGS resummation needs d = 1 - (1-d) C > 0 (the blank neurons' susceptibility
+        # is too large below it, as for the paramagnet of theory.hopfield below T = 1)
+        status = 3
+        message = f"{STATUS[3]}: 1 - (1-d) beta (1-q) = {1 - (1 - d) * C:g} <= 0"
     return Solution(
         model="multitask",
-        params={"K": K, "d": d, "T": 0.0 if zero_T else 1 / beta, "rho": rho, "alpha": alpha},
+        params=params,
         order_parameters=order,
         free_energy=f,
         energy=math.nan,
-        success=fp.status == 0,
-        status=fp.status,
-        message=STATUS[0] if fp.status == 0 else fp.message,
+        success=status == 0,
+        status=status,
+        message=message,
         n_iter=fp.n_iter,
         residual=fp.residual,
         branch=branch_of(m),
     )
+
+
+def _infinite_T(K: int, params: dict) -> Solution:
+    """``T = inf``: the paramagnet, every overlap 0, ``f = -T ln 2 = -inf``."""
+    order = {f"m{k + 1}": 0.0 for k in range(K)}
+    if params["rho"] > 0:
+        order.update({f"n{k + 1}": 0.0 for k in range(K)})
+    if params["alpha"] > 0:
+        order.update({"q": 0.0, "C": 0.0})
+    return Solution("multitask", params, order, -math.inf, math.nan, True, 0, STATUS[0], 0, 0.0,
+                    "paramagnet")  # fmt: skip
 
 
 def states(K: int, d: float, T: float, *, rho: float = 0.0) -> dict[str, Solution]:
@@ -348,6 +394,7 @@ def rho_c(K: int, d: float, T: float, *, fraction: float = 0.9) -> float:
     0.1263
     """
     K, d = _check(K, d)
+    fraction = check_real(fraction, "fraction", low=0.0, high=1.0, low_open=True)
     target = fraction * solve(K, d, T)["m1"]
     if target <= 1e-4:
         return 0.0

@@ -90,8 +90,14 @@ class Solution:
 
     @property
     def entropy(self) -> float:
-        """Entropy per neuron ``s = beta (u - f)`` (``nan`` at ``T = 0``)."""
+        """Entropy per neuron ``s = beta (u - f)`` (``nan`` at ``T = 0``).
+
+        At ``T = inf`` (``f = -inf``) every Ising configuration is equally
+        likely: ``s = ln 2``.
+        """
         T = self.params.get("T", math.nan)
+        if math.isinf(T):
+            return math.log(2)
         return (self.energy - self.free_energy) / T if T > 0 else math.nan
 
     def check(self) -> Solution:

@@ -15,13 +15,14 @@ import math
 
 import numpy as np
 import pytest
-from hebbian.theory import dense as D
-from hebbian.theory import hopfield as H
-from hebbian.theory.quadrature import gaussian_average
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from scipy import optimize
 from scipy.special import erf
+
+from hebbian.theory import dense as D
+from hebbian.theory import hopfield as H
+from hebbian.theory.quadrature import gaussian_average
 
 # ------------------------------------------------------------------ P = 2 is AGS
 

@@ -3,6 +3,7 @@
 import math
 
 import pytest
+
 from hebbian.theory import dense, dense_rsb
 
 

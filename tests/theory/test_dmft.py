@@ -11,12 +11,12 @@ import math
 
 import numpy as np
 import pytest
-from hebbian.theory.dmft import correlation_derivative, solve_vanilla
-from hebbian.theory.solution import SolverError
 from scipy.integrate import quad
 from scipy.special import roots_hermitenorm
 
 from hebbian.rnn import VanillaRNN, lyapunov_spectrum
+from hebbian.theory.dmft import correlation_derivative, solve_vanilla
+from hebbian.theory.solution import SolverError
 
 
 def _hermite_average(f, Delta0, s, order=120):

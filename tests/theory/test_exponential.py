@@ -6,10 +6,11 @@ import math
 
 import numpy as np
 import pytest
-from hebbian.theory import exponential as EXP
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import optimize, stats
+
+from hebbian.theory import exponential as EXP
 
 ensembles = st.sampled_from(EXP.ENSEMBLES)
 lams = st.floats(0.05, 4.0)

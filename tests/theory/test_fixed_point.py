@@ -7,9 +7,10 @@ import warnings
 
 import numpy as np
 import pytest
-from hebbian.theory.fixed_point import METHODS, FixedPoint, fixed_point
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from hebbian.theory.fixed_point import METHODS, FixedPoint, fixed_point
 
 DOTTIE = 0.7390851332151607  # cos x = x
 

@@ -12,6 +12,10 @@ import math
 
 import numpy as np
 import pytest
+from scipy.integrate import quad
+from scipy.special import expit
+
+from hebbian.rnn import GatedRNN, lyapunov_spectrum
 from hebbian.theory.dmft import solve_vanilla
 from hebbian.theory.gated_dmft import (
     chaos_onset,
@@ -22,10 +26,6 @@ from hebbian.theory.gated_dmft import (
     solve_gated_sampled,
     tricritical_alpha_r,
 )
-from scipy.integrate import quad
-from scipy.special import expit
-
-from hebbian.rnn import GatedRNN, lyapunov_spectrum
 
 OPEN = 40.0  # a gate bias that makes sigma = 1 to double precision
 

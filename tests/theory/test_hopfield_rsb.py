@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
+
 from hebbian.theory import hopfield
 from hebbian.theory import hopfield_rsb as H1
 

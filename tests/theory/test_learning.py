@@ -6,14 +6,14 @@ import math
 
 import numpy as np
 import pytest
-from hebbian.theory import dense, hopfield
-from hebbian.theory import learning as L
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.special import erf
 from scipy.stats import binom
 
 from hebbian import binary_patterns, learned_network, noisy_examples
+from hebbian.theory import dense, hopfield
+from hebbian.theory import learning as L
 
 Ps = st.sampled_from([2, 3, 4])
 loads = st.sampled_from([0.0, 0.01, 0.03, 0.06])

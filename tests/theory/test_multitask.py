@@ -6,10 +6,11 @@ import math
 
 import numpy as np
 import pytest
-from hebbian.theory import hopfield, learning
-from hebbian.theory import multitask as MT
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from hebbian.theory import hopfield, learning
+from hebbian.theory import multitask as MT
 
 
 @settings(max_examples=30)

@@ -15,10 +15,11 @@ import warnings
 
 import numpy as np
 import pytest
-from hebbian.theory.quadrature import field_quadrature, gauss_hermite, gaussian_average
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate
+
+from hebbian.theory.quadrature import field_quadrature, gauss_hermite, gaussian_average
 
 Z_REF = 12.0
 SQRT_2PI = math.sqrt(2 * math.pi)

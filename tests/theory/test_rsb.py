@@ -13,11 +13,12 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from hebbian.theory import sk
 from hebbian.theory.parisi import Grid, parisi_functional
 from hebbian.theory.quadrature import field_quadrature, log2cosh
-from hypothesis import given
-from hypothesis import strategies as st
 
 GRID = Grid(L=8.0, dy=0.02)
 

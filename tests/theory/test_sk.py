@@ -13,11 +13,12 @@ import math
 
 import numpy as np
 import pytest
-from hebbian.theory import sk as S
-from hebbian.theory.quadrature import gaussian_average
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.special import erf
+
+from hebbian.theory import sk as S
+from hebbian.theory.quadrature import gaussian_average
 
 
 def test_ground_state_energy_sk_1975():
