@@ -13,7 +13,6 @@ import types
 
 import numpy as np
 import pytest
-from hebbian.theory import exponential
 from hypothesis import given
 from hypothesis import strategies as st
 from scipy.special import ndtri
@@ -38,6 +37,7 @@ from hebbian.memory import (
     retention_timescale,
     scaling_exponent,
 )
+from hebbian.theory import exponential
 
 Z2 = ndtri(0.9) ** 2  # z^2 at the default threshold, 1.642
 
