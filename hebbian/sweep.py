@@ -75,6 +75,7 @@ import numpy as np
 from hebbian._checks import check_int
 from hebbian.executors import executor as open_executor
 from hebbian.executors import max_in_flight
+from hebbian.limits import check_memory
 from hebbian.store import BOOKKEEPING, SweepFile, check_same_sweep, load
 
 if sys.version_info >= (3, 11):
@@ -85,6 +86,13 @@ else:  # pragma: no cover - Python 3.10
 __all__ = ["ENTRY_POINTS", "EXAMPLE", "TASKS", "Sweep", "SweepError", "load", "registered_tasks"]
 
 _logger = logging.getLogger(__name__)
+
+#: Tasks kept submitted at once to a pool or cluster: enough to keep thousands
+#: of workers busy, and a bound on the futures held for a grid of millions.
+IN_FLIGHT = 4096
+#: Bytes a sweep keeps per grid point besides its outputs: the stored done
+#: flag, time and checksum, and the masks of points stored and to run.
+BYTES_PER_POINT = 16
 
 EXAMPLE = """\
 # A hebbian sweep file: run it with `hebbian sweep FILE [--workers N | --scheduler ADDRESS]`.
@@ -439,6 +447,11 @@ class Sweep:
                 f"retry={retry!r} must be an output's name (e.g. 'success') or a function "
                 "of the stored results returning a mask of the points to compute again"
             )
+        check_memory(
+            self.size * BYTES_PER_POINT,
+            f"the bookkeeping of a sweep of {self.size} points "
+            f"({' x '.join(str(n) for n in self.shape)})",
+        )
         output = _writable(Path(output), self.spec())
         grid = {axis: np.asarray(values) for axis, values in self.grid.items()}
         started = time.perf_counter()
@@ -451,8 +464,9 @@ class Sweep:
             pool = stack.enter_context(_maybe_open(executor, workers, scheduler))
             if store is None:  # created only now: every check has passed
                 store = stack.enter_context(SweepFile.open(output, self.spec(), grid))
-            todo = [(i, p) for i, p in self.points() if again[i] or not store.done[i]]
-            n_again = int(again.sum())
+            to_run = again | ~store.done
+            n_todo, n_again = int(to_run.sum()), int(again.sum())
+            todo = ((i, p) for i, p in self.points() if to_run[i])
             _logger.info(
                 "sweep %s on %s into %s: %d of %d points stored, %d to run (%d failed, again)",
                 self.task,
@@ -460,20 +474,20 @@ class Sweep:
                 output,
                 int(store.done.sum()),
                 self.size,
-                len(todo),
+                n_todo,
                 n_again,
             )
             bar = stack.enter_context(
                 tqdm(
                     total=self.size,
-                    initial=self.size - len(todo),
+                    initial=self.size - n_todo,
                     desc=self.task,
                     unit="pt",
                     disable=None if progress is None else not progress,
                 )
             )
-            window = max_in_flight(pool) or len(todo)
-            queue, running = iter(todo), {}
+            window = max_in_flight(pool) or IN_FLIGHT
+            queue, running = todo, {}
             try:
                 while True:
                     for index, params in itertools.islice(queue, window - len(running)):

@@ -460,3 +460,38 @@ def test_flatten_keeps_every_leaf_once(result):
         return [v for x in r.values() for v in leaves(x)] if isinstance(r, dict) else [r]
 
     assert sorted(map(repr, flat.values())) == sorted(map(repr, leaves(result)))
+
+
+def test_a_pool_holds_a_bounded_number_of_tasks_in_flight(tmp_path, monkeypatch):
+    """A grid of millions of points is submitted a window at a time, never all at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import hebbian.sweep
+
+    monkeypatch.setattr(hebbian.sweep, "IN_FLIGHT", 3)
+
+    class Counting(ThreadPoolExecutor):
+        def __init__(self):
+            super().__init__(max_workers=2)
+            self.outstanding = self.most = 0
+
+        def submit(self, *args, **kwargs):
+            self.outstanding += 1
+            self.most = max(self.most, self.outstanding)
+            future = super().submit(*args, **kwargs)
+            future.add_done_callback(lambda _: setattr(self, "outstanding", self.outstanding - 1))
+            return future
+
+    with Counting() as pool:
+        grid = {"x": list(range(20))}
+        ds = Sweep("sweep_tasks:noisy", grid, seed=1).run(tmp_path / "s.h5", executor=pool)
+    assert bool(ds["done"].all())
+    assert pool.most <= 3
+
+
+def test_a_grid_too_large_for_memory_is_refused_before_any_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("HEBBIAN_MAX_MEMORY", "1K")
+    sweep = Sweep("sweep_tasks:noisy", {"x": list(range(1000))}, seed=1)
+    with pytest.raises(ValueError, match=r"sweep of 1000 points.*HEBBIAN_MAX_MEMORY"):
+        sweep.run(tmp_path / "s.h5", workers=1)
+    assert not (tmp_path / "s.h5").exists()
