@@ -16,6 +16,7 @@ import numpy as np
 __all__ = [
     "TOL_MAX",
     "as_patterns",
+    "as_real_array",
     "as_spins",
     "check_bool",
     "check_index",
@@ -171,14 +172,9 @@ def as_patterns(
         ``int8`` when every entry is in {-1, 0, +1} (the narrowest dtype, which
         the Monte Carlo kernels read), ``float64`` otherwise; not writeable.
     """
-    arr = np.asarray(patterns)
-    if arr.dtype == object or not (
-        np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
-    ):
-        raise TypeError(
-            f"{name} has dtype {arr.dtype}; pass a real numeric array "
-            f"(int8 for +-1 / 0 entries, float64 otherwise)"
-        )
+    arr = as_real_array(
+        patterns, name, "a real numeric array (int8 for +-1 / 0 entries, float64 otherwise)"
+    )
     if arr.ndim != 2:
         raise ValueError(
             f"{name} has shape {arr.shape}; pass a 2-D array of shape (K, N), one pattern per row"
@@ -204,6 +200,23 @@ def as_patterns(
     out = np.array(arr, dtype=np.int8 if is_ternary else np.float64, copy=True)
     out.setflags(write=False)
     return out
+
+
+def as_real_array(value, name: str, what: str = "a rectangular numeric array") -> np.ndarray:
+    """``value`` as a NumPy array of integers or floats, or an error naming ``name``.
+
+    Ragged nesting is a ValueError, any other dtype (object, text, complex,
+    bool) a TypeError; both messages end in "pass ``what``".
+    """
+    try:
+        arr = np.asarray(value)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"{name} could not be read as an array ({exc}); pass {what}") from None
+    if arr.dtype == object or not (
+        np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
+    ):
+        raise TypeError(f"{name} has dtype {arr.dtype}; pass {what}")
+    return arr
 
 
 def as_spins(sigma, N: int, *, name: str = "sigma") -> np.ndarray:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hebbian._checks import as_spins, check_int, check_real
+from hebbian._checks import as_real_array, as_spins, check_int, check_real
 from hebbian.limits import check_memory
 from hebbian.mc import _numba as kernels
 from hebbian.mc.backends import BATCHED, array_module, resolve_backend
@@ -264,14 +264,7 @@ def _start_configurations(model: KernelModel, start, R: int, m0, pattern, rngs) 
         for r, g in enumerate(rngs):
             out[r, g.choice(N, size=n_flip, replace=False)] *= -1
         return out
-    try:
-        arr = np.asarray(start)
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"start could not be read as spins ({exc}); pass +-1 entries") from None
-    if arr.dtype == object or not (
-        np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
-    ):
-        raise TypeError(f"start has dtype {arr.dtype}; pass real +-1 entries")
+    arr = as_real_array(start, "start", "+-1 spins, shape (N,) or (R, N)")
     sigma = as_spins(arr, N, name="start").astype(np.int8)
     if sigma.ndim == 1:
         sigma = np.repeat(sigma[None, :], R, axis=0)

@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from hebbian import __version__
-from hebbian._checks import check_int
+from hebbian._checks import as_real_array, check_int
 from hebbian.limits import check_memory
 from hebbian.mc import _numba as kernels
 from hebbian.mc import checkpoint as ckpt
@@ -485,14 +485,7 @@ def _check_probes(probes, N: int) -> np.ndarray:
     """Probe vectors as a finite float64 (n_probes, N) array, or an error naming probes."""
     if probes is None:
         return np.zeros((0, N))
-    try:
-        arr = np.asarray(probes)
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"probes could not be read as an array ({exc})") from None
-    if arr.dtype == object or not (
-        np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
-    ):
-        raise TypeError(f"probes has dtype {arr.dtype}; pass real vectors, shape (n_probes, N)")
+    arr = as_real_array(probes, "probes", "real vectors, shape (n_probes, N)")
     if arr.ndim != 2 or arr.shape[1] != N:
         raise ValueError(f"probes has shape {arr.shape}; pass shape (n_probes, N={N})")
     check_memory(8 * arr.size, f"probes ({arr.shape[0]} x {N} float64)")
