@@ -49,7 +49,7 @@ from scipy.special import erf
 from hebbian._checks import check_int, check_real, check_tol
 from hebbian.temperature import T_ZERO, beta_from_T, temperature
 from hebbian.theory.fixed_point import fixed_point
-from hebbian.theory.quadrature import field_moments, log2cosh, std_for_tanh_mean
+from hebbian.theory.quadrature import field_moments, glass_order, log2cosh, std_for_tanh_mean
 from hebbian.theory.solution import STATUS, ZERO, Solution, Transition, classify, on_branch
 
 __all__ = [
@@ -202,16 +202,8 @@ def solve(
         """``r = q / d^2``, ``d = 1 - C``; ``d <= 0`` (outside the domain) maps to a huge noise."""
         return q / max(1 - C, 1e-8) ** 2
 
-    def order(x, clip: bool = True) -> tuple[float, float]:
-        """``(q, C)`` from the second unknown (clipped to ``0 <= q <= 1`` inside the map)."""
-        if in_C:
-            C = min(max(x[1], 0.0), beta) if clip else float(x[1])
-            return 1 - C / beta, C
-        q = min(max(x[1], 0.0), 1.0) if clip else float(x[1])
-        return q, beta * (1 - q)
-
     def F(x):
-        q, C = order(x)
+        q, C = glass_order(x[1], beta, in_C)
         fm = field_moments(x[0], math.sqrt(alpha * reaction(q, C)), beta)
         return np.array([fm.m, fm.C if in_C else fm.q])
 
@@ -219,7 +211,7 @@ def solve(
     x0 = (start[0], start[2] if in_C else start[1])
     fp = fixed_point(F, x0, tol=tol, method=method)
     m = float(fp.x[0])
-    q, C = order(fp.x, clip=False)
+    q, C = glass_order(fp.x[1], beta, in_C, clip=False)
     r = reaction(q, C)
     status, message = fp.status, fp.message
     inside = 0 <= q <= 1 and C >= 0 and (alpha == 0 or C < 1)

@@ -94,6 +94,7 @@ from hebbian.theory.fixed_point import bisect, fixed_point
 from hebbian.theory.quadrature import (
     density_at_zero,
     field_quadrature,
+    glass_order,
     log2cosh_over_beta,
     sech2,
 )
@@ -534,16 +535,8 @@ def solve(
     # P = 2 with load: the second unknown is C = beta (1 - q) below T = 1 (as in theory.hopfield)
     in_C = mod.P == 2 and mod.ct.loads.sum() > 0 and beta > 1
 
-    def order(x, clip: bool = True) -> tuple[float, float]:
-        """``(q, C)`` from the second unknown (clipped to ``0 <= q <= 1`` inside the map)."""
-        if in_C:
-            C = min(max(x[1], 0.0), beta) if clip else float(x[1])
-            return 1 - C / beta, C
-        q = min(max(x[1], 0.0), 1.0) if clip else float(x[1])
-        return q, beta * (1 - q)
-
     def F(x):
-        q, C = order(x)
+        q, C = glass_order(x[1], beta, in_C)
         yt, _, t2, C_new = _averages(mod, x[0], mod.variance(q, C), with_C=True)
         return np.array([yt, C_new if in_C else t2])
 
@@ -558,12 +551,12 @@ def solve(
     x0 = (start[0], beta * (1 - start[1])) if in_C else start
     fp = fixed_point(F, x0, tol=tol)
     nt = float(fp.x[0])
-    q, C = order(fp.x, clip=False)
+    q, C = glass_order(fp.x[1], beta, in_C, clip=False)
     status, message = fp.status, fp.message
     inside = 0 <= q <= 1 and (mod.P > 2 or bool(np.all(1 - mod.ct.strengths * C > 0)))
     if not inside:
         status, message = 3, f"{STATUS[3]}: q={q:g}"
-    qc, Cc = order(fp.x)
+    qc, Cc = glass_order(fp.x[1], beta, in_C)
     m = _averages(mod, nt, mod.variance(qc, Cc))[1]
     f, replicon = _free_energy(mod, nt, q, C) if inside else (math.nan, math.nan)
     return on_branch(

@@ -55,6 +55,7 @@ from hebbian.theory.learning import Crosstalk
 from hebbian.theory.quadrature import (
     density_at_zero,
     field_quadrature,
+    glass_order,
     log2cosh_over_beta,
     sech2,
 )
@@ -284,12 +285,7 @@ def solve(
         if zero_T:
             C = min(max(x[K], 0.0), C_max)
             return ct.soft_variance(beta, 1.0, C), 1.0, C
-        if in_C:
-            C = min(max(x[K], 0.0), beta)
-            q = 1 - C / beta
-        else:
-            q = min(max(x[K], 0.0), 1.0)
-            C = beta * (1 - q)
+        q, C = glass_order(x[K], beta, in_C)
         return ct.soft_variance(beta, q, C), q, C
 
     def F(x):

@@ -35,12 +35,29 @@ __all__ = [
     "field_quadrature",
     "gauss_hermite",
     "gaussian_average",
+    "glass_order",
     "log2cosh",
     "log2cosh_over_beta",
     "sech2",
     "std_for_tanh_mean",
     "tanh_moments",
 ]
+
+
+def glass_order(unknown: float, beta: float, in_C: bool, clip: bool = True) -> tuple[float, float]:
+    """``(q, C)`` from the second unknown of an RS iteration, ``C = beta (1 - q)``.
+
+    Below ``T = 1`` the solvers iterate in ``C`` (``in_C``), which stays
+    finite as ``T -> 0`` where ``q -> 1`` loses its digits; above, in ``q``.
+    ``clip`` keeps ``0 <= q <= 1`` inside the map; the final point is read
+    unclipped, so that a solution outside the domain is seen.
+    """
+    if in_C:
+        C = min(max(unknown, 0.0), beta) if clip else float(unknown)
+        return 1 - C / beta, C
+    q = min(max(unknown, 0.0), 1.0) if clip else float(unknown)
+    return q, beta * (1 - q)
+
 
 #: Integration range in z: the Gaussian mass beyond |z| = 9 is 2e-19.
 Z_MAX = 9.0
