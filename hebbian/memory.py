@@ -4,8 +4,8 @@ Every memory here offers ``write(keys, values)`` (shapes (n, d_k) and
 (n, d_v), appended in row order to what is stored) and ``read(queries)``
 (shape (..., d_k) to (..., d_v)).  The array code runs on NumPy or CuPy alike
 (:func:`hebbian._array.array_namespace`); a memory lives where its first
-write's keys live.  ``PHYSICS.md`` section 4, issue 10 ("memory-model
-comparisons").
+write's keys live.  These memories are the comparison models of the gated
+networks (:mod:`hebbian.rnn`).
 
 Models
 ------
@@ -438,7 +438,7 @@ class PolynomialMemory(_KernelMemory):
     ``F'(x)/P``; for unit keys ``k . q`` is the overlap, i.e. ``(xi . sigma / d)``
     for the +-1 vectors, so no further normalization (a positive factor changes
     no sign).  ``P = 2`` is :class:`LinearMemory`; the dense Hebbian network of
-    order ``P`` (``PHYSICS.md`` section 1) with values = keys.  Capacity
+    order ``P`` (:class:`hebbian.DenseHopfield`) with values = keys.  Capacity
     ``~ d^(P-1) / ((2P-3)!! z^2)``: module docstring.
 
     Parameters

@@ -183,7 +183,7 @@ def test_mc_on_a_missing_gpu_says_what_is_missing(capsys):
 
 
 def test_samplers_import_no_solver():
-    """mc stands on hebbian alone (DESIGN.md): importing every sampler module loads no theory."""
+    """mc stands on hebbian alone: importing every sampler module loads no theory."""
     import pkgutil
 
     from hebbian import mc

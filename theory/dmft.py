@@ -70,9 +70,9 @@ networks", PRL 61, 259 (1988): Eqs. (1), (2), (4), (5) here are their
 results in this normalization (their ``tanh(g x)`` with unit coupling
 variance is this network after ``h -> g h``); A. Crisanti,
 H. Sompolinsky, "Path integral approach to random neural networks", PRE 98,
-062120 (2018).  The paper texts could not be read here, so their equation
-numbers are not cited; every equation above was re-derived for this module
-and the onset asymptotics are checked numerically in the tests.
+062120 (2018).  Their equation numbers are not cited: every equation above
+is derived in this docstring, and the onset asymptotics are checked
+numerically in the tests.
 """
 
 from __future__ import annotations

