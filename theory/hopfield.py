@@ -212,6 +212,8 @@ def solve(
     fp = fixed_point(F, x0, tol=tol, method=method)
     m = float(fp.x[0])
     q, C = glass_order(fp.x[1], beta, in_C, clip=False)
+    if -tol < q < 0:  # zero to the precision solved (the paramagnet, approached from below)
+        q = 0.0
     r = reaction(q, C)
     status, message = fp.status, fp.message
     inside = 0 <= q <= 1 and C >= 0 and (alpha == 0 or C < 1)
