@@ -19,8 +19,6 @@ from pathlib import Path
 
 import numpy as np
 
-from hebbian.executors import add_executor_options
-
 __all__ = ["joined", "labelled", "parse_args", "sweep", "write_outputs"]
 
 
@@ -35,25 +33,12 @@ def parse_args(description: str, argv: list[str] | None) -> argparse.Namespace:
     ``--workers`` and ``--scheduler`` as :func:`hebbian.executors.check_executor`
     takes them; a bad one ends the script with a one-line error (exit 2).
     """
-    from hebbian.cli import _integer, _output_folder, _Parser
+    from hebbian.cli import _Parser, add_figure_options
     from hebbian.executors import check_executor
     from hebbian.paths import check_output_dir
 
     parser = _Parser(description=description)
-    parser.add_argument("--quick", action="store_true", help="small sizes (seconds)")
-    parser.add_argument(
-        "--out",
-        type=_output_folder("--out"),
-        default=Path("figures_out"),
-        help="output folder, created if missing (default: ./figures_out)",
-    )
-    parser.add_argument(
-        "--seed",
-        type=_integer("--seed", minimum=0),
-        default=2026,
-        help="master seed, >= 0 (default: 2026)",
-    )
-    add_executor_options(parser)
+    add_figure_options(parser)
     args = parser.parse_args(argv)
     try:
         check_executor(args.workers, args.scheduler, prefix="--")

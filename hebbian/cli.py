@@ -734,6 +734,30 @@ def _common_options() -> argparse.ArgumentParser:
     return common
 
 
+def add_figure_options(parser: argparse.ArgumentParser) -> None:
+    """``--quick``, ``--out``, ``--seed`` and the executor options of a figure run.
+
+    Shared by ``hebbian reproduce`` and each figure script's own command line
+    (:func:`hebbian.figures._output.parse_args`), which reproduce passes them on to.
+    """
+    from hebbian.executors import add_executor_options
+
+    parser.add_argument("--quick", action="store_true", help="small sizes (seconds), as in CI")
+    parser.add_argument(
+        "--out",
+        type=_output_folder("--out"),
+        default=Path("figures_out"),
+        help="output folder, created if missing (default: ./figures_out)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=_integer("--seed", minimum=0),
+        default=2026,
+        help="master seed, >= 0 (default: 2026)",
+    )
+    add_executor_options(parser)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``hebbian`` argument parser (it imports nothing heavy: no Numba, no solver)."""
     from hebbian import __version__
@@ -772,16 +796,7 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("names", nargs="*", metavar="NAME", help="figures to make (see --list)")
     rep.add_argument("--all", action="store_true", help="make every figure")
     rep.add_argument("--list", action="store_true", help="list the figures and exit")
-    rep.add_argument("--quick", action="store_true", help="small sizes (seconds), as in CI")
-    rep.add_argument(
-        "--out",
-        type=_output_folder("--out"),
-        default=Path("figures_out"),
-        help="output folder (created if missing)",
-    )
-    rep.add_argument("--seed", type=_integer("--seed", minimum=0), default=2026,
-                     help="master seed, >= 0")  # fmt: skip
-    add_executor_options(rep)
+    add_figure_options(rep)
     rep.set_defaults(func=_reproduce)
 
     swp = sub.add_parser(
