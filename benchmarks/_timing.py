@@ -1,12 +1,22 @@
-"""Timing shared by the benchmark scripts (run as ``python benchmarks/NAME.py``)."""
+"""Timing shared by the benchmark scripts (run as ``python benchmarks/NAME.py``).
+
+The machines these run on are shared and noisy, so a rate is never one
+number: every contender is timed in windows of at least ``window`` seconds,
+the contenders interleaved within each repeat (a slow phase of the machine
+hits all of them), and the table gives the median and the min..max over the
+repeats.  Ratios are taken repeat by repeat, between contenders timed next to
+each other.
+"""
 
 from __future__ import annotations
 
+import platform
+import statistics
 import time
 
 import numpy as np
 
-__all__ = ["median_time"]
+__all__ = ["cpu_model", "interleaved", "median_time", "summary"]
 
 
 def median_time(fn, repeats: int) -> float:
@@ -18,3 +28,58 @@ def median_time(fn, repeats: int) -> float:
         fn()
         times.append(time.perf_counter() - t0)
     return float(np.median(times))
+
+
+def cpu_model() -> str:
+    """The CPU's model name from ``/proc/cpuinfo``, else what :mod:`platform` says."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            return next(line.split(":", 1)[1].strip() for line in f if "model name" in line)
+    except (OSError, StopIteration):
+        return platform.processor() or platform.machine()
+
+
+def _window(fn, window: float) -> tuple[float, float]:
+    """Work units per wall second and per CPU second of ``fn`` over >= ``window`` s.
+
+    ``fn()`` returns the work it did (e.g. attempted flips).
+    """
+    work, wall, cpu = 0, time.perf_counter(), time.process_time()
+    while True:
+        work += fn()
+        elapsed = time.perf_counter() - wall
+        if elapsed >= window:
+            return work / elapsed, work / max(time.process_time() - cpu, 1e-9)
+
+
+def interleaved(contenders: dict, repeats: int = 5, window: float = 1.0) -> dict:
+    """Rates of each contender in ``repeats`` interleaved windows.
+
+    Parameters
+    ----------
+    contenders : dict of name -> callable
+        Each call does some work and returns how much (e.g. attempted flips);
+        each is called once untimed first (compilation, caches).
+
+    Returns
+    -------
+    dict of name -> {"wall": list, "cpu": list}
+        Work per wall second and per CPU second (all threads), one entry per repeat.
+    """
+    for fn in contenders.values():
+        fn()
+    out = {name: {"wall": [], "cpu": []} for name in contenders}
+    for _ in range(repeats):
+        for name, fn in contenders.items():
+            wall, cpu = _window(fn, window)
+            out[name]["wall"].append(wall)
+            out[name]["cpu"].append(cpu)
+    return out
+
+
+def summary(values, fmt: str = "{:.2f}") -> str:
+    """``median (min..max)`` of ``values``."""
+    return (
+        f"{fmt.format(statistics.median(values))} "
+        f"({fmt.format(min(values))}..{fmt.format(max(values))})"
+    )

@@ -1,25 +1,25 @@
-"""Attempted single-spin flips per second: mc kernels against baselines.
+"""Attempted single-spin flips per second: the mc kernel against the plain fastmath loop.
 
-Run ``python benchmarks/flips.py [--quick] [--out BENCHMARKS.md]``.  Every number
-in one table comes from one run of this script on one machine, so the ratios
-are meaningful even on a noisy machine; absolute rates are listed with the
-machine they were measured on.
+Run ``python benchmarks/flips.py [--quick] [--out FILE]``.  Every ratio is
+taken within one run, between contenders timed in interleaved windows of at
+least one second (:mod:`_timing`), and the table names the machine.
 
-Compared, for each (P, N, K), at the same temperature and patterns:
+Contenders, for each (P, N, K, T), on the same patterns from the same start
+(overlap 0.9 with pattern 0, Metropolis, random sites, no self-interactions):
 
-(a) the straightforward single-chain NumPy sampler a researcher would write:
-    overlap bookkeeping, one Python-level step per flip, energy change from
-    the updated overlaps ``-(N/P!) (m'^(P-1) . m' - m^(P-1) . m)`` on
-    contiguous pattern rows (about 0.2 M flips/s at P = 2 and 3, as fast as
-    the single-chain NumPy anchors quoted in the issue, so the ratios are not
-    flattered by a weak baseline);
-(b) the explicit-coupling local-field method (Numba): couplings J held as an
-    N^P tensor, local fields of all neurons kept up to date, so an attempt is
-    O(1) and an accepted flip costs O(N^(P-1)); only where J fits in memory;
-(c) the roofline of the overlap method: per attempted flip, K multiply-adds
-    of int8 patterns with float64 overlaps, two uniforms (site, acceptance)
-    and one exponential, at rates measured here in Numba (uniforms drawn a
-    sweep's worth at a time, as the kernel does).
+* **plain**: the baseline, the plainest fast loop one writes: one chain,
+  float64 patterns (N, K) and overlap sums, per attempted flip one
+  ``Generator`` uniform for the site and one for the acceptance, the field as
+  a plain O(K) loop over the cavity sums (closed forms of ``e_{P-1}``),
+  ``exp`` for every uphill move, Numba ``fastmath=True``;
+* **kernel**: :func:`hebbian.mc.step` on one chain (backend ``numba``);
+* **2 chains, 2 threads / 1 thread**: the kernel on two chains with
+  ``n_workers=2`` and ``1`` (wall and CPU rates: on a shared machine the CPU
+  rate says whether the second core was there);
+* **dot ceiling**: the kernel's field alone, K int8 x int32 multiply-adds on
+  the rows of random sites, nothing else: the rate a kernel whose every other
+  cost were zero would reach (the multiply-add limit of this loop on this
+  core, measured rather than taken from a data sheet).
 """
 
 from __future__ import annotations
@@ -28,238 +28,142 @@ import argparse
 import math
 import os
 import platform
-import time
+import statistics
 
 import numpy as np
+from _timing import cpu_model, interleaved, summary
 from numba import njit
 
 from hebbian import DenseHopfield, binary_patterns
 from hebbian.mc import Dynamics, init, kernel_model, step
-from hebbian.mc._numba import FASTMATH
 
 CASES = [(2, 1000, 100, 0.5), (3, 200, 2000, 0.05), (4, 100, 10_000, 0.005)]
 
 
-def numpy_researcher(xi_t, sigma, beta, P, n_flips, rng):
-    """Baseline (a): what one writes first with NumPy (xi_t: (N, K) float64)."""
-    N = xi_t.shape[0]
-    m = sigma @ xi_t / N
-    fact = math.factorial(P)
-    for _ in range(n_flips):
-        i = rng.integers(N)
-        m_new = m - (2.0 * sigma[i] / N) * xi_t[i]
-        dE = -N / fact * (np.dot(m_new ** (P - 1), m_new) - np.dot(m ** (P - 1), m))
-        if dE <= 0 or rng.random() < math.exp(-beta * dE):
-            sigma[i] = -sigma[i]
-            m = m_new
-    return sigma
-
-
-@njit(cache=True)
-def _fields_p2(J, sigma, h, beta, n_flips, rng):
-    N = sigma.shape[0]
+@njit(fastmath=True)
+def plain_loop(xi, S, sigma, beta, P, n_flips, rng):
+    """The baseline: float64 everything, two Generator uniforms per attempt."""
+    N, K = xi.shape
+    q = N - 1.0  # even power sum of a binary pattern's cavity
+    scale = 2.0 / N ** (P - 1)
     for _ in range(n_flips):
         i = min(int(rng.random() * N), N - 1)
-        dE = 2.0 * sigma[i] * h[i]
+        s = sigma[i]
+        h = 0.0
+        for mu in range(K):
+            x = xi[i, mu]
+            c = S[mu] - x * s
+            if P == 2:
+                h += x * c
+            elif P == 3:
+                h += x * (c * c - q) / 2.0
+            else:
+                h += x * (c * c * c - 3.0 * c * q + 2.0 * c) / 6.0
+        dE = scale * s * h
         if dE <= 0.0 or rng.random() < math.exp(-beta * dE):
-            s_old = sigma[i]
-            sigma[i] = -s_old
-            for j in range(N):
-                h[j] -= 2.0 * s_old * J[j, i]
+            sigma[i] = -s
+            for mu in range(K):
+                S[mu] -= 2.0 * s * xi[i, mu]
+    return n_flips
 
 
-@njit(cache=True)
-def _fields_p3(J, sigma, h, beta, n_flips, rng):
-    # H = -(1/3!) sum_ijk J_ijk s_i s_j s_k, h_i = (1/2) sum_jk J_ijk s_j s_k (J symmetric,
-    # zero on repeated indices); flipping i changes h_j by -2 s_i sum_k J_jik s_k
-    N = sigma.shape[0]
-    for _ in range(n_flips):
-        i = min(int(rng.random() * N), N - 1)
-        dE = 2.0 * sigma[i] * h[i]
-        if dE <= 0.0 or rng.random() < math.exp(-beta * dE):
-            s_old = sigma[i]
-            sigma[i] = -s_old
-            for j in range(N):
-                acc = 0.0
-                for k in range(N):
-                    acc += J[j, i, k] * sigma[k]
-                h[j] -= 2.0 * s_old * acc
+@njit(fastmath={"reassoc", "contract"})
+def dot_ceiling(xi, S, n_flips, rng):
+    """K int8 x int32 multiply-adds on random rows, the sites drawn beforehand."""
+    N, K = xi.shape
+    sites = rng.integers(0, N, n_flips)
+    total = 0
+    for t in range(n_flips):
+        i = sites[t]
+        h = 0
+        for mu in range(K):
+            h += xi[i, mu] * S[mu]
+        total += h
+    return total
 
 
-def coupling_baseline(xi, sigma, beta, P, n_flips, rng):
-    """Baseline (b), or None where the tensor would not fit in 2 GiB."""
-    N = xi.shape[1]
-    if 8 * N**P > 2 * 2**30 or P > 3:
-        return None
-    x = xi.astype(np.float64)
-    if P == 2:
-        J = x.T @ x / N
-        np.fill_diagonal(J, 0.0)
-        h = J @ sigma
-        run = _fields_p2
-    else:
-        J = np.einsum("mi,mj,mk->ijk", x, x, x) / N**2
-        idx = np.arange(N)
-        J[idx, idx, :] = 0
-        J[idx, :, idx] = 0
-        J[:, idx, idx] = 0
-        h = 0.5 * np.einsum("ijk,j,k->i", J, sigma, sigma)
-        run = _fields_p3
-    s = sigma.astype(np.float64)
-    run(J, s, h, beta, 10, rng)  # compile
-    t = time.perf_counter()
-    run(J, s, h, beta, n_flips, rng)
-    return n_flips / (time.perf_counter() - t)
-
-
-@njit(cache=True, fastmath=FASTMATH)  # the kernel's own flags: vectorized reductions
-def _macs(xi, m, reps):
-    acc = 0.0
-    for _ in range(reps):
-        for k in range(xi.shape[0]):
-            acc += xi[k] * m[k]
-    return acc
-
-
-@njit(cache=True)
-def _uniforms(rng, n):
-    acc = 0.0
-    for _ in range(n // 2000):  # buffered per sweep, as in the kernel
-        acc += rng.random(2000)[0]
-    return acc
-
-
-@njit(cache=True)
-def _exps(x, reps):
-    acc = 0.0
-    for r in range(reps):
-        for k in range(x.shape[0]):
-            acc += math.exp(-x[k] - 1e-9 * r)
-    return acc
-
-
-def rates() -> dict:
-    """Measured rates (per second) of the roofline's ingredients."""
-
-    def timed(f, *args):
-        f(*args)
-        t = time.perf_counter()
-        f(*args)
-        return time.perf_counter() - t
-
-    xi = np.where(np.random.default_rng(0).random(4096) < 0.5, 1, -1).astype(np.int8)
-    m = np.random.default_rng(1).random(4096)
-    rng = np.random.default_rng(2)
-    return {
-        "mac": 4096 * 20_000 / timed(_macs, xi, m, 20_000),
-        "uniform": 5e7 / timed(_uniforms, rng, 50_000_000),
-        "exp": 4096 * 5000 / timed(_exps, m, 5000),
-    }
-
-
-def measure(P, N, K, T, quick):
+def contenders(P, N, K, T, quick):
     xi = binary_patterns(K, N, rng=P)
     net = DenseHopfield(xi, P=P)
     model = kernel_model(net)
     dyn = Dynamics(T=T)
-    beta = 1.0 / T
+    n_sweeps = max(1, int((1e7 if quick else 1e8) / (N * K)))  # ~10 ms per call
+    one = init(net, start="pattern", m0=0.9, rng=1)
+    two = init(net, n_replicas=2, start="pattern", m0=0.9, rng=1)
+    xf = np.ascontiguousarray(xi.T, dtype=np.float64)
+    sigma = one.sigma[0].astype(np.float64)
+    S = one.S[0].copy()
+    rng = np.random.default_rng(2)
+    S_int = one.S[0].astype(np.int32)  # the kernel's type at these sizes
 
-    state = init(net, start="pattern", m0=0.9, rng=1)
-    step(model, state, dyn, 1)  # compile / load cache
-    n_sweeps = max(2, int((2e6 if quick else 2e7) / (N * K)))
-    t = time.perf_counter()
-    step(model, state, dyn, n_sweeps)
-    kernel = n_sweeps * N / (time.perf_counter() - t)
-    acceptance = float(state.acceptance[0])
-    seq = init(net, start="pattern", m0=0.9, rng=1)
-    seq_dyn = Dynamics(T=T, order="sequential")
-    step(model, seq, seq_dyn, 1)
-    t = time.perf_counter()
-    step(model, seq, seq_dyn, n_sweeps)
-    sequential = n_sweeps * N / (time.perf_counter() - t)
+    def kernel():
+        step(model, one, dyn, n_sweeps)
+        return n_sweeps * N
 
-    sigma = state.sigma[0].astype(np.float64)
-    n_flips = 2000 if quick else 20_000
-    t = time.perf_counter()
-    xi_t = np.ascontiguousarray(xi.T, dtype=np.float64)
-    numpy_researcher(xi_t, sigma.copy(), beta, P, n_flips, np.random.default_rng(3))
-    baseline = n_flips / (time.perf_counter() - t)
+    def threads(n):
+        def run():
+            step(model, two, dyn, n_sweeps, n_workers=n)
+            return 2 * n_sweeps * N
 
-    fields = coupling_baseline(
-        xi, sigma.copy(), beta, P, int(kernel * 0.5), np.random.default_rng(4)
-    )
+        return run
 
-    two = init(net, n_replicas=2, start="pattern", m0=0.9, rng=5)
-    step(model, two, dyn, 1, n_workers=2)  # start threads once
-
-    def best_of_3(workers):
-        times = []
-        for _ in range(3):
-            t = time.perf_counter()
-            step(model, two, dyn, n_sweeps, n_workers=workers)
-            times.append(time.perf_counter() - t)
-        return min(times)
-
-    one_thread, two_threads = best_of_3(1), best_of_3(2)
-    return {
-        "P": P,
-        "N": N,
-        "K": K,
-        "T": T,
-        "acceptance": acceptance,
+    return one, {
+        "plain": lambda: plain_loop(xf, S, sigma, 1.0 / T, P, n_sweeps * N, rng),
         "kernel": kernel,
-        "sequential": sequential,
-        "numpy": baseline,
-        "fields": fields,
-        "scaling": one_thread / two_threads,
+        "2 threads": threads(2),
+        "1 thread": threads(1),
+        "dot": lambda: dot_ceiling(model.xi_t, S_int, n_sweeps * N, rng) * 0 + n_sweeps * N,
     }
 
 
-def roofline(case: dict, r: dict) -> float:
-    seconds = case["K"] / r["mac"] + 2 / r["uniform"] + 1 / r["exp"]
-    return 1.0 / seconds
+def ratios(a, b):
+    return [x / y for x, y in zip(a, b, strict=True)]
 
 
-def table(results, r) -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as f:
-            cpu = next(line.split(":", 1)[1].strip() for line in f if "model name" in line)
-    except (OSError, StopIteration):
-        pass
+def measure(P, N, K, T, quick, repeats):
+    one, fns = contenders(P, N, K, T, quick)
+    rates = interleaved(fns, repeats=repeats, window=0.3 if quick else 1.0)
+    wall = {k: v["wall"] for k, v in rates.items()}
+    return {
+        "case": f"| {P} | {N} | {K} | {T} | {float(one.acceptance[0]):.3f} ",
+        "plain": summary(wall["plain"], "{:.3g}"),
+        "kernel": summary(wall["kernel"], "{:.3g}"),
+        "vs plain": summary(ratios(wall["kernel"], wall["plain"])),
+        "of dot ceiling": summary(
+            [100 * r for r in ratios(wall["kernel"], wall["dot"])], "{:.0f}%"
+        ),
+        "threads wall": summary(ratios(wall["2 threads"], wall["1 thread"])),
+        "threads cpu": summary(ratios(rates["2 threads"]["cpu"], rates["1 thread"]["cpu"])),
+        "kernel median": statistics.median(wall["kernel"]),
+    }
+
+
+def table(results, repeats) -> str:
     lines = [
-        f"Machine: {cpu}, {os.cpu_count()} logical cores; Python {platform.python_version()}, "
-        f"NumPy {np.__version__}.",
-        f"Measured rates: {r['mac'] / 1e9:.2f} G int8*float64 multiply-adds/s, "
-        f"{r['uniform'] / 1e6:.0f} M uniforms/s, {r['exp'] / 1e6:.0f} M exp/s (Numba, one core).",
+        f"Machine: {cpu_model()}, {os.cpu_count()} logical cores; Python "
+        f"{platform.python_version()}, NumPy {np.__version__}; {repeats} interleaved repeats, "
+        f"median (min..max).",
         "",
-        "| P | N | K | T | acceptance | mc kernel (flips/s/core) | (a) NumPy sampler | "
-        "kernel / (a) | sequential order | sequential / (a) | (b) coupling fields | "
-        "kernel / (b) | (c) roofline | % of roofline | 2 chains on 2 threads vs 1 |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| P | N | K | T | acceptance | plain loop (flips/s) | kernel (flips/s) | "
+        "kernel / plain | kernel / dot ceiling | 2 chains: 2 threads / 1 (wall) | "
+        "(CPU rate) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for c in results:
-        roof = roofline(c, r)
-        fields = "does not fit" if c["fields"] is None else f"{c['fields'] / 1e6:.2f} M"
-        ratio_b = "-" if c["fields"] is None else f"{c['kernel'] / c['fields']:.2f}x"
+    for r in results:
         lines.append(
-            f"| {c['P']} | {c['N']} | {c['K']} | {c['T']} | {c['acceptance']:.3f} | "
-            f"{c['kernel'] / 1e6:.2f} M | {c['numpy'] / 1e6:.3f} M | "
-            f"{c['kernel'] / c['numpy']:.0f}x | {c['sequential'] / 1e6:.2f} M | "
-            f"{c['sequential'] / c['numpy']:.0f}x | {fields} | {ratio_b} | {roof / 1e6:.2f} M | "
-            f"{100 * c['kernel'] / roof:.0f}% | {c['scaling']:.2f}x |"
+            f"{r['case']}| {r['plain']} | {r['kernel']} | {r['vs plain']} | "
+            f"{r['of dot ceiling']} | {r['threads wall']} | {r['threads cpu']} |"
         )
     return "\n".join(lines)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="short windows, 3 repeats")
     parser.add_argument("--out", default=None, help="write the table (markdown) here")
     args = parser.parse_args(argv)
-    r = rates()
-    results = [measure(P, N, K, T, args.quick) for P, N, K, T in CASES]
-    text = table(results, r)
+    repeats = 3 if args.quick else 5
+    text = table([measure(*case, args.quick, repeats) for case in CASES], repeats)
     print(text)
     if args.out:
         with open(args.out, "w") as f:

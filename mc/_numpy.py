@@ -1,10 +1,12 @@
 """NumPy reference sampler: the kernels of :mod:`hebbian.mc._numba`, one flip at a time.
 
-The same random stream (one uniform for a random site, one for the
-acceptance when T > 0), the same energy-change formulas vectorized over the K
-patterns, and Python-level control flow: slow, obviously correct, and the
-oracle the Numba kernels are compared with draw for draw.  It is also the
-"straightforward single-chain NumPy sampler" of the benchmarks.
+The same random stream (per sweep, a xoshiro256+ stream seeded from the
+chain's ``Generator``, written here on Python integers; one uniform for a
+random site, one for the acceptance when T > 0), the energy change computed
+independently of the kernel (Newton's identities vectorized over the K
+patterns on the cavity sums, not the kernel's kept power terms), and
+Python-level control flow: slow, obviously correct, and the oracle the Numba
+kernels are compared with draw for draw.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from hebbian.mc._numba import (
     KIND_COUPLINGS,
     KIND_EXPONENTIAL,
     KIND_POLY,
+    ORDER_RANDOM,
     ORDER_SEQUENTIAL,
     RULE_ZERO_T,
     SWEEPS,
@@ -30,6 +33,39 @@ from hebbian.mc._numba import (
 
 # the acceptance rule itself is shared: its uncompiled Python source, called per flip
 _accept = _compiled_accept.py_func
+
+_MASK = (1 << 64) - 1
+
+
+def _splitmix64(x: int) -> int:
+    z = (x + 0x9E3779B97F4A7C15) & _MASK
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    return z ^ (z >> 31)
+
+
+class Xoshiro256Plus:
+    """Blackman and Vigna's xoshiro256+ on Python integers, seeded as the kernels seed it."""
+
+    def __init__(self, rng: np.random.Generator):
+        words = rng.integers(0, 9223372036854775807, 4)
+        self.s = [_splitmix64(int(w)) for w in words]
+        if not any(self.s):
+            self.s[0] = 1
+
+    def uniform(self) -> float:
+        """Next uniform in [0, 1): the top 53 bits of the output."""
+        s0, s1, s2, s3 = self.s
+        out = (s0 + s3) & _MASK
+        t = (s1 << 17) & _MASK
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
+        s2 ^= t
+        s3 = ((s3 << 45) & _MASK) | (s3 >> 19)
+        self.s = [s0, s1, s2, s3]
+        return (out >> 11) * 2.0**-53
 
 
 def _e_rest(c: np.ndarray, p_even: np.ndarray, P: int) -> np.ndarray:
@@ -44,7 +80,7 @@ def _e_rest(c: np.ndarray, p_even: np.ndarray, P: int) -> np.ndarray:
 
 
 def delta_energy(i: int, sigma, S, xi_t, n_mu, kind: int, P: int, lam: float, scale: float):
-    """Energy change of flipping neuron ``i`` (same formulas as the kernel)."""
+    """Energy change of flipping neuron ``i`` (same decisions as the kernel)."""
     s = float(sigma[i])
     if kind == KIND_COUPLINGS:
         return 2.0 * s * S[i]
@@ -61,7 +97,7 @@ def delta_energy(i: int, sigma, S, xi_t, n_mu, kind: int, P: int, lam: float, sc
         h = x[nz] * _e_rest(c, n_mu[nz] - 1.0, P)
     else:
         h = 0.5 * ((c + x[nz]) ** P - (c - x[nz]) ** P)
-    return 2.0 * s * scale * float(np.sum(h))
+    return s * scale * (2.0 * float(np.sum(h)))
 
 
 def is_stable(sigma, S, xi_t, n_mu, kind, P, lam, scale) -> bool:
@@ -77,11 +113,12 @@ def sweeps(sigma, S, xi_t, n_mu, kind, P, lam, scale, beta, rule, order, n_sweep
     N = sigma.shape[0]
     counts[FIXED] = 0
     for _ in range(n_sweeps):
+        stream = Xoshiro256Plus(rng) if order == ORDER_RANDOM or rule != RULE_ZERO_T else None
         flips = 0
         for t in range(N):
-            i = t if order == ORDER_SEQUENTIAL else min(int(rng.random() * N), N - 1)
+            i = t if order == ORDER_SEQUENTIAL else min(int(stream.uniform() * N), N - 1)
             dE = delta_energy(i, sigma, S, xi_t, n_mu, kind, P, lam, scale)
-            u = rng.random() if rule != RULE_ZERO_T else 0.0
+            u = stream.uniform() if rule != RULE_ZERO_T else 0.0
             if _accept(dE, beta, rule, u):
                 sigma[i] = -sigma[i]
                 S += 2.0 * sigma[i] * xi_t[i]

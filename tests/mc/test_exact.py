@@ -32,14 +32,17 @@ def sample(net, dyn, n_sweeps, seed, backend="numba"):
     visits = np.zeros(2**N)
     K = model.n_patterns
     ground = STATES[np.argmin(net.energy(STATES))]
-    series = np.empty((n_sweeps, 2 + K))  # energy, overlap with a ground state, K overlaps
+    likely = np.argsort(net.energy(STATES))[:16]
+    # energy, overlap with a ground state, K overlaps, indicators of the likely states
+    series = np.empty((n_sweeps, 2 + K + likely.size))
     for t in range(n_sweeps):
         step(model, state, dyn, 1, backend=backend)
         code = int(((state.sigma[0] < 0) * CODES).sum())
         visits[code] += 1
         series[t, 0] = net.energy(state.sigma[0])
         series[t, 1] = state.sigma[0] @ ground / N
-        series[t, 2:] = state.m[0, :K]
+        series[t, 2 : 2 + K] = state.m[0, :K]
+        series[t, 2 + K :] = likely == code
     return visits, series
 
 

@@ -137,3 +137,47 @@ def test_start_pattern_has_the_requested_overlap():
     state = init(net, n_replicas=5, start="pattern", m0=0.6, pattern=2, rng=4)
     assert np.allclose(state.m[:, 2], 0.6)
     assert len({tuple(s) for s in state.sigma}) == 5  # replicas differ
+
+
+@settings(max_examples=300)
+@given(
+    st.one_of(
+        st.floats(-50.0, 50.0), st.sampled_from([0.0, 1e-300, 1e-12, 36.0, 38.0, 745.0, 1e300])
+    ),
+    st.one_of(st.floats(0.0, 1.0, exclude_max=True), st.sampled_from([0.0, 0.5, 2.0**-53])),
+)
+def test_acceptance_bounds_decide_as_exp_would(z, u):
+    """The exact bounds that skip ``exp`` never change a decision."""
+    import math
+
+    from hebbian.mc._numba import RULE_HEAT_BATH, RULE_METROPOLIS, _accept
+
+    metropolis = z <= 0.0 or u < math.exp(-z)
+    heat_bath = u < (math.exp(-z) / (1 + math.exp(-z)) if z > 0 else 1 / (1 + math.exp(z)))
+    assert _accept(z, 1.0, RULE_METROPOLIS, u) == metropolis
+    assert _accept(z, 1.0, RULE_HEAT_BATH, u) == heat_bath
+
+
+@settings(max_examples=200)
+@given(st.integers(3, 9), st.integers(1, 60), st.data())
+def test_power_terms_split_the_cavity_polynomial(P, n, data):
+    """``e_{P-1}(S - y, n - 1) = a + b y`` for ``y = +-1``, with the kept ``(2a, 2b)``."""
+    from hebbian.mc._numba import e_rest, power_terms
+
+    S = data.draw(st.integers(-n, n).filter(lambda v: (v - n) % 2 == 0))
+    (a2,), (b2,) = power_terms(np.array([S]), np.array([n]), P)
+    for y in (1, -1):
+        assert 2 * e_rest(float(S - y), float(n - 1), P) == a2 + b2 * y
+
+
+@settings(max_examples=30)
+@given(networks(), dynamics, seeds)
+def test_a_chain_does_not_depend_on_how_its_sweeps_are_split(net, dyn, seed):
+    model = kernel_model(net)
+    whole, parts = init(net, rng=seed), init(net, rng=seed)
+    step(model, whole, dyn, 6)
+    for n in (1, 2, 3):
+        step(model, parts, dyn, n)
+    if not whole.at_fixed_point[0]:
+        assert np.array_equal(whole.sigma, parts.sigma)
+        assert np.array_equal(whole.S, parts.S)
