@@ -2,9 +2,12 @@
 
 * :func:`run` - R single-spin-flip chains (Metropolis, heat bath/Glauber,
   zero-temperature), measurements with error bars, checkpoint/resume;
-* :func:`parallel_tempering` - replica exchange over a temperature ladder;
+* :func:`parallel_tempering` - replica exchange over a temperature ladder,
+  checkpoint/resume;
+* :mod:`hebbian.mc.runstate` - the loop and resumable run state both share;
 * :func:`init`, :func:`step`, :class:`Dynamics` - the chains themselves;
-* :mod:`hebbian.mc.statistics` - autocorrelation times, blocking, jackknife;
+* :mod:`hebbian.mc.statistics` - autocorrelation times, ESS and split-R-hat over
+  chains, blocking, jackknife;
 * :func:`extrapolate` - finite-size extrapolation ``N -> infinity``;
 * :func:`retrieval_overlap` - the retrieval overlap at one point, over
   disorder samples (a sweep task);

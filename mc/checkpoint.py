@@ -2,10 +2,11 @@
 
 A checkpoint is one ``.npz`` file holding the configurations, the exact
 overlap sums, the counters, every generator's bit-generator state (JSON), the
-measurements taken so far and the run's parameters, under a format name and
-version.  It is written to a temporary file, flushed to disk and renamed over
-the old one, so a run killed at any moment leaves either the previous
-checkpoint or the new one, never a torn file.
+measurements taken so far (for parallel tempering also the exchange
+bookkeeping) and the run's parameters, under a format name and version: a
+:class:`hebbian.mc.runstate.RunState`.  It is written to a temporary file,
+flushed to disk and renamed over the old one, so a run killed at any moment
+leaves either the previous checkpoint or the new one, never a torn file.
 
 A checkpoint found on disk is input like any other: stale, foreign,
 truncated or crafted.  :func:`load` reads it without pickle, and reads each

@@ -4,17 +4,19 @@ Measured every ``measure_every`` sweeps, for each replica: the energy per
 neuron, the Mattis overlaps of the tracked patterns, and the replica
 overlaps ``q_ab = (1/N) sum_i sigma_i^a sigma_i^b`` of every pair.  Error bars
 come from :mod:`hebbian.mc.statistics` (integrated autocorrelation time, effective
-sample size) on the replica-averaged series.
+sample size, split-R-hat) on the (replica, measurement) series, each replica a
+chain.  The loop, checkpoints and their checks are :mod:`hebbian.mc.runstate`'s.
 """
 
 from __future__ import annotations
 
 import hashlib
 import itertools
-import json
 import numbers
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -22,10 +24,18 @@ from numpy.typing import ArrayLike
 from hebbian import __version__
 from hebbian._checks import as_real_array, check_int
 from hebbian.limits import check_memory
-from hebbian.mc import _numba as kernels
 from hebbian.mc import checkpoint as ckpt
 from hebbian.mc.backends import BATCHED, resolve_backend
-from hebbian.mc.model import KernelModel, kernel_model
+from hebbian.mc.model import kernel_model
+from hebbian.mc.runstate import (
+    Recorder,
+    RunState,
+    Schedule,
+    Series,
+    describe_rng,
+    draws_dataset,
+    fingerprint,
+)
 from hebbian.mc.sampler import (
     ChainState,
     Dynamics,
@@ -34,12 +44,14 @@ from hebbian.mc.sampler import (
     check_track,
     model_bytes,
     network_size,
-    overlap_sums,
     step,
 )
 from hebbian.mc.statistics import Estimate, equilibration_check, estimate
 from hebbian.networks import BinaryNetwork, SherringtonKirkpatrick
 from hebbian.random import RNGLike, as_generator
+
+if TYPE_CHECKING:
+    import xarray
 
 __all__ = ["RunResult", "run"]
 
@@ -66,6 +78,16 @@ class RunResult:
     probe_overlaps : numpy.ndarray, shape (n_measurements, R, n_probes)
         Overlaps ``v . sigma / N`` with the ``probes`` vectors (e.g. the
         archetypes a learned network never saw).
+    sweeps : numpy.ndarray of int64, shape (n_measurements,)
+        Sweep number of each measurement, burn-in included.
+    estimates : dict of str to Estimate
+        :func:`hebbian.mc.statistics.estimate` of ``"energy"``, ``"m_mu"``
+        and ``"|m_mu|"`` (tracked patterns ``mu``), ``"probe_j"``, each from
+        its (replica, measurement) series, replicas as chains (so with
+        split-R-hat across them); and ``"|q|"``, the mean of ``|q_ab|`` over
+        the pairs as one chain (pairs share replicas, so they are not
+        independent chains).  Empty for fewer than two measurements.
+        Computed on first use.
     """
 
     params: dict
@@ -76,19 +98,64 @@ class RunResult:
     pairs: list
     state: ChainState
     probe_overlaps: np.ndarray
-    estimates: dict = field(init=False)
+    sweeps: np.ndarray
 
-    def __post_init__(self):
-        series = {"energy": self.energy.mean(axis=1)}
+    @cached_property
+    def estimates(self) -> dict[str, Estimate]:
+        if len(self.energy) < 2:
+            return {}
+        chains = {"energy": self.energy.T}
         for j, mu in enumerate(self.track):
-            series[f"m_{mu}"] = self.overlaps[:, :, j].mean(axis=1)
-            series[f"|m_{mu}|"] = np.abs(self.overlaps[:, :, j]).mean(axis=1)
+            chains[f"m_{mu}"] = self.overlaps[:, :, j].T
+            chains[f"|m_{mu}|"] = np.abs(self.overlaps[:, :, j]).T
         for j in range(self.probe_overlaps.shape[2]):
-            series[f"probe_{j}"] = self.probe_overlaps[:, :, j].mean(axis=1)
+            chains[f"probe_{j}"] = self.probe_overlaps[:, :, j].T
         if self.pairs:
-            series["|q|"] = np.abs(self.q).mean(axis=1)
-        self.estimates = (
-            {k: estimate(v) for k, v in series.items()} if len(self.energy) >= 2 else {}
+            chains["|q|"] = np.abs(self.q).mean(axis=1)
+        return {k: estimate(v) for k, v in chains.items()}
+
+    def to_xarray(self) -> xarray.Dataset:
+        """The measurements as an :class:`xarray.Dataset` over ``("chain", "draw")``.
+
+        ArviZ's layout: ``chain`` is the replica, ``draw`` the measurement,
+        with the sweep numbers ``sweeps`` as the coordinate ``sweep``, so that
+        ``arviz.summary(res.to_xarray(), var_names=["~q"])`` reads it.
+
+        Returns
+        -------
+        xarray.Dataset
+            ``energy`` (chain, draw); ``m`` (chain, draw, pattern), the
+            overlaps of the tracked patterns (coordinate ``pattern``);
+            ``probe_overlap`` (chain, draw, probe) if probes were given;
+            ``q`` (draw, pair) for two replicas or more, with coordinates
+            ``replica_a``, ``replica_b`` along ``pair`` (pairs are not
+            chains: ``q`` has no chain dimension).  Attributes: ``params``
+            (JSON) and ``acceptance`` (per chain).
+
+        Examples
+        --------
+        >>> from hebbian import Hopfield, binary_patterns
+        >>> res = run(Hopfield(binary_patterns(3, 100, rng=0)), T=0.5, n_sweeps=20,
+        ...           n_burnin=10, n_replicas=2, start="pattern", rng=1)
+        >>> ds = res.to_xarray()
+        >>> ds["m"].dims, ds.sizes["chain"], ds["sweep"].values[:3].tolist()
+        (('chain', 'draw', 'pattern'), 2, [11, 12, 13])
+        """
+        variables = {
+            "energy": (("chain", "draw"), self.energy.T),
+            "m": (("chain", "draw", "pattern"), self.overlaps.transpose(1, 0, 2)),
+        }
+        coords = {"chain": np.arange(self.energy.shape[1]), "pattern": self.track}
+        if self.probe_overlaps.shape[2]:
+            probed = self.probe_overlaps.transpose(1, 0, 2)
+            variables["probe_overlap"] = (("chain", "draw", "probe"), probed)
+            coords["probe"] = np.arange(probed.shape[2])
+        if self.pairs:
+            variables["q"] = (("draw", "pair"), self.q)
+            a, b = np.array(self.pairs).T
+            coords.update(pair=np.arange(a.size), replica_a=("pair", a), replica_b=("pair", b))
+        return draws_dataset(
+            variables, coords, self.sweeps, self.params, acceptance=self.acceptance
         )
 
     @property
@@ -135,7 +202,14 @@ class RunResult:
         from hebbian.provenance import provenance
 
         def est(e: Estimate) -> dict:
-            return {"mean": e.mean, "error": e.error, "tau_int": e.tau_int, "ess": e.ess}
+            return {
+                "mean": e.mean,
+                "error": e.error,
+                "tau_int": e.tau_int,
+                "ess": e.ess,
+                "r_hat": e.r_hat,
+                "n_chains": e.n_chains,
+            }
 
         return {
             "params": self.params,
@@ -173,61 +247,6 @@ def run_bytes(network, R: int, n_meas: int, n_track: int, n_probes: int) -> int:
         + 8 * R * R  # all pair products at once
         + 128 * n_pairs  # the pairs as Python tuples
     )
-
-
-def _describe_rng(rng, generator: np.random.Generator, checkpoint) -> object:
-    """A reproducible description of ``rng`` for ``params`` (never a memory address).
-
-    The chains are children of the generator's ``SeedSequence``
-    (``Generator.spawn``), so that sequence -- entropy, spawn key, pool size and
-    how many children it had already spawned -- is what identifies them; the
-    bit generator's own state does not enter.  ``None`` (fresh entropy) is
-    described as ``None``: such a run resumes from its checkpoint, whose
-    generator states carry it on.
-    """
-    if rng is None:
-        return None
-    if isinstance(rng, numbers.Integral):
-        return int(rng)
-    bit_generator = generator.bit_generator
-    name = type(bit_generator).__name__
-    seq = getattr(bit_generator, "seed_seq", getattr(bit_generator, "_seed_seq", None))
-    if checkpoint is not None and name not in ckpt.BIT_GENERATORS:
-        raise ValueError(
-            f"rng uses the bit generator {name}, which a checkpoint cannot restore; pass an "
-            f"int seed or a Generator of {', '.join(ckpt.BIT_GENERATORS)}"
-        )
-    if not isinstance(seq, np.random.SeedSequence):
-        if checkpoint is not None:
-            raise ValueError(
-                f"rng={rng!r} has no SeedSequence to describe the run by, so a checkpoint "
-                f"could never be matched on restart; pass an int seed"
-            )
-        return repr(rng)
-    entropy = seq.entropy
-    return {
-        "bit_generator": name,
-        "entropy": entropy if isinstance(entropy, int) else [int(e) for e in entropy],
-        "spawn_key": [int(k) for k in seq.spawn_key],
-        "pool_size": int(seq.pool_size),
-        "n_children_spawned": int(seq.n_children_spawned),
-    }
-
-
-def _fingerprint(model: KernelModel, start, m0, pattern) -> dict:
-    """What else fixes a run beyond ``params``: the network's arrays and the start."""
-    if isinstance(start, str):
-        start_id = start
-    else:
-        start_id = hashlib.sha256(np.ascontiguousarray(start, dtype=np.int8)).hexdigest()[:16]
-    return {
-        "network": hashlib.sha256(model.xi_t).hexdigest()[:16],
-        "kind": model.kind,
-        "weight": model.weight,
-        "start": start_id,
-        "m0": None if m0 is None else float(m0),
-        "pattern": int(pattern),
-    }
 
 
 def run(
@@ -363,9 +382,9 @@ def run(
         per_call = max(measure_every, min(n_burnin, checkpoint_every))
         _check_batched(backend_name, network, N, per_call)
     generator = as_generator(rng)
-    rng_description = _describe_rng(rng, generator, path)
+    rng_description = describe_rng(rng, generator, path)
     model = kernel_model(network)
-    state = _init(model, R, start, m0, pattern, generator)
+    chains = _init(model, R, start, m0, pattern, generator)
     pairs = list(itertools.combinations(range(R), 2))
     params = {
         "network": type(network).__name__,
@@ -384,87 +403,50 @@ def run(
         "backend": backend_name,
         "rng": rng_description,
         "hebbian": __version__,
+        "probes": hashlib.sha256(probes.tobytes()).hexdigest()[:16] if probes.size else None,
     }
-    energy = np.zeros((n_meas, R))
-    overlaps = np.zeros((n_meas, R, len(track)))
-    q = np.zeros((n_meas, len(pairs)))
-    params["probes"] = hashlib.sha256(probes.tobytes()).hexdigest()[:16] if probes.size else None
-    probed = np.zeros((n_meas, R, probes.shape[0]))
-    burned, measured = 0, 0
-    inputs = _fingerprint(model, start, m0, pattern) if path is not None else None
-    if path is not None and path.exists():
-        expected = {
-            "sigma": (np.int8, state.sigma.shape),
-            "S": (np.float64, state.S.shape),
-            "counts": (np.int64, state.counts.shape),
-            "energy": (np.float64, energy.shape),
-            "overlaps": (np.float64, overlaps.shape),
-            "q": (np.float64, q.shape),
-            "probed": (np.float64, probed.shape),
-        }
-        arrays, meta = ckpt.load(path, expected)
-        _check_same_run(path, meta, params, inputs)
-        burned, measured = _check_progress(path, meta, n_burnin, n_meas)
-        state = ChainState(
-            arrays["sigma"],
-            arrays["S"],
-            arrays["counts"],
-            ckpt.restore_rngs(meta["rng_states"], R, path),
-        )
-        _check_chain_arrays(path, model, state, dynamics, burned + measured * measure_every)
-        energy, overlaps, q = arrays["energy"], arrays["overlaps"], arrays["q"]
-        probed = arrays["probed"]
-        _check_measurements(
-            path, model, state, track, pairs, probes, measured, (energy, overlaps, q, probed)
-        )
+    recorder = Recorder(
+        n_meas,
+        {
+            "energy": Series((R,)),
+            "overlaps": Series((R, len(track))),
+            "q": Series((len(pairs),), bound=1.0),
+            "probed": Series((R, len(probes))),
+        },
+    )
+    state = RunState(Schedule(n_burnin, n_meas, measure_every), chains, recorder)
 
-    def save() -> None:
-        if checkpoint is not None:
-            ckpt.save(
-                checkpoint,
-                {
-                    "sigma": state.sigma,
-                    "S": state.S,
-                    "counts": state.counts,
-                    "energy": energy,
-                    "overlaps": overlaps,
-                    "q": q,
-                    "probed": probed,
-                },
-                {
-                    "params": params,
-                    "inputs": inputs,
-                    "rng_states": ckpt.rng_states(state.rngs),
-                    "burned": burned,
-                    "measured": measured,
-                },
-            )
+    def measure(state: RunState) -> dict:
+        energy, overlaps, q = _measure(model, state.chains, track, pairs)
+        probed = state.chains.sigma @ probes.T / model.N
+        return {"energy": energy, "overlaps": overlaps, "q": q, "probed": probed}
 
-    save()  # before any sweep: a path that cannot be written fails now, not at the end
-    bar = _progress(progress, n_burnin + n_meas * measure_every, burned + measured * measure_every)
-    since_save = 0
-    while burned < n_burnin:
-        chunk = min(n_burnin - burned, checkpoint_every - since_save)
-        step(model, state, dynamics, chunk, backend=backend, n_workers=n_workers)
-        burned += chunk
-        since_save += chunk
-        bar.update(chunk)
-        if since_save >= checkpoint_every:
-            save()
-            since_save = 0
-    while measured < n_meas:
-        step(model, state, dynamics, measure_every, backend=backend, n_workers=n_workers)
-        energy[measured], overlaps[measured], q[measured] = _measure(model, state, track, pairs)
-        probed[measured] = state.sigma @ probes.T / model.N
-        measured += 1
-        since_save += measure_every
-        bar.update(measure_every)
-        if since_save >= checkpoint_every:
-            save()
-            since_save = 0
-    save()
-    bar.close()
-    return RunResult(params, energy, overlaps, track, q, pairs, state, probed)
+    identity = {}
+    if path is not None:
+        identity = {"params": params, "inputs": fingerprint(model, start, m0, pattern)}
+        if path.exists():
+            state.resume(path, identity, model, dynamics, measure)
+    state.advance(
+        lambda n: step(model, state.chains, dynamics, n, backend=backend, n_workers=n_workers),
+        lambda: measure(state),
+        checkpoint=path,
+        identity=identity,
+        checkpoint_every=checkpoint_every,
+        progress=progress,
+        desc="mc",
+    )
+    series = state.recorder.arrays
+    return RunResult(
+        params,
+        series["energy"],
+        series["overlaps"],
+        track,
+        series["q"],
+        pairs,
+        state.chains,
+        series["probed"],
+        state.schedule.sweeps(),
+    )
 
 
 def _check_batched(name: str, network, N: int, n_per_call: int) -> None:
@@ -496,96 +478,3 @@ def _check_probes(probes, N: int) -> np.ndarray:
             f"shape (n_probes, N={N})"
         )
     return arr
-
-
-def _check_same_run(path, meta: dict, params: dict, inputs: dict) -> None:
-    """Refuse a checkpoint of another run, naming what differs."""
-    saved = {**_as_dict(meta.get("params")), **_as_dict(meta.get("inputs"))}
-    wanted = json.loads(json.dumps({**params, **inputs}))
-    differ = sorted(k for k in wanted.keys() | saved.keys() if saved.get(k) != wanted.get(k))
-    if differ:
-        hint = (
-            " (a Generator object spawns other chains each time it is passed: give a fresh "
-            "np.random.default_rng(seed) or an int seed)"
-            if "rng" in differ and isinstance(wanted.get("rng"), dict)
-            else ""
-        )
-        raise ValueError(
-            f"checkpoint={str(path)!r} was written by a run with other parameters "
-            f"(differs in: {', '.join(differ)}); pass the same arguments{hint} or a new "
-            f"checkpoint path"
-        )
-
-
-def _as_dict(value) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def _count(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _check_progress(path, meta: dict, n_burnin: int, n_meas: int) -> tuple[int, int]:
-    burned, measured = meta.get("burned"), meta.get("measured")
-    if not (_count(burned) and _count(measured)):
-        raise ckpt.invalid(path, "its counters burned and measured are not integers")
-    if not (0 <= burned <= n_burnin and 0 <= measured <= n_meas):
-        raise ckpt.invalid(
-            path,
-            f"burned={burned}, measured={measured} are outside [0, {n_burnin}] and [0, {n_meas}]",
-        )
-    if measured > 0 and burned != n_burnin:
-        raise ckpt.invalid(path, f"measured={measured} before the burn-in ended")
-    return burned, measured
-
-
-def _check_chain_arrays(path, model, state: ChainState, dynamics: Dynamics, done: int) -> None:
-    """Spins, counters and overlap sums of a loaded state, against each other."""
-    sigma, counts = state.sigma, state.counts
-    if not np.all((sigma == 1) | (sigma == -1)):
-        raise ckpt.invalid(path, "sigma has entries other than -1 and +1")
-    attempted, accepted = counts[:, kernels.ATTEMPTED], counts[:, kernels.ACCEPTED]
-    sweeps, fixed = counts[:, kernels.SWEEPS], counts[:, kernels.FIXED]
-    zero_T = dynamics.rule == "zero-T"
-    ok = (
-        np.all((sweeps >= 0) & (sweeps <= done))
-        and np.all(attempted == sweeps * model.N)
-        and np.all((accepted >= 0) & (accepted <= attempted))
-        and np.all((fixed == 0) | (fixed == 1) if zero_T else fixed == 0)
-        and (zero_T or np.all(sweeps == done))
-    )
-    if not ok:
-        raise ckpt.invalid(path, f"its counters disagree with {done} sweeps done")
-    sums = overlap_sums(model, sigma)
-    if model.kind == kernels.KIND_COUPLINGS:
-        # local fields J sigma: kept incrementally, so equal only up to rounding
-        tol = 1e-9 * (1.0 + float(np.max(np.abs(model.xi_t).sum(axis=1))))
-        same = bool(np.all(np.isfinite(state.S))) and np.allclose(state.S, sums, rtol=0, atol=tol)
-    else:
-        same = np.array_equal(state.S, sums)  # exact integers
-    if not same:
-        raise ckpt.invalid(path, "its overlap sums S disagree with its configurations sigma")
-
-
-def _check_measurements(path, model, state, track, pairs, probes, measured, series) -> None:
-    """Finite series, zeros past ``measured``, and a last row that the state reproduces."""
-    q = series[2]
-    if not all(np.all(np.isfinite(a)) for a in series):
-        raise ckpt.invalid(path, "its measurements hold NaN or inf")
-    if any(np.any(a[measured:]) for a in series):
-        raise ckpt.invalid(path, f"it holds measurements past the {measured} it counts")
-    if np.any(np.abs(q) > 1.0):
-        raise ckpt.invalid(path, "its replica overlaps q are outside [-1, 1]")
-    if measured == 0:
-        return
-    # the last measurement was taken on the saved state: recompute it
-    last = (*_measure(model, state, track, pairs), state.sigma @ probes.T / model.N)
-    for saved, again in zip(series, last, strict=True):
-        if not np.allclose(saved[measured - 1], again, rtol=1e-12, atol=1e-12):
-            raise ckpt.invalid(path, "its last measurement disagrees with its saved state")
-
-
-def _progress(enabled: bool, total: int, initial: int):
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, initial=initial, unit="sweep", desc="mc", disable=not enabled)

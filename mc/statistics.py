@@ -11,17 +11,27 @@ for ``n >> tau_int``.  This is Sokal's convention: ``tau_int = 1/2`` for
 uncorrelated data, and ``n / (2 tau_int)`` is the effective sample size
 (ESS), the number of independent samples worth the same error.
 
+Several independent chains of the same target, an array of shape
+``(n_chains, n_draws)`` (ArviZ's ``(chain, draw)``), are analysed together:
+their autocorrelation is combined with the spread between the chains
+(Vehtari et al. 2021), so that chains that disagree give a long ``tau_int``
+and a small ESS instead of a too small error, and the rank-normalized
+split-R-hat compares the chains (and the halves of each) with each other.
+A 1-D series is one chain.
+
 =============================  ===============================================
-:func:`autocorrelation`        ``rho(t)`` by FFT
+:func:`autocorrelation`        ``rho(t)`` by FFT, combined over chains
 :func:`integrated_time`        ``tau_int`` with Sokal's automatic window
-:func:`estimate`               mean, error, ``tau_int`` and ESS in one object
+:func:`split_r_hat`            rank-normalized split-R-hat over chains
+:func:`estimate`               mean, error, ``tau_int``, ESS and R-hat in one
 :func:`blocking_error`         error of the mean by Flyvbjerg-Petersen blocking
 :func:`jackknife`              error (and bias correction) of ``f(means)``
 :func:`equilibration_check`    first half of a run against the second
 =============================  ===============================================
 
-Everything is plain NumPy.  Series are validated at the boundary (1-D, real,
-finite, long enough) and degenerate data are handled explicitly instead of
+Everything is NumPy (and SciPy's ranks and normal quantile for R-hat).
+Series are validated at the boundary (one chain or several, real, finite,
+long enough) and degenerate data are handled explicitly instead of
 through ``0 / 0``: a constant series has ``rho = [1, 0, 0, ...]``, zero error
 and ``tau_int = 1/2``.  Internally data are rescaled by a power of two (which
 is exact) before anything is squared, so even values near the largest float
@@ -38,6 +48,7 @@ from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
+from scipy.special import ndtri
 
 from hebbian._checks import check_int
 
@@ -53,6 +64,7 @@ __all__ = [
     "estimate",
     "integrated_time",
     "jackknife",
+    "split_r_hat",
 ]
 
 #: The automatic window is trusted when the series is this many ``tau_int``
@@ -102,6 +114,24 @@ def _as_series(x, name: str = "x", *, min_length: int = 2) -> np.ndarray:
     return _as_real_array(arr, name)
 
 
+def _as_chains(x, name: str = "x") -> np.ndarray:
+    """Validate one chain (n,) or chains (n_chains, n) of >= 2 finite samples, as 2-D."""
+    arr = np.asarray(x)
+    if arr.ndim == 1:
+        return _as_series(arr, name)[None, :]
+    if arr.ndim != 2:
+        raise ValueError(
+            f"{name} has shape {arr.shape}; pass one chain, shape (n_draws,), or chains of one "
+            f"observable, shape (n_chains, n_draws) (e.g. {name}[..., 0])"
+        )
+    if arr.shape[0] < 1 or arr.shape[1] < 2:
+        raise ValueError(
+            f"{name} has shape {arr.shape}; pass at least one chain of at least 2 draws, "
+            f"shape (n_chains, n_draws)"
+        )
+    return _as_real_array(arr, name)
+
+
 def _positive(value, name: str) -> float:
     """Return ``value`` as a finite float > 0, or raise naming ``name``."""
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
@@ -136,7 +166,7 @@ def _tau_floor(n: int) -> float:
 
 
 def _constant(x: np.ndarray) -> bool:
-    return bool(np.all(x == x[0]))
+    return bool(np.all(x == x.flat[0]))
 
 
 # --------------------------------------------------------------------------
@@ -145,41 +175,59 @@ def _constant(x: np.ndarray) -> bool:
 
 
 def autocorrelation(x) -> np.ndarray:
-    """Normalized autocorrelation function ``rho(t)`` of a time series.
+    """Normalized autocorrelation function ``rho(t)`` of a chain, or of chains combined.
 
     Parameters
     ----------
-    x : array_like, shape (n,)
-        One observable along the chain, ``n >= 2``.
+    x : array_like, shape (n,) or (n_chains, n)
+        One observable along one chain, or along each of several independent
+        chains of the same length, ``n >= 2``.
 
     Returns
     -------
     numpy.ndarray, shape (n,)
-        ``rho(t) = C(t) / C(0)`` for lags ``t = 0 .. n-1`` with the standard
-        (biased, positive semi-definite) estimator
+        For one chain, ``rho(t) = C(t) / C(0)`` for lags ``t = 0 .. n-1``
+        with the standard (biased, positive semi-definite) estimator
         ``C(t) = (1/n) sum_{i=0}^{n-1-t} (x_i - xbar)(x_{i+t} - xbar)``, so
-        ``rho(0) = 1`` and ``|rho(t)| <= 1``.  A constant series has no
-        fluctuations to correlate; its ``rho`` is defined as ``[1, 0, 0, ...]``
-        (what an uncorrelated series gives on average), never NaN.
+        ``rho(0) = 1`` and ``|rho(t)| <= 1``.  For chains ``m = 1 .. M``,
+        each with its own mean and ``C_m(t)``,
+        ``rho(t) = (Cbar(t) + B/n) / (Cbar(0) + B/n)`` with ``Cbar`` the
+        mean of the ``C_m`` and ``B/n`` the variance (``ddof=1``) of the chain
+        means: the offsets between chains count as correlated at every lag,
+        so chains that disagree have a slowly decaying ``rho``.  A constant
+        input has no fluctuations to correlate; its ``rho`` is defined as
+        ``[1, 0, 0, ...]`` (what an uncorrelated series gives on average),
+        never NaN.
 
     Raises
     ------
     TypeError
         If ``x`` is not real.
     ValueError
-        If ``x`` is not 1-D, has fewer than 2 samples, or contains NaN or inf.
+        If ``x`` is not 1-D or 2-D, has fewer than 2 samples per chain, or
+        contains NaN or inf.
 
     Notes
     -----
-    Computed in O(n log n) by FFT of the centred series, zero-padded to a
-    power of two ``>= 2n - 1`` so that the circular correlation equals the
-    linear one (no wrap-around).  Round-off is clipped to [-1, 1].
+    Computed in O(n log n) per chain by FFT of the centred chains,
+    zero-padded to a power of two ``>= 2n - 1`` so that the circular
+    correlation equals the linear one (no wrap-around).  Round-off is
+    clipped to [-1, 1].  The combination over chains is that of Vehtari et
+    al. (2021), Sec. 3.2, with Sokal's biased ``C_m(t)`` in place of their
+    ``n/(n-1)``-corrected within-chain variances, so that one chain gives
+    exactly the one-chain ``rho``; it is the pooled variance ``Var+`` of
+    Gelman et al. that stands in the denominator.
 
     References
     ----------
     A. D. Sokal, "Monte Carlo methods in statistical mechanics: foundations
     and new algorithms", in Functional Integration, NATO ASI Ser. B 361
     (Springer, 1997), Sec. 2, eqs. (2.1)-(2.3) and (3.18).
+    A. Vehtari, A. Gelman, D. Simpson, B. Carpenter, P.-C. Buerkner,
+    "Rank-normalization, folding, and localization: an improved R-hat for
+    assessing convergence of MCMC", Bayesian Analysis 16, 667 (2021),
+    Sec. 3.2; A. Gelman et al., Bayesian Data Analysis, 3rd ed. (CRC, 2013),
+    Sec. 11.5.
 
     Examples
     --------
@@ -187,21 +235,30 @@ def autocorrelation(x) -> np.ndarray:
     [1.0, -0.75, 0.5, -0.25]
     >>> autocorrelation([3.0, 3.0, 3.0]).tolist()
     [1.0, 0.0, 0.0]
+    >>> autocorrelation([[0.0, 0.0, 0.0], [1.0, 1.0, 1.0]]).tolist()  # chains disagree
+    [1.0, 1.0, 1.0]
     """
-    return _autocorrelation(_as_series(x))
+    return _autocorrelation(_as_chains(x))
 
 
 def _autocorrelation(x: np.ndarray) -> np.ndarray:
-    n = x.size
+    n_chains, n = x.shape
     if _constant(x):
         rho = np.zeros(n)
         rho[0] = 1.0
         return rho
     y, _ = _unit_scale(x)
-    dy, _ = _unit_scale(y - y.mean())  # not all zero: x is not constant
+    means = y.mean(axis=1, keepdims=True)
+    deviations = y - means
+    offsets = means[:, 0] - means.mean()  # of the chain means; zero for one chain
+    # one power of two for both, so that neither overflows when squared
+    e = math.frexp(max(float(np.max(np.abs(deviations))), float(np.max(np.abs(offsets)))))[1]
+    deviations, offsets = np.ldexp(deviations, -e), np.ldexp(offsets, -e)
     size = 1 << (2 * n - 1).bit_length()
-    f = np.fft.rfft(dy, size)
-    acf = np.fft.irfft(f.real**2 + f.imag**2, size)[:n]
+    f = np.fft.rfft(deviations, size, axis=1)
+    acf = np.fft.irfft(f.real**2 + f.imag**2, size, axis=1)[:, :n].mean(axis=0)  # n Cbar(t)
+    if n_chains > 1:
+        acf = acf + n * (offsets @ offsets) / (n_chains - 1)  # n B/n at every lag
     rho = np.clip(acf / acf[0], -1.0, 1.0)
     rho[0] = 1.0
     return rho
@@ -218,7 +275,7 @@ class IntegratedTime(NamedTuple):
     window : int
         The summation window ``W`` chosen by the automatic rule.
     reliable : bool
-        Whether the rule found a window and the series is at least
+        Whether the rule found a window and each chain is at least
         ``50 tau`` long; otherwise ``tau`` is likely an underestimate and the
         run should be longer.
     """
@@ -233,8 +290,9 @@ def integrated_time(x, c: float = 5.0) -> IntegratedTime:
 
     Parameters
     ----------
-    x : array_like, shape (n,)
-        One observable along the chain, ``n >= 2``.
+    x : array_like, shape (n,) or (n_chains, n)
+        One observable along one chain, or along several independent chains
+        (their ``rho`` combined as in :func:`autocorrelation`), ``n >= 2``.
     c : float, optional
         Window constant: the window ``W`` is the smallest lag with
         ``W >= c * tau_int(W)`` (ties, up to a relative 1e-9, count as
@@ -251,8 +309,9 @@ def integrated_time(x, c: float = 5.0) -> IntegratedTime:
         uncorrelated data and ``Var(mean) = 2 tau_int sigma^2 / n``.
         If no lag satisfies the rule, ``window = n - 1`` and
         ``reliable=False``.  ``reliable`` also requires ``n >= 50 tau``.
-        ``tau`` is floored at ``1 / (2 max(1, log10 n))`` (relevant only for
-        anticorrelated data, whose true ``tau_int`` is below 1/2).
+        ``tau`` is floored at ``1 / (2 max(1, log10 S))``, ``S`` the number
+        of samples of all chains (relevant only for anticorrelated data,
+        whose true ``tau_int`` is below 1/2).
 
     Raises
     ------
@@ -273,7 +332,7 @@ def integrated_time(x, c: float = 5.0) -> IntegratedTime:
     (Springer, 1997), Sec. 3, eqs. (3.17)-(3.20) and the automatic
     windowing procedure that follows them.
     N. Madras, A. D. Sokal, J. Stat. Phys. 50, 109 (1988), Appendix C.
-    A. Vehtari et al., Bayesian Analysis 16, 667 (2021) (ESS cap).
+    A. Vehtari et al., Bayesian Analysis 16, 667 (2021) (ESS cap, chains).
 
     Examples
     --------
@@ -282,12 +341,12 @@ def integrated_time(x, c: float = 5.0) -> IntegratedTime:
     >>> round(res.tau, 1), res.reliable
     (0.5, True)
     """
-    x = _as_series(x)
+    x = _as_chains(x)
     return _integrated_time(x, _positive(c, "c"))
 
 
 def _integrated_time(x: np.ndarray, c: float) -> IntegratedTime:
-    n = x.size
+    n = x.shape[1]
     rho = _autocorrelation(x)
     taus = 0.5 + np.cumsum(rho[1:])  # taus[W - 1] = tau_int(W), W = 1 .. n-1
     lags = np.arange(1, n)
@@ -296,9 +355,108 @@ def _integrated_time(x: np.ndarray, c: float) -> IntegratedTime:
     hits = np.flatnonzero(lags * (1.0 + _TIE_SLACK) / c >= taus)
     found = hits.size > 0
     window = int(hits[0]) + 1 if found else n - 1
-    tau = max(float(taus[window - 1]), _tau_floor(n))
+    tau = max(float(taus[window - 1]), _tau_floor(x.size))
     reliable = found and n * (1.0 + _TIE_SLACK) >= RELIABLE_LENGTH * tau
     return IntegratedTime(tau, window, bool(reliable))
+
+
+# --------------------------------------------------------------------------
+# R-hat
+# --------------------------------------------------------------------------
+
+
+def split_r_hat(x) -> float:
+    """Rank-normalized split-R-hat: do the chains, and the halves of each, agree?
+
+    Parameters
+    ----------
+    x : array_like, shape (n_chains, n) or (n,)
+        One observable along each of several chains started apart (or along
+        one chain), ``n >= 4``.
+
+    Returns
+    -------
+    float
+        ``max(R_bulk, R_tail)`` of Vehtari et al. (2021), the R-hat that
+        Stan and ArviZ report: close to 1 when every half-chain samples the
+        same distribution (they ask for ``< 1.01``), larger when the chains
+        sit at different places or differ in spread, or when a chain drifts
+        (its halves disagree).  1 when all draws are equal, ``inf`` when
+        each half-chain is constant but they are not all equal.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a bad ``x`` (see :func:`autocorrelation`) or chains shorter than
+        4 draws.
+
+    Notes
+    -----
+    Each chain is cut into two halves of ``n' = floor(n / 2)`` draws (the
+    middle draw of an odd chain is left out), giving ``2M`` chains.  On
+    these, with chain means ``theta_m`` and variances ``s_m^2`` (``ddof=1``),
+    the split-R-hat of Gelman and Rubin is
+
+        W = mean(s_m^2),  B/n' = var(theta_m, ddof=1),
+        Var+ = (n' - 1)/n' W + B/n',  R = sqrt(Var+ / W).
+
+    ``R_bulk`` is this R of the rank-normalized draws
+    ``z = Phi^-1((r - 3/8) / (S + 1/4))`` (``r`` the rank of a draw among all
+    ``S`` of them, ties averaged), ``R_tail`` that of the rank-normalized
+    folded draws ``|x - median(x)|``, sensitive to chains that differ in
+    scale.  Ranks make R-hat finite and invariant for any monotone
+    transformation of the observable.  This is not the classic (not
+    rank-normalized) split-R-hat, which is ``R`` of the raw draws.
+
+    References
+    ----------
+    A. Vehtari, A. Gelman, D. Simpson, B. Carpenter, P.-C. Buerkner,
+    "Rank-normalization, folding, and localization: an improved R-hat for
+    assessing convergence of MCMC", Bayesian Analysis 16, 667 (2021).
+    A. Gelman, D. B. Rubin, Statist. Sci. 7, 457 (1992); A. Gelman et al.,
+    Bayesian Data Analysis, 3rd ed. (CRC, 2013), Sec. 11.4.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> chains = rng.standard_normal((4, 1000))
+    >>> round(split_r_hat(chains), 2)
+    1.0
+    >>> split_r_hat(chains + np.arange(4)[:, None]) > 1.5  # four different means
+    True
+    """
+    x = _as_chains(x)
+    if x.shape[1] < 4:
+        raise ValueError(
+            f"x has {x.shape[1]} draws per chain; split-R-hat needs at least 4 (two per half)"
+        )
+    return _split_r_hat(x)
+
+
+def _split_r_hat(x: np.ndarray) -> float:
+    half = x.shape[1] // 2
+    y, _ = _unit_scale(x)  # ranks do not change; |y - median| cannot overflow
+    split = np.concatenate([y[:, :half], y[:, y.shape[1] - half :]])
+    folded = np.abs(split - np.median(split))
+    return max(_r_hat(_rank_normalized(split)), _r_hat(_rank_normalized(folded)))
+
+
+def _rank_normalized(x: np.ndarray) -> np.ndarray:
+    """Normal scores ``Phi^-1((r - 3/8) / (S + 1/4))`` of the ranks ``r`` of all draws."""
+    from scipy.stats import rankdata  # here: scipy.stats takes a third of a second to import
+
+    ranks = rankdata(x, method="average").reshape(x.shape)
+    return ndtri((ranks - 0.375) / (x.size + 0.25))
+
+
+def _r_hat(z: np.ndarray) -> float:
+    """Gelman-Rubin ``sqrt(Var+ / W)`` of chains ``z``, shape (n_chains, n)."""
+    n = z.shape[1]
+    within = float(z.var(axis=1, ddof=1).mean())
+    between = float(z.mean(axis=1).var(ddof=1))  # B / n
+    if within == 0.0:
+        return 1.0 if between == 0.0 else math.inf
+    return math.sqrt(((n - 1) / n * within + between) / within)
 
 
 # --------------------------------------------------------------------------
@@ -321,7 +479,7 @@ class Estimate:
     Attributes
     ----------
     mean : float
-        Sample mean.
+        Sample mean of all draws.
     error : float
         Standard error of the mean, ``sqrt(2 tau_int var / n)``.
     tau_int : float
@@ -329,12 +487,19 @@ class Estimate:
     ess : float
         Effective sample size ``n / (2 tau_int)``.
     n : int
-        Number of samples.
+        Number of samples, of all chains together.
+    r_hat : float
+        Rank-normalized split-R-hat (:func:`split_r_hat`); NaN where the
+        chains are too short to split (fewer than 4 draws).
+    n_chains : int
+        Number of chains.
 
     Examples
     --------
     >>> print(Estimate(mean=0.73214, error=0.00421, tau_int=3.14, ess=812.3, n=5100))
     0.7321 +- 0.0042 (tau_int 3.1, ESS 812)
+    >>> print(Estimate(0.73214, 0.00421, 3.14, 812.3, 5100, r_hat=1.0042, n_chains=4))
+    0.7321 +- 0.0042 (tau_int 3.1, ESS 812, R-hat 1.004)
     """
 
     mean: float
@@ -342,29 +507,43 @@ class Estimate:
     tau_int: float
     ess: float
     n: int
+    r_hat: float = math.nan
+    n_chains: int = 1
 
     def __str__(self) -> str:
+        r_hat = "" if math.isnan(self.r_hat) else f", R-hat {self.r_hat:.3f}"
         return (
-            f"{_format_pm(self.mean, self.error)} (tau_int {self.tau_int:.1f}, ESS {self.ess:.0f})"
+            f"{_format_pm(self.mean, self.error)} "
+            f"(tau_int {self.tau_int:.1f}, ESS {self.ess:.0f}{r_hat})"
         )
 
 
 def estimate(x: ArrayLike, c: float = 5.0) -> Estimate:
-    """Mean of a time series with its autocorrelation-corrected error.
+    """Mean of one chain or several, with its autocorrelation-corrected error and R-hat.
 
     Parameters
     ----------
-    x : array_like, shape (n,)
-        One observable along an equilibrated chain, ``n >= 2``.
+    x : array_like, shape (n,) or (n_chains, n)
+        One observable along an equilibrated chain, or along each of several
+        independent chains of the same length (ArviZ's ``(chain, draw)``),
+        ``n >= 2``.
     c : float, optional
         Window constant of :func:`integrated_time`.
 
     Returns
     -------
     Estimate
-        ``mean``; ``error = sqrt(2 tau_int var / n)`` with ``var`` the sample
-        variance (``ddof=1``) and ``tau_int`` from :func:`integrated_time`;
-        ``ess = n / (2 tau_int)``; ``n``.  A constant series has error 0.
+        ``mean`` of all ``S = n_chains n`` draws; ``tau_int`` from
+        :func:`integrated_time` on the chains together;
+        ``ess = S / (2 tau_int)``; ``error = sqrt(2 tau_int var / S)`` with
+        ``var`` the variance (``ddof=1``) of all draws, i.e.
+        ``sqrt(var / ess)``; ``r_hat`` from :func:`split_r_hat` (NaN for
+        ``n < 4``); ``n = S``; ``n_chains``.  For chains that agree, ESS is
+        the sum of the chains' own; the spread between chains that disagree
+        lengthens ``tau_int`` and shrinks ESS, so the error grows instead of
+        pretending the chains were one distribution.  A 1-D ``x`` is one
+        chain, and ``x[None, :]`` gives the same numbers.  A constant input
+        has error 0.
 
     Raises
     ------
@@ -373,7 +552,9 @@ def estimate(x: ArrayLike, c: float = 5.0) -> Estimate:
 
     References
     ----------
-    A. D. Sokal (1997), see :func:`integrated_time`, eq. (2.16).
+    A. D. Sokal (1997), see :func:`integrated_time`, eq. (2.16); for
+    several chains, A. Vehtari et al., Bayesian Analysis 16, 667 (2021),
+    Sec. 3.2 (ESS) and :func:`split_r_hat`.
 
     Examples
     --------
@@ -381,20 +562,25 @@ def estimate(x: ArrayLike, c: float = 5.0) -> Estimate:
     >>> est = estimate(1.0 + rng.standard_normal(10_000))
     >>> abs(est.mean - 1.0) < 3 * est.error, round(est.error, 2)
     (True, 0.01)
+    >>> four = estimate(1.0 + rng.standard_normal((4, 2_500)))
+    >>> four.n, four.n_chains, round(four.error, 2), round(four.r_hat, 2)
+    (10000, 4, 0.01, 1.0)
     """
-    x = _as_series(x)
+    x = _as_chains(x)
     return _estimate(x, _positive(c, "c"))
 
 
 def _estimate(x: np.ndarray, c: float) -> Estimate:
-    n = x.size
+    n_chains, n = x.shape
+    size = x.size
+    r_hat = _split_r_hat(x) if n >= 4 else math.nan
     if _constant(x):  # exact, where summation round-off would give a tiny error
-        return Estimate(mean=float(x[0]), error=0.0, tau_int=0.5, ess=float(n), n=n)
+        return Estimate(float(x.flat[0]), 0.0, 0.5, float(size), size, r_hat, n_chains)
     y, e = _unit_scale(x)
     mean = float(np.ldexp(y.mean(), e))
     tau = _integrated_time(x, c).tau
-    error = float(np.ldexp(math.sqrt(2.0 * tau * y.var(ddof=1) / n), e))
-    return Estimate(mean=mean, error=error, tau_int=tau, ess=n / (2.0 * tau), n=n)
+    error = float(np.ldexp(math.sqrt(2.0 * tau * y.var(ddof=1) / size), e))
+    return Estimate(mean, error, tau, size / (2.0 * tau), size, r_hat, n_chains)
 
 
 # --------------------------------------------------------------------------
@@ -733,8 +919,8 @@ def equilibration_check(x, n_sigma: float = 3.0, *, c: float = 5.0) -> Equilibra
     n_sigma = _positive(n_sigma, "n_sigma")
     c = _positive(c, "c")
     half = x.size // 2
-    first = _estimate(x[:half], c)
-    second = _estimate(x[x.size - half :], c)
+    first = _estimate(x[None, :half], c)
+    second = _estimate(x[None, x.size - half :], c)
     diff = second.mean - first.mean
     scale = math.sqrt(2.0) * second.error
     # a constant second half makes any difference infinitely significant

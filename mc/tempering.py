@@ -7,21 +7,38 @@ even rounds, odd pairs on odd rounds), accepted with probability
 Boltzmann distribution of the ladder invariant (Hukushima & Nemoto, J. Phys.
 Soc. Jpn. 65, 1604 (1996)).  Temperatures move between chains, not
 configurations: ``slot[t]`` is the chain currently at temperature ``t``.
+The loop, checkpoints and their checks are :mod:`hebbian.mc.runstate`'s, as
+for :func:`hebbian.mc.run`: a run resumes bit for bit, exchanges included.
 """
 
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike
 
+from hebbian import __version__
 from hebbian._checks import check_int, check_real
 from hebbian.limits import check_memory
+from hebbian.mc import checkpoint as ckpt
 from hebbian.mc.backends import resolve_backend
 from hebbian.mc.model import kernel_model
+from hebbian.mc.runstate import (
+    Exchanges,
+    Recorder,
+    RunState,
+    Schedule,
+    Series,
+    describe_rng,
+    draws_dataset,
+    fingerprint,
+)
 from hebbian.mc.sampler import (
     ChainState,
     Dynamics,
@@ -32,8 +49,12 @@ from hebbian.mc.sampler import (
     network_size,
     step,
 )
+from hebbian.mc.statistics import Estimate, estimate
 from hebbian.networks import BinaryNetwork
 from hebbian.random import RNGLike, as_generator
+
+if TYPE_CHECKING:
+    import xarray
 
 __all__ = ["TemperingResult", "geometric_ladder", "parallel_tempering"]
 
@@ -74,6 +95,16 @@ class TemperingResult:
     slot : numpy.ndarray
         Chain at each temperature at the end.
     state : ChainState
+    params : dict
+        Everything the run was started with (and package version, backend).
+    sweeps : numpy.ndarray of int64, shape (n_measurements,)
+        Sweep number of each measurement, burn-in included.
+    estimates : dict of str to list of Estimate
+        :func:`hebbian.mc.statistics.estimate` of ``"energy"``, ``"m_mu"``
+        and ``"|m_mu|"`` (tracked patterns ``mu``), one per temperature, from
+        the series at that temperature (one chain: configurations travel
+        along the ladder, temperatures stay).  Empty for fewer than two
+        measurements.  Computed on first use.
     """
 
     temperatures: np.ndarray
@@ -84,10 +115,52 @@ class TemperingResult:
     round_trips: int
     slot: np.ndarray
     state: ChainState
+    params: dict
+    sweeps: np.ndarray
 
     def configurations(self) -> np.ndarray:
         """Final configurations ordered by temperature, shape (n_T, N)."""
         return self.state.sigma[self.slot]
+
+    @cached_property
+    def estimates(self) -> dict[str, list[Estimate]]:
+        if len(self.energy) < 2:
+            return {}
+        series = {"energy": self.energy}
+        for j, mu in enumerate(self.track):
+            series[f"m_{mu}"] = self.overlaps[:, :, j]
+            series[f"|m_{mu}|"] = np.abs(self.overlaps[:, :, j])
+        return {k: [estimate(x) for x in v.T] for k, v in series.items()}
+
+    def to_xarray(self) -> xarray.Dataset:
+        """The measurements as an :class:`xarray.Dataset` over chain, draw and temperature.
+
+        ArviZ's layout with one chain (the series at one temperature is one
+        chain of its Boltzmann distribution), ``draw`` the measurement with the
+        sweep numbers ``sweeps`` as the coordinate ``sweep``, and ``temperature`` a
+        further dimension, so that ArviZ's diagnostics run per temperature.
+
+        Returns
+        -------
+        xarray.Dataset
+            ``energy`` (chain, draw, temperature) and ``m`` (chain, draw,
+            temperature, pattern), coordinates ``temperature`` (the ladder)
+            and ``pattern`` (``track``).  Attributes: ``params`` (JSON),
+            ``swap_acceptance`` and ``round_trips``.
+        """
+        variables = {
+            "energy": (("chain", "draw", "temperature"), self.energy[None]),
+            "m": (("chain", "draw", "temperature", "pattern"), self.overlaps[None]),
+        }
+        coords = {"chain": [0], "temperature": self.temperatures, "pattern": self.track}
+        return draws_dataset(
+            variables,
+            coords,
+            self.sweeps,
+            self.params,
+            swap_acceptance=self.swap_acceptance,
+            round_trips=self.round_trips,
+        )
 
 
 def parallel_tempering(
@@ -104,7 +177,10 @@ def parallel_tempering(
     rng: RNGLike = None,
     backend: str = "auto",
     n_workers: int = 1,
-    on_round: Callable[[ChainState, int], None] | None = None,
+    on_round: Callable[[ChainState, np.ndarray], None] | None = None,
+    checkpoint: str | os.PathLike | None = None,
+    checkpoint_every: int = 1000,
+    progress: bool = False,
 ) -> TemperingResult:
     """Parallel tempering of ``network`` over the temperatures ``T``.
 
@@ -117,22 +193,56 @@ def parallel_tempering(
     n_sweeps, n_burnin : int
         Sweeps per chain measured / discarded; one exchange round and (after
         burn-in) one measurement every ``exchange_every`` sweeps
-        (``exchange_every <= n_sweeps``, so that there is one).
+        (``exchange_every <= n_sweeps``, so that there is one).  The burn-in
+        is rounded up to whole rounds.
     rule, order : str
         Single-spin-flip dynamics of every chain (finite temperature).
     start : see :func:`hebbian.mc.sampler.init`
     track : sequence of int, optional
         Patterns whose overlaps are recorded (default: first min(K, 8)).
     rng : seed, SeedSequence or Generator
-        Chains and exchanges draw from independent children of it.
+        Chains and exchanges draw from independent children of it; recorded
+        as in :func:`hebbian.mc.run`.
     backend, n_workers : see :func:`hebbian.mc.sampler.step`
     on_round : callable, optional
         ``on_round(state, slot)`` after every measured round (e.g. to histogram
-        configurations).
+        configurations).  A run resumed from a checkpoint calls it for the
+        rounds it runs, not again for those before the checkpoint.
+    checkpoint : path, optional
+        As in :func:`hebbian.mc.run`: resume from this file if it exists
+        (same arguments required), write it before the first sweep, after
+        the first round that ends ``checkpoint_every`` sweeps or more after
+        the last write, and at the end.  A killed run restarted with the
+        same arguments gives the same measurements, swap statistics, round
+        trips and final permutation as a run never stopped.  An existing file
+        is checked like any input (see :meth:`hebbian.mc.runstate.RunState.resume`).
+    checkpoint_every : int
+    progress : bool
+        Show a tqdm progress bar.
 
     Returns
     -------
     TemperingResult
+
+    Raises
+    ------
+    ValueError, TypeError
+        Naming the argument, for anything out of range or of the wrong type;
+        for a run whose arrays would exceed the memory limit; for a checkpoint
+        path that is a directory or cannot be written, or a file there that
+        is not a checkpoint of this run.  All before the first sweep.
+
+    References
+    ----------
+    K. Hukushima, K. Nemoto, J. Phys. Soc. Jpn. 65, 1604 (1996).
+
+    Examples
+    --------
+    >>> from hebbian import SherringtonKirkpatrick
+    >>> sk = SherringtonKirkpatrick.sample(20, rng=0)
+    >>> res = parallel_tempering(sk, T=geometric_ladder(0.5, 1.5, 4), n_sweeps=200, rng=1)
+    >>> res.energy.shape, bool(res.estimates["energy"][0].mean < res.estimates["energy"][-1].mean)
+    ((200, 4), True)
     """
     try:
         temps = np.asarray(T, dtype=np.float64)
@@ -156,11 +266,16 @@ def parallel_tempering(
             f"taken; pass exchange_every <= n_sweeps"
         )
     n_workers = check_int(n_workers, "n_workers", minimum=1)
+    checkpoint_every = check_int(checkpoint_every, "checkpoint_every", minimum=1)
     if on_round is not None and not callable(on_round):
         raise TypeError(f"on_round={on_round!r} must be a callable or None")
-    resolve_backend(backend)
+    if not isinstance(progress, bool | np.bool_):
+        raise TypeError(f"progress={progress!r} must be True or False")
+    backend_name, _ = resolve_backend(backend)
+    path = None if checkpoint is None else ckpt.check_path(checkpoint)
     dyn = Dynamics(T=float(temps[0]), rule=rule, order=order)
     generator = as_generator(rng)
+    rng_description = describe_rng(rng, generator, path)
     N, K, n_patterns = network_size(network)
     n_T = temps.size
     track = check_track(track, n_patterns)
@@ -172,47 +287,99 @@ def parallel_tempering(
     )
     model = kernel_model(network)
     chain_seed, swap_rng = generator.spawn(2)
-    state = _init(model, n_T, start, None, 0, chain_seed)
-    slot = np.arange(n_T)  # slot[t]: chain at temperature t
-    attempted, accepted = np.zeros(n_T - 1), np.zeros(n_T - 1)
-    # round trips: a chain is "down" after visiting T_min and counts a trip on reaching
-    # T_max after that, then T_min again
-    direction = np.zeros(n_T, dtype=np.int8)
-    trips = 0
-    n_rounds_burn = -(-n_burnin // every)
-    energy = np.zeros((n_rounds, n_T))
-    overlaps = np.zeros((n_rounds, n_T, len(track)))
-    for rnd in range(n_rounds_burn + n_rounds):
+    params = {
+        "network": type(network).__name__,
+        "N": model.N,
+        "K": model.n_patterns,
+        "P": model.P,
+        "lam": model.lam,
+        "T": temps.tolist(),
+        "rule": rule,
+        "order": order,
+        "n_sweeps": n_sweeps,
+        "n_burnin": n_burnin,
+        "exchange_every": every,
+        "track": track.tolist(),
+        "backend": backend_name,
+        "rng": rng_description,
+        "hebbian": __version__,
+    }
+    state = RunState(
+        Schedule(-(-n_burnin // every) * every, n_rounds, every, burnin_chunk=every),
+        _init(model, n_T, start, None, 0, chain_seed),
+        Recorder(n_rounds, {"energy": Series((n_T,)), "overlaps": Series((n_T, len(track)))}),
+        Exchanges.start(n_T, swap_rng),
+    )
+
+    def sweep(n: int) -> None:
+        """One round: ``n = every`` sweeps of each chain at its temperature, then exchanges."""
+        exchanges, chains = state.exchanges, state.chains
+        rnd = state.sweeps_done // every
         chain_beta = np.empty(n_T)
-        chain_beta[slot] = betas
-        step(model, state, dyn, every, backend=backend, n_workers=n_workers, betas=chain_beta)
-        E = np.asarray(model.energy(state.sigma, state.S))
-        for t in range(rnd % 2, n_T - 1, 2):
-            a, b = slot[t], slot[t + 1]
-            log_ratio = (betas[t] - betas[t + 1]) * (E[a] - E[b])
-            attempted[t] += 1
-            if log_ratio >= 0 or swap_rng.random() < math.exp(log_ratio):
-                slot[t], slot[t + 1] = b, a
-                accepted[t] += 1
-        lowest, highest = slot[0], slot[-1]
-        if direction[lowest] == 2:
-            trips += 1
-        direction[lowest] = 1
-        if direction[highest] == 1:
-            direction[highest] = 2
-        if rnd >= n_rounds_burn:
-            k = rnd - n_rounds_burn
-            energy[k] = E[slot] / model.N
-            overlaps[k] = state.m[slot][:, track]
-            if on_round is not None:
-                on_round(state, slot)
+        chain_beta[exchanges.slot] = betas
+        step(model, chains, dyn, n, backend=backend, n_workers=n_workers, betas=chain_beta)
+        _exchange(exchanges, betas, np.asarray(model.energy(chains.sigma, chains.S)), rnd % 2)
+
+    def measure(state: RunState) -> dict:
+        slot = state.exchanges.slot
+        energy = np.asarray(model.energy(state.chains.sigma, state.chains.S))
+        return {"energy": energy[slot] / model.N, "overlaps": state.chains.m[slot][:, track]}
+
+    def record() -> dict:
+        row = measure(state)
+        if on_round is not None:
+            on_round(state.chains, state.exchanges.slot)
+        return row
+
+    identity = {}
+    if path is not None:
+        identity = {"params": params, "inputs": fingerprint(model, start)}
+        if path.exists():
+            state.resume(path, identity, model, dyn, measure)
+    state.advance(
+        sweep,
+        record,
+        checkpoint=path,
+        identity=identity,
+        checkpoint_every=checkpoint_every,
+        progress=progress,
+        desc="tempering",
+    )
+    exchanges, series = state.exchanges, state.recorder.arrays
     return TemperingResult(
         temps,
-        energy,
-        overlaps,
+        series["energy"],
+        series["overlaps"],
         track,
-        accepted / np.maximum(attempted, 1),
-        trips,
-        slot.copy(),
-        state,
+        exchanges.accepted / np.maximum(exchanges.attempted, 1),
+        exchanges.round_trips,
+        exchanges.slot.copy(),
+        state.chains,
+        params,
+        state.schedule.sweeps(),
     )
+
+
+def _exchange(exchanges: Exchanges, betas: np.ndarray, energy: np.ndarray, parity: int) -> None:
+    """Try to exchange the temperatures ``(t, t + 1)``, ``t = parity, parity + 2, ...``.
+
+    Accepted with probability ``min(1, exp((beta_t - beta_(t+1)) (E_t - E_(t+1))))``
+    (Hukushima & Nemoto 1996); then the round trips are counted: a chain is
+    "down" after visiting T_min and counts a trip on reaching T_max after
+    that, then T_min again.
+    """
+    slot = exchanges.slot
+    for t in range(parity, slot.size - 1, 2):
+        a, b = slot[t], slot[t + 1]
+        log_ratio = (betas[t] - betas[t + 1]) * (energy[a] - energy[b])
+        exchanges.attempted[t] += 1
+        if log_ratio >= 0 or exchanges.rng.random() < math.exp(log_ratio):
+            slot[t], slot[t + 1] = b, a
+            exchanges.accepted[t] += 1
+    lowest, highest = slot[0], slot[-1]
+    direction = exchanges.direction
+    if direction[lowest] == 2:
+        exchanges.round_trips += 1
+    direction[lowest] = 1
+    if direction[highest] == 1:
+        direction[highest] = 2

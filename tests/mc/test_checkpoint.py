@@ -1,4 +1,9 @@
-"""Checkpoints are input: every way a file can be wrong is one clear ValueError, early."""
+"""Checkpoints are input: every way a file can be wrong is one clear ValueError, early.
+
+``mc.run`` and ``mc.parallel_tempering`` share one run state and loop
+(:mod:`hebbian.mc.runstate`): both resume bit for bit, whether stopped once,
+many times or killed, and both refuse the same bad files.
+"""
 
 from __future__ import annotations
 
@@ -10,18 +15,39 @@ import subprocess
 import sys
 import textwrap
 import zipfile
+from dataclasses import fields
 
 import numpy as np
 import pytest
 
+import hebbian.mc.checkpoint as ckpt
 from hebbian import Hopfield, SherringtonKirkpatrick, binary_patterns
-from hebbian.mc import simulation
+from hebbian.mc import simulation, tempering
 from hebbian.mc.checkpoint import FORMAT, VERSION
+from hebbian.mc.sampler import ChainState
 from hebbian.mc.simulation import run
+from hebbian.mc.tempering import parallel_tempering
 
 NET = Hopfield(binary_patterns(4, 60, rng=0))
 ARGS = dict(T=0.3, n_sweeps=40, n_burnin=10, n_replicas=2, start="pattern", m0=0.9, rng=5)
+#: a ladder whose burn-in (10 sweeps) is no whole number of rounds (3 sweeps)
+PT_ARGS = dict(T=[0.3, 0.45, 0.7, 1.1], n_sweeps=40, n_burnin=10, exchange_every=3, rng=5)
+SAMPLERS = {"run": (run, ARGS), "parallel_tempering": (parallel_tempering, PT_ARGS)}
 UNUSABLE = "is not a usable checkpoint: {}; delete the file or pass another checkpoint path"
+
+
+def assert_identical(a, b):
+    """Every array, number and final chain state of two results, bit for bit."""
+    for f in fields(a):
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        if isinstance(x, ChainState):
+            for name in ("sigma", "S", "counts"):
+                assert np.array_equal(getattr(x, name), getattr(y, name)), name
+            assert ckpt.rng_states(x.rngs) == ckpt.rng_states(y.rngs)
+        elif isinstance(x, np.ndarray):
+            assert np.array_equal(x, y), f.name
+        else:
+            assert x == y, f.name
 
 
 @pytest.fixture(scope="module")
@@ -54,12 +80,14 @@ def no_sweeps(monkeypatch):
         raise AssertionError("a sweep ran before the refusal")
 
     monkeypatch.setattr(simulation, "step", fail)
+    monkeypatch.setattr(tempering, "step", fail)
 
 
-def _refused(path, why, **kwargs):
+def _refused(path, why, sampler="run", **kwargs):
     """``why`` is a regular expression for the reason in the one-line message."""
+    function, args = SAMPLERS[sampler]
     with pytest.raises(ValueError, match=UNUSABLE.format(why)) as info:
-        run(NET, **{**ARGS, **kwargs}, checkpoint=path)
+        function(NET, **{**args, **kwargs}, checkpoint=path)
     assert "\n" not in str(info.value)
 
 
@@ -91,7 +119,7 @@ def test_overlap_sums_that_disagree_with_the_configurations(tmp_path, written, n
         (lambda a, m: a["counts"].__setitem__((1, 2), 3), "its counters disagree .*"),
         (lambda a, m: a["sigma"].__setitem__((0, 3), 0), "sigma has entries other than .*"),
         (lambda a, m: a["energy"].__setitem__((0, 0), np.nan), "its measurements hold NaN .*"),
-        (lambda a, m: a["q"].__setitem__((0, 0), 2.0), r"its replica overlaps q are outside .*"),
+        (lambda a, m: a["q"].__setitem__((0, 0), 2.0), r"its q series is outside \[-1, 1\]"),
         (lambda a, m: a["overlaps"].__setitem__(-1, 0.1), "its last measurement disagrees .*"),
         (lambda a, m: a.update(S=a["S"].astype(np.float32)), r"S is float32 \(2, 4\), this .*"),
         (lambda a, m: a.update(sigma=a["sigma"][:1]), r"sigma is int8 \(1, 60\), this .*"),
@@ -293,3 +321,167 @@ def test_couplings_checkpoint_resumes(tmp_path):
     again = run(sk, **args, checkpoint=path)
     assert np.array_equal(full.energy, first.energy)
     assert np.array_equal(full.energy, again.energy)
+
+
+# --------------------------------------------------------------------------
+# both samplers: resume bit for bit, in pieces or after a kill
+# --------------------------------------------------------------------------
+
+
+class Stop(Exception):
+    """Stands in for an interruption right after a checkpoint was written."""
+
+
+@pytest.mark.parametrize("sampler", list(SAMPLERS))
+@pytest.mark.parametrize("checkpoint_every", [1, 4, 7])
+def test_a_run_stopped_again_and_again_resumes_bit_for_bit(
+    tmp_path, monkeypatch, sampler, checkpoint_every
+):
+    function, args = SAMPLERS[sampler]
+    uninterrupted = function(NET, **args)
+    original, writes = ckpt.save, []
+
+    def save_then_stop(*a, **k):
+        original(*a, **k)
+        writes.append(1)
+        if len(writes) % 3 == 0 and len(writes) <= 30:
+            raise Stop
+
+    monkeypatch.setattr(ckpt, "save", save_then_stop)
+    path, pieces = tmp_path / "pieces.npz", 0
+    while True:
+        try:
+            resumed = function(NET, **args, checkpoint=path, checkpoint_every=checkpoint_every)
+            break
+        except Stop:
+            pieces += 1
+    assert pieces >= 3
+    assert_identical(uninterrupted, resumed)
+
+
+@pytest.mark.parametrize("sampler", list(SAMPLERS))
+def test_a_killed_process_resumes_bit_for_bit(tmp_path, sampler):
+    function, args = SAMPLERS[sampler]
+    args = {**args, "n_sweeps": 600}
+    path = tmp_path / "killed.npz"
+    code = textwrap.dedent(f"""
+        import os, signal
+        import hebbian.mc.checkpoint as ckpt
+        from hebbian import Hopfield, binary_patterns
+        from hebbian.mc import {sampler}
+        original = ckpt.save
+        calls = []
+        def save_then_die(*a, **k):
+            original(*a, **k)
+            calls.append(1)
+            if len(calls) == 4:
+                os.kill(os.getpid(), signal.SIGKILL)
+        ckpt.save = save_then_die
+        net = Hopfield(binary_patterns(4, 60, rng=0))
+        {sampler}(net, **{args!r}, checkpoint={str(path)!r}, checkpoint_every=50)
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=300)
+    assert proc.returncode == -9, proc.stderr.decode()
+    assert not path.with_name(path.name + ".part").exists()
+    with np.load(path) as data:
+        assert json.loads(str(data["__meta__"]))["measured"] > 0
+    resumed = function(NET, **args, checkpoint=path, checkpoint_every=50)
+    assert_identical(function(NET, **args), resumed)
+
+
+# --------------------------------------------------------------------------
+# parallel tempering: its own arrays and counters are checked too
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tempered(tmp_path_factory):
+    """A complete parallel-tempering checkpoint of NET with PT_ARGS, and its result."""
+    path = tmp_path_factory.mktemp("ckpt") / "tempered.npz"
+    return path, parallel_tempering(NET, **PT_ARGS, checkpoint=path, checkpoint_every=7)
+
+
+def test_the_complete_tempering_checkpoint_resumes_to_the_same_result(tempered, no_sweeps):
+    path, first = tempered
+    assert_identical(first, parallel_tempering(NET, **PT_ARGS, checkpoint=path))
+
+
+def _swap(name, index, value):
+    return lambda a, m: a[name].__setitem__(index, value)
+
+
+# 12 burn-in sweeps (4 rounds) and 13 measured rounds: 17 rounds, 9 on even pairs
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        (
+            lambda a, m: a["slot"].__setitem__(0, a["slot"][1]),
+            "its slot is not a permutation of the 4 chains",
+        ),
+        (_swap("swaps_attempted", 0, 8), "its swap counters disagree with 17 rounds done"),
+        (_swap("swaps_attempted", 1, 9), "its swap counters disagree with 17 rounds done"),
+        (_swap("swaps_accepted", 2, 10), "its swap counters disagree with 17 rounds done"),
+        (_swap("swaps_accepted", 0, -1), "its swap counters disagree with 17 rounds done"),
+        (_swap("direction", 0, 3), "its round-trip directions are not those of any run"),
+        (lambda a, m: a["direction"].fill(0), "its round-trip directions are not those .*"),
+        (lambda a, m: m.update(round_trips=-1), r"round_trips=-1 is not in \[0, 17\]"),
+        (lambda a, m: m.update(round_trips=18), r"round_trips=18 is not in \[0, 17\]"),
+        (lambda a, m: m.update(round_trips=True), r"round_trips=True is not in \[0, 17\]"),
+        (lambda a, m: m.pop("round_trips"), r"round_trips=None is not in \[0, 17\]"),
+        (
+            lambda a, m: m.update(burned=4, measured=0),
+            "burned=4 is not a whole number of rounds of 3",
+        ),
+        (
+            lambda a, m: m["rng_states"].__setitem__(-1, {"bit_generator": "PCG64", "state": 1}),
+            "a PCG64 state is malformed .*",
+        ),
+        (lambda a, m: m["rng_states"].pop(), "it holds no list of 5 generator states"),
+        (_swap("energy", (-1, 0), -0.7), "its last measurement disagrees with its saved state"),
+        (_swap("overlaps", (0, 1, 0), np.inf), "its measurements hold NaN or inf"),
+        (
+            lambda a, m: a.update(slot=a["slot"].astype(np.int32)),
+            r"slot is int32 \(4,\), this run needs int64 \(4,\)",
+        ),
+        (lambda a, m: a.pop("direction"), r"it holds other arrays .*missing \['direction'\].*"),
+    ],
+)
+def test_inconsistent_tempering_files_are_refused(tmp_path, tempered, no_sweeps, change, why):
+    _refused(_craft(tmp_path, tempered[0], change), why, sampler="parallel_tempering")
+
+
+def test_a_checkpoint_of_the_other_sampler_or_another_ladder_is_refused(
+    tmp_path, written, tempered, no_sweeps
+):
+    _refused(
+        written[0],
+        r"it holds other arrays than a checkpoint of this run \(missing \['direction', "
+        r"'slot', 'swaps_accepted', 'swaps_attempted'\], unexpected \['probed', 'q'\]\)",
+        sampler="parallel_tempering",
+    )
+    _refused(tempered[0], r"it holds other arrays .*unexpected \['direction', .*")
+    copy = tmp_path / "copy.npz"
+    shutil.copy(tempered[0], copy)
+    with pytest.raises(ValueError, match=r"other parameters \(differs in: T\)"):
+        parallel_tempering(NET, **{**PT_ARGS, "T": [0.3, 0.45, 0.7, 1.2]}, checkpoint=copy)
+    with pytest.raises(ValueError, match=r"other parameters \(differs in: start\)"):
+        parallel_tempering(NET, **PT_ARGS, start=NET.patterns[0], checkpoint=copy)
+
+
+def test_tempering_checkpoint_arguments_are_checked_before_any_sweep(tmp_path, no_sweeps):
+    with pytest.raises(ValueError, match=r"checkpoint='.*' is a directory; pass a file path"):
+        parallel_tempering(NET, **PT_ARGS, checkpoint=tmp_path)
+    with pytest.raises(TypeError, match="checkpoint=5 must be a file path"):
+        parallel_tempering(NET, **PT_ARGS, checkpoint=5)
+    with pytest.raises(ValueError, match="checkpoint_every=0 must be >= 1"):
+        parallel_tempering(NET, **PT_ARGS, checkpoint=tmp_path / "c.npz", checkpoint_every=0)
+    with pytest.raises(TypeError, match="progress='yes' must be True or False"):
+        parallel_tempering(NET, **PT_ARGS, progress="yes")
+
+    class Custom(np.random.PCG64):
+        pass
+
+    rng = np.random.Generator(Custom(1))
+    with pytest.raises(ValueError, match="rng uses the bit generator Custom"):
+        parallel_tempering(NET, **{**PT_ARGS, "rng": rng}, checkpoint=tmp_path / "c.npz")
+    assert list(tmp_path.iterdir()) == []

@@ -220,13 +220,16 @@ def run_kwargs(data, tmp_path) -> dict:
             [vectors[:, :-1], np.full((1, N), np.nan), np.full((1, N), 1e308), [["a"] * N]],
         )
     if data.draw(st.booleans(), label="pass checkpoint"):
-        blocker = tmp_path / "a_file"
-        blocker.write_text("x")
-        n = data.draw(st.integers(0, 3), label="checkpoint file")
-        kwargs["checkpoint"] = pick(
-            data, "checkpoint", [tmp_path / f"c{n}.npz"], [tmp_path, blocker / "c.npz", 5]
-        )
+        kwargs["checkpoint"] = checkpoints(data, tmp_path)
     return kwargs
+
+
+def checkpoints(data, tmp_path):
+    """One of four checkpoint files (of earlier examples, often), or a path that cannot be one."""
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x")
+    n = data.draw(st.integers(0, 3), label="checkpoint file")
+    return pick(data, "checkpoint", [tmp_path / f"c{n}.npz"], [tmp_path, blocker / "c.npz", 5])
 
 
 def check_run(res) -> None:
@@ -248,7 +251,7 @@ def test_run_fuzz(tmp_path):
     assert tally["ValueError"] + tally["TypeError"] > 0
 
 
-def test_parallel_tempering_fuzz():
+def test_parallel_tempering_fuzz(tmp_path):
     tally = Counter()
 
     def check_result(res):
@@ -289,12 +292,16 @@ def test_parallel_tempering_fuzz():
             "backend": (["auto", "numpy", "batched"], ["jax", 1]),
             "n_workers": ([1, 2], [0, True]),
             "on_round": ([None, lambda state, slot: None], [5, "f"]),
+            "checkpoint_every": ([1, 4, 1000], [0, -1, 1.5]),
+            "progress": ([False], ["yes", None, 1]),
         }
         for name, (valid, junk) in optional.items():
             if data.draw(st.booleans(), label=f"pass {name}"):
                 kwargs[name] = pick(data, name, valid, junk)
         if data.draw(st.booleans(), label="pass start"):
             kwargs["start"] = starts(data, getattr(network, "N", 5))
+        if data.draw(st.booleans(), label="pass checkpoint"):
+            kwargs["checkpoint"] = checkpoints(data, tmp_path)
         attempt(tally, parallel_tempering, kwargs, check_result)
 
     check()

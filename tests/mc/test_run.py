@@ -1,16 +1,19 @@
-"""mc.run: reproducibility, checkpoint/resume bit for bit, diagnostics, bad input."""
+"""mc.run: reproducibility, checkpoint/resume bit for bit, diagnostics, bad input.
+
+Resuming after a kill, and stopped again and again, is tested for ``run`` and
+``parallel_tempering`` together in ``test_checkpoint.py``.
+"""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
+import json
 
 import numpy as np
 import pytest
 
 from hebbian import DenseHopfield, ExponentialDAM, Hopfield, ModernHopfield, binary_patterns
 from hebbian.mc.simulation import run
+from hebbian.mc.statistics import estimate
 
 NET = DenseHopfield(binary_patterns(30, 120, rng=0), P=3)
 ARGS = dict(T=0.4, n_sweeps=300, n_burnin=50, n_replicas=3, start="pattern", m0=0.9, rng=7)
@@ -39,33 +42,6 @@ def test_resume_from_checkpoint_equals_uninterrupted(tmp_path):
     assert_same(full, again)
 
 
-def test_killed_run_resumes_bit_for_bit(tmp_path):
-    path = tmp_path / "killed.npz"
-    args = {**ARGS, "n_sweeps": 4000}
-    code = textwrap.dedent(f"""
-        import os, signal
-        import hebbian.mc.checkpoint as ckpt
-        from hebbian import DenseHopfield, binary_patterns
-        from hebbian.mc.simulation import run
-        original = ckpt.save
-        calls = []
-        def save_then_die(*a, **k):
-            original(*a, **k)
-            calls.append(1)
-            if len(calls) == 3:
-                os.kill(os.getpid(), signal.SIGKILL)
-        ckpt.save = save_then_die
-        net = DenseHopfield(binary_patterns(30, 120, rng=0), P=3)
-        run(net, **{args!r}, checkpoint={str(path)!r}, checkpoint_every=500)
-    """)
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=300)
-    assert proc.returncode == -9, proc.stderr.decode()
-    assert path.exists()
-    assert not path.with_name(path.name + ".part").exists()
-    resumed = run(NET, **args, checkpoint=path, checkpoint_every=500)
-    assert_same(run(NET, **args), resumed)
-
-
 def test_checkpoint_from_other_parameters_is_refused(tmp_path):
     path = tmp_path / "c.npz"
     run(NET, **ARGS, checkpoint=path)
@@ -90,6 +66,52 @@ def test_estimates_and_diagnostics():
     summary = res.summary()
     assert summary["n_measurements"] == 400
     assert summary["params"]["T"] == 0.2
+
+
+def test_estimates_treat_replicas_as_chains():
+    probes = binary_patterns(2, 120, rng=9)
+    res = run(NET, **ARGS, probes=probes, track=[0, 4])
+    assert res.estimates["energy"] == estimate(res.energy.T)
+    assert res.estimates["m_4"] == estimate(res.overlaps[:, :, 1].T)
+    assert res.estimates["|m_0|"] == estimate(np.abs(res.overlaps[:, :, 0]).T)
+    assert res.estimates["probe_1"] == estimate(res.probe_overlaps[:, :, 1].T)
+    assert res.estimates["m_0"].n_chains == 3
+    assert res.estimates["m_0"].n == 3 * 300
+    # the three pairs share replicas: their mean is one chain
+    assert res.estimates["|q|"] == estimate(np.abs(res.q).mean(axis=1))
+    assert res.estimates["|q|"].n_chains == 1
+    summary = res.summary()["estimates"]["m_0"]
+    assert summary["r_hat"] == res.estimates["m_0"].r_hat
+    assert summary["n_chains"] == 3
+
+
+def test_to_xarray_is_the_chain_draw_layout(tmp_path):
+    probes = binary_patterns(2, 120, rng=9)
+    res = run(NET, **{**ARGS, "measure_every": 3}, probes=probes, track=[0, 4])
+    ds = res.to_xarray()
+    assert dict(ds.sizes) == {"chain": 3, "draw": 100, "pattern": 2, "probe": 2, "pair": 3}
+    assert ds["energy"].dims == ("chain", "draw")
+    assert ds["m"].dims == ("chain", "draw", "pattern")
+    assert ds["probe_overlap"].dims == ("chain", "draw", "probe")
+    assert ds["q"].dims == ("draw", "pair")
+    assert np.array_equal(ds["energy"].values, res.energy.T)
+    assert np.array_equal(ds["m"].sel(pattern=4).values, res.overlaps[:, :, 1].T)
+    assert np.array_equal(ds["probe_overlap"].values, res.probe_overlaps.transpose(1, 0, 2))
+    assert np.array_equal(ds["q"].values, res.q)
+    assert ds["sweep"].dims == ("draw",)
+    assert ds["sweep"].values.tolist() == list(range(53, 351, 3))  # burn-in 50, then every 3
+    assert np.array_equal(res.sweeps, ds["sweep"].values)
+    assert [(int(a), int(b)) for a, b in zip(ds.replica_a, ds.replica_b, strict=True)] == res.pairs
+    assert json.loads(ds.attrs["params"]) == json.loads(json.dumps(res.params))
+    # a self-describing file: netCDF takes every variable, coordinate and attribute
+    ds.to_netcdf(tmp_path / "run.nc", engine="h5netcdf")
+    import xarray as xr
+
+    with xr.open_dataset(tmp_path / "run.nc", engine="h5netcdf") as back:
+        assert back.identical(ds)
+    # one replica and no probes: no q, no probe dimension
+    single = run(NET, T=0.5, n_sweeps=5, rng=1).to_xarray()
+    assert set(single.data_vars) == {"energy", "m"}
 
 
 def test_zero_temperature_run_reaches_fixed_point():

@@ -28,6 +28,7 @@ from hebbian.mc.statistics import (
     estimate,
     integrated_time,
     jackknife,
+    split_r_hat,
 )
 
 N_LONG = 200_000
@@ -407,13 +408,191 @@ def test_blocking_and_estimate_finite_on_any_series(x):
 
 
 # --------------------------------------------------------------------------
+# several chains: combined tau_int and ESS, split-R-hat
+# --------------------------------------------------------------------------
+
+# A 3 x 9 array with ties, an odd length and a chain apart, and the R-hat that
+# ArviZ 0.23.4 gives for it (az.rhat(x, method="rank")): 1.3395307098207765,
+# and 0.9070408032020061 for the first two chains.
+ARVIZ_CHAINS = np.array(
+    [
+        [0.3, -1.2, 0.8, 0.8, 2.1, -0.4, 0.0, 1.5, 0.9],
+        [1.1, 0.2, -0.7, 1.9, 0.4, 0.4, 2.6, -0.1, 0.5],
+        [3.0, 2.2, 1.7, 4.1, 2.9, 3.3, 1.8, 2.5, 3.6],
+    ]
+)
+
+
+def test_split_r_hat_is_that_of_vehtari_et_al_as_arviz_computes_it():
+    assert split_r_hat(ARVIZ_CHAINS) == pytest.approx(1.3395307098207765, rel=1e-13)
+    assert split_r_hat(ARVIZ_CHAINS[:2]) == pytest.approx(0.9070408032020061, rel=1e-13)
+
+
+def test_split_r_hat_by_hand():
+    # four draws: halves [0, 1] and [2, 3], ranks 1..4 -> z = ndtri((r - 3/8) / 4.25);
+    # folded about the median 1.5: |x - 1.5| = [1.5, .5, .5, 1.5], ranks [3.5, 1.5, 1.5, 3.5]
+    from scipy.stats import norm
+
+    def classic(z):
+        n = z.shape[1]
+        w = z.var(axis=1, ddof=1).mean()
+        return math.sqrt(((n - 1) / n * w + z.mean(axis=1).var(ddof=1)) / w)
+
+    bulk = classic(norm.ppf((np.array([[1.0, 2.0], [3.0, 4.0]]) - 0.375) / 4.25))
+    tail = classic(norm.ppf((np.array([[3.5, 1.5], [1.5, 3.5]]) - 0.375) / 4.25))
+    assert tail < bulk
+    assert split_r_hat([0.0, 1.0, 2.0, 3.0]) == pytest.approx(bulk, rel=1e-14)
+
+
+def test_split_r_hat_of_iid_chains_is_one_and_of_shifted_chains_large():
+    # 4 chains x 1000 iid draws: R^2 ~ (n'-1)/n' + F(7, ~4000)/n', n' = 500, so that
+    # R-hat < 1.01 (Vehtari et al.'s threshold) fails with probability ~1e-9
+    x = np.random.default_rng(20).standard_normal((4, 1000))
+    assert 0.998 < split_r_hat(x) < 1.01
+    assert split_r_hat(x + 0.5 * np.arange(4)[:, None]) > 1.1
+    # the same chains, one of them with twice the spread: only the folded R-hat sees it
+    wide = x * np.array([[1.0], [1.0], [1.0], [2.0]])
+    assert split_r_hat(wide) > 1.05
+    # one drifting chain: its halves disagree
+    assert split_r_hat(x[0] + np.linspace(0.0, 2.0, 1000)) > 1.2
+
+
+def test_degenerate_chains_give_one_or_inf_never_nan():
+    assert split_r_hat(np.full((3, 10), 2.5)) == 1.0
+    apart = np.repeat([[0.0], [1.0]], 10, axis=1)
+    assert split_r_hat(apart) == math.inf
+    est = estimate(apart)
+    assert (est.mean, est.r_hat, est.n, est.n_chains) == (0.5, math.inf, 20, 2)
+    assert est.error > 0.2  # two chains, two values: the error is not that of 20 draws
+    assert np.all(autocorrelation(apart) == 1.0)
+
+
+def test_estimate_of_ar1_chains(long_ar1):
+    # 4 chains of the same process: tau_int, ESS and error are those of one chain of
+    # all the draws, within the tolerances of test_estimate_fields
+    a, x = long_ar1
+    chains = x.reshape(4, -1)
+    est = estimate(chains)
+    assert (est.n, est.n_chains) == (N_LONG, 4)
+    assert est.mean == pytest.approx(x.mean(), rel=1e-12, abs=1e-15)
+    assert est.tau_int == pytest.approx(tau_exact(a), rel=0.15)
+    assert est.ess == pytest.approx(N_LONG / (2 * est.tau_int))
+    assert est.error == pytest.approx(math.sqrt(x.var(ddof=1) / est.ess), rel=1e-12)
+    assert est.error == pytest.approx(math.sqrt((1 + a) / (1 - a) / N_LONG), rel=0.08)
+    assert est.r_hat < 1.01
+
+
+def test_chains_that_disagree_get_a_larger_error():
+    # the same AR(1) chains, once around one mean and once around four: the spread of
+    # the chain means (sd 1.1) dominates the error, instead of vanishing in the average
+    x = ar1(0.5, 2000, np.random.default_rng(21), size=(4,))
+    agree, disagree = estimate(x), estimate(x + np.array([[-1.5], [-0.5], [0.5], [1.5]]))
+    assert agree.error < 0.03
+    assert disagree.error > 10 * agree.error
+    assert disagree.tau_int > 100 * agree.tau_int
+    assert disagree.r_hat > 1.5
+
+
+def test_coverage_of_two_sigma_intervals_over_chains():
+    # as test_coverage_of_two_sigma_intervals, with 400 sets of 4 chains of 1000 draws
+    X = ar1(0.7, 1000, np.random.default_rng(22), size=(400, 4))
+    coverage = np.mean([abs(x.mean()) < 2 * estimate(x).error for x in X])
+    assert 0.90 <= coverage <= 0.99
+
+
+def test_estimate_str_shows_r_hat():
+    assert str(estimate(ARVIZ_CHAINS)).endswith(", R-hat 1.340)")
+    assert "R-hat" not in str(estimate([1.0, 2.0, 4.0]))
+
+
+chains_strategy = st.tuples(st.integers(1, 5), st.integers(2, 60)).flatmap(
+    lambda shape: st.lists(
+        st.floats(-1e6, 1e6, allow_nan=False),
+        min_size=shape[0] * shape[1],
+        max_size=shape[0] * shape[1],
+    ).map(lambda v, shape=shape: np.array(v).reshape(shape))
+)
+
+
+def _fields(est: Estimate) -> tuple:
+    return (est.mean, est.error, est.tau_int, est.ess, est.n, est.n_chains, repr(est.r_hat))
+
+
+@given(finite_series)
+def test_one_chain_as_1d_or_2d_gives_the_same_numbers(x):
+    assert _fields(estimate(x)) == _fields(estimate(x[None, :]))
+    assert integrated_time(x) == integrated_time(x[None, :])
+    assert np.array_equal(autocorrelation(x), autocorrelation(x[None, :]))
+    if x.size >= 4:
+        assert repr(split_r_hat(x)) == repr(split_r_hat(x[None, :]))
+
+
+@given(chains_strategy, st.randoms(use_true_random=False))
+def test_chain_order_does_not_matter(x, random):
+    order = list(range(x.shape[0]))
+    random.shuffle(order)
+    a, b = estimate(x), estimate(x[order])
+    scale = max(float(np.max(np.abs(x))), 1e-300)
+    assert b.mean == pytest.approx(a.mean, rel=1e-12, abs=1e-12 * scale)
+    for name in ("error", "tau_int", "ess"):
+        assert getattr(b, name) == pytest.approx(getattr(a, name), rel=1e-9, abs=1e-9 * scale)
+    assert (b.r_hat == pytest.approx(a.r_hat, rel=1e-9)) or (math.isnan(a.r_hat + b.r_hat))
+
+
+@given(
+    st.tuples(st.integers(1, 5), st.integers(4, 60)).flatmap(
+        lambda shape: st.lists(
+            st.integers(-1000, 1000), min_size=shape[0] * shape[1], max_size=shape[0] * shape[1]
+        ).map(lambda v, shape=shape: np.array(v, dtype=float).reshape(shape))
+    ),
+    st.sampled_from([0.25, 2.0, 1024.0]),
+    st.integers(-1000, 1000),
+)
+def test_r_hat_is_affine_invariant_and_at_least_its_floor(x, scale, shift):
+    # ranks, so any increasing map; exact here (powers of two, integers), ties included
+    r = split_r_hat(x)
+    assert split_r_hat(scale * x + shift) == pytest.approx(r, rel=1e-12)
+    # R^2 = (n'-1)/n' + (B/n')/W with B >= 0
+    half = x.shape[1] // 2
+    assert r >= math.sqrt((half - 1) / half) * (1 - 1e-12)
+
+
+@given(st.integers(0, 2**32 - 1), st.integers(2, 8), st.integers(50, 400))
+def test_chains_cut_from_one_iid_series_have_r_hat_near_one(seed, n_chains, n):
+    # the bulk R^2 is (n'-1)/n' + F/n' with F ~ F(2M - 1, 2M(n' - 1)); F < 12 but for
+    # a probability below 1e-6 at 3 or more degrees of freedom, for each of the two R-hats
+    x = np.random.default_rng(seed).standard_normal(n_chains * n).reshape(n_chains, n)
+    half = n // 2
+    assert split_r_hat(x) < math.sqrt(1 + 11 / half)
+
+
+@given(st.integers(0, 2**32 - 1), st.integers(2, 6), st.integers(20, 200))
+def test_chains_far_apart_have_a_large_r_hat(seed, n_chains, n):
+    x = np.random.default_rng(seed).standard_normal((n_chains, n))
+    assert split_r_hat(x + 20.0 * np.arange(n_chains)[:, None]) > 1.4
+
+
+# --------------------------------------------------------------------------
 # errors: one test per message
 # --------------------------------------------------------------------------
 
 
-def test_series_must_be_1d():
+def test_series_must_be_one_chain_or_chains():
+    with pytest.raises(ValueError, match=r"x has shape \(2, 3, 4\); pass one chain, shape \(n_d"):
+        integrated_time(np.zeros((2, 3, 4)))
+    with pytest.raises(ValueError, match=r"x has shape \(0, 5\); pass at least one chain of"):
+        estimate(np.zeros((0, 5)))
+    with pytest.raises(ValueError, match=r"x has shape \(3, 1\); pass at least one chain of at"):
+        autocorrelation(np.zeros((3, 1)))
+    # blocking and the equilibration check take one chain
     with pytest.raises(ValueError, match=r"x has shape \(3, 4\); pass a 1-D time series"):
-        integrated_time(np.zeros((3, 4)))
+        blocking_error(np.zeros((3, 4)))
+
+
+def test_split_r_hat_needs_four_draws():
+    with pytest.raises(ValueError, match="x has 3 draws per chain; split-R-hat needs at least 4"):
+        split_r_hat(np.zeros((2, 3)))
+    assert math.isnan(estimate(np.arange(6.0).reshape(2, 3)).r_hat)
 
 
 def test_series_too_short():
