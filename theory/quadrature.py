@@ -65,14 +65,24 @@ Z_MAX = 9.0
 _GRID = np.linspace(-Z_MAX, Z_MAX, 13)
 #: Offsets of the graded panel edges from the kink, in units of 1/(beta std).
 _GRADING = 4.0 ** np.arange(10)
+#: Offsets of every graded edge but the kink's own, in units of 1/(beta std).
+_SIGNED_GRADING = np.concatenate([-_GRADING, _GRADING])
 #: Gauss-Legendre points per panel.
 _ORDER = 16
 
 
 @functools.cache
-def _legendre() -> tuple[np.ndarray, np.ndarray]:
-    x, w = roots_legendre(_ORDER)
-    return x, w
+def _panel_rule(order: int) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Legendre rule of ``order`` points on ``[-1, 1]``: nodes plus one, and weights.
+
+    Shared by every call of :func:`field_quadrature` (a panel ``[lo, lo + 2 half]``
+    takes the nodes ``lo + half (1 + x)``), hence read-only.
+    """
+    x, w = roots_legendre(order)
+    shifted = 1.0 + x
+    shifted.setflags(write=False)
+    w.setflags(write=False)
+    return shifted, w
 
 
 @functools.cache
@@ -123,39 +133,30 @@ def field_quadrature(mean, std, beta: float = math.inf) -> tuple[np.ndarray, np.
     True
     """
     mean, std = np.broadcast_arrays(np.asarray(mean, float), np.asarray(std, float))
-    if np.any(std < 0):
+    if (std < 0).any():
         raise ValueError(f"std={std.min():g} must be >= 0")
-    safe = np.where(std > 0, std, 1.0)
+    positive = std > 0
+    safe = np.where(positive, std, 1.0)
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         # subnormal std: kink and width at inf
         kink_raw = -mean / safe
-        kink = np.clip(kink_raw, -Z_MAX, Z_MAX)[..., None]
-        width = (1.0 / (beta * safe))[..., None] if beta > 0 else np.full(kink.shape, np.inf)
+        width = 1.0 / (beta * safe[..., None]) if beta > 0 else np.inf
+        graded = width * _SIGNED_GRADING  # inf at beta = 0 or a subnormal std
+    kink = np.minimum(np.maximum(kink_raw, -Z_MAX), Z_MAX)[..., None]
     # Nodes are built as offsets t = z - kink from the kink, and h = std t where the
     # kink is inside the range: near h = 0 the field then keeps its relative
     # precision, which beta h needs at large beta (mean + std z would round to
     # multiples of eps |mean|, i.e. beta eps |mean| in beta h).
-    with np.errstate(over="ignore"):  # width = inf at beta = 0 or std = 0
-        graded = np.concatenate([-width * _GRADING, 0 * kink, width * _GRADING], axis=-1)
-    low, high = -Z_MAX - kink, Z_MAX - kink
-    offsets = np.sort(
-        np.concatenate(
-            [
-                np.broadcast_to(_GRID, kink.shape[:-1] + _GRID.shape) - kink,
-                np.clip(graded, low, high),
-            ],
-            axis=-1,
-        ),
-        axis=-1,
-    )
-    x, wx = _legendre()
+    graded = np.minimum(np.maximum(graded, -Z_MAX - kink), Z_MAX - kink)
+    offsets = np.sort(np.concatenate([_GRID - kink, 0 * kink, graded], axis=-1), axis=-1)
+    shifted, weights = _panel_rule(_ORDER)
     lo, half = offsets[..., :-1, None], 0.5 * np.diff(offsets, axis=-1)[..., None]
-    t = (lo + half * (1.0 + x)).reshape(*kink.shape[:-1], -1)
+    t = (lo + half * shifted).reshape(*kink.shape[:-1], -1)
     z = kink + t
-    w = (half * wx).reshape(z.shape) * np.exp(-0.5 * z**2)
+    w = (half * weights).reshape(z.shape) * np.exp(-0.5 * z**2)
     w /= math.sqrt(2.0 * math.pi)
     # where h = 0 lies inside the range the shift mean + std kink is 0 exactly
-    inside = (std > 0) & (np.abs(kink_raw) <= Z_MAX)
+    inside = positive & (np.abs(kink_raw) <= Z_MAX)
     shift = np.where(inside, 0.0, mean + std * kink[..., 0])
     h = shift[..., None] + std[..., None] * t
     # std = 0: every node sits at the mean; the weights still sum to 1

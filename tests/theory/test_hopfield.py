@@ -22,7 +22,7 @@ from scipy.special import erf
 
 from hebbian.theory import Solution, SolverError
 from hebbian.theory import hopfield as H
-from hebbian.theory.quadrature import gaussian_average
+from hebbian.theory.quadrature import field_moments, gaussian_average, std_for_tanh_mean
 
 # ---------------------------------------------------------------- published values
 
@@ -390,6 +390,36 @@ def test_T_AT_published_docstring_value():
     assert round(H.T_AT(0.1), 6) == 0.00145
 
 
+def _T_AT_brute(alpha: float) -> float:
+    """The replicon's root bracketed by the whole range of the retrieval state, (1e-6, T_M)."""
+    hi = H.T_M(alpha) * (1 - 1e-6)
+    return optimize.brentq(lambda T: H.solve(alpha, T).check().stability, 1e-6, hi, xtol=1e-14)
+
+
+# the last just below alpha_c(0) = 0.1379056, where the bracket's upper end comes closest to T_M
+@pytest.mark.parametrize("alpha", [0.05, 0.1, 0.13, 0.137905566 * (1 - 1e-6)])
+def test_T_AT_bracket_finds_the_root_of_the_brute_bracket(alpha):
+    """The bracket around the T = 0 asymptote (13% above the root at alpha_c(0)) loses nothing."""
+    assert H.T_AT(alpha) == pytest.approx(_T_AT_brute(alpha), rel=1e-9)
+
+
+def test_T_AT_bracket_missing_the_root_falls_back(monkeypatch):
+    """Where the replicon keeps its sign across the bracket, the root is sought below T_M."""
+    monkeypatch.setattr(H, "_AT_BRACKET", (2.0, 3.0))
+    assert H.T_AT(0.1) == pytest.approx(_T_AT_brute(0.1), rel=1e-9)
+
+
+def test_T_AT_in_the_reentrant_window():
+    """Between alpha_c(0) and the peak of alpha_c(T) retrieval exists only at T > 0."""
+    alpha = 0.1381
+    assert H.solve(alpha, 0.0).status == 5
+    Tat = H.T_AT(alpha)
+    assert 0 < Tat < H.T_M(alpha)
+    assert H.solve(alpha, Tat).stability == pytest.approx(0.0, abs=1e-8)
+    assert H.solve(alpha, 0.95 * Tat).check().stability < 0
+    assert H.solve(alpha, 1.05 * Tat).check().stability > 0
+
+
 @pytest.mark.parametrize(
     ("alpha", "T", "branch"),
     [(0.02, 0.3, "retrieval"), (0.1, 0.3, "spin glass"), (0.05, 2.0, "paramagnet")],
@@ -407,7 +437,6 @@ def test_branches_sorted_by_free_energy():
     assert found[0].free_energy < found[1].free_energy
 
 
-@pytest.mark.slow
 def test_phase_diagram_lines():
     pd = H.phase_diagram(n_points=8)
     for line in (pd.T_g, pd.T_M, pd.T_c, pd.T_AT):
@@ -422,7 +451,34 @@ def test_phase_diagram_lines():
     a_eq, T_eq = pd.T_c
     np.testing.assert_array_equal(T_eq, T_M)
     assert np.all(a_eq <= a_M)
+    # each T_c point continues the solutions of the one before: the same roots
+    np.testing.assert_allclose(a_eq, [H.alpha_eq(T) for T in T_eq], rtol=0, atol=1e-12)
     assert np.all(np.diff(pd.T_AT[1]) >= 0)
+
+
+def test_continued_retrieval_refuses_the_unstable_solution():
+    """Below alpha_c(T) a second, unstable retrieval solution lies below the fold's overlap.
+
+    Newton continued from it stays there (a higher free energy); the T_c search
+    refuses it and solves from the retrieval state's own start.
+    """
+    T = 0.3
+    fold = H.alpha_c(T)
+    alpha = 0.9 * fold.value
+    # the unstable solution from its overlap on the branch parametrized by m
+    m = optimize.brentq(lambda m: H._load_for_overlap(m, 1 / T) - alpha, 0.3, fold.m)
+    fm = field_moments(m, std_for_tanh_mean(m, 1 / T, mean=m), 1 / T)
+    unstable = H.solve(alpha, T, guess=(m, fm.q, fm.C), method="newton").check()
+    assert unstable.branch == "retrieval"
+    assert unstable["m"] < fold.m
+    stable = H.solve(alpha * 1.001, T).check()
+    path = H._Path()
+    path.last["retrieval"] = unstable
+    assert path.solve(alpha * 1.001, T, "retrieval")["m"] < fold.m
+    path.last["retrieval"] = unstable
+    got = path.solve(alpha * 1.001, T, "retrieval", lambda s: s["m"] > fold.m)
+    assert got.free_energy == stable.free_energy < unstable.free_energy
+    assert path.last["retrieval"] is got
 
 
 # ---------------------------------------------------------------------- Solution API

@@ -19,7 +19,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate
 
-from hebbian.theory.quadrature import field_quadrature, gauss_hermite, gaussian_average
+from hebbian.theory.quadrature import (
+    _panel_rule,
+    field_quadrature,
+    gauss_hermite,
+    gaussian_average,
+)
 
 Z_REF = 12.0
 SQRT_2PI = math.sqrt(2 * math.pi)
@@ -153,6 +158,31 @@ def test_broadcasting_shapes():
         for j in range(4):
             one = gaussian_average(lambda x: np.tanh(2.0 * x), mean[i, 0], std[j], 2.0)
             assert avg[i, j] == pytest.approx(float(one), abs=1e-15)
+
+
+def test_panel_rule_is_cached_read_only_and_as_built():
+    shifted, weights = _panel_rule(16)
+    assert _panel_rule(16)[0] is shifted
+    fresh = _panel_rule.__wrapped__(16)
+    np.testing.assert_array_equal(shifted, fresh[0])
+    np.testing.assert_array_equal(weights, fresh[1])
+    for a in (shifted, weights):
+        with pytest.raises(ValueError, match="read-only"):
+            a[0] = 0.0
+    # Gauss-Legendre on [-1, 1], nodes plus one: exact to degree 31 on [0, 2]
+    assert np.all((shifted > 0) & (shifted < 2))
+    for k in (0, 1, 7, 31):
+        assert float(weights @ shifted**k) == pytest.approx(2 ** (k + 1) / (k + 1), rel=1e-12)
+
+
+def test_field_quadrature_returns_fresh_arrays():
+    """The rule's arrays are the caller's: writing to them changes no later call."""
+    h, w = field_quadrature(0.2, 0.5, 3.0)
+    expected = h.copy(), w.copy()
+    h[:], w[:] = 0.0, 0.0
+    again = field_quadrature(0.2, 0.5, 3.0)
+    np.testing.assert_array_equal(again[0], expected[0])
+    np.testing.assert_array_equal(again[1], expected[1])
 
 
 def test_scalar_inputs_give_one_dimensional_rule():
