@@ -188,11 +188,11 @@ def as_patterns(
         )
     if np.issubdtype(arr.dtype, np.floating) and not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} contains NaN or inf; pass finite entries")
-    is_ternary = bool(np.all((arr == -1) | (arr == 0) | (arr == 1)))
+    is_ternary = first_outside(arr, (-1, 0, 1)) is None
     if values is not None:
         allowed, shown = PATTERN_VALUES[values]
-        if not bool(np.all(np.isin(arr, allowed))):
-            bad = arr[~np.isin(arr, allowed)].flat[0].item()
+        bad = first_outside(arr, allowed)
+        if bad is not None:
             raise ValueError(
                 f"{name} has an entry {bad!r} outside {shown}; "
                 f"pass {values} patterns (see hebbian.patterns)"
@@ -200,6 +200,23 @@ def as_patterns(
     out = np.array(arr, dtype=np.int8 if is_ternary else np.float64, copy=True)
     out.setflags(write=False)
     return out
+
+
+#: Entries of a pattern matrix checked at a time (bool temporaries of 1 MiB).
+_CHECK_BLOCK = 2**20
+
+
+def first_outside(arr: np.ndarray, allowed: tuple) -> int | float | None:
+    """The first entry of ``arr`` (2-D) not in ``allowed``, or None; row block by row block."""
+    rows = max(1, _CHECK_BLOCK // max(arr.shape[1], 1))
+    for start in range(0, arr.shape[0], rows):
+        block = arr[start : start + rows]
+        ok = block == allowed[0]
+        for value in allowed[1:]:
+            ok |= block == value
+        if not ok.all():
+            return block[~ok].flat[0].item()
+    return None
 
 
 def as_real_array(value, name: str, what: str = "a rectangular numeric array") -> np.ndarray:

@@ -47,32 +47,46 @@ def _shape(K, N) -> tuple[int, int]:
     return check_int(K, "K", minimum=1), check_int(N, "N", minimum=1)
 
 
-#: Uniforms drawn per chunk: the float64 draws never exceed 8 MiB at a time.
-_CHUNK = 2**20
+#: Entries made per piece: the reused float64 uniforms take 512 KiB.
+_CHUNK = 2**16
 
 
 def _allocate(shape, what: str) -> np.ndarray:
-    """An int8 array of ``shape``, after checking that it (and a chunk) fits in memory."""
+    """An int8 array of ``shape``, after checking that it (and a piece's buffers) fits."""
     n = math.prod(shape)
     names = ("K", "M", "N") if len(shape) == 3 else ("K", "N")
     sizes = ", ".join(f"{k}={v}" for k, v in zip(names, shape, strict=True))
-    check_memory(n + 16 * min(n, _CHUNK), f"{what} ({sizes}, int8)")
+    check_memory(n + 9 * min(n, _CHUNK), f"{what} ({sizes}, int8)")
     return np.empty(shape, dtype=np.int8)
 
 
-def _chunks(out: np.ndarray):
-    """Consecutive flat pieces of ``out``: ``rng.random`` drawn piece by piece gives the
-    same numbers, in the same order, as one draw of the whole shape."""
+def _by_piece(rng: np.random.Generator, out: np.ndarray, fill) -> None:
+    """Call ``fill(piece, u)`` on consecutive flat pieces of ``out``, in order.
+
+    ``u`` holds as many fresh uniforms in [0, 1) as ``piece`` has entries, in
+    one reused float64 buffer: drawn piece by piece, they are the numbers, in
+    the order, of one ``rng.random`` draw of the whole shape.
+    """
     flat = out.reshape(-1)
+    buffer = np.empty(min(flat.size, _CHUNK))
     for start in range(0, flat.size, _CHUNK):
-        yield flat[start : start + _CHUNK]
+        piece = flat[start : start + _CHUNK]
+        u = buffer[: piece.size]
+        rng.random(out=u)
+        fill(piece, u)
+
+
+def _set_signs(out: np.ndarray, u: np.ndarray, p_plus: float) -> None:
+    """Set the int8 ``out`` to +1 where ``u < p_plus``, to -1 elsewhere, in place."""
+    np.less(u, p_plus, out=out.view(np.bool_))  # 1 for +1, 0 for -1
+    out *= 2
+    out -= 1
 
 
 def _signs(rng: np.random.Generator, shape, p_plus: float, what: str = "patterns") -> np.ndarray:
-    """Entries +1 with probability ``p_plus``, -1 otherwise, made as int8 chunk by chunk."""
+    """Entries +1 with probability ``p_plus``, -1 otherwise, made in int8 piece by piece."""
     out = _allocate(shape, what)
-    for piece in _chunks(out):
-        piece[...] = np.where(rng.random(piece.size) < p_plus, 1, -1)
+    _by_piece(rng, out, lambda piece, u: _set_signs(piece, u, p_plus))
     return out
 
 
@@ -160,12 +174,18 @@ def diluted_patterns(K: int, N: int, d: float, *, rng: RNGLike = None) -> np.nda
     )
     rng = as_generator(rng)
     out = _allocate(_shape(K, N), "diluted patterns")
-    # two passes over the same stream as one draw of every blank, then every sign:
-    # the blanks are marked 1 in place, then replaced by 0 and the rest by +-1
-    for piece in _chunks(out):
-        piece[...] = rng.random(piece.size) < d
-    for piece in _chunks(out):
-        piece[...] = np.where(piece == 1, 0, np.where(rng.random(piece.size) < 0.5, 1, -1))
+
+    def keep(piece, u):
+        np.greater_equal(u, d, out=piece.view(np.bool_))  # 1 kept, 0 blank
+
+    def sign(piece, u):
+        signs = np.empty_like(piece)
+        _set_signs(signs, u, 0.5)
+        piece *= signs
+
+    # the stream of two whole-shape draws: every blank (u < d), then every sign
+    _by_piece(rng, out, keep)
+    _by_piece(rng, out, sign)
     return out
 
 

@@ -97,47 +97,86 @@ def test_dataset_entropy_closed_form():
         dataset_entropy(0.0, 10)
 
 
-def _old_signs(rng, shape, p_plus):
+def _reference_signs(rng, shape, p_plus):
     return np.where(rng.random(shape) < p_plus, 1, -1).astype(np.int8)
 
 
-@pytest.mark.parametrize("chunk", [7, 2**20])
-def test_chunked_int8_generation_draws_the_same_patterns(monkeypatch, chunk):
-    # made piece by piece in int8, the patterns are those of one float64 draw
+def _reference_diluted(rng, shape, d):
+    blank = rng.random(shape) < d
+    out = _reference_signs(rng, shape, 0.5)
+    out[blank] = 0
+    return out
+
+
+def _assert_same_int8(new, old):
+    assert new.dtype == np.int8
+    assert np.array_equal(new, old)
+
+
+def _assert_generators_match_the_reference(K, N, M, d, seed):
+    ref = np.random.default_rng(seed)
+    _assert_same_int8(binary_patterns(K, N, rng=seed), _reference_signs(ref, (K, N), 0.5))
+    ref = np.random.default_rng(seed)
+    _assert_same_int8(biased_patterns(K, N, 0.4, rng=seed), _reference_signs(ref, (K, N), 0.7))
+    ref = np.random.default_rng(seed)
+    _assert_same_int8(diluted_patterns(K, N, d, rng=seed), _reference_diluted(ref, (K, N), d))
+    xi = diluted_patterns(K, N, d, rng=seed + 1)
+    ex = noisy_examples(xi, M, 0.6, rng=seed)
+    chi = _reference_signs(np.random.default_rng(seed), (K, M, N), 0.8)
+    _assert_same_int8(ex.examples, xi[:, None, :] * chi)
+    assert np.array_equal(ex.sums(), ex.examples.sum(axis=1))
+
+
+@given(
+    K=st.integers(1, 6),
+    N=st.integers(1, 300),
+    M=st.integers(1, 4),
+    d=st.floats(0, 0.99),
+    seed=st.integers(0, 2**32 - 2),
+    chunk=st.integers(1, 200),
+)
+def test_int8_generation_piece_by_piece_draws_the_patterns_of_one_float64_draw(
+    K, N, M, d, seed, chunk
+):
+    # pieces that divide the size or not, down to one entry: same stream, same values
     import hebbian.patterns as patterns
 
-    monkeypatch.setattr(patterns, "_CHUNK", chunk)
-    for seed in range(3):
-        rng = np.random.default_rng(seed)
-        assert np.array_equal(binary_patterns(5, 33, rng=seed), _old_signs(rng, (5, 33), 0.5))
-        rng = np.random.default_rng(seed)
-        assert np.array_equal(biased_patterns(5, 33, 0.4, rng=seed), _old_signs(rng, (5, 33), 0.7))
-        rng = np.random.default_rng(seed)
-        blank = rng.random((5, 33)) < 0.3
-        old = _old_signs(rng, (5, 33), 0.5)
-        old[blank] = 0
-        new = diluted_patterns(5, 33, 0.3, rng=seed)
-        assert new.dtype == np.int8
-        assert np.array_equal(new, old)
-        xi = binary_patterns(4, 33, rng=9)
-        rng = np.random.default_rng(seed)
-        chi = _old_signs(rng, (4, 3, 33), 0.8)
-        ex = noisy_examples(xi, 3, 0.6, rng=seed)
-        assert ex.examples.dtype == np.int8
-        assert np.array_equal(ex.examples, xi[:, None, :] * chi)
-        assert np.array_equal(ex.sums(), ex.examples.sum(axis=1))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(patterns, "_CHUNK", chunk)
+        _assert_generators_match_the_reference(K, N, M, d, seed)
 
 
-def test_generation_peak_memory_is_the_int8_result_and_a_chunk():
+@pytest.mark.parametrize(("K", "N"), [(1, 2**16), (5, 30_011)])
+def test_int8_generation_with_the_default_piece_draws_the_same_patterns(K, N):
+    _assert_generators_match_the_reference(K, N, 2, 0.3, seed=11)
+
+
+def _peak_bytes(fn):
     import tracemalloc
 
     tracemalloc.start()
     try:
-        xi = diluted_patterns(100, 100_000, 0.2, rng=0)  # 10 MB int8, 80 MB as float64
+        out = fn()
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert peak < xi.nbytes + 40 * 2**20, peak
+    return out, peak
+
+
+@pytest.mark.parametrize(
+    "generate",
+    [
+        lambda: binary_patterns(100, 100_000, rng=0),
+        lambda: biased_patterns(100, 100_000, -0.2, rng=0),
+        lambda: diluted_patterns(100, 100_000, 0.2, rng=0),
+        lambda: noisy_examples(np.ones((10, 10_000), np.int8), 100, 0.5, rng=0).examples,
+    ],
+)
+def test_generation_peak_memory_is_the_int8_result_and_a_small_buffer(generate):
+    # 10 MB of int8 out, 80 MB as float64: the temporaries stay under 1 MiB
+    out, peak = _peak_bytes(generate)
+    assert out.nbytes == 10**7
+    assert peak < out.nbytes + 2**20, peak
 
 
 @pytest.mark.parametrize(
