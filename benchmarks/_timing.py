@@ -16,7 +16,7 @@ import time
 
 import numpy as np
 
-__all__ = ["cpu_model", "interleaved", "median_time", "summary"]
+__all__ = ["cpu_model", "interleaved", "median_time", "publish", "summary"]
 
 
 def median_time(fn, repeats: int) -> float:
@@ -83,3 +83,11 @@ def summary(values, fmt: str = "{:.2f}") -> str:
         f"{fmt.format(statistics.median(values))} "
         f"({fmt.format(min(values))}..{fmt.format(max(values))})"
     )
+
+
+def publish(text: str, path: str | None) -> None:
+    """Print a benchmark's table and, with ``path``, write it there too."""
+    print(text)
+    if path:
+        with open(path, "w") as f:
+            f.write(text + "\n")

@@ -31,7 +31,7 @@ import platform
 import statistics
 
 import numpy as np
-from _timing import cpu_model, interleaved, summary
+from _timing import cpu_model, interleaved, publish, summary
 from numba import njit
 
 from hebbian import DenseHopfield, binary_patterns
@@ -164,10 +164,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     repeats = 3 if args.quick else 5
     text = table([measure(*case, args.quick, repeats) for case in CASES], repeats)
-    print(text)
-    if args.out:
-        with open(args.out, "w") as f:
-            f.write(text + "\n")
+    publish(text, args.out)
 
 
 if __name__ == "__main__":

@@ -19,8 +19,11 @@
   and on the sphere (Metropolis for the modern Hopfield network).
 
 Energy changes come from the K overlap sums, kept exactly and incrementally:
-O(K) per attempted flip (:mod:`hebbian.mc._numba`, with the NumPy twin
-:mod:`hebbian.mc._numpy` as the reference).
+O(K) per attempted flip.  Each network family is one module of
+:mod:`hebbian.mc.networks` (its energy change and bookkeeping, compiled into
+the generic loops of :mod:`hebbian.mc._numba` and of the CUDA kernel, and an
+array twin that :mod:`hebbian.mc._numpy` and the batched backends use), found
+by the network's class through :func:`hebbian.mc.model.register`.
 """
 
 from hebbian.mc.finite_size import Extrapolation, extrapolate

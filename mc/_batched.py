@@ -3,7 +3,8 @@
 :mod:`hebbian.mc._numba` runs one chain per call; here one array operation advances
 all R chains (replicas, temperatures of a tempering ladder, or chains of
 different disorder samples, ``group`` naming each chain's pattern set) by one
-attempted flip.  The formulas are those of the Numba kernel and the random
+attempted flip.  The energy changes are the network family's array twin
+(:attr:`~hebbian.mc.model.Family.delta_array`, on the sums alone) and the random
 numbers are counter based (:mod:`hebbian.mc._counter`): chain ``r``'s uniforms in a
 call are ``uniform(keys[r, 0], keys[r, 1], 2 (sweep N + t) + slot)``, slot 0
 choosing the site (random order) and slot 1 deciding the flip, so a NumPy run
@@ -24,40 +25,13 @@ from hebbian.mc._numba import (
     ACCEPTED,
     ATTEMPTED,
     FIXED,
-    KIND_EXPONENTIAL,
-    KIND_POLY,
     ORDER_SEQUENTIAL,
     RULE_METROPOLIS,
     RULE_ZERO_T,
     SWEEPS,
-    _g_diag,
 )
-from hebbian.mc._numpy import _e_rest
 
-__all__ = ["delta_energy", "sweeps"]
-
-_g_diag_array = _g_diag.py_func  # pure arithmetic: elementwise on any array
-
-
-def _logsumexp(xp, a):
-    top = xp.max(a, axis=-1, keepdims=True)
-    return (top + xp.log(xp.sum(xp.exp(a - top), axis=-1, keepdims=True)))[..., 0]
-
-
-def delta_energy(xp, S, x, s, n_mu, kind: int, P: int, lam: float, scale: float):
-    """Energy change of flipping a neuron with spin ``s`` and pattern entries ``x``.
-
-    ``S`` and ``x`` (..., K) broadcast together, ``s`` (...); the formulas of
-    :func:`hebbian.mc._numba._sweep` (Newton's identities without self-interactions,
-    ``((c + x)^P - (c - x)^P)/2`` with them, a log-sum-exp difference for the
-    exponential network).
-    """
-    if kind == KIND_EXPONENTIAL:
-        a = lam * S
-        return (_logsumexp(xp, a) - _logsumexp(xp, a - (2.0 * lam) * s[..., None] * x)) / lam
-    c = S - x * s[..., None]
-    h = x * _e_rest(c, n_mu - x * x, P) if kind == KIND_POLY else _g_diag_array(c, x, P)
-    return 2.0 * scale * s * xp.sum(h, axis=-1)
+__all__ = ["sweeps"]
 
 
 def _accept(xp, dE, betas, rule: int, u):
@@ -70,17 +44,18 @@ def _accept(xp, dE, betas, rule: int, u):
     return u < xp.where(z > 0.0, e / (1.0 + e), 1.0 / (1.0 + e))
 
 
-def _stable(xp, sigma, S, xi, n_mu, kind, P, lam, scale):
+def _stable(xp, model, sigma, S, xi, n_mu):
     """Chains (rows) where no single flip lowers the energy; ``xi`` (R, N, K)."""
     s = sigma.astype(xp.float64)
-    dE = delta_energy(
-        xp, S[:, None, :], xi.astype(xp.float64), s, n_mu[:, None, :], kind, P, lam, scale
+    sites = xp.broadcast_to(xp.arange(sigma.shape[1]), sigma.shape)
+    dE = model.family.delta_array(
+        xp, model.params, sites, s, S[:, None, :], xi.astype(xp.float64), n_mu[:, None, :]
     )
     return xp.all(dE >= 0.0, axis=1)
 
 
-def sweeps(xp, sigma, S, xi_t, group, n_mu, kind, P, lam, scale, betas, rule, order,
-           n_sweeps, keys, counts) -> None:  # fmt: skip
+def sweeps(xp, model, sigma, S, xi_t, group, n_mu, betas, rule, order, n_sweeps, keys,
+           counts) -> None:  # fmt: skip
     """Run up to ``n_sweeps`` sweeps of N attempted flips on every chain, in place.
 
     At zero temperature a chain stops at a fixed point, as in
@@ -107,7 +82,7 @@ def sweeps(xp, sigma, S, xi_t, group, n_mu, kind, P, lam, scale, betas, rule, or
             x = xi_t[group, i].astype(xp.float64)
             s_old = sigma[rows, i]
             s = s_old.astype(xp.float64)
-            dE = delta_energy(xp, S, x, s, n_rows, kind, P, lam, scale)
+            dE = model.family.delta_array(xp, model.params, i, s, S, x, n_rows)
             u = uniform(k0, k1, c + xp.uint64(1))
             flip = _accept(xp, dE, betas, rule, u) & active
             sigma[rows, i] = xp.where(flip, -s_old, s_old)
@@ -123,7 +98,7 @@ def sweeps(xp, sigma, S, xi_t, group, n_mu, kind, P, lam, scale, betas, rule, or
             if order != ORDER_SEQUENTIAL:
                 idx = xp.flatnonzero(quiet)
                 g = group[idx]
-                quiet[idx] = _stable(xp, sigma[idx], S[idx], xi_t[g], n_mu[g], kind, P, lam, scale)
+                quiet[idx] = _stable(xp, model, sigma[idx], S[idx], xi_t[g], n_mu[g])
             counts[:, FIXED] = xp.where(quiet, 1, counts[:, FIXED])
             active &= ~quiet
         if not bool(xp.any(active)):

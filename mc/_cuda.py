@@ -7,9 +7,11 @@ keeps its overlap sums in ``S_t[:, r]`` as int32 (pattern-major, so a
 warp's 32 chains read 32 consecutive words for each pattern: coalesced) and draws the
 same counter-based uniforms (:mod:`hebbian.mc._counter`) as the array code, so the
 two give the same chains (tested in Numba's CUDA simulator on the CPU,
-``NUMBA_ENABLE_CUDASIM=1``).  Covered: polynomial networks with and without
-self-interactions (``P <= MAX_P``) and the exponential network; every rule
-and order, zero-temperature fixed points included.
+``NUMBA_ENABLE_CUDASIM=1``).  The energy change and the bookkeeping are the
+network family's own kernel functions (:mod:`hebbian.mc._interface`), compiled
+for the device, indexing the chain-minor arrays with the thread's chain ``r``:
+every pattern family, every rule and order, zero-temperature fixed points
+included.
 
 Compiled on first use (then Numba's CUDA target needs a device, or its
 simulator).
@@ -17,95 +19,56 @@ simulator).
 
 from __future__ import annotations
 
-import math
 from functools import cache
 
 import numpy as np
 from numba import cuda
 
+from hebbian.mc import _interface
 from hebbian.mc._counter import uniform
 from hebbian.mc._numba import (
     ACCEPTED,
     ATTEMPTED,
     FIXED,
-    KIND_EXPONENTIAL,
-    KIND_POLY,
     ORDER_SEQUENTIAL,
     RULE_ZERO_T,
     SWEEPS,
-    _accept,
-    _g_diag,
+    accept,
 )
 
-__all__ = ["MAX_P", "sweeps"]
+__all__ = ["sweeps"]
 
-#: Largest interaction order of the kernel (its Newton recursion lives in registers).
-MAX_P = 8
 THREADS = 128
 
 
 @cache
-def _kernel():
-    d_g_diag = cuda.jit(device=True)(_g_diag.py_func)
-    accept = cuda.jit(device=True)(_accept.py_func)  # the CPU kernels' flip decision
-
-    @cuda.jit(device=True)
-    def delta_energy(S_t, xi, r, i, s, n_mu, kind, P, lam, scale, work):
-        K = S_t.shape[0]
-        if kind == KIND_EXPONENTIAL:
-            top = -math.inf
-            for mu in range(K):
-                top = max(top, S_t[mu, r])
-            a = 0.0
-            b = 0.0
-            for mu in range(K):
-                a += math.exp(lam * (S_t[mu, r] - top))
-                b += math.exp(lam * (S_t[mu, r] - top - 2.0 * s * xi[i, mu]))
-            return (math.log(a) - math.log(b)) / lam
-        h = 0.0
-        for mu in range(K):
-            x = float(xi[i, mu])
-            c = S_t[mu, r] - x * s
-            if kind == KIND_POLY:
-                p_even = n_mu[mu] - x * x
-                work[0] = 1.0
-                for k in range(1, P):
-                    acc = 0.0
-                    for j in range(1, k + 1):
-                        acc += work[k - j] * (c if j % 2 == 1 else -p_even)
-                    work[k] = acc / k
-                h += x * work[P - 1]
-            else:
-                h += d_g_diag(c, x, P)
-        return 2.0 * scale * s * h
+def _kernel(params_type: type, begin, delta, flip):
+    """The sweep kernel of one network family (its functions compiled for the device)."""
+    begin_d, delta_d, flip_d = (cuda.jit(device=True)(f) for f in (begin, delta, flip))
+    accept_d = cuda.jit(device=True)(accept)
 
     @cuda.jit
-    def kernel(sigma, S_t, xi_t, group, n_mu, kind, P, lam, scale, betas, rule, order,
-               n_sweeps, keys, counts):  # fmt: skip
+    def kernel(p, sigma, S, aux, xi_t, group, betas, rule, order, n_sweeps, keys, counts):
         r = cuda.grid(1)
         if r >= sigma.shape[0]:
             return
         N = sigma.shape[1]
-        K = S_t.shape[0]
         xi = xi_t[group[r]]
-        n = n_mu[group[r]]
         k0, k1 = keys[r, 0], keys[r, 1]
-        work = cuda.local.array(MAX_P, np.float64)
         counts[r, FIXED] = 0
         for sweep in range(n_sweeps):
+            extra = begin_d(p, S, aux, r)
             flips = 0
             for t in range(N):
                 c = np.uint64(2 * (sweep * N + t))
                 i = t
                 if order != ORDER_SEQUENTIAL:
                     i = min(int(uniform(k0, k1, c) * N), N - 1)
-                s = float(sigma[r, i])
-                dE = delta_energy(S_t, xi, r, i, s, n, kind, P, lam, scale, work)
-                if accept(dE, betas[r], rule, uniform(k0, k1, c + np.uint64(1))):
-                    step = -2 * sigma[r, i]  # S changes by -2 s x
-                    sigma[r, i] = -sigma[r, i]
-                    for mu in range(K):
-                        S_t[mu, r] += step * xi[i, mu]
+                s = sigma[r, i]
+                dE = delta_d(p, xi, i, s, S, aux, r, extra)
+                if accept_d(dE, betas[r], rule, uniform(k0, k1, c + np.uint64(1))):
+                    sigma[r, i] = -s
+                    extra = flip_d(p, xi, i, s, S, aux, r, extra)
                     flips += 1
             counts[r, ATTEMPTED] += N
             counts[r, ACCEPTED] += flips
@@ -114,8 +77,7 @@ def _kernel():
                 stable = True
                 if order != ORDER_SEQUENTIAL:
                     for i in range(N):
-                        s = float(sigma[r, i])
-                        if delta_energy(S_t, xi, r, i, s, n, kind, P, lam, scale, work) < 0.0:
+                        if delta_d(p, xi, i, sigma[r, i], S, aux, r, extra) < 0.0:
                             stable = False
                             break
                 if stable:
@@ -125,19 +87,30 @@ def _kernel():
     return kernel
 
 
-def sweeps(xp, sigma, S, xi_t, group, n_mu, kind, P, lam, scale, betas, rule, order,
-           n_sweeps, keys, counts) -> None:  # fmt: skip
-    """:func:`hebbian.mc._batched.sweeps` in one kernel launch (same arguments, same chains)."""
-    if P > MAX_P:
-        raise ValueError(f"P={P} exceeds the CUDA kernel's MAX_P={MAX_P}; use backend='batched'")
+def sweeps(xp, model, sigma, S, xi_t, group, n_mu, betas, rule, order, n_sweeps, keys,
+           counts) -> None:  # fmt: skip
+    """:func:`hebbian.mc._batched.sweeps` in one kernel launch (same arguments, same chains).
+
+    Each chain's sums and auxiliary rows are prepared on the host by the
+    family (:attr:`~hebbian.mc.model.Family.prepare`), then stored on the
+    GPU pattern-major, chain-minor ((K, R) and (rows, K, R)) and handed to the
+    kernel as the transposed views (R, K), (R, rows, K) the family's functions
+    index: a warp's 32 chains read 32 consecutive words, coalesced.
+    """
     R, N = sigma.shape
     if 2 * n_sweeps * N >= 2**32:
         raise ValueError(f"n_sweeps={n_sweeps} at N={N} overflows the 32-bit draw counter")
-    if N * int(xp.max(xp.abs(xi_t))) >= 2**31:
-        raise ValueError(f"N={N} with pattern entries this large overflows int32 overlap sums")
-    # int32 sums (exact: |S| <= N max|xi|) halve the bytes of the kernel's main stream
-    S_t = xp.ascontiguousarray(S.T).astype(xp.int32)
-    blocks = (R + THREADS - 1) // THREADS
-    _kernel()[blocks, THREADS](sigma, S_t, xi_t, group, n_mu, kind, P, lam, scale, betas,
-                               rule, order, n_sweeps, keys, counts)  # fmt: skip
-    S[...] = S_t.T
+    host_S = S.get() if xp is not np else np.asarray(S)
+    prepared = [model.family.prepare(model, row) for row in host_S]
+    work = np.stack([w for w, _ in prepared])
+    aux = np.stack([a for _, a in prepared])
+    if xp is np:  # Numba's CUDA simulator takes host arrays, contiguous
+        dev_S, dev_aux = work, aux
+    else:  # stored chain-minor, handed over as views in the families' (R, ...) order
+        dev_S = xp.asarray(np.ascontiguousarray(work.T)).T
+        dev_aux = xp.asarray(np.ascontiguousarray(aux.transpose(1, 2, 0))).transpose(2, 0, 1)
+    _kernel(type(model.params), *_interface.family_functions(type(model.params)))[
+        (R + THREADS - 1) // THREADS, THREADS
+    ](model.params, sigma, dev_S, dev_aux, xi_t, group, betas, rule, order, n_sweeps, keys,
+      counts)  # fmt: skip
+    S[...] = dev_S

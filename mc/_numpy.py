@@ -3,15 +3,14 @@
 The same random stream (per sweep, a xoshiro256+ stream seeded from the
 chain's ``Generator``, written here on Python integers; one uniform for a
 random site, one for the acceptance when T > 0), the energy change computed
-independently of the kernel (Newton's identities vectorized over the K
-patterns on the cavity sums, not the kernel's kept power terms), and
-Python-level control flow: slow, obviously correct, and the oracle the Numba
-kernels are compared with draw for draw.
+independently of the kernel by the family's array twin
+(:attr:`~hebbian.mc.model.Family.delta_array`: Newton's identities on the
+cavity sums, not the kernel's kept terms), and Python-level control flow:
+slow, obviously correct, and the oracle the Numba kernels are compared with
+draw for draw.
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
@@ -19,20 +18,12 @@ from hebbian.mc._numba import (
     ACCEPTED,
     ATTEMPTED,
     FIXED,
-    KIND_COUPLINGS,
-    KIND_EXPONENTIAL,
-    KIND_POLY,
     ORDER_RANDOM,
     ORDER_SEQUENTIAL,
     RULE_ZERO_T,
     SWEEPS,
+    accept,
 )
-from hebbian.mc._numba import (
-    _accept as _compiled_accept,
-)
-
-# the acceptance rule itself is shared: its uncompiled Python source, called per flip
-_accept = _compiled_accept.py_func
 
 _MASK = (1 << 64) - 1
 
@@ -68,47 +59,19 @@ class Xoshiro256Plus:
         return (out >> 11) * 2.0**-53
 
 
-def _e_rest(c: np.ndarray, p_even: np.ndarray, P: int) -> np.ndarray:
-    """e_{P-1} from odd power sums ``c`` and even power sums ``p_even`` (Newton)."""
-    e = [np.ones_like(c)]
-    for k in range(1, P):
-        acc = np.zeros_like(c)
-        for j in range(1, k + 1):
-            acc = acc + (1.0 if j % 2 else -1.0) * e[k - j] * (c if j % 2 else p_even)
-        e.append(acc / k)
-    return e[P - 1]
+def delta_energy(model, i: int, sigma, S) -> float:
+    """Energy change of flipping neuron ``i``: the family's array twin on one chain."""
+    s = np.float64(sigma[i])
+    x = model.xi_t[i].astype(np.float64)
+    return float(model.family.delta_array(np, model.params, np.int64(i), s, S, x, model.n_mu))
 
 
-def delta_energy(i: int, sigma, S, xi_t, n_mu, kind: int, P: int, lam: float, scale: float):
-    """Energy change of flipping neuron ``i`` (same decisions as the kernel)."""
-    s = float(sigma[i])
-    if kind == KIND_COUPLINGS:
-        return 2.0 * s * S[i]
-    x = xi_t[i].astype(np.float64)
-    if kind == KIND_EXPONENTIAL:
-        W = np.exp(lam * (S - S.max()))
-        factor = np.where(
-            s * x > 0, math.exp(-2 * lam), np.where(s * x < 0, math.exp(2 * lam), 1.0)
-        )
-        return (math.log(W.sum()) - math.log(np.sum(W * factor))) / lam
-    nz = x != 0
-    c = S[nz] - x[nz] * s
-    if kind == KIND_POLY:
-        h = x[nz] * _e_rest(c, n_mu[nz] - 1.0, P)
-    else:
-        h = 0.5 * ((c + x[nz]) ** P - (c - x[nz]) ** P)
-    return s * scale * (2.0 * float(np.sum(h)))
-
-
-def is_stable(sigma, S, xi_t, n_mu, kind, P, lam, scale) -> bool:
+def is_stable(model, sigma, S) -> bool:
     """True if no single flip lowers the energy."""
-    return all(
-        delta_energy(i, sigma, S, xi_t, n_mu, kind, P, lam, scale) >= 0.0
-        for i in range(sigma.shape[0])
-    )
+    return all(delta_energy(model, i, sigma, S) >= 0.0 for i in range(sigma.shape[0]))
 
 
-def sweeps(sigma, S, xi_t, n_mu, kind, P, lam, scale, beta, rule, order, n_sweeps, rng, counts):
+def sweeps(model, sigma, S, beta, rule, order, n_sweeps, rng, counts):
     """Reference twin of :func:`hebbian.mc._numba.sweeps` (same arguments, same effect)."""
     N = sigma.shape[0]
     counts[FIXED] = 0
@@ -117,19 +80,16 @@ def sweeps(sigma, S, xi_t, n_mu, kind, P, lam, scale, beta, rule, order, n_sweep
         flips = 0
         for t in range(N):
             i = t if order == ORDER_SEQUENTIAL else min(int(stream.uniform() * N), N - 1)
-            dE = delta_energy(i, sigma, S, xi_t, n_mu, kind, P, lam, scale)
+            dE = delta_energy(model, i, sigma, S)
             u = stream.uniform() if rule != RULE_ZERO_T else 0.0
-            if _accept(dE, beta, rule, u):
+            if accept(dE, beta, rule, u):
                 sigma[i] = -sigma[i]
-                S += 2.0 * sigma[i] * xi_t[i]
+                S += 2.0 * sigma[i] * model.xi_t[i]
                 flips += 1
         counts[ATTEMPTED] += N
         counts[ACCEPTED] += flips
         counts[SWEEPS] += 1
-        if rule == RULE_ZERO_T and flips == 0:
-            stable = order == ORDER_SEQUENTIAL or is_stable(
-                sigma, S, xi_t, n_mu, kind, P, lam, scale
-            )
-            if stable:
-                counts[FIXED] = 1
-                return
+        quiet = rule == RULE_ZERO_T and flips == 0
+        if quiet and (order == ORDER_SEQUENTIAL or is_stable(model, sigma, S)):
+            counts[FIXED] = 1
+            return

@@ -6,26 +6,63 @@ energy change is then an exact integer expression (float64 holds integers up
 to 2^53 exactly), so the Numba kernel and the NumPy reference take identical
 decisions draw for draw, zero-temperature ties are exact ties, and no
 rounding error accumulates however long a chain runs.
+
+Each network family lives in one module of :mod:`hebbian.mc.networks`: its
+parameters, its kernel functions (:mod:`hebbian.mc._interface`), their
+array twin, and a builder registered here for the network classes it
+samples.  :func:`kernel_model` finds the builder by the network's class; a
+network no family registered is refused.
 """
 
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+import weakref
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from hebbian import DenseHopfield, ExponentialDAM
-from hebbian._checks import as_patterns
-from hebbian.mc._numba import KIND_COUPLINGS, KIND_EXPONENTIAL, KIND_POLY, KIND_POLY_DIAGONAL
-from hebbian.networks import BinaryNetwork, SherringtonKirkpatrick
-from hebbian.networks.learning import LearnedNetwork
+from hebbian._checks import first_outside
+from hebbian.networks._base import overlap_sums
 
-__all__ = ["KernelModel", "kernel_model"]
+__all__ = ["Family", "KernelModel", "kernel_model", "narrowest", "register"]
+
+#: Pattern entries widened to int64 at a time for ``n_mu`` (2 MiB).
+SUM_BLOCK = 2**18
+
+_BUILDERS: dict[type, Callable] = {}
+
+# The kernel's transposed patterns and n_mu of each live network: one copy per
+# network however often a model is built (kernel_model, init, run).
+_TRANSPOSED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-#: Largest lam the exponential kernel accepts: it scales weights by e^(2 lam).
-MAX_LAM = 300.0
+class Family(NamedTuple):
+    """A network family as the samplers see it.
+
+    Attributes
+    ----------
+    name : str
+        Short name, recorded with runs.
+    prepare : callable
+        ``prepare(model, S) -> (S_work, aux)``: the kernel's working copy of one
+        chain's float64 sums ``S`` (K,) in the narrowest exact type, and the
+        auxiliary rows the kernel functions keep.
+    delta_array : callable
+        ``delta_array(xp, p, i, s, S, x, n_mu) -> dE``: the energy change of
+        flipping neuron ``i`` (spin ``s``, pattern entries ``x``) from the sums
+        ``S`` alone, array code for NumPy and CuPy, broadcasting over leading
+        dimensions; computed independently of the kernel's bookkeeping, it is
+        the oracle the kernels are tested against.
+    exact : bool
+        Whether the sums are exact integers (else local fields kept in floats).
+    """
+
+    name: str
+    prepare: Callable
+    delta_array: Callable
+    exact: bool = True
 
 
 class KernelModel(NamedTuple):
@@ -35,31 +72,24 @@ class KernelModel(NamedTuple):
     ----------
     network : BinaryNetwork or SherringtonKirkpatrick
         The network itself (energies for measurements and swaps).
-    kind : int
-        ``KIND_POLY``, ``KIND_POLY_DIAGONAL``, ``KIND_EXPONENTIAL`` or
-        ``KIND_COUPLINGS`` (then ``xi_t`` is the coupling matrix ``J`` and the
-        "overlap sums" are the local fields ``J sigma``).
-    P : int
-        Interaction order (polynomial kinds; 0 otherwise).
-    lam : float
-        Exponent scale (exponential kind; 0 otherwise).
-    xi_t : numpy.ndarray of integers, shape (N, K), C-contiguous
+    family : Family
+    params : NamedTuple
+        The family's constants (its type selects the compiled kernel).
+    xi_t : numpy.ndarray, shape (N, K), C-contiguous
         Patterns transposed so that neuron i's K entries are contiguous: int8
         for entries in {-1, 0, +1}, the narrowest integer type holding the
-        example sums of a :class:`~hebbian.networks.learning.LearnedNetwork`.
+        example sums of a :class:`~hebbian.networks.learning.LearnedNetwork`;
+        for explicit couplings the matrix ``J`` (the "sums" are then the local
+        fields ``J sigma``).
     n_mu : numpy.ndarray of int64, shape (K,)
         ``sum_i (xi_i^mu)^2`` (non-zero entries of a ternary pattern).
-    weight : float
-        Factor in front of the energy (1 except for learned networks).
     """
 
-    network: BinaryNetwork
-    kind: int
-    P: int
-    lam: float
+    network: Any
+    family: Family
+    params: NamedTuple
     xi_t: np.ndarray
     n_mu: np.ndarray
-    weight: float = 1.0
 
     @property
     def N(self) -> int:
@@ -71,64 +101,119 @@ class KernelModel(NamedTuple):
         return self.xi_t.shape[1]
 
     @property
+    def kind(self) -> str:
+        return self.family.name
+
+    @property
     def n_patterns(self) -> int:
         """Stored patterns whose overlaps can be tracked (none for explicit couplings)."""
-        return 0 if self.kind == KIND_COUPLINGS else self.K
+        return self.K if self.family.exact else 0
+
+    def describe(self) -> dict:
+        """The family and its constants, as plain numbers (for run records)."""
+        return {"kind": self.kind, **{k: _plain(v) for k, v in self.params._asdict().items()}}
 
     def overlap_sums(self, sigma: np.ndarray) -> np.ndarray:
-        """Overlap sums ``S = sigma @ xi^T`` (integers held in float64), or local fields."""
-        if self.kind == KIND_COUPLINGS:
-            return sigma.astype(np.float64) @ self.xi_t
-        return (sigma.astype(np.int64) @ self.xi_t.astype(np.int64)).astype(np.float64)
+        """The kept sums of configurations ``sigma`` (R, N) or (N,), as float64.
+
+        For patterns, ``sigma @ xi`` in float64, exact (every product and
+        partial sum is an integer below 2^53, checked when the model is built),
+        without a wide copy of all the patterns
+        (:func:`hebbian.networks._base.overlap_sums`); for explicit couplings
+        the local fields ``sigma @ J``.
+        """
+        if not self.family.exact:
+            return np.asarray(sigma).astype(np.float64) @ self.xi_t
+        return overlap_sums(sigma, self.xi_t.T)
 
     def energy(self, sigma: np.ndarray, S: np.ndarray) -> np.ndarray:
         """Energies of configurations ``sigma`` from their kept sums ``S``."""
-        if self.kind == KIND_COUPLINGS:
+        if not self.family.exact:
             return -0.5 * np.einsum("...i,...i->...", sigma.astype(np.float64), S)
         return self.network.energy_from_overlaps(S / self.N)
 
 
-def kernel_model(network: BinaryNetwork) -> KernelModel:
+def _plain(value):
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def register(*network_types: type) -> Callable:
+    """Decorator: ``builder(network) -> KernelModel`` samples ``network_types``."""
+
+    def decorate(builder: Callable) -> Callable:
+        for cls in network_types:
+            _BUILDERS[cls] = builder
+        return builder
+
+    return decorate
+
+
+def kernel_model(network) -> KernelModel:
     """Describe ``network`` for the samplers.
 
     Raises
     ------
     TypeError
-        For networks the samplers do not cover.
+        For networks no family in :mod:`hebbian.mc.networks` samples.
     ValueError
         For patterns outside {-1, 0, +1}, or too large integer intermediates.
     """
-    if isinstance(network, SherringtonKirkpatrick):
-        J = np.ascontiguousarray(network.J)
-        return KernelModel(network, KIND_COUPLINGS, 2, 0.0, J, np.zeros(network.N, np.int64))
-    weight = 1.0
-    if isinstance(network, LearnedNetwork):
-        xi = network.patterns
-        kind, P, lam, weight = KIND_POLY_DIAGONAL, network.P, 0.0, network.weight
-        _check_exact(network.K, network.N, P, int(np.max(np.abs(xi))))
-    elif isinstance(network, DenseHopfield):
-        kind = KIND_POLY_DIAGONAL if network.diagonal else KIND_POLY
-        P, lam = network.P, 0.0
-        _check_exact(network.K, network.N, P, 1)
-    elif isinstance(network, ExponentialDAM):
-        kind, P, lam = KIND_EXPONENTIAL, 0, network.lam
-        if lam > MAX_LAM:
-            raise ValueError(f"lam={lam:g} must be <= {MAX_LAM:g} for the samplers")
-    else:
-        raise TypeError(
-            f"network of type {type(network).__name__} has no sampler; pass a Hopfield, "
-            f"DenseHopfield, ExponentialDAM, LearnedNetwork or SherringtonKirkpatrick"
+    for cls in type(network).__mro__:
+        if cls in _BUILDERS:
+            return _BUILDERS[cls](network)
+    names = ", ".join(sorted(c.__name__ for c in _BUILDERS))
+    raise TypeError(f"network of type {type(network).__name__} has no sampler; pass a {names}")
+
+
+def narrowest(bound: float) -> type:
+    """int32 where every value stays below ``bound`` in size, else int64."""
+    return np.int32 if bound < 2**31 else np.int64
+
+
+def row_squares(xi: np.ndarray) -> np.ndarray:
+    """``sum_i xi[mu, i]^2`` per pattern, block by block (no (K, N) int64 copy)."""
+    out = np.zeros(xi.shape[0], np.int64)
+    cols = max(1, SUM_BLOCK // max(xi.shape[0], 1))
+    for start in range(0, xi.shape[1], cols):
+        block = xi[:, start : start + cols].astype(np.int64)
+        out += np.einsum("ki,ki->k", block, block)
+    return out
+
+
+def ternary_patterns(network) -> np.ndarray:
+    """The network's patterns, int8 with entries in {-1, 0, +1} (as the networks store them)."""
+    xi = network.patterns
+    if xi.dtype != np.int8:
+        raise ValueError(
+            f"network.patterns has an entry {first_outside(xi, (-1, 0, 1))!r} outside "
+            f"{{-1, 0, +1}}; the samplers need ternary patterns (see hebbian.patterns)"
         )
-    if not isinstance(network, LearnedNetwork):
-        xi = as_patterns(network.patterns, name="network.patterns", values="ternary", min_N=1)
-    xi_t = np.ascontiguousarray(xi.T)
-    n_mu = np.sum(xi.astype(np.int64) ** 2, axis=1)
-    for a in (xi_t, n_mu):
-        a.setflags(write=False)
-    return KernelModel(network, kind, P, lam, xi_t, n_mu, weight)
+    return xi
 
 
-def _check_exact(K: int, N: int, P: int, x_max: int) -> None:
+def transposed(network) -> tuple[np.ndarray, np.ndarray]:
+    """The network's integer patterns (K, N) transposed, read-only, and their ``n_mu``.
+
+    Made once per network object and shared by every model built for it while
+    the network lives: one copy of the patterns however often a model is built
+    (:func:`kernel_model`, :func:`hebbian.mc.init`, :func:`hebbian.mc.run`).
+    """
+    if network not in _TRANSPOSED:
+        xi = network.patterns
+        xi_t = np.ascontiguousarray(xi.T)
+        n_mu = row_squares(xi)
+        for a in (xi_t, n_mu):
+            a.setflags(write=False)
+        _TRANSPOSED[network] = (xi_t, n_mu)
+    return _TRANSPOSED[network]
+
+
+def pattern_model(network, family: Family, params: NamedTuple) -> KernelModel:
+    """A model of the network's integer patterns (see :func:`transposed`)."""
+    return KernelModel(network, family, params, *transposed(network))
+
+
+def check_exact(K: int, N: int, P: int, x_max: int) -> None:
     """Raise unless every integer energy change stays below 2^53 (exact in float64)."""
     # the largest intermediate is about K (N x_max)^(P-1) x_max 2^P (in logs: no overflow)
     log2_largest = math.log2(K) + (P - 1) * math.log2(N * x_max) + math.log2(x_max) + P
@@ -137,3 +222,9 @@ def _check_exact(K: int, N: int, P: int, x_max: int) -> None:
             f"K={K}, N={N}, P={P}, largest pattern entry {x_max}: integer energy changes "
             f"would exceed 2^53 and lose exactness; reduce K, N or the examples per class M"
         )
+
+
+def integer_sums(model: KernelModel, S: np.ndarray) -> np.ndarray:
+    """A chain's exact sums in the narrowest integer type (``|S_mu| <= sqrt(N n_mu)``)."""
+    bound = math.sqrt(model.N * float(model.n_mu.max(initial=0)))
+    return S.astype(narrowest(bound))

@@ -40,7 +40,7 @@ import numpy as np
 from hebbian.mc import _numba as kernels
 from hebbian.mc import checkpoint as ckpt
 from hebbian.mc.model import KernelModel
-from hebbian.mc.sampler import ChainState, Dynamics, overlap_sums
+from hebbian.mc.sampler import ChainState, Dynamics
 
 if TYPE_CHECKING:
     import xarray
@@ -442,8 +442,7 @@ def fingerprint(model: KernelModel, start, m0=None, pattern: int = 0) -> dict:
         start_id = hashlib.sha256(np.ascontiguousarray(start, dtype=np.int8)).hexdigest()[:16]
     return {
         "network": hashlib.sha256(model.xi_t).hexdigest()[:16],
-        "kind": model.kind,
-        "weight": model.weight,
+        **model.describe(),
         "start": start_id,
         "m0": None if m0 is None else float(m0),
         "pattern": int(pattern),
@@ -513,8 +512,8 @@ def _check_chain_arrays(path, model, state: ChainState, dynamics: Dynamics, done
     )
     if not ok:
         raise ckpt.invalid(path, f"its counters disagree with {done} sweeps done")
-    sums = overlap_sums(model, sigma)
-    if model.kind == kernels.KIND_COUPLINGS:
+    sums = model.overlap_sums(sigma)
+    if not model.family.exact:
         # local fields J sigma: kept incrementally, so equal only up to rounding
         tol = 1e-9 * (1.0 + float(np.max(np.abs(model.xi_t).sum(axis=1))))
         same = bool(np.all(np.isfinite(state.S))) and np.allclose(state.S, sums, rtol=0, atol=tol)

@@ -11,7 +11,6 @@ results do not depend on the number of threads.
 
 from __future__ import annotations
 
-import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -21,7 +20,7 @@ from hebbian._checks import as_real_array, as_spins, check_int, check_real
 from hebbian.limits import check_memory
 from hebbian.mc import _numba as kernels
 from hebbian.mc.backends import BATCHED, array_module, resolve_backend
-from hebbian.mc.model import KernelModel, kernel_model
+from hebbian.mc.model import SUM_BLOCK, KernelModel, kernel_model
 from hebbian.networks import BinaryNetwork, SherringtonKirkpatrick
 from hebbian.random import RNGLike, as_generator
 from hebbian.temperature import beta_from_T
@@ -167,11 +166,11 @@ def _show(value, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-#: Bytes per pattern entry that ``kernel_model`` allocates at its peak: an int8
-#: validated copy, the int8 transpose it keeps, and the (K, N) int64 squares it
-#: sums for ``n_mu`` (two arrays of 8 bytes per entry).  Explicit couplings are
-#: used as they are.
-KERNEL_MODEL_BYTES = 18
+#: Bytes per pattern entry that ``kernel_model`` allocates: the int8 transpose it
+#: keeps, once per network (``n_mu`` is summed in blocks of
+#: :data:`~hebbian.mc.model.SUM_BLOCK` entries).  Explicit couplings are used as
+#: they are.
+KERNEL_MODEL_BYTES = 1
 
 
 def network_size(network) -> tuple[int, int, int]:
@@ -188,37 +187,14 @@ def model_bytes(network) -> int:
     """Peak bytes of ``kernel_model(network)`` (see :data:`KERNEL_MODEL_BYTES`)."""
     if isinstance(network, SherringtonKirkpatrick):
         return 0
-    return KERNEL_MODEL_BYTES * network.N * network.K
+    return KERNEL_MODEL_BYTES * network.N * network.K + 16 * SUM_BLOCK
 
 
 def chain_bytes(N: int, K: int, R: int) -> int:
     """Bytes :func:`init` allocates for R chains: int8 spins, float64 overlap sums,
     counters, and the largest temporaries (one chain's float64 uniforms, a block of
     the overlap-sum product)."""
-    return R * N + 8 * R * K + 32 * R + 16 * N + 16 * _SUM_BLOCK
-
-
-#: Entries of sigma or xi_t converted to float64 at a time for the overlap sums (32 MiB).
-_SUM_BLOCK = 2**22
-
-
-def overlap_sums(model: KernelModel, sigma: np.ndarray) -> np.ndarray:
-    """The kept sums of configurations ``sigma`` (R, N): ``sigma @ xi`` (or ``J sigma``).
-
-    For patterns the sums are exact integers held in float64: every product
-    and partial sum is an integer below 2^53 (checked by
-    :func:`~hebbian.mc.model.kernel_model`), so a float64 product is exact and
-    the same as :meth:`KernelModel.overlap_sums`, computed block by block of
-    neurons so that no (N, K) int64 or float64 copy of the patterns is made.
-    """
-    if model.kind == kernels.KIND_COUPLINGS:
-        return model.overlap_sums(sigma)
-    out = np.zeros((sigma.shape[0], model.K))
-    rows = max(1, _SUM_BLOCK // max(model.K, sigma.shape[0], 1))
-    for start in range(0, model.N, rows):
-        block = slice(start, start + rows)
-        out += sigma[:, block].astype(np.float64) @ model.xi_t[block].astype(np.float64)
-    return out
+    return R * N + 8 * R * K + 32 * R + 16 * N + 16 * SUM_BLOCK
 
 
 def _check_start(model: KernelModel, start, m0, pattern) -> None:
@@ -330,7 +306,7 @@ def _init(model: KernelModel, R: int, start, m0, pattern, generator) -> ChainSta
     )
     rngs = generator.spawn(R)
     sigma = _start_configurations(model, start, R, m0, pattern, rngs)
-    return ChainState(sigma, overlap_sums(model, sigma), np.zeros((R, 4), np.int64), rngs)
+    return ChainState(sigma, model.overlap_sums(sigma), np.zeros((R, 4), np.int64), rngs)
 
 
 def _check_chains(model, state, dynamics) -> None:
@@ -391,13 +367,6 @@ def _check_betas(betas, R: int, dynamics: Dynamics) -> np.ndarray:
     return arr
 
 
-def _scale(model: KernelModel) -> float:
-    if model.kind in (kernels.KIND_EXPONENTIAL, kernels.KIND_COUPLINGS):
-        return 0.0
-    scale = model.weight * float(model.N) ** (1 - model.P)
-    return scale / math.factorial(model.P) if model.kind == kernels.KIND_POLY_DIAGONAL else scale
-
-
 def _step_batched(name, module, models, states, rule, order, betas, n_sweeps) -> None:
     """Advance the chains of every ``(model, state)`` pair in one call on backend ``name``.
 
@@ -408,16 +377,14 @@ def _step_batched(name, module, models, states, rule, order, betas, n_sweeps) ->
     """
     first = models[0]
     for m in models:
-        if m.kind == kernels.KIND_COUPLINGS:
+        if not m.family.exact:
             raise ValueError(
                 f"backend={name!r} samples pattern networks; "
                 f"pass backend='numba' for explicit couplings"
             )
-        if (m.kind, m.P, m.lam, m.N, m.K, m.weight) != (
-            first.kind, first.P, first.lam, first.N, first.K, first.weight
-        ):  # fmt: skip
+        if (m.family, m.params, m.N, m.K) != (first.family, first.params, first.N, first.K):
             raise ValueError(
-                "models differ in kind, P, lam, N, K or weight; one call runs one network family"
+                "models differ in family, parameters, N or K; one call runs one network family"
             )
     xp = array_module(name)
     keys = np.array(
@@ -430,15 +397,12 @@ def _step_batched(name, module, models, states, rule, order, betas, n_sweeps) ->
     )
     module.sweeps(
         xp,
+        first,
         sigma,
         S,
         xp.asarray(np.stack([m.xi_t for m in models])),
         xp.asarray(np.repeat(np.arange(len(models)), sizes)),
         xp.asarray(np.stack([m.n_mu.astype(np.float64) for m in models])),
-        first.kind,
-        first.P,
-        first.lam,
-        _scale(first),
         xp.asarray(np.concatenate([np.asarray(b, dtype=np.float64) for b in betas])),
         rule,
         order,
@@ -465,7 +429,7 @@ def step_samples(models, states, dynamics: Dynamics, n_sweeps: int = 1, *, backe
     Parameters
     ----------
     models : sequence of KernelModel
-        Same kind, P, lam, N and K (one network family, several pattern draws).
+        Same family, parameters, N and K (one network family, several pattern draws).
     states : sequence of ChainState
         One per model.
     dynamics : Dynamics
@@ -546,21 +510,15 @@ def step(
         betas = np.full(state.n_replicas, dynamics.beta)
     else:
         betas = _check_betas(betas, state.n_replicas, dynamics)
-    scale, n_mu = _scale(model), model.n_mu.astype(np.float64)
     if name in BATCHED:
         _step_batched(name, backend_module, [model], [state], rule, order, [betas], n_sweeps)
         return state
 
     def advance(r: int) -> None:
         backend_module.sweeps(
+            model,
             state.sigma[r],
             state.S[r],
-            model.xi_t,
-            n_mu,
-            model.kind,
-            model.P,
-            model.lam,
-            scale,
             float(betas[r]),
             rule,
             order,

@@ -38,8 +38,8 @@ __all__ = ["MAX_TERM", "BinaryNetwork", "overlap_sums"]
 #: log-sum-exps of such terms stay finite: no energy is ever inf or NaN.
 MAX_TERM = 1e300
 
-#: Pattern entries converted to float64 at a time by :func:`overlap_sums` (32 MiB).
-_BLOCK = 2**22
+#: Pattern entries converted to float64 at a time by :func:`overlap_sums` (2 MiB).
+_BLOCK = 2**18
 
 
 def read_array(value, name: str) -> np.ndarray:

@@ -15,7 +15,7 @@ from scipy import stats
 from hebbian import SherringtonKirkpatrick
 from hebbian.mc import _numpy
 from hebbian.mc.model import kernel_model
-from hebbian.mc.sampler import Dynamics, _scale, init, step
+from hebbian.mc.sampler import Dynamics, init, step
 from hebbian.mc.simulation import run
 
 PATTERN_NETWORKS = [name for name in NETWORKS if name != "sk"]
@@ -73,8 +73,7 @@ def test_batched_zero_temperature_stops_at_fixed_points(order):
     step(model, state, Dynamics(T=0.0, rule="zero-T", order=order), 100, backend="batched")
     assert np.all(state.counts[:, 3] == 1)
     for r in range(64):
-        assert _numpy.is_stable(state.sigma[r], state.S[r], model.xi_t, model.n_mu,
-                                model.kind, model.P, model.lam, _scale(model))  # fmt: skip
+        assert _numpy.is_stable(model, state.sigma[r], state.S[r])
     # overlap sums stay exact
     assert np.array_equal(state.S, model.overlap_sums(state.sigma))
 
@@ -100,7 +99,6 @@ SIMULATOR_CHECK = textwrap.dedent("""
     from hebbian import DenseHopfield, ExponentialDAM, binary_patterns, diluted_patterns
     from hebbian.mc import _batched, _cuda
     from hebbian.mc.model import kernel_model
-    from hebbian.mc.sampler import _scale
     cases = [(DenseHopfield(binary_patterns(4, 12, rng=1), P=2), 0, 1.5),
              (DenseHopfield(diluted_patterns(6, 10, 0.3, rng=2), P=3), 1, 2.0),
              (DenseHopfield(binary_patterns(3, 10, rng=3), P=4, diagonal=True), 2, 1.0),
@@ -117,9 +115,9 @@ SIMULATOR_CHECK = textwrap.dedent("""
             for mod in (_batched, _cuda):
                 sigma, counts = sigma0.copy(), np.zeros((R, 4), np.int64)
                 S = m.overlap_sums(sigma)
-                mod.sweeps(np, sigma, S, m.xi_t.copy()[None], np.zeros(R, np.int64),
-                           m.n_mu.astype(float)[None], m.kind, m.P, m.lam, _scale(m),
-                           np.full(R, beta), rule, order, 3, keys, counts)
+                mod.sweeps(np, m, sigma, S, m.xi_t.copy()[None], np.zeros(R, np.int64),
+                           m.n_mu.astype(float)[None], np.full(R, beta), rule, order, 3,
+                           keys, counts)
                 out.append((sigma, S, counts))
             assert np.array_equal(out[0][0], out[1][0]), (m.kind, m.P, rule, order)
             assert np.array_equal(out[0][1], out[1][1]) and np.array_equal(out[0][2], out[1][2])

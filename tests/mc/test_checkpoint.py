@@ -246,23 +246,29 @@ def test_a_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_generator_run_resumes_in_a_new_process(tmp_path):
-    path = tmp_path / "generator.npz"
-    args = {**ARGS, "n_sweeps": 400}
-    code = textwrap.dedent(f"""
+def die_after_saves(n: int) -> str:
+    """Code for a child process that is SIGKILLed right after its n-th checkpoint save."""
+    return textwrap.dedent(f"""
         import os, signal
-        import numpy as np
         import hebbian.mc.checkpoint as ckpt
         from hebbian import Hopfield, binary_patterns
-        from hebbian.mc.simulation import run
         original = ckpt.save
         calls = []
         def save_then_die(*a, **k):
             original(*a, **k)
             calls.append(1)
-            if len(calls) == 3:
+            if len(calls) == {n}:
                 os.kill(os.getpid(), signal.SIGKILL)
         ckpt.save = save_then_die
+    """)
+
+
+def test_a_generator_run_resumes_in_a_new_process(tmp_path):
+    path = tmp_path / "generator.npz"
+    args = {**ARGS, "n_sweeps": 400}
+    code = die_after_saves(3) + textwrap.dedent(f"""
+        import numpy as np
+        from hebbian.mc.simulation import run
         net = Hopfield(binary_patterns(4, 60, rng=0))
         args = {args!r}
         args["rng"] = np.random.default_rng(11)
@@ -364,19 +370,8 @@ def test_a_killed_process_resumes_bit_for_bit(tmp_path, sampler):
     function, args = SAMPLERS[sampler]
     args = {**args, "n_sweeps": 600}
     path = tmp_path / "killed.npz"
-    code = textwrap.dedent(f"""
-        import os, signal
-        import hebbian.mc.checkpoint as ckpt
-        from hebbian import Hopfield, binary_patterns
+    code = die_after_saves(4) + textwrap.dedent(f"""
         from hebbian.mc import {sampler}
-        original = ckpt.save
-        calls = []
-        def save_then_die(*a, **k):
-            original(*a, **k)
-            calls.append(1)
-            if len(calls) == 4:
-                os.kill(os.getpid(), signal.SIGKILL)
-        ckpt.save = save_then_die
         net = Hopfield(binary_patterns(4, 60, rng=0))
         {sampler}(net, **{args!r}, checkpoint={str(path)!r}, checkpoint_every=50)
     """)

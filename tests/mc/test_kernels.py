@@ -105,14 +105,14 @@ def test_zero_temperature_never_raises_energy_and_stops_at_a_fixed_point(net, se
 
 
 def test_acceptance_functions_satisfy_detailed_balance():
-    from hebbian.mc._numba import RULE_HEAT_BATH, RULE_METROPOLIS, _accept
+    from hebbian.mc._numba import RULE_HEAT_BATH, RULE_METROPOLIS, accept
 
     rng = np.random.default_rng(0)
     u = rng.random(200_000)
     for rule in (RULE_METROPOLIS, RULE_HEAT_BATH):
         for beta, dE in [(1.0, 0.7), (2.5, 0.3), (0.5, 3.0)]:
-            forward = np.mean([_accept(dE, beta, rule, x) for x in u[:50_000]])
-            backward = np.mean([_accept(-dE, beta, rule, x) for x in u[50_000:100_000]])
+            forward = np.mean([accept(dE, beta, rule, x) for x in u[:50_000]])
+            backward = np.mean([accept(-dE, beta, rule, x) for x in u[50_000:100_000]])
             exact_f = (
                 np.exp(-beta * dE) if rule == RULE_METROPOLIS else 1 / (1 + np.exp(beta * dE))
             )
@@ -150,24 +150,24 @@ def test_acceptance_bounds_decide_as_exp_would(z, u):
     """The exact bounds that skip ``exp`` never change a decision."""
     import math
 
-    from hebbian.mc._numba import RULE_HEAT_BATH, RULE_METROPOLIS, _accept
+    from hebbian.mc._numba import RULE_HEAT_BATH, RULE_METROPOLIS, accept
 
     metropolis = z <= 0.0 or u < math.exp(-z)
     heat_bath = u < (math.exp(-z) / (1 + math.exp(-z)) if z > 0 else 1 / (1 + math.exp(z)))
-    assert _accept(z, 1.0, RULE_METROPOLIS, u) == metropolis
-    assert _accept(z, 1.0, RULE_HEAT_BATH, u) == heat_bath
+    assert accept(z, 1.0, RULE_METROPOLIS, u) == metropolis
+    assert accept(z, 1.0, RULE_HEAT_BATH, u) == heat_bath
 
 
 @settings(max_examples=200)
 @given(st.integers(3, 9), st.integers(1, 60), st.data())
 def test_power_terms_split_the_cavity_polynomial(P, n, data):
     """``e_{P-1}(S - y, n - 1) = a + b y`` for ``y = +-1``, with the kept ``(2a, 2b)``."""
-    from hebbian.mc._numba import e_rest, power_terms
+    from hebbian.mc.networks.polynomial import e_rest_array, power_terms
 
     S = data.draw(st.integers(-n, n).filter(lambda v: (v - n) % 2 == 0))
-    (a2,), (b2,) = power_terms(np.array([S]), np.array([n]), P)
+    a2, b2 = power_terms(S, n, P)
     for y in (1, -1):
-        assert 2 * e_rest(float(S - y), float(n - 1), P) == a2 + b2 * y
+        assert 2 * e_rest_array(np.float64(S - y), np.float64(n - 1), P) == a2 + b2 * y
 
 
 @settings(max_examples=30)

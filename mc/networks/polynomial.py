@@ -1,0 +1,234 @@
+"""Dense Hebbian networks without self-interactions (``DenseHopfield``, ``Hopfield``).
+
+Energy ``-N sum_mu e_P(xi^mu_1 sigma_1, ..., xi^mu_N sigma_N) / N^P`` (the
+elementary symmetric polynomial of :mod:`hebbian.networks.dense`).  Flipping
+neuron ``i`` (spin ``s``, entries ``x_mu``) changes it by ``2 s scale h`` with
+``h = sum_mu x_mu e_{P-1}(c_mu, n_mu - x_mu^2)``, the cavity values having odd
+power sums ``c_mu = S_mu - x_mu s`` and even ones ``n_mu - x_mu^2``.
+
+Kept terms.  For ``x, s`` in {-1, +1}, ``E(y) = e_{P-1}(S - y, n - 1)`` with
+``y = x s`` is affine in ``y``, ``a + b y``, so ``x E(x s) = x a + s b``.  The
+kernel keeps ``2a_mu``, ``2b_mu`` (rows 0, 1 of ``aux``; row 2 holds ``n_mu``),
+recomputed for the flipped neuron's patterns after an accepted flip, and the
+field is one integer dot product, ``2h = sum_mu x_mu 2a_mu + s sum_mu x_mu^2
+2b_mu`` (the second sum is the kept total ``extra`` when no entry is zero).
+For P = 2 the field is ``sum_mu x_mu S_mu - s sum_mu x_mu^2`` directly.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+from numba import njit
+from numba.extending import register_jitable
+
+from hebbian.mc import _interface
+from hebbian.mc.model import (
+    Family,
+    check_exact,
+    integer_sums,
+    narrowest,
+    pattern_model,
+    register,
+    ternary_patterns,
+    transposed,
+)
+from hebbian.networks import DenseHopfield
+
+
+class Pairwise(NamedTuple):
+    """P = 2, entries +-1: ``scale = 1/N``."""
+
+    P: int
+    scale: float
+
+
+class PairwiseTernary(NamedTuple):
+    """P = 2 with zero entries."""
+
+    P: int
+    scale: float
+
+
+class PowerSums(NamedTuple):
+    """P >= 3, entries +-1: order ``P``, ``scale = N^(1-P)``."""
+
+    P: int
+    scale: float
+
+
+class PowerSumsTernary(NamedTuple):
+    """P >= 3 with zero entries."""
+
+    P: int
+    scale: float
+
+
+@register_jitable
+def e_rest(c, p, P):
+    """``e_{P-1}`` of ``p`` values in {-1, +1} summing to ``c``, in exact integers.
+
+    With ``u = (p + c)/2`` values +1 and ``v = (p - c)/2`` values -1,
+    ``e_k = sum_j C(u, j) C(v, k - j) (-1)^(k - j)``.
+    """
+    u, v, k = (p + c) // 2, (p - c) // 2, P - 1
+    total = 0
+    cu = 1  # C(u, j)
+    for j in range(k + 1):
+        if j > 0:
+            cu = cu * (u - j + 1) // j
+        cv = 1  # C(v, k - j)
+        for m in range(1, k - j + 1):
+            cv = cv * (v - m + 1) // m
+        total += cu * cv if (k - j) % 2 == 0 else -cu * cv
+    return total
+
+
+@register_jitable
+def power_terms(S, n, P):
+    """``(2a, 2b)`` with ``e_{P-1}(S - y, n - 1) = a + b y`` for ``y = +-1``."""
+    plus = e_rest(S - 1, n - 1, P)
+    minus = e_rest(S + 1, n - 1, P)
+    return plus + minus, plus - minus
+
+
+# One parameter class per variant, so that each compiled sweep holds only the
+# loop it runs (a branch between two K-loops, even a predictable one, cost a
+# factor of 4 at P = 2, K = 100: LLVM then vectorized neither loop well).
+
+
+@register_jitable
+def no_extra(p, S, aux, r):
+    return 0
+
+
+@register_jitable
+def b_total(p, S, aux, r):
+    """The kept total ``sum_mu 2b_mu`` (entries +-1)."""
+    total = 0
+    for mu in range(S.shape[1]):
+        total += aux[r, 1, mu]
+    return total
+
+
+@register_jitable
+def delta_pairwise(p, xi_t, i, s, S, aux, r, extra):
+    h = 0
+    for mu in range(S.shape[1]):
+        h += xi_t[i, mu] * S[r, mu]
+    return s * p.scale * float(2 * (h - s * S.shape[1]))
+
+
+@register_jitable
+def delta_pairwise_ternary(p, xi_t, i, s, S, aux, r, extra):
+    h = 0
+    q = 0
+    for mu in range(S.shape[1]):
+        x = xi_t[i, mu]
+        h += x * S[r, mu]
+        q += x * x
+    return s * p.scale * float(2 * (h - s * q))
+
+
+@register_jitable
+def delta_power(p, xi_t, i, s, S, aux, r, extra):
+    h = 0
+    for mu in range(S.shape[1]):
+        h += xi_t[i, mu] * aux[r, 0, mu]
+    return s * p.scale * float(h + s * extra)
+
+
+@register_jitable
+def delta_power_ternary(p, xi_t, i, s, S, aux, r, extra):
+    h = 0
+    for mu in range(S.shape[1]):
+        x = xi_t[i, mu]
+        h += x * aux[r, 0, mu] + s * (x * x) * aux[r, 1, mu]
+    return s * p.scale * float(h)
+
+
+@register_jitable
+def flip_pairwise(p, xi_t, i, s, S, aux, r, extra):
+    for mu in range(S.shape[1]):
+        S[r, mu] -= 2 * s * xi_t[i, mu]
+    return extra
+
+
+@register_jitable
+def flip_power(p, xi_t, i, s, S, aux, r, extra):
+    for mu in range(S.shape[1]):
+        x = xi_t[i, mu]
+        if x != 0:
+            S[r, mu] -= 2 * s * x
+            a2, b2 = power_terms(S[r, mu], aux[r, 2, mu], p.P)
+            extra += b2 - aux[r, 1, mu]
+            aux[r, 0, mu] = a2
+            aux[r, 1, mu] = b2
+    return extra
+
+
+_interface.implements(Pairwise, begin=no_extra, delta=delta_pairwise, flip=flip_pairwise)
+_interface.implements(
+    PairwiseTernary, begin=no_extra, delta=delta_pairwise_ternary, flip=flip_pairwise
+)
+_interface.implements(PowerSums, begin=b_total, delta=delta_power, flip=flip_power)
+_interface.implements(PowerSumsTernary, begin=no_extra, delta=delta_power_ternary, flip=flip_power)
+
+
+@njit(cache=True, nogil=True)
+def _aux(S, n_mu, P, aux):
+    for mu in range(S.shape[0]):
+        aux[0, mu], aux[1, mu] = power_terms(S[mu], n_mu[mu], P)
+        aux[2, mu] = n_mu[mu]
+    return aux
+
+
+def prepare(model, S):
+    """int32/int64 sums and, for P >= 3, the kept terms (``|2a|, |2b| <= 2 C(N, P-1)``)."""
+    work = integer_sums(model, S)
+    P = model.params.P
+    if P == 2:
+        return work, np.zeros((0, model.K), work.dtype)
+    aux = np.empty((3, model.K), narrowest(2 * math.comb(model.N, P - 1)))
+    return work, _aux(work.astype(np.int64), model.n_mu, P, aux)
+
+
+def e_rest_array(c, p_even, P: int):
+    """``e_{P-1}`` from odd power sums ``c`` and even ones ``p_even`` (Newton's identities)."""
+    e = [c * 0 + 1.0]
+    for k in range(1, P):
+        acc = c * 0.0
+        for j in range(1, k + 1):
+            acc = acc + (1.0 if j % 2 else -1.0) * e[k - j] * (c if j % 2 else p_even)
+        e.append(acc / k)
+    return e[P - 1]
+
+
+def delta_array(xp, p, i, s, S, x, n_mu):
+    """The energy change from the cavity sums by Newton's identities (float64, exact)."""
+    c = S - x * s[..., None]
+    h = x * e_rest_array(c, n_mu - x * x, p.P)
+    return s * p.scale * (2.0 * xp.sum(h, axis=-1))
+
+
+FAMILY = Family("polynomial", prepare, delta_array)
+
+
+@register(DenseHopfield)
+def build(network: DenseHopfield):
+    """The model of a dense network; with self-interactions, :mod:`.self_interacting`'s."""
+    if network.diagonal:
+        from hebbian.mc.networks.self_interacting import build_dense
+
+        return build_dense(network)
+    check_exact(network.K, network.N, network.P, 1)
+    ternary_patterns(network)
+    binary = bool(np.all(transposed(network)[1] == network.N))
+    P, scale = network.P, float(network.N) ** (1 - network.P)
+    if P == 2:
+        params = Pairwise(P, scale) if binary else PairwiseTernary(P, scale)
+    else:
+        params = PowerSums(P, scale) if binary else PowerSumsTernary(P, scale)
+    return pattern_model(network, FAMILY, params)
