@@ -48,6 +48,21 @@ def test_every_floor_is_pinned_in_the_tested_constraints():
     assert pinned == {k: v if v.count(".") == 2 else f"{v}.0" for k, v in declared.items()}
 
 
+def test_every_package_folder_is_listed_for_the_wheel():
+    """Each folder with an ``__init__.py`` is a package in pyproject (or the wheel lacks it)."""
+    config = PYPROJECT["tool"]["setuptools"]
+    folders = {"hebbian": ROOT / "hebbian"} | {
+        name: ROOT / path for name, path in config["package-dir"].items()
+    }
+    found = {
+        ".".join((top, *init.parent.relative_to(folder).parts))
+        for top, folder in folders.items()
+        for init in folder.rglob("__init__.py")
+        if "__pycache__" not in init.parts
+    }
+    assert found == set(config["packages"])
+
+
 def test_versions_agree_across_the_metadata():
     assert PYPROJECT["project"]["name"] == DISTRIBUTION
     citation = (ROOT / "CITATION.cff").read_text()
