@@ -11,7 +11,7 @@ one exponential:
 
 * **Random numbers.**  Each sweep seeds an inline xoshiro256+ stream (Blackman
   and Vigna 2021) with four words drawn from the chain's NumPy ``Generator``;
-  uniforms are its top 53 bits.  A chain is therefore fixed by its
+  uniforms are its top 53 bits, sites its top 32 bits times N.  A chain is therefore fixed by its
   ``Generator`` state at each sweep, which checkpoints keep, and does not depend
   on how sweeps are split between calls.
 * **Acceptance.**  :func:`accept` decides with cheap exact bounds on the
@@ -137,8 +137,8 @@ def _seed(rng):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _uniform(state):
-    """Next uniform in [0, 1) (top 53 bits of xoshiro256+) and the new state."""
+def _next(state):
+    """Next 64-bit output of xoshiro256+ and the new state."""
     s0, s1, s2, s3 = state
     out = s0 + s3
     t = s1 << _U64(17)
@@ -148,7 +148,25 @@ def _uniform(state):
     s0 ^= s3
     s2 ^= t
     s3 = (s3 << _U64(45)) | (s3 >> _U64(19))
-    return (out >> _U64(11)) * _TO_UNIT, (s0, s1, s2, s3)
+    return out, (s0, s1, s2, s3)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _uniform(state):
+    """Next uniform in [0, 1) (the top 53 bits) and the new state."""
+    out, state = _next(state)
+    return (out >> _U64(11)) * _TO_UNIT, state
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _site(state, N):
+    """Next site in [0, N): the top 32 bits times N, shifted (Lemire), and the new state.
+
+    Sites are uniform up to N/2^32 relative, which moves no stationary
+    distribution: a flip and its reverse are proposed with the same probability.
+    """
+    out, state = _next(state)
+    return np.int64(((out >> _U64(32)) * _U64(N)) >> _U64(32)), state
 
 
 @njit(cache=True, nogil=True, fastmath=FASTMATH)
@@ -167,8 +185,7 @@ def _sweep(p, sigma, S, aux, xi_t, beta, rule, order, rng, dry):
     flips = 0
     i_next = 0
     if random_site:
-        u, state = _uniform(state)
-        i_next = min(int(u * N), N - 1)
+        i_next, state = _site(state, N)
     for t in range(N):
         i = i_next if random_site else t
         # this attempt's acceptance uniform, then the next site (the stream's
@@ -177,8 +194,7 @@ def _sweep(p, sigma, S, aux, xi_t, beta, rule, order, rng, dry):
         if needs_u:
             u, state = _uniform(state)
         if random_site and t + 1 < N:
-            v, state = _uniform(state)
-            i_next = min(int(v * N), N - 1)
+            i_next, state = _site(state, N)
         s = sigma[i]
         dE = _interface.delta(p, xi_t, i, s, S, aux, 0, extra)
         if dry:

@@ -46,6 +46,14 @@ class Xoshiro256Plus:
 
     def uniform(self) -> float:
         """Next uniform in [0, 1): the top 53 bits of the output."""
+        return (self.next() >> 11) * 2.0**-53
+
+    def site(self, N: int) -> int:
+        """Next site in [0, N): the top 32 bits of the output times N, shifted."""
+        return ((self.next() >> 32) * N) >> 32
+
+    def next(self) -> int:
+        """Next 64-bit output."""
         s0, s1, s2, s3 = self.s
         out = (s0 + s3) & _MASK
         t = (s1 << 17) & _MASK
@@ -56,7 +64,7 @@ class Xoshiro256Plus:
         s2 ^= t
         s3 = ((s3 << 45) & _MASK) | (s3 >> 19)
         self.s = [s0, s1, s2, s3]
-        return (out >> 11) * 2.0**-53
+        return out
 
 
 def delta_energy(model, i: int, sigma, S) -> float:
@@ -79,7 +87,7 @@ def sweeps(model, sigma, S, beta, rule, order, n_sweeps, rng, counts):
         stream = Xoshiro256Plus(rng) if order == ORDER_RANDOM or rule != RULE_ZERO_T else None
         flips = 0
         for t in range(N):
-            i = t if order == ORDER_SEQUENTIAL else min(int(stream.uniform() * N), N - 1)
+            i = t if order == ORDER_SEQUENTIAL else stream.site(N)
             dE = delta_energy(model, i, sigma, S)
             u = stream.uniform() if rule != RULE_ZERO_T else 0.0
             if accept(dE, beta, rule, u):
