@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import time
+
+from _timing import cpu_model, interleaved, summary
 
 from hebbian import DenseHopfield, binary_patterns
 from hebbian.mc import Dynamics, init, kernel_model, step
@@ -34,15 +35,18 @@ CASES = [(2, 1000, 100), (4, 100, 5000)]
 PEAKS = {"H100": (3.35e12, 33.5e12), "H200": (4.8e12, 33.5e12)}
 
 
-def flips_per_second(net, backend: str, n_chains: int, n_sweeps: int) -> float:
+def contender(net, backend: str, n_chains: int, n_sweeps: int):
+    """A call advancing ``n_chains`` chains by ``n_sweeps`` sweeps; returns the attempts."""
     model = kernel_model(net)
     state = init(net, n_replicas=n_chains, start="pattern", rng=0)
     dyn = Dynamics(T=0.5)
     workers = os.cpu_count() if backend == "numba" else 1
-    step(model, state, dyn, 1, backend=backend, n_workers=workers)  # compile, warm up
-    t = time.perf_counter()
-    step(model, state, dyn, n_sweeps, backend=backend, n_workers=workers)
-    return n_chains * n_sweeps * net.N / (time.perf_counter() - t)
+
+    def run():
+        step(model, state, dyn, n_sweeps, backend=backend, n_workers=workers)
+        return n_chains * n_sweeps * net.N
+
+    return run
 
 
 def gpu_name() -> str | None:
@@ -61,25 +65,33 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args(argv)
     device = gpu_name()
-    print(f"cores: {os.cpu_count()}; GPU: {device or 'none (GPU rows not measured)'}")
+    print(f"{cpu_model()}, {os.cpu_count()} cores; GPU: {device or 'none (not measured)'}; "
+          f"interleaved windows, median (min..max)")  # fmt: skip
     print("| P | N | K | backend | chains | sweeps | attempted flips/s | vs numba | roofline |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    repeats = 3 if args.quick else 5
     for P, N, K in CASES:
         net = DenseHopfield(binary_patterns(K, N, rng=1), P=P)
-        runs = [("numba", 2 * os.cpu_count(), 2 if args.quick else 10),
-                ("batched", 256 if args.quick else 4096, 1)]  # fmt: skip
+        runs = {
+            "numba": (2 * os.cpu_count(), 2 if args.quick else 10),
+            "batched": (256 if args.quick else 4096, 1),
+        }
         if device:
-            runs.append(("cupy", 4096 if args.quick else 16384, 5 if args.quick else 50))
-        base = None
-        for backend, chains, sweeps in runs:
-            rate = flips_per_second(net, backend, chains, sweeps)
-            base = base or rate
-            roof = ""
-            peak = next((v for k, v in PEAKS.items() if device and k in device), None)
-            if backend == "cupy" and peak:
-                roof = f"{min(peak[0] / (4 * K), peak[1] / K):.2e}"
-            print(f"| {P} | {N} | {K} | {backend} | {chains} | {sweeps} | {rate:.3e} | "
-                  f"{rate / base:.2f}x | {roof} |")  # fmt: skip
+            runs["cupy"] = (4096 if args.quick else 16384, 5 if args.quick else 50)
+        rates = interleaved(
+            {name: contender(net, name, *run) for name, run in runs.items()},
+            repeats=repeats,
+            window=0.3 if args.quick else 1.0,
+        )
+        peak = next((v for k, v in PEAKS.items() if device and k in device), None)
+        for backend, (chains, sweeps) in runs.items():
+            wall = rates[backend]["wall"]
+            vs = [a / b for a, b in zip(wall, rates["numba"]["wall"], strict=True)]
+            roof = (
+                f"{min(peak[0] / (4 * K), peak[1] / K):.2e}" if backend == "cupy" and peak else ""
+            )
+            print(f"| {P} | {N} | {K} | {backend} | {chains} | {sweeps} | "
+                  f"{summary(wall, '{:.3g}')} | {summary(vs)} | {roof} |")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -8,7 +8,8 @@ power sums ``c_mu = S_mu - x_mu s`` and even ones ``n_mu - x_mu^2``.
 
 Kept terms.  For ``x, s`` in {-1, +1}, ``E(y) = e_{P-1}(S - y, n - 1)`` with
 ``y = x s`` is affine in ``y``, ``a + b y``, so ``x E(x s) = x a + s b``.  The
-kernel keeps ``2a_mu``, ``2b_mu`` (rows 0, 1 of ``aux``; row 2 holds ``n_mu``),
+kernel keeps ``2a_mu`` (times ``div``: 3 at P = 4, so that refreshing it
+divides nothing) and ``2b_mu`` (rows 0, 1 of ``aux``; row 2 holds ``n_mu``),
 recomputed for the flipped neuron's patterns after an accepted flip, and the
 field is one integer dot product, ``2h = sum_mu x_mu 2a_mu + s sum_mu x_mu^2
 2b_mu`` (the second sum is the kept total ``extra`` when no entry is zero).
@@ -53,10 +54,11 @@ class PairwiseTernary(NamedTuple):
 
 
 class PowerSums(NamedTuple):
-    """P >= 3, entries +-1: order ``P``, ``scale = N^(1-P)``."""
+    """P >= 3, entries +-1: order ``P``, ``scale = N^(1-P)``, ``div`` of :func:`power_terms`."""
 
     P: int
     scale: float
+    div: int
 
 
 class PowerSumsTernary(NamedTuple):
@@ -64,6 +66,7 @@ class PowerSumsTernary(NamedTuple):
 
     P: int
     scale: float
+    div: int
 
 
 @register_jitable
@@ -88,7 +91,17 @@ def e_rest(c, p, P):
 
 @register_jitable
 def power_terms(S, n, P):
-    """``(2a, 2b)`` with ``e_{P-1}(S - y, n - 1) = a + b y`` for ``y = +-1``."""
+    """``(div 2a, 2b)`` with ``e_{P-1}(S - y, n - 1) = a + b y`` for ``y = +-1``.
+
+    Closed forms for P = 3 and 4, :func:`e_rest` above.  A flip refreshes K of
+    these, so the P = 4 form keeps ``3 (2a) = S^3 + (8 - 3n) S`` (``div = 3``,
+    see :func:`divisor`): no division per pattern, one exact division of the
+    field's sum instead.
+    """
+    if P == 3:
+        return S * S + 2 - n, -2 * S
+    if P == 4:
+        return S * S * S + (8 - 3 * n) * S, n - 2 - S * S
     plus = e_rest(S - 1, n - 1, P)
     minus = e_rest(S + 1, n - 1, P)
     return plus + minus, plus - minus
@@ -137,16 +150,18 @@ def delta_power(p, xi_t, i, s, S, aux, r, extra):
     h = 0
     for mu in range(S.shape[1]):
         h += xi_t[i, mu] * aux[r, 0, mu]
-    return s * p.scale * float(h + s * extra)
+    return s * p.scale * float(h // p.div + s * extra)
 
 
 @register_jitable
 def delta_power_ternary(p, xi_t, i, s, S, aux, r, extra):
-    h = 0
+    ha = 0
+    hb = 0
     for mu in range(S.shape[1]):
         x = xi_t[i, mu]
-        h += x * aux[r, 0, mu] + s * (x * x) * aux[r, 1, mu]
-    return s * p.scale * float(h)
+        ha += x * aux[r, 0, mu]
+        hb += (x * x) * aux[r, 1, mu]
+    return s * p.scale * float(ha // p.div + s * hb)
 
 
 @register_jitable
@@ -158,15 +173,28 @@ def flip_pairwise(p, xi_t, i, s, S, aux, r, extra):
 
 @register_jitable
 def flip_power(p, xi_t, i, s, S, aux, r, extra):
+    for mu in range(S.shape[1]):  # every entry is +-1: no branch, the loop vectorizes
+        S[r, mu] -= 2 * s * xi_t[i, mu]
+        a2, b2 = power_terms(S[r, mu], aux[r, 2, mu], p.P)
+        extra += b2 - aux[r, 1, mu]
+        aux[r, 0, mu] = a2
+        aux[r, 1, mu] = b2
+    return extra
+
+
+@register_jitable
+def flip_power_ternary(p, xi_t, i, s, S, aux, r, extra):
     for mu in range(S.shape[1]):
         x = xi_t[i, mu]
         if x != 0:
             S[r, mu] -= 2 * s * x
-            a2, b2 = power_terms(S[r, mu], aux[r, 2, mu], p.P)
-            extra += b2 - aux[r, 1, mu]
-            aux[r, 0, mu] = a2
-            aux[r, 1, mu] = b2
+            aux[r, 0, mu], aux[r, 1, mu] = power_terms(S[r, mu], aux[r, 2, mu], p.P)
     return extra
+
+
+def divisor(P: int) -> int:
+    """The factor :func:`power_terms` keeps ``2a`` multiplied by: 3 at P = 4, else 1."""
+    return 3 if P == 4 else 1
 
 
 _interface.implements(Pairwise, begin=no_extra, delta=delta_pairwise, flip=flip_pairwise)
@@ -174,7 +202,9 @@ _interface.implements(
     PairwiseTernary, begin=no_extra, delta=delta_pairwise_ternary, flip=flip_pairwise
 )
 _interface.implements(PowerSums, begin=b_total, delta=delta_power, flip=flip_power)
-_interface.implements(PowerSumsTernary, begin=no_extra, delta=delta_power_ternary, flip=flip_power)
+_interface.implements(
+    PowerSumsTernary, begin=no_extra, delta=delta_power_ternary, flip=flip_power_ternary
+)
 
 
 @njit(cache=True, nogil=True)
@@ -186,12 +216,12 @@ def _aux(S, n_mu, P, aux):
 
 
 def prepare(model, S):
-    """int32/int64 sums and, for P >= 3, the kept terms (``|2a|, |2b| <= 2 C(N, P-1)``)."""
+    """int32/int64 sums and, for P >= 3, the kept terms (``|div 2a|, |2b| <= 6 C(N, P-1)``)."""
     work = integer_sums(model, S)
     P = model.params.P
     if P == 2:
         return work, np.zeros((0, model.K), work.dtype)
-    aux = np.empty((3, model.K), narrowest(2 * math.comb(model.N, P - 1)))
+    aux = np.empty((3, model.K), narrowest(6 * math.comb(model.N, P - 1)))
     return work, _aux(work.astype(np.int64), model.n_mu, P, aux)
 
 
@@ -230,5 +260,6 @@ def build(network: DenseHopfield):
     if P == 2:
         params = Pairwise(P, scale) if binary else PairwiseTernary(P, scale)
     else:
-        params = PowerSums(P, scale) if binary else PowerSumsTernary(P, scale)
+        kind = PowerSums if binary else PowerSumsTernary
+        params = kind(P, scale, divisor(P))
     return pattern_model(network, FAMILY, params)
