@@ -90,7 +90,32 @@ def _check(P: int, alpha: float, T: float) -> tuple[int, float, float]:
 
 
 def noise(P: int, alpha: float) -> Covariance:
-    """Covariance ``xi(q) = alpha q^P / P!`` of the non-condensed patterns' field."""
+    """Covariance ``xi(q) = alpha q^P / P!`` of the non-condensed patterns' field.
+
+    Parameters
+    ----------
+    P : int
+        Interaction order, ``2 <= P <= 170`` (:data:`MAX_P`; ``P = 2``: the
+        Hopfield network, :mod:`hebbian.theory.hopfield`).
+    alpha : float
+        Load ``K / N^(P-1) >= 0``, finite.
+
+    Returns
+    -------
+    Covariance
+        ``Covariance(c=alpha / P!, P=P)``, the input of
+        :func:`hebbian.theory.parisi.parisi_functional`.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For ``P`` or ``alpha`` out of range, naming it.
+
+    References
+    ----------
+    Gardner, J. Phys. A 20, 3453 (1987); Albanese, Alemanno, Alessandrelli, Barra,
+    J. Stat. Phys. 189, 24 (2022).
+    """
     P, alpha = _order(P), _load(alpha)
     return Covariance(alpha / math.factorial(P), P)
 
@@ -162,6 +187,12 @@ def solve(
     -------
     Solution
         ``order_parameters`` ``m``, ``q``; ``stability`` the replicon eigenvalue.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For ``P``, ``alpha``, ``T`` or ``tol`` out of range or an unknown
+        ``branch``, naming it.
 
     References
     ----------
@@ -291,6 +322,35 @@ def _load_for_overlap(P: int, m: float, beta: float) -> float:
 def alpha_c(P: int, T: float = 0.0) -> Transition:
     """Critical storage ``alpha_c(P, T)``: the largest load with a retrieval solution.
 
+    The retrieval branch is parametrized by ``m`` and ``alpha_c = max_m alpha(m)``
+    is its fold, as in :func:`hebbian.theory.hopfield.alpha_c` (which ``P = 2``
+    returns).
+
+    Parameters
+    ----------
+    P : int
+        Interaction order, ``2 <= P <= 170`` (:data:`MAX_P`; ``P = 2``: the
+        Hopfield network, :mod:`hebbian.theory.hopfield`).
+    T : float, default 0
+        Temperature ``>= 0``; ``T <= 1e-12`` (:data:`hebbian.temperature.T_ZERO`)
+        is ``T = 0``.
+
+    Returns
+    -------
+    Transition
+        ``value`` = alpha_c, ``m`` = the overlap there; ``value`` 0 and ``m``
+        ``nan`` where there is no retrieval at any load.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For ``P`` or ``T`` out of range, naming it.
+
+    References
+    ----------
+    Gardner, J. Phys. A 20, 3453 (1987); Albanese, Alemanno, Alessandrelli, Barra,
+    J. Stat. Phys. 189, 24 (2022).
+
     Examples
     --------
     >>> round(alpha_c(3).value, 4), round(alpha_c(4).value, 5)
@@ -323,6 +383,22 @@ def alpha_c_peak(P: int) -> tuple[float, float]:
     one-step RSB ``T = 0`` value lies just below that maximum
     (:mod:`hebbian.theory.dense_rsb`).
 
+    Parameters
+    ----------
+    P : int
+        Interaction order, ``2 <= P <= 170`` (:data:`MAX_P`; ``P = 2``: the
+        Hopfield network, :mod:`hebbian.theory.hopfield`).
+
+    Returns
+    -------
+    tuple of float
+        ``(T_peak, alpha_c(P, T_peak))``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For ``P`` out of range.
+
     Examples
     --------
     >>> T, a = alpha_c_peak(3)
@@ -348,6 +424,31 @@ def T_M(P: int, alpha: float) -> float:
 
     For ``P >= 3`` and ``alpha`` just above ``alpha_c(P, 0)`` retrieval exists
     only inside a window of temperatures (reentrance); this is its upper end.
+
+    Parameters
+    ----------
+    P : int
+        Interaction order, ``2 <= P <= 170`` (:data:`MAX_P`; ``P = 2``: the
+        Hopfield network, :mod:`hebbian.theory.hopfield`).
+    alpha : float
+        Load ``K / N^(P-1) >= 0``, finite.
+
+    Returns
+    -------
+    float
+        ``T_M``; at ``alpha = 0`` the fold of ``m = tanh(beta m^(P-1) / (P-1)!)``;
+        ``nan`` at and above the peak of ``alpha_c(P, T)`` (:func:`alpha_c_peak`).
+        ``P = 2``: :func:`hebbian.theory.hopfield.T_M`.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For ``P`` or ``alpha`` out of range, naming it.
+
+    References
+    ----------
+    Gardner, J. Phys. A 20, 3453 (1987); Albanese, Alemanno, Alessandrelli, Barra,
+    J. Stat. Phys. 189, 24 (2022).
     """
     P = _order(P)
     alpha = _load(alpha)
@@ -378,6 +479,35 @@ def T_c(P: int, alpha: float) -> float:
     below it the glass needs replica symmetry breaking (1RSB), so the
     crossing is searched above ``T_entropy`` only and ``nan`` is returned
     when retrieval does not win there.
+
+    Parameters
+    ----------
+    P : int
+        Interaction order, ``2 <= P <= 170`` (:data:`MAX_P`; ``P = 2``: the
+        Hopfield network, :mod:`hebbian.theory.hopfield`).
+    alpha : float
+        Load ``K / N^(P-1) >= 0``, finite.
+
+    Returns
+    -------
+    float
+        The crossing temperature; ``T_M`` (less ``1e-7`` of it) where retrieval
+        wins up to the end of its existence, ``nan`` where it does not win above
+        ``T_entropy`` or does not exist.  ``P = 2``: :func:`hebbian.theory.hopfield.T_c`
+        (the crossing with the spin glass).
+
+    Raises
+    ------
+    ValueError, TypeError
+        For ``P`` or ``alpha`` out of range, naming it.
+    SolverError
+        Where the retrieval state is not found at a temperature the root
+        search needs.
+
+    References
+    ----------
+    Gardner, J. Phys. A 20, 3453 (1987); Albanese, Alemanno, Alessandrelli, Barra,
+    J. Stat. Phys. 189, 24 (2022).
     """
     P = _order(P)
     if P == 2:
@@ -397,7 +527,30 @@ def T_c(P: int, alpha: float) -> float:
 
 
 def T_entropy(P: int, alpha: float) -> float:
-    """Where the RS paramagnet's entropy ``ln 2 - alpha / (2 P! T^2)`` vanishes."""
+    """Where the RS paramagnet's entropy ``ln 2 - alpha / (2 P! T^2)`` vanishes.
+
+    Parameters
+    ----------
+    P : int
+        Interaction order, ``3 <= P <= 170``.
+    alpha : float
+        Load ``K / N^(P-1) >= 0``, finite.
+
+    Returns
+    -------
+    float
+        ``sqrt(alpha / (2 ln 2 P!))``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For ``P`` or ``alpha`` out of range, naming it.
+
+    References
+    ----------
+    Gardner, J. Phys. A 20, 3453 (1987); Albanese, Alemanno, Alessandrelli, Barra,
+    J. Stat. Phys. 189, 24 (2022).
+    """
     P = _order(P, minimum=3)
     alpha = _load(alpha)
     return math.sqrt(alpha / (2 * math.log(2) * math.factorial(P)))
@@ -414,9 +567,39 @@ class DensePhaseDiagram:
 
 
 def phase_diagram(P: int, n_points: int = 30) -> DensePhaseDiagram:
-    """Retrieval existence (``T_M``), retrieval-paramagnet crossing (``T_c``) and
+    """The RS retrieval diagram of the dense ``P``-spin network, ``P >= 3``.
+
+    Retrieval existence (``T_M``), retrieval-paramagnet crossing (``T_c``) and
     the paramagnet's zero-entropy line, ``P >= 3``; about 0.7 s a point,
-    ``n_points <= 1000``."""
+    ``n_points <= 1000``.
+
+    Parameters
+    ----------
+    P : int
+        Interaction order, ``3 <= P <= 170``.
+    n_points : int, default 30
+        Points per line, ``2 <= n_points <= 1000``
+        (:data:`hebbian.theory.hopfield.MAX_POINTS`).
+
+    Returns
+    -------
+    DensePhaseDiagram
+        ``P`` and the lines ``T_M`` (:func:`alpha_c` at ``T`` in
+        ``[0, T_M(P, 0))``), ``T_c`` and ``T_entropy`` (at ``alpha`` in
+        ``[0, alpha_c(P))``), each a pair of arrays ``(alpha, T)``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For ``P`` or ``n_points`` out of range, naming it.
+    SolverError
+        Where a retrieval state a line needs is not found.
+
+    References
+    ----------
+    Gardner, J. Phys. A 20, 3453 (1987); Albanese, Alemanno, Alessandrelli, Barra,
+    J. Stat. Phys. 189, 24 (2022).
+    """
     P = _order(P, minimum=3)
     n_points = check_int(
         n_points, "n_points", minimum=2, maximum=hopfield.MAX_POINTS,

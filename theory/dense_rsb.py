@@ -157,6 +157,7 @@ def solve_rsb(
         Steps of replica symmetry breaking (``0``: RS, equal to
         :func:`hebbian.theory.dense.solve`), at most 10.
     branch : {"spin glass", "retrieval"}
+        Which state to solve for.
     guess : float, optional
         Starting overlap of the retrieval state (default: the RS solution's,
         or the 1RSB fold's above the RS critical storage).
@@ -171,6 +172,19 @@ def solve_rsb(
         pattern's term.  ``branch``: ``"paramagnet"``, ``"RS"``, ``"j-RSB"``
         for the spin glass, ``"retrieval"`` (the steps are in ``q_levels``)
         for the retrieval state; status 5 where no retrieval state exists.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For ``P = 2`` or ``P`` outside ``[3, 170]``, ``alpha`` negative or above
+        the grid's limit, ``T`` negative, NaN or infinite, ``k`` outside
+        ``[0, 10]``, ``tol`` outside ``(0, 1e-2]``, an unknown ``branch`` or a
+        ``guess`` outside ``(0, 1]``, naming it.
+
+    References
+    ----------
+    Albanese, Alemanno, Alessandrelli, Barra, J. Stat. Phys. 189, 24 (2022);
+    Gardner, Nucl. Phys. B 257, 747 (1985).
 
     Examples
     --------
@@ -243,6 +257,26 @@ def alpha_c_rsb(P: int) -> Transition:
     The retrieval branch is parametrized by ``m``; for each ``m`` the
     stationarity conditions are solved for ``alpha`` and the Parisi
     parameters (continuation from the RS fold of :func:`hebbian.theory.dense.alpha_c`).
+
+    Parameters
+    ----------
+    P : int
+        Interaction order, ``3 <= P <= 170``.
+
+    Returns
+    -------
+    Transition
+        ``value`` = alpha_c at 1RSB, ``m`` = the overlap there; both ``nan``
+        where the continuation does not converge (residual above ``1e-9``).
+
+    Raises
+    ------
+    ValueError, TypeError
+        For ``P`` out of range.
+
+    References
+    ----------
+    Albanese, Alemanno, Alessandrelli, Barra, J. Stat. Phys. 189, 24 (2022).
 
     Examples
     --------

@@ -170,18 +170,32 @@ def correlation_derivative(s, Delta0: float):
 
     Written as ``E_z [E_u phi'(sqrt(Delta0 - s) u + sqrt(s) z)]^2`` and
     averaged by nested :func:`hebbian.theory.quadrature.field_quadrature` (error
-    below 1e-12).  ``C_1 = dC/ds`` with ``C = <phi(x) phi(y)>``.
+    below 1e-12).  ``C_1 = dC/ds`` with ``C = <phi(x) phi(y)>`` (Price's
+    theorem), the kernel of Eqs. (3) and (4) of the module docstring.
 
     Parameters
     ----------
     s : float or array_like
         Covariances in ``[0, Delta0]``.
     Delta0 : float
-        Variance, >= 0.
+        Variance, >= 0 and finite.
 
     Returns
     -------
     float or ndarray
+        ``C_1(s)``, of the shape of ``s`` (a float for scalar ``s``).
+
+    Raises
+    ------
+    TypeError
+        If ``Delta0`` is not a real number.
+    ValueError
+        If ``Delta0`` is negative, infinite or NaN, or an entry of ``s`` lies
+        outside ``[0, Delta0]``.
+
+    References
+    ----------
+    Sompolinsky, Crisanti, Sommers, PRL 61, 259 (1988) (module docstring).
 
     Examples
     --------

@@ -93,6 +93,32 @@ def rate(m: float, ensemble: str = "binary") -> float:
     ``P(m_k ~ m) ~ exp(-N I(m))``; binary: ``I(1) = log 2``; spherical:
     ``I(m) = -log(1 - m^2)/2`` (infinite at ``m = 1``).
 
+    Parameters
+    ----------
+    m : float
+        Overlap (normalised by ``N``) in ``[0, 1]``.
+    ensemble : {"binary", "spherical"}
+        ``"binary"``: +-1 states and patterns; ``"spherical"``: states and
+        patterns uniform on the sphere of radius ``sqrt(N)``.
+
+    Returns
+    -------
+    float
+        ``I(m) >= 0``, per neuron (nats): binary ``[(1+m) log(1+m) + (1-m)
+        log(1-m)]/2``, spherical ``-log(1 - m^2)/2`` (``inf`` at ``m = 1``).
+
+    Raises
+    ------
+    TypeError
+        If ``m`` is not a real number.
+    ValueError
+        If ``m`` is NaN or outside ``[0, 1]``, or ``ensemble`` is unknown.
+
+    References
+    ----------
+    Lucibello, Mezard, PRL 132, 077301 (2024): the patterns not retrieved form
+    a random energy model with this rate (module docstring).
+
     Examples
     --------
     >>> round(rate(1.0), 6) == round(math.log(2), 6)
@@ -110,6 +136,32 @@ def saddle(lam: float, ensemble: str = "binary") -> tuple[float, float]:
     ``kappa(lam) = max_m [lam m - I(m)]`` (the cumulant generating function of
     ``N m``, per neuron) is reached at ``m* = kappa'(lam)``: ``tanh(lam)`` and
     ``log cosh(lam)`` for binary overlaps.
+
+    Parameters
+    ----------
+    lam : float
+        Scale of the exponent, ``>= 0`` and finite (``lam = 0`` gives
+        ``(0, 0)``).
+    ensemble : {"binary", "spherical"}
+        ``"binary"``: +-1 states and patterns; ``"spherical"``: states and
+        patterns uniform on the sphere of radius ``sqrt(N)``.
+
+    Returns
+    -------
+    m_star, kappa : float
+        The saddle-point overlap ``m*(lam)`` in ``[0, 1]`` and the cumulant
+        generating function ``kappa(lam)`` per neuron.
+
+    Raises
+    ------
+    TypeError
+        If ``lam`` is not a real number.
+    ValueError
+        If ``lam`` is negative, NaN or infinite, or ``ensemble`` is unknown.
+
+    References
+    ----------
+    Lucibello, Mezard, PRL 132, 077301 (2024) (module docstring).
     """
     lam = check_real(lam, "lam", low=0.0, finite=True)
     if _ensemble(ensemble) == "spherical":
@@ -137,13 +189,38 @@ def _inverse_rate(alpha: float, ensemble: str) -> float:
 def free_entropy(alpha: float, lam: float, ensemble: str = "binary") -> float:
     """REM free entropy ``phi = lim (1/N) log sum_k exp(lam N m_k)`` at a typical state.
 
+    ``alpha + kappa(lam)`` where many terms contribute (``alpha >= I(m*)``),
+    ``lam m_alpha`` with ``I(m_alpha) = alpha`` in the frozen phase (module
+    docstring).
+
     Parameters
     ----------
     alpha : float
-        Load ``log(K)/N``, >= 0.
+        Load ``log(K)/N``, >= 0 and finite.
     lam : float
-        Scale of the exponent, > 0.
+        Scale of the exponent ``exp(lam N m_k)`` (the modern Hopfield
+        network's ``beta``), ``> 0`` and finite (``inf``, a hard maximum, has
+        no REM).
     ensemble : {"binary", "spherical"}
+        ``"binary"``: +-1 states and patterns; ``"spherical"``: states and
+        patterns uniform on the sphere of radius ``sqrt(N)``.
+
+    Returns
+    -------
+    float
+        ``phi(alpha, lam)``, per neuron.
+
+    Raises
+    ------
+    TypeError
+        If ``alpha`` or ``lam`` is not a real number.
+    ValueError
+        If ``alpha`` or ``lam`` is out of range, NaN or infinite, or
+        ``ensemble`` is unknown.
+
+    References
+    ----------
+    Lucibello, Mezard, PRL 132, 077301 (2024) (module docstring).
 
     Examples
     --------
@@ -166,6 +243,37 @@ def critical_load(m: float, lam: float, ensemble: str = "binary") -> float:
     planted overlap need only exceed the largest random one).  Increasing in
     both ``m`` and ``lam``; at most ``I(m)``.
 
+    Parameters
+    ----------
+    m : float
+        Overlap of the planted term, in ``[0, 1]``.
+    lam : float
+        Scale of the exponent ``exp(lam N m_k)`` (the modern Hopfield
+        network's ``beta``), ``> 0`` and finite (``inf``, a hard maximum, has
+        no REM).
+    ensemble : {"binary", "spherical"}
+        ``"binary"``: +-1 states and patterns; ``"spherical"``: states and
+        patterns uniform on the sphere of radius ``sqrt(N)``.
+
+    Returns
+    -------
+    float
+        The critical load ``alpha = log(K)/N``, ``>= 0``.
+
+    Raises
+    ------
+    TypeError
+        If ``m`` or ``lam`` is not a real number.
+    ValueError
+        If ``m`` is outside ``[0, 1]``, ``lam`` is not positive and finite,
+        either is NaN, or ``ensemble`` is unknown.
+
+    References
+    ----------
+    Demircigil et al. (2017) (the binary network); Lucibello, Mezard, PRL 132,
+    077301 (2024) (the REM analysis).  The threshold is derived in the module
+    docstring, not transcribed from the paper.
+
     Examples
     --------
     >>> round(critical_load(0.8, 2.0), 4)  # m0 <= tanh 2: I(0.8)
@@ -186,6 +294,38 @@ def alpha_one_step(lam: float, m0: float = 1.0, ensemble: str = "binary") -> flo
     ``critical_load(m0, lam)``; with ``m0 = 1`` the typical stored pattern is
     (close to) a fixed point of the update ``x <- X softmax(lam X^T x)``, the
     threshold alpha_1 of Lucibello and Mezard's REM analysis.
+
+    Parameters
+    ----------
+    lam : float
+        Scale of the exponent ``exp(lam N m_k)`` (the modern Hopfield
+        network's ``beta``), ``> 0`` and finite (``inf``, a hard maximum, has
+        no REM).
+    m0 : float
+        Overlap of the cue with the pattern to retrieve, in ``[0, 1]``
+        (default 1: the pattern itself).
+    ensemble : {"binary", "spherical"}
+        ``"binary"``: +-1 states and patterns; ``"spherical"``: states and
+        patterns uniform on the sphere of radius ``sqrt(N)``.
+
+    Returns
+    -------
+    float
+        The critical load ``alpha_1 = log(K)/N`` at ``m0``.
+
+    Raises
+    ------
+    TypeError
+        If ``lam`` or ``m0`` is not a real number.
+    ValueError
+        If ``m0`` is outside ``[0, 1]``, ``lam`` is not positive and finite,
+        either is NaN, or ``ensemble`` is unknown.
+
+    References
+    ----------
+    Demircigil et al. (2017) (the binary network); Lucibello, Mezard, PRL 132,
+    077301 (2024) (the REM analysis).  The threshold is derived in the module
+    docstring, not transcribed from the paper.
     """
     return critical_load(_overlap(m0, "m0"), lam, ensemble)
 
@@ -196,6 +336,36 @@ def alpha_zero_T(lam: float, m0: float = 1.0) -> float:
     For the binary :class:`~hebbian.ExponentialDAM`: ``critical_load(m0, 2 lam)``,
     the planted term against the REM sum's fluctuation under one flip (module
     docstring).  ``I(m0)``, independent of ``lam``, once ``m0 <= tanh(2 lam)``.
+
+    Parameters
+    ----------
+    lam : float
+        Scale of the exponent ``exp(lam N m_k)`` (the modern Hopfield
+        network's ``beta``), ``> 0`` and finite (``inf``, a hard maximum, has
+        no REM).
+    m0 : float
+        Overlap of the cue with the pattern to retrieve, in ``[0, 1]``
+        (default 1: the pattern itself).
+
+    Returns
+    -------
+    float
+        The critical load ``log(K)/N`` of the binary network (ensemble
+        ``"binary"`` only).
+
+    Raises
+    ------
+    TypeError
+        If ``lam`` or ``m0`` is not a real number.
+    ValueError
+        If ``m0`` is outside ``[0, 1]``, or ``lam`` is not positive and finite,
+        or either is NaN.
+
+    References
+    ----------
+    Demircigil et al. (2017) (the binary network); Lucibello, Mezard, PRL 132,
+    077301 (2024) (the REM analysis).  The threshold is derived in the module
+    docstring, not transcribed from the paper.
 
     Examples
     --------
@@ -211,6 +381,35 @@ def cue_overlap_c(alpha: float, lam: float) -> float:
     The inverse of :func:`alpha_zero_T` in ``m0``; ``nan`` where even the
     pattern itself (``m0 = 1``) is not retrieved.  The basin holds the cues
     with at most ``N (1 - m0_c)/2`` flipped spins.
+
+    Parameters
+    ----------
+    alpha : float
+        Load ``log(K)/N``, ``>= 0`` and finite.
+    lam : float
+        Scale of the exponent ``exp(lam N m_k)`` (the modern Hopfield
+        network's ``beta``), ``> 0`` and finite (``inf``, a hard maximum, has
+        no REM).
+
+    Returns
+    -------
+    float
+        ``m0_c`` in ``[0, 1)`` (0 at ``alpha = 0``), or ``nan`` when
+        ``alpha >= alpha_zero_T(lam, 1)``.  Binary network only.
+
+    Raises
+    ------
+    TypeError
+        If ``alpha`` or ``lam`` is not a real number.
+    ValueError
+        If ``alpha`` is negative, NaN or infinite, or ``lam`` is not positive
+        and finite.
+
+    References
+    ----------
+    Demircigil et al. (2017) (the binary network); Lucibello, Mezard, PRL 132,
+    077301 (2024) (the REM analysis).  The threshold is derived in the module
+    docstring, not transcribed from the paper.
     """
     alpha = check_real(alpha, "alpha", low=0.0, finite=True)
     if alpha >= alpha_zero_T(lam, 1.0):
@@ -225,6 +424,34 @@ def retrieval_overlap(T: float, ensemble: str = "binary") -> float:
 
     There the energy is ``-N m``: ``m_R`` maximizes ``m/T - I(m)``, i.e.
     ``tanh(1/T)`` (binary) or ``m/(1 - m^2) = 1/T`` (spherical).
+
+    Parameters
+    ----------
+    T : float
+        Temperature, ``>= 0`` (in units of the dominant term's energy
+        ``-N m`` per neuron); ``T <= 1e-12`` (:data:`hebbian.temperature.T_ZERO`)
+        is taken as ``T = 0``, ``T = inf`` gives 0.
+    ensemble : {"binary", "spherical"}
+        ``"binary"``: +-1 states and patterns; ``"spherical"``: states and
+        patterns uniform on the sphere of radius ``sqrt(N)``.
+
+    Returns
+    -------
+    float
+        ``m_R(T)`` in ``[0, 1]`` (1 at ``T = 0``).
+
+    Raises
+    ------
+    TypeError
+        If ``T`` is not a real number.
+    ValueError
+        If ``T`` is negative or NaN, or ``ensemble`` is unknown.
+
+    References
+    ----------
+    Demircigil et al. (2017) (the binary network); Lucibello, Mezard, PRL 132,
+    077301 (2024) (the REM analysis).  The threshold is derived in the module
+    docstring, not transcribed from the paper.
     """
     T = check_real(T, "T", low=0.0)
     ensemble = _ensemble(ensemble)
@@ -242,6 +469,37 @@ def alpha_spinodal(T: float, lam: float, ensemble: str = "binary") -> float:
     whose planted term is swamped by the REM sum drifts away entropically,
     whereas zero-temperature flips only need it to beat the sum's
     fluctuations.
+
+    Parameters
+    ----------
+    T : float
+        Temperature, ``> 0`` (as in :func:`retrieval_overlap`).
+    lam : float
+        Scale of the exponent ``exp(lam N m_k)`` (the modern Hopfield
+        network's ``beta``), ``> 0`` and finite (``inf``, a hard maximum, has
+        no REM).
+    ensemble : {"binary", "spherical"}
+        ``"binary"``: +-1 states and patterns; ``"spherical"``: states and
+        patterns uniform on the sphere of radius ``sqrt(N)``.
+
+    Returns
+    -------
+    float
+        The spinodal load ``log(K)/N``, ``>= 0``.
+
+    Raises
+    ------
+    TypeError
+        If ``T`` or ``lam`` is not a real number.
+    ValueError
+        If ``T`` is not positive, ``lam`` is not positive and finite, either is
+        NaN, or ``ensemble`` is unknown.
+
+    References
+    ----------
+    Demircigil et al. (2017) (the binary network); Lucibello, Mezard, PRL 132,
+    077301 (2024) (the REM analysis).  The threshold is derived in the module
+    docstring, not transcribed from the paper.
     """
     T = check_real(T, "T", low=0.0, low_open=True)
     return critical_load(retrieval_overlap(T, ensemble), lam, ensemble)
@@ -253,6 +511,38 @@ def alpha_thermodynamic(T: float, lam: float, ensemble: str = "binary") -> float
     The ``K`` retrieval states weigh ``exp N[alpha - I(m_R) + m_R/T]`` against
     the REM-dominated states' ``exp(N phi(alpha, lam)/(lam T))``; the load where
     the two are equal, capped by :func:`alpha_spinodal`.
+
+    Parameters
+    ----------
+    T : float
+        Temperature, ``> 0`` and finite (as in :func:`retrieval_overlap`).
+    lam : float
+        Scale of the exponent ``exp(lam N m_k)`` (the modern Hopfield
+        network's ``beta``), ``> 0`` and finite (``inf``, a hard maximum, has
+        no REM).
+    ensemble : {"binary", "spherical"}
+        ``"binary"``: +-1 states and patterns; ``"spherical"``: states and
+        patterns uniform on the sphere of radius ``sqrt(N)``.
+
+    Returns
+    -------
+    float
+        The thermodynamic load ``log(K)/N``, at most
+        ``alpha_spinodal(T, lam, ensemble)``.
+
+    Raises
+    ------
+    TypeError
+        If ``T`` or ``lam`` is not a real number.
+    ValueError
+        If ``T`` or ``lam`` is not positive and finite (or is NaN), or
+        ``ensemble`` is unknown.
+
+    References
+    ----------
+    Demircigil et al. (2017) (the binary network); Lucibello, Mezard, PRL 132,
+    077301 (2024) (the REM analysis).  The threshold is derived in the module
+    docstring, not transcribed from the paper.
 
     Examples
     --------

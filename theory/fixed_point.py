@@ -115,6 +115,8 @@ def fixed_point(
     x0 : array_like
         Starting point; it selects the branch.
     method : {"hybrid", "iterate", "newton", "anderson"}
+        Damped iteration then Newton (default), damped iteration, Powell's
+        hybrid Newton method, or Anderson mixing (module docstring).
     tol : float
         Required ``max |F(x) - x|``.
     max_iter : int
@@ -123,6 +125,18 @@ def fixed_point(
         Step fraction of the damped iteration, in ``(0, 1]``.
     n_warmup : int
         Damped steps before Newton in ``"hybrid"``.
+
+    Returns
+    -------
+    FixedPoint
+        ``x``, ``success`` (``max |F(x) - x| <= tol``), ``status`` (0
+        converged, 1 out of iterations, 2 the root finder failed), ``message``,
+        ``n_iter`` and ``residual``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``method`` or ``damping`` outside ``(0, 1]``.
 
     Examples
     --------

@@ -202,12 +202,17 @@ def pair_average(f, variance: float, rho, *, centre: float = 0.0, sharpness: flo
     rho : float or array_like
         Correlation coefficients, clipped into ``[-1, 1]``.
     centre, sharpness : float
-        Where and on what scale ``f`` varies fastest.
+        Where and on what scale ``f`` varies fastest (``sharpness > 0``).
 
     Returns
     -------
     float or ndarray
         Shape of ``rho``.
+
+    Raises
+    ------
+    ValueError
+        If ``variance`` is negative.
 
     Examples
     --------
@@ -237,6 +242,32 @@ def _mean(shape: _Shape, variance: float) -> float:
 def fixed_point_gain(beta_r: float = 0.0) -> float:
     """Gain above which ``x = 0`` is unstable: ``g = 1 / sigma(beta_r)`` (module docstring).
 
+    The Jacobian at ``x = 0`` is ``c (-1 + g s_0 J^h)`` with ``s_0 =
+    sigma(beta_r)``, so the fixed point loses stability at ``g s_0 = 1``.
+
+    Parameters
+    ----------
+    beta_r : float
+        Output-gate bias (any real; ``+-inf`` allowed).
+
+    Returns
+    -------
+    float
+        ``1 + exp(-beta_r)``, ``>= 1`` (2 for ``beta_r = 0``).
+
+    Raises
+    ------
+    TypeError
+        If ``beta_r`` is not a real number.
+    ValueError
+        If ``beta_r`` is NaN.
+
+    References
+    ----------
+    Krishnamurthy, Can, Schwab, PRX 12, 011011 (2022), arXiv:2007.14823 (the
+    model and its DMFT); the equations are Eqs. (1)-(4) of the module
+    docstring, derived there.
+
     Examples
     --------
     >>> fixed_point_gain(0.0)
@@ -252,6 +283,29 @@ def tricritical_alpha_r(beta_r: float = 0.0) -> float:
     ``sqrt(6 / ((1 - s_0)(5 - 8 s_0)))`` with ``s_0 = sigma(beta_r)``;
     ``inf`` when ``s_0 >= 5/8`` (the onset is then continuous at every
     ``alpha_r``).
+
+    Parameters
+    ----------
+    beta_r : float
+        Output-gate bias (any real).
+
+    Returns
+    -------
+    float
+        ``alpha_r* > 0`` (``sqrt 12`` for ``beta_r = 0``), or ``inf``.
+
+    Raises
+    ------
+    TypeError
+        If ``beta_r`` is not a real number.
+    ValueError
+        If ``beta_r`` is NaN.
+
+    References
+    ----------
+    Krishnamurthy, Can, Schwab, PRX 12, 011011 (2022), arXiv:2007.14823 (the
+    model and its DMFT); the equations are Eqs. (1)-(4) of the module
+    docstring, derived there.
 
     Examples
     --------
@@ -467,24 +521,40 @@ def solve_gated(
     Parameters
     ----------
     g : float
-        Gain, >= 0.
+        Gain, >= 0 and finite.
     alpha_r, beta_r, tau_r : float
-        Output gate (gain >= 0, bias, time constant > 0).
+        Output gate (gain >= 0 and finite, bias, time constant > 0 and finite).
     beta_z : float
         Update-gate bias: ``c = sigma(beta_z)`` scales time.
     tau_z : float
-        Update-gate time constant (only in the fixed point's spectrum).
+        Update-gate time constant, > 0 and finite (only in the fixed point's
+        spectrum).
     alpha_z : float
         Must be 0 (``ValueError`` otherwise: the update gate's fluctuations
         are in :func:`solve_gated_sampled`).
     tol : float
-        Largest accepted relative step of the iteration.
+        Largest accepted relative step of the iteration, in ``(0, 1e-2]``.
     max_iter : int
+        Most Anderson iterations per box, ``>= 1``.
 
     Returns
     -------
     GatedDMFT
         ``success=False`` with a message when the iteration stalls.
+
+    Raises
+    ------
+    TypeError
+        If a number is not real or ``max_iter`` is not an integer.
+    ValueError
+        If an argument is out of the range stated above (or NaN), or
+        ``alpha_z != 0``.
+
+    References
+    ----------
+    Krishnamurthy, Can, Schwab, PRX 12, 011011 (2022), arXiv:2007.14823 (the
+    model and its DMFT); the equations are Eqs. (1)-(4) of the module
+    docstring, derived there.
 
     Examples
     --------
@@ -524,13 +594,29 @@ def solve_gated_branch(
     Parameters
     ----------
     Delta0 : float
-        ``<h^2>``, > 0.
+        ``<h^2>``, > 0 and finite.
     alpha_r, beta_r, beta_z, tau_r, alpha_z, tol, max_iter
         As in :func:`solve_gated`.
 
     Returns
     -------
     GatedDMFT
+        ``g`` the gain of the branch at ``Delta0``; ``success=False`` with a
+        message when the iteration stalls, and with ``g = nan`` when it
+        collapses onto ``Delta = 0``.
+
+    Raises
+    ------
+    TypeError
+        If a number is not real or ``max_iter`` is not an integer.
+    ValueError
+        If an argument is out of range (or NaN), or ``alpha_z != 0``.
+
+    References
+    ----------
+    Krishnamurthy, Can, Schwab, PRX 12, 011011 (2022), arXiv:2007.14823 (the
+    model and its DMFT); the equations are Eqs. (1)-(4) of the module
+    docstring, derived there.
 
     Examples
     --------
@@ -560,13 +646,42 @@ def chaos_onset(
     Continuous onset (``alpha_r <= alpha_r*``, :func:`tricritical_alpha_r`):
     ``g_chaos = 1/sigma(beta_r)``, ``Delta0 = 0`` there.  Discontinuous onset:
     ``g_chaos`` is the saddle node, the minimum of ``g(Delta0)`` along
-    :func:`solve_gated_branch` (bounded Brent on ``(0, Delta0_max]``).
+    :func:`solve_gated_branch` (bounded Brent on ``log Delta0`` in
+    ``[log 1e-3, log Delta0_max]``).
+
+    Parameters
+    ----------
+    alpha_r : float
+        Output-gate gain, ``>= 0`` and finite.
+    beta_r : float
+        Output-gate bias.
+    beta_z : float
+        Update-gate bias (``c = sigma(beta_z)`` scales time; the threshold does
+        not depend on it).
+    tau_r : float
+        Output-gate time constant, ``> 0`` and finite.
+    Delta0_max : float
+        Upper end of the search in ``Delta0``, ``> 1e-3`` (not checked).
 
     Returns
     -------
     dict
         ``g_chaos``, ``g_fixed_point``, ``Delta0`` and ``lambda_max`` at the
         onset, ``discontinuous`` (bool), ``success``.
+
+    Raises
+    ------
+    TypeError
+        If a number is not real.
+    ValueError
+        If an argument is out of range or NaN (``beta_z`` and ``tau_r`` are
+        checked only for a discontinuous onset).
+
+    References
+    ----------
+    Krishnamurthy, Can, Schwab, PRX 12, 011011 (2022), arXiv:2007.14823 (the
+    model and its DMFT); the equations are Eqs. (1)-(4) of the module
+    docstring, derived there.
 
     Examples
     --------
@@ -644,19 +759,21 @@ def solve_gated_sampled(
     Parameters
     ----------
     g : float
-        Gain, > 0.
+        Gain, > 0 and finite.
     alpha_z, beta_z, tau_z : float
-        Update gate (gain >= 0, bias, time constant > 0).
+        Update gate (gain >= 0 and finite, bias, time constant > 0 and finite).
     alpha_r, beta_r, tau_r : float
-        Output gate.
+        Output gate, as in :func:`solve_gated`.
     t_max : float
-        Longest lag kept; correlations must have decayed by then.  The paths
-        run ``4 t_max`` after a burn-in of ``t_max``.
+        Longest lag kept, > 0 and finite; correlations must have decayed by
+        then.  The paths run ``4 t_max`` after a burn-in of ``t_max``.
     n_paths, n_iter, n_average : int
-        Paths per iteration, iterations, and final iterates averaged.
+        Paths per iteration (``>= 2``), iterations (``>= 1``), and final
+        iterates averaged (``1 <= n_average <= n_iter``).
     tol : float
-        Largest accepted ``residual``: ``max |C_phi(measured) - C_phi(in)|
-        / C_phi(0)`` averaged over the last iterates (sampling noise included).
+        Largest accepted ``residual``, in ``(0, 0.5]``: ``max |C_phi(measured)
+        - C_phi(in)| / C_phi(0)`` averaged over the last iterates (sampling
+        noise included).
     rng : None, int, SeedSequence or Generator
 
     Returns
@@ -665,6 +782,20 @@ def solve_gated_sampled(
         ``lambda_max`` is ``nan`` (not computed by sampling); ``decay_rate``
         is the inverse of :func:`hebbian.rnn.decay_time`, the lag at which
         ``Delta / Delta0`` first falls below ``1/e``.
+
+    Raises
+    ------
+    TypeError
+        If a number is not real or a count is not an integer.
+    ValueError
+        If an argument is out of the range stated above (or NaN),
+        ``n_average > n_iter``, or no chaotic constant-gate solution exists at
+        ``g`` to start from.
+
+    References
+    ----------
+    Krishnamurthy, Can, Schwab, PRX 12, 011011 (2022), arXiv:2007.14823; the
+    sampling of the effective process is described in the module docstring.
 
     Examples
     --------

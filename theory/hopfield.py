@@ -372,6 +372,32 @@ def branches(alpha: float, T: float, *, tol: float = 1e-10) -> list[Solution]:
 
     The first element is the thermodynamic (equilibrium) state within RS.
 
+    Parameters
+    ----------
+    alpha : float
+        Load ``K/N >= 0``, finite; a positive load below the smallest normal
+        double (:data:`ALPHA_MIN`) is refused.
+    T : float
+        Temperature ``>= 0``; ``T <= 1e-12`` (:data:`hebbian.temperature.T_ZERO`)
+        is solved as ``T = 0``.
+    tol : float
+        Required max-norm residual of the equations, in ``(0, 1e-2]``.
+
+    Returns
+    -------
+    list of Solution
+        The converged solutions of :data:`BRANCHES` (see :func:`solve`),
+        sorted by ``free_energy``; empty where none converges.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For a load, temperature or tolerance out of range, naming it.
+
+    References
+    ----------
+    Amit, Gutfreund, Sompolinsky, Ann. Phys. 173, 30 (1987), eqs. 4.4-4.7.
+
     Examples
     --------
     >>> [s.branch for s in branches(0.1, 0.3)]
@@ -415,11 +441,29 @@ def alpha_c(T: float = 0.0) -> Transition:
     ``alpha_c = max_m alpha(m)`` is the fold.  The same line read as
     ``T(alpha)`` is ``T_M``.
 
+    Parameters
+    ----------
+    T : float, default 0
+        Temperature ``>= 0``; ``T <= 1e-12`` (:data:`hebbian.temperature.T_ZERO`)
+        is ``T = 0``; at ``T >= 1`` (``inf`` included) there is no retrieval
+        and ``value`` is 0.
+
     Returns
     -------
     Transition
         ``value`` = alpha_c, ``m`` = the overlap there (``nan`` for ``T >= 1``,
         where there is no retrieval).
+
+    Raises
+    ------
+    ValueError, TypeError
+        For a negative, NaN or non-real temperature.
+
+    References
+    ----------
+    Amit, Gutfreund, Sompolinsky, Ann. Phys. 173, 30 (1987); at ``T = 0``
+    eqs. 5.1-5.3, ``alpha_c = 0.1379056`` (Steffan & Kuehn, Z. Phys. B 95, 249
+    (1994): 0.137905).
 
     Examples
     --------
@@ -462,6 +506,27 @@ def T_M(alpha: float) -> float:
     window of temperatures; this is its upper end (the root of
     ``alpha_c(T) = alpha`` above the peak).
 
+    Parameters
+    ----------
+    alpha : float
+        Load ``K/N >= 0``, finite; a positive load below the smallest normal
+        double (:data:`ALPHA_MIN`) is refused.
+
+    Returns
+    -------
+    float
+        ``T_M``: 1 at ``alpha = 0``; ``nan`` at and above the peak of
+        ``alpha_c(T)`` (:func:`alpha_c_peak`), where retrieval never exists.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For a load out of range, naming it.
+
+    References
+    ----------
+    Amit, Gutfreund, Sompolinsky, Ann. Phys. 173, 30 (1987).
+
     Examples
     --------
     >>> round(T_M(0.05), 4)
@@ -482,7 +547,28 @@ def _fold_T(alpha: float, lo: float, hi: float) -> float:
 
 
 def T_g(alpha: float) -> float:
-    """Spin-glass temperature ``1 + sqrt(alpha)`` (AGS eq. 4.12)."""
+    """Spin-glass temperature ``1 + sqrt(alpha)`` (AGS eq. 4.12).
+
+    Parameters
+    ----------
+    alpha : float
+        Load ``K/N >= 0`` (``inf`` gives ``inf``).
+
+    Returns
+    -------
+    float
+        ``T_g = 1 + sqrt(alpha)``, where the spin-glass solution bifurcates
+        from the paramagnet.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For a negative, NaN or non-real load.
+
+    References
+    ----------
+    Amit, Gutfreund, Sompolinsky, Ann. Phys. 173, 30 (1987), eq. 4.12.
+    """
     return 1 + math.sqrt(check_real(alpha, "alpha", low=0.0))
 
 
@@ -534,6 +620,30 @@ def T_c(alpha: float) -> float:
     temperatures (reentrance, see :func:`alpha_eq`); this returns the window's
     upper end, ``nan`` where retrieval never wins.
 
+    Parameters
+    ----------
+    alpha : float
+        Load ``K/N``: 0, or finite and at least ``1e-8`` (below it the spin
+        glass's ``d = 1 - C ~ sqrt(alpha)`` is not resolved).
+
+    Returns
+    -------
+    float
+        ``T_c``: 1 at ``alpha = 0``; ``nan`` where retrieval never has the
+        lower free energy, or does not exist (``T_M`` is ``nan``).
+
+    Raises
+    ------
+    ValueError, TypeError
+        For a load out of range (``0 < alpha < 1e-8`` included), naming it.
+    SolverError
+        Where the retrieval state is not found at a temperature the root
+        search needs.
+
+    References
+    ----------
+    Amit, Gutfreund, Sompolinsky, Ann. Phys. 173, 30 (1987).
+
     Examples
     --------
     >>> round(T_c(0.02), 4)
@@ -564,6 +674,29 @@ def alpha_eq(T: float) -> float:
 
     The line ``T_c`` read as ``alpha(T)``; single-valued in ``T`` where
     ``T_c(alpha)`` is reentrant.  0.0519 at ``T = 0`` (AGS 1987: 0.051).
+
+    Parameters
+    ----------
+    T : float
+        Temperature ``>= 0``; ``T <= 1e-12`` (:data:`hebbian.temperature.T_ZERO`)
+        is solved as ``T = 0``.
+
+    Returns
+    -------
+    float
+        The load where the retrieval and spin-glass free energies cross; 0
+        where there is no retrieval (``alpha_c(T) = 0``, ``T >= 1``).
+
+    Raises
+    ------
+    ValueError, TypeError
+        For a negative, NaN or non-real temperature.
+    SolverError
+        Where the retrieval state is not found at a load the root search needs.
+
+    References
+    ----------
+    Amit, Gutfreund, Sompolinsky, Ann. Phys. 173, 30 (1987).
 
     Examples
     --------
@@ -616,11 +749,30 @@ def T_AT(alpha: float) -> float:
     where the retrieval state is RS-unstable up to it, ``nan`` where it never
     exists.
 
+    Parameters
+    ----------
+    alpha : float
+        Load ``K/N >= 0``, finite; a positive load below the smallest normal
+        double (:data:`ALPHA_MIN`) is refused.
+
+    Returns
+    -------
+    float
+        ``T_AT``: 0 at ``alpha = 0``; ``T_M`` where the retrieval state is
+        RS-unstable up to it; ``nan`` where no retrieval state exists (above the
+        peak of ``alpha_c(T)``, :func:`alpha_c_peak`).
+
     Raises
     ------
+    ValueError, TypeError
+        For a load out of range, naming it.
     SolverError
         Where the retrieval state is not found at a temperature the root
         search needs.
+
+    References
+    ----------
+    Amit, Gutfreund, Sompolinsky, Ann. Phys. 173, 30 (1987), sec. 4.
 
     Examples
     --------
@@ -662,6 +814,32 @@ def equilibrium(alpha: float, T: float, *, tol: float = 1e-10) -> Solution:
     with ``n -> 0`` replicas, the RS free energy is *maximized* over ``q``
     (the paramagnet's replicon eigenvalue is negative there).
 
+    Parameters
+    ----------
+    alpha : float
+        Load ``K/N >= 0``, finite; a positive load below the smallest normal
+        double (:data:`ALPHA_MIN`) is refused.
+    T : float
+        Temperature ``>= 0``; ``T <= 1e-12`` (:data:`hebbian.temperature.T_ZERO`)
+        is solved as ``T = 0``.
+    tol : float
+        Required max-norm residual of the equations, in ``(0, 1e-2]``.
+
+    Returns
+    -------
+    Solution
+        The equilibrium state (see :func:`solve` for its fields), or, where no
+        branch converges, the attempt with the smallest residual.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For a load, temperature or tolerance out of range, naming it.
+
+    References
+    ----------
+    Amit, Gutfreund, Sompolinsky, Ann. Phys. 173, 30 (1987), eqs. 4.4-4.7.
+
     Examples
     --------
     >>> equilibrium(0.02, 0.3).branch, equilibrium(0.1, 0.3).branch
@@ -697,6 +875,37 @@ def mixture(n: int, T: float, *, tol: float = 1e-12) -> Solution:
     The averages run over all ``2^n`` sign patterns: ``n <= 20``
     (:data:`MAX_MIXTURE`, about 4 s and 170 MB).  At ``T = inf`` the
     iteration lands on the paramagnet (status 4).
+
+    Parameters
+    ----------
+    n : int
+        Number of mixed patterns, ``1 <= n <= 20`` (:data:`MAX_MIXTURE`);
+        ``n = 1`` is the retrieval state.
+    T : float
+        Temperature ``>= 0``; ``T <= 1e-12`` (:data:`hebbian.temperature.T_ZERO`)
+        is solved as ``T = 0``.
+    tol : float
+        Required max-norm residual of the ``m`` equation, in ``(0, 1e-2]``.
+
+    Returns
+    -------
+    Solution
+        ``model`` ``"hopfield-mixture"``, ``params`` ``n`` and ``T``;
+        ``order_parameters`` ``m`` (each mixed overlap) and
+        ``q = E_xi tanh^2(beta m sum_k xi_k)``; ``energy`` ``-n m^2 / 2``;
+        ``branch`` ``"mixture"`` (``"retrieval"`` for ``n = 1``); ``stability``
+        the smallest Hessian eigenvalue; status 4 where the iteration lands on
+        ``m = 0``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For ``n`` not an integer in ``[1, 20]``, or a temperature or tolerance
+        out of range, naming it.
+
+    References
+    ----------
+    Amit, Gutfreund, Sompolinsky, Phys. Rev. A 32, 1007 (1985), eqs. 3.3-3.6.
 
     Examples
     --------
@@ -758,6 +967,28 @@ def _mixture_cost(n: int) -> str:
 def mixture_stability_T(n: int) -> float:
     """Temperature ``T_n`` below which the symmetric ``n``-mixture is stable (``nan``: never).
 
+    The root in ``T`` of the ``stability`` of :func:`mixture`.
+
+    Parameters
+    ----------
+    n : int
+        Number of mixed patterns, ``1 <= n <= 20`` (:data:`MAX_MIXTURE`).
+
+    Returns
+    -------
+    float
+        ``T_n``: 1 for ``n = 1`` (the retrieval state), ``nan`` for even ``n``
+        (never stable), else the root in ``(0.05, 0.999)``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For ``n`` not an integer in ``[1, 20]``.
+
+    References
+    ----------
+    Amit, Gutfreund, Sompolinsky, Phys. Rev. A 32, 1007 (1985).
+
     Examples
     --------
     >>> round(mixture_stability_T(3), 2)  # AGS 1985: T_3 = 0.46
@@ -802,6 +1033,29 @@ def phase_diagram(n_points: int = 40) -> PhaseDiagram:
     point of ``T_c`` start from the solutions of the point before), ``T_AT``
     in ``alpha`` (a root of the replicon eigenvalue per point), about 0.03 s
     a point: ``n_points <= 1000`` (:data:`MAX_POINTS`).
+
+    Parameters
+    ----------
+    n_points : int, default 40
+        Points per line, ``2 <= n_points <= 1000`` (:data:`MAX_POINTS`).
+
+    Returns
+    -------
+    PhaseDiagram
+        The lines ``T_g`` (``alpha`` in ``[0, 0.16]``), ``T_M`` and ``T_c``
+        (``T`` in ``[0, 1]``) and ``T_AT`` (``alpha`` in ``[0, alpha_c(0))``),
+        each a pair of arrays ``(alpha, T)``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For ``n_points`` not an integer in ``[2, 1000]``.
+    SolverError
+        Where a retrieval state a line needs is not found.
+
+    References
+    ----------
+    Amit, Gutfreund, Sompolinsky, Ann. Phys. 173, 30 (1987), Fig. 1.
     """
     n_points = check_int(
         n_points, "n_points", minimum=2, maximum=MAX_POINTS,

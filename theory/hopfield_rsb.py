@@ -79,7 +79,32 @@ def _inside(q0: float, C: float, mu: float) -> bool:
 
 
 def free_energy_1rsb(alpha: float, m: float, q0: float, C: float, mu: float) -> float:
-    """The ``T = 0`` 1RSB free energy above (with ``r_0, r_1`` at their stationary values)."""
+    """The ``T = 0`` 1RSB free energy above (with ``r_0, r_1`` at their stationary values).
+
+    Parameters
+    ----------
+    alpha : float
+        Load ``K / N > 0``.
+    m : float
+        Overlap with the condensed pattern.
+    q0 : float
+        Overlap between the states of different clusters, in ``(0, 1)``.
+    C : float
+        ``beta (1 - q_1)``, in ``(0, 1)`` (``l_1 = 1 - C``).
+    mu : float
+        ``beta x``, the Parisi parameter at ``T = 0``, positive, with
+        ``l_2 = 1 - C - mu (1 - q0) > 0``.  None of these ranges is checked.
+
+    Returns
+    -------
+    float
+        The free energy per neuron at ``T = 0`` (the ground-state energy), with
+        ``r_0 = q_0 / l_2^2`` and ``r_1 = r_0 + (1/l_2 - 1/l_1) / mu``.
+
+    References
+    ----------
+    Steffan & Kuehn, Z. Phys. B 95, 249 (1994).
+    """
     l1, l2, r0, r1 = _conjugates(q0, C, mu)
     phi = _spin_term(alpha * r0, alpha * r1, mu, m)[0]
     soft = alpha / 2 * (math.log(l2 / l1) / mu - q0 / l2)
@@ -154,6 +179,17 @@ def solve_1rsb(alpha: float, *, guess=None, tol: float = 1e-10) -> Solution:
         ground-state energy); ``status`` 5 above :func:`alpha_c_1rsb`, 1 if
         the root finder stalls, 4 if it fell back onto the RS solution
         (``mu -> 0``).
+
+    Raises
+    ------
+    ValueError, TypeError
+        For ``alpha`` not positive and finite, a tolerance outside
+        ``(0, 1e-2]``, a ``guess`` that is not four finite numbers, or
+        ``alpha < 0.12`` without a ``guess``.
+
+    References
+    ----------
+    Steffan & Kuehn, Z. Phys. B 95, 249 (1994).
     """
     alpha = check_real(alpha, "alpha", low=0.0, low_open=True, finite=True)
     tol = check_tol(tol)

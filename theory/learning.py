@@ -182,15 +182,38 @@ def _entropy(r: float, M: float) -> float:
 def signal(r: float, M: float, limit: str = "exact") -> Signal:
     """Law of the per-neuron signal ``y = etabar xi / sqrt(R)`` (``E y^2 = 1``).
 
+    Exact: ``y = (2B - M)/(M sqrt(R))``, ``B ~ Binomial(M, (1 + r)/2)``
+    (atoms lighter than 1e-16 dropped); Gaussian: ``y = (1 + sqrt(rho)
+    Z)/sqrt(1 + rho)`` (module docstring).
+
     Parameters
     ----------
     r : float
         Example quality in (0, 1].
     M : int or float
-        Examples per archetype (``math.inf``: the archetype itself).
+        Examples per archetype (``math.inf``: the archetype itself), ``>= 1``;
+        at most ``10^6`` (:data:`MAX_EXACT_M`) and integral for
+        ``limit="exact"``.
     limit : {"exact", "gaussian"}
         Binomial law of the example mean, or its Gaussian limit of the same
         mean and variance.
+
+    Returns
+    -------
+    Signal
+        Atoms ``y`` with probabilities ``p``, the data-set entropy
+        ``rho = (1 - r^2)/(M r^2)`` and the components' variance ``var``
+        (see :class:`Signal`); a single atom ``y = 1`` for ``M = inf`` or
+        ``r = 1``.
+
+    Raises
+    ------
+    TypeError
+        If ``r`` or ``M`` is not a real number (``M`` not an integer for
+        ``limit="exact"``).
+    ValueError
+        If ``r`` is outside (0, 1], ``M`` is out of range, or ``limit`` is
+        unknown.
 
     Examples
     --------
@@ -286,7 +309,45 @@ def crosstalk(
     distinct index tuples (:mod:`hebbian.theory.dense`); the self-interactions of the
     all-tuples networks (:class:`hebbian.LearnedNetwork`) add
     ``j = P - 2, P - 4, ... >= 1``: a random field of variance ``alpha/4``
-    for ``P = 3`` with perfect examples.
+    for ``P = 3`` with perfect examples.  ``P = 2``: the
+    Amit-Gutfreund-Sompolinsky spectrum of pattern strengths.
+
+    Parameters
+    ----------
+    P : int
+        Interaction order, ``2 <= P <= 170`` (``P!`` a finite double).
+    alpha : float
+        Load ``K / N^(P-1) >= 0`` (0: low storage), finite.
+    r : float
+        Example quality in (0, 1].
+    M : int or float
+        Examples per archetype, ``>= 1`` (``math.inf`` allowed).
+    protocol : {"supervised", "unsupervised"}
+        How the examples are stored (module docstring).
+    self_interactions : bool
+        All index tuples (default) or distinct ones only (``P >= 3``).
+
+    Returns
+    -------
+    Crosstalk
+        ``loads`` and ``strengths`` of the AGS spectrum (``P = 2``; empty for
+        ``P >= 3``) and the covariance polynomial ``xi`` (see
+        :class:`Crosstalk`).
+
+    Raises
+    ------
+    TypeError
+        If ``P`` is not an integer, a number is not real, or
+        ``self_interactions`` is not a bool.
+    ValueError
+        If an argument is out of range (or NaN), ``protocol`` is unknown, or
+        (unsupervised) the cross-talk overflows a double for a tiny ``r``.
+
+    References
+    ----------
+    Agliari et al., Physica A 626, 129076 (2023), arXiv:2212.00606
+    (supervised) and Physica A 627, 129143 (2023), arXiv:2211.14067
+    (unsupervised); the equations are those of the module docstring.
 
     Examples
     --------
@@ -488,6 +549,7 @@ def solve(
         Examples per archetype, ``>= 1`` (``math.inf`` allowed); at most
         ``10^6`` for ``limit="exact"`` (:data:`MAX_EXACT_M`).
     protocol : {"supervised", "unsupervised"}
+        How the examples are stored (module docstring).
     limit : {"exact", "gaussian"}
         Law of the example mean; see :func:`signal`.
     self_interactions : bool
@@ -495,6 +557,7 @@ def solve(
         or distinct ones only, as :mod:`hebbian.theory.dense`; they differ at high
         load for ``P >= 3`` (:func:`crosstalk`).  A bool: ``"no"`` is refused.
     branch : {"retrieval", "spin glass", "paramagnet"}
+        Which solution to follow (it sets the default start).
     guess : (n~, q), optional
         Start (continuation); ``(1, 1)`` for retrieval.
     tol : float
@@ -506,6 +569,16 @@ def solve(
         ``order_parameters``: ``m`` (archetype), ``n`` (example mean, 1 on
         the archetype), ``q``; ``energy`` is ``nan`` at ``T > 0`` (compare
         overlaps), ``free_energy`` per neuron; ``stability`` the replicon.
+
+    Raises
+    ------
+    TypeError
+        If a number is not real, ``P`` is not an integer, or
+        ``self_interactions`` is not a bool.
+    ValueError
+        If an argument is out of the range stated above (or NaN), ``protocol``,
+        ``limit`` or ``branch`` is unknown, or ``guess`` is not two finite
+        numbers.
 
     References
     ----------
@@ -709,11 +782,49 @@ def alpha_c(
     explicit along it), like :func:`hebbian.theory.dense.alpha_c`, which it equals
     for ``M = inf`` or ``r = 1``.
 
+    Parameters
+    ----------
+    P : int
+        Interaction order, ``2 <= P <= 170`` (``P!`` a finite double).
+    T : float
+        Temperature ``>= 0``: ``T <= 1e-12`` is solved as ``T = 0``, ``T = inf``
+        is the paramagnet.
+    r : float
+        Example quality in (0, 1]; where ``M r^2`` underflows the examples carry
+        no information (``rho = inf``).
+    M : int or float
+        Examples per archetype, ``>= 1`` (``math.inf``: the archetype itself);
+        at most ``10^6`` (:data:`MAX_EXACT_M`) for ``limit="exact"``, where a
+        float must be integral.
+    protocol : {"supervised", "unsupervised"}
+        How the examples are stored (module docstring).
+    limit : {"exact", "gaussian"}
+        Law of the example mean; see :func:`signal`.
+    self_interactions : bool
+        All index tuples, as :class:`hebbian.LearnedNetwork` samples (default),
+        or distinct ones only, as :mod:`hebbian.theory.dense`; see
+        :func:`crosstalk`.
+
     Returns
     -------
     Transition
         ``value`` the critical load, ``m`` the archetype overlap there
         (``Transition(0, nan)`` if no state exists at any load).
+
+    Raises
+    ------
+    TypeError
+        If a number is not real, ``P`` is not an integer, or
+        ``self_interactions`` is not a bool.
+    ValueError
+        If an argument is out of the range stated above (or NaN), or
+        ``protocol`` or ``limit`` is unknown.
+
+    References
+    ----------
+    Agliari et al., Physica A 626, 129076 (2023), arXiv:2212.00606
+    (supervised) and Physica A 627, 129143 (2023), arXiv:2211.14067
+    (unsupervised); the equations are those of the module docstring.
 
     Examples
     --------
@@ -756,6 +867,50 @@ def T_M(
     (``m > 1e-3``; for ``P = 2`` at low load the state vanishes continuously
     at ``T = 1``, the normalization's ``E y^2 = 1``).
 
+    Parameters
+    ----------
+    P : int
+        Interaction order, ``2 <= P <= 170`` (``P!`` a finite double).
+    alpha : float
+        Load ``K / N^(P-1) >= 0`` (0: low storage), finite.
+    r : float
+        Example quality in (0, 1]; where ``M r^2`` underflows the examples carry
+        no information (``rho = inf``).
+    M : int or float
+        Examples per archetype, ``>= 1`` (``math.inf``: the archetype itself);
+        at most ``10^6`` (:data:`MAX_EXACT_M`) for ``limit="exact"``, where a
+        float must be integral.
+    protocol : {"supervised", "unsupervised"}
+        How the examples are stored (module docstring).
+    limit : {"exact", "gaussian"}
+        Law of the example mean; see :func:`signal`.
+    self_interactions : bool
+        All index tuples, as :class:`hebbian.LearnedNetwork` samples (default),
+        or distinct ones only, as :mod:`hebbian.theory.dense`; see
+        :func:`crosstalk`.
+    tol : float
+        Width of the final temperature bracket, in ``[1e-12, 1e-2]``.
+
+    Returns
+    -------
+    float
+        ``T_M >= 0``, bisected on ``[0, 1.5]`` to within ``tol``.
+
+    Raises
+    ------
+    TypeError
+        If a number is not real, ``P`` is not an integer, or
+        ``self_interactions`` is not a bool.
+    ValueError
+        If an argument is out of the range stated above (or NaN), or
+        ``protocol`` or ``limit`` is unknown.
+
+    References
+    ----------
+    Agliari et al., Physica A 626, 129076 (2023), arXiv:2212.00606
+    (supervised) and Physica A 627, 129143 (2023), arXiv:2211.14067
+    (unsupervised); the equations are those of the module docstring.
+
     Examples
     --------
     >>> round(T_M(2, 0.0, 0.5, 7), 4)
@@ -794,6 +949,53 @@ def examples_c(
     like a pattern) but sit on the examples' mean, far from the archetype;
     the threshold is the smallest ``M`` (an integer for ``limit="exact"``)
     with ``m >= m_min``, ``inf`` if ``M_max`` examples do not suffice.
+
+    Parameters
+    ----------
+    P : int
+        Interaction order, ``2 <= P <= 170`` (``P!`` a finite double).
+    alpha : float
+        Load ``K / N^(P-1) >= 0`` (0: low storage), finite.
+    T : float
+        Temperature ``>= 0``: ``T <= 1e-12`` is solved as ``T = 0``, ``T = inf``
+        is the paramagnet.
+    r : float
+        Example quality in (0, 1]; where ``M r^2`` underflows the examples carry
+        no information (``rho = inf``).
+    m_min : float
+        Archetype overlap that counts as learned, in ``[0, 1)``.
+    protocol : {"supervised", "unsupervised"}
+        How the examples are stored (module docstring).
+    limit : {"exact", "gaussian"}
+        Law of the example mean; see :func:`signal`.
+    self_interactions : bool
+        All index tuples, as :class:`hebbian.LearnedNetwork` samples (default),
+        or distinct ones only, as :mod:`hebbian.theory.dense`; see
+        :func:`crosstalk`.
+    M_max : float
+        Largest ``M`` tried, ``>= 1``; at most ``10^6`` for ``limit="exact"``.
+
+    Returns
+    -------
+    int or float
+        The critical ``M_c`` (an int for ``limit="exact"``, a float within a
+        relative ``1e-6`` for ``"gaussian"``), or ``math.inf`` when even
+        ``M = inf`` or ``M_max`` examples do not reach ``m_min``.
+
+    Raises
+    ------
+    TypeError
+        If a number is not real, ``P`` is not an integer, or
+        ``self_interactions`` is not a bool.
+    ValueError
+        If an argument is out of the range stated above (or NaN), or
+        ``protocol`` or ``limit`` is unknown.
+
+    References
+    ----------
+    Agliari et al., Physica A 626, 129076 (2023), arXiv:2212.00606
+    (supervised) and Physica A 627, 129143 (2023), arXiv:2211.14067
+    (unsupervised); the equations are those of the module docstring.
 
     Examples
     --------
@@ -852,6 +1054,43 @@ def signal_to_noise(
     fixed): ultra-detection.  In the Gaussian approximation a fraction
     ``Phi(SNR)`` of the neurons is aligned with its field.
 
+    Parameters
+    ----------
+    P : int
+        Interaction order, ``2 <= P <= 170`` (``P!`` a finite double).
+    K : float
+        Number of archetypes (classes), ``>= 0`` and finite.
+    N : float
+        Number of neurons, ``>= 1``.
+    r : float
+        Example quality in (0, 1].
+    M : int or float
+        Examples per archetype, ``>= 1`` (``math.inf`` allowed).
+    protocol : {"supervised", "unsupervised"}
+        How the examples are stored (module docstring).
+    self_interactions : bool
+        All index tuples (default) or distinct ones only; see
+        :func:`crosstalk`.
+
+    Returns
+    -------
+    float
+        ``SNR >= 0``; ``inf`` when there is neither data noise nor cross-talk.
+
+    Raises
+    ------
+    TypeError
+        If a number is not real, ``P`` is not an integer, or
+        ``self_interactions`` is not a bool.
+    ValueError
+        If an argument is out of range (or NaN), or ``protocol`` is unknown.
+
+    References
+    ----------
+    Agliari et al., Physica A 626, 129076 (2023), arXiv:2212.00606
+    (supervised) and Physica A 627, 129143 (2023), arXiv:2211.14067
+    (unsupervised); the equations are those of the module docstring.
+
     Examples
     --------
     >>> round(signal_to_noise(2, 50, 1000, 1.0, 1), 6)  # Hopfield: 1/sqrt(alpha)
@@ -905,12 +1144,50 @@ def solve_example(
     instead of learning the archetype.  For ``P = 2`` the mean direction is
     the Gram matrix's top eigenvector and no such state exists.
 
+    Parameters
+    ----------
+    P : int
+        Interaction order, ``3 <= P <= 170``.
+    alpha : float
+        Load ``K / N^(P-1) >= 0`` (0: low storage), finite.
+    T : float
+        Temperature ``>= 0``: ``T <= 1e-12`` is solved as ``T = 0``, ``T = inf``
+        is the paramagnet.
+    r : float
+        Example quality in (0, 1].
+    M : int
+        Examples per archetype, ``1 <= M <= 2000`` (:data:`MAX_EXAMPLE_M`: the
+        map averages over all ``2 M`` binomial atoms).
+    self_interactions : bool
+        All index tuples, as :class:`hebbian.LearnedNetwork` samples (default),
+        or distinct ones only, as :mod:`hebbian.theory.dense`; see
+        :func:`crosstalk`.
+    guess : (n1, n2, q), optional
+        Start; default ``(1, r^2, 1)``.
+    tol : float
+        Required max-norm residual, in ``(0, 1e-2]``.
+
     Returns
     -------
     Solution
         ``order_parameters``: ``m`` (archetype), ``n1``, ``n2``, ``q``;
         ``branch`` "example" when ``n1 - n2 > 1e-4``, else "retrieval" (it
         collapsed onto the archetype state).
+
+    Raises
+    ------
+    TypeError
+        If a number is not real, ``P`` or ``M`` is not an integer, or
+        ``self_interactions`` is not a bool.
+    ValueError
+        If an argument is out of range (or NaN), ``M`` exceeds
+        :data:`MAX_EXAMPLE_M` or is infinite, ``P = 2``, or ``guess`` is not
+        three finite numbers.
+
+    References
+    ----------
+    Agliari et al., Physica A 627, 129143 (2023), arXiv:2211.14067
+    (unsupervised protocol); the equations above are derived here.
 
     Examples
     --------

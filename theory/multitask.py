@@ -106,6 +106,31 @@ def _columns(K: int, d: float) -> tuple[np.ndarray, np.ndarray]:
 def hierarchical_amplitudes(K: int, d: float) -> np.ndarray:
     """``m_k = (1 - d) d^(k-1)``, the ``T = 0`` hierarchical state (Agliari et al. 2012).
 
+    Each neuron follows its first non-blank pattern (module docstring).
+
+    Parameters
+    ----------
+    K : int
+        Number of condensed patterns, ``1 <= K <= MAX_K`` (10).
+    d : float
+        Dilution ``P(xi = 0)``, in ``[0, 1)``.
+
+    Returns
+    -------
+    ndarray
+        The ``K`` Mattis overlaps ``m_1 > m_2 > ... > m_K``, shape ``(K,)``.
+
+    Raises
+    ------
+    TypeError
+        If ``K`` is not an integer or ``d`` is not a real number.
+    ValueError
+        If ``K`` is outside ``[1, MAX_K]`` or ``d`` outside ``[0, 1)`` (or NaN).
+
+    References
+    ----------
+    Agliari, Barra, Galluzzi, Guerra, Moauro, PRL 108, 268101 (2012).
+
     Examples
     --------
     >>> hierarchical_amplitudes(3, 0.5).tolist()
@@ -117,6 +142,32 @@ def hierarchical_amplitudes(K: int, d: float) -> np.ndarray:
 
 def hierarchical_exists(K: int, d: float) -> bool:
     """Whether the hierarchical configuration is a ``T = 0`` solution: ``sum_{j<K} d^j < 1``.
+
+    Every level's signal must beat the ones below it (``d < 0.618`` for
+    ``K = 3``, ``d < 1/2`` as ``K -> infinity``).
+
+    Parameters
+    ----------
+    K : int
+        Number of condensed patterns, ``1 <= K <= MAX_K`` (10).
+    d : float
+        Dilution ``P(xi = 0)``, in ``[0, 1)``.
+
+    Returns
+    -------
+    bool
+        True when ``sum_{j=1..K-1} d^j < 1``.
+
+    Raises
+    ------
+    TypeError
+        If ``K`` is not an integer or ``d`` is not a real number.
+    ValueError
+        If ``K`` is outside ``[1, MAX_K]`` or ``d`` outside ``[0, 1)`` (or NaN).
+
+    References
+    ----------
+    Agliari, Barra, Galluzzi, Guerra, Moauro, PRL 108, 268101 (2012).
 
     Examples
     --------
@@ -134,6 +185,34 @@ def max_levels(N: int, d: float, *, theta: float = 3.0) -> int:
     the overlap of a random configuration with a diluted pattern, so at most
     ``1 + ln(theta^-1 sqrt((1-d) N)) / ln(1/d)`` levels: the logarithmic
     low-storage regime.
+
+    Parameters
+    ----------
+    N : int
+        Number of neurons, ``>= 1``.
+    d : float
+        Dilution ``P(xi = 0)``, in ``[0, 1)``.
+    theta : float
+        Margin in standard deviations of the random overlap, ``> 0`` and
+        finite (default 3).
+
+    Returns
+    -------
+    int
+        Number of resolved levels, ``>= 0`` (1 for ``d = 0``: a single pure
+        state).
+
+    Raises
+    ------
+    TypeError
+        If ``N`` is not an integer or ``d``, ``theta`` is not a real number.
+    ValueError
+        If ``N < 1``, ``d`` is outside ``[0, 1)`` or ``theta`` is not positive
+        and finite (or either is NaN).
+
+    References
+    ----------
+    Agliari, Barra, Galluzzi, Guerra, Moauro, PRL 108, 268101 (2012).
 
     Examples
     --------
@@ -154,7 +233,22 @@ def max_levels(N: int, d: float, *, theta: float = 3.0) -> int:
 
 
 def branch_of(m: np.ndarray) -> str:
-    """``paramagnet``, ``pure`` (one overlap), ``parallel`` (all equal) or ``hierarchical``."""
+    """``paramagnet``, ``pure`` (one overlap), ``parallel`` (all equal) or ``hierarchical``.
+
+    Overlaps below ``1e-4`` in absolute value count as zero, and amplitudes
+    within ``1e-4`` of each other as equal.
+
+    Parameters
+    ----------
+    m : array_like
+        The Mattis overlaps ``m_1..m_K`` of a state (signs ignored), ``K >= 1``.
+
+    Returns
+    -------
+    str
+        ``"paramagnet"`` (every overlap zero), ``"pure"`` (one non-zero),
+        ``"parallel"`` (all equal) or ``"hierarchical"`` (otherwise).
+    """
     a = np.sort(np.abs(np.asarray(m, float)))[::-1]
     if a[0] < 1e-4:
         return "paramagnet"
@@ -204,19 +298,20 @@ def solve(
         is the paramagnet (every overlap 0, ``f = -inf``).
     rho : float
         Data-set entropy ``(1 - r^2)/(M r^2)`` of examples the network learned
-        the patterns from (0: the patterns themselves).  The network sees
-        each pattern through its example mean; the reported ``m_k`` are the
-        overlaps with the archetypes, ``n_k`` with the example means (scaled
-        to 1 on the archetype's support).
+        the patterns from (0: the patterns themselves), ``>= 0`` and finite.
+        The network sees each pattern through its example mean; the reported
+        ``m_k`` are the overlaps with the archetypes, ``n_k`` with the example
+        means (scaled to 1 on the archetype's support).
     alpha : float
         Beyond low storage: ``alpha N`` further diluted patterns, not
         condensed, whose cross-talk is the Amit-Gutfreund-Sompolinsky noise
         of patterns of mean square ``1 - d`` (field variance
         ``alpha (1-d)^2 q / (1 - beta (1-d)(1-q))^2``; reported ``q`` and
-        ``C = beta (1 - q)``).
+        ``C = beta (1 - q)``); ``>= 0`` and finite.
     start : {"hierarchical", "parallel", "pure"} or array of K overlaps
         Which state to follow (the equations have many).
     tol : float
+        Required max-norm residual, in ``(0, 1e-2]``.
     method : str
         :func:`hebbian.theory.fixed_point.fixed_point` method: the damped iteration
         (default) stays on the state it starts from, and falls back on
@@ -229,6 +324,21 @@ def solve(
         ``order_parameters``: ``m1..mK`` (and ``n1..nK`` when ``rho > 0``,
         ``q`` when ``alpha > 0``); ``branch`` from :func:`branch_of`;
         ``free_energy`` per neuron.
+
+    Raises
+    ------
+    TypeError
+        If ``K`` is not an integer or a number is not real.
+    ValueError
+        If an argument is out of the range stated above (or NaN), or ``start``
+        is an unknown name or not ``K`` overlaps.
+
+    References
+    ----------
+    Agliari, Barra, Galluzzi, Guerra, Moauro, PRL 108, 268101 (2012) (the
+    network); Agliari, Alessandrelli, Barra, Ricci-Tersenghi, arXiv:2308.04106
+    (learning from examples); the equations are those of the module
+    docstring.
 
     Examples
     --------
@@ -346,12 +456,42 @@ def _infinite_T(K: int, params: dict) -> Solution:
 def states(K: int, d: float, T: float, *, rho: float = 0.0) -> dict[str, Solution]:
     """The states followed from the hierarchical, parallel and pure starts, and the lowest.
 
+    Each start is solved by :func:`solve` (low load), retried with
+    ``method="hybrid"`` where the damped iteration does not converge.
+
+    Parameters
+    ----------
+    K : int
+        Number of condensed patterns, ``1 <= K <= MAX_K`` (10).
+    d : float
+        Dilution ``P(xi = 0)``, in ``[0, 1)``.
+    T : float
+        Temperature ``>= 0`` (as in :func:`solve`).
+    rho : float
+        Data-set entropy of the examples, ``>= 0`` and finite (0: the patterns
+        themselves).
+
     Returns
     -------
     dict
         ``"hierarchical"``, ``"parallel"``, ``"pure"`` (the solution from each
         start, whatever branch it reached) and ``"equilibrium"`` (the lowest
         free energy among the converged ones).
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`solve`, for invalid arguments.
+
+    Warns
+    -----
+    UserWarning
+        When no start converged; ``"equilibrium"`` is then the hierarchical
+        start's (unconverged) solution.
+
+    References
+    ----------
+    Agliari, Barra, Galluzzi, Guerra, Moauro, PRL 108, 268101 (2012).
     """
     found = {s: solve(K, d, T, rho=rho, start=s) for s in ("hierarchical", "parallel", "pure")}
     for start, s in found.items():  # near a continuous transition: finish with Newton
@@ -384,6 +524,36 @@ def rho_c(K: int, d: float, T: float, *, fraction: float = 0.9) -> float:
     ``M_c = (1 - r^2) / (r^2 rho_c)`` for quality ``r``, for the supervised and
     the unsupervised protocol alike (low load).
 
+    Parameters
+    ----------
+    K : int
+        Number of condensed patterns, ``1 <= K <= MAX_K`` (10).
+    d : float
+        Dilution ``P(xi = 0)``, in ``[0, 1)``.
+    T : float
+        Temperature ``>= 0``; ``T <= 1e-12`` is solved as ``T = 0``.
+    fraction : float
+        Share of the ``rho = 0`` overlap ``m_1`` to keep, in ``(0, 1]``.
+
+    Returns
+    -------
+    float
+        ``rho_c >= 0``, bisected to a relative ``1e-4``; 0 when ``m_1 <= 1e-4``
+        already at ``rho = 0``, ``inf`` when the overlap is kept beyond
+        ``rho = 10^4``.
+
+    Raises
+    ------
+    TypeError
+        If ``K`` is not an integer or a number is not real.
+    ValueError
+        If an argument is out of range (or NaN).
+
+    References
+    ----------
+    Agliari, Alessandrelli, Barra, Ricci-Tersenghi, arXiv:2308.04106; the
+    equations are derived in the module docstring.
+
     Examples
     --------
     >>> round(rho_c(3, 0.4, 0.0), 4)
@@ -403,6 +573,34 @@ def rho_parallel(K: int, d: float, T: float) -> float:
     Example noise weakens each neuron's first non-blank pattern against the
     others, so the amplitudes draw together: beyond ``rho_parallel`` the two
     leading levels are equal (``inf`` for ``K = 1``).
+
+    Parameters
+    ----------
+    K : int
+        Number of condensed patterns, ``1 <= K <= MAX_K`` (10).
+    d : float
+        Dilution ``P(xi = 0)``, in ``[0, 1)``.
+    T : float
+        Temperature ``>= 0``; ``T <= 1e-12`` is solved as ``T = 0``.
+
+    Returns
+    -------
+    float
+        Where ``m_1 - m_2`` falls to ``1e-3`` (bisected to a relative
+        ``1e-4``); ``inf`` for ``K = 1`` or when the hierarchy survives beyond
+        ``rho = 10^4``.
+
+    Raises
+    ------
+    TypeError
+        If ``K`` is not an integer or a number is not real.
+    ValueError
+        If an argument is out of range (or NaN).
+
+    References
+    ----------
+    Agliari, Alessandrelli, Barra, Ricci-Tersenghi, arXiv:2308.04106; the
+    equations are derived in the module docstring.
 
     Examples
     --------

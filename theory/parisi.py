@@ -284,8 +284,24 @@ def parisi_functional(
         Inverse temperature, ``inf`` allowed.
     h : float
         Uniform field.
+    grid : Grid
+        Grid of fields ``h + y`` on which the levels ``G_j`` are computed
+        (default ``Grid()``: ``L = 8``, ``dy = 0.02``).
     xi : Covariance
         The glass's covariance (default SK).
+
+    Returns
+    -------
+    ParisiValue
+        ``f``, its gradients ``grad_q`` (``df/dq_j``, ``j = 0..k``) and
+        ``grad_mu`` (``df/dmu_j``, ``j = 1..k``), the magnetization
+        ``m = -df/dh``, the internal ``energy`` per spin (meaningful at a
+        stationary point) and ``resolved`` (False where a level's tilt reaches
+        past the field grid, so ``f`` is truncated).
+
+    References
+    ----------
+    Parisi, 1980; Guerra, 2003; Talagrand, 2006; Panchenko, 2013.
     """
     q = np.asarray(q, float)
     v = xi(q, 1)  # field variances
@@ -431,6 +447,22 @@ def ramp(k: int, zero_T: bool, q_top: float = 1.0) -> tuple[np.ndarray, np.ndarr
 
     At ``T = 0`` the breakpoints are ``mu`` and the ramp is stretched by 1.5
     (SK's one-step ``mu = 1.36``).
+
+    Parameters
+    ----------
+    k : int
+        Number of RSB steps, ``>= 0`` (not checked).
+    zero_T : bool
+        Whether the breakpoints are ``mu = beta x`` (``T = 0``).
+    q_top : float, default 1
+        Top overlap ``q_k``.
+
+    Returns
+    -------
+    q0 : ndarray, shape (k+1,)
+        ``q_top (j + 1) / (k + 1)``, ``j = 0..k``.
+    x0 : ndarray, shape (k,)
+        ``j / (k + 1)``, ``j = 1..k``, times 1.5 at ``T = 0``.
     """
     q0 = q_top * np.arange(1, k + 2) / (k + 1)
     x0 = np.arange(1, k + 1) / (k + 1) * (1.5 if zero_T else 1.0)
@@ -460,6 +492,53 @@ def maximize(
     constraints are bounds (L-BFGS-B).  With the overlaps fixed the problem is
     concave (Auffinger & Chen 2015); the breakpoint variables are scaled by
     the widths of their levels, which evens out the curvature.
+
+    Parameters
+    ----------
+    beta : float
+        Inverse temperature, ``inf`` allowed (``T = 0``: breakpoints ``mu``,
+        ``q_k = 1``).
+    h : float
+        Uniform field.
+    q_init : ndarray, shape (k+1,)
+        Starting overlaps, nondecreasing in ``[0, 1]``; kept fixed unless
+        ``free_q``.
+    x_init : ndarray, shape (k,)
+        Starting breakpoints, nondecreasing in ``[0, 1]`` (``mu >= 0`` at
+        ``T = 0``).
+    free_q : bool
+        Whether the overlaps are maximized over too (``q_k = 1`` stays fixed at
+        ``T = 0``); False for a fixed grid of overlaps (full RSB).
+    tol : float
+        Largest projected gradient accepted as stationary.
+    max_iter : int
+        L-BFGS-B iterations allowed, ``>= 1``.
+    model : str
+        The result's ``model``.
+    params : dict
+        The result's ``params``.
+    grid : Grid, optional
+        Field grid of :func:`parisi_functional` (default ``Grid()``).
+    xi : Covariance
+        The glass's covariance (default :data:`SK`).
+
+    Returns
+    -------
+    ParisiSolution
+        ``order_parameters`` ``q0..qk``, ``x1..xk`` (``mu1..muk`` at ``T = 0``)
+        and ``m``; ``residual`` the largest projected gradient component;
+        ``status`` 0, 1 (not stationary) or 3 (truncated by the field grid);
+        ``branch`` ``"paramagnet"``, ``"RS"`` or ``"j-RSB"``; ``q_levels`` and
+        ``x_levels`` the steps of ``q(x)``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For ``max_iter`` not an integer ``>= 1``.
+
+    References
+    ----------
+    Parisi, 1980; Auffinger & Chen, 2015.
     """
     max_iter = check_int(max_iter, "max_iter", minimum=1)
     grid = grid or Grid()

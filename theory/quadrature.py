@@ -51,6 +51,23 @@ def glass_order(unknown: float, beta: float, in_C: bool, clip: bool = True) -> t
     finite as ``T -> 0`` where ``q -> 1`` loses its digits; above, in ``q``.
     ``clip`` keeps ``0 <= q <= 1`` inside the map; the final point is read
     unclipped, so that a solution outside the domain is seen.
+
+    Parameters
+    ----------
+    unknown : float
+        The iterated unknown: ``C`` when ``in_C``, else ``q``.
+    beta : float
+        Inverse temperature, ``> 0`` (finite where ``in_C``: ``q = 1 - C/beta``).
+    in_C : bool
+        Whether ``unknown`` is ``C = beta (1 - q)`` rather than ``q``.
+    clip : bool
+        Clip ``C`` into ``[0, beta]`` (``q`` into ``[0, 1]``) before converting
+        (default); ``False`` returns the unclipped pair.
+
+    Returns
+    -------
+    q, C : float
+        The Edwards-Anderson order parameter and ``C = beta (1 - q)``.
     """
     if in_C:
         C = min(max(unknown, 0.0), beta) if clip else float(unknown)
@@ -93,6 +110,17 @@ def gauss_hermite(order: int) -> tuple[np.ndarray, np.ndarray]:
     for polynomials of degree ``< 2 order``; use it only for integrands smooth
     on the scale of the Gaussian (see :func:`field_quadrature` otherwise).
 
+    Parameters
+    ----------
+    order : int
+        Number of nodes, ``>= 1``.
+
+    Returns
+    -------
+    z, w : ndarray
+        Nodes and weights, shape ``(order,)``, read-only (the rule is cached
+        and shared by every caller).
+
     Examples
     --------
     >>> z, w = gauss_hermite(5)
@@ -109,6 +137,10 @@ def gauss_hermite(order: int) -> tuple[np.ndarray, np.ndarray]:
 def field_quadrature(mean, std, beta: float = math.inf) -> tuple[np.ndarray, np.ndarray]:
     """Fields and weights for averaging functions of ``h = mean + std z``.
 
+    The real line is split at the kink ``z0 = -mean/std`` into panels graded
+    geometrically on the scale ``1/(beta std)``, each integrated by 16-point
+    Gauss-Legendre, over ``|z| <= 9`` (module docstring).
+
     Parameters
     ----------
     mean, std : float or array_like
@@ -124,6 +156,11 @@ def field_quadrature(mean, std, beta: float = math.inf) -> tuple[np.ndarray, np.
         Shape ``broadcast(mean, std).shape + (n,)``;
         ``(w * g(h)).sum(-1) ~ E_z g(mean + std z)`` with an error below
         1e-12 for integrands such as ``tanh(beta h)``, ``log 2cosh(beta h)``.
+
+    Raises
+    ------
+    ValueError
+        If any ``std`` is negative.
 
     Examples
     --------
@@ -166,6 +203,29 @@ def field_quadrature(mean, std, beta: float = math.inf) -> tuple[np.ndarray, np.
 def gaussian_average(g, mean, std, beta: float = math.inf):
     """``E_z g(mean + std z)`` by :func:`field_quadrature`.
 
+    Parameters
+    ----------
+    g : callable
+        Vectorised function of the field ``h``, applied to an array of shape
+        ``broadcast(mean, std).shape + (n,)``.
+    mean, std : float or array_like
+        Mean and standard deviation (``>= 0``) of the Gaussian field,
+        broadcast together.
+    beta : float
+        Scale ``1/beta`` on which ``g`` varies around ``h = 0`` (default
+        ``inf``: a kink or jump at 0).
+
+    Returns
+    -------
+    float or ndarray
+        The average, of shape ``broadcast(mean, std).shape`` (a NumPy scalar
+        for scalar arguments).
+
+    Raises
+    ------
+    ValueError
+        If any ``std`` is negative (from :func:`field_quadrature`).
+
     Examples
     --------
     >>> round(float(gaussian_average(np.abs, 0.0, 1.0)), 12)  # sqrt(2/pi)
@@ -182,6 +242,20 @@ def density_at_zero(mean, var, weights) -> float:
     the density of the local field at zero.  Components of zero variance
     (a point mass off zero) contribute nothing.
 
+    Parameters
+    ----------
+    mean, var : array_like
+        Means and variances (``>= 0``) of the mixture's Gaussian components,
+        same shape.
+    weights : array_like
+        Weight of each component (a 1-D array of the components' count),
+        normally summing to 1.
+
+    Returns
+    -------
+    float
+        ``C = lim beta (1 - q) = 2 p_h(0)``, ``p_h`` the mixture's density.
+
     Examples
     --------
     >>> round(density_at_zero(np.zeros(1), np.ones(1), np.ones(1)), 6)  # sqrt(2/pi)
@@ -196,13 +270,37 @@ def density_at_zero(mean, var, weights) -> float:
 
 
 def log2cosh(x):
-    """``log 2cosh(x)`` without overflow."""
+    """``log 2cosh(x)`` without overflow.
+
+    Computed as ``|x| + log1p(exp(-2 |x|))``.
+
+    Parameters
+    ----------
+    x : float or array_like
+        Argument, any real (``+-inf`` gives ``inf``).
+
+    Returns
+    -------
+    float or ndarray
+        ``log(2 cosh x) >= log 2``, of the shape of ``x``.
+    """
     ax = np.abs(x)
     return ax + np.log1p(np.exp(-2 * ax))
 
 
 def sech2(x):
-    """``sech^2 x = 1 - tanh^2 x`` computed directly: no cancellation, no overflow."""
+    """``sech^2 x = 1 - tanh^2 x`` computed directly: no cancellation, no overflow.
+
+    Parameters
+    ----------
+    x : float or array_like
+        Argument, any real (``+-inf`` gives 0).
+
+    Returns
+    -------
+    float or ndarray
+        ``sech^2 x`` in ``[0, 1]``, of the shape of ``x``.
+    """
     e = np.exp(-2 * np.abs(x))
     return 4 * e / (1 + e) ** 2
 
@@ -212,6 +310,18 @@ def log2cosh_over_beta(h, beta: float):
 
     ``|h|`` at ``beta = inf``.  Finite wherever ``h`` is, for every ``beta > 0``:
     ``beta h`` may overflow to ``inf`` without harm.
+
+    Parameters
+    ----------
+    h : float or array_like
+        Local fields.
+    beta : float
+        Inverse temperature, ``0 < beta <= inf``.
+
+    Returns
+    -------
+    float or ndarray
+        The single-spin free-entropy term, of the shape of ``h``.
     """
     a = np.abs(h)
     if math.isinf(beta):
@@ -238,6 +348,31 @@ class FieldMoments(NamedTuple):
 
 def field_moments(mean: float, std: float, beta: float) -> FieldMoments:
     """:class:`FieldMoments` of ``h = mean + std z`` at inverse temperature ``0 < beta <= inf``.
+
+    One :func:`field_quadrature` rule for all five averages; at ``beta = inf``
+    ``C`` and ``S4`` are ``2 p(0)`` and ``(4/3) p(0)`` in closed form.
+
+    Parameters
+    ----------
+    mean : float
+        Mean of the Gaussian field.
+    std : float
+        Its standard deviation, ``>= 0``.
+    beta : float
+        Inverse temperature, ``0 < beta <= inf``; ``inf`` is ``T = 0``, where
+        ``tanh`` becomes ``sign``.
+
+    Returns
+    -------
+    FieldMoments
+        ``m = E tanh(beta h)``, ``q = E tanh^2(beta h)``, ``C = beta E
+        sech^2(beta h)``, ``S4 = beta E sech^4(beta h)`` and ``spin = E (1/beta)
+        log 2cosh(beta h)`` (see :class:`FieldMoments`).
+
+    Raises
+    ------
+    ValueError
+        If any ``std`` is negative (from :func:`field_quadrature`).
 
     Examples
     --------
@@ -268,6 +403,27 @@ def tanh_moments(mean: float, std: float, beta: float) -> tuple[float, float, fl
 
     The three averages of every RS equation (overlap, ``q``, replicon), on one
     :func:`field_quadrature` rule; ``tanh`` becomes ``sign`` at ``beta = inf``.
+
+    Parameters
+    ----------
+    mean : float
+        Mean of the Gaussian field.
+    std : float
+        Its standard deviation, ``>= 0``.
+    beta : float
+        Inverse temperature, ``0 < beta <= inf``; ``inf`` is ``T = 0``, where
+        ``tanh`` becomes ``sign``.
+
+    Returns
+    -------
+    m, q, s4 : float
+        ``E tanh(beta h)``, ``E tanh^2(beta h)`` and ``E sech^4(beta h) = E (1 -
+        tanh^2(beta h))^2`` (0 at ``beta = inf`` except on a point mass at 0).
+
+    Raises
+    ------
+    ValueError
+        If any ``std`` is negative (from :func:`field_quadrature`).
     """
     h, w = field_quadrature(mean, std, beta)
     t = np.sign(h) if math.isinf(beta) else np.tanh(beta * h)
@@ -275,7 +431,22 @@ def tanh_moments(mean: float, std: float, beta: float) -> tuple[float, float, fl
 
 
 def abs_mean(mean: float, std: float) -> float:
-    """``E |mean + std z|`` in closed form (the ``T = 0`` limit of ``T E log 2cosh(beta h)``)."""
+    """``E |mean + std z|`` in closed form (the ``T = 0`` limit of ``T E log 2cosh(beta h)``).
+
+    ``mean erf(mean / (sqrt 2 std)) + std sqrt(2/pi) exp(-mean^2 / (2 std^2))``.
+
+    Parameters
+    ----------
+    mean : float
+        Mean of the Gaussian field.
+    std : float
+        Its standard deviation, ``>= 0`` (not checked; ``0`` gives ``|mean|``).
+
+    Returns
+    -------
+    float
+        ``E |h|``, ``>= |mean|``.
+    """
     if std == 0:
         return abs(mean)
     y = mean / std
@@ -289,6 +460,28 @@ def std_for_tanh_mean(m: float, beta: float, mean: float) -> float:
     Requires ``0 < m < tanh(beta mean)``: the average falls from there to 0 as
     ``std`` grows, so the root is unique.  At ``beta = inf``,
     ``m = erf(mean / (sqrt 2 std))`` is inverted in closed form.
+
+    Parameters
+    ----------
+    m : float
+        Target average, ``0 < m < tanh(beta mean)`` (not checked).
+    beta : float
+        Inverse temperature, ``0 < beta <= inf``; ``inf`` is ``T = 0``, where
+        ``tanh`` becomes ``sign``.
+    mean : float
+        Mean of the field, ``> 0``.
+
+    Returns
+    -------
+    float
+        The standard deviation ``std > 0`` (Brent's method to ``1e-14`` at
+        finite ``beta``).
+
+    Raises
+    ------
+    ValueError
+        From :func:`scipy.optimize.brentq` at finite ``beta`` when
+        ``m > tanh(beta mean)`` (no root).
     """
     if math.isinf(beta):
         return mean / (math.sqrt(2) * float(erfinv(m)))

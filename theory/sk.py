@@ -87,12 +87,34 @@ def solve(T: float, h: float = 0.0, *, tol: float = 1e-12, method: str = "hybrid
     averaged as ``beta E sech^2(beta g)``, so they keep their digits as
     ``T -> 0``.
 
+    Parameters
+    ----------
+    T : float
+        Temperature ``>= 0``.
+    h : float, default 0
+        Uniform field, finite (in the units of the couplings, ``J_ij ~ N(0, 1/N)``).
+    tol : float
+        Required residual of the ``q`` equation, in ``(0, 1e-2]``.
+    method : str
+        Fixed-point method, see :func:`hebbian.theory.fixed_point.fixed_point`.
+
     Returns
     -------
     Solution
         ``order_parameters`` ``q`` and the magnetization ``m``; ``branch``
         ``"spin glass"`` (``q > 0``) or ``"paramagnet"``; ``stability`` the
         replicon eigenvalue (negative below the AT line).
+
+    Raises
+    ------
+    ValueError, TypeError
+        For a temperature, field or tolerance out of range (and, at finite
+        ``T > 0``, an unknown ``method``), naming it.
+
+    References
+    ----------
+    Sherrington & Kirkpatrick, PRL 35, 1792 (1975); de Almeida & Thouless, J. Phys. A
+    11, 983 (1978).
 
     Examples
     --------
@@ -146,6 +168,28 @@ def T_AT(h: float) -> float:
     """de Almeida-Thouless temperature at field ``h``: RS unstable below it.
 
     Near ``h = 0``, ``h^2 ~ (4/3) (1 - T)^3`` (de Almeida & Thouless 1978, eq. 27).
+
+    Parameters
+    ----------
+    h : float
+        Uniform field, finite.
+
+    Returns
+    -------
+    float
+        ``T_AT``: 1 at ``h = 0``; ``nan`` where the replicon stays positive down
+        to ``T ~ 1e-12``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For a field that is not a finite real number.
+    SolverError
+        Where the RS solution is not found at a temperature the root search needs.
+
+    References
+    ----------
+    de Almeida & Thouless, J. Phys. A 11, 983 (1978), eq. 27.
 
     Examples
     --------
@@ -218,6 +262,18 @@ def solve_rsb(
         the steps that did not collapse, ``"RS"``, or ``"paramagnet"``
         (above ``T = 1`` at ``h = 0``).
 
+    Raises
+    ------
+    ValueError, TypeError
+        For ``T`` negative, NaN or infinite, a non-finite ``h``, ``k`` outside
+        ``[0, 10]``, ``tol`` outside ``(0, 1e-2]``, ``max_iter < 1``, a malformed
+        ``guess`` or a ``grid`` that is not a :class:`~hebbian.theory.parisi.Grid`,
+        naming it.
+
+    References
+    ----------
+    Parisi, 1980 (in the form of Guerra 2003: :mod:`hebbian.theory.parisi`).
+
     Examples
     --------
     >>> s = solve_rsb(0.0, k=1)  # Parisi 1980: e = -0.765
@@ -289,11 +345,38 @@ def solve_full_rsb(
     ``n_levels^1.9``, about 2.5 min at 64); ``T = inf`` is refused as in
     :func:`solve_rsb`, ``T <= 1e-4`` solved as ``T = 0``.
 
+    Parameters
+    ----------
+    T : float
+        Temperature ``>= 0``, finite; ``T <= 1e-4``
+        (:data:`hebbian.temperature.T_ZERO_RSB`) is solved as ``T = 0``.
+    h : float, default 0
+        Uniform field, finite (in the units of the couplings, ``J_ij ~ N(0, 1/N)``).
+    n_levels : int, default 10
+        Number of steps of the discretized ``q(x)``, ``1 <= n_levels <= 64``.
+    tol : float
+        Largest projected gradient accepted as stationary, in ``(0, 1e-2]``.
+    max_iter : int
+        L-BFGS-B iterations allowed, ``>= 1``.
+    grid : Grid, optional
+        Field grid of :func:`hebbian.theory.parisi.parisi_functional`.
+
     Returns
     -------
     ParisiSolution
         ``q_levels`` and ``x_levels`` (``mu`` at ``T = 0``) trace ``q(x)``;
         ``order_parameters`` hold them as ``q0..`` and ``x1..`` (``mu1..``).
+
+    Raises
+    ------
+    ValueError, TypeError
+        For ``T`` negative, NaN or infinite, a non-finite ``h``, ``n_levels``
+        outside ``[1, 64]``, ``tol`` outside ``(0, 1e-2]``, ``max_iter < 1`` or
+        a ``grid`` that is not a :class:`~hebbian.theory.parisi.Grid`, naming it.
+
+    References
+    ----------
+    Parisi, 1980; Auffinger & Chen, 2015; Crisanti & Rizzo, PRE 65, 046137 (2002).
 
     Examples
     --------

@@ -24,7 +24,21 @@ ZERO = 1e-4
 
 
 def classify(m: float, q: float) -> str:
-    """Branch of a solution with condensed overlap ``m`` and replica overlap ``q``."""
+    """Branch of a solution with condensed overlap ``m`` and replica overlap ``q``.
+
+    Parameters
+    ----------
+    m : float
+        Overlap with the condensed pattern.
+    q : float
+        Replica (Edwards-Anderson) overlap.
+
+    Returns
+    -------
+    str
+        ``"retrieval"`` where ``|m| > ZERO``, else ``"spin glass"`` where
+        ``q > ZERO``, else ``"paramagnet"`` (:data:`ZERO`).
+    """
     if abs(m) > ZERO:
         return "retrieval"
     return "spin glass" if q > ZERO else "paramagnet"
@@ -135,6 +149,29 @@ def on_branch(wanted: str, *, status: int, message: str, **fields) -> Solution:
 
     A converged point classified on another branch (``fields["branch"]``) is
     not a solution of the wanted one: status 4.
+
+    Parameters
+    ----------
+    wanted : str
+        The branch searched for.
+    status : int
+        The solver's status, a key of :data:`STATUS`.
+    message : str
+        The solver's message (replaced by ``STATUS[0]`` on success).
+    **fields
+        The other fields of :class:`Solution` (``branch`` included) but
+        ``success``.
+
+    Returns
+    -------
+    Solution
+        ``success`` true only where ``status`` ends 0.
+
+    Raises
+    ------
+    KeyError, TypeError
+        Where ``fields`` lacks a field of :class:`Solution` (``branch``: KeyError)
+        or has an unknown one.
     """
     if status == 0 and fields["branch"] != wanted:
         status, message = 4, f"{STATUS[4]} ({fields['branch']}): no {wanted} solution here"
