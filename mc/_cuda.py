@@ -42,9 +42,10 @@ THREADS = 128
 
 
 @cache
-def _kernel(params_type: type, begin, delta, flip):
+def _kernel(params_type: type):
     """The sweep kernel of one network family (its functions compiled for the device)."""
-    begin_d, delta_d, flip_d = (cuda.jit(device=True)(f) for f in (begin, delta, flip))
+    functions = _interface.family_functions(params_type)
+    begin_d, delta_d, flip_d = (cuda.jit(device=True)(f) for f in functions)
     accept_d = cuda.jit(device=True)(accept)
 
     @cuda.jit
@@ -109,7 +110,7 @@ def sweeps(xp, model, sigma, S, xi_t, group, n_mu, betas, rule, order, n_sweeps,
     else:  # stored chain-minor, handed over as views in the families' (R, ...) order
         dev_S = xp.asarray(np.ascontiguousarray(work.T)).T
         dev_aux = xp.asarray(np.ascontiguousarray(aux.transpose(1, 2, 0))).transpose(2, 0, 1)
-    _kernel(type(model.params), *_interface.family_functions(type(model.params)))[
+    _kernel(type(model.params))[
         (R + THREADS - 1) // THREADS, THREADS
     ](model.params, sigma, dev_S, dev_aux, xi_t, group, betas, rule, order, n_sweeps, keys,
       counts)  # fmt: skip

@@ -24,12 +24,9 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from hebbian._checks import first_outside
-from hebbian.networks._base import overlap_sums
+from hebbian.networks._base import overlap_sums, row_squares
 
 __all__ = ["Family", "KernelModel", "kernel_model", "narrowest", "register"]
-
-#: Pattern entries widened to int64 at a time for ``n_mu`` (2 MiB).
-SUM_BLOCK = 2**18
 
 _BUILDERS: dict[type, Callable] = {}
 
@@ -168,16 +165,6 @@ def kernel_model(network) -> KernelModel:
 def narrowest(bound: float) -> type:
     """int32 where every value stays below ``bound`` in size, else int64."""
     return np.int32 if bound < 2**31 else np.int64
-
-
-def row_squares(xi: np.ndarray) -> np.ndarray:
-    """``sum_i xi[mu, i]^2`` per pattern, block by block (no (K, N) int64 copy)."""
-    out = np.zeros(xi.shape[0], np.int64)
-    cols = max(1, SUM_BLOCK // max(xi.shape[0], 1))
-    for start in range(0, xi.shape[1], cols):
-        block = xi[:, start : start + cols].astype(np.int64)
-        out += np.einsum("ki,ki->k", block, block)
-    return out
 
 
 def ternary_patterns(network) -> np.ndarray:

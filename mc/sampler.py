@@ -20,8 +20,9 @@ from hebbian._checks import as_real_array, as_spins, check_int, check_real
 from hebbian.limits import check_memory
 from hebbian.mc import _numba as kernels
 from hebbian.mc.backends import BATCHED, array_module, resolve_backend
-from hebbian.mc.model import SUM_BLOCK, KernelModel, kernel_model
+from hebbian.mc.model import KernelModel, kernel_model
 from hebbian.networks import BinaryNetwork, SherringtonKirkpatrick
+from hebbian.networks._base import BLOCK
 from hebbian.random import RNGLike, as_generator
 from hebbian.temperature import beta_from_T
 
@@ -168,7 +169,7 @@ def _show(value, limit: int = 60) -> str:
 
 #: Bytes per pattern entry that ``kernel_model`` allocates: the int8 transpose it
 #: keeps, once per network (``n_mu`` is summed in blocks of
-#: :data:`~hebbian.mc.model.SUM_BLOCK` entries).  Explicit couplings are used as
+#: :data:`~hebbian.networks._base.BLOCK` entries).  Explicit couplings are used as
 #: they are.
 KERNEL_MODEL_BYTES = 1
 
@@ -187,14 +188,14 @@ def model_bytes(network) -> int:
     """Peak bytes of ``kernel_model(network)`` (see :data:`KERNEL_MODEL_BYTES`)."""
     if isinstance(network, SherringtonKirkpatrick):
         return 0
-    return KERNEL_MODEL_BYTES * network.N * network.K + 16 * SUM_BLOCK
+    return KERNEL_MODEL_BYTES * network.N * network.K + 16 * BLOCK
 
 
 def chain_bytes(N: int, K: int, R: int) -> int:
     """Bytes :func:`init` allocates for R chains: int8 spins, float64 overlap sums,
     counters, and the largest temporaries (one chain's float64 uniforms, a block of
     the overlap-sum product)."""
-    return R * N + 8 * R * K + 32 * R + 16 * N + 16 * SUM_BLOCK
+    return R * N + 8 * R * K + 32 * R + 16 * N + 16 * BLOCK
 
 
 def _check_start(model: KernelModel, start, m0, pattern) -> None:

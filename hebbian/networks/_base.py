@@ -31,15 +31,16 @@ from numpy.typing import ArrayLike
 from hebbian._checks import as_spins, check_index
 from hebbian.limits import check_memory
 
-__all__ = ["MAX_TERM", "BinaryNetwork", "overlap_sums"]
+__all__ = ["BLOCK", "MAX_TERM", "BinaryNetwork", "overlap_sums", "row_squares"]
 
 #: Largest magnitude a network lets one term of its energy reach.  Far enough
 #: below float64's 1.8e308 that sums over patterns, Newton's identities and
 #: log-sum-exps of such terms stay finite: no energy is ever inf or NaN.
 MAX_TERM = 1e300
 
-#: Pattern entries converted to float64 at a time by :func:`overlap_sums` (2 MiB).
-_BLOCK = 2**18
+#: Pattern entries widened at a time by :func:`overlap_sums` and :func:`row_squares`
+#: (2 MiB of float64 or int64).
+BLOCK = 2**18
 
 
 def read_array(value, name: str) -> np.ndarray:
@@ -60,7 +61,7 @@ def largest_entry(patterns: np.ndarray) -> float:
 def overlap_sums(sigma: np.ndarray, patterns: np.ndarray) -> np.ndarray:
     """``sigma @ patterns.T`` in float64, never converting all the patterns at once.
 
-    Integer patterns are converted block by block of rows (at most ``_BLOCK``
+    Integer patterns are converted block by block of rows (at most :data:`BLOCK`
     entries), so a (K, N) int8 matrix never gets a float64 copy; the sums of
     +-1 spins times integer entries are exact in float64 either way.
     """
@@ -69,9 +70,19 @@ def overlap_sums(sigma: np.ndarray, patterns: np.ndarray) -> np.ndarray:
         return s @ patterns.T
     K, N = patterns.shape
     out = np.empty((*s.shape[:-1], K))
-    rows = max(1, _BLOCK // max(N, 1))
+    rows = max(1, BLOCK // max(N, 1))
     for start in range(0, K, rows):  # one expression: a block is freed before the next
         out[..., start : start + rows] = s @ patterns[start : start + rows].astype(np.float64).T
+    return out
+
+
+def row_squares(patterns: np.ndarray) -> np.ndarray:
+    """``sum_i patterns[mu, i]^2`` per pattern (int64), widening the patterns block by block."""
+    out = np.zeros(patterns.shape[0], np.int64)
+    cols = max(1, BLOCK // max(patterns.shape[0], 1))
+    for start in range(0, patterns.shape[1], cols):
+        block = patterns[:, start : start + cols].astype(np.int64)
+        out += np.einsum("ki,ki->k", block, block)
     return out
 
 

@@ -77,9 +77,10 @@ def elementary_symmetric(power_sums: np.ndarray, order: int) -> np.ndarray:
     >>> float(elementary_symmetric(p, 2)), float(elementary_symmetric(p, 3))
     (11.0, 6.0)
     """
-    e = [np.ones(power_sums.shape[:-1])]
+    zero = power_sums.sum(axis=-1) * 0.0  # any array library (NumPy, CuPy)
+    e = [zero + 1.0]
     for k in range(1, order + 1):
-        acc = np.zeros(power_sums.shape[:-1])
+        acc = zero
         for j in range(1, k + 1):
             acc = acc + (-1) ** (j - 1) * e[k - j] * power_sums[..., j - 1]
         e.append(acc / k)

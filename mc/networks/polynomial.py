@@ -36,7 +36,7 @@ from hebbian.mc.model import (
     ternary_patterns,
     transposed,
 )
-from hebbian.networks import DenseHopfield
+from hebbian.networks import DenseHopfield, elementary_symmetric
 
 
 class Pairwise(NamedTuple):
@@ -225,21 +225,16 @@ def prepare(model, S):
     return work, _aux(work.astype(np.int64), model.n_mu, P, aux)
 
 
-def e_rest_array(c, p_even, P: int):
+def e_rest_array(xp, c, p_even, P: int):
     """``e_{P-1}`` from odd power sums ``c`` and even ones ``p_even`` (Newton's identities)."""
-    e = [c * 0 + 1.0]
-    for k in range(1, P):
-        acc = c * 0.0
-        for j in range(1, k + 1):
-            acc = acc + (1.0 if j % 2 else -1.0) * e[k - j] * (c if j % 2 else p_even)
-        e.append(acc / k)
-    return e[P - 1]
+    sums = xp.stack([c if k % 2 else p_even for k in range(1, P)], axis=-1)
+    return elementary_symmetric(sums, P - 1)
 
 
 def delta_array(xp, p, i, s, S, x, n_mu):
     """The energy change from the cavity sums by Newton's identities (float64, exact)."""
     c = S - x * s[..., None]
-    h = x * e_rest_array(c, n_mu - x * x, p.P)
+    h = x * e_rest_array(xp, c, n_mu - x * x, p.P)
     return s * p.scale * (2.0 * xp.sum(h, axis=-1))
 
 

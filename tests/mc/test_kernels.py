@@ -169,7 +169,8 @@ def test_power_terms_split_the_cavity_polynomial(P, n, data):
     assert a2 % divisor(P) == 0
     for y in (1, -1):
         assert (
-            2 * e_rest_array(np.float64(S - y), np.float64(n - 1), P) == a2 // divisor(P) + b2 * y
+            2 * e_rest_array(np, np.float64(S - y), np.float64(n - 1), P)
+            == a2 // divisor(P) + b2 * y
         )
 
 
