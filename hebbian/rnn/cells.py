@@ -48,10 +48,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.special import expit
 
 from hebbian._checks import check_int
 from hebbian.random import RNGLike, as_generator
+from hebbian.rnn.gates import gate, gate_slope
 from hebbian.rnn.networks import RateNetwork, _finite, _gaussian_couplings, _matrix
 
 __all__ = ["GRUCell", "LSTMCell", "RecurrentCell"]
@@ -204,8 +204,8 @@ class GRUCell(RecurrentCell):
 
     def _gates(self, h):
         pre = self._U @ h
-        z = expit(self.a_z * pre[: self.N] + self.b_z)
-        r = expit(self.a_r * pre[self.N :] + self.b_r)
+        z = gate(pre[: self.N], self.a_z, self.b_z)
+        r = gate(pre[self.N :], self.a_r, self.b_r)
         c = np.tanh(self.g * (self.Uh @ (r * h)) + self.b_h)
         return z, r, c
 
@@ -216,9 +216,9 @@ class GRUCell(RecurrentCell):
     def _slopes(self, h):
         """``1 - z``, ``r`` and the row weights of ``U_z``, ``U_h`` and (inside) ``U_r``."""
         z, r, c = self._gates(h)
-        w_z = self.a_z * z * (1.0 - z) * (c - h)
+        w_z = gate_slope(z, self.a_z) * (c - h)
         w_h = self.g * z * (1.0 - c**2)
-        w_r = self.a_r * r * (1.0 - r) * h
+        w_r = gate_slope(r, self.a_r) * h
         return 1.0 - z, r, w_z, w_h, w_r
 
     def _jacobian(self, h):
@@ -326,9 +326,9 @@ class LSTMCell(RecurrentCell):
         h, c = self.split(x)
         N = self.N
         pre = self._U @ h
-        f = expit(self.a_f * pre[:N] + self.b_f)
-        i = expit(self.a_i * pre[N : 2 * N] + self.b_i)
-        o = expit(self.a_o * pre[2 * N : 3 * N] + self.b_o)
+        f = gate(pre[:N], self.a_f, self.b_f)
+        i = gate(pre[N : 2 * N], self.a_i, self.b_i)
+        o = gate(pre[2 * N : 3 * N], self.a_o, self.b_o)
         u = np.tanh(self.g * pre[3 * N :] + self.b_g)
         c_new = f * c + i * u
         return f, i, o, u, c_new, np.tanh(c_new)
@@ -343,9 +343,9 @@ class LSTMCell(RecurrentCell):
         _, c = self.split(x)
         weights = np.concatenate(
             [
-                self.a_f * f * (1.0 - f) * c,
-                self.a_i * i * (1.0 - i) * u,
-                self.a_o * o * (1.0 - o) * t,
+                gate_slope(f, self.a_f) * c,
+                gate_slope(i, self.a_i) * u,
+                gate_slope(o, self.a_o) * t,
                 self.g * i * (1.0 - u**2),
             ]
         )

@@ -51,11 +51,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.special import expit
 
 from hebbian._checks import check_int, check_real
 from hebbian.random import RNGLike, as_generator
 from hebbian.rnn import integrators
+from hebbian.rnn.gates import gate, gate_slope
 
 __all__ = ["GatedRNN", "LinearRNN", "RateNetwork", "VanillaRNN"]
 
@@ -397,8 +397,8 @@ class GatedRNN(RateNetwork):
     def _gates(self, x):
         h, z, r = self.split(x)
         phi = np.tanh(h + self.beta_h)
-        s_z = expit(self.alpha_z * z + self.beta_z)
-        s_r = expit(self.alpha_r * r + self.beta_r)
+        s_z = gate(z, self.alpha_z, self.beta_z)
+        s_r = gate(r, self.alpha_r, self.beta_r)
         return h, z, r, phi, s_z, s_r
 
     def _vector_field(self, x):
@@ -413,8 +413,8 @@ class GatedRNN(RateNetwork):
         h, _, _, phi, s_z, s_r = self._gates(x)
         u = -h + self.g * (self.Jh @ (s_r * phi))
         dphi = 1.0 - phi**2
-        ds_z = self.alpha_z * s_z * (1.0 - s_z)
-        ds_r = self.alpha_r * s_r * (1.0 - s_r)
+        ds_z = gate_slope(s_z, self.alpha_z)
+        ds_r = gate_slope(s_r, self.alpha_r)
         return phi, dphi, s_z, s_r, ds_z * u, ds_r
 
     def _jacobian(self, x):
