@@ -36,7 +36,7 @@ def _guard(n_entries: int, what: str) -> None:
 
 
 def hebbian_tensor(patterns, P: int, *, diagonal: bool) -> np.ndarray:
-    """Hebb coupling tensor ``J_{i_1..i_P} = sum_mu xi^mu_{i_1} ... xi^mu_{i_P}``.
+    """Hebb coupling tensor ``J_{i_1..i_P} = sum_mu prod_k xi^mu_{i_k}``.
 
     Parameters
     ----------

@@ -76,7 +76,7 @@ def glass_order(unknown: float, beta: float, in_C: bool, clip: bool = True) -> t
     return q, beta * (1 - q)
 
 
-#: Integration range in z: the Gaussian mass beyond |z| = 9 is 2e-19.
+#: Integration range in z: the Gaussian mass beyond ``|z| = 9`` is 2e-19.
 Z_MAX = 9.0
 #: Fixed panel edges covering the Gaussian itself.
 _GRID = np.linspace(-Z_MAX, Z_MAX, 13)

@@ -2,7 +2,7 @@
 
 Normalization (one for every P):
 
-* ``diagonal=False`` (default): P-tuples of *distinct* neurons only,
+* ``diagonal=False`` (default): P-tuples of *distinct* neurons only::
 
       H(sigma) = -1/(P! N^(P-1)) sum_mu sum_{i_1..i_P distinct} xi_{i_1}..xi_{i_P}
                                                              sigma_{i_1}..sigma_{i_P}

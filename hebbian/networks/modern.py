@@ -1,7 +1,7 @@
 """Modern (continuous) Hopfield network: energy, attention update, fixed points.
 
 Stored patterns ``x_1..x_K`` in R^d, state ``xi`` in R^d.  With ``X`` the
-d x K matrix of Ramsauer et al. (``X = patterns.T`` here),
+d x K matrix of Ramsauer et al. (``X = patterns.T`` here)::
 
     E(xi) = -lse(beta, X^T xi) + xi^T xi / 2 + log(K)/beta + M^2/2,
     lse(beta, z) = (1/beta) log sum_k exp(beta z_k),   M = max_k |x_k|,
@@ -327,7 +327,7 @@ class ModernHopfield:
 
         With ``p = softmax(beta X^T xi)``, ``f(xi) - x_i = sum_{j != i} p_j (x_j - x_i)``
         and ``p_j / p_i = exp(-beta (x_i - x_j)^T xi)``, where
-        ``(x_i - x_j)^T xi >= Delta_i - 2 M |xi - x_i|``; hence
+        ``(x_i - x_j)^T xi >= Delta_i - 2 M |xi - x_i|``; hence::
 
             |f(xi) - x_i| <= 2 (K - 1) M exp(-beta (Delta_i - 2 M |xi - x_i|)).
 
