@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["joined", "labelled", "parse_args", "sweep", "write_outputs"]
+__all__ = ["joined", "labelled", "parse_args", "subplots", "sweep", "write_outputs"]
 
 
 def parse_args(description: str, argv: list[str] | None) -> argparse.Namespace:
@@ -90,9 +90,26 @@ def joined(parts: dict, dim: str, long_name: str, units: str | None = None):
     """
     import xarray as xr
 
-    ds = xr.concat(list(parts.values()), dim=dim, join="outer", data_vars="all",
-                   coords="minimal", compat="equals", combine_attrs="override")  # fmt: skip
+    ds = xr.concat(
+        list(parts.values()),
+        dim=dim,
+        join="outer",
+        data_vars="all",
+        coords="minimal",
+        compat="equals",
+        combine_attrs="override",
+    )
     return ds.assign_coords({dim: labelled(dim, list(parts), long_name, units)})
+
+
+def subplots(nrows: int, ncols: int, figsize: tuple[float, float]):
+    """``(fig, axes)``: a grid of panels on matplotlib's non-interactive Agg canvas."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(nrows, ncols, figsize=figsize)
 
 
 def write_outputs(
