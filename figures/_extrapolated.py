@@ -24,8 +24,33 @@ def half_crossing(x, y, err) -> tuple[float, float]:
     return float(value), float(max(error, 1e-3))
 
 
+#: How an extrapolated point is drawn, by what it says (see :func:`plot_extrapolated`).
+_STYLES = {
+    "on theory": {"fmt": "D", "color": "k", "mfc": "w", "label": r"MC $N\to\infty$"},
+    "above 1": {
+        "fmt": "D",
+        "color": "0.5",
+        "mfc": "0.5",
+        "label": r"MC $N\to\infty$ above 1: the $1/N$ form does not hold there",
+    },
+    "no theory": {
+        "fmt": "P",
+        "color": "C3",
+        "mfc": "C3",
+        "label": r"MC $N\to\infty$ where RS has no retrieval state",
+    },
+}
+
+
 def plot_extrapolated(ax, points, axis: str, theory) -> list[dict]:
     """Plot MC overlaps at each N and their ``N -> infinity`` extrapolation; compare to theory.
+
+    The overlaps average the chains that stayed in the retrieval state
+    (:func:`hebbian.mc.retrieval.retrieval_overlap`).  No point is dropped
+    without a mark: an extrapolation above 1 (the ``1/N`` form fails; the
+    overlap cannot exceed 1) and one where the theory has no retrieval state
+    are drawn apart, and where some size kept no chain in retrieval (no
+    extrapolation) a cross marks the bottom of the axes.
 
     Parameters
     ----------
@@ -41,25 +66,28 @@ def plot_extrapolated(ax, points, axis: str, theory) -> list[dict]:
     -------
     list of dict
         Per point: extrapolated overlap and error, fit chi-square, the
-        retained fraction at the largest N, theory, and the distance in errors
-        (``nan`` where some size kept no chain).
+        retained fraction at the largest N, theory, the distance in errors
+        (``nan`` where some size kept no chain or the theory has no state)
+        and ``status``: ``"on theory"``, ``"above 1"``, ``"no theory"`` or
+        ``"escaped"`` (some size kept no chain).
     """
     points = points.transpose("N", axis)
     Ns, xs = points["N"].values, points[axis].values
     m, err, retained = (points[v].values for v in ("m", "error", "retained"))
+    markers = "osv^<>"
     for k, N in enumerate(Ns):
         ax.errorbar(
             xs,
             m[k],
             err[k],
-            fmt="o",
+            fmt=markers[k % len(markers)],
             ms=3,
             capsize=2,
             color=f"C{k}",
             alpha=0.7,
-            label=f"MC N={N}",
+            label=f"MC N={N} (chains that stayed)",
         )
-    records = []
+    records, labelled_ = [], set()
     for j, x in enumerate(xs):
         m_theory = theory(x)
         record = {
@@ -70,24 +98,40 @@ def plot_extrapolated(ax, points, axis: str, theory) -> list[dict]:
             "error": np.nan,
             "chi2": np.nan,
             "n_sigma": np.nan,
+            "status": "escaped",
         }
         if np.all(np.isfinite(m[:, j])):
             fit = mc.extrapolate(Ns, m[:, j], err[:, j])
-            record.update(
-                m_extrapolated=fit.value,
-                error=fit.error,
-                chi2=fit.chi2,
-                n_sigma=(fit.value - m_theory) / fit.error,
+            status = (
+                "no theory"
+                if not np.isfinite(m_theory)
+                else "above 1"
+                if fit.value - fit.error > 1
+                else "on theory"
             )
+            record.update(m_extrapolated=fit.value, error=fit.error, chi2=fit.chi2, status=status)
+            if status != "no theory":
+                record["n_sigma"] = (fit.value - m_theory) / fit.error
+            style = dict(_STYLES[status])
+            label = style.pop("label")
             ax.errorbar(
                 [x],
                 [fit.value],
                 [fit.error],
-                fmt="D",
                 ms=5,
-                color="k",
-                mfc="w",
-                label=r"MC $N\to\infty$" if not records else None,
+                label=None if status in labelled_ else label,
+                **style,
             )
+        else:
+            label = "no extrapolation: some N kept no chain in retrieval"
+            ax.plot(
+                [x],
+                [0.03],
+                "x",
+                color="C3",
+                transform=ax.get_xaxis_transform(),
+                label=None if "escaped" in labelled_ else label,
+            )
+        labelled_.add(record["status"])
         records.append(record)
     return records

@@ -5,7 +5,10 @@ Monte Carlo: :func:`hebbian.mc.retrieval_overlap` at several N, one sweep per
 temperature (``--workers`` / ``--scheduler``; resumes after a kill),
 (zero-temperature dynamics from the pattern at ``T = 0``, Metropolis at
 ``T = 0.3``), over the chains that stayed in the retrieval state,
-extrapolated linearly in ``1/N`` (:func:`hebbian.mc.extrapolate`).
+extrapolated linearly in ``1/N`` (:func:`hebbian.mc.extrapolate`).  Beyond
+``alpha_c(T)`` the chains that stay sit in metastable remnants that RS does
+not describe: their extrapolation is drawn apart, as are points where some
+size kept no chain (:func:`hebbian.figures._extrapolated.plot_extrapolated`).
 The metadata records, per point, the extrapolated value, the theory and
 their distance in standard errors.
 """
@@ -19,7 +22,7 @@ import numpy as np
 import xarray as xr
 
 from hebbian.figures._extrapolated import plot_extrapolated
-from hebbian.figures._output import joined, labelled, parse_args, sweep, write_outputs
+from hebbian.figures._output import joined, labelled, parse_args, subplots, sweep, write_outputs
 from hebbian.theory import hopfield
 
 TEMPERATURES = (0.0, 0.3)
@@ -35,12 +38,7 @@ def main(argv: list[str] | None = None):
         0.3: [0.04, 0.08] if args.quick else [0.02, 0.04, 0.06, 0.08, 0.09, 0.1, 0.11],
     }
 
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
+    fig, axes = subplots(1, 2, figsize=(10, 4))
     panels, points = {}, []
     for ax, T in zip(axes, TEMPERATURES, strict=True):
         a_c = hopfield.alpha_c(T)
@@ -58,27 +56,32 @@ def main(argv: list[str] | None = None):
             T=T,
             n_samples=n_samples,
         )
-        theory = lambda a, T=T, top=a_c.value: hopfield.solve(a, T)["m"] if a < top else math.nan  # noqa: E731
+
+        def theory(a, T=T, top=a_c.value):
+            return hopfield.solve(a, T)["m"] if a < top else math.nan
+
         for record in plot_extrapolated(ax, mc_points, "alpha", theory):
             points.append({"T": T, "alpha": record.pop("x"), **record})
         ax.set(xlabel=r"$\alpha = K/N$", title=rf"$T = {T:g}$, $\alpha_c(T) = {a_c.value:.4f}$")
-        ax.set_ylim(0.85, 1.005)
+        ax.set_ylim(0.85, 1.02)
         mc_points = mc_points.transpose("N", "alpha")
         panels[T] = xr.Dataset(
             {
                 "theory_m": labelled("alpha_theory", m_line, "retrieval overlap, RS theory"),
                 "mc_m": labelled(("N", "alpha"), mc_points["m"], "retrieval overlap, Monte Carlo"),
-                "mc_m_err": labelled(("N", "alpha"), mc_points["error"],
-                                     "standard error of mc_m"),
-                "mc_retained": labelled(("N", "alpha"), mc_points["retained"],
-                                        "fraction of chains still in the retrieval state"),
+                "mc_m_err": labelled(("N", "alpha"), mc_points["error"], "standard error of mc_m"),
+                "mc_retained": labelled(
+                    ("N", "alpha"),
+                    mc_points["retained"],
+                    "fraction of chains still in the retrieval state",
+                ),
             },
             coords={
                 "alpha_theory": labelled("alpha_theory", line, "load K/N of the theory line"),
                 "alpha": labelled("alpha", alphas, "load K/N"),
                 "N": labelled("N", Ns, "number of neurons"),
             },
-        )  # fmt: skip
+        )
     axes[0].set_ylabel("retrieval overlap $m$")
     axes[0].legend(fontsize=7, loc="lower left")
     meta = {

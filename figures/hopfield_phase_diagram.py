@@ -5,8 +5,10 @@ from :func:`hebbian.theory.hopfield.phase_diagram`: spin-glass transition
 ``T_g = 1 + sqrt(alpha)``; retrieval states exist below ``T_M`` (the fold,
 ending at ``alpha_c = 0.1379`` at ``T = 0``); they are the global free-energy
 minimum below ``T_c`` (ending at ``alpha = 0.0519``); replica symmetry of the
-retrieval state breaks below ``T_AT`` (inset: it stays below 0.02 and is
-exponentially small at low load).  The cross marks the critical storage with
+retrieval state breaks below ``T_AT`` (exponentially small at low load).
+Inset: the neighbourhood of ``alpha_c``, where ``T_M`` is reentrant (the
+largest load with retrieval states, 0.1382, is reached at ``T = 0.02``, not
+at ``T = 0``) and ``T_AT`` (below 0.02) meets it.  The cross marks the critical storage with
 one step of RSB, 0.138186 (:func:`hebbian.theory.hopfield_rsb.alpha_c_1rsb`;
 Steffan & Kuehn 1994).
 """
@@ -17,28 +19,23 @@ import time
 
 import xarray as xr
 
-from hebbian.figures._output import labelled, parse_args, write_outputs
+from hebbian.figures._output import labelled, parse_args, subplots, write_outputs
 from hebbian.theory import hopfield, hopfield_rsb
 
 
 def main(argv: list[str] | None = None):
     args = parse_args(__doc__.splitlines()[0], argv)
     started = time.perf_counter()
-    diagram = hopfield.phase_diagram(n_points=12 if args.quick else 60)
+    diagram = hopfield.phase_diagram(n_points=30 if args.quick else 150)
     alpha_c = hopfield.alpha_c(0.0)
     alpha_c_1rsb = hopfield_rsb.alpha_c_1rsb()
 
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(5.5, 4.2))
+    fig, ax = subplots(1, 1, figsize=(5.5, 4.2))
     styles = {
         "T_g": ("k-", r"$T_g = 1+\sqrt{\alpha}$"),
         "T_M": ("C0-", r"$T_M$ (retrieval exists)"),
-        "T_c": ("C3-", r"$T_c$ (retrieval global minimum)"),
-        "T_AT": ("C2-", r"$T_{AT}$"),
+        "T_c": ("C3-.", r"$T_c$ (retrieval global minimum)"),
+        "T_AT": ("C2--", r"$T_{AT}$"),
     }
     for name, (style, label) in styles.items():
         a, T = getattr(diagram, name)
@@ -54,14 +51,14 @@ def main(argv: list[str] | None = None):
     )
     ax.set(xlim=(0, 0.16), ylim=(0, 1.45), xlabel=r"$\alpha = K/N$", ylabel="$T$")
     ax.text(0.02, 0.25, "retrieval\n(global)", fontsize=8)
-    ax.text(0.075, 0.75, "spin glass", fontsize=8)
+    ax.text(0.072, 0.62, "spin glass", fontsize=8)
     ax.text(0.06, 1.3, "paramagnet", fontsize=8)
     ax.legend(fontsize=7, loc="upper right", bbox_to_anchor=(1.0, 0.9))
-    inset = ax.inset_axes([0.42, 0.1, 0.3, 0.25])
+    inset = ax.inset_axes([0.63, 0.36, 0.32, 0.22])  # clear of every line
     for name in ("T_M", "T_AT"):
         inset.plot(*getattr(diagram, name), styles[name][0])
-    inset.set(xlim=(0.09, 0.145), ylim=(0, 0.03))
-    inset.set_title(r"zoom: $T_{AT}$ meets $T_M$ near $\alpha_c$", fontsize=7)
+    inset.set(xlim=(0.128, 0.1386), ylim=(0, 0.1), xticks=(0.13, 0.135))
+    inset.set_title(r"near $\alpha_c$: $T_M$ reentrant, $T_{AT}$ below it", fontsize=7)
     inset.tick_params(labelsize=6)
     ax.set_title("Hopfield network, replica-symmetric phase diagram", fontsize=9)
 

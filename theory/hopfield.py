@@ -1044,7 +1044,10 @@ def phase_diagram(n_points: int = 40) -> PhaseDiagram:
     PhaseDiagram
         The lines ``T_g`` (``alpha`` in ``[0, 0.16]``), ``T_M`` and ``T_c``
         (``T`` in ``[0, 1]``) and ``T_AT`` (``alpha`` in ``[0, alpha_c(0))``),
-        each a pair of arrays ``(alpha, T)``.
+        each a pair of arrays ``(alpha, T)``, on grids quadratically denser
+        where the lines bend: small ``alpha`` for ``T_g``, low ``T`` for
+        ``T_M`` and ``T_c`` (their reentrance), ``alpha`` near ``alpha_c`` for
+        ``T_AT``.
 
     Raises
     ------
@@ -1063,11 +1066,14 @@ def phase_diagram(n_points: int = 40) -> PhaseDiagram:
         f"{MAX_POINTS}",
     )  # fmt: skip
     a_c = alpha_c(0.0).value
-    alphas = np.linspace(0.0, 0.16, n_points)
-    Ts = np.linspace(0.0, 1.0, n_points)
+    # grids denser where the lines bend: T_g ~ sqrt(alpha) at alpha -> 0, the
+    # reentrant T_M and T_c at low T, T_AT rising near alpha_c
+    u = np.linspace(0.0, 1.0, n_points)
+    alphas = 0.16 * u**2
+    Ts = u**2
     folds = [alpha_c(T) for T in Ts]
     path = _Path()  # T_c: each point continues the solutions of the one before
-    a_AT = np.linspace(0.0, a_c * (1 - 1e-9), n_points)
+    a_AT = a_c * (1 - 1e-9) * (1 - (1 - u) ** 2)
     return PhaseDiagram(
         T_g=(alphas, 1 + np.sqrt(alphas)),
         T_M=(np.array([fold.value for fold in folds]), Ts),
