@@ -39,7 +39,7 @@ import numpy as np
 import xarray as xr
 
 from hebbian import mc
-from hebbian.figures._output import joined, labelled, parse_args, sweep, write_outputs
+from hebbian.figures._output import joined, labelled, parse_args, subplots, sweep, write_outputs
 from hebbian.theory import dense, hopfield
 from hebbian.theory import exponential as EXP
 
@@ -56,7 +56,7 @@ def _slope(Ns, ds, P: int) -> tuple[float, float]:
     return float(coef[0]), float(math.sqrt(cov[0, 0]))
 
 
-def _extrapolated(ax, Ns, ds, theory: float, label: str, color: str) -> dict:
+def _extrapolated(ax, Ns, ds, theory: float, label: str, color: str, marker: str) -> dict:
     """Plot ``log(K_c)/N`` against ``1/N``, extrapolate to ``N -> infinity``; compare to theory.
 
     ``K_c`` carries a power-law prefactor, ``log(K_c)/N = alpha - c log(N)/N +
@@ -67,14 +67,14 @@ def _extrapolated(ax, Ns, ds, theory: float, label: str, color: str) -> dict:
     load, err = ds["load"].values, ds["load_error"].values
     N = np.asarray(Ns, float)
     x = 1.0 / N
-    ax.errorbar(x, load, err, fmt="o", color=color, capsize=2, label=f"{label}: Monte Carlo")
+    ax.errorbar(x, load, err, fmt=marker, color=color, capsize=2, label=f"{label}: Monte Carlo")
     fit = mc.extrapolate(Ns, load, err)
     coef = np.polyfit(np.log(N) / N, load, 1, w=1 / err)
     systematic = abs(coef[1] - fit.value) / 2
     total = math.hypot(fit.error, systematic)
     xs = np.linspace(0, x.max() * 1.05, 20)
     ax.plot(xs, fit.value + fit.slope * xs, "--", color=color, lw=0.8)
-    ax.errorbar([0], [fit.value], [total], fmt="s", color=color, capsize=3)
+    ax.errorbar([0], [fit.value], [total], fmt=marker, mfc="w", color=color, capsize=3)
     ax.axhline(theory, color=color, lw=1.2, label=f"{label}: REM theory {theory:.3f}")
     return {
         "network": label,
@@ -92,115 +92,154 @@ def _extrapolated(ax, Ns, ds, theory: float, label: str, color: str) -> dict:
     }
 
 
-def main(argv: list[str] | None = None):
-    args = parse_args(__doc__.splitlines()[0], argv)
-    started = time.perf_counter()
-    quick = args.quick
-    n_samples = 8 if quick else 32
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(1, 3, figsize=(16, 4.8))
-    meta: dict = {"rho": RHO, "eps": 0.05, "n_samples": n_samples}
-    polynomial, exponential, basins = {}, {}, {}
-
-    # (a) polynomial scaling
-    ax = axes[0]
+def panel_a(ax, args, quick: bool, n_samples: int) -> tuple[xr.Dataset, dict]:
+    """(a) Polynomial scaling: K_c against N, the fitted exponent and the RS critical loads."""
     sizes = {
         2: [50, 100, 200] if quick else [100, 200, 400, 800, 1600],
         3: [24, 32, 48] if quick else [32, 48, 64, 96, 128],
     }
     alpha_c = {2: hopfield.alpha_c(0.0).value, 3: dense.alpha_c(3).value}
-    meta["slopes"] = {}
+    slopes, polynomial = {}, {}
     for k, (P, Ns) in enumerate(sizes.items()):
-        ds = sweep(args, f"capacity.a_P{P}", TASK, {"N": Ns}, network="dense", P=P, rho=RHO,
-                   load_max=0.5, n_samples=n_samples)  # fmt: skip
+        fixed = {"network": "dense", "P": P, "rho": RHO, "load_max": 0.5, "n_samples": n_samples}
+        ds = sweep(args, f"capacity.a_P{P}", TASK, {"N": Ns}, **fixed)
         K_mean = ds["load"].values * np.asarray(Ns, float) ** (P - 1)
         K_err = ds["load_error"].values * np.asarray(Ns, float) ** (P - 1)
         s, s_err = _slope(np.asarray(Ns, float), ds, P)
         limit = mc.extrapolate(Ns, ds["load"].values, ds["load_error"].values)
-        meta["slopes"][f"P={P}"] = {"slope": s, "error": s_err, "theory": P - 1,
-                                    "load": ds["load"].values.tolist(),
-                                    "load_extrapolated": limit.value,
-                                    "load_extrapolated_error": limit.error,
-                                    "alpha_c_RS": alpha_c[P]}  # fmt: skip
-        label = (f"P = {P}: fitted $K_c \\sim N^{{{s:.2f}\\pm{s_err:.2f}}}$, "
-                 f"$K_c/N^{P - 1}\\to${limit.value:.3f}({1000 * limit.error:.0f})")  # fmt: skip
-        ax.errorbar(Ns, K_mean, K_err, fmt="o", color=f"C{k}", capsize=2, label=label)
+        slopes[f"P={P}"] = {
+            "slope": s,
+            "error": s_err,
+            "theory": P - 1,
+            "load": ds["load"].values.tolist(),
+            "load_extrapolated": limit.value,
+            "load_extrapolated_error": limit.error,
+            "alpha_c_RS": alpha_c[P],
+        }
+        label = (
+            f"P = {P}: fitted $K_c \\sim N^{{{s:.2f}\\pm{s_err:.2f}}}$, "
+            f"$K_c/N^{P - 1}\\to${limit.value:.3f}({1000 * limit.error:.0f})"
+        )
+        ax.errorbar(Ns, K_mean, K_err, fmt="os"[k], color=f"C{k}", capsize=2, label=label)
         grid = np.geomspace(Ns[0], Ns[-1], 20)
-        ax.plot(grid, alpha_c[P] * grid ** (P - 1), "-", color=f"C{k}", lw=0.8,
-                label=f"RS $\\alpha_c N^{{{P - 1}}}$, $\\alpha_c$ = {alpha_c[P]:.3f}")  # fmt: skip
+        rs = f"RS $\\alpha_c N^{{{P - 1}}}$, $\\alpha_c$ = {alpha_c[P]:.3f}"
+        ax.plot(
+            grid, alpha_c[P] * grid ** (P - 1), ("-", "--")[k], color=f"C{k}", lw=0.8, label=rs
+        )
         polynomial[P] = xr.Dataset(
-            {"K_c": labelled("N", K_mean, "capacity: largest number of patterns retrieved"),
-             "K_c_err": labelled("N", K_err, "standard error of K_c")},
+            {
+                "K_c": labelled("N", K_mean, "capacity: largest number of patterns retrieved"),
+                "K_c_err": labelled("N", K_err, "standard error of K_c"),
+            },
             coords={"N": labelled("N", Ns, "number of neurons")},
-        )  # fmt: skip
-    ax.set(xscale="log", yscale="log", xlabel="N", ylabel="capacity $K_c$",
-           title=f"(a) polynomial networks, cue with {RHO:g} N errors")  # fmt: skip
+        )
+    ax.set(
+        xscale="log",
+        yscale="log",
+        xlabel="N",
+        ylabel="capacity $K_c$",
+        title=f"(a) polynomial networks, cue with {RHO:g} N errors",
+    )
     ax.legend(fontsize=7)
+    return joined(polynomial, "P", "interaction order P, panel (a)"), slopes
 
-    # (b) exponential scaling
-    ax = axes[1]
+
+def panel_b(ax, args, quick: bool, n_samples: int) -> tuple[xr.Dataset, list[dict]]:
+    """(b) Exponential scaling: log(K_c)/N extrapolated in 1/N onto the REM thresholds."""
     Ns = [8, 16, 24] if quick else [16, 24, 32, 40]
-    ds = sweep(args, "capacity.b_binary", TASK, {"N": Ns}, network="exponential",
-               lam=LAM_BINARY, rho=RHO, load_max=0.7 if quick else 0.6,
-               n_samples=n_samples, **({"K_cap": 2**17} if quick else {}))  # fmt: skip
+    fixed = {"network": "exponential", "lam": LAM_BINARY, "rho": RHO, "n_samples": n_samples}
+    fixed.update({"load_max": 0.7, "K_cap": 2**17} if quick else {"load_max": 0.6})
+    ds = sweep(args, "capacity.b_binary", TASK, {"N": Ns}, **fixed)
     m0 = 1 - 2 * RHO
-    binary = _extrapolated(ax, Ns, ds, EXP.alpha_zero_T(LAM_BINARY, m0),
-                           f"binary, $\\lambda$ = {LAM_BINARY:g}", "C0")  # fmt: skip
-    ax.axhline(EXP.rate(m0) / 2, color="C0", ls=":", lw=1,
-               label="binary: every pattern, $I(m_0)/2$ (Demircigil et al.)")  # fmt: skip
+    theory = EXP.alpha_zero_T(LAM_BINARY, m0)
+    binary = _extrapolated(ax, Ns, ds, theory, f"binary, $\\lambda$ = {LAM_BINARY:g}", "C0", "o")
+    every = "binary: every pattern, $I(m_0)/2$ (Demircigil et al.)"
+    ax.axhline(EXP.rate(m0) / 2, color="C0", ls=":", lw=1, label=every)
     ds_d = [8, 12, 16] if quick else [12, 16, 20, 24]
-    ds = sweep(args, "capacity.b_modern", TASK, {"N": ds_d}, network="modern", lam=LAM_MODERN,
-               rho=0.0, eps=0.1, load_max=0.55, K_cap=2**20, n_samples=n_samples)  # fmt: skip
-    modern = _extrapolated(ax, ds_d, ds, EXP.alpha_one_step(LAM_MODERN, ensemble="spherical"),
-                           f"modern, $\\beta$ = {LAM_MODERN:g}", "C1")  # fmt: skip
-    meta["exponential"] = [binary, modern]
+    fixed = {"network": "modern", "lam": LAM_MODERN, "rho": 0.0, "eps": 0.1, "load_max": 0.55}
+    ds = sweep(
+        args, "capacity.b_modern", TASK, {"N": ds_d}, K_cap=2**20, n_samples=n_samples, **fixed
+    )
+    theory = EXP.alpha_one_step(LAM_MODERN, ensemble="spherical")
+    modern = _extrapolated(ax, ds_d, ds, theory, f"modern, $\\beta$ = {LAM_MODERN:g}", "C1", "s")
+    exponential = {}
     for name, record in (("binary", binary), ("modern", modern)):
         exponential[name] = xr.Dataset(
-            {"log_K_c_per_N": labelled("N_exp", record["load"], "log(K_c)/N"),
-             "log_K_c_per_N_err": labelled("N_exp", record["error"],
-                                           "standard error of log_K_c_per_N")},
-            coords={"N_exp": labelled("N_exp", record["N"],
-                                      "number of neurons (dimension d, modern)")},
-        )  # fmt: skip
-    ax.set(xlabel="1/N  (1/d)", ylabel=r"$\log(K_c)/N$", xlim=(-0.005, None),
-           title="(b) exponential networks: extrapolated to $N\\to\\infty$")  # fmt: skip
+            {
+                "log_K_c_per_N": labelled("N_exp", record["load"], "log(K_c)/N"),
+                "log_K_c_per_N_err": labelled(
+                    "N_exp", record["error"], "standard error of log_K_c_per_N"
+                ),
+            },
+            coords={
+                "N_exp": labelled("N_exp", record["N"], "number of neurons (dimension d, modern)")
+            },
+        )
+    ax.set(
+        xlabel="1/N  (1/d)",
+        ylabel=r"$\log(K_c)/N$",
+        xlim=(-0.005, None),
+        title="(b) exponential networks: extrapolated to $N\\to\\infty$",
+    )
     ax.legend(fontsize=7)
+    return joined(exponential, "network", "exponential network, panel (b)"), [binary, modern]
 
-    # (c) basins of attraction of the binary exponential network
-    ax = axes[2]
+
+def panel_c(ax, args, quick: bool, n_samples: int) -> tuple[xr.Dataset, list[dict]]:
+    """(c) Basins of the binary exponential network against the REM basin edge."""
     N = 16 if quick else 32
     rhos = [r / N for r in range(0, N // 2, 1 if quick else 2)]
-    meta["basins"] = []
+    records, basins = [], {}
     for k, load in enumerate([0.2, 0.3]):
-        ds = sweep(args, f"capacity.c_load{load}", "hebbian.mc.capacity:retrieval_probability",
-                   {"rho": rhos}, network="exponential", N=N, load=load, lam=LAM_BINARY,
-                   n_samples=n_samples * 2)  # fmt: skip
+        fixed = {"network": "exponential", "N": N, "load": load, "lam": LAM_BINARY}
+        task = "hebbian.mc.capacity:retrieval_probability"
+        ds = sweep(
+            args, f"capacity.c_load{load}", task, {"rho": rhos}, n_samples=n_samples * 2, **fixed
+        )
         p, err = ds["p"].values, ds["error"].values
-        ax.errorbar(rhos, p, err, fmt="o-", color=f"C{k}", ms=3, capsize=2,
-                    label=f"N = {N}, $\\log K/N$ = {load}")  # fmt: skip
+        label = f"N = {N}, $\\log K/N$ = {load}"
+        ax.errorbar(
+            rhos, p, err, fmt=("o-", "s--")[k], color=f"C{k}", ms=3, capsize=2, label=label
+        )
         rho_c = (1 - EXP.cue_overlap_c(load, LAM_BINARY)) / 2
-        ax.axvline(rho_c, color=f"C{k}", ls="--", lw=1, label=f"REM basin edge {rho_c:.3f}")
-        meta["basins"].append({"load": load, "N": N, "rho": rhos, "p": p.tolist(),
-                               "rho_c": rho_c})  # fmt: skip
+        ax.axvline(
+            rho_c, color=f"C{k}", ls=(":", "-.")[k], lw=1, label=f"REM basin edge {rho_c:.3f}"
+        )
+        records.append({"load": load, "N": N, "rho": rhos, "p": p.tolist(), "rho_c": rho_c})
         basins[load] = xr.Dataset(
-            {"p_retrieval": labelled("rho", p, "probability of retrieval"),
-             "p_retrieval_err": labelled("rho", err, "standard error of p_retrieval")},
+            {
+                "p_retrieval": labelled("rho", p, "probability of retrieval"),
+                "p_retrieval_err": labelled("rho", err, "standard error of p_retrieval"),
+            },
             coords={"rho": labelled("rho", rhos, "fraction of reversed spins in the cue")},
-        )  # fmt: skip
-    ax.set(xlabel=r"cue corruption $\rho$", ylabel="P(retrieval)",
-           title=f"(c) basins, binary exponential, $\\lambda$ = {LAM_BINARY:g}")  # fmt: skip
+        )
+    ax.set(
+        xlabel=r"cue corruption $\rho$",
+        ylabel="P(retrieval)",
+        title=f"(c) basins, binary exponential, $\\lambda$ = {LAM_BINARY:g}",
+    )
     ax.legend(fontsize=7)
+    return joined(basins, "basin_load", "log(K)/N of the basins, panel (c)"), records
+
+
+def main(argv: list[str] | None = None):
+    args = parse_args(__doc__.splitlines()[0], argv)
+    started = time.perf_counter()
+    n_samples = 8 if args.quick else 32
+    fig, axes = subplots(1, 3, figsize=(16, 4.8))
+    polynomial, slopes = panel_a(axes[0], args, args.quick, n_samples)
+    exponential, records = panel_b(axes[1], args, args.quick, n_samples)
+    basins, basin_records = panel_c(axes[2], args, args.quick, n_samples)
     fig.tight_layout()
-    data = xr.merge([
-        joined(polynomial, "P", "interaction order P, panel (a)"),
-        joined(exponential, "network", "exponential network, panel (b)"),
-        joined(basins, "basin_load", "log(K)/N of the basins, panel (c)"),
-    ])  # fmt: skip
+    meta = {
+        "rho": RHO,
+        "eps": 0.05,
+        "n_samples": n_samples,
+        "slopes": slopes,
+        "exponential": records,
+        "basins": basin_records,
+    }
+    data = xr.merge([polynomial, exponential, basins])
     return write_outputs(fig, data, meta, args, "capacity", started)
 
 
