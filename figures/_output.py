@@ -23,7 +23,7 @@ __all__ = ["joined", "labelled", "parse_args", "subplots", "sweep", "write_outpu
 
 
 def parse_args(description: str, argv: list[str] | None) -> argparse.Namespace:
-    """Parse ``--quick``, ``--out``, ``--seed``, ``--workers``, ``--scheduler``, ``--progress``.
+    """Parse the figure options: ``--quick``, ``--out``, ``--seed``, ``--vector``, the executor's.
 
     ``hebbian reproduce`` passes these on.  Progress bars are shown on a
     terminal, unless ``--no-progress`` (or ``hebbian -q reproduce``) hides them;
@@ -117,6 +117,9 @@ def write_outputs(
 ) -> Path:
     """Write ``<stem>.h5`` (data, the run record in its attrs), ``<stem>.png`` and ``<stem>.json``.
 
+    With ``--vector pdf`` (or ``svg``) the picture is also written as vector
+    graphics, ``<stem>.pdf`` (``<stem>.svg``).
+
     Parameters
     ----------
     fig : matplotlib Figure
@@ -183,11 +186,14 @@ def write_outputs(
         "png": lambda path: fig.savefig(path, dpi=150, bbox_inches="tight", format="png"),
         "json": lambda path: Path(path).write_text(text),
     }
+    vector = getattr(args, "vector", None)
+    if vector is not None:
+        targets[vector] = lambda path: fig.savefig(path, bbox_inches="tight", format=vector)
     for ext, write in targets.items():
         final = out / f"{stem}.{ext}"
         tmp = final.with_name(f".{final.name}.part")
         write(tmp)
         os.replace(tmp, final)
     plt.close(fig)
-    print(f"wrote {out / stem}.{{h5,png,json}} in {record['elapsed_s']} s")
+    print(f"wrote {out / stem}.{{{','.join(targets)}}} in {record['elapsed_s']} s")
     return out / f"{stem}.png"

@@ -302,6 +302,8 @@ def _reproduce(args) -> int:
     check_output_dir(args.out, "--out")
     check_executor(args.workers, args.scheduler, prefix="--")
     argv = ["--out", str(args.out), "--seed", str(args.seed)] + ["--quick"] * args.quick
+    if args.vector is not None:
+        argv += ["--vector", args.vector]
     progress = _progress(args)
     if progress is not None:
         argv += ["--progress" if progress else "--no-progress"]
@@ -754,6 +756,12 @@ def add_figure_options(parser: argparse.ArgumentParser) -> None:
         type=_integer("--seed", minimum=0),
         default=2026,
         help="master seed, >= 0 (default: 2026)",
+    )
+    parser.add_argument(
+        "--vector",
+        choices=("pdf", "svg"),
+        default=None,
+        help="also write the picture as vector graphics (PDF or SVG) beside the PNG",
     )
     add_executor_options(parser)
 

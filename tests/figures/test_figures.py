@@ -40,3 +40,26 @@ def test_gallery_reads_the_run_record(made):
 
     gallery = figures.write_gallery(made("modern_retrieval")).read_text()
     assert f"quick mode, seed 2026, hebbian {__version__}, " in gallery
+
+
+def test_vector_output_on_request(tmp_path):
+    """``--vector svg`` writes the picture as SVG beside the PNG; without it, no vector file."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import xarray as xr
+
+    from hebbian.figures._output import labelled, parse_args, write_outputs
+
+    for vector, expected in ((None, []), ("svg", ["tiny.svg"]), ("pdf", ["tiny.pdf"])):
+        out = tmp_path / str(vector)
+        argv = ["--out", str(out)] + ([] if vector is None else ["--vector", vector])
+        fig, ax = plt.subplots()
+        ax.plot([0, 1], [0, 1])
+        data = xr.Dataset({"y": labelled("x", [0.0, 1.0], "a line")})
+        write_outputs(fig, data, {}, parse_args("tiny", argv), "tiny", 0.0)
+        assert sorted(p.name for p in out.glob("*.[ps][dv][fg]")) == expected
+        assert (out / "tiny.png").stat().st_size > 0
+    assert "<svg" in (tmp_path / "svg" / "tiny.svg").read_text()
+    assert (tmp_path / "pdf" / "tiny.pdf").read_bytes().startswith(b"%PDF")
