@@ -25,7 +25,7 @@ import numpy as np
 import xarray as xr
 
 from hebbian import ModernHopfield, binary_patterns, spawn
-from hebbian.figures._output import labelled, parse_args, write_outputs
+from hebbian.figures._output import labelled, parse_args, subplots, write_outputs
 from hebbian.networks.modern import FixedPointKind
 
 D, K, DELTA = 64, 64, 0.5
@@ -77,16 +77,11 @@ def main(argv: list[str] | None = None):
     single = kinds[:, FixedPointKind.SINGLE]
     separation_violations = int(np.sum(single < separated - 1e-12))
 
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     # errors span 25 decades: average log10(error), error bar = its standard error
     log_err = np.log10(errors)
     centre = log_err.mean(0)
     se = log_err.std(0, ddof=1) / np.sqrt(n_samples)
-    fig, (ax, ax_b) = plt.subplots(1, 2, figsize=(11, 4))
+    fig, (ax, ax_b) = subplots(1, 2, figsize=(11, 4))
     ax.errorbar(
         betas,
         10**centre,
@@ -101,11 +96,15 @@ def main(argv: list[str] | None = None):
     ax.set_ylabel(r"$\|f(\xi) - x_i\|$")
     ax.set_title(f"(a) d={D}, K={K}, |xi - x_i|={DELTA}; bound violated in {violations} cases")
     ax.legend(fontsize=8)
-    for kind in FixedPointKind:
-        ax_b.plot(betas_b, kinds[:, kind], "o-", ms=3, label=f"{kind.name.lower()} fixed point")
+    for kind, style in zip(FixedPointKind, ("o-", "s-.", "^:"), strict=True):
+        ax_b.plot(betas_b, kinds[:, kind], style, ms=3, label=f"{kind.name.lower()} fixed point")
     ax_b.plot(betas_b, separated, "k--", label="well separated (Theorem 4)")
-    ax_b.set(xlabel=r"$\beta$", ylabel="fraction of queries / patterns", xscale="log",
-             title="(b) fixed points reached from each noisy pattern")  # fmt: skip
+    ax_b.set(
+        xlabel=r"$\beta$",
+        ylabel="fraction of queries / patterns",
+        xscale="log",
+        title="(b) fixed points reached from each noisy pattern",
+    )
     ax_b.legend(fontsize=8)
     meta = {
         "d": D,
@@ -117,22 +116,29 @@ def main(argv: list[str] | None = None):
     }
     data = xr.Dataset(
         {
-            "errors": labelled(("sample", "beta"), errors,
-                               "one-step retrieval error |f(xi) - x_i|"),
-            "bounds": labelled(("sample", "beta"), bounds,
-                               "bound on the one-step error (Ramsauer et al., Theorem 5)"),
-            "kinds": labelled(("beta_b", "kind"), kinds,
-                              "fraction of queries ending in each kind of fixed point"),
-            "separated": labelled("beta_b", separated,
-                                  "fraction of well-separated patterns (Theorem 4)"),
+            "errors": labelled(
+                ("sample", "beta"), errors, "one-step retrieval error |f(xi) - x_i|"
+            ),
+            "bounds": labelled(
+                ("sample", "beta"),
+                bounds,
+                "bound on the one-step error (Ramsauer et al., Theorem 5)",
+            ),
+            "kinds": labelled(
+                ("beta_b", "kind"), kinds, "fraction of queries ending in each kind of fixed point"
+            ),
+            "separated": labelled(
+                "beta_b", separated, "fraction of well-separated patterns (Theorem 4)"
+            ),
         },
         coords={
             "beta": labelled("beta", betas, "inverse temperature beta, panel (a)"),
             "beta_b": labelled("beta_b", betas_b, "inverse temperature beta, panel (b)"),
-            "kind": labelled("kind", [k.name.lower() for k in FixedPointKind],
-                             "kind of fixed point"),
+            "kind": labelled(
+                "kind", [k.name.lower() for k in FixedPointKind], "kind of fixed point"
+            ),
         },
-    )  # fmt: skip
+    )
     return write_outputs(fig, data, meta, args, "modern_retrieval", started)
 
 
