@@ -87,7 +87,7 @@ def panel_q_of_x(ax, n_levels: int, temperatures=(0.3, 0.5, 0.7)) -> None:
 
 
 def panel_overlap(ax, Ns, points, n_levels: int) -> None:
-    """(d) The distribution function of |q| from two replicas against full RSB's x(q)."""
+    """(d) The distribution function of ``|q|`` from two replicas against full RSB's x(q)."""
     temps = points["T"].values[0]
     t = int(np.argmin(np.abs(temps - T_PQ)))
     # P(q) is symmetric at h = 0; its distribution function on |q| is x(q)
