@@ -96,27 +96,48 @@ def main(argv: list[str] | None = None):
     unsup = sweep(
         args, "learning.a_unsup", TASK, {"M": Ms}, N=Ns[-1], protocol="unsupervised", **common
     )
-    ax.errorbar(Ms, unsup["m"], unsup["error"], fmt="s", mfc="none", color="C3", ms=5,
-                label=f"MC unsupervised N={Ns[-1]}")  # fmt: skip
+    ax.errorbar(
+        Ms,
+        unsup["m"],
+        unsup["error"],
+        fmt="s",
+        mfc="none",
+        color="C3",
+        ms=5,
+        label=f"MC unsupervised N={Ns[-1]}",
+    )
     ax.axhline(r, color="gray", ls=":", lw=0.8, label="one example (m = r)")
-    ax.set(xlabel="examples per class M", ylabel="archetype overlap m",
-           title=f"(a) P = {P}, T = {T}, r = {r}, low load")  # fmt: skip
+    ax.set(
+        xlabel="examples per class M",
+        ylabel="archetype overlap m",
+        title=f"(a) P = {P}, T = {T}, r = {r}, low load",
+    )
     ax.legend(fontsize=7)
     mc = mc.transpose("N", "M")
-    panels.append(xr.Dataset(
-        {"a_m_theory": labelled("a_M_theory", m_line, "(a) archetype overlap, RS"),
-         "a_m_theory_gauss": labelled("a_M_theory", m_gauss,
-                                      "(a) archetype overlap, RS, Gaussian limit"),
-         "a_m_example": labelled("a_M_theory", m_example,
-                                 "(a) archetype overlap of the RS example state (unsupervised)"),
-         "a_mc_m": labelled(("N", "a_M"), mc["m"], "(a) archetype overlap, MC supervised"),
-         "a_mc_m_err": labelled(("N", "a_M"), mc["error"], "standard error of a_mc_m"),
-         "a_unsup_m": labelled("a_M", unsup["m"], "(a) archetype overlap, MC unsupervised"),
-         "a_unsup_m_err": labelled("a_M", unsup["error"], "standard error of a_unsup_m")},
-        coords={"a_M_theory": labelled("a_M_theory", line, "examples per class M, theory"),
+    panels.append(
+        xr.Dataset(
+            {
+                "a_m_theory": labelled("a_M_theory", m_line, "(a) archetype overlap, RS"),
+                "a_m_theory_gauss": labelled(
+                    "a_M_theory", m_gauss, "(a) archetype overlap, RS, Gaussian limit"
+                ),
+                "a_m_example": labelled(
+                    "a_M_theory",
+                    m_example,
+                    "(a) archetype overlap of the RS example state (unsupervised)",
+                ),
+                "a_mc_m": labelled(("N", "a_M"), mc["m"], "(a) archetype overlap, MC supervised"),
+                "a_mc_m_err": labelled(("N", "a_M"), mc["error"], "standard error of a_mc_m"),
+                "a_unsup_m": labelled("a_M", unsup["m"], "(a) archetype overlap, MC unsupervised"),
+                "a_unsup_m_err": labelled("a_M", unsup["error"], "standard error of a_unsup_m"),
+            },
+            coords={
+                "a_M_theory": labelled("a_M_theory", line, "examples per class M, theory"),
                 "a_M": labelled("a_M", Ms, "examples per class M"),
-                "N": labelled("N", Ns, "number of neurons")},
-    ))  # fmt: skip
+                "N": labelled("N", Ns, "number of neurons"),
+            },
+        )
+    )
 
     # (b) m vs r, low load, P = 2
     ax = axes[0, 1]
@@ -124,23 +145,42 @@ def main(argv: list[str] | None = None):
     line = np.linspace(0.05, 1.0, 60)
     m_line = _theory_line(ax, line, lambda r: _m(L.solve(P, 0, T, r, M)), "k-", "RS")
     rs = [0.2, 0.4, 0.6] if quick else [0.15, 0.25, 0.35, 0.45, 0.6, 0.8]
-    mc = sweep(args, "learning.b", TASK, {"N": Ns, "r": rs}, P=P, alpha=0.0, K=3, T=T, M=M,
-               n_samples=n_samples)  # fmt: skip
+    mc = sweep(
+        args,
+        "learning.b",
+        TASK,
+        {"N": Ns, "r": rs},
+        P=P,
+        alpha=0.0,
+        K=3,
+        T=T,
+        M=M,
+        n_samples=n_samples,
+    )
     theory = lambda r: L.solve(P, 0, T, r, M)["m"]  # noqa: E731
     for record in plot_extrapolated(ax, mc, "r", theory):
         points.append({"panel": "b", "protocol": "supervised", "r": record.pop("x"), **record})
     ax.plot(line, line, color="gray", ls=":", lw=0.8, label="one example (m = r)")
-    ax.set(xlabel="example quality r", ylabel="archetype overlap m",
-           title=f"(b) P = {P}, T = {T}, M = {M}, low load")  # fmt: skip
+    ax.set(
+        xlabel="example quality r",
+        ylabel="archetype overlap m",
+        title=f"(b) P = {P}, T = {T}, M = {M}, low load",
+    )
     ax.legend(fontsize=7)
     mc = mc.transpose("N", "r")
-    panels.append(xr.Dataset(
-        {"b_m_theory": labelled("b_r_theory", m_line, "(b) archetype overlap, RS"),
-         "b_mc_m": labelled(("N", "b_r"), mc["m"], "(b) archetype overlap, MC supervised"),
-         "b_mc_m_err": labelled(("N", "b_r"), mc["error"], "standard error of b_mc_m")},
-        coords={"b_r_theory": labelled("b_r_theory", line, "example quality r, theory"),
-                "b_r": labelled("b_r", rs, "example quality r")},
-    ))  # fmt: skip
+    panels.append(
+        xr.Dataset(
+            {
+                "b_m_theory": labelled("b_r_theory", m_line, "(b) archetype overlap, RS"),
+                "b_mc_m": labelled(("N", "b_r"), mc["m"], "(b) archetype overlap, MC supervised"),
+                "b_mc_m_err": labelled(("N", "b_r"), mc["error"], "standard error of b_mc_m"),
+            },
+            coords={
+                "b_r_theory": labelled("b_r_theory", line, "example quality r, theory"),
+                "b_r": labelled("b_r", rs, "example quality r"),
+            },
+        )
+    )
 
     # (c) high load, P = 2, supervised vs unsupervised
     ax = axes[0, 2]
@@ -152,29 +192,69 @@ def main(argv: list[str] | None = None):
         a_c = L.alpha_c(P, T, r, M, protocol=protocol).value
         line = np.linspace(0.0, a_c, 40)
         m_line = _theory_line(
-            ax, line, lambda a, p=protocol: _m(L.solve(P, a, T, r, M, protocol=p)), f"C{k}-",
+            ax,
+            line,
+            lambda a, p=protocol: _m(L.solve(P, a, T, r, M, protocol=p)),
+            f"C{k}-",
             f"RS {protocol}, $\\alpha_c$ = {a_c:.4f}",
-        )  # fmt: skip
-        mc = sweep(args, f"learning.c_{protocol}", TASK, {"alpha": alphas}, P=P, T=T, N=N_c,
-                   r=r, M=M, protocol=protocol, n_samples=n_samples)  # fmt: skip
-        ax.errorbar(alphas, mc["m"], mc["error"], fmt="o" if k == 0 else "s", color=f"C{k}",
-                    mfc="none", ms=5, label=f"MC {protocol} N={N_c}")  # fmt: skip
-        for a, m, e, kept in zip(alphas, mc["m"].values, mc["error"].values,
-                                 mc["retained"].values, strict=True):  # fmt: skip
+        )
+        mc = sweep(
+            args,
+            f"learning.c_{protocol}",
+            TASK,
+            {"alpha": alphas},
+            P=P,
+            T=T,
+            N=N_c,
+            r=r,
+            M=M,
+            protocol=protocol,
+            n_samples=n_samples,
+        )
+        ax.errorbar(
+            alphas,
+            mc["m"],
+            mc["error"],
+            fmt="o" if k == 0 else "s",
+            color=f"C{k}",
+            mfc="none",
+            ms=5,
+            label=f"MC {protocol} N={N_c}",
+        )
+        for a, m, e, kept in zip(
+            alphas, mc["m"].values, mc["error"].values, mc["retained"].values, strict=True
+        ):
             m_theory = L.solve(P, a, T, r, M, protocol=protocol)
-            points.append({"panel": "c", "protocol": protocol, "alpha": a, "N": N_c,
-                           "m": float(m), "error": float(e), "retained": float(kept),
-                           "m_theory": _m(m_theory)})  # fmt: skip
+            points.append(
+                {
+                    "panel": "c",
+                    "protocol": protocol,
+                    "alpha": a,
+                    "N": N_c,
+                    "m": float(m),
+                    "error": float(e),
+                    "retained": float(kept),
+                    "m_theory": _m(m_theory),
+                }
+            )
         high[protocol] = xr.Dataset(
-            {"c_m_theory": labelled("c_alpha_theory", m_line, "(c) archetype overlap, RS"),
-             "c_mc_m": labelled("c_alpha", mc["m"], "(c) archetype overlap, MC"),
-             "c_mc_m_err": labelled("c_alpha", mc["error"], "standard error of c_mc_m")},
-            coords={"c_alpha_theory": labelled("c_alpha_theory", line, "load K/N, theory"),
-                    "c_alpha": labelled("c_alpha", alphas, "load K/N")},
-        )  # fmt: skip
+            {
+                "c_m_theory": labelled("c_alpha_theory", m_line, "(c) archetype overlap, RS"),
+                "c_mc_m": labelled("c_alpha", mc["m"], "(c) archetype overlap, MC"),
+                "c_mc_m_err": labelled("c_alpha", mc["error"], "standard error of c_mc_m"),
+            },
+            coords={
+                "c_alpha_theory": labelled("c_alpha_theory", line, "load K/N, theory"),
+                "c_alpha": labelled("c_alpha", alphas, "load K/N"),
+            },
+        )
     panels.append(joined(high, "protocol", "training protocol"))
-    ax.set(xlabel=r"$\alpha = K/N$", ylabel="archetype overlap m", ylim=(0.6, 1.01),
-           title=f"(c) P = {P}, T = {T}, r = {r}, M = {M}: high load")  # fmt: skip
+    ax.set(
+        xlabel=r"$\alpha = K/N$",
+        ylabel="archetype overlap m",
+        ylim=(0.6, 1.01),
+        title=f"(c) P = {P}, T = {T}, r = {r}, M = {M}: high load",
+    )
     ax.legend(fontsize=7)
 
     # (d) critical load vs dataset entropy, T = 0
@@ -184,22 +264,37 @@ def main(argv: list[str] | None = None):
     ratio, alpha_c0 = [], []
     for k, P in enumerate((2, 3, 4)):
         base = L.alpha_c(P, 0.0, r, math.inf).value
-        curve = np.array([
-            L.alpha_c(P, 0.0, r, (1 - r * r) / (rho * r * r), limit="gaussian").value
-            for rho in rhos
-        ]) / base  # fmt: skip
+        curve = (
+            np.array(
+                [
+                    L.alpha_c(P, 0.0, r, (1 - r * r) / (rho * r * r), limit="gaussian").value
+                    for rho in rhos
+                ]
+            )
+            / base
+        )
         ax.plot(rhos, curve, f"C{k}-", label=f"P = {P}, $\\alpha_c(0)$ = {base:.4f}")
         ratio.append(curve)
         alpha_c0.append(base)
-    panels.append(xr.Dataset(
-        {"d_alpha_c_ratio": labelled(("P", "d_rho"), ratio,
-                                     "(d) critical load alpha_c(rho)/alpha_c(0), T = 0"),
-         "d_alpha_c0": labelled("P", alpha_c0, "(d) critical load without data noise, T = 0")},
-        coords={"d_rho": labelled("d_rho", rhos, "data-set entropy rho")},
-    ))  # fmt: skip
-    ax.set(xscale="log", xlabel=r"data-set entropy $\rho = (1-r^2)/(M r^2)$",
-           ylabel=r"$\alpha_c(\rho) / \alpha_c(0)$",
-           title="(d) critical load, T = 0, supervised")  # fmt: skip
+    panels.append(
+        xr.Dataset(
+            {
+                "d_alpha_c_ratio": labelled(
+                    ("P", "d_rho"), ratio, "(d) critical load alpha_c(rho)/alpha_c(0), T = 0"
+                ),
+                "d_alpha_c0": labelled(
+                    "P", alpha_c0, "(d) critical load without data noise, T = 0"
+                ),
+            },
+            coords={"d_rho": labelled("d_rho", rhos, "data-set entropy rho")},
+        )
+    )
+    ax.set(
+        xscale="log",
+        xlabel=r"data-set entropy $\rho = (1-r^2)/(M r^2)$",
+        ylabel=r"$\alpha_c(\rho) / \alpha_c(0)$",
+        title="(d) critical load, T = 0, supervised",
+    )
     ax.legend(fontsize=7)
 
     # (e) critical data-set size vs load, T = 0
@@ -212,22 +307,35 @@ def main(argv: list[str] | None = None):
         loads = a_max * np.linspace(0.05, 0.9, 4 if quick else 12)
         M_c = {}
         for protocol, style in (("supervised", "o-"), ("unsupervised", "s--")):
-            M_c[protocol] = [L.examples_c(P, a, 0.0, r, m_min=M_MIN, protocol=protocol)
-                             for a in loads]  # fmt: skip
+            M_c[protocol] = [
+                L.examples_c(P, a, 0.0, r, m_min=M_MIN, protocol=protocol) for a in loads
+            ]
             ax.plot(loads, M_c[protocol], f"C{k}{style}", ms=3, label=f"P = {P} {protocol}")
         snr = [_snr_examples(P, a, r, theta) for a in loads]
         ax.plot(loads, snr, f"C{k}:", label=f"P = {P} signal-to-noise")
         thresholds[P] = xr.Dataset(
-            {"e_M_c": labelled(("protocol", "e_alpha"), list(M_c.values()),
-                               f"(e) critical examples per class for m >= {M_MIN}, T = 0"),
-             "e_M_snr": labelled("e_alpha", snr,
-                                 "(e) critical examples per class, signal-to-noise estimate")},
-            coords={"protocol": labelled("protocol", list(M_c), "training protocol"),
-                    "e_alpha": labelled("e_alpha", loads, "load K/N^(P-1)")},
-        )  # fmt: skip
+            {
+                "e_M_c": labelled(
+                    ("protocol", "e_alpha"),
+                    list(M_c.values()),
+                    f"(e) critical examples per class for m >= {M_MIN}, T = 0",
+                ),
+                "e_M_snr": labelled(
+                    "e_alpha", snr, "(e) critical examples per class, signal-to-noise estimate"
+                ),
+            },
+            coords={
+                "protocol": labelled("protocol", list(M_c), "training protocol"),
+                "e_alpha": labelled("e_alpha", loads, "load K/N^(P-1)"),
+            },
+        )
     panels.append(joined(thresholds, "e_P", "interaction order P, panel (e)"))
-    ax.set(yscale="log", xlabel=r"$\alpha = K/N^{P-1}$", ylabel="critical examples per class",
-           title=f"(e) learning threshold m >= {M_MIN}, r = {r}, T = 0")  # fmt: skip
+    ax.set(
+        yscale="log",
+        xlabel=r"$\alpha = K/N^{P-1}$",
+        ylabel="critical examples per class",
+        title=f"(e) learning threshold m >= {M_MIN}, r = {r}, T = 0",
+    )
     ax.legend(fontsize=7)
 
     # (f) signal-to-noise vs number of archetypes
@@ -240,14 +348,26 @@ def main(argv: list[str] | None = None):
         ax.plot(Ks, snr, f"C{k}-", label=f"P = {P}")
         snrs.append(snr)
     ax.axhline(theta, color="k", ls=":", lw=0.8, label=f"erf(SNR/$\\sqrt{{2}}$) = {M_MIN}")
-    ax.axhline(1 / math.sqrt((1 - r * r) / (M * r * r)), color="gray", ls="--", lw=0.8,
-               label=r"data limit $\rho^{-1/2}$")  # fmt: skip
-    panels.append(xr.Dataset(
-        {"f_snr": labelled(("P", "f_K"), snrs, f"(f) signal-to-noise ratio, N = {N}")},
-        coords={"f_K": labelled("f_K", Ks, "number of archetypes K")},
-    ))  # fmt: skip
-    ax.set(xscale="log", yscale="log", xlabel="archetypes K", ylabel="signal-to-noise",
-           title=f"(f) N = {N}, r = {r}, M = {M}: ultra-detection")  # fmt: skip
+    ax.axhline(
+        1 / math.sqrt((1 - r * r) / (M * r * r)),
+        color="gray",
+        ls="--",
+        lw=0.8,
+        label=r"data limit $\rho^{-1/2}$",
+    )
+    panels.append(
+        xr.Dataset(
+            {"f_snr": labelled(("P", "f_K"), snrs, f"(f) signal-to-noise ratio, N = {N}")},
+            coords={"f_K": labelled("f_K", Ks, "number of archetypes K")},
+        )
+    )
+    ax.set(
+        xscale="log",
+        yscale="log",
+        xlabel="archetypes K",
+        ylabel="signal-to-noise",
+        title=f"(f) N = {N}, r = {r}, M = {M}: ultra-detection",
+    )
     ax.legend(fontsize=7)
 
     # (g) retrieval region in (alpha, T) for several data-set entropies, P = 3
@@ -261,14 +381,27 @@ def main(argv: list[str] | None = None):
         T_M = [L.T_M(P, a, r, M, limit="gaussian") or math.nan for a in loads]  # 0: none
         ax.plot(loads, T_M, f"C{k}-", label=rf"$\rho$ = {rho:g}")
         lines.append(T_M)
-    panels.append(xr.Dataset(
-        {"g_T_M": labelled(("g_rho", "g_alpha"), lines,
-                           f"(g) highest temperature of the retrieval state, P = {P}")},
-        coords={"g_rho": labelled("g_rho", g_rhos, "data-set entropy rho"),
-                "g_alpha": labelled("g_alpha", loads, "load K/N^2")},
-    ))  # fmt: skip
-    ax.set(xlabel=r"$\alpha = K/N^{2}$", ylabel="$T_M$ (retrieval below)", ylim=(0, None),
-           title=f"(g) P = {P}, supervised: retrieval region")  # fmt: skip
+    panels.append(
+        xr.Dataset(
+            {
+                "g_T_M": labelled(
+                    ("g_rho", "g_alpha"),
+                    lines,
+                    f"(g) highest temperature of the retrieval state, P = {P}",
+                )
+            },
+            coords={
+                "g_rho": labelled("g_rho", g_rhos, "data-set entropy rho"),
+                "g_alpha": labelled("g_alpha", loads, "load K/N^2"),
+            },
+        )
+    )
+    ax.set(
+        xlabel=r"$\alpha = K/N^{2}$",
+        ylabel="$T_M$ (retrieval below)",
+        ylim=(0, None),
+        title=f"(g) P = {P}, supervised: retrieval region",
+    )
     ax.legend(fontsize=7)
 
     # (h) low load: highest temperature of the retrieval state vs rho
@@ -279,17 +412,33 @@ def main(argv: list[str] | None = None):
         T_M = [L.T_M(P, 0.0, r, (1 - r * r) / (rho * r * r), limit="gaussian") for rho in rhos]
         ax.plot(rhos, T_M, f"C{k}-", label=f"P = {P}")
         lines.append(T_M)
-    panels.append(xr.Dataset(
-        {"h_T_M": labelled(("P", "h_rho"), lines,
-                           "(h) highest temperature of the retrieval state, low load")},
-        coords={"h_rho": labelled("h_rho", rhos, "data-set entropy rho")},
-    ))  # fmt: skip
-    ax.set(xscale="log", xlabel=r"$\rho$", ylabel="$T_M$", ylim=(0, 1.1),
-           title="(h) low load: retrieval below $T_M(\\rho)$")  # fmt: skip
+    panels.append(
+        xr.Dataset(
+            {
+                "h_T_M": labelled(
+                    ("P", "h_rho"),
+                    lines,
+                    "(h) highest temperature of the retrieval state, low load",
+                )
+            },
+            coords={"h_rho": labelled("h_rho", rhos, "data-set entropy rho")},
+        )
+    )
+    ax.set(
+        xscale="log",
+        xlabel=r"$\rho$",
+        ylabel="$T_M$",
+        ylim=(0, 1.1),
+        title="(h) low load: retrieval below $T_M(\\rho)$",
+    )
     ax.legend(fontsize=7)
 
-    meta = {"sizes": Ns, "n_samples": n_samples, "points": points,
-            "check_erf": float(erf(theta / math.sqrt(2)))}  # fmt: skip
+    meta = {
+        "sizes": Ns,
+        "n_samples": n_samples,
+        "points": points,
+        "check_erf": float(erf(theta / math.sqrt(2))),
+    }
     fig.tight_layout()
     data = xr.merge(panels).assign_coords(P=labelled("P", [2, 3, 4], "interaction order P"))
     return write_outputs(fig, data, meta, args, "learning", started)

@@ -5,8 +5,11 @@
 * :func:`mnist` - MNIST or Fashion-MNIST (N = 784) from the standard IDX
   files (``train-images-idx3-ubyte[.gz]`` ...) in a directory the user names;
   nothing is downloaded;
+* :func:`digit_images` and :func:`mnist_images` - the whole binarized data
+  set once (:class:`Images`), to draw many training sets from with
+  :func:`class_examples`;
 * :func:`binarize`, :func:`read_idx` and :func:`class_examples`, the steps
-  both use.
+  all use.
 
 Digit images share a large common component (the empty border, the
 strokes' centre of mass), so their class archetypes overlap strongly.  By
@@ -26,6 +29,7 @@ from __future__ import annotations
 import gzip
 import os
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -33,7 +37,16 @@ from hebbian._checks import check_int, check_real
 from hebbian.patterns import Examples
 from hebbian.random import RNGLike, as_generator
 
-__all__ = ["binarize", "class_examples", "digits", "mnist", "read_idx"]
+__all__ = [
+    "Images",
+    "binarize",
+    "class_examples",
+    "digit_images",
+    "digits",
+    "mnist",
+    "mnist_images",
+    "read_idx",
+]
 
 #: File stems of the IDX files, by split.
 IDX_FILES = {
@@ -165,6 +178,57 @@ def class_examples(spins, labels, M: int, *, rng: RNGLike = None) -> tuple[Examp
 LearningData = tuple[Examples, tuple[np.ndarray, np.ndarray], np.ndarray]
 
 
+class Images(NamedTuple):
+    """A binarized image data set.
+
+    Attributes
+    ----------
+    spins : numpy.ndarray of int8, shape (n, N)
+        The images, +-1 on the pixels kept.
+    labels : numpy.ndarray of int, shape (n,)
+    pixels : numpy.ndarray of int, shape (N,)
+        Indices of the kept pixels into the flattened image.
+    shape : tuple of int
+        ``(height, width)`` of an image.
+    """
+
+    spins: np.ndarray
+    labels: np.ndarray
+    pixels: np.ndarray
+    shape: tuple[int, int]
+
+    def split(self, M: int, rng: RNGLike = None) -> LearningData:
+        """``M`` training examples per class and the held-out rest (:func:`class_examples`)."""
+        examples, held_out = class_examples(self.spins, self.labels, M, rng=rng)
+        return examples, (self.spins[held_out], self.labels[held_out]), self.pixels
+
+
+def digit_images(*, center: bool = True) -> Images:
+    """scikit-learn's 8x8 digits, binarized (see :func:`digits`).
+
+    Parameters
+    ----------
+    center : bool
+        Binarize each pixel against its mean and keep the 52 pixels whose grey
+        level varies by more than 0.5 (of 16); otherwise threshold all 64 at 8.
+
+    Returns
+    -------
+    Images
+        1797 images of 10 classes, ``shape`` (8, 8).
+    """
+    try:
+        from sklearn.datasets import load_digits  # bundled with scikit-learn, offline
+    except ImportError:
+        raise ImportError(
+            "the 8x8 digits come with scikit-learn: pip install 'dense-hebbian[figures]'"
+        ) from None
+
+    data = load_digits()
+    spins, pixels = _prepare(data.images, center, 8.0, 0.5)
+    return Images(spins, data.target, pixels, (8, 8))
+
+
 def digits(M: int = 50, *, center: bool = True, rng: RNGLike = None) -> LearningData:
     """scikit-learn's 8x8 digits as learning data (10 classes).
 
@@ -191,17 +255,7 @@ def digits(M: int = 50, *, center: bool = True, rng: RNGLike = None) -> Learning
     >>> ex.examples.shape, test.shape[1], len(pixels), round(ex.r, 2)
     ((10, 40, 52), 52, 52, 0.57)
     """
-    try:
-        from sklearn.datasets import load_digits  # bundled with scikit-learn, offline
-    except ImportError:
-        raise ImportError(
-            "the 8x8 digits come with scikit-learn: pip install 'dense-hebbian[figures]'"
-        ) from None
-
-    data = load_digits()
-    spins, pixels = _prepare(data.images, center, 8.0, 0.5)
-    examples, held_out = class_examples(spins, data.target, M, rng=rng)
-    return examples, (spins[held_out], data.target[held_out]), pixels
+    return digit_images(center=center).split(M, rng)
 
 
 def read_idx(path) -> np.ndarray:
@@ -231,6 +285,45 @@ def read_idx(path) -> np.ndarray:
     return data.reshape(shape)
 
 
+def mnist_images(
+    directory: str | os.PathLike, *, split: str = "train", center: bool = True
+) -> Images:
+    """MNIST or Fashion-MNIST IDX files from ``directory``, binarized (see :func:`mnist`).
+
+    Parameters
+    ----------
+    directory : path
+        Holds ``{train,t10k}-{images-idx3,labels-idx1}-ubyte`` (or ``.gz``).
+    split : {"train", "test"}
+        Which file pair to read.
+    center : bool
+        Pixels binarized against their means, those varying by less than 8
+        grey levels (of 255) dropped; otherwise all 784 thresholded at 127.5.
+
+    Returns
+    -------
+    Images
+        ``shape`` (28, 28).
+
+    Raises
+    ------
+    FileNotFoundError
+        Naming the missing file and where the data sets are published.
+    ValueError
+        For an unknown ``split`` or a file that is not IDX.
+    """
+    if split not in IDX_FILES:
+        raise ValueError(f"split={split!r} is not one of {tuple(IDX_FILES)}")
+    directory = Path(directory).expanduser()
+    found = []
+    for stem in IDX_FILES[split]:
+        options = [directory / stem, directory / f"{stem}.gz"]
+        found.append(next((p for p in options if p.exists()), options[0]))
+    images, labels = read_idx(found[0]), read_idx(found[1])
+    spins, pixels = _prepare(images, center, 127.5, 8.0)
+    return Images(spins, labels, pixels, tuple(images.shape[1:]))
+
+
 def mnist(
     directory: str | os.PathLike,
     M: int = 100,
@@ -253,6 +346,7 @@ def mnist(
         As for :func:`digits`: pixels binarized against their means, those
         varying by less than 8 grey levels (of 255) dropped; otherwise all
         784 thresholded at 127.5.
+    rng : seed or numpy.random.Generator, optional
 
     Returns
     -------
@@ -260,14 +354,4 @@ def mnist(
     test : tuple (spins, labels)
     pixels : numpy.ndarray of int
     """
-    if split not in IDX_FILES:
-        raise ValueError(f"split={split!r} is not one of {tuple(IDX_FILES)}")
-    directory = Path(directory)
-    found = []
-    for stem in IDX_FILES[split]:
-        options = [directory / stem, directory / f"{stem}.gz"]
-        found.append(next((p for p in options if p.exists()), options[0]))
-    images, labels = read_idx(found[0]), read_idx(found[1])
-    spins, pixels = _prepare(images, center, 127.5, 8.0)
-    examples, held_out = class_examples(spins, labels, M, rng=rng)
-    return examples, (spins[held_out], labels[held_out]), pixels
+    return mnist_images(directory, split=split, center=center).split(M, rng)

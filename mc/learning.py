@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from hebbian import binary_patterns, learned_network, noisy_examples
+from hebbian.mc.model import kernel_model
 from hebbian.mc.retrieval import retained_mean, settle
+from hebbian.mc.sampler import Dynamics, init, step
 
-__all__ = ["archetype_overlap"]
+__all__ = ["archetype_overlap", "class_detection", "fixed_points"]
+
+#: Zero-temperature single-flip dynamics in sequential order: a descent to a fixed point.
+ZERO_T = Dynamics(T=0.0, rule="zero-T", order="sequential")
 
 
 def archetype_overlap(
@@ -60,3 +67,64 @@ def archetype_overlap(
     m = retained_mean(archetype, threshold, N)
     n = retained_mean(mean, threshold, N, watch=archetype)
     return {**m, "n": n["m"], "n_error": n["error"]}
+
+
+def fixed_points(net, starts: np.ndarray, seed, max_sweeps: int = 200) -> np.ndarray:
+    """Zero-temperature fixed points reached from each row of ``starts`` (sequential updates).
+
+    Raises
+    ------
+    RuntimeError
+        If some chain is still moving after ``max_sweeps`` sweeps.
+    """
+    state = init(net, n_replicas=len(starts), start=starts, rng=seed)
+    step(kernel_model(net), state, ZERO_T, max_sweeps)
+    if not state.at_fixed_point.all():
+        raise RuntimeError(
+            f"zero-temperature dynamics did not reach a fixed point in {max_sweeps} sweeps"
+        )
+    return state.sigma
+
+
+def class_detection(
+    P: int,
+    N: int,
+    K: int,
+    rho: float,
+    M: int = 1,
+    *,
+    n_samples: int,
+    seed: int,
+    threshold: float = 0.5,
+) -> dict[str, float]:
+    """Fraction of disorder samples in which the cued class is detected (ultra-detection).
+
+    Each sample draws ``K`` archetypes, ``M`` examples of each at the quality
+    ``r = (1 + M rho)^(-1/2)`` of data-set entropy ``rho``, and the supervised
+    network (:func:`hebbian.learned_network`); zero-temperature dynamics start
+    on archetype 0 (never shown).  The class is detected when the fixed point's
+    overlap ``n~`` with the stored class vector ``y = etabar / sqrt(R)``
+    exceeds ``threshold`` (the class state has ``n~ = E|y| ~ 0.8``; the
+    other fixed points ``O(N^(-1/2))``); see :mod:`hebbian.theory.ultra_detection`.
+
+    Returns
+    -------
+    dict
+        ``detected`` (fraction), ``error`` (binomial standard error, floored at
+        one sample), ``m`` (mean archetype overlap of the fixed points), ``r``.
+        A sweep task (``task = "hebbian.mc.learning:class_detection"``).
+    """
+    r = 1 / math.sqrt(1 + M * rho)
+    key = [seed, P, N, K, M, round(rho * 1e9), round(threshold * 1e9)]
+    hits, overlaps = [], []
+    for child in np.random.SeedSequence(key).spawn(n_samples):
+        rng = np.random.default_rng(child)
+        examples = noisy_examples(binary_patterns(K, N, rng=rng), M, r, rng=rng)
+        net = learned_network(examples, P)
+        final = fixed_points(net, examples.archetypes[:1], rng)[0].astype(float)
+        stored = examples.sums()[0] / (M * math.sqrt(examples.R))
+        hits.append(float(stored @ final) / N > threshold)
+        overlaps.append(float(examples.archetypes[0] @ final) / N)
+    p = float(np.mean(hits))
+    error = max(math.sqrt(p * (1 - p) / n_samples), 1 / n_samples)
+    return {"detected": p, "error": error, "m": float(np.mean(overlaps)), "r": r}

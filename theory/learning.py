@@ -61,6 +61,10 @@ branch), :func:`T_M` (the highest temperature with a retrieval state),
 :func:`examples_c` (the fewest examples from which the archetype is learned)
 and :func:`signal_to_noise` (one step from an archetype: data noise
 ``rho`` plus cross-talk; the ultra-storage and ultra-detection regimes).
+Every line of the ``(alpha, T)`` diagram (spinodal, thermodynamic transition,
+RS instability, spin glass, paramagnet) is in
+:mod:`hebbian.theory.learning_phase`; the scaling of the poorest detectable
+examples with ``N`` in :mod:`hebbian.theory.ultra_detection`.
 
 References
 ----------
@@ -744,26 +748,27 @@ def _noise_for_overlap(mod: _Model, nt: float) -> float:
     return math.exp(optimize.brentq(g, lo, hi, xtol=1e-12))
 
 
-def _load_for_overlap(unit: _Model, nt: float) -> tuple[float, float]:
-    """``(alpha, m)`` at which the retrieval branch passes through ``n~`` (``nan`` if none).
+def _load_for_overlap(unit: _Model, nt: float) -> tuple[float, float, float]:
+    """``(alpha, m, q)`` at which the retrieval branch passes through ``n~`` (``nan`` if none).
 
     ``unit`` carries the cross-talk of unit load.  The ``n~`` equation fixes
     the noise ``V``, which fixes ``q = E tanh^2`` (``T > 0``) or ``C``
     (``T = 0``, ``P = 2``); ``V`` is linear in ``alpha`` at fixed ``q`` or
     ``C``, which gives the load.
     """
+    nan = (math.nan, math.nan, math.nan)
     V = _noise_for_overlap(unit, nt)
     if math.isnan(V):
-        return math.nan, math.nan
+        return nan
     _, m, q = _averages(unit, nt, V)
     if math.isinf(unit.beta):
         C = unit.density_at_zero(nt, V) if unit.P == 2 else None
         if C is not None and C * unit.ct.strengths.max() >= 1:
-            return math.nan, math.nan
-        return V / unit.variance(1.0, C), m
+            return nan
+        return V / unit.variance(1.0, C), m, 1.0
     if unit.P == 2 and np.any(1 - unit.beta * unit.ct.strengths * (1 - q) <= 0):
-        return math.nan, math.nan
-    return V / unit.variance(q), m
+        return nan
+    return V / unit.variance(q), m, q
 
 
 def alpha_c(
@@ -835,11 +840,24 @@ def alpha_c(
     """
     r, M = _check_data(r, M, limit)
     unit, _ = _model(P, 1.0, T, r, M, protocol, limit, self_interactions)
-    top = math.sqrt(float(unit.sig.p @ unit.sig.y**2) + unit.sig.var)  # n~ <= E|y| <= 1
-    grid = top * np.linspace(0.01, 1.0, 80, endpoint=False)
+    load, nt = _fold(unit)
+    return Transition(load, _load_for_overlap(unit, nt)[1] if load > 0 else math.nan)
+
+
+def _top_overlap(unit: _Model) -> float:
+    """``sqrt(E y^2)``, the bound ``n~ <= E|y| <= 1`` of the retrieval branch."""
+    return math.sqrt(float(unit.sig.p @ unit.sig.y**2) + unit.sig.var)
+
+
+def _fold(unit: _Model) -> tuple[float, float]:
+    """``(alpha_c, n~)`` at the fold of the retrieval branch (``(0, nan)`` if none).
+
+    ``unit`` carries the cross-talk of unit load (:func:`_load_for_overlap`).
+    """
+    grid = _top_overlap(unit) * np.linspace(0.01, 1.0, 80, endpoint=False)
     loads = np.array([_load_for_overlap(unit, nt)[0] for nt in grid])
     if np.all(np.isnan(loads)):
-        return Transition(0.0, math.nan)
+        return 0.0, math.nan
     k = int(np.nanargmax(loads))
     res = optimize.minimize_scalar(
         lambda nt: -np.nan_to_num(_load_for_overlap(unit, nt)[0], nan=0.0),
@@ -847,7 +865,7 @@ def alpha_c(
         method="bounded",
         options={"xatol": 1e-10},
     )
-    return Transition(-float(res.fun), _load_for_overlap(unit, float(res.x))[1])
+    return -float(res.fun), float(res.x)
 
 
 def T_M(

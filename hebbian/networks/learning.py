@@ -63,7 +63,7 @@ TENSORS = ("exact", "plefka")
 
 @dataclass(frozen=True, eq=False)
 class LearnedNetwork(BinaryNetwork):
-    """``H = -(N/P!) weight sum_rows (rows . sigma / N)^P`` on integer rows.
+    """``H = -(N/P!) weight sum_rows (rows^T sigma / N)^P`` on integer rows.
 
     Build it with :func:`learned_network`.
 

@@ -8,12 +8,14 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.special import erf
+from scipy.special import erf, factorial2
 from scipy.stats import binom
 
 from hebbian import binary_patterns, learned_network, noisy_examples
 from hebbian.theory import dense, hopfield
 from hebbian.theory import learning as L
+from hebbian.theory import learning_phase as LP
+from hebbian.theory import ultra_detection as U
 
 Ps = st.sampled_from([2, 3, 4])
 loads = st.sampled_from([0.0, 0.01, 0.03, 0.06])
@@ -240,3 +242,177 @@ def test_unsupervised_example_state_memorizes_few_examples():
     assert many.free_energy == pytest.approx(L.solve(3, 0.0, 0.1, 0.4, 31).free_energy, abs=1e-8)
     with pytest.raises(ValueError, match="P=2 has no example state"):
         L.solve_example(2, 0.0, 0.1, 0.4, 7)
+
+
+# --- the phase diagram (theory.learning_phase) ---------------------------------------------
+
+DISTINCT = {"self_interactions": False}
+
+
+@pytest.mark.parametrize("T", [1.1, 1.5])
+def test_glass_line_of_perfect_examples_is_ags(T):
+    """r = 1 and M = inf: the spin glass bifurcates at T_g = 1 + sqrt(alpha); below T = 1 the
+    glass exists at any load."""
+    assert LP.glass_load(2, T, 1.0, 1) == pytest.approx((T - 1) ** 2, rel=1e-12)
+    assert LP.glass_load(2, T, 0.5, math.inf, protocol="unsupervised") == pytest.approx(
+        (T - 1) ** 2, rel=1e-12
+    )
+    assert hopfield.T_g(LP.freezing_load(2, T, 1.0, 1)) == pytest.approx(T, rel=1e-12)
+    assert LP.glass_load(2, 0.8, 1.0, 1) == 0.0
+
+
+def test_unsupervised_glass_line_closes_the_spectrum():
+    """P = 2 unsupervised: 1 = beta^2 sum_k alpha_k w_k^2/(1 - beta w_k)^2 over the examples'
+    spectrum (strength 1 at load alpha, w = (1 - r^2)/(M R) at load alpha (M - 1))."""
+    T, r, M = 1.3, 0.5, 4
+    alpha = LP.glass_load(2, T, r, M, protocol="unsupervised")
+    w = (1 - r * r) / (M * (r * r + (1 - r * r) / M))
+    total = alpha / (T - 1) ** 2 + alpha * (M - 1) * w * w / (T - w) ** 2
+    assert total == pytest.approx(1.0, rel=1e-10)
+    # the state really appears there: q > 0 just above, the paramagnet just below
+    above = L.solve(2, 1.02 * alpha, T, r, M, protocol="unsupervised", branch="spin glass")
+    below = L.solve(2, 0.98 * alpha, T, r, M, protocol="unsupervised", branch="spin glass")
+    assert above.success
+    assert above["q"] > 1e-3
+    assert below["q"] < 1e-6
+
+
+def test_instability_line_of_perfect_examples_is_ags():
+    T = hopfield.T_AT(0.12)
+    assert LP.instability_load(2, T, 1.0, 1) == pytest.approx(0.12, rel=1e-6)
+    assert LP.instability_load(2, T, 0.5, math.inf) == pytest.approx(0.12, rel=1e-6)
+
+
+def test_instability_line_of_perfect_examples_is_the_replicon_of_the_solution():
+    """P = 3 storage model: the replicon of theory.learning.solve changes sign across it."""
+    T = 0.1
+    alpha = LP.instability_load(3, T, 1.0, 1, **DISTINCT)
+    assert alpha < dense.alpha_c(3, T).value
+    assert L.solve(3, 0.99 * alpha, T, 1.0, 1, **DISTINCT).stability > 0
+    assert L.solve(3, 1.01 * alpha, T, 1.0, 1, **DISTINCT).stability < 0
+
+
+@pytest.mark.parametrize(("P", "alpha"), [(3, 0.1), (3, 0.12)])
+def test_instability_line_approaches_its_low_T_asymptote(P, alpha):
+    """T_AT -> (4/3) xi''(1) p_h(0) as the load (and T_AT) fall: within 3% at alpha = 0.1,
+    the finite-T corrections growing towards the spinodal."""
+    T = LP.instability_temperature_low_T(P, alpha, 1.0, 1, **DISTINCT)
+    found = LP.instability_load(P, T, 1.0, 1, **DISTINCT)
+    assert found == pytest.approx(alpha, rel=0.03 if alpha < 0.11 else 0.07)
+
+
+@pytest.mark.parametrize(
+    ("P", "T_peak", "alpha_peak"),
+    [(3, 0.1548586, 0.15485863), pytest.param(4, 0.0383535, 0.038353463, marks=pytest.mark.slow)],
+)
+def test_instability_line_meets_the_spinodal_at_its_maximum(P, T_peak, alpha_peak):
+    """Storage model, P >= 3: the RS instability line ends on the spinodal at the maximum of the
+    reentrant alpha_c(T) (the values of theory.dense.alpha_c_peak, checked in the slow case)."""
+    if P == 4:
+        assert dense.alpha_c_peak(P) == pytest.approx((T_peak, alpha_peak), rel=1e-5)
+    T, alpha = LP.instability_meets_spinodal(
+        P, 1.0, 1, **DISTINCT, T_range=(0.98 * T_peak, 1.02 * T_peak)
+    )
+    assert abs(T - T_peak) < 2e-3 * T_peak
+    assert alpha == pytest.approx(alpha_peak, rel=1e-6)
+
+
+@pytest.mark.slow
+def test_pairwise_instability_line_meets_the_spinodal_above_its_maximum():
+    """P = 2 (AGS): at T = 0.0251, alpha = 0.138186, above the maximum 0.138189 at T = 0.0229:
+    there hopfield.T_AT reaches T_M."""
+    T, alpha = LP.instability_meets_spinodal(2, 1.0, 1, T_range=(0.02, 0.03))
+    assert abs(T - 0.02507) < 1e-4
+    assert hopfield.T_M(alpha) == pytest.approx(T, abs=1e-4)
+    assert hopfield.alpha_c_peak()[1] - alpha == pytest.approx(2.6e-6, abs=3e-7)
+
+
+def test_equilibrium_line_of_perfect_examples_is_the_storage_model():
+    assert LP.equilibrium_load(2, 0.3, 1.0, 1) == pytest.approx(0.0450307, abs=1e-6)  # AGS
+    a = LP.equilibrium_load(3, 0.2, 1.0, 1, **DISTINCT)  # above T_entropy: vs the paramagnet
+    assert dense.T_c(3, a) == pytest.approx(0.2, abs=1e-5)
+    assert LP.equilibrium_load(3, 0.2, 0.5, math.inf, **DISTINCT) == pytest.approx(a, rel=1e-9)
+
+
+@pytest.mark.slow
+def test_pairwise_equilibrium_line_is_ags():
+    assert hopfield.T_c(0.0450307) == pytest.approx(0.3, abs=1e-5)
+
+
+def test_paramagnet_boundary_of_the_p_spin_is_its_entropy_crisis():
+    """P = 3, distinct tuples, T = 0.2: the RS glass appears (a fold, alpha = 0.510) only after
+    the paramagnet's entropy ln 2 - alpha/(2 P! T^2) has vanished (alpha = 0.333)."""
+    onset = LP.glass_load(3, 0.2, 1.0, 1, **DISTINCT)
+    above = L.solve(3, 1.01 * onset, 0.2, 1.0, 1, branch="spin glass", **DISTINCT)
+    below = L.solve(3, 0.99 * onset, 0.2, 1.0, 1, branch="spin glass", **DISTINCT)
+    assert above.success
+    assert above["q"] > 0.2
+    assert below["q"] < 1e-6
+    alpha_f = LP.freezing_load(3, 0.2, 1.0, 1, **DISTINCT)
+    assert dense.T_entropy(3, alpha_f) == pytest.approx(0.2, rel=1e-5)
+
+
+def test_data_noise_shrinks_the_retrieval_region_not_the_glass():
+    """rho > 0 moves the retrieval lines to lower loads; the m = 0 lines of the supervised network
+    do not see the data (its cross-talk does not depend on r, M)."""
+    T = 0.15
+    clean = LP.phase_diagram(3, 1.0, 1, [T], lines=("spinodal", "glass"), limit="exact")
+    noisy = LP.phase_diagram(3, 0.5, 12, [T], lines=("spinodal", "glass"))
+    assert noisy.rho == pytest.approx(0.25)
+    assert noisy.lines["spinodal"][0] < 0.8 * clean.lines["spinodal"][0]
+    np.testing.assert_equal(noisy.lines["glass"], clean.lines["glass"])  # nan: a random field
+    with pytest.raises(ValueError, match="unknown"):
+        LP.phase_diagram(3, 0.5, 12, [T], lines=("spinodale",))
+    with pytest.raises(ValueError, match="positive and finite"):
+        LP.glass_load(3, 0.0, 0.5, 12)
+
+
+# --- ultra-detection (theory.ultra_detection) ------------------------------------------------
+
+
+def test_detection_exponent_is_the_derived_one():
+    assert [U.threshold_exponent(P, 1) for P in (2, 3, 4)] == [0.0, 0.5, 0.5]
+    assert U.threshold_exponent(4, 1.5) == 0.375
+    assert U.threshold_exponent(4, 2) == 0.25
+    assert U.threshold_exponent(3, 2) == 0.0  # ultra-storage: a finite rho is needed
+    assert U.threshold_exponent(2, 0.5) == 0.5
+    with pytest.raises(ValueError, match=r"b=2.5 .*b <= P - 1 = 2"):
+        U.threshold_exponent(3, 2.5)
+
+
+@pytest.mark.parametrize(("P", "b", "kappa"), [(4, 1.5, 0.5), (5, 2.0, 1.0)])
+def test_amplification_bound_is_the_unstable_fixed_point_of_the_overlap_map(P, b, kappa):
+    """n~' = sqrt(2/pi) n~^(P-1)/sqrt(n~^(2(P-1)) + c) grows from the cue n~_0 = (1+rho)^(-1/2)
+    just below rho_amp and dies just above; rho_amp ~ N^((P-1-b)/(P-2)) exactly."""
+    N = 400
+    K = kappa * N**b
+    t = U.detection_threshold(P, N, K)
+    c = K * float(factorial2(2 * P - 3)) / N ** (P - 1)
+
+    def fate(rho):
+        n = 1 / math.sqrt(1 + rho)
+        for _ in range(200):
+            n = math.sqrt(2 / math.pi) * n ** (P - 1) / math.sqrt(n ** (2 * (P - 1)) + c)
+        return n
+
+    assert fate(0.9 * t.amplification) > 0.7
+    assert fate(1.1 * t.amplification) < 0.01
+    twice = U.detection_threshold(P, 2 * N, kappa * (2 * N) ** b)
+    ratio = (1 + twice.amplification) / (1 + t.amplification)
+    assert ratio == pytest.approx(2 ** ((P - 1 - b) / (P - 2)), rel=1e-12)
+
+
+def test_competition_bound_and_pairwise_threshold():
+    t = U.detection_threshold(3, 1000, 1000, M=3)
+    assert t.competition == pytest.approx(1000 / (2 * math.log(1000)))
+    assert t.rho == min(t.amplification, t.competition)
+    assert t.r == pytest.approx(1 / math.sqrt(1 + 3 * t.rho))
+
+
+@pytest.mark.slow
+def test_pairwise_detection_threshold_is_the_critical_load():
+    pair = U.detection_threshold(2, 400, 20, M=3)  # K/N = 0.05: alpha_c(rho_*) = 0.05
+    r = 1 / math.sqrt(1 + 3 * pair.rho)
+    assert L.alpha_c(2, 0.0, r, 3).value == pytest.approx(0.05, rel=1e-4)
+    with pytest.raises(ValueError, match="no retrieval state"):
+        U.detection_threshold(2, 100, 20)

@@ -1,0 +1,271 @@
+"""Phase diagrams of dense networks learning from examples: every RS line vs the data-set entropy.
+
+Rows P = 2, 3, 4.  (a) Supervised network, examples of quality r = 0.5,
+M examples per class at data-set entropy rho = 0.25 (Gaussian limit of the
+example mean, all index tuples as the Monte Carlo networks):
+:mod:`hebbian.theory.learning_phase`'s retrieval spinodal alpha_c(T) (no
+retrieval state at larger loads), thermodynamic retrieval transition
+(retrieval the RS equilibrium at smaller loads), RS instability of the
+retrieval state (replicon < 0 at larger loads), spin-glass line (the m = 0,
+q > 0 state appears) and the paramagnet's boundary (the spin glass wins or,
+P >= 3, the RS paramagnet's entropy turns negative).  Thin grey: the
+spinodal of perfect examples (rho = 0, the storage model with
+self-interactions).  The instability line ends on the spinodal
+at the nose of the reentrant alpha_c(T)
+(:func:`hebbian.theory.learning_phase.instability_meets_spinodal`).  Points
+(P = 2): Monte Carlo of the supervised network started on the never-shown
+archetype, the load at which half of the chains keep it (overlap > 0.5
+through the run), at two or three N (grey) and extrapolated linearly in 1/N
+(red).  No Monte Carlo on the high-load lines of P = 3, 4: at the sizes a run
+affords (N <= 120 for P = 3, K = alpha N^2) the chains leave the archetype
+well inside the retrieval region at T > 0 and keep a fixed point with
+m > 0.2 well beyond the spinodal at T = 0, so their retention does not
+locate the spinodal (measured: retained fractions 0.4 - 0.96 flat in alpha
+from 0.5 to 1.6 alpha_c).  (b) The same for the unsupervised
+network (every example stored: K M vectors, more cross-talk):
+for P = 3 the self-interactions of the stored examples add a random field
+1/r^4 times the supervised one, which smooths the spin-glass onset into a
+crossover (no line) and shrinks the retrieval region.  (c) Low load: the
+highest temperature of the retrieval state T_M against rho (both protocols:
+identical at low load), with Monte Carlo (K = 3 classes) temperatures at
+which half of the chains keep the archetype (overlap > 0.2 through the run),
+at two or three N (grey) and extrapolated linearly in 1/N (red).  For
+P = 2 the state vanishes continuously at T = 1 whatever rho.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import xarray as xr
+
+from hebbian import mc
+from hebbian.figures._extrapolated import half_crossing
+from hebbian.figures._output import joined, labelled, parse_args, sweep, write_outputs
+from hebbian.theory import learning as L
+from hebbian.theory import learning_phase as LP
+
+TASK = "hebbian.mc.learning:archetype_overlap"
+R, RHO = 0.5, 0.25
+STYLES = {
+    "spinodal": ("k", "-"),
+    "equilibrium": ("C0", "-"),
+    "instability": ("C3", "--"),
+    "glass": ("C2", "-."),
+    "freezing": ("C1", ":"),
+}
+
+
+def examples_for(r: float, rho: float) -> float:
+    """Examples per class at quality ``r`` and data-set entropy ``rho`` (real: Gaussian limit)."""
+    return math.inf if rho == 0 else (1 - r * r) / (rho * r * r)
+
+
+def _kept(ds) -> tuple[np.ndarray, np.ndarray]:
+    """Retained fraction and its binomial error (floored at one chain)."""
+    n = ds.attrs.get("n_chains", 1)
+    p = ds["retained"].values
+    return p, np.maximum(np.sqrt(p * (1 - p) / n), 1 / n)
+
+
+def _crossings(xs, kept, kept_err, Ns) -> dict:
+    """Per N the half crossing of the retained fraction along ``xs``; their 1/N extrapolation."""
+    per_N = np.array([half_crossing(xs, kept[n], kept_err[n]) for n in range(len(Ns))])
+    record = {
+        "N": list(Ns),
+        "crossing": per_N[:, 0].tolist(),
+        "errors": per_N[:, 1].tolist(),
+        "extrapolated": math.nan,
+        "error": math.nan,
+    }
+    ok = np.isfinite(per_N[:, 0])
+    if ok.sum() >= 2:
+        fit = mc.extrapolate(np.asarray(Ns)[ok], per_N[ok, 0], per_N[ok, 1])
+        record.update(extrapolated=fit.value, error=fit.error, chi2=fit.chi2)
+    return record
+
+
+def _spinodal_points(args, ax, M, top, mode, n_samples, records):
+    """P = 2 supervised: Monte Carlo loads where half of the chains keep the archetype."""
+    Ns, fractions = (
+        ([500, 1000], [0.3]) if mode == "quick" else ([500, 1000, 2000], [0.15, 0.3, 0.5])
+    )
+    loads = [0.8, 1.0, 1.25, 1.6] if mode == "quick" else [0.6, 0.8, 1.0, 1.2, 1.5, 2.0]
+    for f in fractions:
+        T = f * top
+        a_c = L.alpha_c(2, T, R, M).value
+        alphas = [a_c * x for x in loads]
+        ds = sweep(
+            args,
+            f"learning_phase.P2_T{f}",
+            TASK,
+            {"N": Ns, "alpha": alphas},
+            P=2,
+            T=T,
+            r=R,
+            M=M,
+            n_samples=n_samples,
+            n_sweeps=100,
+            n_burnin=50,
+            threshold=0.5,
+        ).transpose("N", "alpha")
+        ds.attrs["n_chains"] = 2 * n_samples
+        kept, err = _kept(ds)
+        rec = _crossings(np.array(alphas), kept, err, Ns)
+        rec.update(P=2, T=T, M=M, theory=a_c, line="spinodal")
+        if np.isfinite(rec["error"]):
+            rec["n_sigma"] = (rec["extrapolated"] - a_c) / rec["error"]
+        records.append(rec)
+        ax.plot(rec["crossing"], [T] * len(Ns), "o", color="gray", ms=3)
+        label = "MC spinodal, N -> inf" if f == fractions[0] else None
+        ax.errorbar(
+            [rec["extrapolated"]],
+            [T],
+            xerr=[rec["error"]],
+            fmt="s",
+            color="C3",
+            ms=5,
+            capsize=3,
+            label=label,
+        )
+
+
+def _diagram(ax, P, protocol, Ts, ref, lines):
+    """One (alpha, T) diagram; returns its Dataset.
+
+    ``ref``: the spinodal of perfect examples at ``Ts``, drawn for reference.
+    """
+    M = examples_for(R, RHO)
+    d = LP.phase_diagram(P, R, M, Ts, protocol=protocol, lines=lines)
+    for name, values in d.lines.items():
+        color, style = STYLES[name]
+        ax.plot(values, Ts, color=color, ls=style, marker=".", ms=4, label=name)
+    ax.plot(ref, Ts, color="gray", lw=0.8, label=r"spinodal, $\rho$ = 0")
+    data = {
+        f"{name}": labelled("T_line", v, f"load alpha of the RS {name} line")
+        for name, v in d.lines.items()
+    }
+    data["spinodal_rho0"] = labelled("T_line", ref, "load alpha of the spinodal, rho = 0")
+    data["T_value"] = labelled("T_line", Ts, "temperature of the theory lines")
+    coords = {"T_line": labelled("T_line", np.arange(len(Ts)), "index of the temperature")}
+    ax.set(
+        xlabel=rf"$\alpha = K/N^{{{P - 1}}}$",
+        ylabel="T",
+        ylim=(0, None),
+        xlim=(0, None),
+        title=f"P = {P}, {protocol}, r = {R}, $\\rho$ = {RHO}",
+    )
+    return xr.Dataset(data, coords=coords)
+
+
+def _low_load(args, ax, P, mode, n_samples, records):
+    """T_M against rho at low load, with Monte Carlo melting temperatures."""
+    rhos = np.geomspace(0.02, 2.0, 2 if mode == "quick" else 16)
+    tol = 1e-3 if mode == "quick" else 1e-5
+    line = [L.T_M(P, 0.0, R, examples_for(R, rho), limit="gaussian", tol=tol) for rho in rhos]
+    ax.plot(rhos, line, "k-", label="RS $T_M$")
+    data = {"T_M": labelled("rho", line, "highest temperature of the retrieval state, low load")}
+    if P > 2:
+        Ns = [100, 300] if mode == "quick" else [200, 400, 800]
+        for rho in [0.1] if mode == "quick" else [0.05, 0.2, 0.5, 1.0, 2.0]:
+            M = max(1, round(examples_for(R, rho)))
+            rho_M = (1 - R * R) / (M * R * R)
+            T_th = L.T_M(P, 0.0, R, M, tol=tol)
+            Ts = [
+                T_th * x
+                for x in (
+                    [0.85, 0.95, 1.05, 1.15]
+                    if mode == "quick"
+                    else [0.85, 0.9, 0.95, 1.0, 1.05, 1.1, 1.15]
+                )
+            ]
+            ds = sweep(
+                args,
+                f"learning_phase.low_P{P}_rho{rho}",
+                TASK,
+                {"N": Ns, "T": Ts},
+                P=P,
+                alpha=0.0,
+                K=3,
+                r=R,
+                M=M,
+                n_samples=n_samples,
+                n_sweeps=100,
+                n_burnin=50,
+            ).transpose("N", "T")
+            ds.attrs["n_chains"] = 2 * n_samples
+            kept, err = _kept(ds)
+            rec = _crossings(np.array(Ts), kept, err, Ns)
+            rec.update(P=P, rho=rho_M, M=M, theory=T_th, line="T_M low load")
+            if np.isfinite(rec["error"]):
+                rec["n_sigma"] = (rec["extrapolated"] - T_th) / rec["error"]
+            records.append(rec)
+            ax.plot([rho_M] * len(Ns), rec["crossing"], "o", color="gray", ms=3)
+            ax.errorbar(
+                [rho_M],
+                [rec["extrapolated"]],
+                [rec["error"]],
+                fmt="s",
+                color="C3",
+                ms=5,
+                capsize=3,
+            )
+    ax.set(
+        xscale="log",
+        xlabel=r"$\rho = (1 - r^2)/(M r^2)$",
+        ylabel="$T_M$",
+        ylim=(0, 1.1),
+        title=f"P = {P}, low load: retrieval below $T_M(\\rho)$",
+    )
+    return xr.Dataset(data, coords={"rho": labelled("rho", rhos, "data-set entropy rho")})
+
+
+def main(argv: list[str] | None = None):
+    args = parse_args(__doc__.splitlines()[0], argv)
+    started = time.perf_counter()
+    mode = "quick" if args.quick else "full"
+    n_samples = 4 if args.quick else 12
+    lines = ("spinodal", "instability", "glass") if args.quick else LP.LINES
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(3, 3, figsize=(16, 13))
+    records: list[dict] = []
+    per_P = {}
+    for row, P in enumerate((2, 3, 4)):
+        tol = 1e-3 if args.quick else 1e-5
+        top = L.T_M(P, 0.0, R, examples_for(R, RHO), limit="gaussian", tol=tol)
+        Ts = top * (
+            np.array([0.05, 0.5, 0.97])
+            if args.quick
+            else np.concatenate([np.geomspace(0.01, 0.2, 6), np.linspace(0.26, 0.97, 10)])
+        )
+        if P == 2:  # the spin-glass line T_g ~ 1 + sqrt(alpha) lies above the retrieval region
+            Ts = np.concatenate([Ts, [1.2] if args.quick else [1.05, 1.1, 1.2, 1.3]])
+        ref = [L.alpha_c(P, T, 1.0, 1).value for T in Ts]
+        parts = {
+            protocol: _diagram(axes[row, k], P, protocol, Ts, ref, lines)
+            for k, protocol in enumerate(L.PROTOCOLS)
+        }
+        if P == 2:
+            _spinodal_points(
+                args, axes[0, 0], round(examples_for(R, RHO)), top, mode, n_samples, records
+            )
+        panel = joined(parts, "protocol", "training protocol")
+        low = _low_load(args, axes[row, 2], P, mode, n_samples, records)
+        per_P[P] = xr.merge([panel, low])
+    for ax in axes.flat:
+        ax.legend(fontsize=6)
+    fig.tight_layout()
+    data = joined(per_P, "P", "interaction order P")
+    meta = {"r": R, "rho": RHO, "n_samples": n_samples, "lines": list(lines), "points": records}
+    return write_outputs(fig, data, meta, args, "learning_phase", started)
+
+
+if __name__ == "__main__":
+    main()

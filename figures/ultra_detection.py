@@ -1,0 +1,207 @@
+"""Ultra-detection: the poorest examples from which dense networks detect a class, as N grows.
+
+Supervised networks with K = kappa N^b classes, M = 3 examples per class of
+quality r; zero-temperature dynamics cued with the (never shown) archetype
+detect the class when they end on the class state (overlap > 1/2 with the
+stored example mean).  (a) Fraction of disorder samples detected against the
+data-set entropy rho = (1 - r^2)/(M r^2) in units of the derived threshold
+rho_* (:func:`hebbian.theory.ultra_detection.detection_threshold`), at
+several N: the curves of one network collapse where the derived scaling
+holds.  (b) The measured threshold quality r_*(N) (half detected; log-rho
+interpolation, binomial errors) with a weighted fit r_* ~ N^(-a) and the
+derived r_*(N) (lines).  (c) Fitted exponents against the derived ones:
+the asymptotic a(P, b) = min(1, (P-1-b)/(P-2))/2 (P >= 3; P = 2: 0 at
+b = 1) and the effective slope of the derived r_*(N) over the measured
+sizes (the competition bound N/(2 ln K) carries a logarithm).  At K ~ N the
+pairwise network needs examples of finite quality (a = 0) while P = 3, 4
+detect from r ~ N^(-1/2); at K ~ N^1.5, P = 4 detects from r ~ N^(-3/8)
+(at K ~ N^2 the even-P network's self-interactions, 3K/N^2, freeze the cue).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import xarray as xr
+
+from hebbian.figures._extrapolated import half_crossing
+from hebbian.figures._output import joined, labelled, parse_args, sweep, write_outputs
+from hebbian.theory import ultra_detection as U
+
+TASK = "hebbian.mc.learning:class_detection"
+M = 3
+#: (P, b, kappa): K = kappa N^b classes; with the sizes of the quick and full runs.
+SETUPS = {
+    "P2_b1": (2, 1.0, 0.05, [100, 200], [200, 400, 800, 1600]),
+    "P3_b1": (3, 1.0, 1.0, [100, 200], [100, 200, 400, 800, 1600]),
+    "P4_b1": (4, 1.0, 1.0, [100, 200], [100, 200, 400, 800]),
+    "P4_b1.5": (4, 1.5, 0.5, [60, 100], [100, 200, 400, 800]),
+}
+FACTORS = {"quick": [0.25, 1.0, 4.0], "full": [1 / 8, 1 / 4, 1 / 2, 1, 2, 4, 8]}
+#: P = 2: zero-temperature chains above the RS critical load still end at n~ ~ 0.5 - 0.8 at
+#: these N (the slow finite-size approach of the Hopfield critical load), so the measured
+#: threshold lies far beyond the RS one: a grid reaching 64 times it.
+PAIRWISE_FACTORS = {"quick": [1.0, 8.0, 64.0], "full": [1, 2, 4, 8, 16, 32, 64]}
+
+
+def classes(N: int, b: float, kappa: float) -> int:
+    """``K = round(kappa N^b)``, at least 2."""
+    return max(2, round(kappa * N**b))
+
+
+def fit_exponent(Ns, r, r_err) -> tuple[float, float]:
+    """Weighted least squares of ``ln r = c - a ln N``: ``(a, error of a)``."""
+    x, y = np.log(np.asarray(Ns, float)), np.log(np.asarray(r, float))
+    w = (np.asarray(r, float) / np.asarray(r_err, float)) ** 2  # 1/var of ln r
+    A = np.stack([np.ones_like(x), x], axis=1)
+    cov = np.linalg.inv(A.T @ (A * w[:, None]))
+    _, slope = cov @ (A.T @ (w * y))
+    return float(-slope), float(math.sqrt(cov[1, 1]))
+
+
+def measure(args, name: str, P: int, b: float, kappa: float, Ns, factors, n_samples: int):
+    """Detection fractions on a grid around the derived threshold; the threshold per N.
+
+    Returns the sweep (dims N, factor), the per-N thresholds and the fitted exponent.
+    """
+    theory = {N: U.detection_threshold(P, N, classes(N, b, kappa), M) for N in Ns}
+    parts = {}
+    for N in Ns:
+        rhos = [theory[N].rho * f for f in factors]
+        ds = sweep(
+            args,
+            f"ultra_detection.{name}.N{N}",
+            TASK,
+            {"rho": rhos},
+            P=P,
+            N=N,
+            K=classes(N, b, kappa),
+            M=M,
+            n_samples=n_samples,
+        )
+        parts[N] = ds.assign_coords(factor=("rho", list(factors))).swap_dims(rho="factor")
+    rho_star, rho_err = [], []
+    for N in Ns:
+        ds = parts[N]
+        u, e = half_crossing(np.log(factors), ds["detected"].values, ds["error"].values)
+        rho_star.append(theory[N].rho * math.exp(u) if np.isfinite(u) else math.nan)
+        rho_err.append(rho_star[-1] * e)  # error of ln rho_* times rho_*
+    rho_star, rho_err = np.array(rho_star), np.array(rho_err)
+    r_star = 1 / np.sqrt(1 + M * rho_star)
+    r_err = 0.5 * M * rho_err * r_star**3
+    ok = np.isfinite(r_star)
+    record = {
+        "name": name,
+        "P": P,
+        "b": b,
+        "kappa": kappa,
+        "N": list(Ns),
+        "rho_star": rho_star.tolist(),
+        "r_star": r_star.tolist(),
+        "r_err": r_err.tolist(),
+        "r_theory": [theory[N].r for N in Ns],
+        "a_theory": U.threshold_exponent(P, b),
+        "a_effective": fit_exponent(Ns, [theory[N].r for N in Ns], [1.0] * len(Ns))[0],
+        "a_fit": math.nan,
+        "a_error": math.nan,
+    }
+    if ok.sum() >= 2:
+        a, a_err = fit_exponent(np.asarray(Ns)[ok], r_star[ok], r_err[ok])
+        record.update(a_fit=a, a_error=a_err, n_sigma=(a - record["a_effective"]) / a_err)
+    data = xr.Dataset(
+        {
+            "detected": labelled(
+                ("N", "factor"),
+                [parts[N]["detected"].values for N in Ns],
+                "fraction of samples whose cued class is detected",
+            ),
+            "detected_err": labelled(
+                ("N", "factor"),
+                [parts[N]["error"].values for N in Ns],
+                "binomial standard error of detected",
+            ),
+            "rho_theory": labelled("N", [theory[N].rho for N in Ns], "derived threshold rho_*"),
+            "r_star": labelled("N", r_star, "measured threshold quality r_* (half detected)"),
+            "r_star_err": labelled("N", r_err, "standard error of r_star"),
+            "r_theory": labelled("N", record["r_theory"], "derived threshold quality r_*"),
+        },
+        coords={
+            "N": labelled("N", list(Ns), "number of neurons"),
+            "factor": labelled("factor", list(factors), "rho / rho_* (derived)"),
+        },
+    )
+    return data, record
+
+
+def main(argv: list[str] | None = None):
+    args = parse_args(__doc__.splitlines()[0], argv)
+    started = time.perf_counter()
+    mode = "quick" if args.quick else "full"
+    n_samples = 10 if args.quick else 40
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 3, figsize=(17, 5))
+    records, parts = [], {}
+    for k, (name, (P, b, kappa, quick_Ns, full_Ns)) in enumerate(SETUPS.items()):
+        Ns = quick_Ns if args.quick else full_Ns
+        factors = (PAIRWISE_FACTORS if P == 2 else FACTORS)[mode]
+        data, rec = measure(args, name, P, b, kappa, Ns, factors, n_samples)
+        records.append(rec)
+        parts[name] = data
+        label = f"P = {P}, K = {kappa:g} N^{b:g}"
+        for n in range(len(Ns)):
+            axes[0].errorbar(
+                factors,
+                data["detected"].values[n],
+                data["detected_err"].values[n],
+                fmt="o-",
+                color=f"C{k}",
+                ms=3,
+                alpha=0.4 + 0.6 * n / max(len(Ns) - 1, 1),
+                capsize=2,
+                label=label if n == len(Ns) - 1 else None,
+            )
+        fitted = f"{label}: a = {rec['a_fit']:.2f} $\\pm$ {rec['a_error']:.2f}"
+        axes[1].errorbar(
+            Ns, rec["r_star"], rec["r_err"], fmt="o", color=f"C{k}", capsize=2, label=fitted
+        )
+        axes[1].plot(Ns, rec["r_theory"], "-", color=f"C{k}", lw=0.8)
+        axes[2].errorbar([k], [rec["a_fit"]], [rec["a_error"]], fmt="o", color=f"C{k}", capsize=3)
+        axes[2].plot([k - 0.3, k + 0.3], [rec["a_theory"]] * 2, "k-")
+        axes[2].plot([k - 0.3, k + 0.3], [rec["a_effective"]] * 2, "k:")
+    axes[0].axhline(0.5, color="gray", lw=0.5)
+    axes[0].set(
+        xscale="log",
+        xlabel=r"$\rho / \rho_*$ (derived threshold)",
+        ylabel="fraction detected",
+        title="(a) detection of the cued class, T = 0",
+    )
+    axes[1].set(
+        xscale="log",
+        yscale="log",
+        xlabel="N",
+        ylabel="threshold quality $r_*$",
+        title="(b) $r_*(N)$: measured (points), derived (lines)",
+    )
+    axes[2].set(
+        xticks=range(len(SETUPS)),
+        ylabel="exponent a of $r_* \\sim N^{-a}$",
+        title="(c) fitted (points), derived: asymptotic (—), effective (···)",
+    )
+    axes[2].set_xticklabels([f"P={s[0]}\nK~N^{s[1]:g}" for s in SETUPS.values()])
+    for ax in axes[:2]:
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    data = joined(parts, "setup", "network: P and K = kappa N^b")
+    meta = {"M": M, "n_samples": n_samples, "points": records}
+    return write_outputs(fig, data, meta, args, "ultra_detection", started)
+
+
+if __name__ == "__main__":
+    main()
