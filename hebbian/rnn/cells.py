@@ -1,17 +1,20 @@
 """Random gated recurrent cells in discrete time: GRU and LSTM maps.
 
-Both cells are autonomous (no input) maps ``x -> F(x)`` with random
-couplings ``U ~ N(0, 1/N)`` iid (diagonals included), as studied by Can,
-Krishnamurthy and Schwab (2020).  The conventions below are stated in full
+Both cells are maps ``x -> F(x)`` with random couplings ``U ~ N(0, 1/N)``
+iid (diagonals included), as studied by Can, Krishnamurthy and Schwab
+(2020): autonomous, or driven by an input ``u`` through input weights ``W``
+(``step(x, u)``, :meth:`RecurrentCell.drive`), which add ``W u`` to every
+pre-activation (inside the gate gains, so a gate of gain 0 stays constant,
+and outside the gain ``g`` of the candidate).  The conventions below are stated in full
 here; the paper's equation numbers, parametrization and sign conventions are
 not cited.  With
 ``sigma = expit`` (the logistic function) and ``*`` elementwise:
 
 * :class:`GRUCell`, state ``h`` in ``R^N``::
 
-      z  = sigma(a_z U_z h + b_z)              update gate
-      r  = sigma(a_r U_r h + b_r)              reset gate
-      c  = tanh(g U_h (r * h) + b_h)           candidate
+      z  = sigma(a_z (U_z h + W_z u) + b_z)    update gate
+      r  = sigma(a_r (U_r h + W_r u) + b_r)    reset gate
+      c  = tanh(g U_h (r * h) + W_h u + b_h)   candidate
       h' = (1 - z) * h + z * c
 
   ``b_z -> -inf`` closes the update gate (``h' = h``), ``b_z -> +inf`` with
@@ -20,16 +23,19 @@ not cited.  With
   precision (``sigma(40) = 1.0`` exactly, ``sigma(-40) ~ 4e-18``).
 * :class:`LSTMCell`, state ``x = (h, c)`` in ``R^2N``::
 
-      f, i, o = sigma(a_f U_f h + b_f), sigma(a_i U_i h + b_i), sigma(a_o U_o h + b_o)
-      u  = tanh(g U_g h + b_g)
+      f, i, o = sigma(a_f (U_f h + W_f x) + b_f), ... (the same for i and o)
+      u  = tanh(g U_g h + W_g x + b_g)
       c' = f * c + i * u
       h' = o * tanh(c')
 
   ``b_f -> +inf`` opens the forget gate (the memory ``c`` is kept).
 
+(for the LSTM the input is written ``x`` above, its state ``(h, c)``).
+Without input (``u = None`` or no ``W``) the cells are the autonomous maps.
 Every cell offers ``step(x) = F(x)``, the analytic dense Jacobian
-``jacobian(x) = dF/dx``, ``jacobian_product(x, V) = dF/dx V`` by matrix
-products (``O(N^2 k)`` for ``k`` vectors) and ``iterate``.  At ``x = 0``
+``jacobian(x) = dF/dx`` of the autonomous map, ``jacobian_product(x, V) =
+dF/dx V`` by matrix products (``O(N^2 k)`` for ``k`` vectors), ``iterate``
+and, with input weights, ``drive`` (a batch of input streams at once).  At ``x = 0``
 (a fixed point for ``b_h = 0``, resp. ``b_g = 0``) the Jacobian spectra are
 random-matrix discs: :func:`hebbian.rnn.spectral_support`.
 
@@ -49,7 +55,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from hebbian._checks import check_int
+from hebbian._checks import check_int, check_real
 from hebbian.random import RNGLike, as_generator
 from hebbian.rnn.gates import gate, gate_slope
 from hebbian.rnn.networks import RateNetwork, _finite, _gaussian_couplings, _matrix
@@ -58,21 +64,34 @@ __all__ = ["GRUCell", "LSTMCell", "RecurrentCell"]
 
 
 class RecurrentCell:
-    """An autonomous map ``x -> F(x)`` on ``R^n_dim`` with an analytic Jacobian.
+    """A map ``x -> F(x)`` on ``R^n_dim`` (optionally driven) with an analytic Jacobian.
 
     The public methods check their input and call the hooks a subclass
-    defines: ``n_dim``, ``_step``, ``_jacobian`` and ``_jacobian_product``
-    (``V`` of shape ``(n_dim, k)``).  ``check_state``, ``jacobian`` and
-    ``jacobian_product`` are those of
-    :class:`hebbian.rnn.networks.RateNetwork`, with ``f`` the map ``F``.
+    defines: ``n_dim``, ``_step`` (state, input or ``None``), ``_jacobian``
+    and ``_jacobian_product`` (``V`` of shape ``(n_dim, k)``) of the
+    autonomous map.  ``check_state`` is that of
+    :class:`hebbian.rnn.networks.RateNetwork`.
     """
 
     #: How the state is laid out, for error messages.
     _layout = ""
+    W = None
 
     check_state = RateNetwork.check_state
-    jacobian = RateNetwork.jacobian
-    jacobian_product = RateNetwork.jacobian_product
+
+    def jacobian(self, x) -> np.ndarray:
+        """Dense Jacobian ``dF_i/dx_j`` of the autonomous map at ``x``, shape (n_dim, n_dim)."""
+        return self._jacobian(self.check_state(x))
+
+    def jacobian_product(self, x, V) -> np.ndarray:
+        """``J(x) V`` for ``V`` of shape ``(n_dim,)`` or ``(n_dim, k)``, in ``O(n_dim^2 k)``."""
+        x = self.check_state(x)
+        V = np.asarray(V, dtype=np.float64)
+        if V.ndim not in (1, 2) or V.shape[0] != self.n_dim:
+            raise ValueError(
+                f"V has shape {V.shape}; pass shape ({self.n_dim},) or ({self.n_dim}, k)"
+            )
+        return self._jacobian_product(x, V.reshape(self.n_dim, -1)).reshape(V.shape)
 
     def _freeze(self, matrices: tuple[str, ...], stack: tuple[str, ...], gains, biases):
         """Check and store the couplings (shaped like the first), ``_U`` and the parameters."""
@@ -92,10 +111,75 @@ class RecurrentCell:
         stacked = np.vstack([getattr(self, name) for name in stack])
         stacked.setflags(write=False)
         set_(self, "_U", stacked)
+        if self.W is not None:
+            W = np.array(self.W, dtype=np.float64)
+            rows = len(stack) * N if len(stack) > 2 else 3 * N
+            if W.ndim != 2 or W.shape[0] != rows or W.shape[1] < 1 or not np.all(np.isfinite(W)):
+                raise ValueError(
+                    f"W has shape {W.shape}; pass finite input weights of shape ({rows}, n_in)"
+                )
+            W.setflags(write=False)
+            set_(self, "W", W)
 
-    def step(self, x) -> np.ndarray:
-        """``F(x)``, shape ``(n_dim,)``."""
-        return self._step(self.check_state(x))
+    @property
+    def n_in(self) -> int:
+        """Number of inputs (0 for an autonomous cell)."""
+        return 0 if self.W is None else self.W.shape[1]
+
+    def _input(self, u):
+        """``W u`` (rows in the order of the pre-activations), or 0 without input."""
+        return 0.0 if u is None or self.W is None else self.W @ u
+
+    def check_input(self, u, name: str = "u") -> np.ndarray | None:
+        """``u`` as a finite float64 vector of shape ``(n_in,)`` (``None`` stays), or raise."""
+        if u is None:
+            return None
+        u = np.asarray(u, dtype=np.float64)
+        if self.W is None:
+            raise ValueError(f"{name} given to a cell without input weights; sample it with n_in")
+        if u.shape != (self.n_in,) or not np.all(np.isfinite(u)):
+            raise ValueError(f"{name} has shape {u.shape}; pass finite inputs of shape "
+                             f"({self.n_in},)")  # fmt: skip
+        return u
+
+    def step(self, x, u=None) -> np.ndarray:
+        """``F(x)``, or ``F(x, u)`` driven by the input ``u`` of shape (n_in,); shape (n_dim,)."""
+        return self._step(self.check_state(x), self.check_input(u))
+
+    def drive(self, x0, inputs) -> np.ndarray:
+        """The states of a batch of cells driven by input streams, one column each.
+
+        Parameters
+        ----------
+        x0 : array, shape (n_dim,) or (n_dim, B)
+            Initial state(s); one is shared by every stream.
+        inputs : array, shape (n_steps, n_in) or (n_steps, n_in, B)
+            Input streams.
+
+        Returns
+        -------
+        array, shape (n_steps, n_dim) or (n_steps, n_dim, B)
+            The state after each step.
+        """
+        inputs = np.asarray(inputs, dtype=np.float64)
+        if self.W is None or inputs.ndim not in (2, 3) or inputs.shape[1] != self.n_in:
+            raise ValueError(
+                f"inputs has shape {inputs.shape}; pass (n_steps, n_in) or (n_steps, n_in, B) "
+                f"with n_in={self.n_in} (a cell sampled with n_in >= 1)"
+            )
+        if not np.all(np.isfinite(inputs)):
+            raise ValueError("inputs contains NaN or inf; pass finite inputs")
+        x = np.asarray(x0, dtype=np.float64)
+        batch = inputs.shape[2:]
+        if x.shape == (self.n_dim,) and batch:
+            x = np.repeat(x[:, None], batch[0], axis=1)
+        if x.shape != (self.n_dim, *batch) or not np.all(np.isfinite(x)):
+            raise ValueError(f"x0 has shape {x.shape}; pass ({self.n_dim},) or "
+                             f"({self.n_dim}, {batch[0] if batch else 'B'})")  # fmt: skip
+        states = np.empty((inputs.shape[0], *x.shape))
+        for n, u in enumerate(inputs):
+            x = states[n] = self._step(x, u)
+        return states
 
     def iterate(self, x0, n_steps: int, *, record_every: int = 1) -> np.ndarray:
         """The orbit ``x0, F(x0), F(F(x0)), ...``, every ``record_every``-th state.
@@ -165,6 +249,8 @@ class GRUCell(RecurrentCell):
     b_z: float = 0.0
     b_r: float = 0.0
     b_h: float = 0.0
+    #: Input weights ``[W_z; W_r; W_h]``, shape (3N, n_in); ``None``: autonomous
+    W: np.ndarray | None = field(default=None, repr=False)
     #: ``[U_z; U_r]`` stacked, so that both gates take one matrix product
     _U: np.ndarray = field(init=False, repr=False)
 
@@ -173,7 +259,8 @@ class GRUCell(RecurrentCell):
         self._freeze(matrices, matrices[:2], ("g", "a_z", "a_r"), ("b_z", "b_r", "b_h"))
 
     @classmethod
-    def sample(cls, N: int, g: float, *, rng: RNGLike = None, **params) -> GRUCell:
+    def sample(cls, N: int, g: float, *, n_in: int = 0, input_gain: float = 1.0,
+               rng: RNGLike = None, **params) -> GRUCell:  # fmt: skip
         """Cell with ``U_z, U_r, U_h ~ N(0, 1/N)`` iid (diagonals included).
 
         Parameters
@@ -182,6 +269,11 @@ class GRUCell(RecurrentCell):
             Number of units, >= 1.
         g : float
             Gain of ``U_h``.
+        n_in : int
+            Number of inputs, >= 0; input weights ``W ~ N(0, input_gain^2)``
+            iid, drawn after the couplings (0: an autonomous cell).
+        input_gain : float
+            Standard deviation of the input weights, >= 0.
         rng : None, int, SeedSequence or Generator
             See :func:`hebbian.random.as_generator`.
         **params
@@ -190,7 +282,8 @@ class GRUCell(RecurrentCell):
         N = check_int(N, "N", minimum=1)
         gen = as_generator(rng)
         Uz, Ur, Uh = (_gaussian_couplings(gen, N) for _ in range(3))
-        return cls(Uz, Ur, Uh, g, **params)
+        W = _input_weights(gen, 3 * N, n_in, input_gain)
+        return cls(Uz, Ur, Uh, g, **params, W=W)
 
     @property
     def N(self) -> int:
@@ -202,15 +295,20 @@ class GRUCell(RecurrentCell):
         """Dimension of the state (``N``)."""
         return self.N
 
-    def _gates(self, h):
+    def _gates(self, h, u=None):
+        N = self.N
+        drive = self._input(u)
         pre = self._U @ h
-        z = gate(pre[: self.N], self.a_z, self.b_z)
-        r = gate(pre[self.N :], self.a_r, self.b_r)
-        c = np.tanh(self.g * (self.Uh @ (r * h)) + self.b_h)
+        if u is not None:
+            pre = pre + drive[: 2 * N]
+        z = gate(pre[:N], self.a_z, self.b_z)
+        r = gate(pre[N:], self.a_r, self.b_r)
+        field_ = self.g * (self.Uh @ (r * h)) + self.b_h
+        c = np.tanh(field_ if u is None else field_ + drive[2 * N :])
         return z, r, c
 
-    def _step(self, h):
-        z, _, c = self._gates(h)
+    def _step(self, h, u=None):
+        z, _, c = self._gates(h, u)
         return (1.0 - z) * h + z * c  # exact limits h' = h at z = 0, h' = c at z = 1
 
     def _slopes(self, h):
@@ -276,6 +374,8 @@ class LSTMCell(RecurrentCell):
     b_i: float = 0.0
     b_o: float = 0.0
     b_g: float = 0.0
+    #: Input weights ``[W_f; W_i; W_o; W_g]``, shape (4N, n_in); ``None``: autonomous
+    W: np.ndarray | None = field(default=None, repr=False)
     #: ``[U_f; U_i; U_o; U_g]`` stacked, so that all four take one matrix product
     _U: np.ndarray = field(init=False, repr=False)
 
@@ -284,7 +384,8 @@ class LSTMCell(RecurrentCell):
         self._freeze(matrices, matrices, ("g", "a_f", "a_i", "a_o"), ("b_f", "b_i", "b_o", "b_g"))
 
     @classmethod
-    def sample(cls, N: int, g: float, *, rng: RNGLike = None, **params) -> LSTMCell:
+    def sample(cls, N: int, g: float, *, n_in: int = 0, input_gain: float = 1.0,
+               rng: RNGLike = None, **params) -> LSTMCell:  # fmt: skip
         """Cell with ``U_f, U_i, U_o, U_g ~ N(0, 1/N)`` iid (diagonals included).
 
         Parameters
@@ -293,6 +394,11 @@ class LSTMCell(RecurrentCell):
             Number of units, >= 1.
         g : float
             Gain of ``U_g``.
+        n_in : int
+            Number of inputs, >= 0; input weights ``W ~ N(0, input_gain^2)``
+            iid, drawn after the couplings (0: an autonomous cell).
+        input_gain : float
+            Standard deviation of the input weights, >= 0.
         rng : None, int, SeedSequence or Generator
             See :func:`hebbian.random.as_generator`.
         **params
@@ -301,7 +407,8 @@ class LSTMCell(RecurrentCell):
         N = check_int(N, "N", minimum=1)
         gen = as_generator(rng)
         Uf, Ui, Uo, Ug = (_gaussian_couplings(gen, N) for _ in range(4))
-        return cls(Uf, Ui, Uo, Ug, g, **params)
+        W = _input_weights(gen, 4 * N, n_in, input_gain)
+        return cls(Uf, Ui, Uo, Ug, g, **params, W=W)
 
     @property
     def N(self) -> int:
@@ -321,20 +428,25 @@ class LSTMCell(RecurrentCell):
         """Views ``(h, c)`` of a state (or of the rows of a ``(2N, ...)`` array)."""
         return x[: self.N], x[self.N :]
 
-    def _gates(self, x):
+    def _gates(self, x, inp=None):
         """``f``, ``i``, ``o``, ``u``, ``c'`` and ``tanh(c')``."""
         h, c = self.split(x)
         N = self.N
         pre = self._U @ h
+        field_ = self.g * pre[3 * N :] + self.b_g
+        if inp is not None:
+            drive = self._input(inp)
+            pre = pre + drive  # the candidate's rows are replaced below
+            field_ = field_ + drive[3 * N :]
         f = gate(pre[:N], self.a_f, self.b_f)
         i = gate(pre[N : 2 * N], self.a_i, self.b_i)
         o = gate(pre[2 * N : 3 * N], self.a_o, self.b_o)
-        u = np.tanh(self.g * pre[3 * N :] + self.b_g)
+        u = np.tanh(field_)
         c_new = f * c + i * u
         return f, i, o, u, c_new, np.tanh(c_new)
 
-    def _step(self, x):
-        _, _, o, _, c_new, t = self._gates(x)
+    def _step(self, x, inp=None):
+        _, _, o, _, c_new, t = self._gates(x, inp)
         return np.concatenate([o * t, c_new])
 
     def _slopes(self, x):
@@ -369,3 +481,10 @@ class LSTMCell(RecurrentCell):
         W = weights[:, None] * (self._U @ Vh)
         dc = W[:N] + W[N : 2 * N] + W[3 * N :] + f[:, None] * Vc
         return np.concatenate([W[2 * N : 3 * N] + dt[:, None] * dc, dc])
+
+
+def _input_weights(gen, rows: int, n_in: int, input_gain: float) -> np.ndarray | None:
+    """Input weights ``N(0, input_gain^2)`` iid, or ``None`` for ``n_in = 0`` (nothing drawn)."""
+    n_in = check_int(n_in, "n_in", minimum=0)
+    input_gain = check_real(input_gain, "input_gain", low=0.0, finite=True)
+    return None if n_in == 0 else input_gain * gen.standard_normal((rows, n_in))

@@ -1,7 +1,7 @@
 """Key/value associative memories: interface, capacity laws, retention, exact recall.
 
 The statistical checks compare measurements with the signal-to-noise theory of
-:mod:`hebbian.memory` (its module docstring derives every formula used here).
+:mod:`hebbian.theory.memory` (its module docstring derives every formula used here).
 """
 
 from __future__ import annotations
@@ -23,21 +23,30 @@ from hebbian import ModernHopfield
 from hebbian.memory import (
     DeltaRuleMemory,
     ForgetGatedMemory,
+    GatedAssociativeMemory,
+    GatedMemory,
+    HybridMemory,
     LinearMemory,
+    MirasMemory,
     PolynomialMemory,
     SoftmaxMemory,
     bit_accuracy,
     capacity,
     capacity_curve,
-    predicted_accuracy,
-    predicted_capacity,
-    predicted_retention,
     random_items,
     retention_curve,
     retention_timescale,
     scaling_exponent,
 )
+from hebbian.rnn.gates import ProjectionGate
 from hebbian.theory import exponential
+from hebbian.theory.memory import (
+    predicted_accuracy,
+    predicted_capacity,
+    predicted_delta_capacity,
+    predicted_delta_retention,
+    predicted_retention,
+)
 
 Z2 = ndtri(0.9) ** 2  # z^2 at the default threshold, 1.642
 
@@ -47,6 +56,12 @@ MODELS = {
     "softmax": lambda: SoftmaxMemory(2.0),
     "forget": lambda: ForgetGatedMemory(0.8),
     "delta": lambda: DeltaRuleMemory(0.7, gamma=0.9),
+    "miras_huber_momentum": lambda: MirasMemory(
+        "huber", eta=0.5, delta=0.3, momentum=0.5, gate=0.95
+    ),
+    "miras_elastic_net": lambda: MirasMemory("lp", p=3.0, eta=0.3, l2=0.1, l1=0.01),
+    "hybrid": lambda: HybridMemory(ForgetGatedMemory(0.8), threshold=1.2, beta=4.0),
+    "gated_associative": lambda: GatedAssociativeMemory(3, DeltaRuleMemory(0.5), gain=2.0),
 }
 
 
@@ -206,39 +221,6 @@ def test_bit_accuracy_scores_ties_as_half():
     assert bit_accuracy(np.array([1.0, -2.0, 0.0, 3.0]), np.array([1, 1, 1, 1])) == 0.625
 
 
-# --- theory ---------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("d", [16, 48, 64])
-def test_predicted_capacities_have_the_closed_forms(d):
-    assert predicted_capacity(LinearMemory().kernel, d) == math.floor(1 + d / Z2)
-    assert predicted_capacity(PolynomialMemory(3).kernel, d) == math.floor(
-        1 + d**3 / ((3 * d - 2) * Z2)
-    )
-    beta_0 = 0.25
-    n_c = 1 + math.exp(2 * beta_0 * d) / (math.cosh(2 * beta_0) ** d * Z2)
-    assert predicted_capacity(SoftmaxMemory(beta_0 * d).kernel, d) == math.floor(n_c)
-
-
-def test_softmax_exponent_is_the_rem_threshold():
-    """log n_c / d -> 2 beta_0 - log cosh 2 beta_0 = theory.exponential.alpha_zero_T(beta_0)."""
-    beta_0, d = 0.25, 100
-    n_c = predicted_capacity(SoftmaxMemory(beta_0 * d).kernel, d)
-    alpha = exponential.alpha_zero_T(beta_0, 1.0)
-    assert alpha == pytest.approx(2 * beta_0 - math.log(math.cosh(2 * beta_0)))
-    assert math.log(n_c) / d == pytest.approx(alpha, abs=2 / d)
-
-
-def test_forget_gate_horizon_has_the_closed_form():
-    """Stationary accuracy >= 0.9 up to lag* = (tau/2) log[(1 - g^2)(d + z^2)/z^2]."""
-    d, gamma = 256, math.exp(-1 / 20)
-    lags = np.arange(200)
-    acc = predicted_retention(LinearMemory().kernel, d, 10**6, lags, gamma=gamma)["accuracy"]
-    horizon = 10 * math.log((1 - gamma**2) * (d + Z2) / Z2)
-    assert np.all(acc[lags <= horizon] >= 0.9)
-    assert np.all(acc[lags > horizon] < 0.9)
-
-
 # --- measurements against theory ------------------------------------------------------------
 
 
@@ -348,6 +330,29 @@ def test_delta_rule_recalls_orthogonal_keys_exactly(n):
     assert np.allclose(memory.read(keys), values, rtol=0, atol=1e-12)
 
 
+@pytest.mark.parametrize("d", [32, 64])
+def test_delta_rule_capacity_follows_the_mean_field_theory(d):
+    measured = capacity(lambda d: DeltaRuleMemory(), d, n_samples=16, rng=16)
+    theory = predicted_delta_capacity(d)
+    assert abs(measured["capacity"] - theory) < 3 * measured["capacity_error"] + 1, (
+        measured,
+        theory,
+    )
+
+
+def test_gated_delta_rule_retention_follows_the_mean_field_theory():
+    d, n_items, lags = 64, 200, np.arange(0, 80, 5)
+    curve = retention_curve(
+        lambda d: DeltaRuleMemory(0.5, gamma=0.97), d, n_items, lags=lags, n_samples=32, rng=17
+    )
+    theory = predicted_delta_retention(d, n_items, lags, eta=0.5, gamma=0.97)
+    fit = retention_timescale(lags, curve["signal"], curve["signal_error"])
+    assert abs(fit["tau"] + 1 / math.log(0.97 - 0.5 / d)) < 3 * fit["tau_error"] + 0.5, fit
+    assert np.all(
+        np.abs(curve["accuracy"] - theory["accuracy"]) < 4 * curve["accuracy_error"] + 0.01
+    )
+
+
 def test_repeated_delta_writes_orthogonalize_correlated_keys():
     """Kaczmarz: passes over n <= d independent keys converge to exact recall; Hebb does not."""
     d, n = 32, 16
@@ -408,6 +413,25 @@ def test_the_cupy_path_runs_the_same_array_code(name, fake_cupy):
         host.read(fake_cupy.asarray(keys))
 
 
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda gate: GatedMemory(gate),
+        lambda gate: GatedMemory(gate, rule="delta", eta=0.5),
+        lambda gate: MirasMemory("lp", p=3.0, eta=0.3, gate=gate, momentum=0.2),
+    ],
+)
+def test_data_dependent_gates_run_the_same_array_code_on_the_cupy_path(make, fake_cupy):
+    keys, values = random_items(12, 8, 3, rng=19)
+    gate = ProjectionGate.sample(8, 2.0, 1.0, rng=20)
+    host, device = make(gate), make(gate)
+    host.write(keys, values)
+    device.write(fake_cupy.asarray(keys), fake_cupy.asarray(values))
+    out = device.read(keys)
+    assert type(out) is _DeviceArray
+    assert np.allclose(out, host.read(keys), rtol=1e-12, atol=1e-12)
+
+
 def test_the_measurements_run_on_the_cupy_path(fake_cupy):
     factory = lambda d: ForgetGatedMemory(0.9)  # noqa: E731
     on_host = capacity(factory, 16, n_samples=2, rng=13)
@@ -431,3 +455,14 @@ def test_cupy_reads_equal_numpy_reads(name):
     out = device.read(cupy.asarray(keys))
     assert isinstance(out, cupy.ndarray)
     assert np.allclose(cupy.asnumpy(out), host.read(keys), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("d", [128, 256])
+def test_delta_rule_capacity_follows_the_mean_field_theory_at_large_d(d):
+    measured = capacity(lambda d: DeltaRuleMemory(), d, n_samples=16, rng=18)
+    theory = predicted_delta_capacity(d)
+    assert abs(measured["capacity"] - theory) < 3 * measured["capacity_error"] + 1, (
+        measured,
+        theory,
+    )
