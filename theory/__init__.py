@@ -11,7 +11,10 @@
 * :mod:`hebbian.theory.learning` - networks trained on examples (supervised and
   unsupervised): archetype and example-mean overlaps at any load and
   temperature, the unsupervised example states, critical load and data-set
-  size, signal-to-noise ratios;
+  size, signal-to-noise ratios; :mod:`hebbian.theory.learning_phase` - every RS
+  line of its phase diagram (spinodal, thermodynamic transition, replicon,
+  spin glass, paramagnet); :mod:`hebbian.theory.ultra_detection` - the
+  detection threshold of the archetype and its exponent in N;
 * :mod:`hebbian.theory.multitask` - multitasking networks (diluted patterns, low
   load): hierarchical, pure and parallel states, learned from examples too,
   and the learning thresholds;
@@ -19,6 +22,9 @@
   modern Hopfield network with ``K = e^(alpha N)`` patterns: the
   random-energy-model thresholds for one attention step, zero-temperature
   flips, the basins, and the finite-temperature retrieval lines;
+* :mod:`hebbian.theory.memory` - signal-to-noise capacity and retention of the
+  key/value memories (linear, polynomial, softmax, gated, delta rule),
+  Ramsauer et al.'s storage bound, memory functions of linear networks;
 * :mod:`hebbian.theory.dmft` - dynamical mean-field theory of the random rate
   network (Sompolinsky-Crisanti-Sommers): autocorrelation, onset of chaos at
   ``g = 1`` and the largest Lyapunov exponent; :mod:`hebbian.theory.gated_dmft` -
@@ -47,8 +53,11 @@ from hebbian.theory import (
     hopfield,
     hopfield_rsb,
     learning,
+    learning_phase,
+    memory,
     multitask,
     sk,
+    ultra_detection,
 )
 from hebbian.theory.solution import Solution, SolverError
 
@@ -64,8 +73,11 @@ __all__ = [
     "hopfield",
     "hopfield_rsb",
     "learning",
+    "learning_phase",
+    "memory",
     "multitask",
     "sk",
+    "ultra_detection",
 ]
 
 #: Every solver by its command-line name (``hebbian solve NAME --param value``).
