@@ -111,26 +111,58 @@ TIMESCALE_G, TIMESCALE_ALPHA_R = 2.5, 10.0
 def _settings(quick: bool) -> dict:
     """Sizes and times of the quick and the full run."""
     if quick:
-        return {"onset_alpha_r": (10.0,), "alpha_r": (0.0, 10.0),
-                "g_points": {0.0: (2.5,), 10.0: (1.9, 2.5)},
-                "branch_Delta0": {10.0: (0.01, 0.1, 0.3)}, "g_open": (2.5,), "grid": {},
-                "N": (200,), "n_net": 3, "t_sim": 200.0,
-                "t_transient": 50.0, "t_lyap": 40.0, "N_grid": 200, "n_grid": 3, "t_grid": 200.0,
-                "beta_z": (0.0, -1.0), "corr_stretch": False, "N_corr": 200, "n_corr": 2,
-                "tau_max": 30.0,
-                "sampled": {"n_paths": 200, "n_iter": 3, "n_average": 1}}  # fmt: skip
-    return {"onset_alpha_r": (4.0, 5.0, 7.0, 10.0, 14.0, 20.0), "alpha_r": (0.0, 10.0, 20.0),
-            "g_points": {0.0: (2.5, 3.0), 10.0: (1.8, 1.9, 2.5, 3.0), 20.0: (1.8, 2.5)},
-            "branch_Delta0": {10.0: tuple(np.geomspace(0.012, 0.6, 8).round(4)),
-                              20.0: tuple(np.geomspace(0.012, 0.6, 8).round(4))},
-            "g_open": (2.05, 2.1, 2.2, 2.35, 2.5, 2.75, 3.0, 3.25),
-            "grid": {5.0: (1.95,), 10.0: (1.75, 1.85, 1.95), 15.0: (1.75, 1.8, 1.85),
-                     20.0: (1.7, 1.75, 1.85)},
-            "N": (500, 1000), "n_net": 3, "t_sim": 300.0, "t_transient": 100.0,
-            "t_lyap": 120.0, "N_grid": 500, "n_grid": 3, "t_grid": 300.0,
-            "beta_z": (0.0, -1.0, -2.0), "corr_stretch": True, "N_corr": 1000, "n_corr": 2,
-            "tau_max": 90.0,
-            "sampled": {"n_paths": 2000, "n_iter": 30, "n_average": 10}}  # fmt: skip
+        return {
+            "onset_alpha_r": (10.0,),
+            "alpha_r": (0.0, 10.0),
+            "g_points": {0.0: (2.5,), 10.0: (1.9, 2.5)},
+            "branch_Delta0": {10.0: (0.01, 0.1, 0.3)},
+            "g_open": (2.5,),
+            "grid": {},
+            "N": (200,),
+            "n_net": 3,
+            "t_sim": 200.0,
+            "t_transient": 50.0,
+            "t_lyap": 40.0,
+            "N_grid": 200,
+            "n_grid": 3,
+            "t_grid": 200.0,
+            "beta_z": (0.0, -1.0),
+            "corr_stretch": False,
+            "N_corr": 200,
+            "n_corr": 2,
+            "tau_max": 30.0,
+            "sampled": {"n_paths": 200, "n_iter": 3, "n_average": 1},
+        }
+    return {
+        "onset_alpha_r": (4.0, 5.0, 7.0, 10.0, 14.0, 20.0),
+        "alpha_r": (0.0, 10.0, 20.0),
+        "g_points": {0.0: (2.5, 3.0), 10.0: (1.8, 1.9, 2.5, 3.0), 20.0: (1.8, 2.5)},
+        "branch_Delta0": {
+            10.0: tuple(np.geomspace(0.012, 0.6, 8).round(4)),
+            20.0: tuple(np.geomspace(0.012, 0.6, 8).round(4)),
+        },
+        "g_open": (2.05, 2.1, 2.2, 2.35, 2.5, 2.75, 3.0, 3.25),
+        "grid": {
+            5.0: (1.95,),
+            10.0: (1.75, 1.85, 1.95),
+            15.0: (1.75, 1.8, 1.85),
+            20.0: (1.7, 1.75, 1.85),
+        },
+        "N": (500, 1000),
+        "n_net": 3,
+        "t_sim": 300.0,
+        "t_transient": 100.0,
+        "t_lyap": 120.0,
+        "N_grid": 500,
+        "n_grid": 3,
+        "t_grid": 300.0,
+        "beta_z": (0.0, -1.0, -2.0),
+        "corr_stretch": True,
+        "N_corr": 1000,
+        "n_corr": 2,
+        "tau_max": 90.0,
+        "sampled": {"n_paths": 2000, "n_iter": 30, "n_average": 10},
+    }
 
 
 class _Runs:
@@ -139,14 +171,32 @@ class _Runs:
     def __init__(self, seed: int):
         self.seed, self.done = seed, {}
 
-    def __call__(self, alpha_r, g, N, k, t_max, t_transient, *, beta_z=0.0, alpha_z=0.0,
-                 t_lyap=None, keep=False) -> dict:  # fmt: skip
+    def __call__(
+        self,
+        alpha_r,
+        g,
+        N,
+        k,
+        t_max,
+        t_transient,
+        *,
+        beta_z=0.0,
+        alpha_z=0.0,
+        t_lyap=None,
+        keep=False,
+    ) -> dict:
         key = (alpha_r, g, N, k, t_max, t_transient, beta_z, alpha_z)
         out = self.done.get(key)
         if out is not None and (t_lyap is None or "lambda" in out) and (not keep or "h" in out):
             return out
-        code = [round(100 * alpha_r), round(1000 * g), N, k, round(100 * (beta_z + 10)),
-                round(100 * alpha_z)]  # fmt: skip
+        code = [
+            round(100 * alpha_r),
+            round(1000 * g),
+            N,
+            k,
+            round(100 * (beta_z + 10)),
+            round(100 * alpha_z),
+        ]
         ss = np.random.SeedSequence([self.seed, *code]).spawn(3)
         net = GatedRNN.sample(N, g, rng=ss[0], alpha_r=alpha_r, beta_z=beta_z, alpha_z=alpha_z)
         rng = np.random.default_rng(ss[1])
@@ -155,13 +205,16 @@ class _Runs:
         h = traj.x[:, :N]
         h2 = (h**2).mean(axis=1)
         dead = np.nonzero(h2 < ALIVE)[0]
-        out = {"h2_end": float(h2[traj.t >= 0.75 * t_max].mean()),
-               "Delta0": float(h2[traj.t >= t_transient].mean()),
-               "death_time": float(traj.t[dead[0]]) if dead.size else math.inf}  # fmt: skip
+        out = {
+            "h2_end": float(h2[traj.t >= 0.75 * t_max].mean()),
+            "Delta0": float(h2[traj.t >= t_transient].mean()),
+            "death_time": float(traj.t[dead[0]]) if dead.size else math.inf,
+        }
         out["alive"] = out["h2_end"] > ALIVE
         if t_lyap is not None:
-            res = lyapunov_spectrum(net, traj.x[-1], t_transient=10.0, t_max=t_lyap, dt=DT,
-                                    n_exponents=1, rng=ss[2])  # fmt: skip
+            res = lyapunov_spectrum(
+                net, traj.x[-1], t_transient=10.0, t_max=t_lyap, dt=DT, n_exponents=1, rng=ss[2]
+            )
             out["lambda"] = float(res.exponents[0])
         if keep:
             out["h"] = h[traj.t >= t_transient]
@@ -188,8 +241,9 @@ def _onsets(s: dict) -> list[dict]:
     records = []
     for alpha_r in s["onset_alpha_r"]:
         rec = chaos_onset(alpha_r)
-        records.append({"alpha_r": alpha_r, **rec, "Delta0": float(rec["Delta0"]),
-                        "method": "chaos_onset"})  # fmt: skip
+        records.append(
+            {"alpha_r": alpha_r, **rec, "Delta0": float(rec["Delta0"]), "method": "chaos_onset"}
+        )
     return sorted(records, key=lambda r: r["alpha_r"])
 
 
@@ -208,11 +262,14 @@ def _branch(alpha_r: float, s: dict, onsets: list[dict], cache: dict) -> np.ndar
         rows = [(g, *_dmft_point(0.0, g, cache)[:2]) for g in s["g_open"]]
         rows.append((fixed_point_gain(), 0.0, 0.0))
     else:  # through the saddle node: the branch at fixed Delta0, with the onset point
-        sols = [solve_gated_branch(D, alpha_r=alpha_r).check()
-                for D in s["branch_Delta0"].get(alpha_r, ())]  # fmt: skip
+        sols = [
+            solve_gated_branch(D, alpha_r=alpha_r).check()
+            for D in s["branch_Delta0"].get(alpha_r, ())
+        ]
         rows = [(fixed_point_gain(), 0.0, 0.0)] + [(d.g, d.Delta0, d.lambda_max) for d in sols]
-        rows += [(r["g_chaos"], r["Delta0"], r["lambda_max"]) for r in onsets
-                 if r["alpha_r"] == alpha_r]  # fmt: skip
+        rows += [
+            (r["g_chaos"], r["Delta0"], r["lambda_max"]) for r in onsets if r["alpha_r"] == alpha_r
+        ]
         for g in s["g_points"][alpha_r]:
             D0, lam, branch = _dmft_point(alpha_r, g, cache)
             if branch == "chaos":
@@ -238,16 +295,29 @@ def _panel_phase(ax, s: dict, onsets: list[dict], runs: _Runs, cache: dict) -> d
     alphas = [a_star] + [r["alpha_r"] for r in onsets]
     g_chaos = [g_fp] + [r["g_chaos"] for r in onsets]
     a_max = max(21.0, max(alphas) + 1)
-    ax.axhline(g_fp, color="k", lw=1.2,
-               label=r"$g = 1/\sigma(\beta_r) = 2$: $x = 0$ unstable above")  # fmt: skip
+    ax.axhline(
+        g_fp, color="k", lw=1.2, label=r"$g = 1/\sigma(\beta_r) = 2$: $x = 0$ unstable above"
+    )
     ax.plot(alphas, g_chaos, "C3o-", ms=4, lw=1.3, label=r"DMFT chaos line $g_{chaos}(\alpha_r)$")
-    ax.plot(a_star, g_fp, "k*", ms=14, mfc="gold",
-            label=rf"tricritical $\alpha_r^* = \sqrt{{12}} = {a_star:.3f}$")  # fmt: skip
+    ax.plot(
+        a_star,
+        g_fp,
+        "k*",
+        ms=14,
+        mfc="gold",
+        label=rf"tricritical $\alpha_r^* = \sqrt{{12}} = {a_star:.3f}$",
+    )
     ax.fill_between(alphas, g_chaos, g_fp, color="C1", alpha=0.15)
     g_lo = min(g_chaos) - 0.15
     ax.text(0.25 * a_max, g_fp + 0.08, "chaos", ha="center")
-    ax.text(0.7 * a_max, 0.5 * (g_fp + g_chaos[-1]), "bistable:\nstable x = 0 and chaos",
-            ha="center", va="center", fontsize=8)  # fmt: skip
+    ax.text(
+        0.7 * a_max,
+        0.5 * (g_fp + g_chaos[-1]),
+        "bistable:\nstable x = 0 and chaos",
+        ha="center",
+        va="center",
+        fontsize=8,
+    )
     ax.text(0.75 * a_max, g_lo + 0.05, "quiescent (x = 0)", ha="center")
     points = []
     grid = {a: set(gs) for a, gs in s["grid"].items()}
@@ -256,28 +326,54 @@ def _panel_phase(ax, s: dict, onsets: list[dict], runs: _Runs, cache: dict) -> d
             grid.setdefault(a, set()).update(g for g in s["g_points"][a] if g < g_fp)
     for a, gs in sorted(grid.items()):
         for g in sorted(gs):
-            res = [runs(a, g, s["N_grid"], k, s["t_grid"], s["t_transient"])
-                   for k in range(s["n_grid"])]  # fmt: skip
+            res = [
+                runs(a, g, s["N_grid"], k, s["t_grid"], s["t_transient"])
+                for k in range(s["n_grid"])
+            ]
             deaths = [r["death_time"] for r in res if math.isfinite(r["death_time"])]
             g_c = float(np.interp(a, alphas, g_chaos)) if a >= a_star else g_fp
             region = "chaos" if g > g_fp else "bistable" if g > g_c else "quiescent"
             survived = float(np.mean([r["alive"] for r in res]))
-            points.append({"alpha_r": a, "g": g, "survived": survived, "n": len(res),
-                           "death_times": deaths, "dmft_region": region,
-                           "g_chaos_interpolated": g_c})  # fmt: skip
+            points.append(
+                {
+                    "alpha_r": a,
+                    "g": g,
+                    "survived": survived,
+                    "n": len(res),
+                    "death_times": deaths,
+                    "dmft_region": region,
+                    "g_chaos_interpolated": g_c,
+                }
+            )
     if points:
-        sc = ax.scatter([p["alpha_r"] for p in points], [p["g"] for p in points],
-                        c=[p["survived"] for p in points], cmap="viridis", vmin=0, vmax=1,
-                        s=60, edgecolors="k", zorder=5)  # fmt: skip
+        sc = ax.scatter(
+            [p["alpha_r"] for p in points],
+            [p["g"] for p in points],
+            c=[p["survived"] for p in points],
+            cmap="viridis",
+            vmin=0,
+            vmax=1,
+            s=60,
+            edgecolors="k",
+            zorder=5,
+        )
         ax.figure.colorbar(sc, ax=ax, label="fraction of large starts still active")
-    ax.set(xlim=(0, a_max), ylim=(g_lo, g_fp + 0.2), xlabel=r"output-gate gain $\alpha_r$",
-           ylabel="gain g",
-           title=f"(a) phase diagram, beta_r = 0; points: N = {s['N_grid']}, {s['n_grid']} "
-                 f"networks, {s['t_grid']:g} time units\n(finite-N chaos in the bistable "
-                 "region is a transient that can die out)")  # fmt: skip
+    ax.set(
+        xlim=(0, a_max),
+        ylim=(g_lo, g_fp + 0.2),
+        xlabel=r"output-gate gain $\alpha_r$",
+        ylabel="gain g",
+        title=f"(a) phase diagram, beta_r = 0; points: N = {s['N_grid']}, {s['n_grid']} "
+        f"networks, {s['t_grid']:g} time units\n(finite-N chaos in the bistable "
+        "region is a transient that can die out)",
+    )
     ax.legend(fontsize=7, loc="upper right")
-    return {"tricritical_alpha_r": a_star, "g_fixed_point": g_fp, "onsets": onsets,
-            "simulated": points}  # fmt: skip
+    return {
+        "tricritical_alpha_r": a_star,
+        "g_fixed_point": g_fp,
+        "onsets": onsets,
+        "simulated": points,
+    }
 
 
 def _panels_b_c(ax_d, ax_l, s: dict, onsets, runs: _Runs, cache: dict) -> tuple[list, xr.Dataset]:
@@ -291,58 +387,110 @@ def _panels_b_c(ax_d, ax_l, s: dict, onsets, runs: _Runs, cache: dict) -> tuple[
         g, D0, lam = rows.T
         point = ("branch_point",)
         branches[a] = xr.Dataset(
-            {"branch_g": labelled(point, g, "(b, c) gain g on the DMFT chaotic branch"),
-             "branch_Delta0": labelled(point, D0, "(b) Delta0 = <h^2> on the DMFT chaotic branch"),
-             "branch_lambda_max": labelled(point, lam, "(c) lambda_max on the DMFT chaotic branch",
-                                           "per time constant")},
-            coords={"branch_point": labelled(point, np.arange(len(g)),
-                                             "index of the point along the branch, by Delta0")},
-        )  # fmt: skip
+            {
+                "branch_g": labelled(point, g, "(b, c) gain g on the DMFT chaotic branch"),
+                "branch_Delta0": labelled(
+                    point, D0, "(b) Delta0 = <h^2> on the DMFT chaotic branch"
+                ),
+                "branch_lambda_max": labelled(
+                    point, lam, "(c) lambda_max on the DMFT chaotic branch", "per time constant"
+                ),
+            },
+            coords={
+                "branch_point": labelled(
+                    point, np.arange(len(g)), "index of the point along the branch, by Delta0"
+                )
+            },
+        )
         _plot_branch(ax_d, g, D0, color, rf"DMFT $\alpha_r$ = {a:g} (dashed: unstable)")
         _plot_branch(ax_l, g, lam, color, rf"DMFT $\alpha_r$ = {a:g} (dashed: unstable)")
         g_all += list(g)
         for j, N in enumerate(s["N"]):
             gs = s["g_points"][a]
             for g_ in gs:
-                res = [runs(a, g_, N, k, s["t_sim"], s["t_transient"],
-                            t_lyap=s["t_lyap"] if s["N"][-1] == N else None,
-                            keep=(a == TIMESCALE_ALPHA_R and g_ == TIMESCALE_G
-                                  and s["N_corr"] == N))
-                       for k in range(s["n_net"])]  # fmt: skip
+                res = [
+                    runs(
+                        a,
+                        g_,
+                        N,
+                        k,
+                        s["t_sim"],
+                        s["t_transient"],
+                        t_lyap=s["t_lyap"] if s["N"][-1] == N else None,
+                        keep=(a == TIMESCALE_ALPHA_R and g_ == TIMESCALE_G and s["N_corr"] == N),
+                    )
+                    for k in range(s["n_net"])
+                ]
                 d0, lam_d, branch = _dmft_point(a, g_, cache)
                 # the networks in the DMFT's state at the end: active on the chaotic branch
                 used = [r for r in res if r["alive"] == (branch == "chaos")] or res
                 m, e = _mean_err([r["Delta0"] for r in used])
-                rec = {"alpha_r": a, "g": g_, "N": N, "dmft_branch": branch,
-                       "Delta0_dmft": d0, "Delta0_sim": m, "Delta0_err": e,
-                       "Delta0_n_sigma": _n_sigma(m, e, d0),
-                       "survived": int(sum(r["alive"] for r in res)), "n": len(res),
-                       "n_averaged": len(used),
-                       "lambda_dmft": lam_d}  # fmt: skip
+                rec = {
+                    "alpha_r": a,
+                    "g": g_,
+                    "N": N,
+                    "dmft_branch": branch,
+                    "Delta0_dmft": d0,
+                    "Delta0_sim": m,
+                    "Delta0_err": e,
+                    "Delta0_n_sigma": _n_sigma(m, e, d0),
+                    "survived": int(sum(r["alive"] for r in res)),
+                    "n": len(res),
+                    "n_averaged": len(used),
+                    "lambda_dmft": lam_d,
+                }
                 marker, first = "os^"[j % 3], i == 0 and g_ == gs[0]
-                ax_d.errorbar(g_, m, e, fmt=marker, color=color, ms=5, capsize=2, mfc="none",
-                              label=f"sim N = {N}" if first else None)  # fmt: skip
+                ax_d.errorbar(
+                    g_,
+                    m,
+                    e,
+                    fmt=marker,
+                    color=color,
+                    ms=5,
+                    capsize=2,
+                    mfc="none",
+                    label=f"sim N = {N}" if first else None,
+                )
                 if "lambda" in res[0]:
                     lm, le = _mean_err([r["lambda"] for r in used])
-                    rec.update(lambda_sim=lm, lambda_err=le,
-                               lambda_n_sigma=_n_sigma(lm, le, lam_d))  # fmt: skip
-                    ax_l.errorbar(g_, lm, le, fmt=marker, color=color, ms=5, capsize=2,
-                                  mfc="none",
-                                  label=f"Benettin N = {N}" if first else None)  # fmt: skip
+                    rec.update(
+                        lambda_sim=lm, lambda_err=le, lambda_n_sigma=_n_sigma(lm, le, lam_d)
+                    )
+                    ax_l.errorbar(
+                        g_,
+                        lm,
+                        le,
+                        fmt=marker,
+                        color=color,
+                        ms=5,
+                        capsize=2,
+                        mfc="none",
+                        label=f"Benettin N = {N}" if first else None,
+                    )
                 records.append(rec)
     g_lo, g_hi = min(g_all), max(g_all) + 0.05
     ax_d.plot([g_lo, g_fp], [0, 0], "k-", lw=2, label="fixed point x = 0 (stable)")
     ax_d.plot([g_fp, g_hi], [0, 0], "k--", lw=1, label="x = 0 unstable")
-    ax_l.plot([g_lo, g_fp], [0.5 * (g_lo / g_fp - 1.0), 0.0], "k-", lw=2,
-              label=r"x = 0 (stable): $c(g/2 - 1)$")  # fmt: skip
+    ax_l.plot(
+        [g_lo, g_fp],
+        [0.5 * (g_lo / g_fp - 1.0), 0.0],
+        "k-",
+        lw=2,
+        label=r"x = 0 (stable): $c(g/2 - 1)$",
+    )
     for ax in (ax_d, ax_l):
         ax.axvline(g_fp, color="gray", lw=0.7, ls=":")
     ax_l.axhline(0.0, color="gray", lw=0.7)
-    ax_d.set(xlabel="gain g", ylabel=r"$\Delta_0 = \langle h^2 \rangle$",
-             title="(b) chaotic branch: solid stable, dashed unstable")  # fmt: skip
-    ax_l.set(xlabel="gain g", ylabel=r"$\lambda_{max}$",
-             title="(c) largest Lyapunov exponent: DMFT vs Benettin "
-                   f"({s['t_lyap']:g} time units)")  # fmt: skip
+    ax_d.set(
+        xlabel="gain g",
+        ylabel=r"$\Delta_0 = \langle h^2 \rangle$",
+        title="(b) chaotic branch: solid stable, dashed unstable",
+    )
+    ax_l.set(
+        xlabel="gain g",
+        ylabel=r"$\lambda_{max}$",
+        title=f"(c) largest Lyapunov exponent: DMFT vs Benettin ({s['t_lyap']:g} time units)",
+    )
     ax_d.legend(fontsize=7)
     ax_l.legend(fontsize=7)
     return records, joined(branches, "alpha_r", "output-gate gain alpha_r")
@@ -367,31 +515,56 @@ def _panel_timescales(ax, s: dict, runs: _Runs, cache: dict) -> tuple[list, xr.D
         curves = np.array(curves)
         sim = (curves / curves[:, :1]).mean(axis=0)
         each = [decay_time(lags, cv / cv[0]) for cv in curves]
-        rec = {"tau_max": float(lags[-1]), "beta_z": bz, "alpha_z": az, "c": c, "N": N,
-               "n": len(curves), "t_run": t_max, "Delta0_sim": _mean_err(curves[:, 0])[0],
-               "decay_time_sim": decay_time(lags, sim),
-               "decay_time_sim_per_network": each}  # fmt: skip
+        rec = {
+            "tau_max": float(lags[-1]),
+            "beta_z": bz,
+            "alpha_z": az,
+            "c": c,
+            "N": N,
+            "n": len(curves),
+            "t_run": t_max,
+            "Delta0_sim": _mean_err(curves[:, 0])[0],
+            "decay_time_sim": decay_time(lags, sim),
+            "decay_time_sim_per_network": each,
+        }
         label = rf"$\beta_z$ = {bz:g} (c = {c:.3f})"
         if az == 0.0:
             d = cache.get(("solution", a, g, bz))
             if d is None:
                 d = cache[("solution", a, g, bz)] = solve_gated(g, alpha_r=a, beta_z=bz).check()
             dmft = np.interp(lags, d.tau, d.Delta) / d.Delta0
-            rec.update(Delta0_dmft=d.Delta0, lambda_dmft=d.lambda_max,
-                       decay_time_dmft=decay_time(d.tau, d.Delta / d.Delta0))  # fmt: skip
+            rec.update(
+                Delta0_dmft=d.Delta0,
+                lambda_dmft=d.lambda_max,
+                decay_time_dmft=decay_time(d.tau, d.Delta / d.Delta0),
+            )
             ax.plot(lags, dmft, "-", color=f"C{i}", lw=1.3, label=f"DMFT {label}")
         else:
-            d = solve_gated_sampled(g, alpha_z=az, alpha_r=a, t_max=s["tau_max"],
-                                    rng=np.random.SeedSequence([runs.seed, 7]),
-                                    **s["sampled"])  # fmt: skip
+            d = solve_gated_sampled(
+                g,
+                alpha_z=az,
+                alpha_r=a,
+                t_max=s["tau_max"],
+                rng=np.random.SeedSequence([runs.seed, 7]),
+                **s["sampled"],
+            )
             dmft = np.interp(lags, d.tau, d.Delta) / d.Delta0
-            rec.update(Delta0_dmft=d.Delta0, sampled_residual=d.residual,
-                       decay_time_dmft=decay_time(d.tau, d.Delta / d.Delta0))  # fmt: skip
+            rec.update(
+                Delta0_dmft=d.Delta0,
+                sampled_residual=d.residual,
+                decay_time_dmft=decay_time(d.tau, d.Delta / d.Delta0),
+            )
             label = rf"sharp update gate $\alpha_z$ = {az:g}, $\beta_z$ = 0"
-            ax.plot(lags, dmft, "--", color=f"C{i}", lw=1.3,
-                    label=f"sampled DMFT, {label}")  # fmt: skip
-        ax.plot(lags[::4], sim[::4], "o", color=f"C{i}", ms=3, mfc="none",
-                label=f"sim {label}" if az == 0 else label)  # fmt: skip
+            ax.plot(lags, dmft, "--", color=f"C{i}", lw=1.3, label=f"sampled DMFT, {label}")
+        ax.plot(
+            lags[::4],
+            sim[::4],
+            "o",
+            color=f"C{i}",
+            ms=3,
+            mfc="none",
+            label=f"sim {label}" if az == 0 else label,
+        )
         simulated.append(sim)
         theory.append(dmft)
         records.append(rec)
@@ -407,22 +580,33 @@ def _panel_timescales(ax, s: dict, runs: _Runs, cache: dict) -> tuple[list, xr.D
             rec["decay_ratio_dmft"] = ratio(rec["decay_time_dmft"], base["decay_time_dmft"])
     ax.axhline(0.0, color="gray", lw=0.7, ls=":")
     ax.axhline(math.exp(-1.0), color="gray", lw=0.7, ls="--")
-    ax.set(xlabel=r"lag $\tau$", ylabel=r"$\Delta(\tau) / \Delta_0$", xlim=(0, lags[-1]),
-           title=rf"(d) update-gate time scales, $\alpha_r$ = {a:g}, g = {g:g}, "
-                 f"N = {N}")  # fmt: skip
+    ax.set(
+        xlabel=r"lag $\tau$",
+        ylabel=r"$\Delta(\tau) / \Delta_0$",
+        xlim=(0, lags[-1]),
+        title=rf"(d) update-gate time scales, $\alpha_r$ = {a:g}, g = {g:g}, "
+        f"N = {N}",
+    )
     ax.legend(fontsize=7)
     dims = ("update_gate", "tau")
     data = xr.Dataset(
-        {"Delta_sim": labelled(dims, simulated, f"(d) Delta(tau)/Delta0, simulated, N = {N}"),
-         "Delta_dmft": labelled(dims, theory,
-                                "(d) Delta(tau)/Delta0, DMFT (sampled DMFT where alpha_z > 0)")},
-        coords={"update_gate": labelled("update_gate",
-                                        [f"beta_z={bz:g}, alpha_z={az:g}" for bz, az in cases],
-                                        "update gate of panel (d)"),
-                "beta_z": labelled("update_gate", [bz for bz, _ in cases], "update-gate bias"),
-                "alpha_z": labelled("update_gate", [az for _, az in cases], "update-gate gain"),
-                "tau": labelled("tau", lags, "lag", "time constants")},
-    )  # fmt: skip
+        {
+            "Delta_sim": labelled(dims, simulated, f"(d) Delta(tau)/Delta0, simulated, N = {N}"),
+            "Delta_dmft": labelled(
+                dims, theory, "(d) Delta(tau)/Delta0, DMFT (sampled DMFT where alpha_z > 0)"
+            ),
+        },
+        coords={
+            "update_gate": labelled(
+                "update_gate",
+                [f"beta_z={bz:g}, alpha_z={az:g}" for bz, az in cases],
+                "update gate of panel (d)",
+            ),
+            "beta_z": labelled("update_gate", [bz for bz, _ in cases], "update-gate bias"),
+            "alpha_z": labelled("update_gate", [az for _, az in cases], "update-gate gain"),
+            "tau": labelled("tau", lags, "lag", "time constants"),
+        },
+    )
     return records, data
 
 
@@ -446,17 +630,34 @@ def main(argv: list[str] | None = None):
         timescales, corr = _panel_timescales(axes[1, 1], s, runs, cache)
     fig.tight_layout()
     onset = "onset_alpha_r"
-    data = xr.merge([data, corr]).assign(
-        g_chaos=labelled(onset, [r["g_chaos"] for r in phase["onsets"]],
-                         "(a) onset of chaos, DMFT"),
-    ).assign_coords({
-        onset: labelled(onset, [r["alpha_r"] for r in phase["onsets"]],
-                        "output-gate gain alpha_r of the chaos line")
-    })  # fmt: skip
-    settings = {k: ({str(a): v for a, v in val.items()} if isinstance(val, dict) else val)
-                for k, val in s.items()}  # fmt: skip
-    meta = {"settings": settings, "dt": DT, "phase": phase, "points": points,
-            "timescales": timescales}  # fmt: skip
+    data = (
+        xr.merge([data, corr])
+        .assign(
+            g_chaos=labelled(
+                onset, [r["g_chaos"] for r in phase["onsets"]], "(a) onset of chaos, DMFT"
+            ),
+        )
+        .assign_coords(
+            {
+                onset: labelled(
+                    onset,
+                    [r["alpha_r"] for r in phase["onsets"]],
+                    "output-gate gain alpha_r of the chaos line",
+                )
+            }
+        )
+    )
+    settings = {
+        k: ({str(a): v for a, v in val.items()} if isinstance(val, dict) else val)
+        for k, val in s.items()
+    }
+    meta = {
+        "settings": settings,
+        "dt": DT,
+        "phase": phase,
+        "points": points,
+        "timescales": timescales,
+    }
     return write_outputs(fig, data, meta, args, "gated_phase", started)
 
 

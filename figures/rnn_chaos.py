@@ -70,12 +70,28 @@ TAU_MAX = 15.0
 def _settings(quick: bool) -> dict:
     """Sizes and times of the quick and the full run."""
     if quick:
-        return {"N_spec": 200, "g_lyap": (0.8, 1.5, 2.0, 2.5), "N_lyap": (100, 200),
-                "n_lyap": 4, "t_lyap": 150.0, "N_corr": 400, "n_corr": 2, "t_corr": 300.0,
-                "n_dmft": 12}  # fmt: skip
-    return {"N_spec": 400, "g_lyap": (0.6, 0.8, 1.2, 1.5, 2.0, 2.5, 3.0),
-            "N_lyap": (200, 400, 800), "n_lyap": 8, "t_lyap": 500.0, "N_corr": 1000,
-            "n_corr": 4, "t_corr": 1000.0, "n_dmft": 40}  # fmt: skip
+        return {
+            "N_spec": 200,
+            "g_lyap": (0.8, 1.5, 2.0, 2.5),
+            "N_lyap": (100, 200),
+            "n_lyap": 4,
+            "t_lyap": 150.0,
+            "N_corr": 400,
+            "n_corr": 2,
+            "t_corr": 300.0,
+            "n_dmft": 12,
+        }
+    return {
+        "N_spec": 400,
+        "g_lyap": (0.6, 0.8, 1.2, 1.5, 2.0, 2.5, 3.0),
+        "N_lyap": (200, 400, 800),
+        "n_lyap": 8,
+        "t_lyap": 500.0,
+        "N_corr": 1000,
+        "n_corr": 4,
+        "t_corr": 1000.0,
+        "n_dmft": 40,
+    }
 
 
 def _random_part(eigs, support):
@@ -93,19 +109,39 @@ def _panel_spectrum(ax, network, x, title: str) -> dict:
     measured = float(np.abs(bulk - support.centre).max())
     ax.plot(eigs.real, eigs.imag, ".", ms=2, color="C0", label=f"eigenvalues ({eigs.size})")
     angle = np.linspace(0, 2 * np.pi, 400)
-    ax.plot(support.centre + support.radius * np.cos(angle), support.radius * np.sin(angle),
-            "C3-", lw=1.2, label=f"predicted disc, radius {support.radius:.3f}")  # fmt: skip
+    ax.plot(
+        support.centre + support.radius * np.cos(angle),
+        support.radius * np.sin(angle),
+        "C3-",
+        lw=1.2,
+        label=f"predicted disc, radius {support.radius:.3f}",
+    )
     if support.points:
-        ax.plot(support.points, [0.0] * len(support.points), "kx", ms=9, mew=2,
-                label=f"gate leaks (each {network.N}-fold)")  # fmt: skip
+        ax.plot(
+            support.points,
+            [0.0] * len(support.points),
+            "kx",
+            ms=9,
+            mew=2,
+            label=f"gate leaks (each {network.N}-fold)",
+        )
     ax.axvline(0.0, color="gray", lw=0.7, ls=":")
-    ax.set(aspect="equal", xlabel=r"Re $\lambda$", ylabel=r"Im $\lambda$",
-           title=f"{title}\nmeasured radius {measured:.3f}")  # fmt: skip
+    ax.set(
+        aspect="equal",
+        xlabel=r"Re $\lambda$",
+        ylabel=r"Im $\lambda$",
+        title=f"{title}\nmeasured radius {measured:.3f}",
+    )
     ax.legend(fontsize=7, loc="upper left")
-    return {"radius_measured": measured, "radius_predicted": support.radius,
-            "centre": support.centre, "points": list(support.points),
-            "n_eigenvalues": int(eigs.size), "n_random_part": int(bulk.size),
-            "largest_real_part": float(eigs.real.max())}  # fmt: skip
+    return {
+        "radius_measured": measured,
+        "radius_predicted": support.radius,
+        "centre": support.centre,
+        "points": list(support.points),
+        "n_eigenvalues": int(eigs.size),
+        "n_random_part": int(bulk.size),
+        "largest_real_part": float(eigs.real.max()),
+    }
 
 
 def _spectra(axes, s: dict, seed: int) -> tuple[dict, np.ndarray]:
@@ -116,13 +152,16 @@ def _spectra(axes, s: dict, seed: int) -> tuple[dict, np.ndarray]:
     stable = VanillaRNN.sample(N, G_STABLE, rng=np.random.SeedSequence([seed, 3]))
     gated = GatedRNN.sample(N, rng=np.random.SeedSequence([seed, 4]), **GATED)
     records = {
-        "chaotic": _panel_spectrum(axes[0], chaotic, h,
-                                   f"(a) vanilla g = {G_CHAOS:g}, N = {N}, on the attractor"),
-        "fixed_point": _panel_spectrum(axes[1], stable, np.zeros(N),
-                                       f"(b) vanilla g = {G_STABLE:g}, N = {N}, at h = 0"),
-        "gated": _panel_spectrum(axes[2], gated, np.zeros(3 * N),
-                                 f"(c) gated g = {GATED['g']:g}, N = {N}, at x = 0"),
-    }  # fmt: skip
+        "chaotic": _panel_spectrum(
+            axes[0], chaotic, h, f"(a) vanilla g = {G_CHAOS:g}, N = {N}, on the attractor"
+        ),
+        "fixed_point": _panel_spectrum(
+            axes[1], stable, np.zeros(N), f"(b) vanilla g = {G_STABLE:g}, N = {N}, at h = 0"
+        ),
+        "gated": _panel_spectrum(
+            axes[2], gated, np.zeros(3 * N), f"(c) gated g = {GATED['g']:g}, N = {N}, at x = 0"
+        ),
+    }
     return records, h
 
 
@@ -135,8 +174,9 @@ def _exponents(s: dict, seed: int) -> np.ndarray:
                 ss = np.random.SeedSequence([seed, 5, i, N, k]).spawn(3)
                 net = VanillaRNN.sample(N, g, rng=ss[0])
                 x0 = np.random.default_rng(ss[1]).standard_normal(N)
-                res = lyapunov_spectrum(net, x0, t_transient=50.0, t_max=s["t_lyap"], dt=DT,
-                                        n_exponents=1, rng=ss[2])  # fmt: skip
+                res = lyapunov_spectrum(
+                    net, x0, t_transient=50.0, t_max=s["t_lyap"], dt=DT, n_exponents=1, rng=ss[2]
+                )
                 out[i, j, k] = res.exponents[0]
     return out
 
@@ -158,20 +198,45 @@ def _panel_lyapunov(ax_g, ax_n, s: dict, samples: np.ndarray) -> list[dict]:
     err = samples.std(axis=2, ddof=1) / np.sqrt(samples.shape[2])
     Ns = np.array(s["N_lyap"])
     for j, N in enumerate(Ns):
-        ax_g.errorbar(s["g_lyap"], mean[:, j], err[:, j], fmt="o", ms=4, capsize=2,
-                      color=f"C{j}", label=f"N = {N}")  # fmt: skip
+        ax_g.errorbar(
+            s["g_lyap"],
+            mean[:, j],
+            err[:, j],
+            fmt="o",
+            ms=4,
+            capsize=2,
+            color=f"C{j}",
+            label=f"N = {N}",
+        )
     records = []
     for i, g in enumerate(s["g_lyap"]):
         dmft = solve_vanilla(g).check().lambda_max
-        rec = {"g": g, "dmft": dmft, "N": Ns.tolist(), "mean": mean[i].tolist(),
-               "error": err[i].tolist(),
-               "n_sigma_largest_N": float((mean[i, -1] - dmft) / err[i, -1])}  # fmt: skip
+        rec = {
+            "g": g,
+            "dmft": dmft,
+            "N": Ns.tolist(),
+            "mean": mean[i].tolist(),
+            "error": err[i].tolist(),
+            "n_sigma_largest_N": float((mean[i, -1] - dmft) / err[i, -1]),
+        }
         if g > 1:
             a, sigma_a, b = _extrapolate(Ns, mean[i], err[i])
-            rec.update(extrapolated=a, extrapolated_error=sigma_a, slope_1_over_N=b,
-                       n_sigma=(a - dmft) / sigma_a)  # fmt: skip
-            ax_n.errorbar(1.0 / Ns, mean[i], err[i], fmt="o", ms=4, capsize=2, color=f"C{i}",
-                          label=f"g = {g:g}: b = {b:.1f}")  # fmt: skip
+            rec.update(
+                extrapolated=a,
+                extrapolated_error=sigma_a,
+                slope_1_over_N=b,
+                n_sigma=(a - dmft) / sigma_a,
+            )
+            ax_n.errorbar(
+                1.0 / Ns,
+                mean[i],
+                err[i],
+                fmt="o",
+                ms=4,
+                capsize=2,
+                color=f"C{i}",
+                label=f"g = {g:g}: b = {b:.1f}",
+            )
             inv = np.linspace(0.0, 1.0 / Ns.min(), 20)
             ax_n.plot(inv, a + b * inv, "-", color=f"C{i}", lw=0.9)
             ax_n.plot(0.0, dmft, "*", color=f"C{i}", ms=10, mec="k", mew=0.5)
@@ -180,11 +245,18 @@ def _panel_lyapunov(ax_g, ax_n, s: dict, samples: np.ndarray) -> list[dict]:
     ax_g.plot([], [], "ks", mfc="none", label=r"$N \to \infty$ (fit in 1/N)")
     ax_g.axhline(0.0, color="gray", lw=0.7, ls=":")
     ax_g.axvline(1.0, color="gray", lw=0.7, ls=":")
-    ax_g.set(xlabel="gain g", ylabel=r"$\lambda_{max}$",
-             title=r"(d) largest Lyapunov exponent: DMFT vs Benettin")  # fmt: skip
+    ax_g.set(
+        xlabel="gain g",
+        ylabel=r"$\lambda_{max}$",
+        title=r"(d) largest Lyapunov exponent: DMFT vs Benettin",
+    )
     ax_g.legend(fontsize=7)
-    ax_n.set(xlabel="1/N", ylabel=r"$\lambda_{max}$", xlim=(-0.0005, None),
-             title=r"(e) finite-N bias: fits $\lambda_\infty + b/N$, DMFT stars")  # fmt: skip
+    ax_n.set(
+        xlabel="1/N",
+        ylabel=r"$\lambda_{max}$",
+        xlim=(-0.0005, None),
+        title=r"(e) finite-N bias: fits $\lambda_\infty + b/N$, DMFT stars",
+    )
     ax_n.legend(fontsize=7)
     return records
 
@@ -207,9 +279,15 @@ def _panel_correlation(ax, s: dict, seed: int) -> tuple[list[dict], xr.Dataset]:
         theory = solve_vanilla(g, tau=lags).check()
         ax.plot(lags, theory.Delta, "-", color=f"C{k}", lw=1.2, label=f"DMFT g = {g:g}")
         ax.plot(lags, mean, "o", color=f"C{k}", ms=3, label=f"simulation N = {N}")
-        records.append({"g": g, "Delta0_dmft": theory.Delta0, "Delta0_simulated": float(mean[0]),
-                        "Delta0_error": err0,
-                        "n_sigma": float((mean[0] - theory.Delta0) / err0)})  # fmt: skip
+        records.append(
+            {
+                "g": g,
+                "Delta0_dmft": theory.Delta0,
+                "Delta0_simulated": float(mean[0]),
+                "Delta0_error": err0,
+                "n_sigma": float((mean[0] - theory.Delta0) / err0),
+            }
+        )
         simulated.append(mean)
         dmft.append(theory.Delta)
     ax.axhline(0.0, color="gray", lw=0.7, ls=":")
@@ -217,12 +295,17 @@ def _panel_correlation(ax, s: dict, seed: int) -> tuple[list[dict], xr.Dataset]:
     ax.set(xlabel=r"lag $\tau$", ylabel=r"$\Delta(\tau)$", title=title)
     ax.legend(fontsize=7)
     data = xr.Dataset(
-        {"Delta_sim": labelled(("g_corr", "tau"), simulated,
-                               f"(f) autocorrelation of h, simulated, N = {N}"),
-         "Delta_dmft": labelled(("g_corr", "tau"), dmft, "(f) autocorrelation of h, DMFT")},
-        coords={"g_corr": labelled("g_corr", G_AUTOCORR, "gain g of panel (f)"),
-                "tau": labelled("tau", lags, "lag", "neuron time constants")},
-    )  # fmt: skip
+        {
+            "Delta_sim": labelled(
+                ("g_corr", "tau"), simulated, f"(f) autocorrelation of h, simulated, N = {N}"
+            ),
+            "Delta_dmft": labelled(("g_corr", "tau"), dmft, "(f) autocorrelation of h, DMFT"),
+        },
+        coords={
+            "g_corr": labelled("g_corr", G_AUTOCORR, "gain g of panel (f)"),
+            "tau": labelled("tau", lags, "lag", "neuron time constants"),
+        },
+    )
     return records, data
 
 
@@ -245,16 +328,25 @@ def main(argv: list[str] | None = None):
         correlation, data = _panel_correlation(axes[1, 2], s, args.seed)
     fig.tight_layout()
     data = data.assign(
-        lambda_samples=labelled(("g", "N", "sample"), samples,
-                                "(d, e) largest Lyapunov exponent of one network",
-                                "per neuron time constant"),
+        lambda_samples=labelled(
+            ("g", "N", "sample"),
+            samples,
+            "(d, e) largest Lyapunov exponent of one network",
+            "per neuron time constant",
+        ),
         h_attractor=labelled("neuron", h, f"(a) state on the attractor, g = {G_CHAOS:g}"),
     ).assign_coords(
         g=labelled("g", s["g_lyap"], "gain g of panels (d, e)"),
         N=labelled("N", s["N_lyap"], "number of neurons of panels (d, e)"),
-    )  # fmt: skip
-    meta = {"settings": s, "dt": DT, "gated": GATED, "spectra": spectra,
-            "lyapunov": lyapunov, "autocorrelation": correlation}  # fmt: skip
+    )
+    meta = {
+        "settings": s,
+        "dt": DT,
+        "gated": GATED,
+        "spectra": spectra,
+        "lyapunov": lyapunov,
+        "autocorrelation": correlation,
+    }
     return write_outputs(fig, data, meta, args, "rnn_chaos", started)
 
 

@@ -59,8 +59,38 @@ node ``g_chaos < 1/s_0``: chaos appears discontinuously, with a finite
 ``Delta0`` and ``lambda_max``, while ``x = 0`` is still stable - the
 bistable region where an input kick turns a quiescent network chaotic
 (the discontinuous transition of Krishnamurthy, Can and Schwab, found here
-from (1)-(4); their equations could not be read, so the equation numbers and
-this form of the threshold are this module's own).
+from (1)-(4); the equation numbers and this form of the threshold are this
+module's own, not the paper's).
+
+External input.  A current ``I_i(t)`` in the ``h`` equation
+(``dh/dt = sigma_z (-h + g J^h (sigma_r phi) + I)``, :class:`hebbian.rnn.GatedRNN`),
+independent across neurons, centred Gaussian with autocorrelation
+``C_I(tau) = sigma_I^2 exp(-|tau| / tau_I)``: a quenched static input
+``I_i ~ N(0, sigma_I^2)`` for ``tau_I = inf``, an Ornstein-Uhlenbeck
+process otherwise.  ``h`` stays Gaussian and centred, and (1) gains the
+input's autocorrelation as a source::
+
+    (1 - d^2/dtau^2 / c^2) Delta = g^2 C_sigma(tau) C_phi(tau) + C_I(tau).   (1')
+
+With a static input ``Delta`` tends to ``Delta_inf > 0`` (frozen fields;
+``C_phi``, ``C_r`` and ``C_sigma`` keep static parts), and the quiescent
+state is no longer ``x = 0`` but a fixed point with random fields, ``Delta``
+constant::
+
+    Delta0 = sigma_I^2 + g^2 <sigma_r^2> C_phi(0),   C_r(0) = C_phi(0).      (5)
+
+Its Jacobian's spectral edge (Girko's law for ``J^h`` times the fixed
+matrix of the linearisation, the single-ring theorem) is (3) on constant
+``psi``: ``(c + lambda)^2 = c^2 g^2 (A + B D / (1 + tau_r lambda)^2)`` with
+``A = <sigma_r^2><phi'^2>``, ``B = <sigma_r'^2><phi^2>``, ``D = <phi'^2>``.
+``B`` vanishes at ``x = 0`` (``phi = 0``) but not with an input: the output
+gate's slope couples ``r`` back into ``h``, which is how an input
+destabilises the quiescent state (for a sharp gate, ``<sigma_r'^2>`` grows
+like ``alpha_r``) while it saturates ``phi`` (``<phi'^2>`` falls).  The
+maximal Lyapunov exponent is (3) unchanged (two replicas see the same
+input, which drops out of their difference).  A time-varying input leaves
+no fixed point: the driven state is chaotic where (3) gives
+``lambda_max > 0``, slaved to the input where ``lambda_max < 0``.
 
 Fluctuating update gate.  With ``alpha_z > 0`` the same reasoning leaves the
 recurrent input ``xi`` of a neuron and its gate ``z`` Gaussian (``z`` with
@@ -110,15 +140,18 @@ from hebbian.rnn import autocorrelation, decay_time
 from hebbian.theory.dmft import RateDMFT
 from hebbian.theory.fixed_point import fixed_point
 from hebbian.theory.quadrature import field_quadrature
+from hebbian.theory.solution import ZERO
 
 __all__ = [
     "GatedDMFT",
     "chaos_onset",
     "fixed_point_gain",
+    "input_instability_gain",
     "pair_average",
     "solve_gated",
     "solve_gated_branch",
     "solve_gated_sampled",
+    "static_fixed_point",
     "tricritical_alpha_r",
 ]
 
@@ -236,7 +269,10 @@ def _table(shape: _Shape, variance: float):
 
 
 def _mean(shape: _Shape, variance: float) -> float:
-    return float(_hermite(shape, variance)[0])
+    """``E f(x)``, ``x ~ N(0, variance)``: the zeroth coefficient of :func:`_hermite`, alone."""
+    h, w = field_quadrature(-shape.centre, math.sqrt(variance), shape.sharpness)
+    values = w * shape.f(h + shape.centre)
+    return float(values @ np.ones_like(values))
 
 
 def fixed_point_gain(beta_r: float = 0.0) -> float:
@@ -350,17 +386,39 @@ class GatedDMFT(RateDMFT):
 
 
 class _Equations:
-    """Eqs. (1)-(3) on one grid for given gate parameters."""
+    """Eqs. (1)-(3) (with an input, (1')) on one grid for given gate parameters."""
 
-    def __init__(self, alpha_r, beta_r, beta_z, tau_r, t_max):
+    def __init__(self, alpha_r, beta_r, beta_z, tau_r, t_max, sigma_I=0.0, tau_I=math.inf):
         self.tau_r = tau_r
         self.c = float(expit(beta_z))
-        step = max(min(1.0 / self.c, tau_r, 1.0) / _STEPS, t_max / _MAX_POINTS)
+        step = max(min(1.0 / self.c, tau_r, 1.0, tau_I) / _STEPS, t_max / _MAX_POINTS)
         n = math.ceil(t_max / step) + 1
         self.tau = np.linspace(0.0, t_max, n)
         self.omega = np.pi * np.arange(n) / t_max
         self.sigma = _gate(alpha_r, beta_r)
         self.dsigma = _gate(alpha_r, beta_r, slope=True)
+        #: the input's part of Delta, ``(1 - d^2/c^2)^-1 C_I`` (``None``: no input)
+        self.forcing = None
+        self.static = sigma_I > 0 and math.isinf(tau_I)
+        if sigma_I > 0:
+            self.forcing = self._filter(sigma_I**2 * np.exp(-self.tau / tau_I), self.c**2)
+
+    def collapsed(self, Delta) -> bool:
+        """Whether the iteration has collapsed onto the quiescent state.
+
+        ``Delta = 0`` without a static input; with one, a fluctuating part
+        ``Delta(0) - Delta(inf)`` below ``ZERO`` of ``Delta(0)`` (the
+        iteration leaves ``O(tol)`` of it where it converges to a constant).
+        """
+        if not self.static:
+            return Delta[0] < _COLLAPSED
+        return Delta[0] - Delta[-1] < ZERO * Delta[0]
+
+    def tail(self, Delta) -> float:
+        """What is left of the decay at the end of the box, relative to ``Delta(0)``."""
+        if not self.static:
+            return abs(Delta[-1]) / Delta[0]
+        return abs(Delta[-1] - Delta[int(0.9 * Delta.size)]) / Delta[0]
 
     def _filter(self, f, rate_sq):
         """Solve ``(1 - d^2/rate_sq) y = f`` on the even periodic grid."""
@@ -415,28 +473,36 @@ class _Equations:
         return optimize.brentq(perron, low, high, xtol=1e-10)
 
 
-def _gate_params(alpha_r, beta_r, beta_z, tau_r, alpha_z):
+def _gate_params(alpha_r, beta_r, beta_z, tau_r, alpha_z, sigma_I=0.0, tau_I=math.inf):
     alpha_r = check_real(alpha_r, "alpha_r", low=0.0, high=np.inf, high_open=True)
     beta_r = check_real(beta_r, "beta_r")
     beta_z = check_real(beta_z, "beta_z")
     tau_r = check_real(tau_r, "tau_r", low=0.0, low_open=True, high=np.inf, high_open=True)
+    sigma_I = check_real(sigma_I, "sigma_I", low=0.0, high=np.inf, high_open=True)
+    tau_I = check_real(tau_I, "tau_I", low=0.0, low_open=True)
     if alpha_z != 0:
         raise ValueError(
             f"alpha_z={alpha_z!r}: the update-gate fluctuations make h non-Gaussian; pass "
             "alpha_z=0 here, or use solve_gated_sampled for alpha_z > 0"
         )
-    return {"alpha_r": alpha_r, "beta_r": beta_r, "beta_z": beta_z, "tau_r": tau_r}
+    params = {"alpha_r": alpha_r, "beta_r": beta_r, "beta_z": beta_z, "tau_r": tau_r}
+    if sigma_I > 0:  # without input the parameters (and the solver's path) are the autonomous ones
+        params |= {"sigma_I": sigma_I, "tau_I": tau_I}
+    return params
 
 
 def _box(params, kappa):
     c = float(expit(params["beta_z"]))
-    floor = 20.0 * max(1.0 / c, params["tau_r"])
+    tau_I = params.get("tau_I", 0.0)
+    floor = 20.0 * max(1.0 / c, params["tau_r"], tau_I if math.isfinite(tau_I) else 0.0)
     return max(floor, _BOX / max(kappa, 1e-4))
 
 
 def _map(eq: _Equations, g, Delta0):
     """Eq. (1) as a map of ``Delta``: at gain ``g``, or normalised to variance ``Delta0``."""
     if Delta0 is None:
+        if eq.forcing is not None:
+            return lambda D: g**2 * eq.drive(D) + eq.forcing
         return lambda D: g**2 * eq.drive(D)
 
     def normalised(D):
@@ -459,17 +525,19 @@ def _solve(g, params, Delta0, tol, max_iter):
     kappa = c * min(0.3, 0.5 * amplitude)  # near the onset kappa ~ c Delta0 / sqrt 3
     eq = _Equations(**params, t_max=_box(params, kappa))
     x = amplitude / np.cosh(kappa * eq.tau)
+    if eq.forcing is not None:
+        x = x + eq.forcing
     n_total = 0
     for _ in range(6):
         F = _map(eq, g, Delta0)
         warm = fixed_point(F, x, method="iterate", tol=tol * x[0], max_iter=_WARMUP,
                            damping=0.7)  # fmt: skip
         x, n_total = warm.x, n_total + warm.n_iter
-        if x[0] < _COLLAPSED:
+        if eq.collapsed(x):
             return None
         fp = fixed_point(F, x, method="anderson", tol=tol * x[0], max_iter=max_iter)
         x, n_total = fp.x, n_total + fp.n_iter
-        if x[0] < _COLLAPSED:
+        if eq.collapsed(x):
             return None
         if Delta0 is not None:
             g = math.sqrt(Delta0 / eq.drive(x)[0])
@@ -479,12 +547,191 @@ def _solve(g, params, Delta0, tol, max_iter):
             break
         old_tau, eq = eq.tau, _Equations(**params, t_max=_box(params, kappa))
         x = np.interp(eq.tau, old_tau, x, right=0.0)
-    residual = fp.residual / x[0] + abs(x[-1]) / x[0]
+    residual = fp.residual / x[0] + eq.tail(x)
     ok = bool(fp.success and residual <= 2 * tol)
     message = "converged" if ok else f"residual {residual:.2e} after {n_total} iterations"
     lam = eq.lambda_max(g, x) if ok else math.nan
-    return GatedDMFT(g, x[0], eq.tau, x, kappa, lam, "chaos", ok, message, residual,
+    branch = "driven" if eq.forcing is not None and not eq.static and lam < 0 else "chaos"
+    return GatedDMFT(g, x[0], eq.tau, x, kappa, lam, branch, ok, message, residual,
                      params=params, C_r=C_r)  # fmt: skip
+
+
+def _static_moments(g, params):
+    """Eq. (5) solved for ``Delta0`` (its smallest root), and ``A, B, D`` of the edge there."""
+    sigma, dsigma = (
+        _gate(params["alpha_r"], params["beta_r"]),
+        _gate(params["alpha_r"], params["beta_r"], slope=True),
+    )
+    sigma2 = params["sigma_I"] ** 2
+
+    def square(shape):
+        return _Shape(lambda u: shape.f(u) ** 2, shape.centre, shape.sharpness)
+
+    def excess(Delta0):
+        C_phi0 = _mean(square(_PHI), Delta0)
+        return sigma2 + g**2 * _mean(square(sigma), C_phi0) * C_phi0 - Delta0
+
+    # the smallest root: the one reached from small activity (Eq. (5) can have three)
+    grid = sigma2 + (g**2 + 1.0) * np.geomspace(1e-15, 1.0, 120)
+    k = next(k for k, d in enumerate(grid) if excess(d) <= 0.0)  # excess(grid[-1]) < 0
+    low = sigma2 if k == 0 else grid[k - 1]
+    Delta0 = optimize.brentq(excess, low, grid[k], xtol=1e-14, rtol=1e-13)
+    C_phi0, D = _mean(square(_PHI), Delta0), _mean(square(_DPHI), Delta0)
+    A = _mean(square(sigma), C_phi0) * D
+    B = _mean(square(dsigma), C_phi0) * C_phi0
+    return Delta0, A, B, D
+
+
+def _static_edge(g, params, A, B, D) -> float:
+    """Largest real root of ``(c + lambda)^2 = c^2 g^2 (A + B D / (1 + tau_r lambda)^2)``."""
+    c, tau_r = float(expit(params["beta_z"])), params["tau_r"]
+
+    def gap(lam):
+        return (1.0 + lam / c) ** 2 - g**2 * (A + B * D / (1.0 + tau_r * lam) ** 2)
+
+    low = -min(c, 1.0 / tau_r) * (1.0 - 1e-9)
+    if gap(low) >= 0.0:
+        return low
+    high = 1.0
+    while gap(high) < 0.0:
+        high *= 2.0
+    return optimize.brentq(gap, low, high, xtol=1e-13)
+
+
+def _static_branch(g, params, tau_z):
+    """Eq. (5): the fixed point with frozen random fields under a static input, and its edge."""
+    Delta0, A, B, D = _static_moments(g, params)
+    lam = max(_static_edge(g, params, A, B, D), -1.0 / params["tau_r"], -1.0 / tau_z)
+    stable = lam < 0
+    message = "converged" if stable else "the fixed point is unstable here but no chaos found"
+    tau = np.linspace(0.0, 10.0, 101)
+    Delta = np.full_like(tau, Delta0)
+    C_r = np.full_like(tau, _mean(_Shape(lambda h: np.tanh(h) ** 2), Delta0))
+    return GatedDMFT(g, Delta0, tau, Delta, math.nan, lam, "fixed point", stable, message,
+                     0.0, params=params, C_r=C_r)  # fmt: skip
+
+
+def static_fixed_point(
+    g: float,
+    *,
+    sigma_I: float,
+    alpha_r: float = 0.0,
+    beta_r: float = 0.0,
+    beta_z: float = 0.0,
+    tau_r: float = 1.0,
+    tau_z: float = 1.0,
+) -> GatedDMFT:
+    """The quiescent state under a static input: Eq. (5) and its spectral edge.
+
+    The fixed point ``h_i = I_i + g sum_j J^h_ij sigma_r(r_j) phi(h_j)`` has
+    Gaussian fields of variance ``Delta0`` (Eq. (5)); ``lambda_max`` is the
+    largest real part of its Jacobian's spectrum at ``N -> inf``, the root
+    of ``(c + lambda)^2 = c^2 g^2 (A + B D / (1 + tau_r lambda)^2)`` (module
+    docstring), or the slowest gate leak.  It may coexist with chaos (then
+    :func:`solve_gated` returns the chaos).
+
+    Parameters
+    ----------
+    g : float
+        Gain, >= 0 and finite.
+    sigma_I : float
+        Standard deviation of the static input ``I_i ~ N(0, sigma_I^2)``, > 0.
+    alpha_r, beta_r, beta_z, tau_r, tau_z : float
+        Gate parameters, as in :func:`solve_gated`.
+
+    Returns
+    -------
+    GatedDMFT
+        ``branch="fixed point"``, ``Delta`` constant; ``success`` is whether
+        the fixed point is stable (``lambda_max < 0``).
+
+    Raises
+    ------
+    ValueError
+        If an argument is out of range (or NaN).
+
+    References
+    ----------
+    Krishnamurthy, Can, Schwab, PRX 12, 011011 (2022), arXiv:2007.14823
+    (inputs); the equations are Eqs. (1')-(5) of the module docstring,
+    derived there.
+
+    Examples
+    --------
+    >>> s = static_fixed_point(1.0, sigma_I=1.0, beta_r=40.0)  # vanilla: g^2 <phi'^2> < 1
+    >>> s.branch, round(s.Delta0, 4), s.lambda_max < 0
+    ('fixed point', 1.4639, True)
+    """
+    g = check_real(g, "g", low=0.0, high=np.inf, high_open=True)
+    sigma_I = check_real(sigma_I, "sigma_I", low=0.0, low_open=True, high=np.inf, high_open=True)
+    params = _gate_params(alpha_r, beta_r, beta_z, tau_r, 0.0, sigma_I)
+    tau_z = check_real(tau_z, "tau_z", low=0.0, low_open=True, high=np.inf, high_open=True)
+    return _static_branch(g, params, tau_z)
+
+
+def input_instability_gain(
+    sigma_I: float, *, alpha_r: float = 0.0, beta_r: float = 0.0, g_max: float = 10.0
+) -> float:
+    """Smallest gain at which the fixed point of a static input loses stability.
+
+    Where the edge of :func:`static_fixed_point` crosses 0:
+    ``g^2 (A + B D) = 1`` with ``A, B, D`` at the ``Delta0`` of Eq. (5)
+    (independent of ``beta_z``, ``tau_r``, ``tau_z``), or where the branch of
+    the smallest root of Eq. (5) ends in a fold (for a weak input and a
+    sharp gate, just below :func:`fixed_point_gain`) and the fixed point
+    jumps to a larger, unstable one.  At ``sigma_I -> 0``
+    it tends to :func:`fixed_point_gain`; an input lowers it through the
+    output gate's slope (``B``) and raises it by saturating ``phi`` (``A``,
+    ``D``).  Scanned on 50 gains up to ``g_max``, refined by Brent's method.
+
+    Parameters
+    ----------
+    sigma_I : float
+        Standard deviation of the static input, >= 0 and finite.
+    alpha_r, beta_r : float
+        Output gate.
+    g_max : float
+        Largest gain searched, > 0.
+
+    Returns
+    -------
+    float
+        The gain, or ``inf`` if the fixed point is stable up to ``g_max``.
+
+    Raises
+    ------
+    ValueError
+        If an argument is out of range (or NaN).
+
+    References
+    ----------
+    Krishnamurthy, Can, Schwab, PRX 12, 011011 (2022), arXiv:2007.14823;
+    Eqs. (3), (5) of the module docstring.
+
+    Examples
+    --------
+    >>> round(float(input_instability_gain(1e-6, beta_r=1.0) * expit(1.0)), 3)  # 1/sigma(beta_r)
+    1.0
+    """
+    sigma_I = check_real(sigma_I, "sigma_I", low=0.0, high=np.inf, high_open=True)
+    g_max = check_real(g_max, "g_max", low=0.0, low_open=True, high=np.inf, high_open=True)
+    params = _gate_params(alpha_r, beta_r, 0.0, 1.0, 0.0)
+    if sigma_I == 0.0:
+        return fixed_point_gain(beta_r) if fixed_point_gain(beta_r) <= g_max else math.inf
+    params |= {"sigma_I": sigma_I, "tau_I": math.inf}
+
+    def margin(g):
+        _, A, B, D = _static_moments(g, params)
+        return g**2 * (A + B * D) - 1.0
+
+    gains = np.linspace(g_max / 50, g_max, 50)
+    values = [margin(g) for g in gains]
+    crossing = next((k for k, v in enumerate(values) if v >= 0.0), None)
+    if crossing is None:
+        return math.inf
+    if crossing == 0:
+        return float(gains[0])
+    return optimize.brentq(margin, gains[crossing - 1], gains[crossing], xtol=1e-10)
 
 
 def _fixed_point_branch(g, params, tau_z):
@@ -508,6 +755,8 @@ def solve_gated(
     tau_r: float = 1.0,
     tau_z: float = 1.0,
     alpha_z: float = 0.0,
+    sigma_I: float = 0.0,
+    tau_I: float = math.inf,
     tol: float = 1e-6,
     max_iter: int = 2000,
 ) -> GatedDMFT:
@@ -517,6 +766,9 @@ def solve_gated(
     (also in the bistable region below ``1 / sigma(beta_r)``) it is found;
     otherwise the iteration collapses onto ``x = 0`` and the fixed-point
     branch is returned with the largest real part of its Jacobian spectrum.
+    With an input, Eq. (1') replaces (1): a static input's quiescent state
+    is the fixed point of Eq. (5); a time-varying input gives ``branch``
+    ``"chaos"`` where ``lambda_max > 0`` and ``"driven"`` where it is < 0.
 
     Parameters
     ----------
@@ -532,6 +784,12 @@ def solve_gated(
     alpha_z : float
         Must be 0 (``ValueError`` otherwise: the update gate's fluctuations
         are in :func:`solve_gated_sampled`).
+    sigma_I : float
+        Standard deviation of the external input, >= 0 and finite (0: the
+        autonomous network, exactly the solver without input).
+    tau_I : float
+        Correlation time of the input, > 0; ``inf`` (default) for a static
+        input ``I_i ~ N(0, sigma_I^2)``.
     tol : float
         Largest accepted relative step of the iteration, in ``(0, 1e-2]``.
     max_iter : int
@@ -541,6 +799,7 @@ def solve_gated(
     -------
     GatedDMFT
         ``success=False`` with a message when the iteration stalls.
+        ``params`` holds ``sigma_I, tau_I`` when there is an input.
 
     Raises
     ------
@@ -563,14 +822,15 @@ def solve_gated(
     ('fixed point', -0.125)
     """
     g = check_real(g, "g", low=0.0, high=np.inf, high_open=True)
-    params = _gate_params(alpha_r, beta_r, beta_z, tau_r, alpha_z)
+    params = _gate_params(alpha_r, beta_r, beta_z, tau_r, alpha_z, sigma_I, tau_I)
     tau_z = check_real(tau_z, "tau_z", low=0.0, low_open=True, high=np.inf, high_open=True)
     tol = check_tol(tol)
     max_iter = check_int(max_iter, "max_iter", minimum=1)
-    if g == 0.0:
+    quiescent = _static_branch if "sigma_I" in params else _fixed_point_branch
+    if g == 0.0 and "sigma_I" not in params:
         return _fixed_point_branch(g, params, tau_z)
     solution = _solve(g, params, None, tol, max_iter)
-    return _fixed_point_branch(g, params, tau_z) if solution is None else solution
+    return quiescent(g, params, tau_z) if solution is None else solution
 
 
 def solve_gated_branch(

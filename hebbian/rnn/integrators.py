@@ -1,5 +1,11 @@
 """Integration of the rate networks: fixed-step RK4 and Euler, adaptive SciPy.
 
+An external input ``I(t)`` (:class:`Drive`) is ``None`` (autonomous), a
+constant current ``(n_input,)``, a schedule ``(n_steps, n_input)`` held
+constant over each fixed step, or a function ``t -> (n_input,)`` evaluated
+where the method needs it (RK4: at the start, the middle and the end of each
+step).
+
 A fixed step is rejected before the run when it amplifies one of the
 network's linear leak modes (``|R(dt mu)| > 1`` for a leak eigenvalue ``mu``
 with ``Re mu < 0``, ``R`` the method's stability function:
@@ -25,7 +31,7 @@ from scipy.integrate import solve_ivp
 
 from hebbian._checks import check_int, check_real
 
-__all__ = ["METHODS", "Trajectory", "simulate"]
+__all__ = ["METHODS", "Drive", "Trajectory", "simulate"]
 
 #: Integration methods of :func:`simulate`.
 METHODS = ("rk4", "euler", "adaptive")
@@ -49,16 +55,96 @@ class Trajectory(NamedTuple):
     x: np.ndarray
 
 
-def _euler(f, x, dt):
-    return x + dt * f(x)
+#: The input of an autonomous step: none at the start, middle and end.
+_NO_INPUT = (None, None, None)
 
 
-def _rk4(f, x, dt):
-    k1 = f(x)
-    k2 = f(x + 0.5 * dt * k1)
-    k3 = f(x + 0.5 * dt * k2)
-    k4 = f(x + dt * k3)
+def _euler(f, x, dt, inputs=_NO_INPUT):
+    return x + dt * f(x, inputs[0])
+
+
+def _rk4(f, x, dt, inputs=_NO_INPUT):
+    start, middle, end = inputs
+    k1 = f(x, start)
+    k2 = f(x + 0.5 * dt * k1, middle)
+    k3 = f(x + 0.5 * dt * k2, middle)
+    k4 = f(x + dt * k3, end)
     return x + (dt / 6.0) * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
+
+
+class Drive:
+    """An external input on a grid of ``n_steps`` fixed steps of length ``step`` from ``t0``.
+
+    Parameters
+    ----------
+    network : RateNetwork
+        The driven network (its ``n_input`` and ``check_input``).
+    inputs : None, array_like or callable
+        ``None`` (no input); an array ``(n_input,)`` (a constant current); an
+        array ``(n_steps, n_input)`` (row ``n`` held constant over step ``n``);
+        or a deterministic function ``t -> (n_input,)``.
+    n_steps : int
+        Steps of the grid.
+    step : float
+        Their length.
+    t0 : float
+        Time at the start of the grid.
+    name : str
+        Name of the argument, for error messages.
+
+    Attributes
+    ----------
+    bound : ndarray of shape (n_input,) or None
+        ``sup |I_i|`` over the grid (``None`` without input), for the
+        forward-invariant box ``network.state_bound(x0, bound)``.
+    """
+
+    def __init__(self, network, inputs, n_steps: int, step: float, t0: float = 0.0,
+                 name: str = "inputs"):  # fmt: skip
+        self._check = lambda value: network.check_input(value, name)
+        self.n_steps, self.step, self.t0 = n_steps, step, t0
+        self._function = self._schedule = self._constant = None
+        self.bound = None
+        if inputs is None:
+            return
+        if callable(inputs):
+            self._function = inputs
+            times = t0 + step * np.arange(0.0, n_steps + 0.25, 0.5)
+            self.bound = np.max([np.abs(self._check(inputs(t))) for t in times], axis=0)
+            return
+        values = np.asarray(inputs, dtype=np.float64)
+        if values.ndim == 2:
+            if values.shape[0] != n_steps:
+                raise ValueError(
+                    f"{name} has {values.shape[0]} rows for {n_steps} steps; pass one row "
+                    f"per fixed step, shape ({n_steps}, {network.n_input}), a constant "
+                    f"({network.n_input},), or a function of t"
+                )
+            for row in values:
+                self._check(row)
+            self._schedule = values
+            self.bound = np.abs(values).max(axis=0)
+            return
+        self._constant = self._check(values)
+        self.bound = np.abs(self._constant)
+
+    def step_inputs(self, n: int) -> tuple:
+        """The input at the start, middle and end of step ``n`` (0-based)."""
+        if self._function is not None:
+            t = self.t0 + n * self.step
+            f = self._function
+            return f(t), f(t + 0.5 * self.step), f(t + self.step)
+        value = self._constant if self._schedule is None else self._schedule[n]
+        return value, value, value
+
+    def at(self, t: float):
+        """The input at time ``t`` (a schedule's row of the step holding ``t``)."""
+        if self._function is not None:
+            return self._function(t)
+        if self._schedule is None:
+            return self._constant
+        n = int((t - self.t0) / self.step)
+        return self._schedule[min(max(n, 0), self.n_steps - 1)]
 
 
 _STEPPERS = {"euler": _euler, "rk4": _rk4}
@@ -125,11 +211,12 @@ def simulate(
     dt: float,
     method: str = "rk4",
     *,
+    inputs=None,
     save_every: int = 1,
     rtol: float = 1e-8,
     atol: float = 1e-10,
 ) -> Trajectory:
-    """Integrate ``dx/dt = f(x)`` from ``x0`` over ``[0, t_max]``.
+    """Integrate ``dx/dt = f(x; I(t))`` from ``x0`` over ``[0, t_max]``.
 
     Parameters
     ----------
@@ -146,6 +233,14 @@ def simulate(
     method : {"rk4", "euler", "adaptive"}
         Classical fourth-order Runge-Kutta, forward Euler, or
         :func:`scipy.integrate.solve_ivp` with ``DOP853`` and ``rtol``, ``atol``.
+    inputs : None, array_like or callable
+        External current (see :class:`Drive` and the network's equations,
+        e.g. the ``h`` equation of :class:`hebbian.rnn.GatedRNN`): ``None``
+        (autonomous, the default), a constant ``(n_input,)``, a schedule
+        ``(n_steps, n_input)`` with ``n_steps = ceil(t_max / dt)`` held
+        constant over each fixed step (for ``"adaptive"``: over each interval
+        of length ``t_max / n_steps``), or a deterministic function
+        ``t -> (n_input,)``.
     save_every : int
         Keep every ``save_every``-th grid point (and the last one).
     rtol, atol : float
@@ -159,8 +254,8 @@ def simulate(
     Raises
     ------
     ValueError
-        For ``t_max <= 0``, ``dt <= 0``, a wrong shape or non-finite ``x0``,
-        an unknown method, or a fixed step that is unstable (before the run
+        For ``t_max <= 0``, ``dt <= 0``, a wrong shape or non-finite ``x0``
+        or input, an unknown method, or a fixed step that is unstable (before the run
         for the leak, or when the state diverges during it).
     RuntimeError
         When ``solve_ivp`` reports a failure.
@@ -183,17 +278,18 @@ def simulate(
     saved = np.arange(0, n_steps + 1, save_every)
     if saved[-1] != n_steps:
         saved = np.append(saved, n_steps)
+    drive = Drive(network, inputs, n_steps, step)
     if method == "adaptive":
-        return _adaptive(network, x0, saved * step, rtol, atol)
+        return _adaptive(network, x0, saved * step, rtol, atol, drive)
     check_step(network, dt, method)
     advance, f = _STEPPERS[method], network._vector_field
-    limit = _BOX_MARGIN * network.state_bound(x0)
+    limit = _BOX_MARGIN * network.state_bound(x0, drive.bound)
     out = np.empty((saved.size, x0.size))
     out[0] = x = x0
     j = 1
     with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported below
         for n in range(1, n_steps + 1):
-            x = advance(f, x, step)
+            x = advance(f, x, step, drive.step_inputs(n - 1))
             check_bounded(x, limit, n * step, dt, method)
             if n == saved[j]:
                 out[j] = x
@@ -201,11 +297,11 @@ def simulate(
     return Trajectory(saved * step, out)
 
 
-def _adaptive(network, x0, times, rtol, atol) -> Trajectory:
+def _adaptive(network, x0, times, rtol, atol, drive) -> Trajectory:
     rtol = check_real(rtol, "rtol", low=0.0, low_open=True)
     atol = check_real(atol, "atol", low=0.0, low_open=True)
     sol = solve_ivp(
-        lambda t, x: network._vector_field(x),
+        lambda t, x: network._vector_field(x, drive.at(t)),
         (0.0, times[-1]),
         x0,
         method="DOP853",

@@ -32,6 +32,8 @@ from hebbian._checks import check_int, check_real
 from hebbian.random import RNGLike, as_generator
 from hebbian.rnn.integrators import (
     _BOX_MARGIN,
+    _NO_INPUT,
+    Drive,
     check_bounded,
     check_step,
     fixed_grid,
@@ -72,16 +74,17 @@ class LyapunovSpectrum(NamedTuple):
     state: np.ndarray
 
 
-def _rk4_tangent(network, x, Q, dt):
-    """One RK4 step of ``(dx/dt, dQ/dt) = (f(x), J(x) Q)``."""
+def _rk4_tangent(network, x, Q, dt, inputs=_NO_INPUT):
+    """One RK4 step of ``(dx/dt, dQ/dt) = (f(x; I), J(x; I) Q)``, ``inputs`` the step's ``I``."""
     f, jq = network._vector_field, network._jacobian_product
-    k1, K1 = f(x), jq(x, Q)
+    start, middle, end = inputs
+    k1, K1 = f(x, start), jq(x, Q, start)
     x2, Q2 = x + 0.5 * dt * k1, Q + 0.5 * dt * K1
-    k2, K2 = f(x2), jq(x2, Q2)
+    k2, K2 = f(x2, middle), jq(x2, Q2, middle)
     x3, Q3 = x + 0.5 * dt * k2, Q + 0.5 * dt * K2
-    k3, K3 = f(x3), jq(x3, Q3)
+    k3, K3 = f(x3, middle), jq(x3, Q3, middle)
     x4, Q4 = x + dt * k3, Q + dt * K3
-    k4, K4 = f(x4), jq(x4, Q4)
+    k4, K4 = f(x4, end), jq(x4, Q4, end)
     return (
         x + (dt / 6.0) * (k1 + 2.0 * k2 + 2.0 * k3 + k4),
         Q + (dt / 6.0) * (K1 + 2.0 * K2 + 2.0 * K3 + K4),
@@ -109,9 +112,14 @@ def lyapunov_spectrum(
     dt: float,
     n_exponents: int | None = None,
     reorth_every: int = 10,
+    inputs=None,
     rng: RNGLike = None,
 ) -> LyapunovSpectrum:
     """The ``n_exponents`` largest Lyapunov exponents along the orbit of ``x0``.
+
+    With a time-dependent input these are the exponents of the driven
+    (non-autonomous) flow, conditional on the input's realisation: the
+    tangent vectors follow ``J(x(t); I(t))``.
 
     Parameters
     ----------
@@ -132,6 +140,12 @@ def lyapunov_spectrum(
     reorth_every : int
         Steps between QR re-orthonormalizations; the spread of the exponents
         times ``reorth_every * dt`` must stay well below ~700 (float range).
+    inputs : None, array_like or callable
+        External current, as in :func:`hebbian.rnn.integrators.simulate`,
+        with time 0 at ``x0``: the transient and then the measurement.  A
+        schedule has one row per step of the transient's grid
+        (``ceil(t_transient / dt)`` steps) followed by one per step of the
+        measurement's (``ceil(t_max / dt)``).
     rng : None, int, SeedSequence or Generator
         Draws the initial orthonormal frame.
 
@@ -167,37 +181,66 @@ def lyapunov_spectrum(
         raise ValueError(f"n_exponents={k} exceeds the dimension {n_dim}; pass at most {n_dim}")
     reorth_every = check_int(reorth_every, "reorth_every", minimum=1)
     check_step(network, dt, "rk4")
-    limit = _BOX_MARGIN * network.state_bound(x)
+    align, measure = _drives(network, inputs, t_transient, t_max, dt)
+    bounds = [d.bound for d in (align, measure) if d is not None and d.bound is not None]
+    limit = _BOX_MARGIN * network.state_bound(x, np.max(bounds, axis=0) if bounds else None)
     Q = np.linalg.qr(as_generator(rng).standard_normal((n_dim, k)))[0]
     steps = (dt, reorth_every, limit)
     with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported as an error
-        if t_transient > 0:
-            x, Q = _align(network, x, Q, t_transient, *steps)
-        running, times, divergence, x = _measure(network, x, Q, t_transient, t_max, *steps)
+        if align is not None:
+            x, Q = _align(network, x, Q, align, *steps)
+        running, times, divergence, x = _measure(network, x, Q, measure, *steps)
     return LyapunovSpectrum(running[-1], running, times, divergence, x)
 
 
-def _align(network, x, Q, t_transient, dt, reorth_every, limit):
+def _drives(network, inputs, t_transient, t_max, dt):
+    """The input on the transient's grid (``None`` without transient) and the measurement's."""
+    n_measure, step_measure = fixed_grid(t_max, dt)
+    if t_transient == 0:
+        return None, Drive(network, inputs, n_measure, step_measure)
+    n_align, step_align = fixed_grid(t_transient, dt)
+    schedule = None
+    if inputs is not None and not callable(inputs):
+        schedule = np.asarray(inputs, dtype=np.float64)
+        if schedule.ndim == 2 and schedule.shape[0] != n_align + n_measure:
+            raise ValueError(
+                f"inputs has {schedule.shape[0]} rows; pass one per fixed step of the "
+                f"transient and then of the measurement, {n_align} + {n_measure} = "
+                f"{n_align + n_measure} rows, a constant ({network.n_input},), or a "
+                f"function of t"
+            )
+    if schedule is not None and schedule.ndim == 2:
+        first, second = schedule[:n_align], schedule[n_align:]
+    else:
+        first = second = inputs
+    return (
+        Drive(network, first, n_align, step_align),
+        Drive(network, second, n_measure, step_measure, t0=t_transient),
+    )
+
+
+def _align(network, x, Q, drive, dt, reorth_every, limit):
     """The transient: the state approaches the attractor, the frame the Lyapunov vectors."""
-    n_steps, step = fixed_grid(t_transient, dt)
-    for n in range(1, n_steps + 1):
-        x, Q = _rk4_tangent(network, x, Q, step)
+    step = drive.step
+    for n in range(1, drive.n_steps + 1):
+        x, Q = _rk4_tangent(network, x, Q, step, drive.step_inputs(n - 1))
         check_bounded(x, limit, n * step, dt, "rk4")
         if n % reorth_every == 0:
             Q = _growth(Q, reorth_every)[0]
     return x, Q
 
 
-def _measure(network, x, Q, t0, t_max, dt, reorth_every, limit):
-    """Benettin's accumulation over ``t_max``, with the trapezoidal mean of ``tr J``."""
-    n_steps, step = fixed_grid(t_max, dt)
+def _measure(network, x, Q, drive, dt, reorth_every, limit):
+    """Benettin's accumulation over the drive's grid, with the trapezoidal mean of ``tr J``."""
+    n_steps, step, t0 = drive.n_steps, drive.step, drive.t0
     log_growth = np.zeros(Q.shape[1])
     running, times = [], []
-    div_prev, div_sum = network._divergence(x), 0.0
+    div_prev, div_sum = network._divergence(x, drive.step_inputs(0)[0]), 0.0
     for n in range(1, n_steps + 1):
-        x, Q = _rk4_tangent(network, x, Q, step)
+        inputs = drive.step_inputs(n - 1)
+        x, Q = _rk4_tangent(network, x, Q, step, inputs)
         check_bounded(x, limit, t0 + n * step, dt, "rk4")
-        div = network._divergence(x)
+        div = network._divergence(x, inputs[2])
         div_sum += 0.5 * (div_prev + div)
         div_prev = div
         if n % reorth_every == 0 or n == n_steps:

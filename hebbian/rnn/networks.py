@@ -1,18 +1,20 @@
 """Random rate networks in continuous time: vanilla, gated, and linear.
 
-Every network here is an autonomous flow ``dx/dt = f(x)`` on ``R^n_dim`` with
-an analytic Jacobian, built from its couplings once and frozen.
+Every network here is a flow ``dx/dt = f(x) (+ input)`` on ``R^n_dim`` with
+an analytic Jacobian, built from its couplings once and frozen.  Without
+input it is autonomous; an external current ``I(t)`` (``n_input`` values, one
+per neuron) enters the ``h`` equation as stated below.
 
 * :class:`VanillaRNN` (Sompolinsky, Crisanti, Sommers 1988):
 
-      dh/dt = -h + g J phi(h),   phi = tanh,   J_ij ~ N(0, 1/N) iid,
+      dh/dt = -h + g J phi(h) + I(t),   phi = tanh,   J_ij ~ N(0, 1/N) iid,
 
   diagonal included (self-couplings ``J_ii`` are kept; they are
   ``O(N^-1/2)`` and change nothing at ``N -> inf``).
 * :class:`GatedRNN` (Krishnamurthy, Can, Schwab 2022): state
   ``x = (h, z, r)`` in ``R^3N``,
 
-      dh/dt       = sigma_z(z) * ( -h + g J^h (sigma_r(r) * phi(h)) )
+      dh/dt       = sigma_z(z) * ( -h + g J^h (sigma_r(r) * phi(h)) + I(t) )
       tau_z dz/dt = -z + J^z phi(h)
       tau_r dr/dt = -r + J^r phi(h)
 
@@ -27,16 +29,26 @@ an analytic Jacobian, built from its couplings once and frozen.
   exactly 1.0 in double precision).  The model above (three equations, gains
   and biases) follows the published model; its equation numbers and its sign
   convention for the gate biases ``beta_z, beta_r`` are not cited (here
-  ``beta > 0`` opens a gate).
-* :class:`LinearRNN`: ``dx/dt = A x``, the exact oracle of the Lyapunov
-  machinery (its exponents are the real parts of the eigenvalues of ``A``).
+  ``beta > 0`` opens a gate).  The external current ``I`` is added to the
+  recurrent drive of ``h`` as in the input-driven network of Krishnamurthy,
+  Can and Schwab; it sits inside the update gate's factor (this package's
+  reading, not cited to an equation), so a shut update gate holds ``h``
+  against the input too, and the input reaches the gates only through
+  ``phi(h)``.
+* :class:`LinearRNN`: ``dx/dt = A x + I(t)``, the exact oracle of the
+  Lyapunov machinery (its exponents are the real parts of the eigenvalues of
+  ``A``, with or without input).
 
-Beyond ``vector_field`` and ``jacobian`` every network offers
+All methods take the input's value at the current instant, ``inputs`` of
+shape ``(n_input,)`` or ``None`` (no input); the integrators evaluate a
+time-dependent input on their time grid.  Beyond ``vector_field`` and
+``jacobian`` every network offers
 ``jacobian_product(x, V) = J(x) V`` as matrix products (``O(n^2 k)`` for
 ``k`` vectors, never forming ``J``), ``divergence(x) = tr J(x)``, a
 forward-invariant box ``state_bound(x0)`` and the eigenvalues of its linear
 leak, which the integrators of :mod:`hebbian.rnn.integrators` use to reject
-unstable fixed steps.
+unstable fixed steps.  The input changes the Jacobian of the gated network
+only (through ``d sigma_z / dz``); it is additive elsewhere.
 
 References
 ----------
@@ -82,13 +94,15 @@ def _gaussian_couplings(rng, N: int) -> np.ndarray:
 
 
 class RateNetwork:
-    """An autonomous flow ``dx/dt = f(x)`` with an analytic Jacobian.
+    """A flow ``dx/dt = f(x; I)`` with an analytic Jacobian, ``I`` an optional input.
 
     The public methods check their input and call the hooks a subclass
-    defines: ``n_dim``, ``leak_eigenvalues``, ``state_bound``,
+    defines: ``n_dim``, ``n_input``, ``leak_eigenvalues``, ``state_bound``,
     ``_vector_field``, ``_jacobian``, ``_jacobian_product`` (``V`` of shape
-    ``(n_dim, k)``) and ``_divergence``.  The integrators call the hooks
-    directly, after checking the initial state once.
+    ``(n_dim, k)``) and ``_divergence``, each hook taking the input's value
+    ``I`` (shape ``(n_input,)``, or ``None`` for none) as its last argument.
+    The integrators call the hooks directly, after checking the initial state
+    and the input once.
     """
 
     #: How the state is laid out, for error messages.
@@ -106,15 +120,29 @@ class RateNetwork:
             raise ValueError(f"{name} contains NaN or inf; pass a finite state")
         return x
 
-    def vector_field(self, x) -> np.ndarray:
-        """``f(x)``, shape ``(n_dim,)``."""
-        return self._vector_field(self.check_state(x))
+    def check_input(self, inputs, name: str = "inputs") -> np.ndarray | None:
+        """Return the input's value as a finite float64 vector ``(n_input,)``, ``None`` as is."""
+        if inputs is None:
+            return None
+        inputs = np.asarray(inputs, dtype=np.float64)
+        if inputs.shape != (self.n_input,):
+            raise ValueError(
+                f"{name} has shape {inputs.shape}; pass one current per neuron, "
+                f"shape ({self.n_input},), or None for no input"
+            )
+        if not np.all(np.isfinite(inputs)):
+            raise ValueError(f"{name} contains NaN or inf; pass a finite input")
+        return inputs
 
-    def jacobian(self, x) -> np.ndarray:
-        """Dense Jacobian ``df_i/dx_j`` at ``x``, shape ``(n_dim, n_dim)``."""
-        return self._jacobian(self.check_state(x))
+    def vector_field(self, x, inputs=None) -> np.ndarray:
+        """``f(x; I)``, shape ``(n_dim,)``, for the input's value ``inputs`` (``None``: none)."""
+        return self._vector_field(self.check_state(x), self.check_input(inputs))
 
-    def jacobian_product(self, x, V) -> np.ndarray:
+    def jacobian(self, x, inputs=None) -> np.ndarray:
+        """Dense Jacobian ``df_i/dx_j`` at ``x`` (input held fixed), shape ``(n_dim, n_dim)``."""
+        return self._jacobian(self.check_state(x), self.check_input(inputs))
+
+    def jacobian_product(self, x, V, inputs=None) -> np.ndarray:
         """``J(x) V`` for ``V`` of shape ``(n_dim,)`` or ``(n_dim, k)``, in ``O(n_dim^2 k)``."""
         x = self.check_state(x)
         V = np.asarray(V, dtype=np.float64)
@@ -122,25 +150,36 @@ class RateNetwork:
             raise ValueError(
                 f"V has shape {V.shape}; pass shape ({self.n_dim},) or ({self.n_dim}, k)"
             )
-        return self._jacobian_product(x, V.reshape(self.n_dim, -1)).reshape(V.shape)
+        flat = V.reshape(self.n_dim, -1)
+        return self._jacobian_product(x, flat, self.check_input(inputs)).reshape(V.shape)
 
-    def divergence(self, x) -> float:
+    def divergence(self, x, inputs=None) -> float:
         """``tr J(x)``, the local rate of phase-space volume change, in ``O(n_dim)``."""
-        return float(self._divergence(self.check_state(x)))
+        return float(self._divergence(self.check_state(x), self.check_input(inputs)))
 
     def simulate(
-        self, x0, t_max: float, dt: float, method: str = "rk4", **options
+        self, x0, t_max: float, dt: float, method: str = "rk4", *, inputs=None, **options
     ) -> integrators.Trajectory:
         """Integrate from ``x0``; see :func:`hebbian.rnn.integrators.simulate`."""
-        return integrators.simulate(self, x0, t_max, dt, method, **options)
+        return integrators.simulate(self, x0, t_max, dt, method, inputs=inputs, **options)
+
+
+def _plus(drive, inputs):
+    """``drive + inputs``, or ``drive`` itself without input (bit-identical autonomous runs)."""
+    return drive if inputs is None else drive + inputs
+
+
+def _input_reach(reach, input_bound):
+    """``reach + input_bound``: the box of a field driven by ``|I_i| <= input_bound_i``."""
+    return reach if input_bound is None else reach + np.abs(input_bound)
 
 
 @dataclass(frozen=True, eq=False)
 class LinearRNN(RateNetwork):
-    """Linear network ``dx/dt = A x``.
+    """Linear network ``dx/dt = A x + I(t)``.
 
     Its Lyapunov exponents are the real parts of the eigenvalues of ``A``
-    (with multiplicity), which makes it the exact oracle of
+    (with multiplicity, with or without input), which makes it the exact oracle of
     :func:`hebbian.rnn.lyapunov.lyapunov_spectrum`.
 
     Parameters
@@ -169,24 +208,29 @@ class LinearRNN(RateNetwork):
         return self.A.shape[0]
 
     @property
+    def n_input(self) -> int:
+        """Dimension of the input (``n_dim``: every coordinate is driven)."""
+        return self.n_dim
+
+    @property
     def leak_eigenvalues(self) -> np.ndarray:
         """Eigenvalues of ``A`` (the whole flow is linear)."""
         return self._eig
 
-    def state_bound(self, x0) -> np.ndarray:
+    def state_bound(self, x0, input_bound=None) -> np.ndarray:
         """No bounded box is invariant in general: ``inf`` for every coordinate."""
         return np.full(self.n_dim, np.inf)
 
-    def _vector_field(self, x):
-        return self.A @ x
+    def _vector_field(self, x, inputs=None):
+        return _plus(self.A @ x, inputs)
 
-    def _jacobian(self, x):
+    def _jacobian(self, x, inputs=None):
         return self.A.copy()
 
-    def _jacobian_product(self, x, V):
+    def _jacobian_product(self, x, V, inputs=None):
         return self.A @ V
 
-    def _divergence(self, x):
+    def _divergence(self, x, inputs=None):
         return np.trace(self.A)
 
 
@@ -194,8 +238,8 @@ class LinearRNN(RateNetwork):
 class VanillaRNN(RateNetwork):
     """Random rate network of Sompolinsky, Crisanti and Sommers (1988).
 
-    ``dh/dt = -h + g J tanh(h)``; chaotic for ``g > 1`` at ``N -> inf``,
-    with ``h = 0`` the globally stable fixed point for ``g < 1``.
+    ``dh/dt = -h + g J tanh(h) + I(t)``; without input chaotic for ``g > 1``
+    at ``N -> inf``, with ``h = 0`` the globally stable fixed point for ``g < 1``.
 
     Parameters
     ----------
@@ -250,30 +294,38 @@ class VanillaRNN(RateNetwork):
         return self.N
 
     @property
+    def n_input(self) -> int:
+        """Dimension of the input (``N``, one current per neuron)."""
+        return self.N
+
+    @property
     def leak_eigenvalues(self) -> np.ndarray:
         """The leak ``-h`` decays at rate 1."""
         return np.array([-1.0])
 
-    def state_bound(self, x0) -> np.ndarray:
-        """Forward-invariant box: ``|h_i(t)| <= max(|h_i(0)|, g sum_j |J_ij|)``.
+    def state_bound(self, x0, input_bound=None) -> np.ndarray:
+        """Forward-invariant box: ``|h_i(t)| <= max(|h_i(0)|, g sum_j |J_ij| + b_i)``.
 
-        From ``d|h_i|/dt <= -|h_i| + g sum_j |J_ij|`` since ``|tanh| <= 1``.
+        From ``d|h_i|/dt <= -|h_i| + g sum_j |J_ij| + |I_i|`` since
+        ``|tanh| <= 1``; ``input_bound`` is ``b_i >= sup_t |I_i(t)|`` (shape
+        ``(N,)``, ``None`` for no input).
         """
         x0 = self.check_state(x0, "x0")
-        return np.maximum(np.abs(x0), self.g * np.abs(self.J).sum(axis=1))
+        reach = _input_reach(self.g * np.abs(self.J).sum(axis=1), input_bound)
+        return np.maximum(np.abs(x0), reach)
 
-    def _vector_field(self, x):
-        return -x + self.g * (self.J @ np.tanh(x))
+    def _vector_field(self, x, inputs=None):
+        return _plus(-x + self.g * (self.J @ np.tanh(x)), inputs)
 
-    def _jacobian(self, x):
+    def _jacobian(self, x, inputs=None):
         d = 1.0 - np.tanh(x) ** 2
         return self.g * self.J * d - np.eye(self.N)
 
-    def _jacobian_product(self, x, V):
+    def _jacobian_product(self, x, V, inputs=None):
         d = 1.0 - np.tanh(x) ** 2
         return self.g * (self.J @ (d[:, None] * V)) - V
 
-    def _divergence(self, x):
+    def _divergence(self, x, inputs=None):
         d = 1.0 - np.tanh(x) ** 2
         return self.g * np.dot(np.diag(self.J), d) - self.N
 
@@ -371,6 +423,11 @@ class GatedRNN(RateNetwork):
         return 3 * self.N
 
     @property
+    def n_input(self) -> int:
+        """Dimension of the input (``N``: a current into each ``h_i``)."""
+        return self.N
+
+    @property
     def _layout(self) -> str:
         return f" = (h, z, r) with N={self.N} each"
 
@@ -384,15 +441,43 @@ class GatedRNN(RateNetwork):
         N = self.N
         return x[:N], x[N : 2 * N], x[2 * N :]
 
-    def state_bound(self, x0) -> np.ndarray:
+    def state_bound(self, x0, input_bound=None) -> np.ndarray:
         """Forward-invariant box, as for :meth:`VanillaRNN.state_bound`.
 
-        ``|h_i| <= max(|h_i(0)|, g sum_j |J^h_ij|)`` because ``0 < sigma < 1``
-        and ``|tanh| <= 1``; likewise ``z`` with ``J^z`` and ``r`` with ``J^r``.
+        ``|h_i| <= max(|h_i(0)|, g sum_j |J^h_ij| + b_i)`` because
+        ``0 < sigma < 1`` and ``|tanh| <= 1`` (``b_i >= sup_t |I_i(t)|``,
+        ``input_bound``); likewise ``z`` with ``J^z`` and ``r`` with ``J^r``.
         """
         x0 = self.check_state(x0, "x0")
-        reach = np.concatenate([self.g * np.abs(self.Jh).sum(1), np.abs(self._Jzr).sum(1)])
+        reach_h = _input_reach(self.g * np.abs(self.Jh).sum(1), input_bound)
+        reach = np.concatenate([reach_h, np.abs(self._Jzr).sum(1)])
         return np.maximum(np.abs(x0), reach)
+
+    def lift(self, h) -> np.ndarray:
+        """The state ``(h, J^z phi(h), J^r phi(h))`` whose gates sit at their fixed point."""
+        h = np.asarray(h, dtype=np.float64)
+        if h.shape != (self.N,):
+            raise ValueError(f"h has shape {h.shape}; pass the fields only, shape ({self.N},)")
+        return np.concatenate([h, self._Jzr @ np.tanh(h + self.beta_h)])
+
+    def reduced_field(self, h, inputs=None) -> np.ndarray:
+        """``F(h) = -h + g J^h (sigma_r(J^r phi(h)) phi(h)) + I``, zero at the fixed points.
+
+        Since ``sigma_z > 0`` and the gates relax to ``z = J^z phi(h)``,
+        ``r = J^r phi(h)``, the fixed points of the flow are the zeros of
+        ``F`` lifted by :meth:`lift`; ``F`` lives in ``R^N`` instead of
+        ``R^3N`` and needs no time constants, which suits Newton's method.
+        """
+        x = self.lift(h)
+        _, _, _, phi, _, s_r = self._gates(x)
+        return _plus(-x[: self.N] + self.g * (self.Jh @ (s_r * phi)), self.check_input(inputs))
+
+    def reduced_jacobian(self, h, inputs=None) -> np.ndarray:
+        """``dF/dh = -1 + g J^h [diag(sigma_r phi') + diag(sigma_r' phi) J^r diag(phi')]``."""
+        x = self.lift(h)
+        phi, dphi, _, s_r, _, ds_r = self._slopes(x, None)
+        inner = np.diag(s_r * dphi) + (ds_r * phi)[:, None] * self.Jr * dphi
+        return self.g * (self.Jh @ inner) - np.eye(self.N)
 
     def _gates(self, x):
         h, z, r = self.split(x)
@@ -401,24 +486,24 @@ class GatedRNN(RateNetwork):
         s_r = gate(r, self.alpha_r, self.beta_r)
         return h, z, r, phi, s_z, s_r
 
-    def _vector_field(self, x):
+    def _vector_field(self, x, inputs=None):
         h, z, r, phi, s_z, s_r = self._gates(x)
-        u = -h + self.g * (self.Jh @ (s_r * phi))
+        u = _plus(-h + self.g * (self.Jh @ (s_r * phi)), inputs)
         zr = self._Jzr @ phi
         N = self.N
         return np.concatenate([s_z * u, (zr[:N] - z) / self.tau_z, (zr[N:] - r) / self.tau_r])
 
-    def _slopes(self, x):
+    def _slopes(self, x, inputs):
         """Everything the Jacobian needs: ``phi'``, ``sigma_z``, ``sigma_r`` and their slopes."""
         h, _, _, phi, s_z, s_r = self._gates(x)
-        u = -h + self.g * (self.Jh @ (s_r * phi))
+        u = _plus(-h + self.g * (self.Jh @ (s_r * phi)), inputs)
         dphi = 1.0 - phi**2
         ds_z = gate_slope(s_z, self.alpha_z)
         ds_r = gate_slope(s_r, self.alpha_r)
         return phi, dphi, s_z, s_r, ds_z * u, ds_r
 
-    def _jacobian(self, x):
-        phi, dphi, s_z, s_r, dz_u, ds_r = self._slopes(x)
+    def _jacobian(self, x, inputs=None):
+        phi, dphi, s_z, s_r, dz_u, ds_r = self._slopes(x, inputs)
         N, g = self.N, self.g
         eye = np.eye(N)
         jac = np.zeros((3 * N, 3 * N))
@@ -431,8 +516,8 @@ class GatedRNN(RateNetwork):
         jac[2 * N :, 2 * N :] = -eye / self.tau_r
         return jac
 
-    def _jacobian_product(self, x, V):
-        phi, dphi, s_z, s_r, dz_u, ds_r = self._slopes(x)
+    def _jacobian_product(self, x, V, inputs=None):
+        phi, dphi, s_z, s_r, dz_u, ds_r = self._slopes(x, inputs)
         Vh, Vz, Vr = self.split(V)
         drive = self.Jh @ ((s_r * dphi)[:, None] * Vh + (ds_r * phi)[:, None] * Vr)
         out_h = s_z[:, None] * (self.g * drive - Vh) + dz_u[:, None] * Vz
@@ -440,7 +525,7 @@ class GatedRNN(RateNetwork):
         N = self.N
         return np.concatenate([out_h, (zr[:N] - Vz) / self.tau_z, (zr[N:] - Vr) / self.tau_r])
 
-    def _divergence(self, x):
+    def _divergence(self, x, inputs=None):
         _, _, _, phi, s_z, s_r = self._gates(x)
         diag = self.g * np.diag(self.Jh) * s_r * (1.0 - phi**2) - 1.0
         return np.dot(s_z, diag) - self.N / self.tau_z - self.N / self.tau_r

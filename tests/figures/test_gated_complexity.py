@@ -1,0 +1,26 @@
+"""The gated_complexity figure: its quick run against theory."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+
+def test_gated_complexity_counts_and_chaos(made):
+    """Fixed points are counted (every count >= 1: x = 0 is one), more of them at large g, and
+    lambda_max changes sign as the DMFT says away from the discontinuous onset."""
+    meta = json.loads((made("gated_complexity") / "gated_complexity.json").read_text())
+    onset = meta["onset"]
+    assert onset["discontinuous"]
+    assert onset["g_chaos"] < meta["g_fixed_point"] == 2.0
+    N = max(meta["settings"]["N"])
+    rows = {r["g"]: r for r in meta["counts"] if r["N"] == N}
+    for r in rows.values():
+        assert min(r["counts"]) >= 1
+        assert all(s <= c for s, c in zip(r["stable"], r["counts"], strict=True))
+        assert r["converged_fraction"] > 0.5
+    assert rows[3.0]["log_count_per_N"] > rows[1.5]["log_count_per_N"]
+    lam = {float(g): v for g, v in meta["lambda_sim"].items()}
+    assert lam[1.5] < 0
+    assert np.all([lam[g] > 0 for g in (2.2, 2.6, 3.0)])
