@@ -53,9 +53,15 @@ def energy_panel(ax, Ns, temps, u, err, *, omega: float, theory: dict) -> list[d
             record[f"n_sigma_{name}"] = (fit.value - value) / fit.error
         records.append(record)
         ax.errorbar(
-            [T], [fit.value], [fit.error], fmt="D", mfc="w", color="k", ms=5,
+            [T],
+            [fit.value],
+            [fit.error],
+            fmt="D",
+            mfc="w",
+            color="k",
+            ms=5,
             label=r"MC $N\to\infty$" if t == 0 else None,
-        )  # fmt: skip
+        )
     return records
 
 

@@ -19,6 +19,7 @@ from hebbian.networks import (
     Hopfield,
     LearnedNetwork,
     ModernHopfield,
+    PSpinGlass,
     SherringtonKirkpatrick,
     learned_network,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "Hopfield",
     "LearnedNetwork",
     "ModernHopfield",
+    "PSpinGlass",
     "SherringtonKirkpatrick",
     "T_from_beta",
     "__version__",

@@ -166,7 +166,9 @@ TASKS = {
     "mc-retrieval-probability": "hebbian.mc.capacity:retrieval_probability",
     "mc-sk-tempering": "hebbian.mc.glass:sk_tempering",
     "mc-dense-tempering": "hebbian.mc.glass:dense_tempering",
+    "mc-pspin-tempering": "hebbian.mc.glass:pspin_tempering",
     "mc-archetype-overlap": "hebbian.mc.learning:archetype_overlap",
+    "mc-class-detection": "hebbian.mc.learning:class_detection",
     "mc-multitask-amplitudes": "hebbian.mc.multitask:amplitudes",
     "mc-top-weight": "hebbian.mc.condensation:top_weight",
 }

@@ -11,8 +11,9 @@
 * :func:`extrapolate` - finite-size extrapolation ``N -> infinity``;
 * :func:`retrieval_overlap` - the retrieval overlap at one point, over
   disorder samples (a sweep task);
-* :mod:`hebbian.mc.glass` - parallel tempering of SK samples: energies and P(q)
-  (a sweep task);
+* :mod:`hebbian.mc.glass` - parallel tempering over disorder samples of the SK
+  model, the dense Hebbian glass and the Gaussian P-spin control: energies,
+  P(q), swap acceptance and round trips (sweep tasks);
 * :mod:`hebbian.mc.capacity` - storage capacity and basins of attraction over
   disorder samples (dense, exponential and modern networks);
 * :mod:`hebbian.mc.condensation` - exponential memories at finite temperature, binary

@@ -1,7 +1,8 @@
 """Monte Carlo that sees the glass: parallel tempering over disorder samples, energies and P(q).
 
-:func:`sk_tempering` (SK couplings) and :func:`dense_tempering` (a dense
-P-spin Hebbian network far above its critical storage) are sweep tasks
+:func:`sk_tempering` (SK couplings), :func:`dense_tempering` (a dense
+P-spin Hebbian network far above its critical storage) and
+:func:`pspin_tempering` (its Gaussian P-spin control) are sweep tasks
 (``task = "hebbian.mc.glass:sk_tempering"``): for each disorder sample they draw the
 network, run two independent parallel tempering ladders on it
 (:func:`hebbian.mc.tempering.parallel_tempering`), and record, per temperature, the
@@ -20,9 +21,11 @@ import numpy as np
 
 from hebbian import DenseHopfield, SherringtonKirkpatrick, binary_patterns
 from hebbian._checks import check_int, check_real
+from hebbian.mc.networks import pspin  # noqa: F401  (registers the P-spin family)
 from hebbian.mc.tempering import geometric_ladder, parallel_tempering
+from hebbian.networks import PSpinGlass
 
-__all__ = ["Q_BINS", "dense_tempering", "sk_tempering"]
+__all__ = ["Q_BINS", "dense_tempering", "pspin_tempering", "sk_tempering"]
 
 #: Edges of the overlap histograms.
 Q_BINS = np.linspace(-1.0, 1.0, 51)
@@ -62,7 +65,10 @@ def sk_tempering(
         samples of the time-averaged energy per spin and its standard error
         over samples; ``q_hist`` (n_T, len(Q_BINS) - 1): the normalized
         histogram of ``q``; ``q2`` (n_T,): the mean ``q^2``; ``swap_min``: the
-        smallest exchange acceptance met (a ladder below ~0.1 does not mix).
+        smallest exchange acceptance met (a ladder below ~0.1 does not mix);
+        ``round_trips_min`` and ``round_trips_mean``: round trips of a chain
+        from the lowest temperature to the highest and back, the fewest in
+        one ladder and the mean over ladders.
     """
     N = check_int(N, "N", minimum=2)
     return _tempering(
@@ -105,6 +111,10 @@ def dense_tempering(
     at ``T sqrt(c_N)``: the same dynamics, in units where the variance is the
     theory's at every N; ``T`` and ``energy`` are returned in these units.
 
+    The patterns add a ``1/N`` term to the energy, their skewness
+    (:func:`hebbian.theory.dense_finite_n.paramagnet_energy`), which
+    :func:`pspin_tempering`, the Gaussian control, does not have.
+
     ``P`` (``>= 3``) and ``alpha = K / N^(P-1)`` choose the network; the other
     parameters and the returned dict are those of :func:`sk_tempering`.
     """
@@ -112,15 +122,64 @@ def dense_tempering(
     P = check_int(P, "P", minimum=3)
     alpha = check_real(alpha, "alpha", low=0.0, low_open=True)
     K = max(1, round(alpha * N ** (P - 1)))
-    scale = math.sqrt(math.perm(N, P) / N**P)
-    out = _tempering(
+    return _glass_tempering(
         lambda rng: DenseHopfield(binary_patterns(K, N, rng=rng), P=P),
         [seed, P, round(alpha * 1e9), N],
-        scale * geometric_ladder(T_min, T_max, n_T),
+        N,
+        P,
+        geometric_ladder(T_min, T_max, n_T),
         n_samples,
         n_sweeps,
         n_burnin,
     )
+
+
+def pspin_tempering(
+    N: int,
+    *,
+    P: int = 3,
+    alpha: float = 0.5,
+    T_min: float = 0.15,
+    T_max: float = 0.6,
+    n_T: int = 16,
+    n_samples: int = 8,
+    n_sweeps: int = 2000,
+    n_burnin: int = 1000,
+    seed: int,
+) -> dict[str, np.ndarray]:
+    """:func:`dense_tempering` of the Gaussian P-spin glass with the same coupling variance.
+
+    :class:`hebbian.networks.PSpinGlass` with ``J ~ N(0, alpha N^{1-P})`` per index set:
+    the ``alpha -> infinity`` limit of the dense network's couplings, the
+    glass of :mod:`hebbian.theory.dense_rsb` without the patterns' skewness
+    (:mod:`hebbian.theory.dense_finite_n`).  Units, parameters and the
+    returned dict are those of :func:`dense_tempering`; samples are drawn
+    from other seeds than the dense network's.
+    """
+    N = check_int(N, "N", minimum=3)
+    P = check_int(P, "P", minimum=3, maximum=N)
+    alpha = check_real(alpha, "alpha", low=0.0, low_open=True)
+    return _glass_tempering(
+        lambda rng: PSpinGlass.sample(N, P, alpha, rng=rng),
+        [seed, P, round(alpha * 1e9), N, 1],
+        N,
+        P,
+        geometric_ladder(T_min, T_max, n_T),
+        n_samples,
+        n_sweeps,
+        n_burnin,
+    )
+
+
+def _glass_tempering(draw, key, N, P, temps, n_samples, n_sweeps, n_burnin) -> dict:
+    """:func:`_tempering` in units where the energy's variance is ``N xi(1)`` at every N.
+
+    Both glasses sum over ``N!/((N-P)! P!)`` index sets instead of
+    ``N^P/P!``: energies are divided by ``sqrt(c_N)``, ``c_N = N!/((N-P)! N^P)``,
+    and the chains run at ``T sqrt(c_N)`` (the same dynamics).
+    """
+    scale = math.sqrt(math.perm(N, P) / N**P)
+    out = _tempering(draw, key, scale * temps, n_samples, n_sweeps, n_burnin)
     out["T"] = out["T"] / scale
     out["energy"] = out["energy"] / scale
     out["energy_error"] = out["energy_error"] / scale
@@ -134,6 +193,7 @@ def _tempering(draw, key, temps, n_samples, n_sweeps, n_burnin) -> dict[str, np.
     hist = np.zeros((temps.size, Q_BINS.size - 1))
     q2 = np.zeros(temps.size)
     swap_min = 1.0
+    trips = []
     for s, child in enumerate(np.random.SeedSequence(key).spawn(n_samples)):
         network, *ladders = child.spawn(3)
         net = draw(np.random.default_rng(network))
@@ -161,6 +221,7 @@ def _tempering(draw, key, temps, n_samples, n_sweeps, n_burnin) -> dict[str, np.
         q2 += (q**2).mean(axis=0)
         energies[s] = 0.5 * (runs[0].energy.mean(axis=0) + runs[1].energy.mean(axis=0))
         swap_min = min(swap_min, *(r.swap_acceptance.min() for r in runs))
+        trips.extend(r.round_trips for r in runs)
     hist /= hist.sum(axis=1, keepdims=True) * np.diff(Q_BINS)
     return {
         "T": temps,
@@ -169,4 +230,6 @@ def _tempering(draw, key, temps, n_samples, n_sweeps, n_burnin) -> dict[str, np.
         "q_hist": hist,
         "q2": q2 / n_samples,
         "swap_min": swap_min,
+        "round_trips_min": int(min(trips)),
+        "round_trips_mean": float(np.mean(trips)),
     }

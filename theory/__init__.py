@@ -8,6 +8,10 @@
 * :mod:`hebbian.theory.dense` - dense P-spin networks in the high-storage regime
   ``K = alpha N^(P-1)``: RS; :mod:`hebbian.theory.dense_rsb` - k-RSB spin-glass and
   retrieval states for ``P >= 3`` and the 1RSB critical storage;
+  :mod:`hebbian.theory.dense_phases` - their (alpha, T) phase diagram under RS
+  and 1RSB (spinodals, transitions, AT line, static glass transition);
+  :mod:`hebbian.theory.dense_finite_n` - the 1/N correction of the Hebbian
+  glass energy and its exact finite-N annealed value;
 * :mod:`hebbian.theory.learning` - networks trained on examples (supervised and
   unsupervised): archetype and example-mean overlaps at any load and
   temperature, the unsupervised example states, critical load and data-set
@@ -46,6 +50,8 @@ branch.  ``solution.check()`` raises :class:`SolverError` otherwise.
 
 from hebbian.theory import (
     dense,
+    dense_finite_n,
+    dense_phases,
     dense_rsb,
     dmft,
     exponential,
@@ -66,6 +72,8 @@ __all__ = [
     "Solution",
     "SolverError",
     "dense",
+    "dense_finite_n",
+    "dense_phases",
     "dense_rsb",
     "dmft",
     "exponential",

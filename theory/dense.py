@@ -305,18 +305,25 @@ def _solve_zero_T(P: int, alpha: float, branch: str, params: dict, tol: float) -
     )
 
 
-def _load_for_overlap(P: int, m: float, beta: float) -> float:
-    """Load at which the retrieval branch passes through ``m`` (``nan`` if it cannot)."""
+def _branch_point(P: int, m: float, beta: float) -> tuple[float, float]:
+    """``(alpha, q)`` of the retrieval branch at overlap ``m``, ``P >= 3`` (``nan`` if none)."""
     a = _signal(P, m)
     top = 1.0 if math.isinf(beta) else math.tanh(beta * a)
     if not m < top:
-        return math.nan
-    if P == 2:
-        return hopfield._load_for_overlap(m, beta)
+        return math.nan, math.nan
     # the m equation fixes the noise s = sqrt(xi'(q)) (at T = 0, q = 1)
     s = std_for_tanh_mean(m, beta, mean=a)
     q = 1.0 if math.isinf(beta) else tanh_moments(a, s, beta)[1]
-    return s**2 * math.factorial(P - 1) / q ** (P - 1)
+    return s**2 * math.factorial(P - 1) / q ** (P - 1), q
+
+
+def _load_for_overlap(P: int, m: float, beta: float) -> float:
+    """Load at which the retrieval branch passes through ``m`` (``nan`` if it cannot)."""
+    if P == 2:
+        a = _signal(P, m)
+        top = 1.0 if math.isinf(beta) else math.tanh(beta * a)
+        return hopfield._load_for_overlap(m, beta) if m < top else math.nan
+    return _branch_point(P, m, beta)[0]
 
 
 def alpha_c(P: int, T: float = 0.0) -> Transition:

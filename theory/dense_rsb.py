@@ -251,32 +251,46 @@ def solve_rsb(
     )
 
 
-def alpha_c_rsb(P: int) -> Transition:
-    """Critical storage at ``T = 0`` with one step of RSB: the fold ``max_m alpha(m)``.
+def alpha_c_rsb(P: int, T: float = 0.0) -> Transition:
+    """Critical storage with one step of RSB: the fold ``max_m alpha(m)`` at temperature ``T``.
 
     The retrieval branch is parametrized by ``m``; for each ``m`` the
     stationarity conditions are solved for ``alpha`` and the Parisi
-    parameters (continuation from the RS fold of :func:`hebbian.theory.dense.alpha_c`).
+    parameters (continuation from the RS fold of :func:`hebbian.theory.dense.alpha_c`,
+    down in ``m``).  Where the RS state is replicon-stable at its own fold
+    (above the temperature where the de Almeida-Thouless line of
+    :func:`hebbian.theory.dense_phases.T_AT` meets the RS spinodal) the step
+    collapses there and the RS fold is returned: the two lines meet where the
+    step collapses.  For P = 3 the 1RSB line is nearly vertical, 0.1537 at
+    ``T = 0`` to 0.1549 where it joins the RS line near the peak of the
+    reentrant RS ``alpha_c(T)`` (:func:`hebbian.theory.dense.alpha_c_peak`).
 
     Parameters
     ----------
     P : int
         Interaction order, ``3 <= P <= 170``.
+    T : float, default 0
+        Temperature ``>= 0`` (``T <= 1e-4`` is ``T = 0``); below
+        ``T_M(P, 0)`` (:func:`hebbian.theory.dense.T_M`), where retrieval exists.
 
     Returns
     -------
     Transition
         ``value`` = alpha_c at 1RSB, ``m`` = the overlap there; both ``nan``
-        where the continuation does not converge (residual above ``1e-9``).
+        where the continuation does not converge (residual above ``1e-9``;
+        e.g. P = 4 at ``0 < T < T*``, where the one-step maximization at the
+        RS fold runs to ``q = 1`` and gives no start) or no retrieval state
+        exists at ``T``.
 
     Raises
     ------
     ValueError, TypeError
-        For ``P`` out of range.
+        For ``P`` or ``T`` out of range.
 
     References
     ----------
-    Albanese, Alemanno, Alessandrelli, Barra, J. Stat. Phys. 189, 24 (2022).
+    Albanese, Alemanno, Alessandrelli, Barra, J. Stat. Phys. 189, 24 (2022);
+    Gardner, J. Phys. A 20, 3453 (1987).
 
     Examples
     --------
@@ -284,14 +298,27 @@ def alpha_c_rsb(P: int) -> Transition:
     >>> round(c.value, 4), round(c.m, 2)
     (0.1537, 0.65)
     """
-    return _alpha_c_rsb(_order(P, minimum=3))
+    P = _order(P, minimum=3)
+    T, _ = rsb_temperature(T)
+    return _alpha_c_rsb(P, T)
+
+
+def _vertex(x, y) -> float:
+    """Abscissa of the vertex of the parabola through three points."""
+    a, b, _ = np.polyfit(np.asarray(x, float), np.asarray(y, float), 2)
+    return float(-b / (2 * a))
 
 
 @functools.cache
-def _alpha_c_rsb(P: int) -> Transition:
-    beta, k = math.inf, 1
-    rs = dense.alpha_c(P)
-    start = np.append(_start(P, rs.value, beta, rs.m, k, 1.0), rs.value)
+def _alpha_c_rsb(P: int, T: float) -> Transition:
+    beta, k = (math.inf if T == 0 else 1 / T), 1
+    rs = dense.alpha_c(P, T)
+    if math.isnan(rs.m):
+        return Transition(math.nan, math.nan)
+    q_rs = 1.0 if math.isinf(beta) else dense._branch_point(P, rs.m, beta)[1]
+    if not math.isinf(beta) and dense._terms(P, rs.value, beta, rs.m, q_rs)["replicon"] >= 0:
+        return rs  # RS is stable at its fold: the step has collapsed
+    start = np.append(_start(P, rs.value, beta, rs.m, k, q_rs), rs.value)
 
     @functools.cache
     def load(m: float) -> tuple[float, float]:
@@ -301,20 +328,27 @@ def _alpha_c_rsb(P: int) -> Transition:
             start = u
         return float(u[-1]), residual
 
-    # walk down in m from the RS fold until the load turns over, then refine
-    ms = rs.m - 0.02 * np.arange(0, 40)
-    ms = ms[ms > 0.05]
-    loads = []
-    for m in ms:
-        loads.append(load(float(m))[0])
-        if len(loads) > 2 and loads[-1] < loads[-2]:
+    # walk down in m from the RS fold until the load turns over (shorter steps where a
+    # root is not found, past the fold), then refine the maximum by a parabola: ~9 solves
+    ms, h = [rs.m + 0.05], 0.05
+    loads = [-math.inf]
+    while h > 1e-3 and ms[-1] > 0.05 and not (len(loads) > 2 and loads[-1] < loads[-2]):
+        value, residual = load(ms[-1] - h)
+        if residual > 1e-9:
+            h /= 3
+            continue
+        ms.append(ms[-1] - h)
+        loads.append(value)
+    if len(loads) < 4 or not loads[-1] < loads[-2]:
+        return Transition(math.nan, math.nan)
+    m_top = _vertex(ms[-3:], loads[-3:])
+    for h in (0.004,):  # the vertex of a parabola this narrow errs by ~1e-9 in the load
+        grid = m_top + h * np.array([-1.0, 0.0, 1.0])
+        refined = [load(float(m)) for m in grid]
+        if max(r for _, r in refined) > 1e-9:
             break
-    i = int(np.argmax(loads))
-    lo, hi = ms[min(i + 1, len(loads) - 1)], ms[max(i - 1, 0)]
-    res = optimize.minimize_scalar(
-        lambda m: -load(float(m))[0], bounds=(lo, hi), method="bounded", options={"xatol": 1e-7}
-    )
-    value, residual = load(float(res.x))
+        m_top = _vertex(grid, [v for v, _ in refined])
+    value, residual = load(float(m_top))
     if residual > 1e-9:
         return Transition(math.nan, math.nan)
-    return Transition(value, float(res.x))
+    return Transition(value, float(m_top))

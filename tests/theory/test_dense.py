@@ -368,3 +368,29 @@ def test_negative_T():
 def test_unknown_branch():
     with pytest.raises(ValueError, match=r"branch='mixture'"):
         D.solve(3, 0.01, 0.1, branch="mixture")
+
+
+def test_hermite_cumulants_closed_forms():
+    """kappa_2(He_P) = P!, kappa_3 = P!^3 / ((P/2)!)^3 for even P and 0 for odd P."""
+    from hebbian.theory.dense_finite_n import hermite_cumulant
+
+    for P in (3, 4, 5, 6):
+        assert hermite_cumulant(P, 2) == pytest.approx(math.factorial(P))
+        odd = 0.0 if P % 2 else math.factorial(P) ** 3 / math.factorial(P // 2) ** 3
+        assert hermite_cumulant(P, 3) == pytest.approx(odd, abs=1e-6 * math.factorial(P) ** 3)
+    assert hermite_cumulant(3, 4) == pytest.approx(3240)  # E He_3^4 = 3348 less 3 * 36
+
+
+@pytest.mark.parametrize(("P", "N"), [(3, 4000), (4, 4000)])
+def test_leading_skewness_term_is_the_large_n_limit_of_the_exact_annealed_energy(P, N):
+    """u = -beta xi(1) (1 + 5 beta^2 / 2N) for P = 3, (1 + 3 beta / 2N) for P = 4: the exact
+    finite-N annealed energy agrees to O(1/N^2)."""
+    from hebbian.theory.dense_finite_n import annealed_energy, paramagnet_energy
+
+    alpha, T = 0.4, 0.8
+    gauss = paramagnet_energy(P, alpha, T)
+    lead = paramagnet_energy(P, alpha, T, N) / gauss - 1
+    exact = annealed_energy(P, alpha, T, N) / gauss - 1
+    assert lead == pytest.approx((2.5 / T**2 if P == 3 else 1.5 / T) / N, rel=1e-12)
+    assert exact == pytest.approx(lead, abs=30 / N**2)
+    assert paramagnet_energy(5, alpha, T, 100) == paramagnet_energy(5, alpha, T)

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from hebbian.theory import dense, dense_rsb
+from hebbian.theory import dense, dense_phases, dense_rsb
 
 
 @pytest.mark.parametrize("T", [0.0, 0.1])
@@ -74,3 +74,118 @@ def test_bad_input():
     with pytest.raises(ValueError, match="P"):
         dense_rsb.alpha_c_rsb(2)
     assert math.isfinite(dense_rsb.solve_rsb(3, 3.0, 0.7).free_energy)
+
+
+# --- the (alpha, T) phase diagram (theory.dense_phases) ---
+
+
+@pytest.mark.slow
+def test_static_transition_of_the_p_spin_glass_gardner_1985():
+    """The 1RSB step of Gardner's P = 3 Ising glass appears at T_s = 0.651 with x = 1."""
+    s = dense_phases.static_transition(3)
+    assert s.success
+    assert s["T_s"] == pytest.approx(0.651, abs=1e-3)
+    assert 0.78 < s["q1"] < 0.85
+    # the glass of the dense network at load alpha: J^2 = 2 alpha / P!
+    assert dense_phases.T_s(3, 0.5) == pytest.approx(s["T_s"] * math.sqrt(1 / 6), rel=1e-12)
+
+
+@pytest.mark.slow
+def test_static_transition_brackets_the_maximized_glass():
+    """Just below T_s the maximized one-step glass has x < 1, just above it is the paramagnet;
+    P = 4 lies between P = 3 and the REM limit 1/(2 sqrt(ln 2)) = 0.6006."""
+    for P in (3, 4):
+        T_s = dense_phases.static_transition(P)["T_s"]
+        alpha = math.factorial(P) / 2 / 4  # J = 1/2: inside the field grid for P = 4
+        below = dense_rsb.solve_rsb(P, alpha, 0.98 * T_s / 2)
+        above = dense_rsb.solve_rsb(P, alpha, 1.02 * T_s / 2)
+        assert below.branch == "1-RSB"
+        assert below["x1"] < 0.98
+        assert above.branch == "paramagnet"
+    assert 1 / (2 * math.sqrt(math.log(2))) < dense_phases.static_transition(4)["T_s"] < 0.651
+
+
+def test_replicon_vanishes_on_the_at_line():
+    for alpha in (0.13,):
+        T = dense_phases.T_AT(3, alpha)
+        assert dense.solve(3, alpha, T).stability == pytest.approx(0.0, abs=1e-7)
+        assert dense.solve(3, alpha, 0.9 * T).stability < 0
+        assert dense.solve(3, alpha, 1.1 * T).stability > 0
+
+
+def test_rs_glass_is_replicon_unstable_wherever_it_exists():
+    """The RS spin glass (m = 0, q > 0) appears at a fold (0.4849 J for P = 3) and its
+    replicon is negative on the whole branch: RSB is needed for the glass."""
+    alpha = 3.0  # J = 1
+    top = dense_phases.T_rs_glass(3, alpha)
+    assert top == pytest.approx(0.4849, abs=1e-3)
+    assert top < dense_phases.T_s(3, alpha)
+    for T in (0.2, 0.35, 0.99 * top):
+        s = dense.solve(3, alpha, T, branch="spin glass")
+        assert s.success
+        assert s["q"] > 0.3
+        assert s.stability < 0
+    assert not dense.solve(3, alpha, 1.05 * top, branch="spin glass").success
+
+
+@pytest.mark.slow
+def test_the_step_collapses_where_the_at_line_meets_the_rs_spinodal():
+    """T*: zero replicon at the RS fold, at the peak of the reentrant RS alpha_c(T); above it the
+    RS state is stable at its fold and the 1RSB spinodal is the RS one."""
+    t_star = dense_phases.T_collapse(3)
+    T_peak, _ = dense.alpha_c_peak(3)
+    assert t_star == pytest.approx(T_peak, abs=2e-3)
+    above = 1.02 * t_star
+    assert dense_rsb.alpha_c_rsb(3, above) == dense.alpha_c(3, above)
+
+
+@pytest.mark.slow
+def test_rs_and_one_step_spinodals_meet_where_the_step_collapses():
+    """The 1RSB spinodal is nearly vertical (0.1537 -> 0.1549) and removes the reentrance; its
+    distance to the RS spinodal shrinks to zero as T -> T*."""
+    t_star = dense_phases.T_collapse(3)
+    gaps = []
+    for T in (0.05, 0.1, 0.9 * t_star):
+        one, rs = dense_rsb.alpha_c_rsb(3, T), dense.alpha_c(3, T)
+        assert 0.1537 < one.value < 0.1549
+        gaps.append(one.value - rs.value)
+    assert gaps[0] > gaps[1] > gaps[2] > 0
+    assert gaps[2] < 2e-3
+
+
+@pytest.mark.slow
+def test_a_second_step_changes_little():
+    """k = 2 against k = 1: the glass below T_s collapses onto one step (the two breakpoints
+    coincide), the T = 0 retrieval state moves by less than 1e-5 in f and 1e-3 in m."""
+    one, two = (dense_rsb.solve_rsb(3, 3.0, 0.5, k) for k in (1, 2))
+    assert two.success
+    assert two.free_energy - one.free_energy == pytest.approx(0.0, abs=1e-9)
+    assert two["x1"] == pytest.approx(two["x2"], abs=1e-6)
+    one, two = (dense_rsb.solve_rsb(3, 0.12, 0.0, k, branch="retrieval") for k in (1, 2))
+    assert two.success
+    assert 0 <= two.free_energy - one.free_energy < 1e-5  # Guerra: a step can only raise f
+    assert abs(two["m"] - one["m"]) < 1e-3
+
+
+@pytest.mark.slow
+def test_equilibrium_phases_and_the_thermodynamic_transition():
+    """P = 3: retrieval is the equilibrium below T_c, the paramagnet above, the 1RSB glass below
+    T_s at high load; P = 4: retrieval beats the 1RSB glass below T_s at 0.03 but is never the
+    equilibrium at 0.033, inside its (1RSB) existence region."""
+    alpha = 0.1
+    T_c = dense_phases.T_c(3, alpha)
+    assert T_c == pytest.approx(dense.T_c(3, alpha), abs=1e-9)  # above T_s: the RS crossing
+    assert dense_phases.equilibrium(3, alpha, 0.95 * T_c)["phase"] == "retrieval"
+    assert dense_phases.equilibrium(3, alpha, 1.05 * T_c)["phase"] == "paramagnet"
+    glass = dense_phases.equilibrium(3, 0.3, 0.5 * dense_phases.T_s(3, 0.3))
+    assert glass["phase"] == "spin glass"
+    assert math.isnan(glass["f_retrieval"])
+    alpha = 0.03  # P = 4: the RS crossing lies above T_s, where the glass is the paramagnet
+    assert dense_phases.T_c(4, alpha) == dense.T_c(4, alpha) > dense_phases.T_s(4, alpha)
+    at = dense_phases.equilibrium(4, alpha, 0.6 * dense_phases.T_s(4, alpha))
+    assert at["phase"] == "retrieval"  # against the 1RSB glass
+    assert at["f_glass"] > -alpha / 24 / (2 * 0.6 * dense_phases.T_s(4, alpha)) - 0.6 * (
+        dense_phases.T_s(4, alpha) * math.log(2)
+    )  # the 1RSB glass lies above the paramagnet's continuation
+    # at 0.033 retrieval exists (alpha_c = 0.0382 at one step) but never wins
+    assert math.isnan(dense_phases.T_c(4, 0.033))
