@@ -20,7 +20,7 @@ __all__ = ["autocorrelation", "decay_time"]
 
 
 def autocorrelation(x, n_lags: int, *, axis: int = 0) -> np.ndarray:
-    """``mean <x(t) x(t + k)>`` for lags ``k = 0 .. n_lags - 1``, over time and series.
+    """``mean <x(t) x(t + k)>`` for lags ``k`` from 0 to ``n_lags - 1``, over time and series.
 
     Parameters
     ----------
