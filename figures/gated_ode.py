@@ -7,60 +7,64 @@ the gated ``dh/dt = G(h, u) * (-h + F(h, u))`` and the ungated
 gradients backpropagated through RK4 (:mod:`hebbian.rnn.training`).
 
 (a) Memory of a continuous value ``v ~ U(-1, 1)``
-    (:func:`hebbian.rnn.training.memory_task`): ``v`` is shown with a cue for
-    1 time unit, then hidden behind Gaussian distractors (standard deviation
-    0.1 per step); in training the output is scored from 1 unit after the
-    stimulus for ``T_HOLD = 5`` units (it must hold ``v`` throughout).
-    Outputs of the trained 2-unit models for a few ``v``, run to 4x the
-    trained time.
+(:func:`hebbian.rnn.training.memory_task`): ``v`` is shown with a cue for
+1 time unit, then hidden behind Gaussian distractors (standard deviation
+0.1 per step); in training the output is scored from 1 unit after the
+stimulus for ``T_HOLD = 5`` units (it must hold ``v`` throughout).
+Outputs of the trained 2-unit models for a few ``v``, run to 4x the
+trained time.
+
 (b) Report error (mean squared, fresh trials, report in the last time unit)
-    against the delay before the report, each seed (thin) and the median
-    over seeds (thick), against chance ``1/3`` (always reporting 0).
-    Both models hold ``v`` through the trained time and far beyond it.
-    Full run (4 seeds, seed 2026), median error at a delay of 40 (8x the
-    trained hold): at ``n = 2`` the gated model is ahead, 0.0013 vs 0.0125
-    (and in every seed at every delay); at ``n = 4`` it is not: 0.0094 vs
-    0.0033, the ungated model ahead at that delay in every seed (in one by
-    5 %; one gated seed degrades to 0.50).  So at these sizes gating gives the better memory
-    only in the smallest model; the paper's clear advantage of gating was
-    shown on larger models and a harder (multi-channel, flip-flop) task,
-    and one stored value in 4 units is within reach of the ungated model.
+against the delay before the report, each seed (thin) and the median
+over seeds (thick), against chance ``1/3`` (always reporting 0).
+Both models hold ``v`` through the trained time and far beyond it.
+Full run (4 seeds, seed 2026), median error at a delay of 40 (8x the
+trained hold): at ``n = 2`` the gated model is ahead, 0.0013 vs 0.0125
+(and in every seed at every delay); at ``n = 4`` it is not: 0.0094 vs
+0.0033, the ungated model ahead at that delay in every seed (in one by
+5 %; one gated seed degrades to 0.50).  So at these sizes gating gives the better memory
+only in the smallest model; the paper's clear advantage of gating was
+shown on larger models and a harder (multi-channel, flip-flop) task,
+and one stored value in 4 units is within reach of the ungated model.
+
 (c), (d) Phase portraits of the trained 2-unit flows (seed 0) at zero input
-    (the delay's mean input): streamlines shaded by the speed ``|dh/dt|``,
-    the delay trajectories for 21 values of ``v`` (coloured by ``v``), the
-    states at the end of the trained hold (black dots), fixed points
-    (:func:`hebbian.rnn.fixed_points.find_fixed_points`; filled stable, open
-    unstable) and slow points (:func:`hebbian.rnn.fixed_points.slow_points`,
-    crosses).  Both flows hold ``v`` on an approximate line attractor: a
-    curve of small speed with one Jacobian eigenvalue near 0 and one clearly
-    negative, with fixed points (marginal, stable or unstable) strung along
-    it.  The gated flow makes its curve by shutting the gate there (full
-    run: ``G ~ 0.14``, eigenvalues ``-6e-4`` and ``-1.7``, median speed
-    ``5e-5``); the ungated one is ten times faster on its curve
-    (eigenvalues ``-3e-3`` and ``-4.7``, speed ``6e-4``).  The record holds
-    these numbers and, per seed, the median speed on the memory curve
-    (``curve_speed``; at ``n = 4`` it includes directions the readout
-    ignores).
+(the delay's mean input): streamlines shaded by the speed ``|dh/dt|``,
+the delay trajectories for 21 values of ``v`` (coloured by ``v``), the
+states at the end of the trained hold (black dots), fixed points
+(:func:`hebbian.rnn.fixed_points.find_fixed_points`; filled stable, open
+unstable) and slow points (:func:`hebbian.rnn.fixed_points.slow_points`,
+crosses).  Both flows hold ``v`` on an approximate line attractor: a
+curve of small speed with one Jacobian eigenvalue near 0 and one clearly
+negative, with fixed points (marginal, stable or unstable) strung along
+it.  The gated flow makes its curve by shutting the gate there (full
+run: ``G ~ 0.14``, eigenvalues ``-6e-4`` and ``-1.7``, median speed
+``5e-5``); the ungated one is ten times faster on its curve
+(eigenvalues ``-3e-3`` and ``-4.7``, speed ``6e-4``).  The record holds
+these numbers and, per seed, the median speed on the memory curve
+(``curve_speed``; at ``n = 4`` it includes directions the readout
+ignores).
+
 (e) Expressivity: how well an autonomous model with phase-space dimension
-    ``n`` and flow-field width ``p`` (its complexity) traces a target curve
-    of ``n_modes`` random Fourier harmonics from its learned initial state
-    (:func:`hebbian.rnn.training.trajectory_task`): ``R^2 = 1 - MSE / var``,
-    the best of the restarts (each trained on growing prefixes of the
-    curve, the first sixth, third, ..., then all of it).  A one-dimensional
-    flow's trajectory is monotone, so for ``n = 1`` the bound is the best
-    monotone fit
-    (:func:`scipy.optimize.isotonic_regression`; grey mark; it holds for the
-    exact flow, the RK4 map of a stiff 1-D flow can add a small period-2
-    wobble).  Full run (4 harmonics, best of 2 restarts): ``R^2`` rises from
-    about 0.2 at ``n = 1`` (below the bound 0.49) to about 0.8 at ``n = 2``;
-    the gated model fits the curve at ``n = 3`` for either width
-    (``R^2`` 0.998 at ``p = 4``, 0.997 at ``p = 16``), the ungated one
-    needs the wider field there (0.80 at ``p = 4``, 0.97 at ``p = 16``) or
-    ``n = 4`` (0.997): a more complex flow field lets a lower-dimensional
-    model capture the target, as the paper finds, and gating does it at a
-    lower complexity.  Single fits scatter widely between restarts (some
-    even diverge, ``R^2 < 0``; all in the record), so these are lower
-    bounds of what each architecture can express.
+``n`` and flow-field width ``p`` (its complexity) traces a target curve
+of ``n_modes`` random Fourier harmonics from its learned initial state
+(:func:`hebbian.rnn.training.trajectory_task`): ``R^2 = 1 - MSE / var``,
+the best of the restarts (each trained on growing prefixes of the
+curve, the first sixth, third, ..., then all of it).  A one-dimensional
+flow's trajectory is monotone, so for ``n = 1`` the bound is the best
+monotone fit
+(:func:`scipy.optimize.isotonic_regression`; grey mark; it holds for the
+exact flow, the RK4 map of a stiff 1-D flow can add a small period-2
+wobble).  Full run (4 harmonics, best of 2 restarts): ``R^2`` rises from
+about 0.2 at ``n = 1`` (below the bound 0.49) to about 0.8 at ``n = 2``;
+the gated model fits the curve at ``n = 3`` for either width
+(``R^2`` 0.998 at ``p = 4``, 0.997 at ``p = 16``), the ungated one
+needs the wider field there (0.80 at ``p = 4``, 0.97 at ``p = 16``) or
+``n = 4`` (0.997): a more complex flow field lets a lower-dimensional
+model capture the target, as the paper finds, and gating does it at a
+lower complexity.  Single fits scatter widely between restarts (some
+even diverge, ``R^2 < 0``; all in the record), so these are lower
+bounds of what each architecture can express.
+
 (f) The target and the best fits of the largest and smallest ``n``.
 
 The record holds the training losses, the report errors per delay, seed and

@@ -3,7 +3,7 @@
 Kept per chain: the local fields ``h_i = -dH/dsigma_i`` and the spins
 themselves, ``S = (h, sigma)`` (2N floats).  Flipping neuron ``i`` (spin
 ``s``) changes the energy by ``2 s h_i`` (the kernel ``delta`` of explicit
-couplings, :mod:`.couplings`) and every field by
+couplings, :mod:`hebbian.mc.networks.couplings`) and every field by
 ``-2 s sum J_{i j k...} sigma_k ... / (P-2)!``: ``O(P N^{P-1})`` per accepted
 flip, from the row of ``J`` flattened as ``xi_t`` (N, N^(P-1)).  The energy is
 ``-sigma . h / P``.  The fields are floats: the family is not exact (NumPy
