@@ -761,7 +761,7 @@ def add_figure_options(parser: argparse.ArgumentParser) -> None:
         "--vector",
         choices=("pdf", "svg"),
         default=None,
-        help="also write the picture as vector graphics (PDF or SVG) beside the PNG",
+        help="also write the picture as vector graphics beside the PNG (default: PNG only)",
     )
     add_executor_options(parser)
 
