@@ -61,7 +61,7 @@ import xarray as xr
 
 from hebbian import mc
 from hebbian.figures._glass import energy_panel, overlap_cdf_panel, q_coordinate
-from hebbian.figures._output import labelled, parse_args, sweep, write_outputs
+from hebbian.figures._output import labelled, parse_args, subplots, sweep, write_outputs
 from hebbian.theory import dense, dense_finite_n, dense_phases, dense_rsb
 
 P_GLASS, ALPHA_GLASS = 4, 0.3
@@ -203,12 +203,7 @@ def main(argv: list[str] | None = None):
     )
     lowest = one[0]
 
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(2, 2, figsize=(12, 9.5))
+    fig, axes = subplots(2, 2, figsize=(12, 9.5))
     _diagram_panel(axes[0, 0], diagrams[3], {"per_N": per_N, "fit": fit})
     axes[0, 0].set(xlim=(0, reach[3]), ylim=(0, 0.32))
     _diagram_panel(axes[0, 1], diagrams[4])

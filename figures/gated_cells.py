@@ -41,7 +41,7 @@ from scipy.optimize import linear_sum_assignment
 from scipy.special import expit
 from threadpoolctl import threadpool_limits
 
-from hebbian.figures._output import labelled, parse_args, write_outputs
+from hebbian.figures._output import labelled, parse_args, subplots, write_outputs
 from hebbian.rnn import (
     GRUCell,
     LSTMCell,
@@ -276,12 +276,7 @@ def main(argv: list[str] | None = None):
     started = time.perf_counter()
     s = _settings(args.quick)
 
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(2, 2, figsize=(13, 12))
+    fig, axes = subplots(2, 2, figsize=(13, 12))
     # matrices at most 800 wide: BLAS threads only synchronize on 2 busy cores
     with threadpool_limits(1, user_api="blas"):
         gru = _panel_gru(axes[0, 0], s, args.seed)

@@ -36,7 +36,7 @@ import numpy as np
 import xarray as xr
 from threadpoolctl import threadpool_limits
 
-from hebbian.figures._output import labelled, parse_args, write_outputs
+from hebbian.figures._output import labelled, parse_args, subplots, write_outputs
 from hebbian.rnn import GatedRNN, lyapunov_spectrum, simulate
 from hebbian.rnn.fixed_points import find_fixed_points
 from hebbian.theory.gated_dmft import chaos_onset, fixed_point_gain, solve_gated
@@ -102,12 +102,7 @@ def main(argv: list[str] | None = None):
     started = time.perf_counter()
     s = _settings(args.quick)
 
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, (ax_c, ax_l) = plt.subplots(1, 2, figsize=(13, 5.2))
+    fig, (ax_c, ax_l) = subplots(1, 2, figsize=(13, 5.2))
     gs, Ns = np.array(s["g"]), np.array(s["N"])
     counts = np.empty((gs.size, Ns.size, s["n_net"]))
     stable = np.empty_like(counts)

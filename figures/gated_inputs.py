@@ -76,7 +76,7 @@ import xarray as xr
 from scipy.special import expit, i0e
 from threadpoolctl import threadpool_limits
 
-from hebbian.figures._output import labelled, parse_args, write_outputs
+from hebbian.figures._output import labelled, parse_args, subplots, write_outputs
 from hebbian.rnn import GatedRNN, lyapunov_spectrum, simulate
 from hebbian.theory.gated_dmft import input_instability_gain, solve_gated, static_fixed_point
 
@@ -427,12 +427,7 @@ def main(argv: list[str] | None = None):
     started = time.perf_counter()
     s = _settings(args.quick)
 
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(2, 2, figsize=(13, 10.5))
+    fig, axes = subplots(2, 2, figsize=(13, 10.5))
     with threadpool_limits(1, user_api="blas"):
         line = [{"sigma_I": 0.0, "g_fp": 1.0 / float(expit(GATE["beta_r"]))}] + [
             {"sigma_I": sig, "g_fp": input_instability_gain(sig, **GATE)} for sig in s["sigma_fp"]

@@ -82,7 +82,7 @@ from scipy.optimize import isotonic_regression
 from threadpoolctl import threadpool_limits
 
 from hebbian.executors import executor
-from hebbian.figures._output import labelled, parse_args, write_outputs
+from hebbian.figures._output import labelled, parse_args, subplots, write_outputs
 from hebbian.rnn.fixed_points import find_fixed_points, slow_points
 from hebbian.rnn.neural_ode import NeuralODE, matched_width
 from hebbian.rnn.training import memory_task, train, trajectory_task
@@ -395,11 +395,6 @@ def main(argv: list[str] | None = None):
     started = time.perf_counter()
     s = _settings(args.quick)
 
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     memory_specs = [
         {"kind": kind, "n_dim": n, "seed_index": i, "seed": args.seed, "s": s}
         for n in s["n_dims"]
@@ -443,7 +438,7 @@ def main(argv: list[str] | None = None):
             models[fit["kind"]] = NeuralODE(
                 n_small, N_IN, 1, width, fit["kind"] == "gated", np.array(fit["params"])
             )
-    fig, axes = plt.subplots(2, 3, figsize=(19, 11))
+    fig, axes = subplots(2, 3, figsize=(19, 11))
     attractors = {kind: _attractor(models[kind]) for kind in MODELS}
     _panel_examples(axes[0, 0], models, s)
     _panel_delays(axes[0, 1], fits, s)

@@ -90,7 +90,7 @@ import xarray as xr
 from scipy.special import expit
 from threadpoolctl import threadpool_limits
 
-from hebbian.figures._output import joined, labelled, parse_args, write_outputs
+from hebbian.figures._output import joined, labelled, parse_args, subplots, write_outputs
 from hebbian.rnn import GatedRNN, autocorrelation, decay_time, lyapunov_spectrum, simulate
 from hebbian.theory.gated_dmft import (
     chaos_onset,
@@ -615,12 +615,7 @@ def main(argv: list[str] | None = None):
     started = time.perf_counter()
     s = _settings(args.quick)
 
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(2, 2, figsize=(15, 12))
+    fig, axes = subplots(2, 2, figsize=(15, 12))
     runs, cache = _Runs(args.seed), {}
     # matrices at most 1000 wide: BLAS threads only synchronize on 2 busy cores
     with threadpool_limits(1, user_api="blas"):

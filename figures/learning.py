@@ -43,7 +43,7 @@ import xarray as xr
 from scipy.special import erf, erfinv
 
 from hebbian.figures._extrapolated import plot_extrapolated
-from hebbian.figures._output import joined, labelled, parse_args, sweep, write_outputs
+from hebbian.figures._output import joined, labelled, parse_args, subplots, sweep, write_outputs
 from hebbian.theory import learning as L
 from hebbian.theory.fixed_point import bisect
 
@@ -68,12 +68,7 @@ def main(argv: list[str] | None = None):
     n_samples = 3 if quick else 16
     Ns = [300, 600] if quick else [400, 1600]
 
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(2, 4, figsize=(20, 8.5))
+    fig, axes = subplots(2, 4, figsize=(20, 8.5))
     panels, points = [], []  # one Dataset per panel, dims and variables named after it
 
     # (a) m vs M, low load, P = 3

@@ -43,7 +43,7 @@ import xarray as xr
 
 from hebbian import mc
 from hebbian.figures._extrapolated import half_crossing
-from hebbian.figures._output import joined, labelled, parse_args, sweep, write_outputs
+from hebbian.figures._output import joined, labelled, parse_args, subplots, sweep, write_outputs
 from hebbian.theory import learning as L
 from hebbian.theory import learning_phase as LP
 
@@ -229,12 +229,7 @@ def main(argv: list[str] | None = None):
     n_samples = 4 if args.quick else 12
     lines = ("spinodal", "instability", "glass") if args.quick else LP.LINES
 
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(3, 3, figsize=(16, 13))
+    fig, axes = subplots(3, 3, figsize=(16, 13))
     records: list[dict] = []
     per_P = {}
     for row, P in enumerate((2, 3, 4)):

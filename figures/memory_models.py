@@ -81,7 +81,7 @@ import xarray as xr
 from scipy.special import expit
 from threadpoolctl import threadpool_limits
 
-from hebbian.figures._output import joined, labelled, parse_args, write_outputs
+from hebbian.figures._output import joined, labelled, parse_args, subplots, write_outputs
 from hebbian.memory import (
     DeltaRuleMemory,
     ForgetGatedMemory,
@@ -764,12 +764,7 @@ def main(argv: list[str] | None = None):
     quick = args.quick
     n_samples = 16 if quick else 64
 
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(4, 2, figsize=(13, 20))
+    fig, axes = subplots(4, 2, figsize=(13, 20))
     # matrices at most 512 wide: BLAS threads only synchronize (ten times slower on 2 busy cores)
     with threadpool_limits(1, user_api="blas"):
         records = {name: _capacity_law(name, quick, n_samples, args.seed) for name in MODELS}

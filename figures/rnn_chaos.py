@@ -48,7 +48,7 @@ import numpy as np
 import xarray as xr
 from threadpoolctl import threadpool_limits
 
-from hebbian.figures._output import labelled, parse_args, write_outputs
+from hebbian.figures._output import labelled, parse_args, subplots, write_outputs
 from hebbian.rnn import (
     GatedRNN,
     VanillaRNN,
@@ -314,12 +314,7 @@ def main(argv: list[str] | None = None):
     started = time.perf_counter()
     s = _settings(args.quick)
 
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(2, 3, figsize=(18, 11))
+    fig, axes = subplots(2, 3, figsize=(18, 11))
     # matrices at most 1200 wide: BLAS threads only synchronize on 2 busy cores
     with threadpool_limits(1, user_api="blas"):
         spectra, h = _spectra(axes[0], s, args.seed)

@@ -27,7 +27,7 @@ import numpy as np
 import xarray as xr
 
 from hebbian.figures._extrapolated import half_crossing
-from hebbian.figures._output import joined, labelled, parse_args, sweep, write_outputs
+from hebbian.figures._output import joined, labelled, parse_args, subplots, sweep, write_outputs
 from hebbian.theory import ultra_detection as U
 
 TASK = "hebbian.mc.learning:class_detection"
@@ -141,12 +141,7 @@ def main(argv: list[str] | None = None):
     mode = "quick" if args.quick else "full"
     n_samples = 10 if args.quick else 40
 
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(1, 3, figsize=(17, 5))
+    fig, axes = subplots(1, 3, figsize=(17, 5))
     records, parts = [], {}
     for k, (name, (P, b, kappa, quick_Ns, full_Ns)) in enumerate(SETUPS.items()):
         Ns = quick_Ns if args.quick else full_Ns

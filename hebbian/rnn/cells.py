@@ -69,7 +69,7 @@ class RecurrentCell:
     The public methods check their input and call the hooks a subclass
     defines: ``n_dim``, ``_step`` (state, input or ``None``), ``_jacobian``
     and ``_jacobian_product`` (``V`` of shape ``(n_dim, k)``) of the
-    autonomous map.  ``check_state`` is that of
+    autonomous map.  ``check_state`` and ``check_tangent`` are those of
     :class:`hebbian.rnn.networks.RateNetwork`.
     """
 
@@ -78,6 +78,7 @@ class RecurrentCell:
     W = None
 
     check_state = RateNetwork.check_state
+    check_tangent = RateNetwork.check_tangent
 
     def jacobian(self, x) -> np.ndarray:
         """Dense Jacobian ``dF_i/dx_j`` of the autonomous map at ``x``, shape (n_dim, n_dim)."""
@@ -85,12 +86,7 @@ class RecurrentCell:
 
     def jacobian_product(self, x, V) -> np.ndarray:
         """``J(x) V`` for ``V`` of shape ``(n_dim,)`` or ``(n_dim, k)``, in ``O(n_dim^2 k)``."""
-        x = self.check_state(x)
-        V = np.asarray(V, dtype=np.float64)
-        if V.ndim not in (1, 2) or V.shape[0] != self.n_dim:
-            raise ValueError(
-                f"V has shape {V.shape}; pass shape ({self.n_dim},) or ({self.n_dim}, k)"
-            )
+        x, V = self.check_state(x), self.check_tangent(V)
         return self._jacobian_product(x, V.reshape(self.n_dim, -1)).reshape(V.shape)
 
     def _freeze(self, matrices: tuple[str, ...], stack: tuple[str, ...], gains, biases):

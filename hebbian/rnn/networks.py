@@ -134,6 +134,15 @@ class RateNetwork:
             raise ValueError(f"{name} contains NaN or inf; pass a finite input")
         return inputs
 
+    def check_tangent(self, V) -> np.ndarray:
+        """Tangent vectors ``V``, shape ``(n_dim,)`` or ``(n_dim, k)``, as float64; or raise."""
+        V = np.asarray(V, dtype=np.float64)
+        if V.ndim not in (1, 2) or V.shape[0] != self.n_dim:
+            raise ValueError(
+                f"V has shape {V.shape}; pass shape ({self.n_dim},) or ({self.n_dim}, k)"
+            )
+        return V
+
     def vector_field(self, x, inputs=None) -> np.ndarray:
         """``f(x; I)``, shape ``(n_dim,)``, for the input's value ``inputs`` (``None``: none)."""
         return self._vector_field(self.check_state(x), self.check_input(inputs))
@@ -144,12 +153,7 @@ class RateNetwork:
 
     def jacobian_product(self, x, V, inputs=None) -> np.ndarray:
         """``J(x) V`` for ``V`` of shape ``(n_dim,)`` or ``(n_dim, k)``, in ``O(n_dim^2 k)``."""
-        x = self.check_state(x)
-        V = np.asarray(V, dtype=np.float64)
-        if V.ndim not in (1, 2) or V.shape[0] != self.n_dim:
-            raise ValueError(
-                f"V has shape {V.shape}; pass shape ({self.n_dim},) or ({self.n_dim}, k)"
-            )
+        x, V = self.check_state(x), self.check_tangent(V)
         flat = V.reshape(self.n_dim, -1)
         return self._jacobian_product(x, flat, self.check_input(inputs)).reshape(V.shape)
 
