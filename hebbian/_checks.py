@@ -154,6 +154,13 @@ def as_patterns(
 ) -> np.ndarray:
     """Validate a (K, N) pattern matrix and return a read-only copy.
 
+    Integer patterns are kept neuron-major (Fortran order: ``patterns.T`` is
+    C-contiguous), the layout the Monte Carlo kernels read, so that a network
+    and its samplers share one copy.  A read-only ``int8`` array already in
+    that layout is used as it is, without a copy (for example a read-only
+    memory map of a Fortran-ordered ``.npy`` file): the network then holds no
+    second pattern matrix, and reads whatever the array's owner holds.
+
     Parameters
     ----------
     patterns : array_like, shape (K, N)
@@ -169,8 +176,9 @@ def as_patterns(
     Returns
     -------
     numpy.ndarray
-        ``int8`` when every entry is in {-1, 0, +1} (the narrowest dtype, which
-        the Monte Carlo kernels read), ``float64`` otherwise; not writeable.
+        ``int8`` in Fortran order when every entry is in {-1, 0, +1} (the
+        narrowest dtype and the layout the Monte Carlo kernels read),
+        ``float64`` otherwise; not writeable.
     """
     arr = as_real_array(
         patterns, name, "a real numeric array (int8 for +-1 / 0 entries, float64 otherwise)"
@@ -197,7 +205,14 @@ def as_patterns(
                 f"{name} has an entry {bad!r} outside {shown}; "
                 f"pass {values} patterns (see hebbian.patterns)"
             )
-    out = np.array(arr, dtype=np.int8 if is_ternary else np.float64, copy=True)
+    if is_ternary and arr.dtype == np.int8 and arr.flags.f_contiguous and not arr.flags.writeable:
+        return arr
+    out = np.array(
+        arr,
+        dtype=np.int8 if is_ternary else np.float64,
+        order="F" if is_ternary else "C",
+        copy=True,
+    )
     out.setflags(write=False)
     return out
 

@@ -30,8 +30,8 @@ __all__ = ["Family", "KernelModel", "kernel_model", "narrowest", "register"]
 
 _BUILDERS: dict[type, Callable] = {}
 
-# The kernel's transposed patterns and n_mu of each live network: one copy per
-# network however often a model is built (kernel_model, init, run).
+# The kernel's neuron-major patterns and n_mu of each live network, made once
+# however often a model is built (kernel_model, init, run).
 _TRANSPOSED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -181,8 +181,10 @@ def ternary_patterns(network) -> np.ndarray:
 def transposed(network) -> tuple[np.ndarray, np.ndarray]:
     """The network's integer patterns (K, N) transposed, read-only, and their ``n_mu``.
 
-    Made once per network object and shared by every model built for it while
-    the network lives: one copy of the patterns however often a model is built
+    The networks store integer patterns neuron-major
+    (:func:`hebbian._checks.as_patterns`), so ``xi_t`` is a view of the
+    network's own copy; any other layout is transposed once per network object
+    and shared by every model built for it while the network lives
     (:func:`kernel_model`, :func:`hebbian.mc.init`, :func:`hebbian.mc.run`).
     """
     if network not in _TRANSPOSED:

@@ -61,14 +61,23 @@ def largest_entry(patterns: np.ndarray) -> float:
 def overlap_sums(sigma: np.ndarray, patterns: np.ndarray) -> np.ndarray:
     """``sigma @ patterns.T`` in float64, never converting all the patterns at once.
 
-    Integer patterns are converted block by block of rows (at most :data:`BLOCK`
-    entries), so a (K, N) int8 matrix never gets a float64 copy; the sums of
-    +-1 spins times integer entries are exact in float64 either way.
+    Integer patterns are converted block by block (at most :data:`BLOCK`
+    entries, contiguous in memory: rows of a C-ordered matrix, neurons of the
+    networks' neuron-major one), so a (K, N) int8 matrix never gets a float64
+    copy; the sums of +-1 spins times integer entries are exact in float64
+    whatever the order of summation.
     """
     s = np.asarray(sigma).astype(np.float64, copy=False)
     if patterns.dtype == np.float64:
         return s @ patterns.T
     K, N = patterns.shape
+    if patterns.flags.f_contiguous:
+        out = np.zeros((*s.shape[:-1], K))
+        cols = max(1, BLOCK // max(K, 1))
+        for start in range(0, N, cols):
+            block = slice(start, start + cols)
+            out += s[..., block] @ patterns[:, block].astype(np.float64).T
+        return out
     out = np.empty((*s.shape[:-1], K))
     rows = max(1, BLOCK // max(N, 1))
     for start in range(0, K, rows):  # one expression: a block is freed before the next

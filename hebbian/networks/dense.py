@@ -41,7 +41,7 @@ from numpy.typing import ArrayLike
 from hebbian._checks import as_patterns, check_int
 from hebbian.couplings import polynomial_tensor_energy
 from hebbian.limits import check_memory
-from hebbian.networks._base import MAX_TERM, BinaryNetwork, largest_entry, read_array
+from hebbian.networks._base import MAX_TERM, BinaryNetwork, largest_entry, read_array, row_squares
 
 __all__ = [
     "DenseHopfield",
@@ -199,10 +199,10 @@ class DenseHopfield(BinaryNetwork):
             min_N=2 if self.diagonal else P,
         )
         check_energy_scale(xi, P, diagonal=bool(self.diagonal))
-        if xi.dtype == np.int8:  # entries in {-1, 0, +1}: x^2 is 1 where x != 0
-            sq = np.count_nonzero(xi, axis=1).astype(np.float64)
+        if xi.dtype == np.int8:
+            sq = row_squares(xi).astype(np.float64)
         else:
-            sq = np.sum(xi**2, axis=1)
+            sq = np.einsum("ki,ki->k", xi, xi)
         sq.setflags(write=False)
         object.__setattr__(self, "patterns", xi)
         object.__setattr__(self, "P", P)

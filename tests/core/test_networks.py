@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import seeds, spins, ternary_patterns
 
+import hebbian.mc
 from hebbian import DenseHopfield, ExponentialDAM, Hopfield, binary_patterns, diluted_patterns
 from hebbian.networks import elementary_symmetric
 
@@ -161,6 +162,19 @@ def test_ternary_patterns_are_stored_as_int8_and_read_only():
     assert net.patterns.dtype == np.int8
     with pytest.raises(ValueError, match="read-only"):
         net.patterns[0, 0] = 1
+
+
+def test_samplers_share_the_network_copy_and_read_only_neuron_major_input_is_adopted():
+    xi = binary_patterns(4, 30, rng=1)
+    net = DenseHopfield(xi, P=2)
+    assert net.patterns.flags.f_contiguous
+    assert not np.shares_memory(net.patterns, xi)
+    assert np.shares_memory(hebbian.mc.kernel_model(net).xi_t, net.patterns)
+    shared = np.asfortranarray(xi)
+    shared.setflags(write=False)
+    assert DenseHopfield(shared, P=3).patterns is shared
+    writable = np.asfortranarray(xi)
+    assert DenseHopfield(writable, P=3).patterns is not writable
 
 
 @settings(max_examples=5)
