@@ -10,12 +10,8 @@ it, at the peak of the RS ``alpha_c(T)``), the thermodynamic transition
 (retrieval below it; against the paramagnet, and against the 1RSB glass
 where that is the glass), the AT line, the static transition ``T_s`` of the
 glass (1RSB glass below, paramagnet above) and the RS glass's fold (RS glass
-replicon-unstable everywhere).  Monte Carlo in (a): the edge of the
-retrieval region at ``T = 0.05`` (RS spinodal 0.1395, 1RSB 0.1546): the
-load where half of the chains started on a pattern have left it within the
-run (:func:`hebbian.mc.retrieval.retrieval_overlap`), at several N, and
-its ``N -> infinity`` extrapolation in ``N^{-2/3}`` (the barrier of a
-spinodal, ``N (alpha_c - alpha)^{3/2}``).
+replicon-unstable everywhere).  The ticks at ``T = 0.05`` in (a) are the
+loads of the Monte Carlo in (e).
 (c) The P = 4 glass at ``alpha = 0.3``: energy per spin of the dense network
 and of the Gaussian P-spin control of the same coupling variance
 (:func:`hebbian.mc.glass.pspin_tempering`) at several N, against the
@@ -24,31 +20,89 @@ network (the patterns' skewness; its leading term ``3 beta / 2N``,
 :mod:`hebbian.theory.dense_finite_n`) and the 1RSB glass below ``T_s``.
 (d) The control's overlap distribution at the lowest temperature against
 the 1RSB ``x(q)``.
+(e) P = 3 retrieval at ``T = 0.05``: the mean overlap with the cued pattern
+of every chain started on it (sweeps 200-400, no chain discarded;
+:func:`hebbian.mc.retrieval.retrieval_overlap`) at N = 100, 200, 400
+(``K = alpha N^2`` up to 28800), against the RS and 1RSB retrieval overlaps
+``m(alpha)`` up to their spinodals (dotted: RS 0.1395, 1RSB 0.1546).
+(f) Gardner's Ising P = 3 spin glass (``J = 1``: the control at
+``alpha = 3``) on 16 temperatures 0.36-1.05 at N = 16-64 (quick: 8-16), extrapolated to
+``N -> infinity`` in ``ln N / N``, against the 1RSB energy below
+``T_s = 0.651`` and the paramagnet ``-1/(2T)``; the star is ``T_s`` read
+from the extrapolated energies (:func:`energy_static_temperature`).
 
-What the Monte Carlo shows (the run record has the numbers; measured with the
-quick run, N = 8 and 12, and in the tests).  Well above ``T_s`` the Gaussian
-control's energy is the paramagnet's ``-beta xi(1)`` within errors from
-N = 12 on (at N = 8, 70 couplings, the control is already frozen there), while
-the dense network's lies below it by the patterns' skewness, which the exact
-finite-N annealed energy reproduces (chi^2 < 4 per point at N = 12, 16,
-``T >= 0.6``, ``beta / N <= 0.14``): the Hebbian excess over the Gaussian glass
-is a finite-N effect of the patterns, and the control removes it.  At
-``beta / N >~ 0.4`` the annealed energy overstates the skewness (its average is
-carried by atypical pattern sets), so the dotted lines are trustworthy only
-at high T.  Below ``T_s`` the Monte Carlo energies lie above the 1RSB energy
-at these N (P = 3 control, ``J = 1``, ``T = 0.61 T_s``: -0.725(37) at N = 16,
--0.748(12) at N = 32, 1RSB -0.803; the paramagnet's -1.25 is excluded): the
-glass's finite-N corrections are large and the ladder makes few round trips
-there, and ``P(q)`` at N = 12 puts far less weight near ``q = 0`` than the
-1RSB ``x = 0.49``.  The retrieval edge does not confirm either spinodal: at
-``T = 0.05`` and N <= 160 (12 samples, 2 chains, 400 sweeps) the fraction of
-chains that never fall below ``m = 0.5`` is not monotone in the load at
-N = 40 (fluctuations of ``m`` reach the threshold anywhere), and at N = 160 it
-falls from 1 at ``alpha = 0.12`` only to about 0.4 at 0.21-0.27, far past the
-RS (0.1395) and 1RSB (0.1546) spinodals: the state outlives its spinodal for
-the run's length at these N, and the half-retention load (0.14, 0.24, 0.21 at
-N = 40, 80, 160) scatters far more than its binomial error, so its
-extrapolation (chi^2/dof ~ 70) measures nothing yet.
+The finite-size form of (f): below ``T_s`` the glass is frozen in a few
+lowest states whose free energies are distributed as the Random Energy
+Model's lowest levels; the REM's ground state lies ``ln(4 pi N ln 2) / (4
+sqrt(ln 2))`` above ``-N sqrt(ln 2)`` (Derrida, Phys. Rev. B 24, 2613
+(1981); Derrida and Mottishaw, arXiv:1410.1432), so the energy per spin
+approaches its limit as ``ln N / N`` (the Gaussian prefactor of the density
+of states at its edge).  ``1/N`` and SK's ``N^{-2/3}`` (Aspelmeier, Billoire,
+Marinari and Moore, J. Phys. A 41, 324008 (2008)) are fitted too and
+recorded (``unit_glass`` in the run record).  Above ``T_s`` the corrections
+are of another kind (the quenched-annealed difference of the paramagnet,
+faster than ``1/N`` far above ``T_s``), so there the largest N is compared
+directly.
+
+What the Monte Carlo shows.  Glass, P = 3 (pairs of disorder samples, 500
++ 1000 sweeps: 32 pairs at N = 16, 24, 32, 16 at 48, 8 at 64; swap
+acceptance >= 0.73, round trips >= 19 per ladder).  A paired check with
+2000 burn-in sweeps on the same samples shows N <= 32 equilibrated (the
+energy moves by -0.0009(2) at 0.55 T_s, <= 0.007 anywhere) but N = 48 and 64
+not (-0.0020(9) and -0.0057(7) at 0.55 T_s, -0.004(2) and -0.010(3) at
+0.68 T_s; 4 pairs each): the full size therefore runs 2000 + 2000 sweeps,
+and the numbers below add the paired shift to N = 48 and 64.  At ``T =
+0.36 = 0.55 T_s`` the energies are -0.717(9), -0.741(7), -0.757(5),
+-0.764(5), -0.770(5) at N = 16, 24, 32, 48, 64; extrapolated in
+``ln N / N`` over N = 16-64, -0.800(7) against the 1RSB -0.806 (0.8 sigma)
+and the paramagnet's -1.389; ``N^{-2/3}`` gives -0.803(7) (0.3 sigma), ``1/N``
+-0.788(5), 3.6 sigma above: the data exclude a plain ``1/N`` and agree with
+the 1RSB energy in the slower forms (over N = 16-32 alone all three forms
+agree within 1 sigma, at errors 0.012-0.019).  Up to ``0.7 T_s`` the ``ln N
+/ N`` limit is within 1 sigma of 1RSB; towards ``T_s`` it lies 2-5 sigma
+above (-0.729(9) against -0.771 at 0.98 T_s), and at 1.3-1.6 ``T_s`` the
+extrapolation undershoots the paramagnet by 2-3 sigma: at these N the
+transition is rounded over ``~0.2 T_s`` and its corrections are not of the frozen phase's
+form.  ``T_s`` from the energy: 0.68(9) (N = 16-32), 0.74(13)
+(16-64) against Gardner's 0.651: consistent, biased up by that
+rounding, located to ~15% only; no sharper signature of ``T_s`` exists at
+N <= 64 (the energy is continuous there).  At ``T >= 1.4 T_s`` the N = 48
+energies are on the paramagnet within 2 sigma (-0.474(2) against -0.476 at
+1.05).  The P = 4 control (``J = 1``, ``T_s = 0.617``) is not checked here:
+a flip costs ``N^3`` there, and at N = 12 (the largest size with 16 pairs in
+a few minutes) the energy at 0.55 ``T_s`` is -0.690(17) against the 1RSB
+-0.823: far from any limit.
+
+Retrieval, P = 3, ``T = 0.05`` (16 samples at N = 100, 200, 8 at 400,
+2 chains each, 400 sweeps; 4 samples at N = 400 for 1600 sweeps): inside
+both spinodals the overlap is the theory's (``alpha = 0.12``: 0.920(15) at
+N = 200, 0.923(13) at N = 400, stationary at 0.920 from sweep 200 to 1600;
+RS = 1RSB 0.9233; at ``alpha = 0.10`` 0.971(3) at N = 400 against 0.9612:
+the chains started on the pattern stay closer to it).  Between the
+spinodals, at 0.14, where RS has no retrieval state, the overlap at N = 400
+drifts from 0.88 to 0.854 over 1600 sweeps, onto the 1RSB 0.849: consistent
+with the one-step state.  But beyond the 1RSB spinodal, at 0.16, where no
+retrieval state exists in equilibrium, the overlap falls to 0.77 within 400
+sweeps and then stays there to sweep 1600 (N = 400; 0.806(17) at N = 800,
+0.725(16) at 0.18, N = 400): the dynamics from the pattern is caught in
+metastable states correlated with it that the static one-step solution does
+not count (it describes the dominant, equilibrium states; these are of higher
+free energy, like the threshold states of the P-spin glass), and their
+lifetime grows with N.  So the load where chains lose the pattern in a run
+(a retained-fraction criterion: the load where half the chains fall below
+m = 0.5 within 400 sweeps, 0.14, 0.24, 0.21 at N = 40, 80, 160) measures
+that dynamical boundary, far beyond both static spinodals, not the
+spinodal; and the overlap itself cannot separate them: the RS-1RSB
+difference between the spinodals (0.849 against no state at 0.14) is of the
+size of the sample-to-sample spread (0.1-0.2 per sample at N = 200) and of
+the metastable plateau beyond the fold (0.77 at 0.16).  Resolving 0.1395
+from 0.1546 would need the equilibrium free energy at fixed ``m`` (a
+constrained, tempered ensemble) rather than dynamics from the pattern.
+
+Cost: the quick run takes ~30 s of CPU; the full size ~27 min of CPU for
+(f) (64 samples per N, 4000 sweeps: ~12 s per sample at N = 64), ~4 min
+for (e) (1 s per sample at N = 400), plus (c), (d) and the one-step lines;
+``--workers`` spreads the sizes.
 """
 
 from __future__ import annotations
@@ -58,6 +112,7 @@ import time
 
 import numpy as np
 import xarray as xr
+from scipy import optimize
 
 from hebbian import mc
 from hebbian.figures._glass import energy_panel, overlap_cdf_panel, q_coordinate
@@ -66,6 +121,8 @@ from hebbian.theory import dense, dense_finite_n, dense_phases, dense_rsb
 
 P_GLASS, ALPHA_GLASS = 4, 0.3
 T_RETRIEVAL = 0.05
+#: Gardner's Ising P = 3 glass, J = 1 (alpha = P!/2), and the top of its energy fit for T_s
+ALPHA_UNIT, T_FIT = 3.0, 0.6
 LINES = ("spinodal_rs", "spinodal_1rsb", "T_c_rs", "T_c", "T_AT", "T_s", "T_rs_glass")
 STYLE = {
     "spinodal_rs": ("k-", "RS spinodal"),
@@ -78,59 +135,185 @@ STYLE = {
 }
 
 
-def retrieval_edge(alphas, retained, n_chains: int) -> tuple[float, float]:
-    """Load where the retained fraction first falls through 1/2, and its binomial error.
+#: Finite-size forms of the frozen glass's energy: name -> (effective size, exponent) for
+#: :func:`hebbian.mc.extrapolate`; ``ln N / N`` is ``(N / ln N)^-1``.
+FORMS = {
+    "lnN/N": (lambda N: N / np.log(N), 1.0),
+    "1/N": (lambda N: N, 1.0),
+    "N^-2/3": (lambda N: N, 2 / 3),
+}
 
-    Linear interpolation between the bracketing loads; the error is the
-    binomial spread ``sqrt(f (1 - f) / n)`` of the fraction at the two points
-    over the slope between them.  ``(nan, nan)`` without a crossing.
+
+def glass_extrapolations(Ns, u, err) -> dict:
+    """Per temperature, the ``N -> infinity`` limit of the energies under each of :data:`FORMS`.
+
+    ``u, err`` (len(Ns), n_T).  Returns ``form -> (value, error, chi2)``, arrays
+    over temperature (``chi2`` NaN with two sizes).
     """
-    f = np.asarray(retained, float)
-    below = np.flatnonzero((f[:-1] >= 0.5) & (f[1:] < 0.5))
-    if below.size == 0:
+    Ns = np.asarray(Ns, float)
+    out = {}
+    for name, (size, omega) in FORMS.items():
+        fits = [
+            mc.extrapolate(size(Ns), u[:, t], err[:, t], omega=omega) for t in range(u.shape[1])
+        ]
+        out[name] = tuple(
+            np.array([getattr(f, k) for f in fits]) for k in ("value", "error", "chi2")
+        )
+    return out
+
+
+def energy_static_temperature(T, u, err, T_fit: float) -> tuple[float, float]:
+    """``T_s`` from the energy: where a quadratic through the glass energies meets ``-1/(2T)``.
+
+    The 1RSB glass's energy joins the paramagnet's ``-beta xi(1) = -1/(2T)``
+    (Gardner's ``J = 1``) continuously at ``T_s``, with a kink; a weighted
+    quadratic in ``T`` through the points at ``T <= T_fit`` is continued to
+    its crossing with the paramagnet in ``(T_fit / 2, 2 T_fit)``.  The error
+    propagates the points' errors linearly, as fully correlated between
+    temperatures (the same disorder samples: the larger of the correlated and
+    the independent error).  ``(nan, nan)`` without a crossing.
+    """
+    temps, u, err = (np.asarray(x, float) for x in (T, u, err))
+    use = temps <= T_fit
+    A = np.stack([temps[use] ** 2, temps[use], np.ones(use.sum())], axis=1) / err[use, None]
+    M = np.linalg.pinv(A) / err[use]  # coefficients = M @ u[use]
+    coef = M @ u[use]
+
+    def gap(t):
+        return np.polyval(coef, t) + 0.5 / t
+
+    grid = np.linspace(T_fit / 2, 2 * T_fit, 400)
+    sign = np.flatnonzero(np.diff(np.sign(gap(grid))))
+    if sign.size == 0:
         return math.nan, math.nan
-    j = below[0]
-    slope = (f[j + 1] - f[j]) / (alphas[j + 1] - alphas[j])
-    edge = alphas[j] + (0.5 - f[j]) / slope
-    spread = math.sqrt(sum(g * (1 - g) for g in (f[j], f[j + 1])) / (2 * n_chains))
-    return float(edge), max(spread / abs(slope), (alphas[j + 1] - alphas[j]) / 4)
+    root = optimize.brentq(gap, grid[sign[0]], grid[sign[0] + 1])
+    slope = 2 * coef[0] * root + coef[1] - 0.5 / root**2
+    sensitivity = -(np.array([root**2, root, 1.0]) @ M) / slope  # d T_s / d u_i
+    error = max(abs(sensitivity @ err[use]), math.sqrt(np.sum((sensitivity * err[use]) ** 2)))
+    return float(root), float(error)
 
 
-def _diagram_panel(ax, diagram, points=None) -> None:
+def _diagram_panel(ax, diagram, mc_alphas=None) -> None:
     for name in LINES:
         a, T = getattr(diagram, name)
         style, label = STYLE[name]
         drawn = np.isfinite(a) & np.isfinite(T)  # a point the solver did not reach is skipped
         ax.plot(a[drawn], T[drawn], style, lw=1.2, label=label)
     ax.axhline(diagram.T_collapse, color="C7", lw=0.5)
-    if points is not None:
-        for k, (N, edge, err) in enumerate(points["per_N"]):
-            ax.errorbar(
-                [edge],
-                [T_RETRIEVAL],
-                xerr=[err],
-                fmt="o",
-                ms=3,
-                color=f"C{k + 4}",
-                label=f"MC edge N={N}",
-            )
-        fit = points["fit"]
-        if fit is not None:
-            ax.errorbar(
-                [fit.value],
-                [T_RETRIEVAL],
-                xerr=[fit.error],
-                fmt="D",
-                mfc="w",
-                color="k",
-                label=r"MC edge $N\to\infty$",
-            )
+    if mc_alphas is not None:
+        ax.plot(
+            mc_alphas,
+            np.full(len(mc_alphas), T_RETRIEVAL),
+            "|",
+            color="C5",
+            ms=6,
+            label="Monte Carlo of (e)",
+        )
     ax.set(
         xlabel=r"$\alpha = K/N^{P-1}$",
         ylabel="$T$",
         title=f"({'a' if diagram.P == 3 else 'b'}) P = {diagram.P}: phase diagram",
     )
     ax.legend(fontsize=6, loc="upper right")
+
+
+def _retrieval_theory(alphas, spinodal_1rsb=None) -> dict:
+    """RS and 1RSB retrieval overlaps ``m(alpha)`` at ``T_RETRIEVAL`` up to each spinodal.
+
+    ``spinodal_1rsb``: the 1RSB spinodal's load if known (its overlap is then
+    not drawn); default: solved, with its overlap.
+    """
+    rs_c = dense.alpha_c(3, T_RETRIEVAL)
+    if spinodal_1rsb is None:
+        one_c = dense_rsb.alpha_c_rsb(3, T_RETRIEVAL)
+        spinodal_1rsb = (one_c.value, one_c.m)
+    rs = [dense.solve(3, a, T_RETRIEVAL) for a in alphas]
+    one = [dense_rsb.solve_rsb(3, a, T_RETRIEVAL, branch="retrieval") for a in alphas]
+    return {
+        "spinodal_rs": (rs_c.value, rs_c.m),
+        "spinodal_1rsb": spinodal_1rsb,
+        "m_rs": np.array(
+            [
+                s["m"] if s.success and a < rs_c.value else np.nan
+                for s, a in zip(rs, alphas, strict=True)
+            ]
+        ),
+        "m_1rsb": np.array(
+            [
+                s["m"] if s.success and a < spinodal_1rsb[0] else np.nan
+                for s, a in zip(one, alphas, strict=True)
+            ]
+        ),
+    }
+
+
+def _retrieval_panel(ax, Ns, alphas, m, err, theory, line_alphas) -> None:
+    for k, N in enumerate(Ns):
+        ax.errorbar(
+            alphas + 0.001 * (k - 1),
+            m[k],
+            err[k],
+            fmt="o",
+            ms=3,
+            color=f"C{k + 4}",
+            label=f"MC N={N}",
+        )
+    for name, style, label in (("rs", "k-", "RS"), ("1rsb", "C3-", "1RSB")):
+        a_c, m_c = theory[f"spinodal_{name}"]
+        ok = np.isfinite(theory[f"m_{name}"])
+        ax.plot(
+            np.append(line_alphas[ok], a_c),
+            np.append(theory[f"m_{name}"][ok], m_c),
+            style,
+            lw=1.2,
+            label=f"{label} retrieval state",
+        )
+        ax.axvline(a_c, color=style[:-1] if style[0] == "C" else "k", ls=":", lw=0.8)
+    ax.set(
+        xlabel=r"$\alpha = K/N^2$",
+        ylabel="overlap $m$ with the cued pattern (sweeps 200-400)",
+        ylim=(0.5, 1.0),
+        title=f"(e) P = 3 retrieval at T = {T_RETRIEVAL}, started on the pattern",
+    )
+    ax.legend(fontsize=6, loc="lower left")
+
+
+def _unit_glass_panel(ax, Ns, temps, u, err, fits, T_s_mc, line) -> None:
+    line_T, u_1rsb, T_s = line
+    hot = np.linspace(0.33, 1.1, 50)
+    ax.plot(hot, -0.5 / hot, "k--", lw=1, label=r"paramagnet $-1/(2T)$")
+    ax.plot(line_T, u_1rsb, "C3-", label="1RSB glass")
+    for k, N in enumerate(Ns):
+        ax.errorbar(temps, u[k], err[k], fmt="o", ms=2.5, color=f"C{k + 4}", label=f"MC N={N}")
+    value, error, _ = fits["lnN/N"]
+    ax.errorbar(
+        temps,
+        value,
+        error,
+        fmt="D",
+        mfc="w",
+        color="k",
+        ms=4,
+        label=r"MC $N\to\infty$ ($\ln N/N$)",
+    )
+    ax.axvline(T_s, color="C0", lw=0.8, label=f"$T_s$ = {T_s:.3f} (1RSB)")
+    if np.isfinite(T_s_mc[0]):
+        ax.errorbar(
+            [T_s_mc[0]],
+            [-0.5 / T_s_mc[0]],
+            xerr=[T_s_mc[1]],
+            fmt="*",
+            color="C0",
+            ms=9,
+            label=rf"$T_s$ from the MC energy: {T_s_mc[0]:.3f}({1000 * T_s_mc[1]:.0f})",
+        )
+    ax.set(
+        xlabel="$T$",
+        ylabel="energy per spin $u$",
+        ylim=(-1.0, -0.4),
+        title="(f) Ising P = 3 spin glass (J = 1): Gaussian control",
+    )
+    ax.legend(fontsize=6, loc="lower right", ncol=2)
 
 
 def main(argv: list[str] | None = None):
@@ -145,10 +328,9 @@ def main(argv: list[str] | None = None):
         for P in (3, 4)
     }
 
-    # Monte Carlo 1: the retrieval edge at T = 0.05, P = 3
-    Ns_r = [30, 60] if q else [40, 80, 120, 160, 240]
-    alphas = np.linspace(0.12, 0.27, 4 if q else 16)
-    n_samples, n_replicas = (4, 2) if q else (16, 2)
+    # Monte Carlo 1: the P = 3 retrieval overlap at T = 0.05 from the pattern, every chain
+    Ns_r = [60, 100] if q else [100, 200, 400]
+    alphas = np.array([0.10, 0.13, 0.16] if q else [0.10, 0.12, 0.13, 0.14, 0.15, 0.16, 0.18])
     ret = sweep(
         args,
         "dense_rsb.retrieval",
@@ -156,21 +338,22 @@ def main(argv: list[str] | None = None):
         {"N": Ns_r, "alpha": alphas.tolist()},
         P=3,
         T=T_RETRIEVAL,
-        n_samples=n_samples,
-        n_replicas=n_replicas,
-        n_sweeps=200 if q else 600,
-        n_burnin=50,
+        n_samples=4 if q else 32,
+        n_replicas=2,
+        n_sweeps=200 if q else 400,
+        n_burnin=100 if q else 200,
+        threshold=-1.0,  # every chain: a chain that left shows in the mean
     )
-    retained = ret["retained"].values
-    per_N = [
-        (N, *retrieval_edge(alphas, retained[k], n_samples * n_replicas))
-        for k, N in enumerate(Ns_r)
-    ]
-    good = [(N, e, s) for N, e, s in per_N if np.isfinite(e)]
-    fit = (
-        mc.extrapolate(*map(np.array, zip(*good, strict=True)), omega=2 / 3)
-        if len({N for N, _, _ in good}) >= 2
-        else None
+    m_mc, m_err = ret["m"].values, ret["error"].values
+    # theory at the loads of the Monte Carlo inside the 1RSB spinodal (and between, full size)
+    inside = alphas[alphas < 0.154]
+    line_alphas = inside if q else np.union1d(inside, np.linspace(0.08, 0.154, 7))
+    d3 = diagrams[3]
+    r_theory = _retrieval_theory(
+        line_alphas,
+        (float(np.interp(T_RETRIEVAL, d3.spinodal_1rsb[1], d3.spinodal_1rsb[0])), np.nan)
+        if q
+        else None,
     )
 
     # Monte Carlo 2: the P = 4 glass, dense network and Gaussian control
@@ -203,8 +386,38 @@ def main(argv: list[str] | None = None):
     )
     lowest = one[0]
 
-    fig, axes = subplots(2, 2, figsize=(12, 9.5))
-    _diagram_panel(axes[0, 0], diagrams[3], {"per_N": per_N, "fit": fit})
+    # Monte Carlo 3: Gardner's Ising P = 3 glass (J = 1) across T_s, N -> infinity
+    Ns_u = [8, 12, 16] if q else [16, 24, 32, 48, 64]
+    unit = sweep(
+        args,
+        "dense_rsb.unit",
+        "hebbian.mc.glass:pspin_tempering",
+        {"N": Ns_u},
+        P=3,
+        alpha=ALPHA_UNIT,
+        T_min=0.36,
+        T_max=1.05,
+        n_T=5 if q else 16,
+        n_samples=4 if q else 64,
+        n_sweeps=200 if q else 2000,
+        n_burnin=100 if q else 2000,
+    )
+    T_u = unit["T"].values[0]
+    u_u, e_u = unit["energy"].values, unit["energy_error"].values
+    fits = glass_extrapolations(Ns_u, u_u, e_u)
+    T_s_unit = dense_phases.T_s(3, ALPHA_UNIT)
+    glass_T = T_u[T_u < T_s_unit]
+    u_glass = np.array([dense_rsb.solve_rsb(3, ALPHA_UNIT, T).energy for T in glass_T])
+    u_unit_theory = np.append(u_glass, -0.5 / T_u[T_u >= T_s_unit])
+    T_s_mc = {
+        name: energy_static_temperature(T_u, value, error, T_FIT)
+        for name, (value, error, _) in fits.items()
+    }
+    unit_line_T = np.append(glass_T, T_s_unit)
+    unit_line_u = np.append(u_glass, -0.5 / T_s_unit)
+
+    fig, axes = subplots(2, 3, figsize=(17, 9.5))
+    _diagram_panel(axes[0, 0], diagrams[3], alphas)
     axes[0, 0].set(xlim=(0, reach[3]), ylim=(0, 0.32))
     _diagram_panel(axes[0, 1], diagrams[4])
     axes[0, 1].set(xlim=(0, reach[4]), ylim=(0, 0.09))
@@ -256,6 +469,18 @@ def main(argv: list[str] | None = None):
     )
     ax.set_title(f"(d) control's overlap distribution function, T = {temps[0]:.2f}")
     ax.legend(fontsize=7, loc="upper left")
+    _retrieval_panel(axes[0, 2], Ns_r, alphas, m_mc, m_err, r_theory, line_alphas)
+    _unit_glass_panel(
+        axes[1, 2],
+        Ns_u,
+        T_u,
+        u_u,
+        e_u,
+        fits,
+        T_s_mc["lnN/N"],
+        (unit_line_T, unit_line_u, T_s_unit),
+    )
+    axes[1, 2].set_xlim(0.33, 1.1)
     fig.tight_layout()
 
     variables, coords = {}, {}
@@ -266,19 +491,29 @@ def main(argv: list[str] | None = None):
             coords[dim] = labelled(dim, np.arange(a.size), f"point along the line {name}, P={P}")
             variables[f"{dim}_alpha"] = labelled(dim, a, f"load alpha of the line {name}, P={P}")
             variables[f"{dim}_T"] = labelled(dim, T, f"temperature of the line {name}, P={P}")
+    for name, (value, error, _) in fits.items():
+        key = name.replace("/", "_over_").replace("^-2/3", "_pow_m2_3")
+        variables[f"unit_energy_{key}"] = labelled(
+            "T_unit", value, f"P = 3 control energy extrapolated to N = infinity, form {name}"
+        )
+        variables[f"unit_energy_{key}_err"] = labelled(
+            "T_unit", error, f"standard error of unit_energy_{key}"
+        )
     z_control = (u_c - np.interp(temps, line_T, u_para)) / e_c
     hot = temps > 2 * T_s
     data = xr.Dataset(
         {
             **variables,
-            "retained": labelled(
-                ("N_retrieval", "alpha"),
-                retained,
-                f"fraction of P = 3 chains retained at T = {T_RETRIEVAL}",
-            ),
             "m_retrieval": labelled(
-                ("N_retrieval", "alpha"), ret["m"].values, "overlap of the retained chains"
+                ("N_retrieval", "alpha"),
+                m_mc,
+                f"mean overlap of all P = 3 chains from the pattern, T = {T_RETRIEVAL}",
             ),
+            "m_retrieval_err": labelled(
+                ("N_retrieval", "alpha"), m_err, "standard error of m_retrieval over samples"
+            ),
+            "m_rs": labelled("alpha_theory", r_theory["m_rs"], "RS retrieval overlap"),
+            "m_1rsb": labelled("alpha_theory", r_theory["m_1rsb"], "1RSB retrieval overlap"),
             "mc_energy": labelled(
                 ("N", "T"),
                 hebb["energy"].values,
@@ -302,18 +537,30 @@ def main(argv: list[str] | None = None):
                 control["q_hist"].values,
                 "normalized histogram of the control's two-replica overlap",
             ),
+            "unit_energy": labelled(
+                ("N_unit", "T_unit"), u_u, "energy per spin, Ising P = 3 control (J = 1)"
+            ),
+            "unit_energy_err": labelled(
+                ("N_unit", "T_unit"), e_u, "standard error of unit_energy"
+            ),
+            "unit_energy_theory": labelled(
+                "T_unit", u_unit_theory, "1RSB glass energy below T_s, paramagnet above"
+            ),
         },
         coords={
             **coords,
             "N_retrieval": labelled("N_retrieval", Ns_r, "neurons of the retrieval runs"),
             "alpha": labelled("alpha", alphas, "load K/N^2 of the retrieval runs"),
+            "alpha_theory": labelled("alpha_theory", line_alphas, "load of the theory overlaps"),
             "N": labelled("N", Ns, "number of neurons"),
             "T": labelled("T", temps, "temperature of the tempering ladder"),
             "T_theory": labelled("T_theory", line_T, "temperature of the theory lines"),
+            "N_unit": labelled("N_unit", Ns_u, "spins of the P = 3 control runs"),
+            "T_unit": labelled("T_unit", T_u, "temperature of the P = 3 control's ladder"),
             **q_coordinate(),
         },
     )
-    d3 = diagrams[3]
+    low = T_u < T_FIT
     meta = {
         "seed": args.seed,
         "alpha_c_rs_T0": {P: float(d.spinodal_rs[0][0]) for P, d in diagrams.items()},
@@ -325,14 +572,37 @@ def main(argv: list[str] | None = None):
         "T_s_unit_glass": {P: dense_phases.static_transition(P)["T_s"] for P in diagrams},
         "retrieval": {
             "T": T_RETRIEVAL,
-            "spinodal_rs": dense.alpha_c(3, T_RETRIEVAL).value,
-            "spinodal_1rsb": float(
+            "spinodal_rs": r_theory["spinodal_rs"][0],
+            "spinodal_1rsb": r_theory["spinodal_1rsb"][0],
+            "spinodal_1rsb_diagram": float(
                 np.interp(T_RETRIEVAL, d3.spinodal_1rsb[1], d3.spinodal_1rsb[0])
             ),
-            "edge_per_N": [{"N": N, "edge": e, "error": s} for N, e, s in per_N],
-            "edge_extrapolated": None
-            if fit is None
-            else {"value": fit.value, "error": fit.error, "chi2": fit.chi2, "omega": 2 / 3},
+            "m_1rsb_at_mc_loads": [
+                float(r_theory["m_1rsb"][line_alphas == a][0]) if a in line_alphas else None
+                for a in alphas
+            ],
+            "m_rs_at_mc_loads": [
+                float(r_theory["m_rs"][line_alphas == a][0]) if a in line_alphas else None
+                for a in alphas
+            ],
+        },
+        "unit_glass": {
+            "P": 3,
+            "alpha": ALPHA_UNIT,
+            "T_s": T_s_unit,
+            "T_fit": T_FIT,
+            "T_s_from_energy": {k: {"value": v, "error": e} for k, (v, e) in T_s_mc.items()},
+            "n_sigma_1rsb_below_T_fit": {
+                k: ((v[low] - u_unit_theory[low]) / e[low]).tolist()
+                for k, (v, e, _) in fits.items()
+            },
+            "n_sigma_paramagnet_below_T_fit": {
+                k: ((v[low] + 0.5 / T_u[low]) / e[low]).tolist() for k, (v, e, _) in fits.items()
+            },
+            "chi2_of_fit": {k: c.tolist() for k, (_, _, c) in fits.items()},
+            "swap_min": float(unit["swap_min"].min()),
+            "round_trips_min": int(unit["round_trips_min"].min()),
+            "round_trips_mean": unit["round_trips_mean"].values.tolist(),
         },
         "glass": {
             "P": P_GLASS,

@@ -26,17 +26,74 @@ predictions from :func:`hebbian.rnn.spectral_support`, derived in
     towards 0 as the update gate shuts (GRU) or the forget gate opens (LSTM),
     while the modes pile up near the unit circle.
 
+(e)-(h) Fixed points of the random GRU against the mean-field theory of
+:mod:`hebbian.theory.gru` (the fixed points do not depend on the update gate;
+their stability does, through ``J = 1 - z + z M`` at the fixed point):
+
+(e) Phase diagram in the (reset bias ``b_r``, gain ``g``) plane at ``a_r =
+    4``, ``b_h = 0``: ``h = 0`` loses stability at ``g sigma(b_r) = 1``;
+    above the tricritical reset gain (``a_r* = 4`` at ``b_r = 0.281``) active
+    fixed points appear at a fold below that line (region II: ``h = 0``
+    stable together with unstable active fixed points); on the active branch
+    ``rho >= 1`` (all unstable, region III).  Markers: the fate of orbits
+    from ``h_0 ~ N(0, 1)`` (``a_z = 1``, ``b_z = 0``).  Quick run (N = 100,
+    3 networks per point): every orbit reaches ``h = 0`` in region I; in
+    region II at ``b_r = -1``, ``g = 3.5`` one orbit in 3 stays off every
+    fixed point (a chaotic state coexisting with the stable ``h = 0``); above
+    ``1/sigma(b_r)`` none reaches 0.
+(f) The fixed point of ``b_h = 0.5`` (``a_r = 4``, ``b_r = -1``) continued
+    in ``g`` by Newton: ``C = <h^2>`` and ``rho = max |eig M|`` against
+    Eqs. (1)-(4); stable up to ``rho = 1`` at ``g = 2.294``.  Agree in the
+    stable range: quick run (N = 100, 3 networks) ``C`` = 0.213(3), 0.223(11),
+    0.263(36), 0.317(52) vs 0.217, 0.227, 0.250, 0.291 at g = 0.5, 1, 1.5,
+    2; larger checks (Newton from ``tanh(b_h)``) 0.2526(19) vs 0.2496
+    (g = 1.5) and 0.2926(24) vs 0.2912 (g = 2) at N = 800, 6 networks.
+    ``max |eig M|`` lies above ``rho`` by the finite-N Ginibre edge (0.894(33)
+    vs 0.877 at g = 2, N = 100).  Disagree beyond the instability: the
+    continued point (one of many fixed points there) keeps a smaller ``C``
+    (0.380(23), 0.382(13) vs 0.441, 0.518 at g = 3, 3.5): there the fixed
+    points are many and the mean field (a cavity theory of one fixed point
+    that moves continuously with the couplings) no longer says which one
+    Newton follows.
+(g) Slowest time scale ``1/(1 - |lambda|_max)`` at the stable fixed point
+    (``g = 1.5``) against the update bias: mean field ``1/(sigma(b_z) (1 -
+    rho))`` with ``rho = 0.656``, constant update gate (``a_z = 0``) and the
+    package's default ``a_z = 1``, and the same disc at the simulated ``N``
+    (Ginibre).  Agree: 3.6(5), 6.1(7), 25(2), 165(16), 1201(113) vs 3.30,
+    5.81, 24.4, 161, 1174 at ``b_z`` = 2 ... -6 (N = 100, 3 networks).  At
+    N = 300 (6 networks) the measured time is 12% short (1039(60) vs 1174 at
+    ``b_z = -6``, 2.3 standard errors) while the Ginibre disc gives 1202(44):
+    ``M``'s eigenvalue density is far from uniform (mean ``|mu|^2`` = 0.107
+    against 0.215 for a uniform disc of radius 0.656), so the edge fills
+    slowly with N (rightmost eigenvalue 0.60 at N = 300, 0.63 at N = 800).
+    ``a_z = 1`` is slower still (1469(170) at ``b_z = -6``, N = 100: the
+    gate's spread puts some units' ``z`` below ``z_0``), not covered by the
+    theory.
+(h) ``b_h = 0``, ``b_r = -1``: the mean-field branch of active fixed points
+    (fold at g = 2.794, ``h = 0`` unstable at 3.718), the ``C`` of the
+    distinct active fixed points found by Newton from states of an orbit and
+    from small random states (a lower bound on their number), and the
+    fraction of orbits that reach ``h = 0``.  Quick run (N = 100, 3
+    networks, 6 starts each): none found at g = 2.4 (below the fold), one
+    at g = 3.0 (C = 0.051; middle branch 0.064), five at g = 3.4 with C =
+    0.005-0.026 and 0.48-0.54 around the two branches (0.018 and 0.447);
+    Newton from chaotic orbits fails at g = 4.0 (none found).  Every orbit
+    reaches ``h = 0`` up to g = 3.0, one in 3 at 3.4, none at 4.0.
+
 The record holds the measured (``max |lambda - centre|``, mean) and predicted
 disc radius and centre per spectrum, and per bias the slow-mode fractions and
-``lambda_max`` (mean and standard error over independent cells).
+``lambda_max`` (mean and standard error over independent cells); for (e)-(h)
+theory and simulation side by side under ``gru_fixed_points``.
 """
 
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
 import xarray as xr
+from scipy import optimize
 from scipy.optimize import linear_sum_assignment
 from scipy.special import expit
 from threadpoolctl import threadpool_limits
@@ -45,18 +102,33 @@ from hebbian.figures._output import labelled, parse_args, subplots, write_output
 from hebbian.rnn import (
     GRUCell,
     LSTMCell,
+    find_fixed_points,
     fixed_point_eigenvalues,
     jacobian_spectrum,
     map_lyapunov_spectrum,
     slow_mode_fraction,
     spectral_support,
 )
+from hebbian.theory import gru as gru_theory
 
 G_SPEC, G_CHAOS = 2.0, 6.0
 B_Z_SPEC = (0.0, -3.0)
 B_F_SPEC = 1.0
 EPS = 0.02
 LABELS = {"gru": r"GRU, $z_0 = \sigma(b_z)$", "lstm": r"LSTM, $1 - f_0 = \sigma(-b_f)$"}
+#: GRU fixed points: reset-gate gain, the cut's reset bias and the candidate bias of (f), (g)
+A_R, B_R_CUT, B_H_CUT = 4.0, -1.0, 0.5
+#: (g): the gain of the stable fixed point whose slow modes are measured
+G_SLOW = 1.5
+#: long-run dynamics: converged when a step moves no unit by more than this; at 0 below ZERO_H
+STEP_TOL, ZERO_H = 1e-9, 1e-5
+FATES = ("zero", "other", "none")
+NAMES = {"C": "$C = <h^2>$", "rho": r"$\rho$, Eq. (4)"}
+FATE_LABELS = {
+    "zero": "reaches h = 0",
+    "other": "reaches another fixed point",
+    "none": "no fixed point reached",
+}
 
 
 def _settings(quick: bool) -> dict:
@@ -71,6 +143,15 @@ def _settings(quick: bool) -> dict:
             "n_transient": 200,
             "n_steps": 600,
             "n_states": 2,
+            "N_fp": 100,
+            "n_nets": 3,
+            "b_r_grid": (-2.0, -1.0, 0.0, 1.0),
+            "g_grid": (1.5, 2.5, 3.5, 4.5),
+            "g_cut": tuple(np.linspace(0.5, 3.5, 7)),
+            "g_count": (2.4, 3.0, 3.4, 4.0),
+            "b_z_slow": (2.0, 0.0, -2.0, -4.0, -6.0),
+            "n_newton": 6,
+            "n_dyn": 1500,
         }
     return {
         "N_spec": 400,
@@ -81,6 +162,15 @@ def _settings(quick: bool) -> dict:
         "n_transient": 1000,
         "n_steps": 4000,
         "n_states": 3,
+        "N_fp": 300,
+        "n_nets": 6,
+        "b_r_grid": tuple(np.arange(-2.5, 1.6, 1.0)),
+        "g_grid": tuple(np.arange(1.0, 6.1, 1.0)),
+        "g_cut": tuple(np.linspace(0.25, 4.0, 16)),
+        "g_count": tuple(np.arange(2.2, 4.5, 0.3)),
+        "b_z_slow": tuple(np.arange(3.0, -7.5, -1.0)),
+        "n_newton": 8,
+        "n_dyn": 4000,
     }
 
 
@@ -271,18 +361,467 @@ def _panel_sweeps(ax_slow, ax_lam, sweeps: dict, s: dict):
     ax_lam.legend(fontsize=7)
 
 
+def _candidate_map(cell) -> GRUCell:
+    """The same couplings with the update gate open (``z = sigma(40) = 1`` exactly): ``h' = c``.
+
+    Its fixed points are the cell's (``z`` does not enter them) and its
+    Jacobian there is ``M`` of :mod:`hebbian.theory.gru`.
+    """
+    return GRUCell(
+        cell.Uz,
+        cell.Ur,
+        cell.Uh,
+        cell.g,
+        a_z=0.0,
+        a_r=cell.a_r,
+        b_z=40.0,
+        b_r=cell.b_r,
+        b_h=cell.b_h,
+    )
+
+
+def _newton(cell, starts, max_iter: int = 40):
+    """Fixed points of the cell by Newton from each start (find_fixed_points)."""
+    M, eye = _candidate_map(cell), np.eye(cell.N)
+    return find_fixed_points(
+        lambda h: M.step(h) - h,
+        lambda h: M.jacobian(h) - eye,
+        np.atleast_2d(starts),
+        max_iter=max_iter,
+    )
+
+
+def _stable_point(cell, h, n_steps: int = 2000):
+    """Newton from ``h``; where it stalls, Newton again after ``n_steps`` steps of the map.
+
+    Returns the fixed point, or ``None`` where neither converges.
+    """
+    for start in (h, cell.iterate(h, n_steps, record_every=n_steps)[-1]):
+        found = _newton(cell, start)
+        if found.points.shape[0]:
+            return found.points[0]
+    return None
+
+
+def _spectral_radius(cell, h) -> float:
+    """``max |eig M|`` at the fixed point ``h``: the radius ``rho`` of Eq. (4)."""
+    return float(np.abs(jacobian_spectrum(_candidate_map(cell), h)).max())
+
+
+def _settle(cell, h, n_steps: int) -> int:
+    """Long-run fate of the orbit from ``h``: 0 (to h = 0), 1 (another fixed point), 2 (none)."""
+    for _ in range(n_steps):
+        h_new = cell.step(h)
+        if np.max(np.abs(h_new - h)) < STEP_TOL:
+            return 0 if np.max(np.abs(h_new)) < ZERO_H else 1
+        h = h_new
+    return 2
+
+
+def _phase_sim(s: dict, seed: int) -> list[dict]:
+    """Long-run dynamics (``a_z = 1``, ``b_z = 0``) from ``h_0 ~ N(0, 1)`` on the (b_r, g) grid."""
+    records = []
+    for i, b_r in enumerate(s["b_r_grid"]):
+        for j, g in enumerate(s["g_grid"]):
+            fates = []
+            for m in range(s["n_nets"]):
+                ss = np.random.SeedSequence([seed, 4, i, j, m]).spawn(2)
+                cell = GRUCell.sample(s["N_fp"], g, a_r=A_R, b_r=b_r, rng=ss[0])
+                h0 = np.random.default_rng(ss[1]).standard_normal(s["N_fp"])
+                fates.append(_settle(cell, h0, s["n_dyn"]))
+            fates = np.array(fates)
+            records.append(
+                {
+                    "b_r": float(b_r),
+                    "g": float(g),
+                    **{
+                        f"fraction_{name}": float(np.mean(fates == k))
+                        for k, name in enumerate(FATES)
+                    },
+                }
+            )
+    return records
+
+
+def _phase_theory(b_r) -> dict:
+    """Zero-instability and fold gains of the active fixed points against ``b_r``."""
+    folds = [gru_theory.fold_gain(a_r=A_R, b_r=float(b)) for b in b_r]
+    b_tri = optimize.brentq(lambda b: gru_theory.reset_tricritical_gain(b) - A_R, -5.0, 2.0 / 3.0)
+    return {
+        "b_r": [float(b) for b in b_r],
+        "g_zero": [gru_theory.zero_instability_gain(float(b)) for b in b_r],
+        "g_fold": [f["g"] if f.success else math.nan for f in folds],
+        "b_r_tricritical": float(b_tri),
+        "g_tricritical": gru_theory.zero_instability_gain(b_tri),
+    }
+
+
+def _panel_phase(ax, theory: dict, records: list[dict], s: dict):
+    ax.plot(theory["b_r"], theory["g_zero"], "k-", label=r"$h = 0$ unstable: $g\,\sigma(b_r) = 1$")
+    ax.plot(theory["b_r"], theory["g_fold"], "C3--", label="active fixed points appear (fold)")
+    ax.plot(
+        theory["b_r_tricritical"],
+        theory["g_tricritical"],
+        "k*",
+        ms=10,
+        label=f"tricritical: $a_r^* = {A_R:g}$",
+    )
+    for k, (name, marker) in enumerate(zip(FATES, "o^s", strict=True)):
+        sel = [r for r in records if r[f"fraction_{name}"] > 0]
+        ax.scatter(
+            [r["b_r"] + 0.06 * (k - 1) for r in sel],
+            [r["g"] for r in sel],
+            s=[60 * r[f"fraction_{name}"] for r in sel],
+            marker=marker,
+            color=f"C{k}",
+            label=f"simulation: {FATE_LABELS[name]}",
+        )
+    for label, (b_r, g) in {"I": (-2.3, 1.0), "II": (-2.3, 4.9), "III": (1.2, 3.0)}.items():
+        ax.text(b_r, g, label, fontsize=12, weight="bold", ha="center", va="center")
+    ax.text(
+        0.02,
+        0.02,
+        "I: one stable fixed point $h = 0$\nII: $h = 0$ stable + unstable "
+        "active ones\nIII: all unstable",
+        transform=ax.transAxes,
+        fontsize=7,
+        va="bottom",
+    )
+    ax.set(
+        xlabel="reset-gate bias $b_r$",
+        ylabel="candidate gain $g$",
+        ylim=(0.0, max(s["g_grid"]) + 1.0),
+        title=f"(e) GRU fixed points, $a_r$ = {A_R:g}, $b_h$ = 0\nmarkers: orbits of N = "
+        f"{s['N_fp']}, {s['n_nets']} nets per point (area: fraction)",
+    )
+    ax.legend(fontsize=6, loc="upper right")
+
+
+def _cut_sim(s: dict, seed: int) -> dict:
+    """Fixed point continued in ``g`` (Newton from the previous one), ``b_h = B_H_CUT``."""
+    C, rho = [], []
+    for m in range(s["n_nets"]):
+        base = GRUCell.sample(
+            s["N_fp"],
+            1.0,
+            a_r=A_R,
+            b_r=B_R_CUT,
+            b_h=B_H_CUT,
+            rng=np.random.SeedSequence([seed, 5, m]),
+        )
+        h = np.full(s["N_fp"], np.tanh(B_H_CUT))
+        C_m, rho_m = [], []
+        for g in s["g_cut"]:
+            cell = GRUCell(base.Uz, base.Ur, base.Uh, g, a_r=A_R, b_r=B_R_CUT, b_h=B_H_CUT)
+            point = _stable_point(cell, h)
+            if point is not None:
+                h = point
+                C_m.append(float(np.mean(h**2)))
+                rho_m.append(_spectral_radius(cell, h))
+            else:
+                C_m.append(math.nan)
+                rho_m.append(math.nan)
+        C.append(C_m)
+        rho.append(rho_m)
+    return {"g": list(s["g_cut"]), "C": C, "rho": rho}
+
+
+def _mean_err(values) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and standard error over the first axis (networks), NaN-aware."""
+    v = np.asarray(values, dtype=float)
+    n = np.sum(np.isfinite(v), axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.nanmean(v, axis=0), np.nanstd(v, axis=0, ddof=1) / np.sqrt(n)
+
+
+def _panel_cut(ax, sim: dict, s: dict) -> dict:
+    curve = gru_theory.branch(np.geomspace(1e-4, 20.0, 300), a_r=A_R, b_r=B_R_CUT, b_h=B_H_CUT)
+    inst = gru_theory.instability_gain(a_r=A_R, b_r=B_R_CUT, b_h=B_H_CUT)
+    out = {"g_instability": inst["g"], "C_instability": inst["C"]}
+    for k, key in enumerate(("C", "rho")):
+        mean, err = _mean_err(sim[key])
+        theory = np.interp(sim["g"], curve["g"], curve[key])
+        ax.plot(
+            curve["g"],
+            curve[key],
+            "-",
+            color=f"C{k}",
+            label="mean field: " + NAMES[key],
+        )
+        ax.errorbar(
+            sim["g"],
+            mean,
+            err,
+            fmt="o",
+            ms=4,
+            capsize=2,
+            color=f"C{k}",
+            label=f"N = {s['N_fp']}, {s['n_nets']} nets",
+        )
+        out[key] = {"theory": theory.tolist(), "mean": mean.tolist(), "err": err.tolist()}
+    ax.axhline(1.0, color="gray", lw=0.7, ls=":")
+    ax.axvline(inst["g"], color="k", lw=0.8, ls="--", label=rf"$\rho = 1$ at g = {inst['g']:.3f}")
+    ax.set(
+        xlim=(0.0, max(sim["g"]) * 1.05),
+        ylim=(0.0, 2.0),
+        xlabel="candidate gain $g$",
+        ylabel=r"$C = <h^2>$ and $\rho = \max|\mathrm{eig}\,M|$",
+        title=f"(f) fixed point continued in g: $a_r$ = {A_R:g}, $b_r$ = {B_R_CUT:g}, "
+        f"$b_h$ = {B_H_CUT:g}",
+    )
+    ax.legend(fontsize=6)
+    return out
+
+
+def _slow_sim(s: dict, seed: int, rho: float) -> dict:
+    """``1 / (1 - |lambda|_max)`` at the stable fixed point against ``b_z``, ``a_z = 0`` and 1.
+
+    ``"ginibre"``: the same for ``1 - z_0 + z_0 rho G`` with ``G`` an ``N x N``
+    Ginibre matrix (variance ``1/N``), the mean-field disc at the simulated
+    ``N``: its rightmost eigenvalue lies inside the disc's edge by ``O(N^-1/2)``.
+    """
+    tau = {"a_z=0": [], "a_z=1": [], "ginibre": []}
+    N, z0 = s["N_fp"], expit(np.asarray(s["b_z_slow"]))
+    for m in range(s["n_nets"]):
+        ss = np.random.SeedSequence([seed, 6, m]).spawn(2)
+        base = GRUCell.sample(N, G_SLOW, a_r=A_R, b_r=B_R_CUT, b_h=B_H_CUT, rng=ss[0])
+        h = _stable_point(base, np.full(N, np.tanh(B_H_CUT)))
+        for a_z in (0.0, 1.0):
+            radii = []
+            for b_z in s["b_z_slow"]:
+                cell = GRUCell(
+                    base.Uz,
+                    base.Ur,
+                    base.Uh,
+                    G_SLOW,
+                    a_z=a_z,
+                    b_z=b_z,
+                    a_r=A_R,
+                    b_r=B_R_CUT,
+                    b_h=B_H_CUT,
+                )
+                radii.append(float(np.abs(jacobian_spectrum(cell, h)).max()))
+            tau[f"a_z={a_z:g}"].append(1.0 / (1.0 - np.array(radii)))
+        mu = rho * np.linalg.eigvals(np.random.default_rng(ss[1]).standard_normal((N, N)))
+        radii = np.abs(1.0 - z0[:, None] + z0[:, None] * mu / np.sqrt(N)).max(axis=1)
+        tau["ginibre"].append(1.0 / (1.0 - radii))
+    return {"b_z": list(s["b_z_slow"]), **tau}
+
+
+def _panel_slow(ax, sim: dict, point, s: dict) -> dict:
+    b_z = np.linspace(min(sim["b_z"]), max(sim["b_z"]), 200)
+    ax.plot(
+        b_z,
+        gru_theory.slow_timescale(point["rho"], b_z),
+        "k-",
+        label=rf"mean field $1/(\sigma(b_z)(1 - \rho))$, $\rho$ = {point['rho']:.3f}",
+    )
+    out = {
+        "rho_theory": point["rho"],
+        "C_theory": point["C"],
+        "theory": gru_theory.slow_timescale(point["rho"], sim["b_z"]).tolist(),
+    }
+    labels = {
+        "a_z=0": f"N = {s['N_fp']}, $a_z$ = 0",
+        "a_z=1": f"N = {s['N_fp']}, $a_z$ = 1",
+        "ginibre": rf"disc of radius $\rho$ at N = {s['N_fp']} (Ginibre)",
+    }
+    for k, key in enumerate(labels):
+        mean, err = _mean_err(sim[key])
+        ax.errorbar(
+            np.asarray(sim["b_z"]) + 0.08 * (k - 1),
+            mean,
+            err,
+            fmt="os^"[k],
+            ms=4,
+            capsize=2,
+            color=f"C{k}",
+            mfc="none" if key == "ginibre" else None,
+            label=labels[key],
+        )
+        out[key] = {"mean": mean.tolist(), "err": err.tolist()}
+    ax.set(
+        yscale="log",
+        xlabel="update-gate bias $b_z$",
+        ylabel=r"slowest time scale $1/(1 - |\lambda|_{max})$ (steps)",
+        title=f"(g) slow modes as the update gate shuts: stable fixed point, g = {G_SLOW:g}",
+    )
+    ax.legend(fontsize=7)
+    return out
+
+
+def _count_sim(s: dict, seed: int) -> list[dict]:
+    """Distinct active fixed points (Newton from random starts) and long-run fate, ``b_h = 0``."""
+    records = []
+    for j, g in enumerate(s["g_count"]):
+        counts, C, fates = [], [], []
+        for m in range(s["n_nets"]):
+            ss = np.random.SeedSequence([seed, 7, j, m]).spawn(2)
+            cell = GRUCell.sample(s["N_fp"], g, a_r=A_R, b_r=B_R_CUT, rng=ss[0])
+            rng = np.random.default_rng(ss[1])
+            h0 = rng.standard_normal(s["N_fp"])
+            fates.append(_settle(cell, h0, s["n_dyn"]))
+            # starts: states of the orbit from h0 and small random states
+            half = s["n_newton"] // 2
+            orbit = cell.iterate(h0, 100 * half, record_every=100)[1:]
+            small = 0.3 * rng.standard_normal((s["n_newton"] - half, s["N_fp"]))
+            found = _newton(cell, np.vstack([orbit, small]), max_iter=60)
+            active = found.points[np.mean(found.points**2, axis=1) > ZERO_H**2]
+            counts.append(active.shape[0])
+            C.extend(np.mean(active**2, axis=1).tolist())
+        records.append(
+            {
+                "g": float(g),
+                "n_active_mean": float(np.mean(counts)),
+                "n_active_err": float(np.std(counts, ddof=1) / np.sqrt(len(counts))),
+                "C_found": C,
+                "fraction_to_zero": float(np.mean(np.array(fates) == 0)),
+            }
+        )
+    return records
+
+
+def _panel_count(ax, records: list[dict], s: dict) -> dict:
+    curve = gru_theory.branch(np.geomspace(1e-4, 20.0, 300), a_r=A_R, b_r=B_R_CUT)
+    fold = gru_theory.fold_gain(a_r=A_R, b_r=B_R_CUT)
+    g_zero = gru_theory.zero_instability_gain(B_R_CUT)
+    ax.plot(curve["g"], curve["C"], "C0-", label="mean field $C$ (both branches)")
+    for r in records:
+        ax.plot([r["g"]] * len(r["C_found"]), r["C_found"], "C0.", ms=3, alpha=0.6)
+    ax.plot([], [], "C0.", label="C of the fixed points found")
+    ax.axvline(fold["g"], color="C3", ls="--", lw=0.8, label=f"fold g = {fold['g']:.3f}")
+    ax.axvline(g_zero, color="k", lw=0.8, label=f"h = 0 unstable, g = {g_zero:.3f}")
+    twin = ax.twinx()
+    g = [r["g"] for r in records]
+    twin.errorbar(
+        g,
+        [r["n_active_mean"] for r in records],
+        [r["n_active_err"] for r in records],
+        fmt="s-",
+        color="C2",
+        ms=4,
+        capsize=2,
+        label="distinct active fixed points",
+    )
+    twin.plot(
+        g,
+        [s["n_newton"] * r["fraction_to_zero"] for r in records],
+        "^:",
+        color="C1",
+        label=f"{s['n_newton']} x fraction of orbits reaching h = 0",
+    )
+    twin.set(ylabel=f"count (of {s['n_newton']} Newton starts)", ylim=(0, s["n_newton"] + 1))
+    twin.legend(fontsize=6, loc="center right")
+    ax.set(
+        xlabel="candidate gain $g$",
+        ylabel="$C = <h^2>$ at the fixed point",
+        ylim=(0, 1),
+        xlim=(min(g) - 0.3, max(g) + 0.3),
+        title=f"(h) multiple fixed points, $a_r$ = {A_R:g}, $b_r$ = {B_R_CUT:g}, $b_h$ = 0, "
+        f"N = {s['N_fp']}",
+    )
+    ax.legend(fontsize=6, loc="upper left")
+    return {"g_fold": fold["g"], "C_fold": fold["C"], "g_zero": g_zero}
+
+
+def _gru_fixed_point_data(s, phase_theory, phase, cut, slow, counts) -> xr.Dataset:
+    """The GRU fixed-point panels (e)-(h) as variables of the figure's Dataset."""
+    shape = (len(s["b_r_grid"]), len(s["g_grid"]))
+    fates = {
+        f"gru_fp_fraction_{name}": labelled(
+            ("b_r_sim", "g_sim"),
+            np.reshape([r[f"fraction_{name}"] for r in phase], shape),
+            f"GRU (a_r = {A_R:g}, b_h = 0, a_z = 1, b_z = 0): fraction of orbits from "
+            f"h0 ~ N(0, 1) that {FATE_LABELS[name]}",
+        )
+        for name in FATES
+    }
+    cut_vars = {
+        f"gru_cut_{key}_{part}": labelled(
+            "g_cut",
+            cut[key][part],
+            f"{'variance <h^2>' if key == 'C' else 'spectral radius of M'} at the fixed point "
+            f"(a_r = {A_R:g}, b_r = {B_R_CUT:g}, b_h = {B_H_CUT:g}): {part}",
+        )
+        for key in ("C", "rho")
+        for part in ("theory", "mean", "err")
+    }
+    slow_vars = {
+        f"gru_timescale_{key.replace('=', '')}_{part}": labelled(
+            "b_z_slow",
+            slow[key][part],
+            f"1 / (1 - |lambda|_max) at the stable fixed point, g = {G_SLOW:g}, {key}: {part}",
+            "steps",
+        )
+        for key in ("a_z=0", "a_z=1", "ginibre")
+        for part in ("mean", "err")
+    }
+    return xr.Dataset(
+        {
+            **fates,
+            **cut_vars,
+            **slow_vars,
+            "gru_timescale_theory": labelled(
+                "b_z_slow", slow["theory"], "mean-field 1 / (sigma(b_z) (1 - rho))", "steps"
+            ),
+            "gru_g_zero": labelled(
+                "b_r_theory", phase_theory["g_zero"], "gain where h = 0 loses stability"
+            ),
+            "gru_g_fold": labelled(
+                "b_r_theory",
+                phase_theory["g_fold"],
+                f"gain where active fixed points appear at a fold (a_r = {A_R:g})",
+            ),
+            "gru_n_active": labelled(
+                "g_count",
+                [r["n_active_mean"] for r in counts],
+                f"distinct active fixed points found from {s['n_newton']} Newton starts "
+                f"(a_r = {A_R:g}, b_r = {B_R_CUT:g}, b_h = 0)",
+            ),
+            "gru_n_active_err": labelled(
+                "g_count", [r["n_active_err"] for r in counts], "standard error of gru_n_active"
+            ),
+            "gru_fraction_to_zero": labelled(
+                "g_count",
+                [r["fraction_to_zero"] for r in counts],
+                "fraction of orbits from h0 ~ N(0, 1) that reach h = 0 (a_z = 1, b_z = 0)",
+            ),
+        },
+        coords={
+            "b_r_sim": labelled("b_r_sim", s["b_r_grid"], "reset-gate bias b_r (simulation)"),
+            "g_sim": labelled("g_sim", s["g_grid"], "candidate gain g (simulation)"),
+            "b_r_theory": labelled("b_r_theory", phase_theory["b_r"], "reset-gate bias b_r"),
+            "g_cut": labelled("g_cut", s["g_cut"], "candidate gain g"),
+            "b_z_slow": labelled("b_z_slow", s["b_z_slow"], "GRU update-gate bias b_z"),
+            "g_count": labelled("g_count", s["g_count"], "candidate gain g"),
+        },
+    )
+
+
 def main(argv: list[str] | None = None):
     args = parse_args(__doc__.splitlines()[0], argv)
     started = time.perf_counter()
     s = _settings(args.quick)
 
-    fig, axes = subplots(2, 2, figsize=(13, 12))
+    fig, axes = subplots(4, 2, figsize=(13, 24))
     # matrices at most 800 wide: BLAS threads only synchronize on 2 busy cores
     with threadpool_limits(1, user_api="blas"):
         gru = _panel_gru(axes[0, 0], s, args.seed)
         lstm = _panel_lstm(axes[0, 1], s, args.seed)
         sweeps = {model: _sweep(model, s, args.seed) for model in ("gru", "lstm")}
         _panel_sweeps(axes[1, 0], axes[1, 1], sweeps, s)
+        b_r_theory = np.linspace(-2.75, 1.75, 10 if args.quick else 37)
+        phase_theory = _phase_theory(b_r_theory)
+        phase = _phase_sim(s, args.seed)
+        _panel_phase(axes[2, 0], phase_theory, phase, s)
+        cut_sim = _cut_sim(s, args.seed)
+        cut = _panel_cut(axes[2, 1], cut_sim, s)
+        point = gru_theory.fixed_point(
+            G_SLOW, a_r=A_R, b_r=B_R_CUT, b_h=B_H_CUT, branch="smallest"
+        ).check()
+        slow = _panel_slow(axes[3, 0], _slow_sim(s, args.seed, point["rho"]), point, s)
+        counts = _count_sim(s, args.seed)
+        count = _panel_count(axes[3, 1], counts, s)
     fig.tight_layout()
     # the GRU against its update bias b_z, the LSTM against its forget bias b_f
     columns = {
@@ -311,6 +850,7 @@ def main(argv: list[str] | None = None):
             "b_f": labelled("b_f", s["b_f"], "LSTM forget-gate bias b_f"),
         },
     )
+    data = data.merge(_gru_fixed_point_data(s, phase_theory, phase, cut, slow, counts))
     meta = {
         "settings": s,
         "g_spectra": G_SPEC,
@@ -319,6 +859,17 @@ def main(argv: list[str] | None = None):
         "gru_spectra": gru,
         "lstm_spectrum": lstm,
         "sweeps": sweeps,
+        "gru_fixed_points": {
+            "a_r": A_R,
+            "b_r_cut": B_R_CUT,
+            "b_h_cut": B_H_CUT,
+            "g_slow": G_SLOW,
+            "phase_theory": phase_theory,
+            "phase": phase,
+            "cut": {"g": cut_sim["g"], **cut},
+            "slow": slow,
+            "count": {**count, "records": counts},
+        },
     }
     return write_outputs(fig, data, meta, args, "gated_cells", started)
 

@@ -6,25 +6,41 @@ update gate, where the DMFT onset of chaos is discontinuous
 (:func:`hebbian.theory.gated_dmft.chaos_onset`: ``g_chaos = 1.86`` while
 ``x = 0`` is stable up to ``g = 2``).
 
-(a) Fixed points counted at finite ``N``: Newton's method on the reduced
+(a) Topological complexity.  The annealed Kac-Rice complexity ``Sigma =
+    lim (1/N) log E[# fixed points]`` at ``N = inf``
+    (:func:`hebbian.theory.fixed_point_complexity.complexity_curve`, the
+    maximum over ``Q`` of the profile ``Sigma(Q)``, clipped at 0), and
+    fixed points counted at finite ``N``: Newton's method on the reduced
     field in ``h`` (:meth:`hebbian.rnn.GatedRNN.reduced_field`,
     :func:`hebbian.rnn.fixed_points.find_fixed_points`) from many random
     starts (``h ~ N(0, s^2)``, ``s`` from 0.3 to 3), merged by distance;
-    ``log(count) / N`` averaged over networks (a lower bound of the
-    quenched complexity at that ``N``: the count of distinct roots found
-    saturates with the number of starts), all fixed points and the stable
-    ones.
+    ``<log #> / N`` (quenched) and ``log <#> / N`` (annealed, the quantity
+    Kac-Rice predicts) over networks, all fixed points and the stable ones
+    (a lower bound at that ``N``: the count of distinct roots found
+    saturates with the number of starts).
 (b) ``lambda_max`` against ``g``: DMFT (attracting solution) and Benettin
     at ``N = 200``.
 
-The record holds per ``(g, N)`` the counts (mean, standard error, per
-network), the fraction of starts that converged, and the DMFT onset.  The
-annealed Kac-Rice complexity of the gated network is not computed here: the
-counts stand alone.  Quick run (N = 6, 10, 3 networks, 30 starts): the
-counts are small (1 to 7) and noisy at these sizes, networks with a few
-fixed points (some of them stable) occur below ``g_chaos`` already, and
-``log(count) / N`` grows from ~0.06 at ``g = 1.5`` to 0.16-0.21 at
-``g = 3``; no feature at ``g_chaos`` or ``g = 2`` is resolved at ``N <= 10``.
+Dashed line: where ``Sigma`` turns positive (interpolated on the curve's
+grid); dotted: the DMFT onset of chaos ``g_chaos`` and ``g = 2``.  The
+record holds per ``(g, N)`` the counts (per network, quenched and annealed
+means), the fraction of starts that converged, the Kac-Rice curve (``Sigma``,
+the maximising ``Q``, ``q`` and ``u``) and the DMFT onset.
+
+Measured.  Kac-Rice (``N = inf``): ``Sigma`` = 0 at ``g = 1.5`` (profile
+maximum -0.012), positive from ``g_p = 1.59`` (0.0013 at 1.6), 0.024 at
+1.8, 0.044 at 2.0, 0.061 at 2.2, 0.111 at 3.0: fixed points proliferate
+(annealed) from ``g_p = 1.59``, below the onset of chaos ``g_chaos =
+1.86`` and below ``g = 2`` where ``x = 0`` turns unstable - topological
+complexity without dynamical complexity over ``1.59 < g < 1.86`` (the
+typical fixed point counted there has ``u > 0``: its reduced Jacobian has
+eigenvalues with positive real part).  Finite ``N`` (quick run: N = 6,
+10, 3 networks, 30 starts): counts 1 to 7, ``log <#>/N`` 0.08-0.22 at
+every ``g``, above ``Sigma`` and flat below ``g_p`` (the ``O(log N / N)``
+terms dominate at ``N <= 10``); the trend with ``g`` agrees (``log <#>/N``
+at ``g = 3`` above ``g = 1.5`` at both sizes; at ``N = 8``, 16 networks,
+150 starts: 0.070, 0.105, 0.207 at ``g = 1.4, 2.2, 3.0`` against ``Sigma``
+= 0, 0.061, 0.111), the onset ``g_p`` is not resolved at these sizes.
 """
 
 from __future__ import annotations
@@ -39,6 +55,7 @@ from threadpoolctl import threadpool_limits
 from hebbian.figures._output import labelled, parse_args, subplots, write_outputs
 from hebbian.rnn import GatedRNN, lyapunov_spectrum, simulate
 from hebbian.rnn.fixed_points import find_fixed_points
+from hebbian.theory.fixed_point_complexity import complexity_curve
 from hebbian.theory.gated_dmft import chaos_onset, fixed_point_gain, solve_gated
 
 DT = 0.1
@@ -55,6 +72,8 @@ def _settings(quick: bool) -> dict:
             "n_starts": 30,
             "N_lyap": 100,
             "t_lyap": 40.0,
+            "n_Q": 10,
+            "n_kr": 17,
         }
     return {
         "g": (1.4, 1.6, 1.7, 1.8, 1.85, 1.9, 1.95, 2.0, 2.1, 2.2, 2.4, 2.6, 2.8, 3.0, 3.5),
@@ -63,6 +82,8 @@ def _settings(quick: bool) -> dict:
         "n_starts": 300,
         "N_lyap": 400,
         "t_lyap": 200.0,
+        "n_Q": 24,
+        "n_kr": 43,
     }
 
 
@@ -82,6 +103,32 @@ def _count(g: float, N: int, k: int, s: dict, seed: int) -> dict:
         "stable": int(stable),
         "converged": fp.n_converged / fp.n_starts,
     }
+
+
+def _kac_rice(gs, s: dict) -> tuple[np.ndarray, list]:
+    """Annealed complexity on ``gs`` (:func:`complexity_curve`) and its records."""
+    sols = complexity_curve(gs, Q_min=1e-3, Q_max=0.5, n_Q=s["n_Q"], **GATE)
+    sigma = np.array([sol["Sigma_max"] if sol.success else np.nan for sol in sols])
+    records = [
+        {
+            "g": float(g),
+            "Sigma_max": float(sol["Sigma_max"]),
+            "Q": float(sol["Q"]),
+            "q": float(sol["q"]),
+            "u": float(sol["u"]),
+            "success": bool(sol.success),
+        }
+        for g, sol in zip(gs, sols, strict=True)
+    ]
+    return sigma, records
+
+
+def _first_positive(gs, values) -> float:
+    """Where ``values`` first crosses 0 upwards along ``gs`` (linear interpolation), or NaN."""
+    for k in range(1, len(gs)):
+        if values[k - 1] <= 0 < values[k]:
+            return float(np.interp(0.0, values[k - 1 : k + 1], gs[k - 1 : k + 1]))
+    return math.nan
 
 
 def _lyapunov(g: float, s: dict, seed: int) -> float:
@@ -118,15 +165,21 @@ def main(argv: list[str] | None = None):
     onset = chaos_onset(GATE["alpha_r"], beta_r=GATE["beta_r"])
     grid = gs if args.quick else np.linspace(gs.min(), gs.max(), 4 * gs.size)
     lam_dmft = np.array([solve_gated(g, **GATE).lambda_max for g in grid])
+    kr_grid = np.round(np.linspace(1.4, gs.max(), s["n_kr"]), 3)
+    kr_sigma, kr_records = _kac_rice(kr_grid, s)
+    g_prolif = _first_positive(kr_grid, kr_sigma)
     sigma = np.log(counts) / Ns[None, :, None]
     sigma_stable = np.log(np.maximum(stable, 1)) / Ns[None, :, None]
+    annealed = np.log(counts.mean(axis=2)) / Ns[None, :]
     records = []
+    ax_c.plot(kr_grid, np.maximum(kr_sigma, 0.0), "k-", lw=1.6, label="Kac-Rice, N = inf")
     for j, N in enumerate(Ns):
         mean = sigma[:, j].mean(axis=1)
         err = sigma[:, j].std(axis=1, ddof=1) / math.sqrt(s["n_net"])
         ax_c.errorbar(
-            gs, mean, err, fmt="o-", ms=4, capsize=2, color=f"C{j}", label=f"all, N = {N}"
+            gs, mean, err, fmt="o-", ms=4, capsize=2, color=f"C{j}", label=f"<log #>/N, N = {N}"
         )
+        ax_c.plot(gs, annealed[:, j], "s:", ms=4, color=f"C{j}", label=f"log<#>/N, N = {N}")
         ax_c.plot(
             gs,
             sigma_stable[:, j].mean(axis=1),
@@ -141,6 +194,7 @@ def main(argv: list[str] | None = None):
                     "g": float(g),
                     "N": int(N),
                     "log_count_per_N": float(mean[i]),
+                    "log_mean_count_per_N": float(annealed[i, j]),
                     "error": float(err[i]),
                     "counts": counts[i, j].tolist(),
                     "stable": stable[i, j].tolist(),
@@ -150,10 +204,12 @@ def main(argv: list[str] | None = None):
     for ax in (ax_c, ax_l):
         ax.axvline(onset["g_chaos"], color="C3", ls=":", lw=1.0)
         ax.axvline(fixed_point_gain(GATE["beta_r"]), color="k", ls=":", lw=1.0)
+        ax.axvline(g_prolif, color="C2", ls="--", lw=1.0)
     ax_c.set(
         xlabel="gain g",
         ylabel=r"$\log(\#\,\mathrm{fixed\ points}) / N$",
-        title="(a) topological complexity at finite N (dotted: DMFT chaos onset, x = 0 unstable)",
+        title="(a) topological complexity (dashed: Sigma > 0; dotted: DMFT chaos onset, "
+        "x = 0 unstable)",
     )
     ax_c.title.set_fontsize(9)
     ax_c.legend(fontsize=7)
@@ -177,12 +233,19 @@ def main(argv: list[str] | None = None):
             ),
             "lambda_sim": labelled("g", lam_sim, "(b) lambda_max, Benettin"),
             "lambda_dmft": labelled("g_dmft", lam_dmft, "(b) lambda_max, DMFT"),
+            "kac_rice": labelled(
+                "g_kr", kr_sigma, "(a) annealed Kac-Rice complexity max_Q Sigma(Q), N = inf"
+            ),
+            "log_mean_count": labelled(
+                ("g", "N"), annealed, "(a) log of the mean number of fixed points over N"
+            ),
         },
         coords={
             "g": labelled("g", gs, "gain g"),
             "N": labelled("N", Ns, "number of neurons"),
             "network": labelled("network", np.arange(s["n_net"]), "network index"),
             "g_dmft": labelled("g_dmft", grid, "gain g of the DMFT curve"),
+            "g_kr": labelled("g_kr", kr_grid, "gain g of the Kac-Rice curve"),
         },
     )
     meta = {
@@ -192,6 +255,8 @@ def main(argv: list[str] | None = None):
         "g_fixed_point": fixed_point_gain(GATE["beta_r"]),
         "counts": records,
         "lambda_sim": dict(zip(map(float, gs), lam_sim.tolist(), strict=True)),
+        "kac_rice": kr_records,
+        "g_proliferation": g_prolif,
     }
     return write_outputs(fig, data, meta, args, "gated_complexity", started)
 

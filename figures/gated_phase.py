@@ -70,9 +70,21 @@ in separate runs with the same protocol (500 time units after 200) two
 networks of N = 2000 decayed in 31.6 and 30.6, and the 1/N line through
 N = 1000 and 2000 reaches 24 at N -> inf, against 25.9; at ``alpha_z = 5``
 the simulated ``Delta0`` went from 0.832 (N = 1000) to 0.804 (N = 2000)
-against 0.790 in the sampled DMFT.  Quick mode (N = 200) shows the same picture with
-N = 200 finite-size effects (``lambda_max`` 0.110 against 0.148 at
-``alpha_r = 10, g = 2.5``).
+against 0.790 in the sampled DMFT.
+
+Quick mode (N = 200, 3 networks of 200 time units; (d) at N = 300, 2
+networks) is a smoke run with N = 200 finite-size effects: ``lambda_max``
+0.109(5) against 0.148 and ``Delta0`` 0.89(6) against 0.75 at ``alpha_r =
+10, g = 2.5``; 2 of 3 networks still chaotic at the bistable ``g = 1.9``.
+(d) keeps the full run's order of the decay times: 7.7, 14.5 simulated
+against 6.8, 12.5 DMFT for ``beta_z`` = 0, -1, and the sharp gate slowest
+(its simulated curves stay above 1/e up to the quick window's lag 30).  Its
+sampled DMFT (100 paths, 12 iterations) is not converged (residual 0.06 >
+0.02): its decay time, 15.7, rises toward the full run's 25.9 with the
+iterations (11.3 after 3).  (d) is at N = 300 because at N = 200 3 of 8
+networks at ``beta_z = 0`` decayed in 10.7, 13.8 and not within 30 (a
+static part), which inverted the order of the two-network means; at N = 300
+8 of 8 decayed in 6.3-8.9 and at ``beta_z = -1`` in 11.4-22.
 
 The record holds, per panel: the DMFT chaos line and the tricritical point;
 per simulated ``(alpha_r, g)`` the surviving fraction, ``Delta0`` and
@@ -128,10 +140,10 @@ def _settings(quick: bool) -> dict:
             "t_grid": 200.0,
             "beta_z": (0.0, -1.0),
             "corr_stretch": False,
-            "N_corr": 200,
+            "N_corr": 300,
             "n_corr": 2,
             "tau_max": 30.0,
-            "sampled": {"n_paths": 200, "n_iter": 3, "n_average": 1},
+            "sampled": {"n_paths": 100, "n_iter": 12, "n_average": 3},
         }
     return {
         "onset_alpha_r": (4.0, 5.0, 7.0, 10.0, 14.0, 20.0),
@@ -496,6 +508,11 @@ def _panels_b_c(ax_d, ax_l, s: dict, onsets, runs: _Runs, cache: dict) -> tuple[
     return records, joined(branches, "alpha_r", "output-gate gain alpha_r")
 
 
+def _decay_label(decay: float | None, tau_max: float) -> str:
+    """Where ``Delta / Delta0`` falls to ``1/e``, for a legend."""
+    return f"above 1/e up to {tau_max:g}" if decay is None else f"1/e at {decay:.1f}"
+
+
 def _panel_timescales(ax, s: dict, runs: _Runs, cache: dict) -> tuple[list, xr.Dataset]:
     lags = np.arange(round(s["tau_max"] / (SAVE * DT)) + 1) * SAVE * DT
     a, g, N = TIMESCALE_ALPHA_R, TIMESCALE_G, s["N_corr"]
@@ -538,7 +555,8 @@ def _panel_timescales(ax, s: dict, runs: _Runs, cache: dict) -> tuple[list, xr.D
                 lambda_dmft=d.lambda_max,
                 decay_time_dmft=decay_time(d.tau, d.Delta / d.Delta0),
             )
-            ax.plot(lags, dmft, "-", color=f"C{i}", lw=1.3, label=f"DMFT {label}")
+            at = _decay_label(rec["decay_time_dmft"], lags[-1])
+            ax.plot(lags, dmft, "-", color=f"C{i}", lw=1.3, label=f"DMFT {label}: {at}")
         else:
             d = solve_gated_sampled(
                 g,
@@ -552,10 +570,14 @@ def _panel_timescales(ax, s: dict, runs: _Runs, cache: dict) -> tuple[list, xr.D
             rec.update(
                 Delta0_dmft=d.Delta0,
                 sampled_residual=d.residual,
+                sampled_converged=d.success,
                 decay_time_dmft=decay_time(d.tau, d.Delta / d.Delta0),
             )
             label = rf"sharp update gate $\alpha_z$ = {az:g}, $\beta_z$ = 0"
-            ax.plot(lags, dmft, "--", color=f"C{i}", lw=1.3, label=f"sampled DMFT, {label}")
+            state = "" if d.success else f" ({s['sampled']['n_iter']} iterations, not converged)"
+            at = _decay_label(rec["decay_time_dmft"], lags[-1])
+            label_dmft = f"sampled DMFT{state}, {label}: {at}"
+            ax.plot(lags, dmft, "--", color=f"C{i}", lw=1.3, label=label_dmft)
         ax.plot(
             lags[::4],
             sim[::4],
@@ -563,7 +585,7 @@ def _panel_timescales(ax, s: dict, runs: _Runs, cache: dict) -> tuple[list, xr.D
             color=f"C{i}",
             ms=3,
             mfc="none",
-            label=f"sim {label}" if az == 0 else label,
+            label=f"sim N = {N}, {label}: {_decay_label(rec['decay_time_sim'], lags[-1])}",
         )
         simulated.append(sim)
         theory.append(dmft)
@@ -584,6 +606,7 @@ def _panel_timescales(ax, s: dict, runs: _Runs, cache: dict) -> tuple[list, xr.D
         xlabel=r"lag $\tau$",
         ylabel=r"$\Delta(\tau) / \Delta_0$",
         xlim=(0, lags[-1]),
+        ylim=(-0.05, 1.45),  # the legend above the curves
         title=rf"(d) update-gate time scales, $\alpha_r$ = {a:g}, g = {g:g}, "
         f"N = {N}",
     )

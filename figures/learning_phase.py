@@ -1,27 +1,43 @@
 """Phase diagrams of dense networks learning from examples: every RS line vs the data-set entropy.
 
-Rows P = 2, 3, 4.  (a) Supervised network, examples of quality r = 0.5,
-M examples per class at data-set entropy rho = 0.25 (Gaussian limit of the
+Rows P = 2, 3, 4. (a) Supervised network, examples of quality r = 0.5, M
+examples per class at data-set entropy rho = 0.25 (Gaussian limit of the
 example mean, all index tuples as the Monte Carlo networks):
 :mod:`hebbian.theory.learning_phase`'s retrieval spinodal alpha_c(T) (no
 retrieval state at larger loads), thermodynamic retrieval transition
 (retrieval the RS equilibrium at smaller loads), RS instability of the
 retrieval state (replicon < 0 at larger loads), spin-glass line (the m = 0,
 q > 0 state appears) and the paramagnet's boundary (the spin glass wins or,
-P >= 3, the RS paramagnet's entropy turns negative).  Thin grey: the
-spinodal of perfect examples (rho = 0, the storage model with
-self-interactions).  The instability line ends on the spinodal
-at the nose of the reentrant alpha_c(T)
-(:func:`hebbian.theory.learning_phase.instability_meets_spinodal`).  Points
-(P = 2): Monte Carlo of the supervised network started on the never-shown
-archetype, the load at which half of the chains keep it (overlap > 0.5
-through the run), at two or three N (grey) and extrapolated linearly in 1/N
-(red).  No Monte Carlo on the high-load lines of P = 3, 4: at the sizes a run
-affords (N <= 120 for P = 3, K = alpha N^2) the chains leave the archetype
-well inside the retrieval region at T > 0 and keep a fixed point with
-m > 0.2 well beyond the spinodal at T = 0, so their retention does not
-locate the spinodal (measured: retained fractions 0.4 - 0.96 flat in alpha
-from 0.5 to 1.6 alpha_c).  (b) The same for the unsupervised
+P >= 3, the RS paramagnet's entropy turns negative). Thin grey: the spinodal
+of perfect examples (rho = 0, the storage model with self-interactions). The
+instability line ends on the spinodal above the nose of the reentrant
+alpha_c(T)
+(:func:`hebbian.theory.learning_phase.instability_meets_spinodal`; perfect
+examples, P = 2: T = 0.02507, alpha = 0.1381859, where AGS's T_AT reaches
+T_M, against the maximum 0.1381885 at T = 0.0229; the meeting load is the
+one-step RSB capacity at T = 0, 0.138186, to its six published digits).
+Points: Monte Carlo of the supervised network started on the never-shown
+archetype, the load at which half of the chains keep it (overlap above 0.5,
+P = 2, or 0.4, P = 3, through 150 sweeps), at two or three N (grey) and
+extrapolated linearly in 1/N (red). P = 3 (full run, T = 0.1, K = alpha
+N^2): the half-retention load grows with N towards the spinodal, 0.59 and
+0.89 alpha_c at N = 200, 400 (12 samples; 0.78 and 0.95 on 8 other samples,
+1.00(14) at N = 800 on 4), no chain keeps the archetype at 1.2 alpha_c from
+N = 400 on, and the chains that stay have RS's overlap (N = 400: 0.811,
+0.755, 0.738 against 0.831, 0.785, 0.737 at 0.5, 0.7, 0.85 alpha_c). The 1/N
+extrapolation overshoots, 1.12(8) - 1.18(5) alpha_c (1.5 - 3.9 quoted
+errors): the crossing at N = 400 spreads over 0.76 - 0.95 alpha_c between
+sample sets (8 and 12 samples of one seed, 8 of another), three times its
+binomial error, and the approach is slower than 1/N (escape over a barrier
+vanishing as (alpha_c - alpha)^(3/2): N^(-2/3)). At N = 200 the chains
+already leave well inside the retrieval region (0.75 - 0.88 kept at 0.5
+alpha_c), at N <= 120 the retained fraction is flat in the load: they escape
+over barriers of order N times a small free-energy gap. No Monte Carlo on
+the P = 4 high-load line: at N = 100 (K = 7000) retention is flat (0.33,
+0.25, 0.5 at 0.5, 0.85, 1.0 alpha_c), and the exact integer engine holds P =
+4 at alpha_c with M = 12 examples only up to N ~ 125 (energy changes K (12
+N)^3 12 2^4 below 2^53).
+(b) The same for the unsupervised
 network (every example stored: K M vectors, more cross-talk):
 for P = 3 the self-interactions of the stored examples add a random field
 1/r^4 times the supervised one, which smooths the spin-glass onset into a
@@ -87,34 +103,60 @@ def _crossings(xs, kept, kept_err, Ns) -> dict:
     return record
 
 
-def _spinodal_points(args, ax, M, top, mode, n_samples, records):
-    """P = 2 supervised: Monte Carlo loads where half of the chains keep the archetype."""
-    Ns, fractions = (
-        ([500, 1000], [0.3]) if mode == "quick" else ([500, 1000, 2000], [0.15, 0.3, 0.5])
-    )
-    loads = [0.8, 1.0, 1.25, 1.6] if mode == "quick" else [0.6, 0.8, 1.0, 1.2, 1.5, 2.0]
+#: Monte Carlo on the retrieval spinodal, per P: sizes, temperatures (fractions of the
+#: low-load T_M), loads (fractions of alpha_c(T)) of the quick and full runs, and the
+#: archetype overlap a retained chain stays above (the RS overlap at the fold is 0.61 for
+#: P = 3 at T = 0.1, the other states' below 0.3).  P = 3 in the full run only: at N = 200
+#: the retained fraction still falls over the whole retrieval region.
+SPINODAL_MC = {
+    2: {
+        "quick": ([500, 1000], [0.3], [0.8, 1.0, 1.25, 1.6]),
+        "full": ([500, 1000, 2000], [0.15, 0.3, 0.5], [0.6, 0.8, 1.0, 1.2, 1.5, 2.0]),
+        "threshold": 0.5,
+    },
+    3: {
+        "quick": None,
+        "full": ([200, 400, 800], [0.42], [0.5, 0.7, 0.85, 1.0, 1.2]),
+        "threshold": 0.4,
+    },
+}
+
+
+def spinodal_points(args, ax, P, M, top, plan, n_samples, records):
+    """Supervised network: Monte Carlo loads where half of the chains keep the archetype.
+
+    ``plan``: sizes, temperatures (fractions of ``top``) and loads (fractions of
+    ``alpha_c(T)``), as in :data:`SPINODAL_MC`; a record per temperature goes to
+    ``records`` (crossings per N, their 1/N extrapolation, the retained chains' overlap
+    against RS below ``alpha_c``).
+    """
+    Ns, fractions, loads = plan
     for f in fractions:
         T = f * top
-        a_c = L.alpha_c(2, T, R, M).value
+        a_c = L.alpha_c(P, T, R, M).value
         alphas = [a_c * x for x in loads]
         ds = sweep(
             args,
-            f"learning_phase.P2_T{f}",
+            f"learning_phase.P{P}_T{f}",
             TASK,
             {"N": Ns, "alpha": alphas},
-            P=2,
+            P=P,
             T=T,
             r=R,
             M=M,
             n_samples=n_samples,
             n_sweeps=100,
             n_burnin=50,
-            threshold=0.5,
+            threshold=SPINODAL_MC[P]["threshold"],
         ).transpose("N", "alpha")
         ds.attrs["n_chains"] = 2 * n_samples
         kept, err = _kept(ds)
         rec = _crossings(np.array(alphas), kept, err, Ns)
-        rec.update(P=2, T=T, M=M, theory=a_c, line="spinodal")
+        rec.update(P=P, T=T, M=M, theory=a_c, line="spinodal", loads=alphas)
+        rec["retained"] = kept.tolist()
+        rec["m_retained"] = ds["m"].values.tolist()
+        rec["m_error"] = ds["error"].values.tolist()
+        rec["m_rs"] = [L.solve(P, a, T, R, M)["m"] if a < a_c else math.nan for a in alphas]
         if np.isfinite(rec["error"]):
             rec["n_sigma"] = (rec["extrapolated"] - a_c) / rec["error"]
         records.append(rec)
@@ -247,10 +289,10 @@ def main(argv: list[str] | None = None):
             protocol: _diagram(axes[row, k], P, protocol, Ts, ref, lines)
             for k, protocol in enumerate(L.PROTOCOLS)
         }
-        if P == 2:
-            _spinodal_points(
-                args, axes[0, 0], round(examples_for(R, RHO)), top, mode, n_samples, records
-            )
+        plan = SPINODAL_MC.get(P, {}).get(mode)
+        if plan is not None:
+            M = round(examples_for(R, RHO))
+            spinodal_points(args, axes[row, 0], P, M, top, plan, n_samples, records)
         panel = joined(parts, "protocol", "training protocol")
         low = _low_load(args, axes[row, 2], P, mode, n_samples, records)
         per_P[P] = xr.merge([panel, low])

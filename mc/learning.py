@@ -106,25 +106,35 @@ def class_detection(
     overlap ``n~`` with the stored class vector ``y = etabar / sqrt(R)``
     exceeds ``threshold`` (the class state has ``n~ = E|y| ~ 0.8``; the
     other fixed points ``O(N^(-1/2))``); see :mod:`hebbian.theory.ultra_detection`.
+    A sample that fails either ends on another class's state (``|n~_mu| >
+    threshold`` for some ``mu > 1``: that class won the competition) or on none.
 
     Returns
     -------
     dict
         ``detected`` (fraction), ``error`` (binomial standard error, floored at
-        one sample), ``m`` (mean archetype overlap of the fixed points), ``r``.
+        one sample), ``other`` (fraction not detected, ending on another class's state),
+        ``m`` (mean archetype overlap of the fixed points), ``r``.
         A sweep task (``task = "hebbian.mc.learning:class_detection"``).
     """
     r = 1 / math.sqrt(1 + M * rho)
     key = [seed, P, N, K, M, round(rho * 1e9), round(threshold * 1e9)]
-    hits, overlaps = [], []
+    hits, others, overlaps = [], [], []
     for child in np.random.SeedSequence(key).spawn(n_samples):
         rng = np.random.default_rng(child)
         examples = noisy_examples(binary_patterns(K, N, rng=rng), M, r, rng=rng)
         net = learned_network(examples, P)
-        final = fixed_points(net, examples.archetypes[:1], rng)[0].astype(float)
-        stored = examples.sums()[0] / (M * math.sqrt(examples.R))
-        hits.append(float(stored @ final) / N > threshold)
+        final = fixed_points(net, examples.archetypes[:1], rng)[0].astype(np.int32)
+        stored = (examples.sums() @ final) / (M * math.sqrt(examples.R) * N)
+        hits.append(float(stored[0]) > threshold)
+        others.append(not hits[-1] and bool(np.any(np.abs(stored[1:]) > threshold)))
         overlaps.append(float(examples.archetypes[0] @ final) / N)
     p = float(np.mean(hits))
     error = max(math.sqrt(p * (1 - p) / n_samples), 1 / n_samples)
-    return {"detected": p, "error": error, "m": float(np.mean(overlaps)), "r": r}
+    return {
+        "detected": p,
+        "error": error,
+        "other": float(np.mean(others)),
+        "m": float(np.mean(overlaps)),
+        "r": r,
+    }

@@ -3,8 +3,8 @@
 * :mod:`hebbian.theory.hopfield` - pairwise Hopfield network (Amit-Gutfreund-Sompolinsky):
   RS at finite and zero temperature, ``alpha_c(T)``, the (alpha, T) phase
   diagram (``T_g``, ``T_M``, ``T_c``, AT line), symmetric mixtures;
-  :mod:`hebbian.theory.hopfield_rsb` - its one-step RSB retrieval state at ``T = 0``
-  and critical storage 0.138186;
+  :mod:`hebbian.theory.hopfield_rsb` - its RSB retrieval state (one step at
+  ``T >= 0``, two at ``T = 0``) and critical storage 0.138186;
 * :mod:`hebbian.theory.dense` - dense P-spin networks in the high-storage regime
   ``K = alpha N^(P-1)``: RS; :mod:`hebbian.theory.dense_rsb` - k-RSB spin-glass and
   retrieval states for ``P >= 3`` and the 1RSB critical storage;
@@ -35,7 +35,10 @@
   the gated network (Krishnamurthy-Can-Schwab): autocorrelations of the
   field and the output gate, largest Lyapunov exponent, the discontinuous
   onset of chaos above a tricritical output-gate gain, and a sampled DMFT for
-  a fluctuating update gate;
+  a fluctuating update gate; :mod:`hebbian.theory.fixed_point_complexity` -
+  the annealed Kac-Rice count of fixed points of random vanilla and gated
+  rate networks; :mod:`hebbian.theory.gru` - mean-field fixed points, their
+  stability and slow time scales, and the phase boundaries of the random GRU;
 * :mod:`hebbian.theory.sk` - the Sherrington-Kirkpatrick model: RS, AT line, k-step
   and full replica symmetry breaking on :mod:`hebbian.theory.parisi` (the Parisi
   functional with its gradient);
@@ -55,7 +58,9 @@ from hebbian.theory import (
     dense_rsb,
     dmft,
     exponential,
+    fixed_point_complexity,
     gated_dmft,
+    gru,
     hopfield,
     hopfield_rsb,
     learning,
@@ -77,7 +82,9 @@ __all__ = [
     "dense_rsb",
     "dmft",
     "exponential",
+    "fixed_point_complexity",
     "gated_dmft",
+    "gru",
     "hopfield",
     "hopfield_rsb",
     "learning",

@@ -1,29 +1,48 @@
-r"""One-step replica symmetry breaking of the Hopfield network at ``T = 0``.
+r"""Replica symmetry breaking of the Hopfield retrieval state: k steps, ``T >= 0``.
 
-Normalization as in :mod:`hebbian.theory.hopfield` (AGS 1987).  The 1RSB ansatz has
-overlaps ``q_0 < q_1`` and conjugates ``r_0 < r_1`` with Parisi parameter
-``x``; the eigenvalues of ``1 - beta Q`` are ``l_1 = 1 - beta (1 - q_1)`` and
-``l_2 = l_1 - beta x (q_1 - q_0)``.  At ``T = 0`` the regular variables are
-``C = beta (1 - q_1)`` and ``mu = beta x`` (``q_1 -> 1``), and the free
-energy per neuron is
+Normalization as in :mod:`hebbian.theory.hopfield` (AGS 1987).  The k-step
+ansatz has overlaps ``q_0 < ... < q_k`` with Parisi breakpoints
+``x_1 <= ... <= x_k`` and conjugates ``r_0 < ... < r_k``.  In the variables
+``C = beta (1 - q_k)`` and ``mu_j = beta x_j``, which stay finite at ``T = 0``
+(``q_k = 1 - C T``), the eigenvalues of ``1 - beta Q`` are
+``l_k = 1 - C`` and ``l_{j-1} = l_j - mu_j (q_j - q_{j-1})``, and the free energy
+per neuron is (Crisanti, Amit, Gutfreund, Europhys. Lett. 2, 337 (1986) for
+``k = 1``; Steffan & Kuehn, Z. Phys. B 95, 249 (1994) for ``k = 1, 2``)
 
 .. math::
 
     f = \frac{\alpha}{2} + \frac{m^2}{2}
-      + \frac{\alpha}{2}\Big[\frac{1}{\mu}\ln\frac{l_2}{l_1} - \frac{q_0}{l_2}\Big]
-      + \frac{\alpha}{2}\big[C r_1 + \mu (r_1 - r_0 q_0)\big]
-      - \Phi(\alpha r_0, \alpha r_1; \mu; m),
+      + \frac{\alpha}{2}\Big[T \ln l_k + \sum_{j=1}^k \frac{1}{\mu_j}\ln\frac{l_{j-1}}{l_j}
+        - \frac{q_0}{l_0}\Big]
+      + \frac{\alpha}{2}\Big[C r_k + \sum_{j=0}^k (\mu_j - \mu_{j+1}) r_j q_j\Big]
+      - \Phi(\alpha r; \mu; m)
 
-``l_1 = 1 - C``, ``l_2 = 1 - C - mu (1 - q_0)``, with the spin term
-``Phi = E_{z_0} (1/mu) ln E_{z_1} exp(mu |m + sqrt(alpha r_0) z_0 +
-sqrt(alpha (r_1 - r_0)) z_1|)``: the one-step Parisi functional of
-:mod:`hebbian.theory.parisi` with the Gaussian field variances ``alpha r``.  The
-stationarity conditions in ``r_0, r_1`` are explicit,
-``r_0 = q_0 / l_2^2``, ``r_1 = r_0 + (1/l_2 - 1/l_1) / mu``, and four
-remain, in ``m, q_0, C, mu``.  ``mu -> 0`` (or ``q_0 -> 1``) is the RS
-solution of AGS.  The retrieval branch ends at the fold
-``alpha_c = 0.138186`` (Steffan & Kuehn, Z. Phys. B 95, 249 (1994); RS:
-0.137906), found, as in RS, by parametrizing the branch by ``m``.
+(``mu_0 = mu_{k+1} = 0``), with the spin term ``Phi = E_{z_0} G_0(m + sqrt(alpha
+r_0) z_0)``, ``G_k(y) = T ln 2cosh(y/T)`` (``|y|`` at ``T = 0``),
+``G_{j-1}(y) = (1/mu_j) ln E_z exp(mu_j G_j(y + sqrt(alpha (r_j - r_{j-1})) z))``:
+the k-step Parisi functional of :mod:`hebbian.theory.parisi` with the
+Gaussian field variances ``alpha r``.  Stationarity in the ``q_j`` fixes the
+conjugates explicitly, ``r_0 = q_0 / l_0^2``, ``r_j = r_{j-1} + (1/l_{j-1} -
+1/l_j) / mu_j``, and ``2k + 2`` equations remain, in ``m``, ``q_0..q_{k-1}``,
+``C`` and ``mu_1..mu_k``.  ``q_{j-1} = q_j`` (or ``mu_{j} = mu_{j+1}``) removes a
+step; ``k = 0`` is the RS theory of AGS.
+
+Results.  At ``T = 0`` the one-step retrieval branch ends at the fold ``alpha_c =
+0.138186`` (Steffan & Kuehn 1994: 0.138186; RS 0.137906); the one-step value
+0.144 of Crisanti, Amit, Gutfreund (1986) is not confirmed.  With two steps
+(on the grid :data:`FINE`, where one step gives 0.1381865) the fold is at
+0.1381963, 1.0e-5 above one step, where Steffan & Kuehn report 0.138187
+(1e-6 above): the two-step state found here (``q = 0.99596, 0.99915, 1``,
+``mu = 26, 86`` at the fold) is a stationary point of the two-step free
+energy, above the one-step one (by 2.5e-7 at ``alpha = 0.138``), and the
+difference from the published value is not resolved.  At ``T > 0`` the step
+shrinks and vanishes on the AT line of :func:`hebbian.theory.hopfield.T_AT` (at
+``alpha = 0.137``: ``q1 - q0 = 2.0e-3`` at ``T = 0``, 1.4e-3 at 0.01, 0 at
+``T_AT = 0.018``); above it the state is RS.  The one-step retrieval line
+``alpha_c(T)`` rises from 0.138186 to 0.138197 at ``T = 0.0125`` and meets the
+RS fold where the AT line does, at ``T = 0.0251`` (``alpha = 0.138186``); the
+RS fold rises from 0.137906 to 0.138189 (``T = 0.0229``): one step removes
+most of the reentrance, not all.
 """
 
 from __future__ import annotations
@@ -35,54 +54,155 @@ import numpy as np
 from scipy import optimize
 
 from hebbian._checks import check_real, check_tol
-from hebbian.theory.parisi import Grid, parisi_functional
+from hebbian.theory import hopfield
+from hebbian.theory.dense_rsb import _vertex
+from hebbian.theory.parisi import Grid, parisi_functional, rsb_temperature
 from hebbian.theory.solution import STATUS, Solution, Transition
 
-__all__ = ["alpha_c_1rsb", "free_energy_1rsb", "solve_1rsb"]
+__all__ = [
+    "alpha_c_1rsb",
+    "alpha_c_2rsb",
+    "free_energy_1rsb",
+    "free_energy_rsb",
+    "solve_1rsb",
+    "solve_2rsb",
+]
 
 GRID = Grid(L=8.0, dy=0.02)
-#: A point of the 1RSB retrieval branch near its fold (alpha, m, q0, C, mu): the default start.
-FOLD_GUESS = (0.138186, 0.967, 0.99652, 0.05265, 37.0)
 
-#: First load step of :func:`solve_1rsb`'s continuation from the fold; converged steps double.
-STEP = 0.002
+#: The field grid of two steps: at ``T = 0`` the middle level's ``G_1`` bends on the innermost
+#: level's width (``sqrt(alpha (r_2 - r_1)) ~ 0.02``), which :data:`GRID` does not resolve (a
+#: merged pair of levels then errs by 4e-7 in ``f``); ``L = 4`` still spans ``9 sqrt(alpha r_0)``.
+#: One step on this grid: ``alpha_c = 0.1381865``, 7e-8 below its value on :data:`GRID`.
+FINE = Grid(L=4.0, dy=0.0025)
 
-#: Smallest load :func:`solve_1rsb` reaches without a ``guess``: it follows the branch
-#: from the fold with a secant predictor in growing load steps (:func:`_follow`), and
-#: below ~0.1 the root finder stalls.
-ALPHA_FOLLOW = 0.12
+#: Points ``(alpha, m, q0, C, mu)`` of the ``T = 0`` one-step retrieval branch, followed from
+#: its fold down in load steps (secant predictor, hybr corrector): :func:`solve_1rsb` starts
+#: at the nearest one above its load.  Far from the fold the branch is ill-conditioned (the
+#: RS solution, ``q0 = 1`` or ``mu = 0``, is a whole line of roots nearby): continuation
+#: in other steps lands on other roots (at 0.135: ``mu = 109``, ``C = 0.021``), whose free
+#: energies differ from these by less than 1e-7.
+BRANCH = (
+    (0.12, 0.993227378063593, 0.9994116775281375, 0.03991066506308852, 26.721661303410468),
+    (0.125, 0.9908209228182966, 0.9992702934966476, 0.03858203701899832, 43.673296064713035),
+    (0.13, 0.9872600724480007, 0.9991280730540817, 0.03291609406595964, 66.00775719866624),
+    (0.137, 0.9760601483241111, 0.9980064440704538, 0.039594555613998536, 52.47336694680321),
+    (0.138186, 0.967, 0.99652, 0.05265, 37.0),
+)
 
+#: Smallest load :func:`solve_1rsb` reaches without a ``guess`` (the first of :data:`BRANCH`).
+ALPHA_FOLLOW = BRANCH[0][0]
 
-def _conjugates(q0: float, C: float, mu: float) -> tuple[float, float, float, float]:
-    """``l_1, l_2, r_0, r_1`` from the stationarity conditions in ``r_0, r_1``."""
-    l1 = 1 - C
-    l2 = l1 - mu * (1 - q0)
-    r0 = q0 / l2**2
-    return l1, l2, r0, r0 + (1 / l2 - 1 / l1) / mu
+#: Temperature steps of the continuation from ``T = 0`` in :func:`solve_1rsb` (secant predictor).
+T_STEP = 0.0025
 
+#: A temperature above which the RS retrieval state is AT-stable at its fold
+#: (the AT line meets the RS spinodal at ``T = 0.0251``): the one-step fold is
+#: the RS fold there, and no continuation from ``T = 0`` is needed.
+T_RS_FOLD = 0.03
 
-def _spin_term(v0: float, v1: float, mu: float, m: float):
-    """``Phi`` and its derivatives in ``v0 = alpha r0``, ``v1 = alpha r1``, ``mu`` and ``m``."""
-    v = parisi_functional([v0, v1], [mu], math.inf, m, GRID)
-    phi = 0.25 * mu * (v1**2 - v0**2) - v.f
-    return (
-        phi,
-        -0.5 * mu * v0 - v.grad_q[0],
-        0.5 * mu * v1 - v.grad_q[1],
-        0.25 * (v1**2 - v0**2) - v.grad_mu[0],
-        v.m,
-    )
-
-
-def _inside(q0: float, C: float, mu: float) -> bool:
-    if not (0 < q0 < 1 and 0 < C < 1 and mu > 0):
-        return False
-    _, l2, r0, r1 = _conjugates(q0, C, mu)
-    return l2 > 0 and r1 > r0
+#: ``q_k - q_{k-1}`` below which a step has collapsed onto the solution with one step less.
+COLLAPSED = 1e-6
 
 
-def free_energy_1rsb(alpha: float, m: float, q0: float, C: float, mu: float) -> float:
-    """The ``T = 0`` 1RSB free energy above (with ``r_0, r_1`` at their stationary values).
+def _levels(q: np.ndarray, C: float, mu: np.ndarray) -> np.ndarray:
+    """``l_0..l_k``, the eigenvalues of ``1 - beta Q`` (module docstring)."""
+    lam = np.empty(q.size)
+    lam[-1] = 1 - C
+    for j in range(mu.size, 0, -1):
+        lam[j - 1] = lam[j] - mu[j - 1] * (q[j] - q[j - 1])
+    return lam
+
+
+def _conjugates(q: np.ndarray, C: float, mu: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``l`` and ``r`` from the stationarity conditions in ``q``."""
+    lam = _levels(q, C, mu)
+    r = np.empty(q.size)
+    r[0] = q[0] / lam[0] ** 2
+    for j in range(1, q.size):
+        r[j] = r[j - 1] + (1 / lam[j - 1] - 1 / lam[j]) / mu[j - 1]
+    return lam, r
+
+
+def _spin_term(v: np.ndarray, mu: np.ndarray, beta: float, m: float, grid: Grid):
+    """``Phi`` and its derivatives in ``v = alpha r``, in ``mu`` and in ``m``."""
+    val = parisi_functional(v, mu, beta, m, grid)
+    top = 0.0 if math.isinf(beta) else -0.25 * beta * (1 - v[-1]) ** 2
+    phi = top + 0.25 * mu @ np.diff(v**2) - val.f
+    d_v = -val.grad_q
+    if not math.isinf(beta):
+        d_v[-1] += 0.5 * beta * (1 - v[-1])
+    d_v[1:] += 0.5 * v[1:] * mu
+    d_v[:-1] -= 0.5 * v[:-1] * mu
+    return phi, d_v, 0.25 * np.diff(v**2) - val.grad_mu, val.m
+
+
+def _all_q(beta: float, q, C: float) -> np.ndarray:
+    """``q_0..q_k`` from the free ``q_0..q_{k-1}`` and ``q_k = 1 - C T``."""
+    return np.append(np.asarray(q, float), 1.0 if math.isinf(beta) else 1 - C / beta)
+
+
+def _grid(k: int) -> Grid:
+    return GRID if k < 2 else FINE
+
+
+def _free_energy(alpha: float, beta: float, m: float, q, C: float, mu, grid=None) -> float:
+    q, mu = _all_q(beta, q, C), np.asarray(mu, float)
+    lam, r = _conjugates(q, C, mu)
+    phi = _spin_term(alpha * r, mu, beta, m, grid or _grid(mu.size))[0]
+    T = 0.0 if math.isinf(beta) else 1 / beta
+    soft = T * math.log(lam[-1]) + float(np.log(lam[:-1] / lam[1:]) @ (1 / mu)) - q[0] / lam[0]
+    ext = np.concatenate([[0.0], mu, [0.0]])
+    coupling = C * r[-1] + float((ext[:-1] - ext[1:]) @ (r * q))
+    return alpha / 2 + m * m / 2 + alpha / 2 * (soft + coupling) - phi
+
+
+def free_energy_rsb(alpha: float, T: float, m: float, q, C: float, mu, grid=None) -> float:
+    """The k-step free energy of the module docstring (``r`` at its stationary values).
+
+    Parameters
+    ----------
+    alpha : float
+        Load ``K / N > 0``.
+    T : float
+        Temperature ``>= 0`` (``T <= 1e-4`` is ``T = 0``,
+        :func:`hebbian.theory.parisi.rsb_temperature`).
+    m : float
+        Overlap with the condensed pattern.
+    q : array_like, shape (k,)
+        The overlaps ``q_0 < ... < q_{k-1}`` below the top one ``q_k = 1 - C T``.
+    C : float
+        ``beta (1 - q_k)``, in ``(0, 1)``.
+    mu : array_like, shape (k,)
+        ``mu_j = beta x_j``, nondecreasing, positive, with ``l_0 > 0``.  The
+        ranges are not checked.
+    grid : Grid, optional
+        Field grid of the spin term: by default :data:`GRID` for one step,
+        :data:`FINE` for more.
+
+    Returns
+    -------
+    float
+        The free energy per neuron (the ground-state energy at ``T = 0``).
+
+    Raises
+    ------
+    ValueError
+        For ``q`` and ``mu`` of different lengths, or ``T`` out of range.
+
+    References
+    ----------
+    Crisanti, Amit, Gutfreund, Europhys. Lett. 2, 337 (1986);
+    Steffan & Kuehn, Z. Phys. B 95, 249 (1994).
+    """
+    q, mu = np.atleast_1d(np.asarray(q, float)), np.atleast_1d(np.asarray(mu, float))
+    if q.shape != mu.shape:
+        raise ValueError(f"q={q!r} and mu={mu!r} must have the same length (one per step)")
+    return _free_energy(alpha, rsb_temperature(T)[1], m, q, C, mu, grid)
+
+
+def free_energy_1rsb(alpha: float, m: float, q0: float, C: float, mu: float, T: float = 0.0):
+    """The one-step free energy (:func:`free_energy_rsb` with ``k = 1``).
 
     Parameters
     ----------
@@ -91,56 +211,305 @@ def free_energy_1rsb(alpha: float, m: float, q0: float, C: float, mu: float) -> 
     m : float
         Overlap with the condensed pattern.
     q0 : float
-        Overlap between the states of different clusters, in ``(0, 1)``.
+        Overlap between the states of different clusters, below ``q1 = 1 - C T``.
     C : float
         ``beta (1 - q_1)``, in ``(0, 1)`` (``l_1 = 1 - C``).
     mu : float
-        ``beta x``, the Parisi parameter at ``T = 0``, positive, with
-        ``l_2 = 1 - C - mu (1 - q0) > 0``.  None of these ranges is checked.
+        ``beta x``, positive, with ``l_0 = 1 - C - mu (q_1 - q_0) > 0``.
+        None of these ranges is checked.
+    T : float, default 0
+        Temperature.
 
     Returns
     -------
     float
-        The free energy per neuron at ``T = 0`` (the ground-state energy), with
-        ``r_0 = q_0 / l_2^2`` and ``r_1 = r_0 + (1/l_2 - 1/l_1) / mu``.
+        The free energy per neuron, with ``r_0 = q_0 / l_0^2`` and
+        ``r_1 = r_0 + (1/l_0 - 1/l_1) / mu``.
 
     References
     ----------
+    Crisanti, Amit, Gutfreund, Europhys. Lett. 2, 337 (1986);
     Steffan & Kuehn, Z. Phys. B 95, 249 (1994).
     """
-    l1, l2, r0, r1 = _conjugates(q0, C, mu)
-    phi = _spin_term(alpha * r0, alpha * r1, mu, m)[0]
-    soft = alpha / 2 * (math.log(l2 / l1) / mu - q0 / l2)
-    return alpha / 2 + m * m / 2 + soft + alpha / 2 * (C * r1 + mu * (r1 - r0 * q0)) - phi
+    return free_energy_rsb(alpha, T, m, [q0], C, [mu])
 
 
-def _residual(alpha: float, m: float, q0: float, C: float, mu: float) -> np.ndarray:
-    """The four stationarity conditions (derivatives in m, r_1, r_0, mu, over alpha)."""
-    if not (alpha > 0 and _inside(q0, C, mu)):
-        return np.full(4, 1e3)  # outside the domain: push the root finder back
-    l1, l2, r0, r1 = _conjugates(q0, C, mu)
-    _, d_v0, d_v1, d_mu, d_m = _spin_term(alpha * r0, alpha * r1, mu, m)
-    return np.array(
-        [
-            m - d_m,
-            (C + mu) / 2 - d_v1,
-            -mu * q0 / 2 - d_v0,
-            0.5 * (-math.log(l2 / l1) / mu**2 - (1 - q0) / (mu * l2) - q0 * (1 - q0) / l2**2)
-            + 0.5 * (r1 - r0 * q0)
-            - d_mu / alpha,
-        ]
-    )
+def _equations(alpha: float, beta: float, m: float, q: np.ndarray, C: float, mu: np.ndarray):
+    """Stationarity in ``m``, ``r_0..r_k`` and ``mu_1..mu_k`` (divided by ``alpha``)."""
+    q = _all_q(beta, q, C)
+    lam, r = _conjugates(q, C, mu)
+    _, d_v, d_mu, d_m = _spin_term(alpha * r, mu, beta, m, _grid(mu.size))
+    ext = np.concatenate([[0.0], mu, [0.0]])
+    e_r = 0.5 * (ext[:-1] - ext[1:]) * q - d_v
+    e_r[-1] += 0.5 * C
+    # d/dmu_j of the soft term: l_i moves by -(q_j - q_{j-1}) for every i < j
+    soft = np.empty(mu.size)
+    for j in range(1, mu.size + 1):
+        d = q[j - 1] - q[j]
+        inner = np.sum(1 / (mu[:j] * lam[:j])) - np.sum(1 / (mu[: j - 1] * lam[1:j]))
+        soft[j - 1] = -math.log(lam[j - 1] / lam[j]) / mu[j - 1] ** 2 + d * inner
+        soft[j - 1] += q[0] * d / lam[0] ** 2
+    e_mu = 0.5 * soft + 0.5 * np.diff(r * q) - d_mu / alpha
+    return np.concatenate([[m - d_m], e_r, e_mu])
 
 
-def _branch_at(m: float, guess) -> tuple[np.ndarray, float]:
-    """``(alpha, q0, C, mu)`` of the retrieval branch at overlap ``m``, and the residual."""
-    res = optimize.root(lambda u: _residual(u[0], m, *u[1:]), guess, method="hybr")
-    return res.x, float(np.abs(res.fun).max())
+def _unpack(u: np.ndarray, k: int):
+    """``u = (m, q_0..q_{k-1}, C, mu_1..mu_k)``."""
+    return u[0], u[1 : k + 1], u[k + 1], u[k + 2 :]
+
+
+def _inside(beta: float, q: np.ndarray, C: float, mu: np.ndarray) -> bool:
+    q = _all_q(beta, q, C)
+    if not (0 < C < 1 and q[0] > 0 and np.all(np.diff(q) > 0) and np.all(mu > 0)):
+        return False
+    if np.any(np.diff(mu) < 0) or mu[-1] > beta:  # x nondecreasing, x_k <= 1
+        return False
+    return bool(_levels(q, C, mu)[0] > 0)
+
+
+def _residual(alpha: float, beta: float, u: np.ndarray, k: int) -> np.ndarray:
+    m, q, C, mu = _unpack(np.asarray(u, float), k)
+    if not (alpha > 0 and _inside(beta, q, C, mu)):
+        return np.full(2 * k + 2, 1e3)  # outside the domain: push the root finder back
+    return _equations(alpha, beta, m, q, C, mu)
+
+
+def _root(beta: float, k: int, u0, *, alpha: float | None = None, m: float | None = None):
+    """hybr on the stationarity conditions at fixed ``alpha`` or, with ``alpha`` free, at ``m``.
+
+    With ``m`` given, ``u[0]`` is the load instead of the overlap (the branch
+    parametrized by ``m``, whose maximum load is the fold).
+    """
+    if m is None:
+        F = lambda u: _residual(alpha, beta, u, k)  # noqa: E731
+    else:
+        F = lambda u: _residual(u[0], beta, np.concatenate([[m], u[1:]]), k)  # noqa: E731
+    # a root converges in 20-70 evaluations; the cap keeps a failing one (past the fold, or
+    # near a collapsing step) from running to hybr's default 200 (n + 1)
+    options = {"xtol": 1e-13, "maxfev": 100 * (k + 1)}
+    res = optimize.root(F, np.asarray(u0, float), method="hybr", options=options)
+    return res.x, float(np.abs(res.fun).max()), int(res.nfev)
+
+
+def _start_zero_T(alpha: float) -> np.ndarray:
+    """The point of :data:`BRANCH` nearest above ``alpha`` (the fold's above all)."""
+    above = [row for row in BRANCH if row[0] >= alpha] or [BRANCH[-1]]
+    return np.array(above[0][1:])
+
+
+def _predict(path: list, t: float) -> np.ndarray:
+    """The next point of a continuation: secant through the last two ``(t, u)`` of ``path``."""
+    if len(path) < 2:
+        return path[-1][1]
+    (t0, u0), (t1, u1) = path[-2:]
+    return u1 + (u1 - u0) * (t - t1) / (t1 - t0)
+
+
+def _follow_T(alpha: float, T: float, u: np.ndarray) -> np.ndarray:
+    """A start at ``T`` continued from the ``T = 0`` point ``u`` in steps :data:`T_STEP`."""
+    path = [(0.0, u)]
+    for t in np.linspace(0.0, T, max(2, math.ceil(T / T_STEP) + 1))[1:-1]:
+        x, residual, _ = _root(1 / t, 1, _predict(path, t), alpha=alpha)
+        if residual > 1e-8 or 1 - x[2] * t - x[1] < COLLAPSED:
+            break  # the step collapses below T: start the last solve from here
+        path.append((t, x))
+    return _predict(path, T)
+
+
+def solve_1rsb(alpha: float, T: float = 0.0, *, guess=None, tol: float = 1e-10) -> Solution:
+    """The one-step RSB retrieval solution at load ``alpha`` and temperature ``T``.
+
+    Parameters
+    ----------
+    alpha : float
+        Load ``K / N``; without ``guess`` at least 0.12 (:data:`ALPHA_FOLLOW`).
+    T : float, default 0
+        Temperature ``>= 0``; ``T <= 1e-4`` is ``T = 0``
+        (:func:`hebbian.theory.parisi.rsb_temperature`).
+    guess : (m, q0, C, mu), optional
+        Start; by default the nearest point of :data:`BRANCH` above ``alpha``,
+        continued in ``T`` from ``T = 0`` (steps :data:`T_STEP`, secant predictor).
+    tol : float
+        Largest residual of the four stationarity conditions accepted.
+
+    Returns
+    -------
+    Solution
+        ``order_parameters`` ``m, q0, q1, C, mu, x, r0, r1`` (``x = mu T``);
+        ``free_energy`` and, at ``T = 0``, ``energy`` (the ground-state energy;
+        ``nan`` at ``T > 0``); ``status`` 5
+        above :func:`alpha_c_1rsb` at ``T = 0``, 1 if the root finder stalls,
+        4 where the step collapsed onto the RS solution (``q1 - q0`` below
+        :data:`COLLAPSED`, or ``mu -> 0``): above the AT line, where the order
+        parameters and free energy of the collapsed point are still reported.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For ``alpha`` not positive and finite, ``T`` negative, NaN or
+        infinite, a tolerance outside ``(0, 1e-2]``, a ``guess`` that is not
+        four finite numbers, or, without a ``guess``, ``alpha < 0.12`` or, at
+        ``T > 0``, ``alpha`` above the ``T = 0`` critical storage.
+
+    References
+    ----------
+    Crisanti, Amit, Gutfreund, Europhys. Lett. 2, 337 (1986);
+    Steffan & Kuehn, Z. Phys. B 95, 249 (1994).
+    """
+    alpha = check_real(alpha, "alpha", low=0.0, low_open=True, finite=True)
+    T, beta = rsb_temperature(T)
+    tol = check_tol(tol)
+    if guess is not None:
+        guess = np.asarray(guess, dtype=float)
+        if guess.shape != (4,) or not np.all(np.isfinite(guess)):
+            raise ValueError(f"guess={guess!r} must be four finite numbers (m, q0, C, mu)")
+    elif alpha < ALPHA_FOLLOW:
+        raise ValueError(
+            f"alpha={alpha:g} must be >= {ALPHA_FOLLOW} without a guess: below it the one-step "
+            f"branch has no stored start (it is ill-conditioned there); pass guess=(m, q0, C, mu) "
+            f"from a nearby load"
+        )
+    params = {"alpha": alpha, "T": T}
+    names = ("m", "q0", "q1", "C", "mu", "x", "r0", "r1")
+
+    def result(u, status, message, residual=math.nan, n_iter=0) -> Solution:
+        m, (q0,), C, (mu,) = _unpack(u, 1)
+        q = _all_q(beta, [q0], C)
+        if not _inside(beta, q[:1], C, np.array([mu])) and status:
+            values, f = dict.fromkeys(names, math.nan), math.nan
+        else:
+            r = _conjugates(q, C, np.array([mu]))[1]
+            values = dict(zip(names, (m, q0, q[1], C, mu, mu * T, *r), strict=True))
+            f = _free_energy(alpha, beta, m, q[:1], C, np.array([mu]))
+        energy = f if T == 0 else math.nan  # the ground-state energy at T = 0
+        return Solution("hopfield-1rsb", params, {k: float(v) for k, v in values.items()}, f,
+                        energy, status == 0, status, message, n_iter, residual,
+                        "retrieval")  # fmt: skip
+
+    if guess is None and alpha > (top := alpha_c_1rsb().value):
+        if T > 0:  # the reentrant window: retrieval exists at T > 0 only
+            raise ValueError(
+                f"alpha={alpha:g} > alpha_c(1RSB, T=0) = {top:.6f} has no T = 0 state to "
+                f"continue from; pass guess=(m, q0, C, mu), e.g. from the fold at T"
+            )
+        return result(np.full(4, math.nan), 5, f"{STATUS[5]}: alpha={alpha:g} > "
+                      f"alpha_c(1RSB) = {top:.6f}")  # fmt: skip
+    if guess is None and T >= T_RS_FOLD:
+        return result(np.full(4, math.nan), 4, f"{STATUS[4]}: T={T:g} >= {T_RS_FOLD} lies "
+                      f"above the AT line at every load (T_AT <= 0.0251); the RS state of "
+                      f"hebbian.theory.hopfield.solve holds")  # fmt: skip
+    if guess is None:
+        guess = _start_zero_T(alpha)
+        if T > 0:
+            guess = _follow_T(alpha, T, _root(math.inf, 1, guess, alpha=alpha)[0])
+    u, residual, nfev = _root(beta, 1, guess, alpha=alpha)
+    gap = 1 - u[2] * T - u[1]
+    if gap < COLLAPSED or u[3] < 1e-6:
+        return result(u, 4, f"{STATUS[4]}: the step collapsed onto the RS solution "
+                      f"(q1 - q0 = {gap:.1e}, mu = {u[3]:.3g})", residual, nfev)  # fmt: skip
+    if residual > tol:
+        return result(u, 1, f"root finder stalled at residual {residual:.1e}", residual, nfev)
+    return result(u, 0, STATUS[0], residual, nfev)
+
+
+#: Largest residual accepted on the branches of :func:`_fold`: the field grid's noise (1e-9
+#: in :data:`GRID`, a few 1e-9 in :data:`FINE`) stops hybr above 1e-10 from two steps on.
+FOLD_TOL = {1: 1e-9, 2: 1e-8}
+
+
+def _fold(beta: float, k: int, m0: float, start: np.ndarray, h: float = 0.004):
+    """``(alpha, m, u)`` at the fold ``max_m alpha(m)`` near ``m0``, or ``None``.
+
+    ``start`` is ``(alpha, q..., C, mu...)`` near the fold.  The vertex of the
+    parabola through the loads at ``m0 - h, m0, m0 + h``, refined once with
+    ``h / 8`` around it (the branch is skewed: ``h`` alone errs by 3e-7 in the load).
+    """
+    for width in (h, h / 8):
+        ms = m0 + width * np.array([-1.0, 0.0, 1.0])
+        points = [_root(beta, k, start, m=m) for m in ms]
+        if max(p[1] for p in points) > FOLD_TOL[k]:
+            return None
+        m0, start = _vertex(ms, [p[0][0] for p in points]), points[1][0]
+    u, residual, _ = _root(beta, k, start, m=m0)
+    return None if residual > FOLD_TOL[k] else (float(u[0]), m0, u)
+
+
+#: A point ``(alpha, m, q0, C, mu)`` of the ``T = 0`` one-step branch near its fold.
+FOLD_GUESS = BRANCH[-1]
+
+#: A point ``(alpha, m, q0, q1, C, mu1, mu2)`` of the ``T = 0`` two-step branch near its fold
+#: (on :data:`FINE`), found from the one-step fold with a step opened near ``q = 1``
+#: (``q1 = 0.9997``, ``mu2 = 80``; a step opened below ``q0`` closes again, ``mu1 -> 0``).
+FOLD_GUESS_2 = (0.13819634, 0.96675135, 0.99595739, 0.99914528, 0.0255962, 25.959306, 86.377373)
 
 
 @functools.cache
-def alpha_c_1rsb() -> Transition:
-    """Critical storage at one step of RSB: the fold ``max_m alpha(m)`` of the retrieval branch.
+def _fold_1rsb(i: int) -> tuple[Transition, np.ndarray | None]:
+    """The one-step fold at ``T = i T_STEP``, continued from ``T = 0``; ``None``: lost."""
+    if i == 0:
+        a0, m0, *rest = FOLD_GUESS
+        found = _fold(math.inf, 1, m0, np.array([a0, *rest]))
+    else:
+        found = _fold_at(i * T_STEP, (i - 1) * T_STEP, _fold_1rsb(i - 1))
+    if found is None:
+        return Transition(math.nan, math.nan), None
+    return Transition(found[0], found[1]), found[2]
+
+
+def _fold_at(T: float, T_prev: float, state: tuple[Transition, np.ndarray | None]):
+    """The fold ``(alpha, m, u)`` at ``T`` from the one at ``T_prev`` (a failed step: halved)."""
+    c, u = state
+    if u is None:  # lost below T
+        return None
+    found = _fold(1 / T, 1, c.m, u)
+    if found is None and T - T_prev > T_STEP / 3:
+        mid = (T + T_prev) / 2
+        half = _fold_at(mid, T_prev, state)
+        if half is not None:
+            return _fold_at(T, mid, (Transition(half[0], half[1]), half[2]))
+    return found
+
+
+def _rs_stable_at_fold(T: float) -> bool:
+    """Whether the RS retrieval state is AT-stable at its own fold (then no step opens there)."""
+    if T == 0:
+        return False
+    if T >= T_RS_FOLD:
+        return True
+    rs = hopfield.solve(hopfield.alpha_c(T).value * (1 - 1e-9), T)
+    return rs.success and rs.stability >= 0
+
+
+def alpha_c_1rsb(T: float = 0.0) -> Transition:
+    """Critical storage with one step of RSB: the fold ``max_m alpha(m)`` of the retrieval branch.
+
+    At ``T = 0`` 0.138186 (Steffan & Kuehn 1994), above the RS 0.137906.  At
+    ``T > 0`` the fold is continued from ``T = 0`` in steps of
+    :data:`T_STEP` (a failed step is halved once); where the RS retrieval state
+    is AT-stable at its own fold (above ``T = 0.0251``, where the AT line of
+    :func:`hebbian.theory.hopfield.T_AT` meets the RS spinodal ``T_M``) no step
+    opens and the RS fold :func:`hebbian.theory.hopfield.alpha_c` is returned.
+
+    Parameters
+    ----------
+    T : float, default 0
+        Temperature ``>= 0`` (``T <= 1e-4`` is ``T = 0``).
+
+    Returns
+    -------
+    Transition
+        ``value`` = alpha_c at one step, ``m`` = the overlap there; ``nan``
+        where the continuation does not converge.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For ``T`` negative, NaN or infinite.
+
+    References
+    ----------
+    Steffan & Kuehn, Z. Phys. B 95, 249 (1994); Crisanti, Amit, Gutfreund,
+    Europhys. Lett. 2, 337 (1986).
 
     Examples
     --------
@@ -148,72 +517,75 @@ def alpha_c_1rsb() -> Transition:
     >>> round(c.value, 5), round(c.m, 3)
     (0.13819, 0.967)
     """
-    a0, m0, *rest = FOLD_GUESS
-    start = np.array([a0, *rest])
-    res = optimize.minimize_scalar(
-        lambda m: -_branch_at(m, start)[0][0],
-        bounds=(m0 - 0.004, m0 + 0.004),
-        method="bounded",
-        options={"xatol": 1e-7},
-    )
-    u, residual = _branch_at(res.x, start)
-    if residual > 1e-9:
-        return Transition(math.nan, math.nan)
-    return Transition(float(u[0]), float(res.x))
+    T, _ = rsb_temperature(T)
+    return _alpha_c_1rsb(T)
 
 
-def _follow(start: float, alpha: float) -> np.ndarray:
-    """``(m, q0, C, mu)`` followed from the fold guess at load ``start`` down to ``alpha``.
+@functools.cache
+def _alpha_c_1rsb(T: float) -> Transition:
+    if _rs_stable_at_fold(T):  # above the AT line at the fold: the step has collapsed
+        return hopfield.alpha_c(T)
+    i = math.floor(T / T_STEP)
+    if i * T_STEP == T:
+        return _fold_1rsb(i)[0]
+    found = _fold_at(T, i * T_STEP, _fold_1rsb(i))
+    return Transition(math.nan, math.nan) if found is None else Transition(found[0], found[1])
 
-    Secant predictor (from the last two points) and hybr corrector; a step
-    that converges doubles the next, one that does not is halved (the branch
-    has a square-root singularity at the fold and is smooth below it).
+
+@functools.cache
+def _fold_2rsb():
+    """The ``T = 0`` two-step fold ``(alpha, m, u)`` from :data:`FOLD_GUESS_2`, or ``None``."""
+    a0, m0, *rest = FOLD_GUESS_2
+    return _fold(math.inf, 2, m0, np.array([a0, *rest]))
+
+
+def alpha_c_2rsb() -> Transition:
+    """Critical storage at ``T = 0`` with two steps of RSB: the fold of the retrieval branch.
+
+    On the field grid :data:`FINE`, where one step gives 0.1381865.
+
+    Returns
+    -------
+    Transition
+        ``value`` = alpha_c at two steps, ``m`` = the overlap there; ``nan``
+        where the solver does not converge.
+
+    References
+    ----------
+    Steffan & Kuehn, Z. Phys. B 95, 249 (1994): 0.138187 (one step 0.138186).
     """
-    a, x = start, np.array(FOLD_GUESS[1:])
-    previous = None
-    h = STEP
-    while a > alpha and h > 1e-5:
-        nxt = max(alpha, a - h)
-        guess = x if previous is None else x + (x - previous[1]) * (nxt - a) / (a - previous[0])
-        res = optimize.root(lambda u, b=nxt: _residual(b, *u), guess, method="hybr",
-                            options={"maxfev": 200})  # fmt: skip
-        # a start for the next step, not the answer: the field grid's noise (~1e-9) keeps
-        # hybr from its own tolerance, so a looser one is accepted here
-        if np.abs(res.fun).max() < 1e-6 and res.x[3] > 1e-6:
-            previous, a, x = (a, x), nxt, res.x
-            h *= 2
-        else:
-            h /= 2
-    return x
+    found = _fold_2rsb()
+    return Transition(math.nan, math.nan) if found is None else Transition(found[0], found[1])
 
 
-def solve_1rsb(alpha: float, *, guess=None, tol: float = 1e-10) -> Solution:
-    """The ``T = 0`` one-step RSB retrieval solution at load ``alpha`` (module docstring).
+def solve_2rsb(alpha: float, *, guess=None, tol: float = 1e-8) -> Solution:
+    """The ``T = 0`` two-step RSB retrieval solution at load ``alpha`` (grid :data:`FINE`).
 
     Parameters
     ----------
     alpha : float
-        Load ``K / N``; without ``guess`` at least 0.12 (:data:`ALPHA_FOLLOW`).
-    guess : (m, q0, C, mu), optional
-        Start; by default the branch is followed from its fold down to
-        ``alpha`` in growing steps of the load (secant predictor).
+        Load ``K / N``, positive.
+    guess : (m, q0, q1, C, mu1, mu2), optional
+        Start; by default the fold point of :func:`alpha_c_2rsb` (so loads
+        near the fold converge; pass a nearby solution further away).
     tol : float
-        Largest residual of the four stationarity conditions accepted.
+        Largest residual of the six stationarity conditions accepted (the
+        field grid's noise keeps the root finder above ~1e-9).
 
     Returns
     -------
     Solution
-        ``order_parameters`` ``m, q0, C, mu, r0, r1``; ``free_energy`` (the
-        ground-state energy); ``status`` 5 above :func:`alpha_c_1rsb`, 1 if
-        the root finder stalls, 4 if it fell back onto the RS solution
-        (``mu -> 0``).
+        ``order_parameters`` ``m, q0, q1, C, mu1, mu2, r0, r1, r2``;
+        ``free_energy`` the ground-state energy; ``status`` 5 above
+        :func:`alpha_c_2rsb`, 1 if the root finder stalls, 4 where a step
+        collapsed (``q1 - q0`` or ``1 - q1`` below :data:`COLLAPSED`, or
+        ``mu1 -> 0``): the one-step solution.
 
     Raises
     ------
     ValueError, TypeError
         For ``alpha`` not positive and finite, a tolerance outside
-        ``(0, 1e-2]``, a ``guess`` that is not four finite numbers, or
-        ``alpha < 0.12`` without a ``guess``.
+        ``(0, 1e-2]`` or a ``guess`` that is not six finite numbers.
 
     References
     ----------
@@ -223,34 +595,38 @@ def solve_1rsb(alpha: float, *, guess=None, tol: float = 1e-10) -> Solution:
     tol = check_tol(tol)
     if guess is not None:
         guess = np.asarray(guess, dtype=float)
-        if guess.shape != (4,) or not np.all(np.isfinite(guess)):
-            raise ValueError(f"guess={guess!r} must be four finite numbers (m, q0, C, mu)")
-    elif alpha < ALPHA_FOLLOW:
-        raise ValueError(
-            f"alpha={alpha:g} must be >= {ALPHA_FOLLOW} without a guess: the root finder "
-            f"following the branch from its fold stalls below ~0.1; pass guess=(m, q0, C, mu) "
-            f"from a nearby load"
-        )
+        if guess.shape != (6,) or not np.all(np.isfinite(guess)):
+            raise ValueError(
+                f"guess={guess!r} must be six finite numbers (m, q0, q1, C, mu1, mu2)"
+            )
     params = {"alpha": alpha, "T": 0.0}
-    top = alpha_c_1rsb().value
-    nan = {k: math.nan for k in ("m", "q0", "C", "mu", "r0", "r1")}
+    names = ("m", "q0", "q1", "C", "mu1", "mu2", "r0", "r1", "r2")
 
-    def failed(status: int, message: str, residual: float = math.nan) -> Solution:
-        return Solution("hopfield-1rsb", params, nan, math.nan, math.nan, False, status,
-                        message, 0, residual, "retrieval")  # fmt: skip
+    def result(u, status, message, residual=math.nan, n_iter=0) -> Solution:
+        m, q, C, mu = _unpack(u, 2)
+        if status == 5 or not _inside(math.inf, q, C, mu):
+            values, f = dict.fromkeys(names, math.nan), math.nan
+        else:
+            r = _conjugates(_all_q(math.inf, q, C), C, mu)[1]
+            values = dict(zip(names, (m, *q, C, *mu, *r), strict=True))
+            f = _free_energy(alpha, math.inf, m, q, C, mu)
+        return Solution("hopfield-2rsb", params, {k: float(v) for k, v in values.items()}, f, f,
+                        status == 0, status, message, n_iter, residual, "retrieval")  # fmt: skip
 
-    if alpha > top:
-        return failed(5, f"{STATUS[5]}: alpha={alpha:g} > alpha_c(1RSB) = {top:.6f}")
-    x = _follow(min(FOLD_GUESS[0], top), alpha) if guess is None else np.asarray(guess, float)
-    res = optimize.root(lambda u: _residual(alpha, *u), x, method="hybr", options={"xtol": 1e-13})
-    m, q0, C, mu = res.x
-    residual = float(np.abs(res.fun).max())
+    if guess is None:
+        fold = _fold_2rsb()
+        if fold is None:
+            return result(np.full(6, math.nan), 1, "the two-step fold was not found")
+        if alpha > fold[0]:
+            return result(np.full(6, math.nan), 5, f"{STATUS[5]}: alpha={alpha:g} > "
+                          f"alpha_c(2RSB) = {fold[0]:.7f}")  # fmt: skip
+        guess = np.concatenate([[fold[1]], fold[2][1:]])
+    u, residual, nfev = _root(math.inf, 2, guess, alpha=alpha)
+    _, (q0, q1), _, (mu1, _) = _unpack(u, 2)
+    if min(q1 - q0, 1 - q1) < COLLAPSED or mu1 < 1e-6:
+        return result(u, 4, f"{STATUS[4]}: a step collapsed onto the one-step solution "
+                      f"(q1 - q0 = {q1 - q0:.1e}, 1 - q1 = {1 - q1:.1e}, mu1 = {mu1:.3g})",
+                      residual, nfev)  # fmt: skip
     if residual > tol:
-        return failed(1, f"root finder stalled at residual {residual:.1e}", residual)
-    if mu < 1e-6 or q0 > 1 - 1e-9:
-        return failed(4, f"{STATUS[4]}: the step collapsed onto the RS solution", residual)
-    _, _, r0, r1 = _conjugates(q0, C, mu)
-    f = free_energy_1rsb(alpha, m, q0, C, mu)
-    order = {"m": m, "q0": q0, "C": C, "mu": mu, "r0": r0, "r1": r1}
-    return Solution("hopfield-1rsb", params, {k: float(v) for k, v in order.items()}, f, f,
-                    True, 0, STATUS[0], int(res.nfev), residual, "retrieval")  # fmt: skip
+        return result(u, 1, f"root finder stalled at residual {residual:.1e}", residual, nfev)
+    return result(u, 0, STATUS[0], residual, nfev)

@@ -282,8 +282,11 @@ def instability_meets_spinodal(
     spinodal, above it the state is RS-stable up to the spinodal.  Measured
     (tests): it lies at the nose of the reentrant ``alpha_c(T)``, a little
     above the temperature of its maximum (:func:`hebbian.theory.dense.alpha_c_peak`):
-    storage model ``P = 2`` at ``T = 0.0251``, ``alpha = 0.1381859`` against the
-    maximum 0.1381885 at ``T = 0.0229``; ``P = 3`` (distinct tuples) at
+    storage model ``P = 2`` at ``T = 0.0251``, ``alpha = 0.1381859`` (where
+    AGS's :func:`hebbian.theory.hopfield.T_AT` reaches ``T_M``; the load is the
+    one-step RSB capacity at ``T = 0``, 0.138186 (Steffan & Kuehn 1994), to
+    the six published digits) against the maximum 0.1381885 at
+    ``T = 0.0229``; ``P = 3`` (distinct tuples) at
     ``T = 0.155``, the maximum's temperature to 1e-3.  The RS spinodal is
     thus RS-unstable wherever it is reentrant, and one step of RSB removes
     the reentrance (:mod:`hebbian.theory.dense_rsb`).

@@ -11,8 +11,8 @@ Jacobian there (a flow's linear stability: ``max Re < 0``).
 
 The number of distinct fixed points found from many random starts is a lower
 bound of the true number, approached as the number of starts grows; the
-counts of :mod:`hebbian.theory.gated_complexity` compare it with the
-annealed Kac-Rice count.
+counts of :mod:`hebbian.figures.gated_complexity` compare it with the
+annealed Kac-Rice count of :mod:`hebbian.theory.fixed_point_complexity`.
 
 References
 ----------

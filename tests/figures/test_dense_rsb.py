@@ -28,15 +28,73 @@ def test_dense_rsb_figure_draws_the_phase_diagram(made):
 
 
 def test_dense_rsb_monte_carlo_separates_the_skewness(made):
-    """Well above T_s the Gaussian control's energy is the paramagnet's within errors; inside both
-    spinodals (alpha = 0.12, T = 0.05) most retrieval chains stay on their pattern."""
+    """Well above T_s the Gaussian control's energy is the paramagnet's within errors."""
     tmp_path = made("dense_rsb")
     meta = json.loads((tmp_path / "dense_rsb.json").read_text())
     n = meta["glass"]["n_above_2T_s"]
     assert n >= 2
     assert meta["glass"]["control_chi2_paramagnet_above_2T_s"][-1] < 4 * n
-    data = open_data(tmp_path, "dense_rsb")
-    retained = data["retained"].values
-    assert data["alpha"].values[0] == pytest.approx(0.12)
-    assert np.all(retained[:, 0] >= 0.75)
     assert meta["swap_min"]["control"] > 0.1
+
+
+def test_dense_rsb_retrieval_keeps_the_replica_overlap(made):
+    """At alpha = 0.10, T = 0.05, inside both spinodals, the chains started on the pattern keep
+    the RS (= 1RSB there) overlap m = 0.961 within errors and a finite-N margin."""
+    tmp_path = made("dense_rsb")
+    meta = json.loads((tmp_path / "dense_rsb.json").read_text())
+    data = open_data(tmp_path, "dense_rsb")
+    assert data["alpha"].values[0] == pytest.approx(0.10)
+    theory = meta["retrieval"]["m_1rsb_at_mc_loads"][0]
+    assert theory == pytest.approx(meta["retrieval"]["m_rs_at_mc_loads"][0], abs=1e-4)
+    assert theory == pytest.approx(0.9612, abs=1e-3)
+    m, err = data["m_retrieval"].values[-1, 0], data["m_retrieval_err"].values[-1, 0]
+    assert m > 0.8
+    assert abs(m - theory) < 3 * err + 0.05
+    rs, one = meta["retrieval"]["spinodal_rs"], meta["retrieval"]["spinodal_1rsb"]
+    assert rs == pytest.approx(0.1395, abs=1e-3)
+    assert 0.153 < one < 0.156
+
+
+def test_dense_rsb_unit_glass_is_frozen_below_T_s(made):
+    """Gardner's P = 3 glass (J = 1): at the ladder's lowest temperature, 0.55 T_s, every size's
+    energy lies far above the paramagnet's continuation -1/(2T), and the N = infinity
+    extrapolation is on the 1RSB energy within 3 errors; the ladder mixes."""
+    tmp_path = made("dense_rsb")
+    meta = json.loads((tmp_path / "dense_rsb.json").read_text())["unit_glass"]
+    data = open_data(tmp_path, "dense_rsb")
+    T = data["T_unit"].values
+    assert T[0] == pytest.approx(0.36)
+    assert np.all(data["unit_energy"].values[:, 0] > -0.5 / T[0] + 0.3)
+    assert abs(meta["n_sigma_1rsb_below_T_fit"]["lnN/N"][0]) < 3
+    assert meta["n_sigma_paramagnet_below_T_fit"]["lnN/N"][0] > 2
+    assert data["unit_energy_theory"].values[0] == pytest.approx(-0.8058, abs=1e-3)
+    assert meta["swap_min"] > 0.3
+    assert meta["round_trips_min"] >= 3
+
+
+def test_static_temperature_from_energy_finds_the_crossing():
+    """A glass branch that meets -1/(2T) at T0 gives T0; a common shift of the points by a
+    fraction of their error moves the crossing by at most that fraction of its error."""
+    from hebbian.figures.dense_rsb import energy_static_temperature
+
+    T0, slope = 0.65, 0.4
+    T = np.linspace(0.36, 1.05, 16)
+    u = -0.5 / T0 + slope * (T - T0)
+    err = np.full(T.size, 0.01)
+    value, error = energy_static_temperature(T, u, err, 0.6)
+    assert value == pytest.approx(T0, abs=1e-9)
+    shifted, _ = energy_static_temperature(T, u + 1e-4, err, 0.6)
+    assert 0 < abs(shifted - T0) <= error * 1e-2 * (1 + 1e-6)
+    assert np.isnan(energy_static_temperature(T, -1.0 / T, err, 0.6)[0])  # never crosses
+
+
+@pytest.mark.parametrize("form", ["lnN/N", "1/N", "N^-2/3"])
+def test_glass_extrapolations_recover_their_own_form(form):
+    from hebbian.figures.dense_rsb import FORMS, glass_extrapolations
+
+    Ns = np.array([16, 24, 32, 48])
+    size, omega = FORMS[form]
+    u = (-0.8 + 0.7 * size(Ns.astype(float)) ** -omega)[:, None] * np.ones((1, 3))
+    value, error, _ = glass_extrapolations(Ns, u, np.full_like(u, 0.01))[form]
+    assert value == pytest.approx(np.full(3, -0.8), abs=1e-12)
+    assert np.all(error > 0)

@@ -21,6 +21,18 @@ def test_gated_complexity_counts_and_chaos(made):
         assert all(s <= c for s, c in zip(r["stable"], r["counts"], strict=True))
         assert r["converged_fraction"] > 0.5
     assert rows[3.0]["log_count_per_N"] > rows[1.5]["log_count_per_N"]
+    assert rows[3.0]["log_mean_count_per_N"] > rows[1.5]["log_mean_count_per_N"]
     lam = {float(g): v for g, v in meta["lambda_sim"].items()}
     assert lam[1.5] < 0
     assert np.all([lam[g] > 0 for g in (2.2, 2.6, 3.0)])
+
+
+def test_gated_complexity_kac_rice(made):
+    """The annealed complexity is 0 at g = 1.5, positive and growing from below g_chaos: fixed
+    points proliferate before chaos, and before x = 0 turns unstable."""
+    meta = json.loads((made("gated_complexity") / "gated_complexity.json").read_text())
+    kr = {r["g"]: r for r in meta["kac_rice"]}
+    assert all(r["success"] for r in kr.values())
+    assert kr[1.5]["Sigma_max"] < 0 < kr[1.8]["Sigma_max"] < kr[2.2]["Sigma_max"]
+    assert kr[3.0]["Sigma_max"] > kr[2.6]["Sigma_max"]
+    assert 1.5 < meta["g_proliferation"] < meta["onset"]["g_chaos"] < 2.0

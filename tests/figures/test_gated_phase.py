@@ -39,3 +39,7 @@ def test_gated_phase_discontinuous_onset_and_update_gate_timescales(made):
     assert abs(slow["decay_time_sim"] / slow["decay_time_dmft"] - 1) < 0.3, slow
     sharp, base = scales[(0.0, 10.0)], scales[(0.0, 0.0)]
     assert sharp["decay_time_dmft"] > 1.3 * base["decay_time_dmft"], sharp  # slow modes
+    # the order of the decay times: open gate, half-shut gate, sharp gate (slowest)
+    assert base["decay_time_sim"] < slow["decay_time_sim"], (base, slow)
+    assert sharp["decay_time_sim"] is None or sharp["decay_time_sim"] > slow["decay_time_sim"]
+    assert base["decay_time_dmft"] < slow["decay_time_dmft"] < sharp["decay_time_dmft"]

@@ -5,7 +5,12 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 from figure_data import open_data
+
+from hebbian.figures import learning_phase as LPF
+from hebbian.figures._output import parse_args, subplots
+from hebbian.theory import learning as L
 
 
 def test_learning_phase_diagram_lines_and_low_load_monte_carlo(made):
@@ -35,3 +40,30 @@ def test_learning_phase_diagram_lines_and_low_load_monte_carlo(made):
     glass = sup["glass"].sel(P=2).values
     above = T > 1
     np.testing.assert_allclose(glass[above], (T[above] - 1) ** 2, rtol=1e-9)
+
+
+@pytest.mark.slow
+def test_p3_spinodal_monte_carlo_approaches_alpha_c(tmp_path):
+    """P = 3 supervised at T = 0.1 (0.42 of the low-load T_M), K = alpha N^2, 12 samples: the
+    load at which half of the chains keep the archetype (overlap > 0.4 through 150 sweeps)
+    grows towards the RS spinodal with N (0.59 and 0.89 alpha_c at N = 200, 400), no chain
+    keeps it at 1.2 alpha_c, and at N = 400 the chains that stay have RS's archetype overlap
+    where most stay (within 3 errors and 0.03).  The 1/N extrapolation of two sizes is not
+    asserted: the crossings spread by 0.1 - 0.2 alpha_c between disjoint sets of samples."""
+    args = parse_args("learning-phase", ["--quick", "--out", str(tmp_path)])
+    top = L.T_M(3, 0.0, LPF.R, LPF.examples_for(LPF.R, LPF.RHO), limit="gaussian", tol=1e-4)
+    plan = ([200, 400], [0.42], [0.5, 0.7, 0.85, 1.0, 1.2])
+    records = []
+    _fig, ax = subplots(1, 1, figsize=(4, 3))
+    LPF.spinodal_points(args, ax, 3, 12, top, plan, 12, records)
+    (rec,) = records
+    crossing = np.array(rec["crossing"]) / rec["theory"]
+    assert crossing[0] < crossing[1], rec
+    assert 0.75 < crossing[1] < 1.1, rec
+    kept = np.array(rec["retained"])
+    assert np.all(kept[:, -1] == 0), rec
+    assert kept[1, 0] >= 0.9, rec
+    m, err, rs = (np.array(rec[k], float) for k in ("m_retained", "m_error", "m_rs"))
+    most = np.isfinite(rs) & (kept[1] >= 0.5)
+    assert most.sum() >= 2, rec
+    assert np.all(np.abs(m[1, most] - rs[most]) < 3 * err[1, most] + 0.03), rec

@@ -128,3 +128,57 @@ def test_control_freezes_at_the_static_transition(P):
     assert np.all(np.abs(r["energy"][cold] - one) < np.abs(r["energy"][cold] - para[cold]))
     assert r["swap_min"] > 0.2
     assert r["round_trips_min"] > 5
+
+
+def _unit_glass(P: int, Ns, n_pairs: int, T_range) -> tuple:
+    """Gardner's Ising P-spin glass (J = 1, alpha = P!/2) on a 16-temperature ladder: mean
+    energy per spin over ``n_pairs`` runs of two disorder samples each, and its error."""
+    u, err = [], []
+    for N in Ns:
+        runs = [
+            pspin_tempering(
+                N,
+                P=P,
+                alpha=math.factorial(P) / 2,
+                T_min=T_range[0],
+                T_max=T_range[1],
+                n_T=16,
+                n_samples=2,
+                n_sweeps=1000,
+                n_burnin=500,
+                seed=seed,
+            )
+            for seed in range(1, n_pairs + 1)
+        ]
+        energies = np.array([r["energy"] for r in runs])
+        u.append(energies.mean(axis=0))
+        err.append(energies.std(axis=0, ddof=1) / math.sqrt(n_pairs))
+        assert min(r["swap_min"] for r in runs) > 0.5
+        assert min(r["round_trips_min"] for r in runs) > 10
+    return runs[0]["T"], np.array(u), np.array(err)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("P", "Ns", "T_range"), [(3, (16, 24, 32), (0.36, 1.05))])
+def test_control_reaches_the_1rsb_energy_and_freezes_at_gardners_T_s(P, Ns, T_range):
+    """Below T_s the energies, extrapolated to N = infinity in ln N / N (the frozen phase's
+    REM-like correction), are the 1RSB glass's within errors and many errors above the
+    paramagnet's continuation; where the extrapolated energy meets -1/(2T) is Gardner's
+    T_s = 0.651 (P = 3) within its error; at 1.4 T_s and above the largest N is on the
+    paramagnet already (there the corrections are not of the frozen phase's form)."""
+    from hebbian.figures.dense_rsb import energy_static_temperature, glass_extrapolations
+
+    alpha = math.factorial(P) / 2
+    temps, u, err = _unit_glass(P, Ns, 32, T_range)
+    value, error, _ = glass_extrapolations(Ns, u, err)["lnN/N"]
+    T_s = dense_phases.T_s(P, alpha)
+    cold = temps < 0.6
+    one = np.array([2 * dense_rsb.solve_rsb(P, alpha / 4, t / 2).energy for t in temps[cold]])
+    assert np.all(np.abs(value[cold] - one) < 3 * error[cold])
+    deep = temps < 0.5  # where the 1RSB and the paramagnet's energies differ by > 0.2
+    assert np.all(value[deep] + 0.5 / temps[deep] > 5 * error[deep])
+    estimate, spread = energy_static_temperature(temps, value, error, 0.6)
+    assert spread < 0.15
+    assert abs(estimate - T_s) < 3 * spread
+    hot = temps >= 1.4 * T_s
+    assert np.all(np.abs(u[-1, hot] + 0.5 / temps[hot]) < 3 * err[-1, hot])

@@ -113,8 +113,9 @@ def test_static_fixed_point_against_finite_networks():
         x = net.simulate(np.zeros(3 * N), 60.0, 0.1, inputs=current).x[-1]
         fp = find_fixed_points(
             lambda y, c=current, n=net: n.vector_field(y, c),
-            lambda y, c=current, n=net: n.jacobian(y, c), x[None],
-        )  # fmt: skip
+            lambda y, c=current, n=net: n.jacobian(y, c),
+            x[None],
+        )
         variances.append(np.mean(fp.points[0][:N] ** 2))
         edges.append(fp.eigenvalues[0].real.max())
     err = np.std(variances, ddof=1) / np.sqrt(3)
@@ -153,37 +154,33 @@ def test_time_varying_input_dmft_against_simulation(g, N, t_max):
     traj = simulate(net, x0, t_max, dt, inputs=current, save_every=5)
     h = traj.x[traj.t >= 50.0, :N]
     assert np.mean(h**2) == pytest.approx(theory.Delta0, rel=0.03)
-    res = lyapunov_spectrum(net, x0, t_transient=50.0, t_max=t_max - 50.0, dt=dt,
-                            n_exponents=1, inputs=current, rng=1)  # fmt: skip
+    res = lyapunov_spectrum(
+        net, x0, t_transient=50.0, t_max=t_max - 50.0, dt=dt, n_exponents=1, inputs=current, rng=1
+    )
     assert res.exponents[0] == pytest.approx(theory.lambda_max, abs=0.03)
 
 
-def _crossing(N, g, gate, sigmas, k):
-    """The input at which the fixed point of one network loses stability, by continuation.
+def _continued_fixed_point(net, white, sigmas):
+    """The fixed point under the input ``sigmas[-1] * white``, continued from ``sigmas[0]``.
 
-    Newton on the reduced field in ``h`` (:meth:`GatedRNN.reduced_field`) from the previous
-    input's fixed point, the largest real part of the full Jacobian at the lifted state; where
-    Newton finds no fixed point near the previous one, the branch has ended in a fold.
+    Simulated to rest at the first input, then Newton on the reduced field in ``h``
+    (:meth:`GatedRNN.reduced_field`) from the previous input's fixed point; ``None`` where
+    Newton finds none near the previous one (the branch ended in a fold).
     """
-    net = GatedRNN.sample(N, g, rng=np.random.SeedSequence([10, k]), **gate)
-    white = np.random.default_rng([11, k]).standard_normal(N)
-    white /= np.sqrt(np.mean(white**2))
+    N = net.N
     h = net.simulate(np.zeros(3 * N), 100.0, 0.1, inputs=sigmas[0] * white).x[-1, :N]
-    previous = None
     for s in sigmas:
         current = s * white
         fp = find_fixed_points(
             lambda y, c=current: net.reduced_field(y, c),
-            lambda y, c=current: net.reduced_jacobian(y, c), h[None], max_iter=200,
-        )  # fmt: skip
-        if fp.n_converged == 0:  # the branch ended in a fold between the two inputs
-            return 0.5 * (previous[0] + s)
+            lambda y, c=current: net.reduced_jacobian(y, c),
+            h[None],
+            max_iter=200,
+        )
+        if fp.n_converged == 0:
+            return None
         h = fp.points[0]
-        edge = np.linalg.eigvals(net.jacobian(net.lift(h), current)).real.max()
-        if edge > 0:
-            return float(np.interp(0.0, [previous[1], edge], [previous[0], s]))
-        previous = (s, edge)
-    raise AssertionError(f"the fixed point is stable up to sigma_I = {sigmas[-1]}")
+    return net.lift(h)
 
 
 @pytest.mark.slow
@@ -203,34 +200,71 @@ def test_input_driven_chaos_brackets_the_dmft_transition():
             current = sigma * white / np.sqrt(np.mean(white**2))
             rng = np.random.default_rng([14, k])
             x0 = np.concatenate([1.5 * rng.standard_normal(N), 0.5 * rng.standard_normal(2 * N)])
-            res = lyapunov_spectrum(net, x0, t_transient=150.0, t_max=150.0, dt=0.1,
-                                    n_exponents=1, inputs=current, rng=k)  # fmt: skip
+            res = lyapunov_spectrum(
+                net,
+                x0,
+                t_transient=150.0,
+                t_max=150.0,
+                dt=0.1,
+                n_exponents=1,
+                inputs=current,
+                rng=k,
+            )
             exponents.append(res.exponents[0])
         assert sign * np.mean(exponents) > 0, (sigma, exponents)
 
 
-@pytest.mark.slow
-@pytest.mark.xfail(
-    strict=False,
-    reason="finite-N fixed points destabilise later than the DMFT says: at N = 300-600 the "
-    "Jacobian's edge stays near or below 0 up to sigma_I = 0.25-0.3 in some networks "
-    "(DMFT crossing 0.194); Delta0 scatters widely between networks there (0.087-0.176 "
-    "at N = 300, mean 0.140 at N = 1200 against 0.138); the edge's slow convergence in N "
-    "is not resolved",
-)
-def test_input_driven_transition_point_against_finite_networks():
-    """alpha_r = 5, beta_r = -1, g = 2.2: the input at which the fixed point loses stability.
+def _edge(net, x, current):
+    """Largest real part of the Jacobian's spectrum at a fixed point ``x``, from its ``(h, r)``
+    block (at a fixed point ``h`` does not feel ``z``: the ``z`` block only adds ``-1/tau_z``)."""
+    N = net.N
+    hr = np.r_[0:N, 2 * N : 3 * N]
+    return np.linalg.eigvals(net.jacobian(x, current)[np.ix_(hr, hr)]).real.max()
 
-    DMFT: sigma_I* = 0.194 (edge of Eq. (3) at the fixed point of Eq. (5)).  Finite N:
-    the fixed point is continued in sigma_I by Newton's method and the largest real part of
-    its Jacobian's spectrum interpolated to 0, per network.
+
+@pytest.mark.slow
+def test_finite_network_edges_scatter_across_the_narrow_margin_of_the_input_transition():
+    """alpha_r = 5, beta_r = -1, g = 2.2: why finite networks do not cross at sigma_I* = 0.194.
+
+    The DMFT's fixed point is unstable only by a small margin: its edge (Eq. (3) at the fixed
+    point of Eq. (5)) crosses 0 at sigma_I* = 0.194 with slope ~0.8 and peaks at only 0.034
+    (sigma_I ~ 0.33).  At N = 300 the edge of a network's fixed point (continued from a
+    stable one by Newton's method) scatters across networks by as much as that margin.
+    Measured at sigma_I = 0.24 (DMFT edge 0.026), 9 networks (3 of 12 continued branches
+    ended in a fold before, skipped): edge 0.005(9), standard deviation 0.026 across
+    networks; the fixed point's ``Delta0`` 0.264(28) against 0.216 (Eq. (5)'s
+    susceptibility ~5 amplifies the finite-N fluctuations of its right-hand side).  With
+    ``J^h`` replaced by independent draws (same state: the DMFT's random-matrix step, exact
+    for them) the edge averages 0.015(8), within its error bar of the DMFT; the correlation
+    of the fixed point with its own ``J^h`` shifts the edge by -0.011(7) more (not
+    significant here).  So a network's crossing is shifted by a few hundredths of sigma_I
+    either way, and networks whose edge falls below the margin stay stable across the whole
+    window: the crossings of a few networks at N = 300-600 cannot test sigma_I*.
     """
-    gate, g = {"alpha_r": 5.0, "beta_r": -1.0}, 2.2
-    sigmas = np.linspace(0.15, 0.25, 9)
-    edges_dmft = [static_fixed_point(g, sigma_I=s, **gate).lambda_max for s in sigmas]
-    star_dmft = float(np.interp(0.0, edges_dmft, sigmas))
-    assert star_dmft == pytest.approx(0.194, abs=0.005)
-    crossings = [_crossing(400, g, gate, sigmas, k) for k in range(3)]
-    mean = np.mean(crossings)
-    err = np.std(crossings, ddof=1) / math.sqrt(len(crossings))
-    assert abs(mean - star_dmft) < 3 * err + 0.02, (crossings, star_dmft)
+    gate, g, sigma, N = {"alpha_r": 5.0, "beta_r": -1.0}, 2.2, 0.24, 300
+    grid = np.linspace(0.15, 0.8, 27)
+    edges = np.array([static_fixed_point(g, sigma_I=s, **gate).lambda_max for s in grid])
+    assert float(np.interp(0.0, edges[:5], grid[:5])) == pytest.approx(0.194, abs=0.005)
+    margin = edges.max()
+    assert 0.03 < margin < 0.04
+    dmft = static_fixed_point(g, sigma_I=sigma, **gate).lambda_max
+    own, independent = [], []
+    for k in range(12):
+        net = GatedRNN.sample(N, g, rng=np.random.SeedSequence([10, k]), **gate)
+        white = np.random.default_rng([11, k]).standard_normal(N)
+        white /= np.sqrt(np.mean(white**2))
+        x = _continued_fixed_point(net, white, np.arange(0.12, sigma + 1e-9, 0.02))
+        if x is None:
+            continue
+        own.append(_edge(net, x, sigma * white))
+        draws = []
+        for m in range(4):  # J^h independent of the fixed point; the same x, J^z, J^r
+            Jh = np.random.default_rng([98, k, m]).standard_normal((N, N)) / np.sqrt(N)
+            draws.append(_edge(GatedRNN(Jh, net.Jz, net.Jr, g, **gate), x, sigma * white))
+        independent.append(np.mean(draws))
+    assert len(own) >= 6
+    own, independent = np.array(own), np.array(independent)
+    assert own.std(ddof=1) > 0.5 * margin, own  # the scatter is comparable with the margin
+    err = independent.std(ddof=1) / math.sqrt(independent.size)
+    assert abs(independent.mean() - dmft) < 3 * err, (independent, dmft)
+    assert own.mean() < dmft, own  # on average lower: later crossings

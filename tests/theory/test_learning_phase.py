@@ -1,0 +1,30 @@
+"""Where the RS instability line of the learning networks' retrieval state meets the spinodal."""
+
+from __future__ import annotations
+
+import pytest
+
+from hebbian.theory import hopfield
+from hebbian.theory import learning_phase as LP
+
+#: One-step RSB capacity of the Hopfield network at T = 0 (Steffan & Kuehn, Z. Phys. B 95,
+#: 249 (1994); two steps: 0.138187).
+ALPHA_C_1RSB = 0.138186
+
+
+def test_pairwise_replicon_meets_the_spinodal_where_ags_t_at_reaches_t_m():
+    """Perfect examples (r = 1): the storage model of Amit, Gutfreund, Sompolinsky.  The line
+    ends on the spinodal at T = 0.02507, alpha = 0.1381859, where hopfield.T_AT (the replicon
+    of the storage model's own solution) reaches T_M: just above that load the retrieval state
+    is RS-unstable up to T_M, just below it is RS-stable near T_M.  That is above the maximum
+    of the reentrant alpha_c(T) (0.1381885 at T = 0.0229): the whole reentrant bulge is
+    RS-unstable, and the meeting load is the one-step RSB capacity at T = 0 to its published
+    six digits, the RSB spinodal running at that load from T = 0 up to the meeting point."""
+    T, alpha = LP.instability_meets_spinodal(2, 1.0, 1, T_range=(0.024, 0.026))
+    assert abs(T - 0.025068) < 2e-6
+    assert hopfield.T_M(alpha) == pytest.approx(T, abs=2e-6)
+    above, below = alpha * (1 + 1e-5), alpha * (1 - 1e-5)
+    assert hopfield.T_AT(above) == pytest.approx(hopfield.T_M(above), rel=2e-6)
+    assert hopfield.T_AT(below) < hopfield.T_M(below) - 1e-4
+    assert T > 0.0229 + 2e-3  # hopfield.alpha_c_peak(): 0.0228735
+    assert alpha == pytest.approx(ALPHA_C_1RSB, abs=1e-6)
