@@ -42,7 +42,7 @@ def test_learning_phase_diagram_lines_and_low_load_monte_carlo(made):
     np.testing.assert_allclose(glass[above], (T[above] - 1) ** 2, rtol=1e-9)
 
 
-@pytest.mark.slow
+@pytest.mark.long
 def test_p3_spinodal_monte_carlo_approaches_alpha_c(tmp_path):
     """P = 3 supervised at T = 0.1 (0.42 of the low-load T_M), K = alpha N^2, 12 samples: the
     load at which half of the chains keep the archetype (overlap > 0.4 through 150 sweeps)

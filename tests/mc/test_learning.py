@@ -74,9 +74,9 @@ def test_class_detection_succeeds_below_and_fails_above_the_threshold():
 def test_detection_threshold_exponent_is_the_derived_one(tmp_path, name, Ns):
     """Fitted exponent of r_* ~ N^(-a) within two errors of the derived a: 0 for the pairwise
     network at K = N/20 (its threshold saturates, 2.6 times the RS rho_* at these N), 1/2 for
-    P = 3 at K = N.  (P = 4 at K ~ N^1.5 is not confirmed at N <= 800: measured
-    0.53 +- 0.04 against the derived 3/8, thresholds still approaching the derived ones from
-    below; see figures/ultra_detection.py.)"""
+    P = 3 at K = N.  (P = 4 at K = N^1.5/2 lies where the two bounds of the derived threshold
+    cross and the threshold falls below both; at K = 8 N^1.5 it is confirmed, 0.43(7) against
+    0.46, in tests/theory/test_ultra_detection.py.)"""
     P, b, kappa, _, _ = UD.SETUPS[name]
     args = parse_args("ultra-detection", ["--quick", "--out", str(tmp_path)])
     factors = UD.PAIRWISE_FACTORS["full"] if P == 2 else [1 / 4, 1 / 2, 1, 2, 4]

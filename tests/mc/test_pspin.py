@@ -158,7 +158,7 @@ def _unit_glass(P: int, Ns, n_pairs: int, T_range) -> tuple:
     return runs[0]["T"], np.array(u), np.array(err)
 
 
-@pytest.mark.slow
+@pytest.mark.long
 @pytest.mark.parametrize(("P", "Ns", "T_range"), [(3, (16, 24, 32), (0.36, 1.05))])
 def test_control_reaches_the_1rsb_energy_and_freezes_at_gardners_T_s(P, Ns, T_range):
     """Below T_s the energies, extrapolated to N = infinity in ln N / N (the frozen phase's

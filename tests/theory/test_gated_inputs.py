@@ -222,7 +222,7 @@ def _edge(net, x, current):
     return np.linalg.eigvals(net.jacobian(x, current)[np.ix_(hr, hr)]).real.max()
 
 
-@pytest.mark.slow
+@pytest.mark.long
 def test_finite_network_edges_scatter_across_the_narrow_margin_of_the_input_transition():
     """alpha_r = 5, beta_r = -1, g = 2.2: why finite networks do not cross at sigma_I* = 0.194.
 

@@ -148,7 +148,7 @@ def test_bad_input_is_named():
         H1.free_energy_rsb(0.13, 0.0, 0.9, [0.9, 0.95], 0.05, [10.0])
 
 
-@pytest.mark.slow
+@pytest.mark.long
 def test_one_step_retrieval_line_meets_rs_where_the_step_collapses():
     """alpha_c(T) with one step rises from 0.138186 (T = 0) while the step at the fold shrinks,
     and is never below the RS fold; at T = 0.03, above the point (T = 0.0251) where the AT line
@@ -183,7 +183,7 @@ def test_two_step_guess_is_checked():
         H1.solve_2rsb(0.138, guess=(0.97, 0.99, 0.05, 30.0))
 
 
-@pytest.mark.slow
+@pytest.mark.long
 def test_two_step_critical_storage_and_state():
     """Two steps at T = 0 (field grid FINE, where one step gives 0.1381865): the fold is at
     0.1381963, 1.0e-5 above one step; Steffan & Kuehn (1994) report 0.138187, 1e-6 above.

@@ -57,7 +57,7 @@ def _measured(tmp_path, name, Ns, factors, n_samples=20):
     return UD.measure(args, name, P, b, kappa, Ns, factors, n_samples)[1]
 
 
-@pytest.mark.slow
+@pytest.mark.long
 def test_p4_exponent_is_the_derived_one_where_the_amplification_bound_rules(tmp_path):
     """P = 4, K = 8 N^1.5 (amplification bound 3.3 - 4.3 times below the competition bound):
     the measured thresholds are a constant fraction (0.84 - 0.88 measured) of the derived ones
@@ -72,7 +72,7 @@ def test_p4_exponent_is_the_derived_one_where_the_amplification_bound_rules(tmp_
         assert abs(rec["a_fit"] - derived) < 2 * rec["a_error"], rec
 
 
-@pytest.mark.slow
+@pytest.mark.long
 def test_p4_thresholds_fall_below_both_bounds_where_they_cross(tmp_path):
     """P = 4, K = N^1.5/2: the two bounds agree within 6%, the competition decides the failed
     samples (they end on another class's state) and the measured threshold lies below the
