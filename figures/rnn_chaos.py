@@ -68,6 +68,7 @@ import xarray as xr
 from threadpoolctl import threadpool_limits
 
 from hebbian.figures._output import labelled, parse_args, subplots, write_outputs
+from hebbian.mc import extrapolate
 from hebbian.rnn import (
     GatedRNN,
     VanillaRNN,
@@ -200,16 +201,6 @@ def _exponents(s: dict, seed: int) -> np.ndarray:
     return out
 
 
-def _extrapolate(N, mean, err) -> tuple[float, float, float, float]:
-    """Weighted least squares ``lambda = a + b/N``: ``(a, sigma_a, b, chi^2)``."""
-    X = np.column_stack([np.ones(len(N)), 1.0 / np.asarray(N, dtype=np.float64)])
-    w = 1.0 / np.asarray(err) ** 2
-    cov = np.linalg.inv(X.T @ (w[:, None] * X))
-    a, b = cov @ (X.T @ (w * mean))
-    chi2 = float(np.sum(w * (mean - X @ np.array([a, b])) ** 2))
-    return float(a), float(np.sqrt(cov[0, 0])), float(b), chi2
-
-
 def _in_regime(mean, b) -> str | None:
     """Why ``lambda_inf + b/N`` does not apply to these sizes, or ``None`` if it does.
 
@@ -256,13 +247,14 @@ def _panel_lyapunov(ax_g, ax_n, s: dict, samples: np.ndarray) -> list[dict]:
         }
         records.append(rec)
         if g > 1:
-            a, sigma_a, b, chi2 = _extrapolate(Ns, mean[i], err[i])
+            fit = extrapolate(Ns, mean[i], err[i])
+            a, sigma_a, b, chi2 = fit.value, fit.error, fit.slope, fit.chi2
             reason = _in_regime(mean[i], b)
             rec.update(
                 fit=a,
                 fit_error=sigma_a,
                 slope_1_over_N=b,
-                chi2=chi2 if len(Ns) > 2 else None,
+                chi2=chi2 if fit.dof else None,
                 not_extrapolated=reason,
             )
             if reason is not None:
