@@ -16,10 +16,16 @@ Contenders, for each (P, N, K, T), on the same patterns from the same start
 * **2 chains, 2 threads / 1 thread**: the kernel on two chains with
   ``n_workers=2`` and ``1`` (wall and CPU rates: on a shared machine the CPU
   rate says whether the second core was there);
-* **dot ceiling**: the kernel's field alone, K int8 x int32 multiply-adds on
-  the rows of random sites, nothing else: the rate a kernel whose every other
-  cost were zero would reach (the multiply-add limit of this loop on this
-  core, measured rather than taken from a data sheet).
+* **dot ceiling**: the kernel's energy change alone (the family's own
+  ``delta``, in the kernel's types: K int8 x int16 multiply-adds summed in
+  int32 where the bounds allow, int8 x int32 in int64 otherwise) on the rows
+  of random sites drawn beforehand, nothing else: the rate a kernel whose
+  every other cost were zero would reach (the multiply-add limit of this loop
+  on this core, measured rather than taken from a data sheet).
+
+The table's header gives the load average (``os.getloadavg``) before and
+after the run: on a shared machine the ratios, taken between interleaved
+windows, stay meaningful; the absolute rates do not.
 """
 
 from __future__ import annotations
@@ -35,7 +41,8 @@ from _timing import cpu_model, interleaved, publish, summary
 from numba import njit
 
 from hebbian import DenseHopfield, binary_patterns
-from hebbian.mc import Dynamics, init, kernel_model, step
+from hebbian.mc import Dynamics, _interface, init, kernel_model, step
+from hebbian.mc._numba import FASTMATH
 
 CASES = [(2, 1000, 100, 0.5), (3, 200, 2000, 0.05), (4, 100, 10_000, 0.005)]
 
@@ -67,18 +74,12 @@ def plain_loop(xi, S, sigma, beta, P, n_flips, rng):
     return n_flips
 
 
-@njit(fastmath={"reassoc", "contract"})
-def dot_ceiling(xi, S, n_flips, rng):
-    """K int8 x int32 multiply-adds on random rows, the sites drawn beforehand."""
-    N, K = xi.shape
-    sites = rng.integers(0, N, n_flips)
-    total = 0
-    for t in range(n_flips):
-        i = sites[t]
-        h = 0
-        for mu in range(K):
-            h += xi[i, mu] * S[mu]
-        total += h
+@njit(fastmath=FASTMATH)
+def dot_ceiling(p, xi_t, S, aux, sites):
+    """The kernel's energy change on the rows of the given sites, nothing else."""
+    total = 0.0
+    for i in sites:
+        total += _interface.delta(p, xi_t, i, 1, S, aux, 0, 0)
     return total  # returned, so the loop is not optimised away
 
 
@@ -94,14 +95,15 @@ def contenders(P, N, K, T, quick):
     sigma = one.sigma[0].astype(np.float64)
     S = one.S[0].copy()
     rng = np.random.default_rng(2)
-    S_int = one.S[0].astype(np.int32)  # the kernel's type at these sizes
+    work, aux = model.family.prepare(model, one.S[0])  # the kernel's types
+    sites = rng.integers(0, N, n_sweeps * N)
 
     def kernel():
         step(model, one, dyn, n_sweeps)
         return n_sweeps * N
 
     def dot():
-        dot_ceiling(model.xi_t, S_int, n_sweeps * N, rng)
+        dot_ceiling(model.params, model.xi_t, work[None], aux[None], sites)
         return n_sweeps * N
 
     def threads(n):
@@ -142,11 +144,11 @@ def measure(P, N, K, T, quick, repeats):
     }
 
 
-def table(results, repeats) -> str:
+def table(results, repeats, load) -> str:
     lines = [
         f"Machine: {cpu_model()}, {os.cpu_count()} logical cores; Python "
         f"{platform.python_version()}, NumPy {np.__version__}; {repeats} interleaved repeats, "
-        f"median (min..max).",
+        f"median (min..max); load average (1 min) {load[0]:.1f} before, {load[1]:.1f} after.",
         "",
         "| P | N | K | T | acceptance | plain loop (flips/s) | kernel (flips/s) | "
         "kernel / plain | kernel / dot ceiling | 2 chains: 2 threads / 1 (wall) | "
@@ -167,7 +169,9 @@ def main(argv=None):
     parser.add_argument("--out", default=None, help="write the table (markdown) here")
     args = parser.parse_args(argv)
     repeats = 3 if args.quick else 5
-    text = table([measure(*case, args.quick, repeats) for case in CASES], repeats)
+    before = os.getloadavg()[0]
+    results = [measure(*case, args.quick, repeats) for case in CASES]
+    text = table(results, repeats, (before, os.getloadavg()[0]))
     publish(text, args.out)
 
 

@@ -1,7 +1,10 @@
 """Pattern and data-set generators.
 
 All generators return ``int8`` arrays with one pattern per row, shape (K, N),
-and take a single ``rng`` argument (see :mod:`hebbian.random`).
+and take a single ``rng`` argument (see :mod:`hebbian.random`).  The arrays
+are read-only and neuron-major (Fortran order), the layout the networks and
+their Monte Carlo kernels keep: a network built on them holds them without a
+copy (``numpy.array(xi)`` gives a writable one).
 
 Exact statistics (entries are i.i.d. across neurons and patterns):
 
@@ -52,27 +55,48 @@ _CHUNK = 2**16
 
 
 def _allocate(shape, what: str) -> np.ndarray:
-    """An int8 array of ``shape``, after checking that it (and a piece's buffers) fits."""
+    """An int8 array of ``shape``, after checking that it (and a piece's buffers) fits.
+
+    A pattern matrix (K, N) is neuron-major (Fortran order); examples
+    (K, M, N) are row-major.
+    """
     n = math.prod(shape)
     names = ("K", "M", "N") if len(shape) == 3 else ("K", "N")
     sizes = ", ".join(f"{k}={v}" for k, v in zip(names, shape, strict=True))
     check_memory(n + 9 * min(n, _CHUNK), f"{what} ({sizes}, int8)")
-    return np.empty(shape, dtype=np.int8)
+    return np.empty(shape, dtype=np.int8, order="F" if len(shape) == 2 else "C")
+
+
+def _pieces(out: np.ndarray):
+    """Views of ``out`` covering it in row-major order, at most ``_CHUNK`` entries each.
+
+    Whole rows at a time where a row is short, pieces of one row otherwise; the
+    views need not be contiguous (rows of a neuron-major matrix are strided).
+    """
+    rows = out.reshape(-1, out.shape[-1]) if out.flags.c_contiguous else out
+    n_rows, width = rows.shape
+    if width <= _CHUNK:
+        step = _CHUNK // width
+        for start in range(0, n_rows, step):
+            yield rows[start : start + step]
+        return
+    for row in rows:
+        for start in range(0, width, _CHUNK):
+            yield row[start : start + _CHUNK]
 
 
 def _by_piece(rng: np.random.Generator, out: np.ndarray, fill) -> None:
-    """Call ``fill(piece, u)`` on consecutive flat pieces of ``out``, in order.
+    """Call ``fill(piece, u)`` on consecutive pieces of ``out``, in row-major order.
 
     ``u`` holds as many fresh uniforms in [0, 1) as ``piece`` has entries, in
-    one reused float64 buffer: drawn piece by piece, they are the numbers, in
-    the order, of one ``rng.random`` draw of the whole shape.
+    its shape, in one reused float64 buffer: drawn piece by piece, they are
+    the numbers, in the order, of one ``rng.random`` draw of the whole shape,
+    whatever the memory layout of ``out``.
     """
-    flat = out.reshape(-1)
-    buffer = np.empty(min(flat.size, _CHUNK))
-    for start in range(0, flat.size, _CHUNK):
-        piece = flat[start : start + _CHUNK]
-        u = buffer[: piece.size]
-        rng.random(out=u)
+    buffer = np.empty(min(out.size, _CHUNK))
+    for piece in _pieces(out):
+        u = buffer[: piece.size].reshape(piece.shape)
+        rng.random(out=u.reshape(-1))
         fill(piece, u)
 
 
@@ -87,6 +111,11 @@ def _signs(rng: np.random.Generator, shape, p_plus: float, what: str = "patterns
     """Entries +1 with probability ``p_plus``, -1 otherwise, made in int8 piece by piece."""
     out = _allocate(shape, what)
     _by_piece(rng, out, lambda piece, u: _set_signs(piece, u, p_plus))
+    return out
+
+
+def _read_only(out: np.ndarray) -> np.ndarray:
+    out.setflags(write=False)
     return out
 
 
@@ -115,7 +144,7 @@ def binary_patterns(K: int, N: int, *, rng: RNGLike = None) -> np.ndarray:
     >>> binary_patterns(2, 5, rng=0).shape
     (2, 5)
     """
-    return _signs(as_generator(rng), _shape(K, N), 0.5)
+    return _read_only(_signs(as_generator(rng), _shape(K, N), 0.5))
 
 
 def biased_patterns(K: int, N: int, a: float, *, rng: RNGLike = None) -> np.ndarray:
@@ -146,7 +175,7 @@ def biased_patterns(K: int, N: int, a: float, *, rng: RNGLike = None) -> np.ndar
         high_open=True,
         fix="a = +-1 gives constant patterns",
     )
-    return _signs(as_generator(rng), _shape(K, N), (1.0 + a) / 2.0)
+    return _read_only(_signs(as_generator(rng), _shape(K, N), (1.0 + a) / 2.0))
 
 
 def diluted_patterns(K: int, N: int, d: float, *, rng: RNGLike = None) -> np.ndarray:
@@ -186,7 +215,7 @@ def diluted_patterns(K: int, N: int, d: float, *, rng: RNGLike = None) -> np.nda
     # the stream of two whole-shape draws: every blank (u < d), then every sign
     _by_piece(rng, out, keep)
     _by_piece(rng, out, sign)
-    return out
+    return _read_only(out)
 
 
 def dataset_entropy(r: float, M: int) -> float:

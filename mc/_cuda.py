@@ -3,8 +3,9 @@
 :func:`hebbian.mc._batched.sweeps` issues a dozen array operations per attempted
 flip; on a GPU each is a kernel launch, so its rate is bounded by launch
 latency.  Here one launch runs whole sweeps: thread ``r`` owns chain ``r``,
-keeps its overlap sums in ``S_t[:, r]`` as int32 (pattern-major, so a
-warp's 32 chains read 32 consecutive words for each pattern: coalesced) and draws the
+keeps its overlap sums in ``S_t[:, r]`` in the family's narrowest exact type,
+int16 or int32 (pattern-major, so a warp's 32 chains read 32 consecutive
+words for each pattern: coalesced) and draws the
 same counter-based uniforms (:mod:`hebbian.mc._counter`) as the array code, so the
 two give the same chains (tested in Numba's CUDA simulator on the CPU,
 ``NUMBA_ENABLE_CUDASIM=1``).  The energy change and the bookkeeping are the

@@ -26,7 +26,7 @@ import numpy as np
 from hebbian._checks import first_outside
 from hebbian.networks._base import overlap_sums, row_squares
 
-__all__ = ["Family", "KernelModel", "kernel_model", "narrowest", "register"]
+__all__ = ["Family", "KernelModel", "fits_short", "kernel_model", "narrowest", "register"]
 
 _BUILDERS: dict[type, Callable] = {}
 
@@ -165,6 +165,12 @@ def kernel_model(network) -> KernelModel:
 def narrowest(bound: float) -> type:
     """int32 where every value stays below ``bound`` in size, else int64."""
     return np.int32 if bound < 2**31 else np.int64
+
+
+def fits_short(bound: float, count: int) -> bool:
+    """Whether values up to ``bound`` in size fit int16, and a dot product of ``count`` of
+    them with entries in {-1, 0, +1} fits int32 (every partial sum then fits too)."""
+    return bound < 2**15 and count * bound < 2**31
 
 
 def ternary_patterns(network) -> np.ndarray:

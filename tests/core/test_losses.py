@@ -15,7 +15,7 @@ from hebbian.losses import sse_losses
 @given(seed=seeds, K=st.integers(1, 6), N=st.integers(4, 40), d=st.sampled_from([0.0, 0.3, 0.7]))
 def test_cost_equals_the_weighted_product_of_losses(seed, K, N, d):
     rng = np.random.default_rng(seed)
-    xi = diluted_patterns(K, N, d, rng=rng)
+    xi = np.array(diluted_patterns(K, N, d, rng=rng))  # a writable copy
     xi[:, 0] = 1  # no blank row
     sigma = np.where(rng.random((3, N)) < 0.5, 1, -1)
     plus, minus = sse_losses(xi, sigma)
@@ -29,7 +29,7 @@ def test_cost_equals_the_weighted_product_of_losses(seed, K, N, d):
 
 
 def test_retrieved_pattern_has_zero_loss_and_blank_rows_are_refused():
-    xi = diluted_patterns(3, 50, 0.4, rng=1)
+    xi = np.array(diluted_patterns(3, 50, 0.4, rng=1))
     xi[:, 0] = 1
     sigma = np.where(xi[0] != 0, xi[0], 1)
     assert sse_losses(xi, sigma)[0][0] == 0.0

@@ -165,16 +165,17 @@ def test_ternary_patterns_are_stored_as_int8_and_read_only():
 
 
 def test_samplers_share_the_network_copy_and_read_only_neuron_major_input_is_adopted():
-    xi = binary_patterns(4, 30, rng=1)
+    xi = binary_patterns(4, 30, rng=1)  # read-only, neuron-major: one copy in all
+    assert xi.flags.f_contiguous
+    assert not xi.flags.writeable
     net = DenseHopfield(xi, P=2)
-    assert net.patterns.flags.f_contiguous
-    assert not np.shares_memory(net.patterns, xi)
+    assert net.patterns is xi
     assert np.shares_memory(hebbian.mc.kernel_model(net).xi_t, net.patterns)
-    shared = np.asfortranarray(xi)
-    shared.setflags(write=False)
-    assert DenseHopfield(shared, P=3).patterns is shared
-    writable = np.asfortranarray(xi)
-    assert DenseHopfield(writable, P=3).patterns is not writable
+    for writable in (np.array(xi, order="C"), np.array(xi, order="F")):  # the user may write
+        own = DenseHopfield(writable, P=3).patterns
+        assert not np.shares_memory(own, writable)
+        assert own.flags.f_contiguous
+        np.testing.assert_array_equal(own, xi)
 
 
 @settings(max_examples=5)

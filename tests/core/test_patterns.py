@@ -111,6 +111,9 @@ def _reference_diluted(rng, shape, d):
 def _assert_same_int8(new, old):
     assert new.dtype == np.int8
     assert np.array_equal(new, old)
+    assert not new.flags.writeable  # data, shared with the networks without a copy
+    if new.ndim == 2:
+        assert new.flags.f_contiguous  # the networks' neuron-major layout
 
 
 def _assert_generators_match_the_reference(K, N, M, d, seed):

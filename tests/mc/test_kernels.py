@@ -161,16 +161,17 @@ def test_acceptance_bounds_decide_as_exp_would(z, u):
 @settings(max_examples=200)
 @given(st.integers(3, 9), st.integers(1, 60), st.data())
 def test_power_terms_split_the_cavity_polynomial(P, n, data):
-    """``e_{P-1}(S - y, n - 1) = a + b y`` for ``y = +-1``, with the kept ``(2a, 2b)``."""
-    from hebbian.mc.networks.polynomial import divisor, e_rest_array, power_terms
+    """``e_{P-1}(S - y, n - 1) = a + b y`` for ``y = +-1``; kept: ``(2a div / mul, 2b)``."""
+    from hebbian.mc.networks.polynomial import e_rest_array, factors, power_terms
 
     S = data.draw(st.integers(-n, n).filter(lambda v: (v - n) % 2 == 0))
-    a2, b2 = power_terms(S, n, P)
-    assert a2 % divisor(P) == 0
+    t, b2 = power_terms(S, n, P)
+    mul, div = factors(P)
+    assert t * mul % div == 0
     for y in (1, -1):
         assert (
             2 * e_rest_array(np, np.float64(S - y), np.float64(n - 1), P)
-            == a2 // divisor(P) + b2 * y
+            == t * mul // div + b2 * y
         )
 
 
@@ -185,3 +186,58 @@ def test_a_chain_does_not_depend_on_how_its_sweeps_are_split(net, dyn, seed):
     if not whole.at_fixed_point[0]:
         assert np.array_equal(whole.sigma, parts.sigma)
         assert np.array_equal(whole.S, parts.S)
+
+
+@pytest.mark.parametrize(("P", "N", "K", "T"), [(2, 300, 40, 0.3), (3, 256, 6, 0.05)])
+def test_int16_terms_give_the_int32_chains_draw_for_draw(P, N, K, T):
+    """The narrow path (int16 values, int32 dot products) and the wide one decide alike,
+    at N = 256, P = 3 with kept terms next to the int16 limit (chains near a pattern)."""
+    from hebbian.mc.networks import polynomial as poly
+
+    net = DenseHopfield(binary_patterns(K, N, rng=P), P=P)
+    model = kernel_model(net)
+    short_class, wide_class = (
+        (poly.PairwiseShort, poly.Pairwise) if P == 2 else (poly.PowerSumsShort, poly.PowerSums)
+    )
+    short = model._replace(params=short_class(*model.params))
+    wide = model._replace(params=wide_class(*model.params))
+    work, aux = short.family.prepare(short, init(net, rng=0).S[0])
+    assert work.dtype == np.int16
+    assert P == 2 or aux.dtype == np.int16
+    assert wide.family.prepare(wide, init(net, rng=0).S[0])[0].dtype == np.int32
+    if P == 3:  # the largest kept term, |a| = (N^2 - N + 2)/2, is reached at S = N
+        assert poly.term_bound(N, P) == (N * N - N + 2) // 2 == 32641
+    a = init(net, n_replicas=2, start="pattern", m0=0.95, rng=5)
+    b = init(net, n_replicas=2, start="pattern", m0=0.95, rng=5)
+    for dyn in (Dynamics(T=T), Dynamics(T=2 * T, rule="heat-bath", order="sequential")):
+        step(short, a, dyn, 30)
+        step(wide, b, dyn, 30)
+        assert np.array_equal(a.sigma, b.sigma)
+        assert np.array_equal(a.S, b.S)
+        assert np.array_equal(a.counts, b.counts)
+    assert a.counts[:, 1].min() > 0  # the chains moved
+
+
+@pytest.mark.parametrize(
+    ("P", "N", "K", "short"),
+    [
+        (3, 256, 128, True),  # |a| <= 32641
+        (3, 257, 128, False),  # |a| up to 32897 > 2^15 - 1
+        (3, 256, 65_790, True),  # K |a| < 2^31
+        (3, 256, 65_800, False),  # the int32 dot product could overflow
+        (2, 2**15 - 1, 128, True),
+        (2, 2**15, 128, False),
+        (4, 32, 128, True),  # |3 (2a)| <= 29952
+        (4, 33, 128, False),  # 32934
+        (3, 256, 127, False),  # fits, but too few patterns for int16 to pay
+    ],
+)
+def test_the_narrow_type_is_chosen_from_the_bound(P, N, K, short):
+    from hebbian.mc.model import fits_short
+    from hebbian.mc.networks.polynomial import SHORT_MIN_K, term_bound
+
+    bound = N if P == 2 else term_bound(N, P)
+    assert (K >= SHORT_MIN_K and fits_short(bound, K)) == short
+    if K * N < 10**7:  # build the network where that is cheap
+        net = DenseHopfield(np.ones((K, N), np.int8), P=P)
+        assert type(kernel_model(net).params).__name__.endswith("Short") == short
