@@ -20,6 +20,16 @@ update gate, where the DMFT onset of chaos is discontinuous
     saturates with the number of starts).
 (b) ``lambda_max`` against ``g``: DMFT (attracting solution) and Benettin
     at ``N = 200``.
+(c) The vanilla network (``dh/dt = -h + g J tanh(h)``) above ``g = 1``:
+    the annealed complexity (:func:`hebbian.theory.fixed_point_complexity.complexity`)
+    against its onset ``(16/81) eps^3`` (Eq. (8) there, ``eps = g - 1``)
+    and ``lambda_max`` (DMFT, :func:`hebbian.theory.dmft.solve_vanilla`)
+    against ``eps^2 / 2``: both vanish at ``g = 1`` but with different
+    powers, so the topological complexity does not behave as the dynamical
+    one near the transition (``Sigma / lambda_max = 32 eps / 81``).
+    Measured: ``Sigma / ((16/81) eps^3)`` = 0.965, 0.902, 0.728, 0.440 and
+    ``lambda_max / (eps^2/2)`` = 0.965, 0.903, 0.742, 0.498 at ``eps`` =
+    0.01, 0.03, 0.1, 0.3 (both approach 1 linearly in ``eps``).
 
 Dashed line: where ``Sigma`` turns positive (interpolated on the curve's
 grid); dotted: the DMFT onset of chaos ``g_chaos`` and ``g = 2``.  The
@@ -55,7 +65,12 @@ from threadpoolctl import threadpool_limits
 from hebbian.figures._output import labelled, parse_args, subplots, write_outputs
 from hebbian.rnn import GatedRNN, lyapunov_spectrum, simulate
 from hebbian.rnn.fixed_points import find_fixed_points
-from hebbian.theory.fixed_point_complexity import complexity_curve
+from hebbian.theory.dmft import solve_vanilla
+from hebbian.theory.fixed_point_complexity import (
+    complexity,
+    complexity_curve,
+    vanilla_complexity_onset,
+)
 from hebbian.theory.gated_dmft import chaos_onset, fixed_point_gain, solve_gated
 
 DT = 0.1
@@ -74,6 +89,7 @@ def _settings(quick: bool) -> dict:
             "t_lyap": 40.0,
             "n_Q": 10,
             "n_kr": 17,
+            "eps_onset": (0.01, 0.03, 0.1, 0.3),
         }
     return {
         "g": (1.4, 1.6, 1.7, 1.8, 1.85, 1.9, 1.95, 2.0, 2.1, 2.2, 2.4, 2.6, 2.8, 3.0, 3.5),
@@ -84,6 +100,7 @@ def _settings(quick: bool) -> dict:
         "t_lyap": 200.0,
         "n_Q": 24,
         "n_kr": 43,
+        "eps_onset": tuple(np.geomspace(0.003, 0.5, 12)),
     }
 
 
@@ -144,12 +161,39 @@ def _lyapunov(g: float, s: dict, seed: int) -> float:
     return float(res.exponents[0])
 
 
+def _panel_onset(ax, eps) -> dict:
+    """(c) Vanilla network above ``g = 1``: ``Sigma`` (Kac-Rice) against ``lambda_max`` (DMFT)."""
+    eps = np.asarray(eps, dtype=float)
+    kr = [complexity(1.0 + e, Q_max=0.5, n_Q=24) for e in eps]
+    dmft = [solve_vanilla(1.0 + e) for e in eps]
+    sigma = np.array([k["Sigma"] if k.success else np.nan for k in kr])
+    lam = np.array([d.lambda_max if d.success else np.nan for d in dmft])
+    fine = np.geomspace(eps.min(), eps.max(), 100)
+    ax.loglog(eps, sigma, "ko", ms=5, label=r"$\Sigma$, Kac-Rice (annealed), N = inf")
+    ax.loglog(fine, vanilla_complexity_onset(1.0 + fine), "k--", label=r"$(16/81)\,\epsilon^3$")
+    ax.loglog(eps, lam, "s", color="C3", ms=5, label=r"$\lambda_{max}$, DMFT")
+    ax.loglog(fine, fine**2 / 2, ":", color="C3", label=r"$\epsilon^2 / 2$")
+    ax.set(
+        xlabel=r"$\epsilon = g - 1$",
+        ylabel=r"$\Sigma$ and $\lambda_{max}$",
+        title="(c) vanilla network: topological vs dynamical complexity",
+    )
+    ax.legend(fontsize=7)
+    return {
+        "eps": eps.tolist(),
+        "Sigma": sigma.tolist(),
+        "Q": [float(k["Q"]) for k in kr],
+        "lambda_max": lam.tolist(),
+        "success": [bool(k.success and d.success) for k, d in zip(kr, dmft, strict=True)],
+    }
+
+
 def main(argv: list[str] | None = None):
     args = parse_args(__doc__.splitlines()[0], argv)
     started = time.perf_counter()
     s = _settings(args.quick)
 
-    fig, (ax_c, ax_l) = subplots(1, 2, figsize=(13, 5.2))
+    fig, (ax_c, ax_l, ax_o) = subplots(1, 3, figsize=(19, 5.2))
     gs, Ns = np.array(s["g"]), np.array(s["N"])
     counts = np.empty((gs.size, Ns.size, s["n_net"]))
     stable = np.empty_like(counts)
@@ -218,6 +262,7 @@ def main(argv: list[str] | None = None):
     ax_l.axhline(0.0, color="gray", lw=0.7, ls=":")
     ax_l.set(xlabel="gain g", ylabel=r"$\lambda_{max}$", title="(b) dynamical complexity")
     ax_l.legend(fontsize=7)
+    vanilla = _panel_onset(ax_o, s["eps_onset"])
     fig.tight_layout()
     data = xr.Dataset(
         {
@@ -239,6 +284,12 @@ def main(argv: list[str] | None = None):
             "log_mean_count": labelled(
                 ("g", "N"), annealed, "(a) log of the mean number of fixed points over N"
             ),
+            "vanilla_sigma": labelled(
+                "eps", vanilla["Sigma"], "(c) vanilla network: annealed Kac-Rice complexity"
+            ),
+            "vanilla_lambda_dmft": labelled(
+                "eps", vanilla["lambda_max"], "(c) vanilla network: lambda_max, DMFT"
+            ),
         },
         coords={
             "g": labelled("g", gs, "gain g"),
@@ -246,6 +297,7 @@ def main(argv: list[str] | None = None):
             "network": labelled("network", np.arange(s["n_net"]), "network index"),
             "g_dmft": labelled("g_dmft", grid, "gain g of the DMFT curve"),
             "g_kr": labelled("g_kr", kr_grid, "gain g of the Kac-Rice curve"),
+            "eps": labelled("eps", vanilla["eps"], "(c) vanilla network: g - 1"),
         },
     )
     meta = {
@@ -257,6 +309,7 @@ def main(argv: list[str] | None = None):
         "lambda_sim": dict(zip(map(float, gs), lam_sim.tolist(), strict=True)),
         "kac_rice": kr_records,
         "g_proliferation": g_prolif,
+        "vanilla_onset": vanilla,
     }
     return write_outputs(fig, data, meta, args, "gated_complexity", started)
 

@@ -8,14 +8,17 @@ minimum below ``T_c`` (ending at ``alpha = 0.0519``); replica symmetry of the
 retrieval state breaks below ``T_AT`` (exponentially small at low load).
 Inset: the neighbourhood of ``alpha_c``, where ``T_M`` is reentrant (the
 largest load with retrieval states, 0.1381885, is reached at ``T = 0.0229``, not
-at ``T = 0``) and ``T_AT`` meets it at ``T = 0.0251``, past that peak.  With one step
+at ``T = 0``) and ``T_AT`` meets it at ``T* = 0.02507``, past that peak.  With one step
 of RSB (:func:`hebbian.theory.hopfield_rsb.alpha_c_1rsb`; Crisanti, Amit, Gutfreund 1986
 at finite ``T``) the retrieval line starts at 0.138186 at ``T = 0`` (Steffan & Kuehn 1994;
 RS 0.137906), rises to 0.138197 at ``T = 0.0125`` and falls to meet the RS line where
-``T_AT`` does (``T = 0.0251``, ``alpha = 0.138186``): one step leaves 1.1e-5 of the
+``T_AT`` does (``T* = 0.02507``, ``alpha = 0.138186``): one step leaves 1.1e-5 of the
 reentrance, where RS has 2.8e-4.  The plus (full size only: minutes) marks two steps at
 ``T = 0``, 0.1381963 (:func:`hebbian.theory.hopfield_rsb.alpha_c_2rsb`), 1.0e-5 above one
-step on the same field grid, where Steffan & Kuehn report 0.138187: not resolved.
+step, converged in the field grid to 1e-9, where Steffan & Kuehn report 0.138187: the
+published value is not reproduced (see :mod:`hebbian.theory.hopfield_rsb`).  The one-step
+line is drawn to ``T = 0.0225``: closer to ``T* = 0.02507`` its step is narrower than the
+solver separates from the RS solution (the two folds differ by less than 1e-6 there).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import time
 import numpy as np
 import xarray as xr
 
-from hebbian.figures._output import labelled, parse_args, subplots, write_outputs
+from hebbian.figures._output import labelled, parse_args, smooth_path, subplots, write_outputs
 from hebbian.theory import hopfield, hopfield_rsb
 
 
@@ -37,7 +40,7 @@ def main(argv: list[str] | None = None):
     alpha_c_1rsb = hopfield_rsb.alpha_c_1rsb()
     # the one-step retrieval line, continued from T = 0 in the solver's own steps, and the RS
     # fold on a fine grid in T: the inset is far narrower than the traced T_M resolves
-    T_1rsb = hopfield_rsb.T_STEP * np.arange(1 if args.quick else 13)
+    T_1rsb = hopfield_rsb.T_STEP * np.arange(1 if args.quick else 10)
     alpha_1rsb = np.array([hopfield_rsb.alpha_c_1rsb(T).value for T in T_1rsb])
     T_zoom = np.linspace(0.0, 0.045, 10 if args.quick else 46)
     alpha_zoom = np.array([hopfield.alpha_c(T).value for T in T_zoom])
@@ -48,14 +51,13 @@ def main(argv: list[str] | None = None):
 
     fig, ax = subplots(1, 1, figsize=(7.6, 4.2))
     styles = {
-        "T_g": ("k-", r"$T_g = 1+\sqrt{\alpha}$"),
+        "T_g": ("k:", r"$T_g = 1+\sqrt{\alpha}$"),
         "T_M": ("C0-", r"$T_M$ (retrieval exists)"),
         "T_c": ("C3-.", r"$T_c$ (retrieval global minimum)"),
         "T_AT": ("C2--", r"$T_{AT}$"),
     }
     for name, (style, label) in styles.items():
-        a, T = getattr(diagram, name)
-        ax.plot(a, T, style, label=label)
+        ax.plot(*smooth_path(*getattr(diagram, name)), style, label=label)
     ax.plot([alpha_c.value], [0.0], "C0o", ms=4)
     ax.plot([alpha_c_1rsb.value], [0.0], "C1x", ms=6, label=r"$\alpha_c$ with one RSB step")
     if alpha_c_2rsb is not None:
@@ -74,8 +76,8 @@ def main(argv: list[str] | None = None):
     ax.text(0.06, 1.3, "paramagnet", fontsize=8)
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     inset = ax.inset_axes([0.63, 0.36, 0.32, 0.22])  # clear of every line
-    inset.plot(alpha_zoom, T_zoom, styles["T_M"][0])
-    inset.plot(alpha_AT_zoom, T_AT_zoom, styles["T_AT"][0])
+    inset.plot(*smooth_path(alpha_zoom, T_zoom), styles["T_M"][0])
+    inset.plot(*smooth_path(alpha_AT_zoom, T_AT_zoom), styles["T_AT"][0])
     inset.plot(alpha_1rsb, T_1rsb, "C1.-", ms=3, lw=1)
     inset.plot([alpha_c.value], [0.0], "C0o", ms=3, clip_on=False)
     inset.plot([alpha_c_1rsb.value], [0.0], "C1x", ms=5, clip_on=False)

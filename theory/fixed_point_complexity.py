@@ -71,17 +71,71 @@ Checks.  (5) against ``log det`` of sampled matrices and (4) against
 Ginibre's law (``Sigma`` of (6) as ``Q -> 0`` is exactly 0 above
 ``g s_0 = 1``, the scale invariance of the linearised field, and
 ``(g^2 s_0^2 - 1)/(2 g^2 s_0^2) - log(g s_0) < 0`` below).  Vanilla
-network: ``Sigma = 0`` for ``g <= 1``; expanding (6) in ``eps = g - 1``
-with ``q = kappa eps`` the order ``eps^2`` vanishes at its stationary point
-(``kappa q_hat = 1 - kappa``, ``u = 2 eps (1 - kappa)``) and::
+network: ``Sigma = 0`` for ``g <= 1``.
 
-    Sigma(q) = (4/3) kappa^2 (1 - kappa) eps^3,
-    Sigma = (16/81) eps^3 + O(eps^4)   at   q = 2 eps / 3,                (8)
+Onset of the vanilla network (derived here).  ``alpha_r = 0``, ``beta_r =
+inf``: ``b = 0``, so ``P = 0``, ``K = 1 + t c^2`` and ``Q = q`` (one
+multiplier ``theta = Q_hat``; ``q_hat = 0``).  With ``s = g^2 Q`` the
+variance of ``h = sqrt(s) y``, (6) reads ``G = theta s / g^2 - t / (2 g^2)
++ log E exp X``, ``X = -theta phi^2 + (1/2) log K``.  Near ``g = 1`` put
+``eps = g - 1`` and take ``s, t = O(eps)``, ``theta = O(1)``.  From
+``tanh^2 h = h^2 - 2 h^4/3 + 17 h^6/45`` and ``c^2 = 1 - 2 h^2 + 7 h^4/3``::
 
-(derived here).  Fixed points proliferate from ``g = 1``, where chaos sets
-in too; Wainrib and Touboul state that ``Sigma`` behaves as ``lambda_max``
-near ``g = 1``, while (8) vanishes faster than ``lambda_max = eps^2/2``
-(:mod:`hebbian.theory.dmft`).
+    X = D + A h^2 + B h^4 + C h^6 + O(eps^4),
+    A = -theta - t + t^2,  B = 2 theta/3 + 7 t/6,  C = -17 theta/45,
+    D = t/2 - t^2/4 + t^3/6,
+
+and the cumulants of ``h^2 = s y^2`` (``E h^2 = s``, ``Var h^2 = 2 s^2``,
+third cumulant ``8 s^3``, ``Cov(h^2, h^4) = 12 s^3``) give::
+
+    log E exp X = D + A s + A^2 s^2 + 4 A^3 s^3/3 + 3 B s^2
+                  + 12 A B s^3 + 15 C s^3 + O(eps^4).
+
+Order ``eps``: ``theta s - theta s = 0``.  Order ``eps^2``::
+
+    G_2 = eps t - t^2/4 - t s - 2 eps theta s + 2 theta s^2 + theta^2 s^2,
+
+stationary at ``t = 2 (eps - s)`` and ``theta s = eps - s``, where ``G_2 =
+0`` for every ``s``: the gain ``(eps - s)^2`` in ``log |det DF|`` (the
+spectrum of ``g J^h M`` reaches beyond 1 by ``~ eps - s``) is cancelled to
+this order by the Gaussian density of ``F`` at 0 with the configuration's
+own scale ``g^2 Q`` and the cost of the tilt.  At a stationary point the
+shifts of ``theta, t`` enter at ``O(eps^4)``, so the order ``eps^3`` is::
+
+    G_3 = 3 eps^2 theta s - 3 eps^2 t/2 + t^3/6 + t^2 s + 7 t s^2/2
+          - 17 theta s^3/3 + 2 theta t s^2 - 8 theta^2 s^3 - 4 theta^3 s^3/3
+
+at that point; with ``s = kappa eps`` (``m = 1 - kappa``: ``theta s = m
+eps``, ``t = 2 m eps``) the terms cancel in pairs (``3m - 3m``, ``4 m^3/3 -
+4 m^3/3``, ``4 m^2 kappa + 4 m^2 kappa - 8 m^2 kappa``) except ``7 m
+kappa^2 - 17 m kappa^2/3``::
+
+    Sigma(Q) = (4/3) kappa^2 (1 - kappa) eps^3 + O(eps^4),
+    g^2 Q = kappa eps,  Q_hat = (1 - kappa)/kappa,  u = 2 eps (1 - kappa),
+    Sigma = (16/81) eps^3 + O(eps^4)   at   kappa = 2/3.                  (8)
+
+Scaling near ``g = 1``.  Wainrib and Touboul state that near criticality
+the complexity behaves exactly as the maximal Lyapunov exponent, which for
+this network is ``lambda_max = eps^2/2 + O(eps^3)``
+(:mod:`hebbian.theory.dmft`).  (8) vanishes one order faster:
+``Sigma / lambda_max = 32 eps / 81 -> 0``; fixed points and chaos appear
+together at ``g = 1`` but do not grow alike.  The ``eps^3`` is robust:
+(i) the rank-one conditioning (A1) changes ``log |det DF|`` by ``O(1)``,
+not ``O(N)``; (ii) for the Ginibre part ``(1/N) log E |det|`` and ``(1/N)
+E log |det|`` have the same limit (A2 costs nothing at exponential order);
+(iii) the quenched complexity ``lim (1/N) E log #`` is at most the annealed
+one (Jensen), so it cannot be of order ``eps^2`` either.  An order
+``eps^2`` is what ``log |det|`` alone gives: at ``h -> 0`` it is Ginibre's
+log-potential ``log g - (g^2 - 1)/(2 g^2) = eps^2 + O(eps^3)``, the
+``(eps - s)^2`` above at ``s = 0``, i.e. the count without the Gaussian
+density of ``F = 0`` tied to the configuration's scale ``q`` (the linear
+field is scale invariant: the tied count is exactly 0 there).  The fixed
+points that dominate the count have ``<h^2> = g^2 Q = 2 eps/3``, on a
+smaller shell than the chaotic state (``Delta_0 = eps + 7 eps^2/6``,
+:mod:`hebbian.theory.dmft`) and than the static mean-field fixed point
+(``Delta = g^2 <tanh^2> = eps + O(eps^2)``, ``kappa = 1``, where the
+profile vanishes to this order), as Stubenrauch et al. find for the
+fixed points of this network (fixed points and dynamics on separate shells).
 
 Gated network (this module's numbers).  A sharp output gate
 (``alpha_r = 10``, ``beta_r = 0``; ``x = 0`` stable up to ``g = 2``, DMFT
@@ -120,6 +174,13 @@ R-diagonal elements", J. Funct. Anal. 176, 331 (2000) (Eq. (4)).
 Y. V. Fyodorov, B. A. Khoruzhenko, "Nonlinear analogue of the May-Wigner
 instability transition", PNAS 113, 6827 (2016) (annealed counting of
 equilibria, A2).
+A. Edelman, E. Kostlan, M. Shub, "How many eigenvalues of a random matrix
+are real?", J. AMS 7, 247 (1994) (``E |det(x - G)|`` of real Ginibre
+matrices, (ii)).
+J. Stubenrauch, C. Keup, A. C. Kurth, M. Helias, A. van Meegen, "The
+distribution of unstable fixed points in chaotic neural networks",
+arXiv:2210.07877 (2022) (fixed points of this network on a shell apart from
+the dynamics).
 """
 
 from __future__ import annotations

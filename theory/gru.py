@@ -60,9 +60,42 @@ and stable at small ``g``, up to ``rho = 1`` or, for a small ``b_h`` and a
 large ``a_r``, up to a fold of ``g(Delta)`` where it meets another fixed
 point (a saddle-node: an eigenvalue of ``J`` outside the disc of ``M``,
 along the fixed point itself, on which the fields depend, reaches 1)
-(:func:`instability_gain`).  A
-fluctuating update gate (``a_z > 0``) leaves the fixed points and ``rho``
-unchanged but spreads the centres ``1 - z_i``; it is not covered here.
+(:func:`instability_gain`).
+
+Fluctuating update gate (derived here).  For ``a_z > 0`` the gates ``z_j =
+sigma(a_z (U_z h)_j + b_z)`` differ between units; ``(U_z h)_j ~ N(0, C)``
+is independent of ``x_j`` and ``y_j``.  The fixed points and ``rho`` do not
+change, but ``J = D + K U_h B`` with ``D = diag(1 - z)``, ``K = g diag(z (1
+- h^2))`` and ``B = diag(r) + diag(a_r r (1 - r) h) U_r`` is no longer a
+shifted multiple of ``M``.  ``det(J - lambda) = det(D - lambda) det(1 +
+X)``, ``X = (D - lambda)^{-1} K U_h B``; the eigenvalues of ``X`` are those
+of ``U_h T``, ``T = B (D - lambda)^{-1} K``, an R-diagonal element
+(Gaussian ``U_h`` free of ``T``) whose Brown measure lies in the disc of
+radius ``tau(T^T T)^{1/2}`` (Haagerup and Larsen).  Outside that disc
+``log |det(1 + X)| = 0`` and ``(1/N) log |det(J - lambda)|`` is harmonic
+in ``lambda``: ``lambda`` lies outside the spectrum of ``J``.  With
+``(B^T B)_jj = r_j^2 + a_r^2 <r^2 (1 - r)^2> C`` and ``z_j, h_j, r_j``
+functions of independent fields, ``tau(T^T T) = rho^2 <z^2 / |1 - z -
+lambda|^2>``: the spectrum of ``J`` fills::
+
+    S = { lambda :  rho^2 <z^2 / |1 - z - lambda|^2>_z >= 1 },            (5)
+
+the average over the gates' law (``z = sigma(a_z sqrt(C) xi + b_z)``,
+``xi ~ N(0, 1)``), or over the ``N`` gates of one network (the
+deterministic equivalent at finite ``N``).  A constant gate gives the disc
+``|lambda - 1 + z_0| <= z_0 rho`` above.  With ``a_z > 0`` each centre ``1
+- z`` in the support of the gates' law lies in ``S`` (the average diverges
+there), and the sigmoid's law reaches ``z -> 0``: as ``N -> inf`` the
+spectrum reaches 1 and the slowest time grows without bound, through the
+units whose gates are most shut.  At finite ``N`` the rightmost point of
+``S`` (on the real axis: the average falls with ``|Im lambda|``) is the
+root ``x > 1 - z_(1)`` of ``rho^2 <z^2 / (1 - z - x)^2> = 1``, ``z_(1)``
+the smallest gate (:func:`update_gate_gap`).  Where ``z_(1)`` lies apart
+from the others its term alone gives a disc of radius ``~ z_(1) rho /
+sqrt(N (1 - rho^2))`` about ``1 - z_(1)``, holding one real eigenvalue, at
+``1 - z_(1)`` on average: the slowest time is ``~ 1/z_(1)``, the extreme
+value of ``N`` gates, ``z_(1) ~ sigma(b_z - a_z sqrt(2 C log N))``; where
+the smallest gates are dense the bulk of (5) sets it.
 
 The limit ``a_r = 0``, ``b_r -> +inf``, ``b_h = 0`` is the tanh network
 ``h = tanh(g U_h h)``: ``Delta = g^2 <tanh^2>`` with its transition at ``g = 1``.
@@ -74,7 +107,9 @@ controls phase-space complexity in GRUs and LSTMs", Proc. MSML 2020, PMLR
 107, 476, arXiv:2002.00025 (the model and the questions; Eqs. (1)-(4) are
 this module's, derived as above, not transcribed).  V. L. Girko, Theory
 Probab. Appl. 29, 694 (1985); Y. Ahmadian, F. Fumarola, K. D. Miller, PRE
-91, 012820 (2015) (spectra of deformed iid matrices).  G. Wainrib,
+91, 012820 (2015) (spectra of deformed iid matrices); U. Haagerup, F.
+Larsen, J. Funct. Anal. 176, 331 (2000) (Brown measure of R-diagonal
+elements, Eq. (5)).  G. Wainrib,
 J. Touboul, PRL 110, 118101 (2013) (fixed points of the tanh network).
 """
 
@@ -84,9 +119,9 @@ import math
 
 import numpy as np
 from scipy import optimize
-from scipy.special import expit
+from scipy.special import expit, ndtri
 
-from hebbian._checks import check_real
+from hebbian._checks import check_int, check_real
 from hebbian.theory.gated_dmft import fixed_point_gain
 from hebbian.theory.quadrature import gaussian_average
 from hebbian.theory.solution import STATUS, Solution
@@ -99,6 +134,8 @@ __all__ = [
     "instability_gain",
     "reset_tricritical_gain",
     "slow_timescale",
+    "update_gate_gap",
+    "update_gate_quantiles",
     "zero_instability_gain",
 ]
 
@@ -587,6 +624,8 @@ def slow_timescale(rho, b_z) -> np.ndarray:
     The map's Jacobian there is ``1 - z_0 + z_0 M`` for a constant update
     gate ``z_0 = sigma(b_z)`` (module docstring): shutting the gate
     (``b_z -> -inf``) stretches every time scale by ``1/z_0 ~ exp(-b_z)``.
+    A fluctuating gate (``a_z > 0``) is slower, and more so the larger the
+    network: :func:`update_gate_gap`, Eq. (5).
 
     Parameters
     ----------
@@ -622,3 +661,109 @@ def slow_timescale(rho, b_z) -> np.ndarray:
     if not np.all(np.isfinite(b_z)):
         raise ValueError(f"b_z={b_z!r}: pass finite update-gate biases")
     return 1.0 / (expit(b_z) * (1.0 - rho))
+
+
+def update_gate_gap(rho: float, gates) -> float:
+    """Distance ``1 - x`` from 1 of the rightmost point ``x`` of the spectrum (5), given the gates.
+
+    The root ``x > 1 - min z`` of ``rho^2 <z^2 / (1 - z - x)^2> = 1``, the
+    average over ``gates``: the ``N`` update gates of one network at its
+    fixed point (the finite-``N`` deterministic equivalent), or typical
+    ones (:func:`update_gate_quantiles`).  ``1 / gap`` is the slowest time
+    scale in steps where the right edge is the farthest from 0 (gates
+    ``<= 1/2``).  A smallest gate apart from the rest contributes a disc
+    about ``1 - z_(1)`` whose eigenvalue lies inside, ``1 - z_(1)`` on
+    average: ``gap`` is then a lower bound of order ``z_(1) (1 - rho /
+    sqrt(N (1 - rho^2)))``.
+
+    Parameters
+    ----------
+    rho : float
+        Spectral radius of ``M`` (Eq. (4)), ``> 0``.
+    gates : array_like
+        Update gates ``z_j``, in ``(0, 1]``.
+
+    Returns
+    -------
+    float
+        ``1 - x``; negative where the spectrum reaches beyond 1.  For
+        equal gates ``z_0``: ``z_0 (1 - rho)``.
+
+    Raises
+    ------
+    ValueError
+        If ``rho <= 0`` or not finite, or ``gates`` is empty or has a value
+        outside ``(0, 1]``.
+
+    References
+    ----------
+    Can, Krishnamurthy, Schwab, arXiv:2002.00025 (2020) (slow modes of the
+    update gate); Eq. (5) of the module docstring, derived there.
+
+    Examples
+    --------
+    >>> round(update_gate_gap(0.5, [0.1, 0.1]), 12)  # equal gates: z_0 (1 - rho)
+    0.05
+    >>> update_gate_gap(0.5, [0.05, 0.1]) < 0.05  # a more shut gate: slower
+    True
+    """
+    rho = check_real(rho, "rho", low=0.0, low_open=True, finite=True)
+    z = np.asarray(gates, dtype=np.float64).ravel()
+    if z.size == 0 or not np.all((z > 0) & (z <= 1)):
+        raise ValueError(f"gates={gates!r}: pass update gates in (0, 1]")
+    z_min, z_max = float(z.min()), float(z.max())
+
+    def excess(gap):  # rho^2 <z^2 / (z - gap)^2> - 1, with gap = 1 - x < z_min
+        return rho * rho * float(np.mean((z / (z - gap)) ** 2)) - 1.0
+
+    # each term is <= 1/rho^2 at gap = z_min - (1 + rho) z_max; the smallest gate's term alone
+    # exceeds 1/rho^2 by far at gap = z_min (1 - 1e-13)
+    low = z_min - (1.0 + rho) * z_max
+    return optimize.brentq(excess, low, z_min * (1.0 - 1e-13), xtol=1e-15 * z_min, rtol=1e-13)
+
+
+def update_gate_quantiles(C: float, N: int, *, a_z: float, b_z: float) -> np.ndarray:
+    """Typical update gates of ``N`` units: median order statistics of the gates' law.
+
+    ``xi_(k) = Phi^{-1}((k - 1/3) / (N + 1/3))``, the median of the ``k``-th
+    smallest of ``N`` standard normals to a good approximation (Kerman);
+    with :func:`update_gate_gap` the typical slowest time of a network of
+    ``N`` units, whose gates are ``sigma(a_z (U_z h)_j + b_z)``,
+    ``(U_z h)_j ~ N(0, C)``.
+
+    Parameters
+    ----------
+    C : float
+        ``<h^2>`` at the fixed point (Eq. (1)), ``>= 0``.
+    N : int
+        Number of units, ``>= 1``.
+    a_z, b_z : float
+        Update-gate gain (``>= 0``) and bias.
+
+    Returns
+    -------
+    ndarray, shape (N,)
+        Gates in increasing order.
+
+    Raises
+    ------
+    ValueError
+        For ``C < 0``, ``N < 1``, ``a_z < 0`` or a non-finite parameter.
+
+    References
+    ----------
+    J. Kerman, "A closed-form approximation for the median of the beta
+    distribution", arXiv:1111.0433 (2011); Eq. (5) of the module docstring.
+
+    Examples
+    --------
+    >>> z = update_gate_quantiles(0.25, 3, a_z=0.0, b_z=0.0)
+    >>> z.tolist()
+    [0.5, 0.5, 0.5]
+    """
+    C = check_real(C, "C", low=0.0, finite=True)
+    N = check_int(N, "N", minimum=1)
+    a_z = check_real(a_z, "a_z", low=0.0, finite=True)
+    b_z = check_real(b_z, "b_z", finite=True)
+    xi = ndtri((np.arange(1, N + 1) - 1.0 / 3.0) / (N + 1.0 / 3.0))
+    return expit(b_z + a_z * math.sqrt(C) * xi)

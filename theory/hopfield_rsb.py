@@ -28,21 +28,37 @@ conjugates explicitly, ``r_0 = q_0 / l_0^2``, ``r_j = r_{j-1} + (1/l_{j-1} -
 step; ``k = 0`` is the RS theory of AGS.
 
 Results.  At ``T = 0`` the one-step retrieval branch ends at the fold ``alpha_c =
-0.138186`` (Steffan & Kuehn 1994: 0.138186; RS 0.137906); the one-step value
-0.144 of Crisanti, Amit, Gutfreund (1986) is not confirmed.  With two steps
-(on the grid :data:`FINE`, where one step gives 0.1381865) the fold is at
-0.1381963, 1.0e-5 above one step, where Steffan & Kuehn report 0.138187
-(1e-6 above): the two-step state found here (``q = 0.99596, 0.99915, 1``,
-``mu = 26, 86`` at the fold) is a stationary point of the two-step free
-energy, above the one-step one (by 2.5e-7 at ``alpha = 0.138``), and the
-difference from the published value is not resolved.  At ``T > 0`` the step
-shrinks and vanishes on the AT line of :func:`hebbian.theory.hopfield.T_AT` (at
-``alpha = 0.137``: ``q1 - q0 = 2.0e-3`` at ``T = 0``, 1.4e-3 at 0.01, 0 at
-``T_AT = 0.018``); above it the state is RS.  The one-step retrieval line
-``alpha_c(T)`` rises from 0.138186 to 0.138197 at ``T = 0.0125`` and meets the
-RS fold where the AT line does, at ``T = 0.0251`` (``alpha = 0.138186``); the
-RS fold rises from 0.137906 to 0.138189 (``T = 0.0229``): one step removes
-most of the reentrance, not all.
+0.1381865`` (converged in the field grid: 0.13818656 at ``dy = 0.02``, 0.13818649 at
+0.01 and 0.0025; Steffan & Kuehn 1994: 0.138186; RS 0.137906); the one-step value 0.144
+of Crisanti, Amit, Gutfreund (1986) is not confirmed.  With two steps the fold is at
+0.1381963, 1.0e-5 above one step, where Steffan & Kuehn report 0.138187 (1e-6 above
+their one step, to their digits).  The difference is not numerical: the fold moves by
+less than 1e-9 from ``dy = 0.005`` to 0.0025 and by 5e-9 from ``L = 4`` to 3, the spin
+term at the fold agrees with an independent quadrature (innermost level in closed form)
+to 2e-14, and the state is stationary (gradient below 1e-7).  It is the only two-step
+retrieval state found: of seven starts at ``alpha = 0.138`` with the new step opened
+above or below ``q0``, the converged ones reach it (``m = 0.97078``, ``q = 0.99676,
+0.99932, 1``, ``C = 0.0228``, ``mu = 29.9, 98.1``) or its partner on the other side of
+the fold (``m = 0.96237``, the unstable branch); the others stall or merge onto one
+step.  It raises ``f`` above one step (by 2.8e-7 at 0.138), as the maximization over the
+Parisi parameters requires, and has the structure of the ``T = 0`` hierarchy of the SK
+model: the new level lies near ``q = 1`` with a large ``mu`` and ``C`` halves (0.053 ->
+0.026), towards ``C = 0`` of full RSB.  The second step moves ``alpha_c`` by 0.035 of
+the first (1.0e-5 against 2.8e-4), of the order of that of the SK ground-state energies
+(0.051: -0.79788, -0.76526, -0.76361 with zero, one, two steps,
+:func:`hebbian.theory.sk.solve_rsb`); the published 1e-6 would be 0.004.  The published
+two-step value is not reproduced, and the source of the difference is not identified.
+
+At ``T > 0`` the step shrinks and vanishes on the AT line of
+:func:`hebbian.theory.hopfield.T_AT` (at ``alpha = 0.137``: ``q1 - q0 = 2.0e-3`` at ``T
+= 0``, 1.4e-3 at 0.01, 0 at ``T_AT = 0.018``); above it the state is RS.  The one-step
+retrieval line ``alpha_c(T)`` leaves the ``T = 0`` fold linearly (slope 1.8e-3:
+0.1381875 at ``T = 5e-4``, 0.1381884 at 1e-3), peaks at 0.1381972 (``T = 0.0125``) and
+closes onto the RS fold quadratically, about ``0.4 (T* - T)^2`` above it (2.5e-6 at ``T
+= 0.0225``, 9.2e-7 at 0.0235, 1.3e-7 at 0.0245, with the step ``q1 - q0`` closing
+linearly: 6.6e-4, 4.1e-4, 1.7e-4), at ``T* = 0.02507``, where the RS retrieval state
+becomes AT-stable at its own fold (``alpha = 0.138186``); the RS fold rises from
+0.137906 to 0.138189 (``T = 0.0229``): one step removes most of the reentrance, not all.
 """
 
 from __future__ import annotations
@@ -456,12 +472,20 @@ def _fold_1rsb(i: int) -> tuple[Transition, np.ndarray | None]:
     return Transition(found[0], found[1]), found[2]
 
 
+#: Width in ``m`` of :func:`_fold`'s parabola relative to the step ``q1 - q0`` at the previous
+#: fold: near the temperature where the step closes at the fold the one-step branch exists
+#: only within ``|m - m_c| ~ q1 - q0`` (at ``T = 0.0225``, ``q1 - q0 = 6.6e-4``: the roots at
+#: ``m_c +- 0.004`` collapse onto RS, those at ``+- 0.001`` converge).
+FOLD_WIDTH = 1.5
+
+
 def _fold_at(T: float, T_prev: float, state: tuple[Transition, np.ndarray | None]):
     """The fold ``(alpha, m, u)`` at ``T`` from the one at ``T_prev`` (a failed step: halved)."""
     c, u = state
     if u is None:  # lost below T
         return None
-    found = _fold(1 / T, 1, c.m, u)
+    gap = 1 - u[2] * T_prev - u[1]
+    found = _fold(1 / T, 1, c.m, u, h=min(0.004, FOLD_WIDTH * gap))
     if found is None and T - T_prev > T_STEP / 3:
         mid = (T + T_prev) / 2
         half = _fold_at(mid, T_prev, state)
@@ -485,10 +509,18 @@ def alpha_c_1rsb(T: float = 0.0) -> Transition:
 
     At ``T = 0`` 0.138186 (Steffan & Kuehn 1994), above the RS 0.137906.  At
     ``T > 0`` the fold is continued from ``T = 0`` in steps of
-    :data:`T_STEP` (a failed step is halved once); where the RS retrieval state
-    is AT-stable at its own fold (above ``T = 0.0251``, where the AT line of
+    :data:`T_STEP` (a failed step is halved), with the parabola of the fold
+    narrowed with the step (:data:`FOLD_WIDTH`); the line is continuous at
+    ``T -> 0`` (linear, slope 1.8e-3).  Where the RS retrieval state is
+    AT-stable at its own fold (above ``T* = 0.02507``, where the AT line of
     :func:`hebbian.theory.hopfield.T_AT` meets the RS spinodal ``T_M``) no step
     opens and the RS fold :func:`hebbian.theory.hopfield.alpha_c` is returned.
+    Just below ``T*`` the step at the fold is narrower than the root finder
+    separates from the line of RS roots next to it: the continuation reaches
+    ``T = 0.0235`` (step ``q1 - q0 = 4.1e-4``, 9.2e-7 above the RS fold) and
+    may return ``nan`` between there and ``T*``, where the one-step fold lies
+    about ``0.4 (T* - T)^2 < 1e-6`` above the RS one (1.3e-7 at ``T = 0.0245``,
+    step 1.7e-4, from a step opened at the RS fold instead).
 
     Parameters
     ----------
@@ -542,7 +574,9 @@ def _fold_2rsb():
 def alpha_c_2rsb() -> Transition:
     """Critical storage at ``T = 0`` with two steps of RSB: the fold of the retrieval branch.
 
-    On the field grid :data:`FINE`, where one step gives 0.1381865.
+    0.1381963 on the field grid :data:`FINE` (converged: the same to 1e-9 at
+    half its resolution), 1.0e-5 above one step (0.1381865); Steffan & Kuehn
+    report 0.138187 (the module docstring has the comparison).
 
     Returns
     -------

@@ -56,11 +56,13 @@ itself, and the cue moves freely at every ``b``.
 **Where the two bounds cross** (``rho_amp ~ rho_comp``) both act at once and
 the threshold lies below both: for ``P = 4`` at ``K = N^1.5/2`` the bounds
 agree within 6% for ``N = 60 - 1600`` (their ratio grows only as
-``N^(1/4)/ln K``), almost every failed cue ends on another class's state,
-and the measured threshold is 0.46 - 0.73 of ``rho_*`` at ``N = 100 - 400``,
-approaching it as ``N`` grows; where one bound is three times below the other
-the measured thresholds are a constant fraction (0.84 - 0.88) of it
-(:mod:`hebbian.figures.ultra_detection`).
+``N^(1/4)/ln K``), at ``rho_*`` itself about a quarter of the cues end on
+their class (each mechanism near its half point), almost every failed cue
+ends on another class's state, and the measured threshold is 0.46 - 0.88 of
+``rho_*`` at ``N = 100 - 800``, approaching it slowly; where one bound is
+three times below the other the measured thresholds are a constant fraction
+(0.84 - 0.88) of it (:mod:`hebbian.figures.ultra_detection`: fitted with a
+finite-size correction, the crossover's exponent agrees with ``3/8``).
 
 References
 ----------

@@ -58,6 +58,12 @@ def test_gru_fixed_points_against_mean_field(made):
         for key in ("a_z=0", "ginibre"):
             assert abs(slow[key]["mean"][k] - theory) < 3 * slow[key]["err"][k], (key, k, slow)
     assert slow["a_z=0"]["mean"][-1] > 100 * slow["a_z=0"]["mean"][0]  # shut gate: slow
+    # fluctuating update gate: Eq. (5) with each network's gates; typical gates slower than z0
+    measured, predicted = slow["a_z=1"], slow["a_z=1 gates"]
+    for k in range(len(slow["theory"])):
+        err = np.hypot(measured["err"][k], predicted["err"][k])
+        assert abs(measured["mean"][k] - predicted["mean"][k]) < 3 * err, (k, slow)
+        assert slow["typical_a_z=1"][k] > slow["theory"][k]
     # (e): h = 0 attracts every orbit well below the fold; nothing converges to 0 above 1/s0
     theory = fp["phase_theory"]
     for r in fp["phase"]:

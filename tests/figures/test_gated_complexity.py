@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 
 def test_gated_complexity_counts_and_chaos(made):
@@ -36,3 +37,19 @@ def test_gated_complexity_kac_rice(made):
     assert kr[1.5]["Sigma_max"] < 0 < kr[1.8]["Sigma_max"] < kr[2.2]["Sigma_max"]
     assert kr[3.0]["Sigma_max"] > kr[2.6]["Sigma_max"]
     assert 1.5 < meta["g_proliferation"] < meta["onset"]["g_chaos"] < 2.0
+
+
+def test_gated_complexity_vanilla_onset(made):
+    """(c): Sigma -> (16/81) eps^3 and lambda_max -> eps^2 / 2 as eps = g - 1 -> 0 (ratios
+    1 - O(eps)): Sigma / lambda_max grows with eps, to 0 as eps -> 0 (different powers)."""
+    meta = json.loads((made("gated_complexity") / "gated_complexity.json").read_text())
+    v = meta["vanilla_onset"]
+    assert all(v["success"])
+    eps = np.array(v["eps"])
+    sigma_ratio = np.array(v["Sigma"]) / (16 / 81 * eps**3)
+    lam_ratio = np.array(v["lambda_max"]) / (eps**2 / 2)
+    small = eps <= 0.01
+    assert np.all(np.abs(sigma_ratio[small] - 1) < 5 * eps[small])
+    assert np.all(np.abs(lam_ratio[small] - 1) < 5 * eps[small])
+    assert np.all(np.diff(np.array(v["Sigma"]) / np.array(v["lambda_max"])) > 0)
+    assert np.all(np.array(v["Q"])[small] == pytest.approx(2 * eps[small] / 3, rel=0.05))

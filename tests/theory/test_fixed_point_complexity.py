@@ -78,6 +78,29 @@ def test_vanilla_onset_is_cubic():
     assert abs(ratios[0] - 1) < abs(ratios[1] - 1)
 
 
+@pytest.mark.parametrize("kappa", [1 / 3, 2 / 3, 0.9])
+def test_vanilla_onset_profile_closed_form(kappa):
+    """Eq. (8) at g^2 Q = kappa eps: Sigma / eps^3 -> (4/3) kappa^2 (1 - kappa), Q_hat -> (1 -
+    kappa)/kappa, u / eps -> 2 (1 - kappa); the O(eps) corrections removed by Richardson
+    extrapolation over eps = 0.005, 0.01, 0.02 (errors then O(eps^2) ~ 1e-4)."""
+    eps = np.array([0.005, 0.01, 0.02])
+    rows = []
+    for e in eps:
+        s = complexity_profile(1 + e, kappa * e / (1 + e) ** 2)
+        assert s.success
+        rows.append([s["Sigma"] / e**3, s["Q_hat"], s["u"] / e])
+    rows = np.array(rows)
+    # quadratic in eps through the three points, evaluated at eps = 0
+    limit = (8 * rows[0] - 6 * rows[1] + rows[2]) / 3
+    expected = [4 / 3 * kappa**2 * (1 - kappa), (1 - kappa) / kappa, 2 * (1 - kappa)]
+    assert limit == pytest.approx(expected, rel=2e-3)
+    # the order eps^2 cancels: log |det| alone (Ginibre's log-potential at h -> 0) is ~ eps^2
+    g = 1 + eps[0]
+    log_potential = math.log(g) - (g * g - 1) / (2 * g * g)
+    assert log_potential == pytest.approx(eps[0] ** 2, rel=3 * eps[0])
+    assert rows[0, 0] * eps[0] ** 3 < 0.01 * log_potential
+
+
 @pytest.mark.parametrize("g", [2.4, 3.0])
 def test_constant_gate_is_vanilla_with_scaled_gain(g):
     """alpha_r = 0: sigma_r = s0 = sigma(beta_r), the vanilla network at gain g s0."""

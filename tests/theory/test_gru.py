@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pytest
-from scipy import integrate
+from scipy import integrate, special
 from scipy.special import expit
 from threadpoolctl import threadpool_limits
 
@@ -194,3 +194,92 @@ def test_variance_against_finite_n_large(g):
     theory = gru.fixed_point(g, **params, branch="smallest").check()
     C, _ = _stable_fixed_points(800, g, 6, 12, **params)
     assert abs(C.mean() - theory["C"]) < 3 * C.std(ddof=1) / math.sqrt(6)
+
+
+def test_update_gate_gap_closed_forms():
+    """Equal gates: the disc's edge, gap z0 (1 - rho) (Eq. (4)); the root solves Eq. (5); the
+    typical smallest gate is the median of the smallest of N."""
+    assert gru.update_gate_gap(0.6, np.full(50, 0.2)) == pytest.approx(0.2 * 0.4, rel=1e-12)
+    z = np.array([0.05, 0.1, 0.3, 0.3])
+    gap = gru.update_gate_gap(0.7, z)
+    assert 0 < gap < z.min()
+    assert 0.7**2 * np.mean(z**2 / (z - gap) ** 2) == pytest.approx(1.0, rel=1e-10)
+    # more gates near the smallest one: the bulk of (5) reaches closer to 1 - z_min
+    assert gru.update_gate_gap(0.7, [0.05, 0.06, 0.07, 0.08]) < gap
+    for N in (10, 1000):
+        smallest = gru.update_gate_quantiles(0.3, N, a_z=2.0, b_z=-1.0)[0]
+        below = (1 - special.ndtr((special.logit(smallest) + 1.0) / (2.0 * math.sqrt(0.3)))) ** N
+        assert below == pytest.approx(0.5, abs=0.02)  # P(all N gates above it) ~ 1/2
+    assert np.all(gru.update_gate_quantiles(0.3, 5, a_z=0.0, b_z=-2.0) == expit(-2.0))
+    with pytest.raises(ValueError, match="gates"):
+        gru.update_gate_gap(0.5, [0.0, 0.1])
+    with pytest.raises(ValueError, match="rho"):
+        gru.update_gate_gap(-0.5, [0.1])
+
+
+def test_update_gate_gap_against_deformed_ginibre():
+    """J = diag(1 - z) + diag(z) rho G (G Ginibre, N = 300): the gap 1 - max Re(eig J) against
+    Eq. (5) with the sampled gates, a bulk-dominated (open) and an outlier-dominated (shut,
+    spread) gate; the constant-gate disc at the mean gate misses the shut case by a factor > 2."""
+    N, rho, rng = 300, 0.8, np.random.default_rng(4)
+    # shut, spread gates: the eigenvalue of the most shut unit lies inside its disc (ratio > 1)
+    for b, sd, low, high in ((0.0, 0.5, 0.85, 1.15), (-4.0, 1.0, 0.98, 1.2)):
+        ratio, naive = [], []
+        for _ in range(4):
+            z = expit(b + sd * rng.standard_normal(N))
+            J = np.diag(1 - z) + z[:, None] * rho * rng.standard_normal((N, N)) / math.sqrt(N)
+            with threadpool_limits(1, user_api="blas"):
+                gap = 1 - np.linalg.eigvals(J).real.max()
+            ratio.append(gap / gru.update_gate_gap(rho, z))
+            naive.append(gap / (z.mean() * (1 - rho)))
+        assert low < np.mean(ratio) < high, (b, ratio)
+        if b < 0:
+            assert np.mean(naive) < 0.5, naive
+
+
+#: the stable fixed point of the slow-mode checks (rho = 0.656, C = 0.250)
+SLOW = {"a_r": 4.0, "b_r": -1.0, "b_h": 0.5}
+
+
+def _gap_ratios(N, n_nets, seed, gates=((0.0, -6.0), (1.0, -6.0))):
+    """Per (a_z, b_z): measured 1 - max |eig J| at the fixed point (g = 1.5) over Eq. (5)'s gap
+    with the network's own gates, and over the constant-gate gap sigma(b_z) (1 - rho)."""
+    theory = gru.fixed_point(1.5, **SLOW, branch="smallest").check()
+    ratios = {key: ([], []) for key in gates}
+    with threadpool_limits(1, user_api="blas"):
+        for m in range(n_nets):
+            base = GRUCell.sample(N, 1.5, rng=np.random.SeedSequence([seed, N, m]), **SLOW)
+            h = find_fixed_points(
+                lambda x, c=base: c.step(x) - x,
+                lambda x, c=base: c.jacobian(x) - np.eye(N),
+                np.full((1, N), np.tanh(SLOW["b_h"])),
+            ).points[0]
+            for a_z, b_z in gates:
+                cell = GRUCell(base.Uz, base.Ur, base.Uh, 1.5, a_z=a_z, b_z=b_z, **SLOW)
+                gap = 1.0 - np.abs(np.linalg.eigvals(cell.jacobian(h))).max()
+                z = expit(a_z * (base.Uz @ h) + b_z)
+                ratios[a_z, b_z][0].append(gap / gru.update_gate_gap(theory["rho"], z))
+                ratios[a_z, b_z][1].append(gap / (expit(b_z) * (1.0 - theory["rho"])))
+    return {key: (np.array(own), np.array(const)) for key, (own, const) in ratios.items()}
+
+
+def test_fluctuating_update_gate_slow_time():
+    """a_z = 1, b_z = -6, N = 200, 8 networks: the slowest time is ~1.4x the constant-gate
+    1/(sigma(b_z)(1 - rho)) (the most shut units); Eq. (5) with each network's gates leaves the
+    finite-N offset the constant gate has at this N (M's edge fills slowly, ~ 1.1)."""
+    r = _gap_ratios(200, 8, 21)
+    own, const = r[1.0, -6.0]
+    ratio = own / r[0.0, -6.0][0]  # same network, fluctuating over constant gate
+    assert np.mean(const) < 0.85  # the constant-gate theory misses the fluctuating gate
+    assert abs(np.mean(ratio) - 1.0) < 3 * np.std(ratio, ddof=1) / math.sqrt(ratio.size)
+    assert 0.9 < np.mean(own) < 1.3
+
+
+@pytest.mark.slow
+def test_fluctuating_update_gate_slow_time_large_n():
+    """N = 800, 6 networks: measured gap over Eq. (5)'s within 3 standard errors of 1, for the
+    constant gate and for a_z = 1 (shut and open), while the constant-gate formula is ~40% off."""
+    r = _gap_ratios(800, 6, 22, gates=((0.0, -6.0), (1.0, -6.0), (1.0, 0.0)))
+    for key, (own, _) in r.items():
+        assert abs(np.mean(own) - 1.0) < 3 * np.std(own, ddof=1) / math.sqrt(own.size), key
+    assert np.mean(r[1.0, -6.0][1]) < 0.75

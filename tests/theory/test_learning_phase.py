@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from hebbian.theory import hopfield
@@ -27,4 +29,27 @@ def test_pairwise_replicon_meets_the_spinodal_where_ags_t_at_reaches_t_m():
     assert hopfield.T_AT(above) == pytest.approx(hopfield.T_M(above), rel=2e-6)
     assert hopfield.T_AT(below) < hopfield.T_M(below) - 1e-4
     assert T > 0.0229 + 2e-3  # hopfield.alpha_c_peak(): 0.0228735
+    assert alpha == pytest.approx(ALPHA_C_1RSB, abs=1e-6)
+
+
+@pytest.mark.parametrize("alpha", [0.1, 0.138])
+def test_archetype_limit_replicon_line_is_ags_t_at_below_t_m(alpha):
+    """M -> infinity (the archetypes themselves, any r): the learning networks' RS instability
+    line of the retrieval state is AGS's T_AT(alpha), below T_M up to the meeting load."""
+    T = hopfield.T_AT(alpha)
+    assert LP.instability_load(2, T, 0.5, math.inf) == pytest.approx(alpha, rel=1e-9)
+    assert hopfield.T_M(alpha) - T > 0.01
+
+
+def test_retrieval_instability_meets_t_m_only_near_alpha_c_in_the_archetype_limit():
+    """The retrieval state's T_AT does not reach T_M at low load: it is exponentially small there,
+    ln T_AT ~ -1/(2 alpha) (AGS 1987, sec. 4; slope between alpha = 0.02 and 0.05 within 10% of
+    -1/2), while T_M -> 1.  The two meet only at the spinodal's nose, and M = infinity gives the
+    same point as perfect examples (T = 0.025068, alpha = 0.1381859)."""
+    lo, hi = hopfield.T_AT(0.02), hopfield.T_AT(0.05)
+    assert hopfield.T_M(0.02) > 0.7
+    assert lo < 1e-10
+    assert (math.log(hi) - math.log(lo)) / (1 / 0.05 - 1 / 0.02) == pytest.approx(-0.5, rel=0.1)
+    T, alpha = LP.instability_meets_spinodal(2, 0.5, math.inf, T_range=(0.024, 0.026))
+    assert abs(T - 0.025068) < 2e-6
     assert alpha == pytest.approx(ALPHA_C_1RSB, abs=1e-6)
