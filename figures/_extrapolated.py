@@ -6,7 +6,7 @@ import numpy as np
 
 from hebbian import mc
 
-__all__ = ["half_crossing", "plot_extrapolated"]
+__all__ = ["deviation_note", "half_crossing", "plot_extrapolated"]
 
 
 def half_crossing(x, y, err) -> tuple[float, float]:
@@ -135,3 +135,38 @@ def plot_extrapolated(ax, points, axis: str, theory) -> list[dict]:
         labelled_.add(record["status"])
         records.append(record)
     return records
+
+
+def deviation_note(records: list[dict], axis: str) -> str:
+    """How far the extrapolated points lie from theory, in numbers, for the panel's legend.
+
+    Parameters
+    ----------
+    records : list of dict
+        :func:`plot_extrapolated`'s records (``x``, ``n_sigma``, ``chi2``, ``status``).
+    axis : str
+        The name of the control parameter, as the note writes it.
+
+    Returns
+    -------
+    str
+        The note: the largest distance in errors and where, how many points were
+        compared, and whether the fits could test their ``1/N`` form (with two
+        sizes a line always passes through both: no chi-square).
+    """
+    compared = [r for r in records if np.isfinite(r["n_sigma"])]
+    if not compared:
+        note = r"no MC $N\to\infty$ point to compare with theory"
+    else:
+        worst = max(compared, key=lambda r: abs(r["n_sigma"]))
+        chi2 = [r["chi2"] for r in compared if np.isfinite(r["chi2"])]
+        form = (
+            "two sizes: the 1/N form untested"
+            if not chi2
+            else f"largest $\\chi^2$/dof {max(chi2):.1f}"
+        )
+        note = (
+            f"MC $N\\to\\infty$ vs theory, {len(compared)} points:\n"
+            f"largest {worst['n_sigma']:+.1f}$\\sigma$ at {axis} = {worst['x']:g}\n({form})"
+        )
+    return note

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from hebbian import mc
-from hebbian.figures._output import labelled
+from hebbian.figures._output import MARKERS, labelled
 from hebbian.mc.glass import Q_BINS
 
 __all__ = ["energy_panel", "overlap_cdf_panel", "q_coordinate"]
@@ -42,7 +42,8 @@ def energy_panel(ax, Ns, temps, u, err, *, omega: float, theory: dict) -> list[d
         value and the distance to it in errors (``n_sigma_<name>``).
     """
     for k, N in enumerate(Ns):
-        ax.errorbar(temps, u[k], err[k], fmt="o", ms=3, color=f"C{k + 4}", label=f"MC N={N}")
+        style = {"fmt": MARKERS[k], "color": f"C{k + 4}"}
+        ax.errorbar(temps, u[k], err[k], ms=3, **style, label=f"MC N={N}")
     records = []
     for t, T in enumerate(temps):
         fit = mc.extrapolate(Ns, u[:, t], err[:, t], omega=omega)
@@ -65,22 +66,29 @@ def energy_panel(ax, Ns, temps, u, err, *, omega: float, theory: dict) -> list[d
     return records
 
 
-def overlap_cdf_panel(ax, Ns, q_hist, q_levels, x_levels, label: str) -> None:
+def overlap_cdf_panel(ax, Ns, q_hist, q_levels, x_levels, label: str) -> str:
     """Distribution function of ``|q|`` from Monte Carlo histograms against a Parisi ``x(q)``.
 
     ``q_hist`` (len(Ns), len(Q_BINS) - 1) are normalized histograms of the
     two-replica overlap at one temperature; level ``q_j`` of the replica
     solution carries the mass ``x_{j+1} - x_j``, so its distribution function
-    is ``x_{j+1}`` on ``[q_j, q_{j+1})``.
+    is ``x_{j+1}`` on ``[q_j, q_{j+1})``.  Returns a note for the panel's
+    legend: the weight below ``|q| = 1/2`` at each N against the solution's.
     """
     half = Q_BINS.size // 2
     edges = Q_BINS[half:]
+    below = []
     for k, N in enumerate(Ns):
         density = q_hist[k]
         folded = density[half:] + density[:half][::-1]
         cdf = np.concatenate([[0.0], np.cumsum(folded * np.diff(edges))])
-        ax.plot(edges, cdf / cdf[-1], "-", color=f"C{k + 4}", label=f"MC N={N}")
+        style = {"color": f"C{k + 4}", "marker": MARKERS[k], "ls": ("--", "-.", ":")[k % 3]}
+        ax.plot(edges, cdf / cdf[-1], ms=2.5, **style, label=f"MC N={N}")  # at the bin edges
+        below.append(float(np.interp(0.5, edges, cdf / cdf[-1])))
     q_steps = [0.0, *q_levels, 1.0]
     x_steps = [0.0, *x_levels, 1.0, 1.0]
     ax.step(q_steps, x_steps, "k-", where="post", label=label)
     ax.set(xlabel="$|q|$", ylabel=r"$P(|q'| < q)$", xlim=(0, 1))
+    theory = x_steps[np.searchsorted(q_steps, 0.5, side="right") - 1]
+    sizes = ", ".join(f"{v:.2f} (N={N})" for v, N in zip(below, Ns, strict=True))
+    return f"$P(|q| < 1/2)$: MC {sizes}\nreplica theory {theory:.2f}"

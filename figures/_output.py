@@ -7,6 +7,11 @@ applies); panels whose grids differ are joined on the union of their grids
 stores it as netCDF-4 (``<stem>.h5``, read back by
 ``xarray.open_dataset(path, engine="h5netcdf")``) with the run record in
 its attributes.
+
+Every figure draws with one colour-blind-safe palette, :data:`PALETTE`
+(matplotlib's ``"C0"``, ``"C1"``, ... once :func:`subplots` or
+:func:`figure` has made the canvas), and tells its series apart by line
+style or marker as well (:func:`series`), so that it reads in grey too.
 """
 
 from __future__ import annotations
@@ -19,7 +24,41 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["joined", "labelled", "parse_args", "subplots", "sweep", "write_outputs"]
+__all__ = [
+    "LINESTYLES",
+    "MARKERS",
+    "PALETTE",
+    "figure",
+    "joined",
+    "labelled",
+    "parse_args",
+    "run_figure",
+    "series",
+    "smooth",
+    "smooth_path",
+    "subplots",
+    "sweep",
+    "write_outputs",
+]
+
+#: Okabe and Ito's colours ("Color Universal Design", 2008), distinct under the three
+#: common colour-vision deficiencies: blue, vermillion, bluish green, reddish purple,
+#: orange, sky blue, yellow, black.  matplotlib's default ("tab10") puts red next to
+#: green and is not.  Greys (``"k"``, ``"gray"``, ``"0.5"``) stay free for references.
+PALETTE = (
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#CC79A7",
+    "#E69F00",
+    "#56B4E9",
+    "#F0E442",
+    "#000000",
+)
+#: Line styles of the series, in order: a series differs from the others in grey too.
+LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (8, 2)))
+#: Markers of the series, in order.
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 
 
 def parse_args(description: str, argv: list[str] | None) -> argparse.Namespace:
@@ -102,14 +141,127 @@ def joined(parts: dict, dim: str, long_name: str, units: str | None = None):
     return ds.assign_coords({dim: labelled(dim, list(parts), long_name, units)})
 
 
-def subplots(nrows: int, ncols: int, figsize: tuple[float, float]):
-    """``(fig, axes)``: a grid of panels on matplotlib's non-interactive Agg canvas."""
+def series(k: int, line: bool = True, points: bool = False) -> dict:
+    """Colour, line style and marker of the ``k``-th series, as keyword arguments of ``plot``.
+
+    Parameters
+    ----------
+    k : int
+        The series' index, from 0: colour ``"C<k>"`` of :data:`PALETTE`, with the
+        ``k``-th of :data:`LINESTYLES` and of :data:`MARKERS` (cycled).
+    line, points : bool
+        Whether the series is drawn as a line, as markers, or both.
+
+    Returns
+    -------
+    dict
+        ``color``, ``ls`` and ``marker`` (``"none"`` where not drawn).
+    """
+    return {
+        "color": f"C{k % len(PALETTE)}",
+        "ls": LINESTYLES[k % len(LINESTYLES)] if line else "none",
+        "marker": MARKERS[k % len(MARKERS)] if points else "none",
+    }
+
+
+def smooth(x, y, n: int = 400) -> tuple[np.ndarray, np.ndarray]:
+    """A theory line ``y(x)`` computed on a coarse grid, interpolated to ``n`` points for drawing.
+
+    Monotone cubic (PCHIP) interpolation between the computed points, which it
+    passes through without overshooting them, so that a curve is drawn as a
+    curve and not as a polyline; ``x`` increasing or decreasing, NaN points
+    dropped.  Fewer than three points are returned as they are.
+    """
+    from scipy.interpolate import PchipInterpolator
+
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    keep = np.isfinite(x) & np.isfinite(y)
+    x, y = x[keep], y[keep]
+    if x.size < 3:
+        return x, y
+    order = np.argsort(x)
+    x, y = x[order], y[order]
+    fine = np.linspace(x[0], x[-1], n)
+    return fine, PchipInterpolator(x, y)(fine)
+
+
+def smooth_path(x, y, n: int = 400) -> tuple[np.ndarray, np.ndarray]:
+    """A computed line ``(x_i, y_i)``, in the order traced, interpolated to ``n`` points.
+
+    For lines that are no function of either coordinate (a reentrant
+    boundary): both coordinates are interpolated (PCHIP) against the
+    distance along the line, each coordinate scaled by its range; NaN points
+    dropped; fewer than three points are returned as they are.
+    """
+    from scipy.interpolate import PchipInterpolator
+
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    keep = np.isfinite(x) & np.isfinite(y)
+    x, y = x[keep], y[keep]
+    if x.size < 3:
+        return x, y
+    scale = [np.ptp(v) or 1.0 for v in (x, y)]
+    step = np.hypot(np.diff(x) / scale[0], np.diff(y) / scale[1])
+    keep = np.append(True, step > 0)  # repeated points
+    x, y = x[keep], y[keep]
+    t = np.append(0.0, np.cumsum(step[step > 0]))
+    if t.size < 3:
+        return x, y
+    fine = np.linspace(0.0, t[-1], n)
+    return PchipInterpolator(t, x)(fine), PchipInterpolator(t, y)(fine)
+
+
+def _canvas():
+    """pyplot on the non-interactive Agg canvas, with the figures' palette as ``"C0"``..."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from cycler import cycler
 
-    return plt.subplots(nrows, ncols, figsize=figsize)
+    matplotlib.rcParams["axes.prop_cycle"] = cycler(color=PALETTE)
+    return plt
+
+
+def subplots(nrows: int, ncols: int, figsize: tuple[float, float]):
+    """``(fig, axes)``: a grid of panels on matplotlib's non-interactive Agg canvas."""
+    return _canvas().subplots(nrows, ncols, figsize=figsize)
+
+
+def figure(figsize: tuple[float, float]):
+    """An empty figure on the Agg canvas, for layouts a grid of :func:`subplots` cannot make."""
+    return _canvas().figure(figsize=figsize)
+
+
+def run_figure(stem: str, description: str, argv: list[str] | None, draw) -> Path:
+    """What every figure's ``main`` does: read the command line, draw, write; the PNG's path.
+
+    Parameters
+    ----------
+    stem : str
+        The figure's name (its output files' stem).
+    description : str
+        The command line's description (the module docstring's first line).
+    argv : list of str or None
+        The command line (``None``: ``sys.argv``), read by :func:`parse_args`.
+    draw : callable
+        ``draw(args) -> (fig, data, meta)``: the figure's panels, drawn from the
+        command line's options; ``data`` a Dataset or a list of Datasets
+        (merged), ``meta`` the run record's figure-specific part.
+
+    Returns
+    -------
+    Path
+        The PNG (:func:`write_outputs`).
+    """
+    import xarray as xr
+
+    args = parse_args(description, argv)
+    started = time.perf_counter()
+    fig, data, meta = draw(args)
+    if isinstance(data, list):
+        data = xr.merge(data)
+    return write_outputs(fig, data, meta, args, stem, started)
 
 
 def write_outputs(

@@ -39,7 +39,16 @@ import numpy as np
 import xarray as xr
 
 from hebbian import mc
-from hebbian.figures._output import joined, labelled, parse_args, subplots, sweep, write_outputs
+from hebbian.figures._output import (
+    LINESTYLES,
+    MARKERS,
+    joined,
+    labelled,
+    parse_args,
+    subplots,
+    sweep,
+    write_outputs,
+)
 from hebbian.theory import dense, hopfield
 from hebbian.theory import exponential as EXP
 
@@ -56,7 +65,7 @@ def _slope(Ns, ds, P: int) -> tuple[float, float]:
     return float(coef[0]), float(math.sqrt(cov[0, 0]))
 
 
-def _extrapolated(ax, Ns, ds, theory: float, label: str, color: str, marker: str) -> dict:
+def _extrapolated(ax, Ns, ds, theory: float, label: str, k: int) -> dict:
     """Plot ``log(K_c)/N`` against ``1/N``, extrapolate to ``N -> infinity``; compare to theory.
 
     ``K_c`` carries a power-law prefactor, ``log(K_c)/N = alpha - c log(N)/N +
@@ -64,6 +73,7 @@ def _extrapolated(ax, Ns, ds, theory: float, label: str, color: str, marker: str
     extrapolation linear in ``1/N`` is the estimate, the one linear in
     ``log(N)/N`` bounds its systematic error (half their difference each way).
     """
+    color, marker, style = f"C{k}", MARKERS[k], LINESTYLES[k]
     load, err = ds["load"].values, ds["load_error"].values
     N = np.asarray(Ns, float)
     x = 1.0 / N
@@ -75,7 +85,7 @@ def _extrapolated(ax, Ns, ds, theory: float, label: str, color: str, marker: str
     xs = np.linspace(0, x.max() * 1.05, 20)
     ax.plot(xs, fit.value + fit.slope * xs, "--", color=color, lw=0.8)
     ax.errorbar([0], [fit.value], [total], fmt=marker, mfc="w", color=color, capsize=3)
-    ax.axhline(theory, color=color, lw=1.2, label=f"{label}: REM theory {theory:.3f}")
+    ax.axhline(theory, color=color, ls=style, lw=1.2, label=f"{label}: REM theory {theory:.3f}")
     return {
         "network": label,
         "N": list(map(int, Ns)),
@@ -152,7 +162,7 @@ def panel_b(ax, args, quick: bool, n_samples: int) -> tuple[xr.Dataset, list[dic
     ds = sweep(args, "capacity.b_binary", TASK, {"N": Ns}, **fixed)
     m0 = 1 - 2 * RHO
     theory = EXP.alpha_zero_T(LAM_BINARY, m0)
-    binary = _extrapolated(ax, Ns, ds, theory, f"binary, $\\lambda$ = {LAM_BINARY:g}", "C0", "o")
+    binary = _extrapolated(ax, Ns, ds, theory, f"binary, $\\lambda$ = {LAM_BINARY:g}", 0)
     every = "binary: every pattern, $I(m_0)/2$ (Demircigil et al.)"
     ax.axhline(EXP.rate(m0) / 2, color="C0", ls=":", lw=1, label=every)
     ds_d = [8, 12, 16] if quick else [12, 16, 20, 24]
@@ -161,7 +171,7 @@ def panel_b(ax, args, quick: bool, n_samples: int) -> tuple[xr.Dataset, list[dic
         args, "capacity.b_modern", TASK, {"N": ds_d}, K_cap=2**20, n_samples=n_samples, **fixed
     )
     theory = EXP.alpha_one_step(LAM_MODERN, ensemble="spherical")
-    modern = _extrapolated(ax, ds_d, ds, theory, f"modern, $\\beta$ = {LAM_MODERN:g}", "C1", "s")
+    modern = _extrapolated(ax, ds_d, ds, theory, f"modern, $\\beta$ = {LAM_MODERN:g}", 1)
     exponential = {}
     for name, record in (("binary", binary), ("modern", modern)):
         exponential[name] = xr.Dataset(

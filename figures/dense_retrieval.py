@@ -22,7 +22,15 @@ import numpy as np
 import xarray as xr
 
 from hebbian.figures._extrapolated import plot_extrapolated
-from hebbian.figures._output import joined, labelled, parse_args, subplots, sweep, write_outputs
+from hebbian.figures._output import (
+    joined,
+    labelled,
+    parse_args,
+    smooth,
+    subplots,
+    sweep,
+    write_outputs,
+)
 from hebbian.theory import dense
 
 #: P -> (sizes quick, sizes full, load of the m(T) panel)
@@ -41,6 +49,10 @@ def panel_diagram(fig, ax, args, P: int, N: int, n_grid: int) -> tuple[object, d
     diagram = dense.phase_diagram(P, n_points=12 if args.quick else 40)
     for name, (color, style), label in LINES:
         a, T = getattr(diagram, name)
+        if name == "T_M":  # traced in T: alpha_M(T), reentrant in alpha
+            T, a = smooth(T, a)
+        else:
+            a, T = smooth(a, T)
         ax.plot(a, T, color=color, ls=style, label=label)
     a_c, T_top = dense.alpha_c(P).value, dense.T_M(P, 0.0)
     grid = {

@@ -108,7 +108,7 @@ for (e) (1 s per sample at N = 400), plus (c), (d) and the one-step lines;
 from __future__ import annotations
 
 import math
-import time
+from types import SimpleNamespace
 
 import numpy as np
 import xarray as xr
@@ -116,7 +116,15 @@ from scipy import optimize
 
 from hebbian import mc
 from hebbian.figures._glass import energy_panel, overlap_cdf_panel, q_coordinate
-from hebbian.figures._output import labelled, parse_args, subplots, sweep, write_outputs
+from hebbian.figures._output import (
+    MARKERS,
+    labelled,
+    run_figure,
+    smooth,
+    smooth_path,
+    subplots,
+    sweep,
+)
 from hebbian.theory import dense, dense_finite_n, dense_phases, dense_rsb
 
 P_GLASS, ALPHA_GLASS = 4, 0.3
@@ -124,15 +132,18 @@ T_RETRIEVAL = 0.05
 #: Gardner's Ising P = 3 glass, J = 1 (alpha = P!/2), and the top of its energy fit for T_s
 ALPHA_UNIT, T_FIT = 3.0, 0.6
 LINES = ("spinodal_rs", "spinodal_1rsb", "T_c_rs", "T_c", "T_AT", "T_s", "T_rs_glass")
+#: Line of the phase diagrams: colour, line style, width, legend (RS black, 1RSB coloured).
 STYLE = {
-    "spinodal_rs": ("k-", "RS spinodal"),
-    "spinodal_1rsb": ("C3-", "1RSB spinodal"),
-    "T_c_rs": ("k--", r"$T_c$ (RS, vs paramagnet)"),
-    "T_c": ("C3--", r"$T_c$ (vs 1RSB glass)"),
-    "T_AT": ("C2-.", "AT line (RS retrieval)"),
-    "T_s": ("C0-", r"$T_s$ (1RSB glass)"),
-    "T_rs_glass": ("C0:", "RS glass (unstable)"),
+    "spinodal_rs": ("k", "-", 1.2, "RS spinodal"),
+    "spinodal_1rsb": ("C3", (0, (8, 2)), 1.2, "1RSB spinodal"),
+    "T_c_rs": ("k", "--", 1.2, r"$T_c$ (RS, vs paramagnet)"),
+    "T_c": ("C3", (0, (3, 1, 1, 1, 1, 1)), 1.2, r"$T_c$ (vs 1RSB glass)"),
+    "T_AT": ("C2", "-.", 1.2, "AT line (RS retrieval)"),
+    "T_s": ("C0", "-", 2.5, r"$T_s$ (1RSB glass)"),
+    "T_rs_glass": ("C0", ":", 1.2, "RS glass (unstable)"),
 }
+#: Dotted line styles of the exact annealed energies, one per N.
+DOTS = ((0, (1, 1)), (0, (1, 3)), (0, (2, 2)), (0, (1, 1, 3, 1)))
 
 
 #: Finite-size forms of the frozen glass's energy: name -> (effective size, exponent) for
@@ -196,9 +207,9 @@ def energy_static_temperature(T, u, err, T_fit: float) -> tuple[float, float]:
 def _diagram_panel(ax, diagram, mc_alphas=None) -> None:
     for name in LINES:
         a, T = getattr(diagram, name)
-        style, label = STYLE[name]
+        color, style, width, label = STYLE[name]
         drawn = np.isfinite(a) & np.isfinite(T)  # a point the solver did not reach is skipped
-        ax.plot(a[drawn], T[drawn], style, lw=1.2, label=label)
+        ax.plot(*smooth_path(a[drawn], T[drawn]), color=color, ls=style, lw=width, label=label)
     ax.axhline(diagram.T_collapse, color="C7", lw=0.5)
     if mc_alphas is not None:
         ax.plot(
@@ -253,22 +264,23 @@ def _retrieval_panel(ax, Ns, alphas, m, err, theory, line_alphas) -> None:
             alphas + 0.001 * (k - 1),
             m[k],
             err[k],
-            fmt="o",
+            fmt=MARKERS[k],
             ms=3,
             color=f"C{k + 4}",
             label=f"MC N={N}",
         )
-    for name, style, label in (("rs", "k-", "RS"), ("1rsb", "C3-", "1RSB")):
+    for name, label in (("rs", "RS"), ("1rsb", "1RSB")):
+        color, style, width, _ = STYLE[f"spinodal_{name}"]
         a_c, m_c = theory[f"spinodal_{name}"]
         ok = np.isfinite(theory[f"m_{name}"])
         ax.plot(
-            np.append(line_alphas[ok], a_c),
-            np.append(theory[f"m_{name}"][ok], m_c),
-            style,
-            lw=1.2,
+            *smooth(np.append(line_alphas[ok], a_c), np.append(theory[f"m_{name}"][ok], m_c)),
+            color=color,
+            ls=style,
+            lw=width,
             label=f"{label} retrieval state",
         )
-        ax.axvline(a_c, color=style[:-1] if style[0] == "C" else "k", ls=":", lw=0.8)
+        ax.axvline(a_c, color=color, ls=":", lw=0.8)
     ax.set(
         xlabel=r"$\alpha = K/N^2$",
         ylabel="overlap $m$ with the cued pattern (sweeps 200-400)",
@@ -284,7 +296,9 @@ def _unit_glass_panel(ax, Ns, temps, u, err, fits, T_s_mc, line) -> None:
     ax.plot(hot, -0.5 / hot, "k--", lw=1, label=r"paramagnet $-1/(2T)$")
     ax.plot(line_T, u_1rsb, "C3-", label="1RSB glass")
     for k, N in enumerate(Ns):
-        ax.errorbar(temps, u[k], err[k], fmt="o", ms=2.5, color=f"C{k + 4}", label=f"MC N={N}")
+        ax.errorbar(
+            temps, u[k], err[k], fmt=MARKERS[k], ms=2.5, color=f"C{k + 4}", label=f"MC N={N}"
+        )
     value, error, _ = fits["lnN/N"]
     ax.errorbar(
         temps,
@@ -316,19 +330,48 @@ def _unit_glass_panel(ax, Ns, temps, u, err, fits, T_s_mc, line) -> None:
     ax.legend(fontsize=6, loc="lower right", ncol=2)
 
 
-def main(argv: list[str] | None = None):
-    args = parse_args(__doc__.splitlines()[0], argv)
-    started = time.perf_counter()
-    q = args.quick
-    reach = {3: 0.27, 4: 0.06}  # the loads drawn
-    # quick mode: of the one-step lines only the P = 3 spinodal, at T = 0 and T*
+def _diagrams(q: bool) -> dict:
+    """The phase diagrams of P = 3 and 4 (quick: of the one-step lines only the P = 3 spinodal)."""
     one_step = {3: ("spinodal",), 4: ()} if q else dict.fromkeys((3, 4), ("spinodal", "T_c"))
-    diagrams = {
-        P: dense_phases.phase_diagram(P, 2 if q else 10, alpha_max=reach[P], one_step=one_step[P])
+    return {
+        P: dense_phases.phase_diagram(P, 2 if q else 10, alpha_max=REACH[P], one_step=one_step[P])
         for P in (3, 4)
     }
 
-    # Monte Carlo 1: the P = 3 retrieval overlap at T = 0.05 from the pattern, every chain
+
+#: The loads the phase diagrams of (a), (b) draw.
+REACH = {3: 0.27, 4: 0.06}
+
+
+def panels_a_b(axes, diagrams: dict, mc_alphas) -> tuple[xr.Dataset, dict]:
+    """(a, b) The phase diagrams of P = 3 (with the loads of (e)'s Monte Carlo) and P = 4."""
+    _diagram_panel(axes[0], diagrams[3], mc_alphas)
+    axes[0].set(xlim=(0, REACH[3]), ylim=(0, 0.32))
+    _diagram_panel(axes[1], diagrams[4])
+    axes[1].set(xlim=(0, REACH[4]), ylim=(0, 0.09))
+    variables, coords = {}, {}
+    for P, d in diagrams.items():
+        for name in LINES:
+            a, T = getattr(d, name)
+            dim = f"{name}_P{P}"
+            coords[dim] = labelled(dim, np.arange(a.size), f"point along the line {name}, P={P}")
+            variables[f"{dim}_alpha"] = labelled(dim, a, f"load alpha of the line {name}, P={P}")
+            variables[f"{dim}_T"] = labelled(dim, T, f"temperature of the line {name}, P={P}")
+    meta = {
+        "alpha_c_rs_T0": {P: float(d.spinodal_rs[0][0]) for P, d in diagrams.items()},
+        "alpha_c_1rsb_T0": {
+            P: float(d.spinodal_1rsb[0][0]) for P, d in diagrams.items() if d.spinodal_1rsb[0].size
+        },
+        "alpha_c_rs_peak": {P: dense.alpha_c_peak(P)[1] for P in diagrams},
+        "T_collapse": {P: d.T_collapse for P, d in diagrams.items()},
+        "T_s_unit_glass": {P: dense_phases.static_transition(P)["T_s"] for P in diagrams},
+    }
+    return xr.Dataset(variables, coords=coords), meta
+
+
+def _retrieval_runs(args) -> tuple[list, np.ndarray, xr.Dataset]:
+    """Monte Carlo of (e): the P = 3 overlap at ``T_RETRIEVAL`` from the pattern, every chain."""
+    q = args.quick
     Ns_r = [60, 100] if q else [100, 200, 400]
     alphas = np.array([0.10, 0.13, 0.16] if q else [0.10, 0.12, 0.13, 0.14, 0.15, 0.16, 0.18])
     ret = sweep(
@@ -344,19 +387,57 @@ def main(argv: list[str] | None = None):
         n_burnin=100 if q else 200,
         threshold=-1.0,  # every chain: a chain that left shows in the mean
     )
+    return Ns_r, alphas, ret
+
+
+def panel_e(ax, q: bool, runs, d3) -> tuple[xr.Dataset, dict]:
+    """(e) P = 3 retrieval from the pattern against the RS and 1RSB retrieval states."""
+    Ns_r, alphas, ret = runs
     m_mc, m_err = ret["m"].values, ret["error"].values
     # theory at the loads of the Monte Carlo inside the 1RSB spinodal (and between, full size)
     inside = alphas[alphas < 0.154]
     line_alphas = inside if q else np.union1d(inside, np.linspace(0.08, 0.154, 7))
-    d3 = diagrams[3]
-    r_theory = _retrieval_theory(
-        line_alphas,
-        (float(np.interp(T_RETRIEVAL, d3.spinodal_1rsb[1], d3.spinodal_1rsb[0])), np.nan)
-        if q
-        else None,
+    spinodal_1rsb = float(np.interp(T_RETRIEVAL, d3.spinodal_1rsb[1], d3.spinodal_1rsb[0]))
+    r_theory = _retrieval_theory(line_alphas, (spinodal_1rsb, np.nan) if q else None)
+    _retrieval_panel(ax, Ns_r, alphas, m_mc, m_err, r_theory, line_alphas)
+    data = xr.Dataset(
+        {
+            "m_retrieval": labelled(
+                ("N_retrieval", "alpha"),
+                m_mc,
+                f"mean overlap of all P = 3 chains from the pattern, T = {T_RETRIEVAL}",
+            ),
+            "m_retrieval_err": labelled(
+                ("N_retrieval", "alpha"), m_err, "standard error of m_retrieval over samples"
+            ),
+            "m_rs": labelled("alpha_theory", r_theory["m_rs"], "RS retrieval overlap"),
+            "m_1rsb": labelled("alpha_theory", r_theory["m_1rsb"], "1RSB retrieval overlap"),
+        },
+        coords={
+            "N_retrieval": labelled("N_retrieval", Ns_r, "neurons of the retrieval runs"),
+            "alpha": labelled("alpha", alphas, "load K/N^2 of the retrieval runs"),
+            "alpha_theory": labelled("alpha_theory", line_alphas, "load of the theory overlaps"),
+        },
     )
 
-    # Monte Carlo 2: the P = 4 glass, dense network and Gaussian control
+    def at_mc_loads(m):
+        return [float(m[line_alphas == a][0]) if a in line_alphas else None for a in alphas]
+
+    meta = {
+        "T": T_RETRIEVAL,
+        "spinodal_rs": r_theory["spinodal_rs"][0],
+        "spinodal_1rsb": r_theory["spinodal_1rsb"][0],
+        "spinodal_1rsb_diagram": spinodal_1rsb,
+        "m_1rsb_at_mc_loads": at_mc_loads(r_theory["m_1rsb"]),
+        "m_rs_at_mc_loads": at_mc_loads(r_theory["m_rs"]),
+    }
+    return data, meta
+
+
+def _glass_runs(args) -> SimpleNamespace:
+    """Monte Carlo of (c, d): the P = 4 glass, dense network and Gaussian control, with the
+    paramagnet, the 1RSB glass and the exact annealed energies on the ladder's range."""
+    q = args.quick
     Ns = [8, 12] if q else [12, 16, 20, 24]
     glass_kw = dict(
         P=P_GLASS,
@@ -380,13 +461,149 @@ def main(argv: list[str] | None = None):
     )
     one = [dense_rsb.solve_rsb(P_GLASS, ALPHA_GLASS, T) for T in line_T[line_T <= T_s]]
     u_para = np.array([dense_finite_n.paramagnet_energy(P_GLASS, ALPHA_GLASS, T) for T in line_T])
-    u_1rsb = np.append([s.energy for s in one], u_para[line_T > T_s])
-    u_annealed = np.array(
-        [[dense_finite_n.annealed_energy(P_GLASS, ALPHA_GLASS, T, N) for T in line_T] for N in Ns]
+    return SimpleNamespace(
+        Ns=Ns,
+        hebb=hebb,
+        control=control,
+        temps=temps,
+        T_s=T_s,
+        line_T=line_T,
+        u_para=u_para,
+        u_1rsb=np.append([s.energy for s in one], u_para[line_T > T_s]),
+        u_annealed=np.array(
+            [
+                [dense_finite_n.annealed_energy(P_GLASS, ALPHA_GLASS, T, N) for T in line_T]
+                for N in Ns
+            ]
+        ),
+        lowest=one[0],
     )
-    lowest = one[0]
 
-    # Monte Carlo 3: Gardner's Ising P = 3 glass (J = 1) across T_s, N -> infinity
+
+def panel_c(ax, g: SimpleNamespace) -> list[dict]:
+    """(c) P = 4 glass energies, network (filled) and control (open), against the theories."""
+    line_T, u_para, u_1rsb = g.line_T, g.u_para, g.u_1rsb
+    label = r"paramagnet $-\beta\xi(1)$ (any N: control)"
+    ax.plot(*smooth(line_T, u_para), "k--", lw=1, label=label)
+    # each side of T_s smoothed apart: the 1RSB line's kink there is kept
+    cold, warm = (
+        smooth(line_T[side], u_1rsb[side]) for side in (line_T <= g.T_s, line_T >= g.T_s)
+    )
+    curve = np.append(cold[0], warm[0]), np.append(cold[1], warm[1])
+    ax.plot(*curve, "C3-", label="1RSB glass (paramagnet above $T_s$)")
+    for k, N in enumerate(g.Ns):
+        ax.plot(
+            *smooth(line_T, g.u_annealed[k]),
+            ls=DOTS[k % len(DOTS)],
+            color=f"C{k + 4}",
+            lw=1,
+            label=f"dense, exact annealed N={N}",
+        )
+    records = energy_panel(
+        ax,
+        g.Ns,
+        g.temps,
+        g.hebb["energy"].values,
+        g.hebb["energy_error"].values,
+        omega=1.0,
+        theory={
+            "1rsb": lambda T: np.interp(T, line_T, u_1rsb),
+            "paramagnet": lambda T: np.interp(T, line_T, u_para),
+        },
+    )
+    u_c, e_c = g.control["energy"].values, g.control["energy_error"].values
+    for k, N in enumerate(g.Ns):
+        ax.errorbar(
+            g.temps * 1.01,
+            u_c[k],
+            e_c[k],
+            fmt=MARKERS[k],
+            ms=3,
+            mfc="w",
+            color=f"C{k + 4}",
+            label=f"control N={N}",
+        )
+    ax.axvline(g.T_s, color="C0", lw=0.5)
+    title = rf"(c) P = {P_GLASS} glass, $\alpha$ = {ALPHA_GLASS}: network (filled), control (open)"
+    ax.set(xlabel="$T$", ylabel="energy per spin $u$", ylim=(-0.25, 0.0), title=title)
+    ax.legend(fontsize=6, loc="lower right", ncol=2)
+    return records
+
+
+def panel_d(ax, g: SimpleNamespace) -> None:
+    """(d) The control's overlap distribution function at the lowest temperature vs 1RSB."""
+    lowest = g.lowest
+    note = overlap_cdf_panel(
+        ax, g.Ns, g.control["q_hist"].values[:, 0], lowest.q_levels, lowest.x_levels, "1RSB: x(q)"
+    )
+    ax.set_title(f"(d) control's overlap distribution function, T = {g.temps[0]:.2f}")
+    ax.legend(fontsize=7, loc="upper left", title=note, title_fontsize=7)
+
+
+def _glass_data(g: SimpleNamespace, records: list[dict]) -> tuple[xr.Dataset, dict]:
+    """The Dataset and run record of (c, d)."""
+    u_c, e_c = g.control["energy"].values, g.control["energy_error"].values
+    z_control = (u_c - np.interp(g.temps, g.line_T, g.u_para)) / e_c
+    hot = g.temps > 2 * g.T_s
+    data = xr.Dataset(
+        {
+            "mc_energy": labelled(
+                ("N", "T"),
+                g.hebb["energy"].values,
+                f"energy per spin, P = {P_GLASS} dense glass, Monte Carlo",
+            ),
+            "mc_energy_err": labelled(
+                ("N", "T"), g.hebb["energy_error"].values, "standard error of mc_energy"
+            ),
+            "control_energy": labelled(
+                ("N", "T"), u_c, "energy per spin, Gaussian P-spin control, Monte Carlo"
+            ),
+            "control_energy_err": labelled(("N", "T"), e_c, "standard error of control_energy"),
+            "u_1rsb": labelled("T_theory", g.u_1rsb, "energy per spin of the 1RSB glass"),
+            "u_annealed": labelled(
+                ("N", "T_theory"),
+                g.u_annealed,
+                "exact finite-N annealed energy of the dense network",
+            ),
+            "q_hist": labelled(
+                ("N", "T", "q"),
+                g.control["q_hist"].values,
+                "normalized histogram of the control's two-replica overlap",
+            ),
+        },
+        coords={
+            "N": labelled("N", g.Ns, "number of neurons"),
+            "T": labelled("T", g.temps, "temperature of the tempering ladder"),
+            "T_theory": labelled("T_theory", g.line_T, "temperature of the theory lines"),
+            **q_coordinate(),
+        },
+    )
+    meta = {
+        "glass": {
+            "P": P_GLASS,
+            "alpha": ALPHA_GLASS,
+            "T_s": g.T_s,
+            "control_chi2_paramagnet_above_2T_s": np.sum(z_control[:, hot] ** 2, axis=1).tolist(),
+            "n_above_2T_s": int(np.sum(hot)),
+        },
+        "lowest_T_1rsb": {"q": g.lowest.q_levels, "x": g.lowest.x_levels},
+        "q2_control": g.control["q2"].values[:, 0].tolist(),
+        "swap_min": {
+            "network": float(g.hebb["swap_min"].min()),
+            "control": float(g.control["swap_min"].min()),
+        },
+        "round_trips_min": {
+            "network": int(g.hebb["round_trips_min"].min()),
+            "control": int(g.control["round_trips_min"].min()),
+        },
+        "points": records,
+    }
+    return data, meta
+
+
+def panel_f(ax, args) -> tuple[xr.Dataset, dict]:
+    """(f) Gardner's Ising P = 3 glass (J = 1) across T_s, extrapolated to N -> infinity."""
+    q = args.quick
     Ns_u = [8, 12, 16] if q else [16, 24, 32, 48, 64]
     unit = sweep(
         args,
@@ -413,84 +630,11 @@ def main(argv: list[str] | None = None):
         name: energy_static_temperature(T_u, value, error, T_FIT)
         for name, (value, error, _) in fits.items()
     }
-    unit_line_T = np.append(glass_T, T_s_unit)
-    unit_line_u = np.append(u_glass, -0.5 / T_s_unit)
+    line = (np.append(glass_T, T_s_unit), np.append(u_glass, -0.5 / T_s_unit), T_s_unit)
+    _unit_glass_panel(ax, Ns_u, T_u, u_u, e_u, fits, T_s_mc["lnN/N"], line)
+    ax.set_xlim(0.33, 1.1)
 
-    fig, axes = subplots(2, 3, figsize=(17, 9.5))
-    _diagram_panel(axes[0, 0], diagrams[3], alphas)
-    axes[0, 0].set(xlim=(0, reach[3]), ylim=(0, 0.32))
-    _diagram_panel(axes[0, 1], diagrams[4])
-    axes[0, 1].set(xlim=(0, reach[4]), ylim=(0, 0.09))
-
-    ax = axes[1, 0]
-    ax.plot(line_T, u_para, "k--", lw=1, label=r"paramagnet $-\beta\xi(1)$ (any N: control)")
-    ax.plot(line_T, u_1rsb, "C3-", label="1RSB glass (paramagnet above $T_s$)")
-    for k, N in enumerate(Ns):
-        ax.plot(
-            line_T,
-            u_annealed[k],
-            ":",
-            color=f"C{k + 4}",
-            lw=1,
-            label=f"dense, exact annealed N={N}",
-        )
-    records = energy_panel(
-        ax,
-        Ns,
-        temps,
-        hebb["energy"].values,
-        hebb["energy_error"].values,
-        omega=1.0,
-        theory={
-            "1rsb": lambda T: np.interp(T, line_T, u_1rsb),
-            "paramagnet": lambda T: np.interp(T, line_T, u_para),
-        },
-    )
-    u_c, e_c = control["energy"].values, control["energy_error"].values
-    for k, N in enumerate(Ns):
-        ax.errorbar(
-            temps * 1.01,
-            u_c[k],
-            e_c[k],
-            fmt="s",
-            ms=3,
-            mfc="w",
-            color=f"C{k + 4}",
-            label=f"control N={N}",
-        )
-    ax.axvline(T_s, color="C0", lw=0.5)
-    title = rf"(c) P = {P_GLASS} glass, $\alpha$ = {ALPHA_GLASS}: network (o), control (s)"
-    ax.set(xlabel="$T$", ylabel="energy per spin $u$", ylim=(-0.25, 0.0), title=title)
-    ax.legend(fontsize=6, loc="lower right", ncol=2)
-
-    ax = axes[1, 1]
-    overlap_cdf_panel(
-        ax, Ns, control["q_hist"].values[:, 0], lowest.q_levels, lowest.x_levels, "1RSB: x(q)"
-    )
-    ax.set_title(f"(d) control's overlap distribution function, T = {temps[0]:.2f}")
-    ax.legend(fontsize=7, loc="upper left")
-    _retrieval_panel(axes[0, 2], Ns_r, alphas, m_mc, m_err, r_theory, line_alphas)
-    _unit_glass_panel(
-        axes[1, 2],
-        Ns_u,
-        T_u,
-        u_u,
-        e_u,
-        fits,
-        T_s_mc["lnN/N"],
-        (unit_line_T, unit_line_u, T_s_unit),
-    )
-    axes[1, 2].set_xlim(0.33, 1.1)
-    fig.tight_layout()
-
-    variables, coords = {}, {}
-    for P, d in diagrams.items():
-        for name in LINES:
-            a, T = getattr(d, name)
-            dim = f"{name}_P{P}"
-            coords[dim] = labelled(dim, np.arange(a.size), f"point along the line {name}, P={P}")
-            variables[f"{dim}_alpha"] = labelled(dim, a, f"load alpha of the line {name}, P={P}")
-            variables[f"{dim}_T"] = labelled(dim, T, f"temperature of the line {name}, P={P}")
+    variables = {}
     for name, (value, error, _) in fits.items():
         key = name.replace("/", "_over_").replace("^-2/3", "_pow_m2_3")
         variables[f"unit_energy_{key}"] = labelled(
@@ -499,44 +643,9 @@ def main(argv: list[str] | None = None):
         variables[f"unit_energy_{key}_err"] = labelled(
             "T_unit", error, f"standard error of unit_energy_{key}"
         )
-    z_control = (u_c - np.interp(temps, line_T, u_para)) / e_c
-    hot = temps > 2 * T_s
     data = xr.Dataset(
         {
             **variables,
-            "m_retrieval": labelled(
-                ("N_retrieval", "alpha"),
-                m_mc,
-                f"mean overlap of all P = 3 chains from the pattern, T = {T_RETRIEVAL}",
-            ),
-            "m_retrieval_err": labelled(
-                ("N_retrieval", "alpha"), m_err, "standard error of m_retrieval over samples"
-            ),
-            "m_rs": labelled("alpha_theory", r_theory["m_rs"], "RS retrieval overlap"),
-            "m_1rsb": labelled("alpha_theory", r_theory["m_1rsb"], "1RSB retrieval overlap"),
-            "mc_energy": labelled(
-                ("N", "T"),
-                hebb["energy"].values,
-                f"energy per spin, P = {P_GLASS} dense glass, Monte Carlo",
-            ),
-            "mc_energy_err": labelled(
-                ("N", "T"), hebb["energy_error"].values, "standard error of mc_energy"
-            ),
-            "control_energy": labelled(
-                ("N", "T"), u_c, "energy per spin, Gaussian P-spin control, Monte Carlo"
-            ),
-            "control_energy_err": labelled(("N", "T"), e_c, "standard error of control_energy"),
-            "u_1rsb": labelled("T_theory", u_1rsb, "energy per spin of the 1RSB glass"),
-            "u_annealed": labelled(
-                ("N", "T_theory"),
-                u_annealed,
-                "exact finite-N annealed energy of the dense network",
-            ),
-            "q_hist": labelled(
-                ("N", "T", "q"),
-                control["q_hist"].values,
-                "normalized histogram of the control's two-replica overlap",
-            ),
             "unit_energy": labelled(
                 ("N_unit", "T_unit"), u_u, "energy per spin, Ising P = 3 control (J = 1)"
             ),
@@ -548,82 +657,56 @@ def main(argv: list[str] | None = None):
             ),
         },
         coords={
-            **coords,
-            "N_retrieval": labelled("N_retrieval", Ns_r, "neurons of the retrieval runs"),
-            "alpha": labelled("alpha", alphas, "load K/N^2 of the retrieval runs"),
-            "alpha_theory": labelled("alpha_theory", line_alphas, "load of the theory overlaps"),
-            "N": labelled("N", Ns, "number of neurons"),
-            "T": labelled("T", temps, "temperature of the tempering ladder"),
-            "T_theory": labelled("T_theory", line_T, "temperature of the theory lines"),
             "N_unit": labelled("N_unit", Ns_u, "spins of the P = 3 control runs"),
             "T_unit": labelled("T_unit", T_u, "temperature of the P = 3 control's ladder"),
-            **q_coordinate(),
         },
     )
     low = T_u < T_FIT
     meta = {
-        "seed": args.seed,
-        "alpha_c_rs_T0": {P: float(d.spinodal_rs[0][0]) for P, d in diagrams.items()},
-        "alpha_c_1rsb_T0": {
-            P: float(d.spinodal_1rsb[0][0]) for P, d in diagrams.items() if d.spinodal_1rsb[0].size
+        "P": 3,
+        "alpha": ALPHA_UNIT,
+        "T_s": T_s_unit,
+        "T_fit": T_FIT,
+        "T_s_from_energy": {k: {"value": v, "error": e} for k, (v, e) in T_s_mc.items()},
+        "n_sigma_1rsb_below_T_fit": {
+            k: ((v[low] - u_unit_theory[low]) / e[low]).tolist() for k, (v, e, _) in fits.items()
         },
-        "alpha_c_rs_peak": {P: dense.alpha_c_peak(P)[1] for P in diagrams},
-        "T_collapse": {P: d.T_collapse for P, d in diagrams.items()},
-        "T_s_unit_glass": {P: dense_phases.static_transition(P)["T_s"] for P in diagrams},
-        "retrieval": {
-            "T": T_RETRIEVAL,
-            "spinodal_rs": r_theory["spinodal_rs"][0],
-            "spinodal_1rsb": r_theory["spinodal_1rsb"][0],
-            "spinodal_1rsb_diagram": float(
-                np.interp(T_RETRIEVAL, d3.spinodal_1rsb[1], d3.spinodal_1rsb[0])
-            ),
-            "m_1rsb_at_mc_loads": [
-                float(r_theory["m_1rsb"][line_alphas == a][0]) if a in line_alphas else None
-                for a in alphas
-            ],
-            "m_rs_at_mc_loads": [
-                float(r_theory["m_rs"][line_alphas == a][0]) if a in line_alphas else None
-                for a in alphas
-            ],
+        "n_sigma_paramagnet_below_T_fit": {
+            k: ((v[low] + 0.5 / T_u[low]) / e[low]).tolist() for k, (v, e, _) in fits.items()
         },
-        "unit_glass": {
-            "P": 3,
-            "alpha": ALPHA_UNIT,
-            "T_s": T_s_unit,
-            "T_fit": T_FIT,
-            "T_s_from_energy": {k: {"value": v, "error": e} for k, (v, e) in T_s_mc.items()},
-            "n_sigma_1rsb_below_T_fit": {
-                k: ((v[low] - u_unit_theory[low]) / e[low]).tolist()
-                for k, (v, e, _) in fits.items()
-            },
-            "n_sigma_paramagnet_below_T_fit": {
-                k: ((v[low] + 0.5 / T_u[low]) / e[low]).tolist() for k, (v, e, _) in fits.items()
-            },
-            "chi2_of_fit": {k: c.tolist() for k, (_, _, c) in fits.items()},
-            "swap_min": float(unit["swap_min"].min()),
-            "round_trips_min": int(unit["round_trips_min"].min()),
-            "round_trips_mean": unit["round_trips_mean"].values.tolist(),
-        },
-        "glass": {
-            "P": P_GLASS,
-            "alpha": ALPHA_GLASS,
-            "T_s": T_s,
-            "control_chi2_paramagnet_above_2T_s": np.sum(z_control[:, hot] ** 2, axis=1).tolist(),
-            "n_above_2T_s": int(np.sum(hot)),
-        },
-        "lowest_T_1rsb": {"q": lowest.q_levels, "x": lowest.x_levels},
-        "q2_control": control["q2"].values[:, 0].tolist(),
-        "swap_min": {
-            "network": float(hebb["swap_min"].min()),
-            "control": float(control["swap_min"].min()),
-        },
-        "round_trips_min": {
-            "network": int(hebb["round_trips_min"].min()),
-            "control": int(control["round_trips_min"].min()),
-        },
-        "points": records,
+        "chi2_of_fit": {k: c.tolist() for k, (_, _, c) in fits.items()},
+        "swap_min": float(unit["swap_min"].min()),
+        "round_trips_min": int(unit["round_trips_min"].min()),
+        "round_trips_mean": unit["round_trips_mean"].values.tolist(),
     }
-    return write_outputs(fig, data, meta, args, "dense_rsb", started)
+    return data, meta
+
+
+def draw(args) -> tuple:
+    """Panels (a)-(f), in reading order, and the run record."""
+    diagrams = _diagrams(args.quick)
+    runs = _retrieval_runs(args)
+    fig, axes = subplots(2, 3, figsize=(17, 9.5))
+    diagram_data, diagram_meta = panels_a_b(axes[0, :2], diagrams, runs[1])
+    retrieval_data, retrieval_meta = panel_e(axes[1, 1], args.quick, runs, diagrams[3])
+    glass = _glass_runs(args)
+    records = panel_c(axes[0, 2], glass)
+    panel_d(axes[1, 0], glass)
+    glass_data, glass_meta = _glass_data(glass, records)
+    unit_data, unit_meta = panel_f(axes[1, 2], args)
+    fig.tight_layout()
+    meta = {
+        "seed": args.seed,
+        **diagram_meta,
+        "retrieval": retrieval_meta,
+        "unit_glass": unit_meta,
+        **glass_meta,
+    }
+    return fig, [diagram_data, retrieval_data, glass_data, unit_data], meta
+
+
+def main(argv: list[str] | None = None):
+    return run_figure("dense_rsb", __doc__.splitlines()[0], argv, draw)
 
 
 if __name__ == "__main__":

@@ -82,7 +82,7 @@ from scipy.optimize import isotonic_regression
 from threadpoolctl import threadpool_limits
 
 from hebbian.executors import executor
-from hebbian.figures._output import labelled, parse_args, subplots, write_outputs
+from hebbian.figures._output import labelled, parse_args, smooth, subplots, write_outputs
 from hebbian.rnn.fixed_points import find_fixed_points, slow_points
 from hebbian.rnn.neural_ode import NeuralODE, matched_width
 from hebbian.rnn.training import memory_task, train, trajectory_task
@@ -318,7 +318,8 @@ def _panel_examples(ax, models: dict, s: dict):
         ax.axhline(v, color=f"C{k}", lw=0.5, ls=":")
     ax.axvspan(0, n_stim * DT, color="0.9", label="stimulus")
     start = (n_stim + n_settle) * DT
-    ax.axvspan(start, start + T_HOLD, color="C8", alpha=0.2, label="trained hold (scored)")
+    hold = {"facecolor": "none", "edgecolor": "C5", "hatch": "///", "lw": 0}
+    ax.axvspan(start, start + T_HOLD, **hold, label="trained hold (scored)")
     ax.set(
         xlabel="time",
         ylabel="output y",
@@ -374,15 +375,17 @@ def _panel_expressivity(ax, best: dict, s: dict, bound: float):
 
 def _panel_fits(ax, best: dict, target: np.ndarray, s: dict):
     t = s["expr_dt"] * np.arange(1, target.size + 1)
-    ax.plot(t, target, "-", color="0.6", lw=4, label="target")
+    ax.plot(*smooth(t, target), "-", color="0.6", lw=4, label="target")
     width = s["expr_widths"][-1]
-    for n, color in ((s["expr_dims"][0], "C0"), (s["expr_dims"][-1], "C3")):
+    for n, color, marker in ((s["expr_dims"][0], "C0", "o"), (s["expr_dims"][-1], "C3", "^")):
         for kind, style in zip(MODELS, ("-", "--"), strict=True):
             fit = best[(kind, n, width)]
             ax.plot(
                 t,
                 fit["output"],
                 style,
+                marker=marker,  # the model's output at each integration step
+                ms=2.5,
                 color=color,
                 label=f"{kind}, n = {n}, p = {width}: $R^2$ = {fit['r2']:.2f}",
             )

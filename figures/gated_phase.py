@@ -102,7 +102,15 @@ import xarray as xr
 from scipy.special import expit
 from threadpoolctl import threadpool_limits
 
-from hebbian.figures._output import joined, labelled, parse_args, subplots, write_outputs
+from hebbian.figures._output import (
+    MARKERS,
+    joined,
+    labelled,
+    parse_args,
+    series,
+    subplots,
+    write_outputs,
+)
 from hebbian.rnn import GatedRNN, autocorrelation, decay_time, lyapunov_spectrum, simulate
 from hebbian.theory.gated_dmft import (
     chaos_onset,
@@ -290,13 +298,15 @@ def _branch(alpha_r: float, s: dict, onsets: list[dict], cache: dict) -> np.ndar
     return rows
 
 
-def _plot_branch(ax, g, y, color, label):
-    """``y`` against ``g``: solid where ``dg/dDelta0 > 0`` (stable), dashed elsewhere."""
+def _plot_branch(ax, g, y, color, label, marker):
+    """``y`` against ``g``: solid where ``dg/dDelta0 > 0`` (stable), dashed elsewhere; the
+    solved points marked with ``marker``."""
     stable = np.gradient(g) > 0
     for i in range(len(g) - 1):
         both = stable[i] and stable[i + 1]
         ax.plot(g[i : i + 2], y[i : i + 2], "-" if both else "--", color=color, lw=1.3)
-    ax.plot([], [], "-", color=color, lw=1.3, label=label)
+    ax.plot(g, y, marker, color=color, ms=3)
+    ax.plot([], [], "-", marker=marker, color=color, ms=3, lw=1.3, label=label)
 
 
 # --- panels -----------------------------------------------------------------------------
@@ -414,8 +424,9 @@ def _panels_b_c(ax_d, ax_l, s: dict, onsets, runs: _Runs, cache: dict) -> tuple[
                 )
             },
         )
-        _plot_branch(ax_d, g, D0, color, rf"DMFT $\alpha_r$ = {a:g} (dashed: unstable)")
-        _plot_branch(ax_l, g, lam, color, rf"DMFT $\alpha_r$ = {a:g} (dashed: unstable)")
+        label = rf"DMFT $\alpha_r$ = {a:g} (dashed: unstable)"
+        _plot_branch(ax_d, g, D0, color, label, MARKERS[i])
+        _plot_branch(ax_l, g, lam, color, label, MARKERS[i])
         g_all += list(g)
         for j, N in enumerate(s["N"]):
             gs = s["g_points"][a]
@@ -556,7 +567,7 @@ def _panel_timescales(ax, s: dict, runs: _Runs, cache: dict) -> tuple[list, xr.D
                 decay_time_dmft=decay_time(d.tau, d.Delta / d.Delta0),
             )
             at = _decay_label(rec["decay_time_dmft"], lags[-1])
-            ax.plot(lags, dmft, "-", color=f"C{i}", lw=1.3, label=f"DMFT {label}: {at}")
+            ax.plot(lags, dmft, **series(i), lw=1.3, label=f"DMFT {label}: {at}")
         else:
             d = solve_gated_sampled(
                 g,
@@ -577,11 +588,11 @@ def _panel_timescales(ax, s: dict, runs: _Runs, cache: dict) -> tuple[list, xr.D
             state = "" if d.success else f" ({s['sampled']['n_iter']} iterations, not converged)"
             at = _decay_label(rec["decay_time_dmft"], lags[-1])
             label_dmft = f"sampled DMFT{state}, {label}: {at}"
-            ax.plot(lags, dmft, "--", color=f"C{i}", lw=1.3, label=label_dmft)
+            ax.plot(lags, dmft, **series(i), lw=1.3, label=label_dmft)
         ax.plot(
             lags[::4],
             sim[::4],
-            "o",
+            MARKERS[i],
             color=f"C{i}",
             ms=3,
             mfc="none",

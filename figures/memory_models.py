@@ -81,7 +81,16 @@ import xarray as xr
 from scipy.special import expit
 from threadpoolctl import threadpool_limits
 
-from hebbian.figures._output import joined, labelled, parse_args, subplots, write_outputs
+from hebbian.figures._output import (
+    LINESTYLES,
+    MARKERS,
+    joined,
+    labelled,
+    parse_args,
+    smooth,
+    subplots,
+    write_outputs,
+)
 from hebbian.memory import (
     DeltaRuleMemory,
     ForgetGatedMemory,
@@ -280,7 +289,7 @@ def _panel_capacity(ax, records: dict) -> None:
             ds,
             rec["capacity"],
             rec["capacity_error"],
-            fmt="o",
+            fmt=MARKERS[k],
             color=f"C{k}",
             capsize=2,
             ms=4,
@@ -304,13 +313,14 @@ def _panel_cost(ax, records: dict, newer: dict) -> None:
     """Capacity against the floats held at capacity, every memory; theory of (a) as lines."""
     labels = {name: spec[0] for name, spec in {**MODELS, **NEWER}.items()}
     for k, (name, rec) in enumerate({**records, **newer}.items()):
-        marker = "o" if name in records else "s"
-        # a capacity of 0 (the GRU) is drawn at 1 on the log axis
+        # filled: the memories of (a); open: the others.  A capacity of 0 (the GRU) is drawn
+        # at 1 on the log axis
         ax.errorbar(
             rec["state_size"],
             np.maximum(rec["capacity"], 1.0),
             rec["capacity_error"],
-            fmt=marker,
+            fmt=MARKERS[k % len(MARKERS)],
+            mfc=None if name in records else "w",
             color=f"C{k}",
             ms=4,
             capsize=2,
@@ -322,7 +332,8 @@ def _panel_cost(ax, records: dict, newer: dict) -> None:
             factory = MODELS[name][1]
             n_c = np.array([_predicted(factory, d) for d in grid], dtype=np.float64)
             fixed = name in ("linear", "forget", "delta")
-            ax.plot(grid**2 if fixed else n_c * 2 * grid, n_c, "-", color=f"C{k}", lw=0.8)
+            size, n_c = smooth(np.log(grid**2 if fixed else n_c * 2 * grid), np.log(n_c))
+            ax.plot(np.exp(size), np.exp(n_c), "-", color=f"C{k}", lw=0.8)
     ax.set(
         xscale="log",
         yscale="log",
@@ -343,13 +354,14 @@ def _panel_accuracy(ax, grid, n_samples: int, seed: int) -> xr.Dataset:
             grid,
             curve["accuracy"],
             curve["accuracy_error"],
-            fmt="o",
+            fmt=MARKERS[k],
             ms=3,
             color=f"C{k}",
             label=label,
         )
         line = [_predicted_accuracy(factory, D_B, n) for n in grid]
-        ax.plot(grid, line, "-", color=f"C{k}", lw=0.9)
+        log_n, drawn = smooth(np.log(grid), line)
+        ax.plot(np.exp(log_n), drawn, "-", color=f"C{k}", lw=0.9)
         accuracy.append(curve["accuracy"])
         error.append(curve["accuracy_error"])
     ax.axhline(0.9, color="gray", ls=":", lw=0.8)
@@ -438,7 +450,7 @@ def _retention(ax, n_samples: int, seed: int) -> tuple[list, xr.Dataset]:
             lags,
             curve["accuracy"],
             curve["accuracy_error"],
-            fmt="o",
+            fmt=MARKERS[k],
             ms=2,
             color=color,
             label=label,
@@ -502,7 +514,7 @@ def _panel_hybrid(ax, quick: bool, n_samples: int, seed: int) -> tuple[dict, xr.
             out["accuracy"],
             out["accuracy_error"],
             out["cached_error"],
-            fmt="o-",
+            fmt=MARKERS[k] + LINESTYLES[k],
             ms=3,
             color=f"C{k}",
             label=label,
@@ -629,10 +641,18 @@ def _panel_gates(ax, quick: bool, n_samples: int, seed: int) -> tuple[dict, xr.D
     twin = ax.twinx()
     twin.plot(biases, tau_dmft, "--", color="C3", lw=0.9, label=r"DMFT $-1/\lambda_{max}$")
     twin.plot(biases, tau_n, "x", color="C3", label=f"slowest mode, N = {N}")
-    twin.set(yscale="log", ylabel="time scale (units of time)")
-    ax.set_ylim(0, None)
-    ax.legend(fontsize=6, loc="lower right")
-    twin.legend(fontsize=6, loc="upper center")
+    # headroom above the lines for one legend of both axes
+    top = np.nanmax(np.concatenate([np.add(measured, error), theory, finite]))
+    ax.set_ylim(0, 1.55 * top)
+    scales = np.concatenate([tau_dmft, tau_n])
+    scales = scales[np.isfinite(scales) & (scales > 0)]
+    twin.set(
+        yscale="log",
+        ylim=(scales.min() / 1.3, scales.max() * 4),
+        ylabel="time scale (units of time)",
+    )
+    handles = [h for a in (ax, twin) for h in a.get_legend_handles_labels()[0]]
+    ax.legend(handles=handles, fontsize=6, loc="upper right")
     record = {
         "beta_z": biases.tolist(),
         "capacity": measured,
@@ -697,7 +717,7 @@ def _panel_cells(ax_delay, ax_stm, quick: bool, n_samples: int, seed: int):
             gru_tau,
             recall[:, j],
             recall_err[:, j],
-            fmt="o-",
+            fmt=MARKERS[j] + LINESTYLES[j],
             ms=3,
             color=f"C{j}",
             label=f"delay {delay}",
@@ -709,11 +729,11 @@ def _panel_cells(ax_delay, ax_stm, quick: bool, n_samples: int, seed: int):
         title=f"(g) GRU N = {N}: a value kept among distractors (noise {noise})",
     )
     ax_delay.legend(fontsize=7)
-    for name, tau, label in (
-        ("gru", gru_tau, "GRU, update gate"),
-        ("lstm", lstm_tau, "LSTM, forget gate"),
+    for k, (name, tau, label) in enumerate(
+        (("gru", gru_tau, "GRU, update gate"), ("lstm", lstm_tau, "LSTM, forget gate"))
     ):
-        ax_stm.errorbar(tau, *stm[name], fmt="o-", ms=3, label=f"{label}, N = {N}")
+        style = MARKERS[k] + LINESTYLES[k]
+        ax_stm.errorbar(tau, *stm[name], fmt=style, ms=3, label=f"{label}, N = {N}")
     ax_stm.axhline(N, color="gray", ls=":", lw=0.8, label="Jaeger's bound N (GRU)")
     ax_stm.set(
         xscale="log",
@@ -790,6 +810,7 @@ def main(argv: list[str] | None = None):
         cells, cell_data = _panel_cells(
             axes[3, 0], axes[3, 1], quick, 3 if quick else 8, args.seed
         )
+    fig.tight_layout(h_pad=1.5)
     capacities = {
         name: xr.Dataset(
             {

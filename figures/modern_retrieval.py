@@ -94,11 +94,13 @@ def main(argv: list[str] | None = None):
     ax.set_yscale("log")
     ax.set_xlabel(r"$\beta$")
     ax.set_ylabel(r"$\|f(\xi) - x_i\|$")
-    ax.set_title(f"(a) d={D}, K={K}, |xi - x_i|={DELTA}; bound violated in {violations} cases")
+    ax.set_title(
+        f"(a) d = {D}, K = {K}, $|\\xi - x_i|$ = {DELTA}: bound violated in {violations} cases"
+    )
     ax.legend(fontsize=8)
     for kind, style in zip(FixedPointKind, ("o-", "s-.", "^:"), strict=True):
         ax_b.plot(betas_b, kinds[:, kind], style, ms=3, label=f"{kind.name.lower()} fixed point")
-    ax_b.plot(betas_b, separated, "k--", label="well separated (Theorem 4)")
+    ax_b.plot(betas_b, separated, "kD--", ms=3, label="well separated (Theorem 4)")
     ax_b.set(
         xlabel=r"$\beta$",
         ylabel="fraction of queries / patterns",

@@ -47,9 +47,12 @@ import numpy as np
 import xarray as xr
 
 from hebbian.figures._output import (
+    MARKERS,
     joined,
     labelled,
     parse_args,
+    series,
+    smooth,
     subplots,
     sweep,
     write_outputs,
@@ -100,9 +103,15 @@ def _pure(d: float, T: float, alpha: float) -> float:
     return s["m1"] if s.success else math.nan
 
 
-def _rs_lines(ax, x, rs) -> None:
+def _rs_lines(ax, x, rs, log: bool = False) -> None:
+    """The RS amplitudes of each level against ``x``, interpolated smooth (in ``log x``)."""
     for k, (color, style, _) in enumerate(LEVELS):
-        ax.plot(x, rs[:, k], color=color, ls=style, label=f"RS level {k + 1}")
+        if log:
+            u, y = smooth(np.log(x), rs[:, k])
+            u = np.exp(u)
+        else:
+            u, y = x, rs[:, k]
+        ax.plot(u, y, color=color, ls=style, label=f"RS level {k + 1}")
 
 
 def _mc_levels(ax, points, axis: str, sizes) -> None:
@@ -227,7 +236,7 @@ def panel_c(ax, s: dict) -> xr.Dataset:
     cmap = matplotlib.colors.ListedColormap(["C0", "C1", "C2", "0.85"])
     extent = (0, 0.95, 0, 0.98)
     ax.imshow(grid, origin="lower", extent=extent, aspect="auto", cmap=cmap, vmin=-0.5, vmax=3.5)
-    hatches = ("", "//", "..", "")  # the regimes apart in grey too
+    hatches = ("", "//", "..", "--")  # the regimes apart in grey too
     ax.contourf(ds, Ts, grid, levels=np.arange(-0.5, 4), colors="none", hatches=hatches)
     ax.plot([0, 0.95], [1, 0.05], "k--", lw=0.8)
     for k, name in enumerate(REGIMES):
@@ -252,7 +261,7 @@ def panel_d(ax, args, s: dict, d: float = 0.4, r: float = 0.5) -> list[xr.Datase
     """(d) Learned from M examples per pattern: RS (Gaussian limit) and both protocols' MC."""
     Ms = np.geomspace(2, 400, 60)
     rs = np.array([_levels(MT.solve(K, d, 0.0, rho=(1 - r * r) / (M * r * r))) for M in Ms])
-    _rs_lines(ax, Ms, rs)
+    _rs_lines(ax, Ms, rs, log=True)
     N = s["N"][0]
     learned = {}
     for j, protocol in enumerate(("supervised", "unsupervised")):
@@ -312,7 +321,16 @@ def panel_e(ax, s: dict, dilutions=(0.2, 0.4)) -> xr.Dataset:
         )
         for name, style, rho in thresholds:
             M_c.append((1 - quality**2) / (quality**2 * rho))
-            ax.plot(quality, M_c[-1], f"C{k}{style}", label=f"d = {d}: {name}, rho = {rho:.3f}")
+            fine = np.linspace(quality[0], quality[-1], 200)  # the closed form, drawn smooth
+            ax.plot(
+                fine,
+                (1 - fine**2) / (fine**2 * rho),
+                f"C{k}{style}",
+                marker=MARKERS[k],
+                markevery=(10 * k, 40),
+                ms=4,
+                label=f"d = {d}: {name}, rho = {rho:.3f}",
+            )
     ax.set(
         yscale="log",
         xlabel="example quality r",
@@ -367,7 +385,8 @@ def panels_g_h(axes, args, s: dict, dilutions=(0.0, 0.1, 0.2)) -> xr.Dataset:
         by_d = {}
         for j, (d, marker) in enumerate(zip(dilutions, "os^", strict=True)):
             rs = np.array([_pure(d, T, a) for a in loads])
-            ax.plot(loads, np.where(rs > 1e-3, rs, np.nan), f"C{j}-", label=f"RS d = {d}")
+            rs_drawn = np.where(rs > 1e-3, rs, np.nan)
+            ax.plot(loads, rs_drawn, **series(j), label=f"RS d = {d}")
             fixed = {"K": 1, "d": d, "T": T, "N": N, "n_samples": max(2, s["n_samples"] // 4)}
             mc = sweep(args, f"multitasking.{panel}_d{d}", TASK, {"alpha": s["alpha"]}, **fixed)
             label = f"MC N={N}, d = {d}"

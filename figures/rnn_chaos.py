@@ -67,7 +67,15 @@ import numpy as np
 import xarray as xr
 from threadpoolctl import threadpool_limits
 
-from hebbian.figures._output import labelled, parse_args, subplots, write_outputs
+from hebbian.figures._output import (
+    MARKERS,
+    labelled,
+    parse_args,
+    series,
+    smooth,
+    subplots,
+    write_outputs,
+)
 from hebbian.mc import extrapolate
 from hebbian.rnn import (
     GatedRNN,
@@ -146,7 +154,9 @@ def _panel_spectrum(ax, network, x, title: str) -> dict:
             label=f"gate leaks (each {network.N}-fold)",
         )
     ax.axvline(0.0, color="gray", lw=0.7, ls=":")
+    reach = max(support.radius, float(np.abs(eigs.imag).max()))
     ax.set(
+        ylim=(-1.1 * reach, 1.75 * reach),  # the legend above the spectrum
         aspect="equal",
         xlabel=r"Re $\lambda$",
         ylabel=r"Im $\lambda$",
@@ -218,7 +228,10 @@ def _in_regime(mean, b) -> str | None:
 def _panel_lyapunov(ax_g, ax_n, s: dict, samples: np.ndarray) -> list[dict]:
     grid = np.concatenate([[0.5], np.linspace(1.0, 3.0, s["n_dmft"])])  # linear below g = 1
     theory = np.array([solve_vanilla(g).check().lambda_max for g in grid])
-    ax_g.plot(grid, theory, "k-", lw=1.2, label="DMFT")
+    chaotic = grid >= 1.0  # the kink at g = 1 kept, the chaotic branch drawn smooth
+    g_fine, lambda_fine = smooth(grid[chaotic], theory[chaotic])
+    line = np.append(grid[~chaotic], g_fine), np.append(theory[~chaotic], lambda_fine)
+    ax_g.plot(*line, "k-", lw=1.2, label="DMFT")
     mean = samples.mean(axis=2)
     err = samples.std(axis=2, ddof=1) / np.sqrt(samples.shape[2])
     Ns = np.array(s["N_lyap"])
@@ -320,8 +333,8 @@ def _panel_correlation(ax, s: dict, seed: int) -> tuple[list[dict], xr.Dataset]:
         mean = curves.mean(axis=0)
         err0 = float(curves[:, 0].std(ddof=1) / np.sqrt(len(curves)))
         theory = solve_vanilla(g, tau=lags).check()
-        ax.plot(lags, theory.Delta, "-", color=f"C{k}", lw=1.2, label=f"DMFT g = {g:g}")
-        ax.plot(lags, mean, "o", color=f"C{k}", ms=3, label=f"simulation N = {N}")
+        ax.plot(lags, theory.Delta, **series(k), lw=1.2, label=f"DMFT g = {g:g}")
+        ax.plot(lags, mean, MARKERS[k], color=f"C{k}", ms=3, label=f"simulation N = {N}")
         records.append(
             {
                 "g": g,

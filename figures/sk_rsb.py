@@ -93,9 +93,9 @@ def panel_overlap(ax, Ns, points, n_levels: int) -> None:
     # P(q) is symmetric at h = 0; its distribution function on |q| is x(q)
     s = sk.solve_full_rsb(float(temps[t]), n_levels=n_levels)
     hist = points["q_hist"].values[:, t]
-    overlap_cdf_panel(ax, Ns, hist, s.q_levels, s.x_levels, "full RSB: x(q)")
+    note = overlap_cdf_panel(ax, Ns, hist, s.q_levels, s.x_levels, "full RSB: x(q)")
     ax.set_title(f"(d) overlap distribution function, T = {temps[t]:.2f}")
-    ax.legend(fontsize=7, loc="upper left")
+    ax.legend(fontsize=7, loc="upper left", title=note, title_fontsize=7)
 
 
 def main(argv: list[str] | None = None):

@@ -37,3 +37,18 @@ def test_figure_scripts_have_no_formatter_exemptions():
         if "fmt: skip" in line or "fmt: off" in line
     ]
     assert not exempt, f"let ruff format these: {exempt}"
+
+
+def test_figures_draw_on_the_shared_canvas_and_palette():
+    """Every figure gets its canvas from ``figures._output`` (Agg, the colour-blind-safe
+    palette as "C0", "C1", ...), never its own matplotlib set-up or a colour outside it."""
+    own = re.compile(r"matplotlib\.use\(|plt\.(subplots|figure)\(|\"tab:|'tab:|tab10")
+    assert all(own.search(s) for s in ("plt.subplots(2, 2)", 'color="tab:red"'))
+    hits = [
+        f"{p.name}:{n}: {line.strip()}"
+        for p in SOURCES
+        if p.parent.name == "figures" and p.name != "_output.py"
+        for n, line in enumerate(p.read_text().splitlines(), 1)
+        if own.search(line)
+    ]
+    assert not hits, hits

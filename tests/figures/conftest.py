@@ -3,19 +3,44 @@
 from __future__ import annotations
 
 import pytest
+from matplotlib.figure import Figure
 
 from hebbian import figures
 
 
 @pytest.fixture(scope="session")
 def made(tmp_path_factory):
-    """``made(name)``: the output folder of the figure's quick run, made once per session."""
+    """``made(name)``: the output folder of the figure's quick run, made once per session.
+
+    ``made.figures[name]`` holds the matplotlib Figure the run saved as its PNG.
+    """
     folders = {}
+    save = Figure.savefig
 
     def make(name):
         if name not in folders:
             folders[name] = tmp_path_factory.mktemp(name)
-            figures.load(name).main(["--quick", "--out", str(folders[name])])
+
+            def recording(fig, fname, *args, **kwargs):
+                if kwargs.get("format") == "png":
+                    make.figures[name] = fig
+                return save(fig, fname, *args, **kwargs)
+
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(Figure, "savefig", recording)
+                figures.load(name).main(["--quick", "--out", str(folders[name])])
         return folders[name]
 
+    make.figures = {}
     return make
+
+
+@pytest.fixture(scope="session")
+def drawn(made):
+    """``drawn(name)``: the matplotlib Figure of the figure's quick run (:func:`made`)."""
+
+    def figure(name):
+        made(name)
+        return made.figures[name]
+
+    return figure
