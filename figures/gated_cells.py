@@ -112,7 +112,16 @@ from scipy.optimize import linear_sum_assignment
 from scipy.special import expit
 from threadpoolctl import threadpool_limits
 
-from hebbian.figures._output import labelled, parse_args, subplots, write_outputs
+from hebbian.figures._output import (
+    LINESTYLES,
+    MARKERS,
+    labelled,
+    parse_args,
+    series,
+    smooth,
+    subplots,
+    write_outputs,
+)
 from hebbian.rnn import (
     GRUCell,
     LSTMCell,
@@ -188,12 +197,12 @@ def _settings(quick: bool) -> dict:
     }
 
 
-def _disc(ax, support, color: str, label: str):
+def _disc(ax, support, color: str, label: str, ls="-"):
     angle = np.linspace(0, 2 * np.pi, 400)
     ax.plot(
         support.centre + support.radius * np.cos(angle),
         support.radius * np.sin(angle),
-        "-",
+        ls=ls,
         color=color,
         lw=1.2,
         label=label,
@@ -219,7 +228,7 @@ def _finish_spectrum_axes(ax, title: str):
     angle = np.linspace(0, 2 * np.pi, 400)
     ax.plot(np.cos(angle), np.sin(angle), "k:", lw=0.8, label="unit circle")
     ax.set(aspect="equal", xlabel=r"Re $\lambda$", ylabel=r"Im $\lambda$", title=title)
-    ax.legend(fontsize=7, loc="upper left")
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2)
 
 
 def _panel_gru(ax, s: dict, seed: int) -> list[dict]:
@@ -235,8 +244,8 @@ def _panel_gru(ax, s: dict, seed: int) -> list[dict]:
             axis.plot(
                 eigs.real,
                 eigs.imag,
-                ".",
-                ms=2,
+                ".+x"[k % 3],
+                ms=2 if k == 0 else 3,
                 color=f"C{k}",
                 label=f"$b_z$ = {b_z:g} ({N} eigenvalues)",
             )
@@ -245,6 +254,7 @@ def _panel_gru(ax, s: dict, seed: int) -> list[dict]:
                 support,
                 f"C{k}",
                 f"predicted: centre {support.centre:.3f}, radius {support.radius:.3f}",
+                ls=LINESTYLES[k % len(LINESTYLES)],
             )
         records.append({"b_z": b_z, **_measure(cell, eigs, support)})
     small = records[-1]
@@ -337,14 +347,17 @@ def _panel_sweeps(ax_slow, ax_lam, sweeps: dict, s: dict):
         ax_slow.plot(
             x,
             [r["slow_fraction_attractor"] for r in records],
-            "o",
+            ls="none",
+            marker=MARKERS[k % len(MARKERS)],
             color=f"C{k}",
             label=f"{label}, attractor",
         )
         ax_slow.plot(
             x,
             [r["slow_fraction_fixed_point"] for r in records],
-            "--",
+            ls=LINESTYLES[(k + 1) % len(LINESTYLES)],
+            marker=".",
+            ms=3,
             color=f"C{k}",
             label=f"{model.upper()} at x = 0",
         )
@@ -352,10 +365,9 @@ def _panel_sweeps(ax_slow, ax_lam, sweeps: dict, s: dict):
             x,
             [r["lambda_max"] for r in records],
             [r["lambda_max_error"] for r in records],
-            fmt="o-",
+            **series(k, points=True),
             ms=4,
             capsize=2,
-            color=f"C{k}",
             label=label,
         )
     ax_slow.set(
@@ -471,7 +483,11 @@ def _phase_theory(b_r) -> dict:
 
 
 def _panel_phase(ax, theory: dict, records: list[dict], s: dict):
-    ax.plot(theory["b_r"], theory["g_zero"], "k-", label=r"$h = 0$ unstable: $g\,\sigma(b_r) = 1$")
+    ax.plot(
+        *smooth(theory["b_r"], theory["g_zero"]),
+        "k-",
+        label=r"$h = 0$ unstable: $g\,\sigma(b_r) = 1$",
+    )
     ax.plot(theory["b_r"], theory["g_fold"], "C3--", label="active fixed points appear (fold)")
     ax.plot(
         theory["b_r_tricritical"],
@@ -555,21 +571,14 @@ def _panel_cut(ax, sim: dict, s: dict) -> dict:
     for k, key in enumerate(("C", "rho")):
         mean, err = _mean_err(sim[key])
         theory = np.interp(sim["g"], curve["g"], curve[key])
-        ax.plot(
-            curve["g"],
-            curve[key],
-            "-",
-            color=f"C{k}",
-            label="mean field: " + NAMES[key],
-        )
+        ax.plot(curve["g"], curve[key], **series(k), label="mean field: " + NAMES[key])
         ax.errorbar(
             sim["g"],
             mean,
             err,
-            fmt="o",
+            **series(k, line=False, points=True),
             ms=4,
             capsize=2,
-            color=f"C{k}",
             label=f"N = {s['N_fp']}, {s['n_nets']} nets",
         )
         out[key] = {"theory": theory.tolist(), "mean": mean.tolist(), "err": err.tolist()}
@@ -742,7 +751,6 @@ def _panel_count(ax, records: list[dict], s: dict) -> dict:
         label=f"{s['n_newton']} x fraction of orbits reaching h = 0",
     )
     twin.set(ylabel=f"count (of {s['n_newton']} Newton starts)", ylim=(0, s["n_newton"] + 1))
-    twin.legend(fontsize=6, loc="center right")
     ax.set(
         xlabel="candidate gain $g$",
         ylabel="$C = <h^2>$ at the fixed point",
@@ -751,7 +759,18 @@ def _panel_count(ax, records: list[dict], s: dict) -> dict:
         title=f"(h) multiple fixed points, $a_r$ = {A_R:g}, $b_r$ = {B_R_CUT:g}, $b_h$ = 0, "
         f"N = {s['N_fp']}",
     )
-    ax.legend(fontsize=6, loc="upper left")
+    (h_ax, l_ax), (h_twin, l_twin) = (
+        ax.get_legend_handles_labels(),
+        twin.get_legend_handles_labels(),
+    )
+    ax.legend(
+        h_ax + h_twin,
+        l_ax + l_twin,
+        fontsize=6,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.13),
+        ncol=2,
+    )
     return {"g_fold": fold["g"], "C_fold": fold["C"], "g_zero": g_zero}
 
 

@@ -62,7 +62,7 @@ import numpy as np
 import xarray as xr
 from threadpoolctl import threadpool_limits
 
-from hebbian.figures._output import labelled, parse_args, subplots, write_outputs
+from hebbian.figures._output import MARKERS, labelled, parse_args, subplots, write_outputs
 from hebbian.rnn import GatedRNN, lyapunov_spectrum, simulate
 from hebbian.rnn.fixed_points import find_fixed_points
 from hebbian.theory.dmft import solve_vanilla
@@ -220,16 +220,17 @@ def main(argv: list[str] | None = None):
     for j, N in enumerate(Ns):
         mean = sigma[:, j].mean(axis=1)
         err = sigma[:, j].std(axis=1, ddof=1) / math.sqrt(s["n_net"])
-        ax_c.errorbar(
-            gs, mean, err, fmt="o-", ms=4, capsize=2, color=f"C{j}", label=f"<log #>/N, N = {N}"
-        )
-        ax_c.plot(gs, annealed[:, j], "s:", ms=4, color=f"C{j}", label=f"log<#>/N, N = {N}")
+        # colour and marker tell the sizes apart, the line style the three counts
+        size = {"color": f"C{j}", "marker": MARKERS[j % len(MARKERS)]}
+        ax_c.errorbar(gs, mean, err, ls="-", ms=4, capsize=2, **size, label=f"<log #>/N, N = {N}")
+        ax_c.plot(gs, annealed[:, j], ls=":", ms=4, mfc="none", **size, label=f"log<#>/N, N = {N}")
         ax_c.plot(
             gs,
             sigma_stable[:, j].mean(axis=1),
-            "x--",
-            color=f"C{j}",
+            ls="--",
+            ms=3,
             lw=0.8,
+            **size,
             label=f"stable, N = {N}",
         )
         for i, g in enumerate(gs):
@@ -257,7 +258,7 @@ def main(argv: list[str] | None = None):
     )
     ax_c.title.set_fontsize(9)
     ax_c.legend(fontsize=7)
-    ax_l.plot(grid, lam_dmft, "k-", lw=1.2, label="DMFT")
+    ax_l.plot(grid, lam_dmft, "k.-", ms=3, lw=1.2, label="DMFT (points: computed)")
     ax_l.plot(gs, lam_sim, "o", color="C3", label=f"Benettin, N = {s['N_lyap']}")
     ax_l.axhline(0.0, color="gray", lw=0.7, ls=":")
     ax_l.set(xlabel="gain g", ylabel=r"$\lambda_{max}$", title="(b) dynamical complexity")

@@ -111,7 +111,7 @@ from scipy.optimize import brentq
 from scipy.special import expit, i0e
 from threadpoolctl import threadpool_limits
 
-from hebbian.figures._output import labelled, parse_args, subplots, sweep, write_outputs
+from hebbian.figures._output import labelled, parse_args, series, subplots, sweep, write_outputs
 from hebbian.mc import extrapolate
 from hebbian.rnn import GatedRNN, lyapunov_spectrum, simulate
 from hebbian.theory.gated_dmft import input_instability_gain, solve_gated, static_fixed_point
@@ -434,11 +434,10 @@ def _panel_cut(ax, result: dict, line: list) -> None:
             np.asarray(r["sigma"]) + shift[k],
             r["mean"],
             r["error"],
-            fmt="o-",
+            **series(k, points=True),
             ms=4,
             lw=0.8,
             capsize=2,
-            color=f"C{k}",
             label=f"N = {r['N']} ({r['networks']} networks)",
         )
     ax.axhline(0.0, color="gray", lw=0.7, ls=":")
@@ -588,14 +587,16 @@ def _panel_line(ax_lam, ax_var, s: dict, points: list, line: list) -> None:
     ax_lam.plot(
         x,
         [r["lambda_max"] for r in line],
-        "k-",
+        "k.-",
+        ms=3,
         lw=1.2,
-        label="DMFT (attracting solution)",
+        label="DMFT (attracting solution; points: computed)",
     )
     ax_lam.plot(
         x,
         [r["fixed_point_lambda"] for r in line],
-        "k--",
+        "k.--",
+        ms=3,
         lw=0.9,
         label="DMFT: fixed point's edge",
     )
@@ -630,17 +631,27 @@ def _panel_line(ax_lam, ax_var, s: dict, points: list, line: list) -> None:
     ax_lam.set_xscale("symlog", linthresh=0.05)
     ax_lam.set_xlim(left=0.0)
     ax_lam.legend(fontsize=7)
-    for key, colour, name in (
-        ("Delta0", "C0", r"$\Delta_0$"),
-        ("fluctuation", "C1", "fluctuating part"),
+    for k, (key, name) in enumerate(
+        (("Delta0", r"$\Delta_0$"), ("fluctuation", "fluctuating part"))
     ):
-        ax_var.plot(x, [r[key] for r in line], "-", color=colour, lw=1.2, label=f"DMFT {name}")
+        style = series(k, points=True)
+        ax_var.plot(
+            x,
+            [r[key] for r in line],
+            ls=style["ls"],
+            color=style["color"],
+            marker=".",
+            ms=3,
+            lw=1.2,
+            label=f"DMFT {name} (points: computed)",
+        )
         ax_var.errorbar(
             sig,
             [p[key] for p in on_line],
             [p[f"{key}_error"] for p in on_line],
-            fmt="o",
-            color=colour,
+            ls="none",
+            marker=style["marker"],
+            color=style["color"],
             capsize=2,
             label=f"simulated {name}",
         )
@@ -691,12 +702,11 @@ def _reset(ax, s: dict, seed: int) -> tuple[list, xr.Dataset]:
         c = float(expit(beta))
         after = _trace_theory(np.maximum(t - r["t_switch"], 0.0), c, rho)
         predicted = held * np.where(before, 1.0, after)
-        ax.plot(t[::10], norm[::10], "o", ms=3, color=f"C{k % 10}")
+        ax.plot(t[::10], norm[::10], ms=3, **series(k, line=False, points=True))
         ax.plot(
             t,
             predicted,
-            "-",
-            color=f"C{k % 10}",
+            **series(k),
             lw=1.1,
             label=rf"$\beta_z^{{reset}}$ = {beta:g} (c = {c:.2f})",
         )

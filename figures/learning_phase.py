@@ -59,7 +59,15 @@ import xarray as xr
 
 from hebbian import mc
 from hebbian.figures._extrapolated import half_crossing
-from hebbian.figures._output import joined, labelled, parse_args, subplots, sweep, write_outputs
+from hebbian.figures._output import (
+    joined,
+    labelled,
+    parse_args,
+    smooth_path,
+    subplots,
+    sweep,
+    write_outputs,
+)
 from hebbian.theory import learning as L
 from hebbian.theory import learning_phase as LP
 
@@ -184,7 +192,7 @@ def _diagram(ax, P, protocol, Ts, ref, lines):
     for name, values in d.lines.items():
         color, style = STYLES[name]
         ax.plot(values, Ts, color=color, ls=style, marker=".", ms=4, label=name)
-    ax.plot(ref, Ts, color="gray", lw=0.8, label=r"spinodal, $\rho$ = 0")
+    ax.plot(*smooth_path(ref, Ts), color="gray", lw=0.8, label=r"spinodal, $\rho$ = 0")
     data = {
         f"{name}": labelled("T_line", v, f"load alpha of the RS {name} line")
         for name, v in d.lines.items()

@@ -22,17 +22,6 @@ from matplotlib.colors import to_rgba
 from hebbian import figures
 from hebbian.figures._output import PALETTE
 
-#: Figures whose drawing :func:`unreadable` still objects to, and why they are let pass for
-#: now; a figure that reads well fails the test until it is taken off this list.
-TOLERATED: dict[str, str] = {
-    "gated_cells": "not yet redrawn: series told apart by colour only, legends over the unit "
-    "circle and (h)'s mean-field line, polylines in (c) and (e)",
-    "gated_complexity": "not yet redrawn: N = 6 and 10 by colour only, (b)'s DMFT a polyline",
-    "gated_inputs": "not yet redrawn: sizes, Delta0 parts and reset gates by colour only, "
-    "(b) and (c) DMFT polylines",
-    "learning_phase": "not yet redrawn: the rho = 0 spinodal of the P = 2 panels a polyline",
-}
-
 
 @pytest.mark.parametrize("name", list(figures.available()))
 def test_figure_quick(name, made):
@@ -264,9 +253,6 @@ def unreadable(fig) -> list[str]:
 @pytest.mark.parametrize("name", list(figures.available()))
 def test_figure_reads_in_grey_and_for_the_colour_blind(name, drawn):
     found = unreadable(drawn(name))
-    if name in TOLERATED:
-        assert found, f"{name} reads well now: take it off TOLERATED"
-        pytest.xfail(f"{TOLERATED[name]}: {found}")
     assert not found, found
 
 
