@@ -296,7 +296,8 @@ def _panel_capacity(ax, records: dict) -> None:
             label=f"{label}: {fitted}",
         )
         grid = np.unique(np.geomspace(ds[0], ds[-1], 24).round().astype(int))
-        ax.plot(grid, [_predicted(factory, d) for d in grid], "-", color=f"C{k}", lw=0.9)
+        predicted = [_predicted(factory, d) for d in grid]
+        ax.plot(*smooth(grid, predicted), "-", color=f"C{k}", lw=0.9)
     ax.plot([], [], "k-", lw=0.9, label="signal-to-noise theory")
     ax.set(
         xscale="log",
