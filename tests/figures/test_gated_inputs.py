@@ -96,7 +96,7 @@ def test_transition_crossing_and_its_jackknife_error():
     assert "sign" in _rise(sigma, lam + 1.0)  # positive from the start
 
 
-@pytest.mark.slow
+@pytest.mark.long
 def test_input_induced_transition_extrapolated_in_N_meets_the_dmft(tmp_path):
     """The figure's cut at g = 1.9 on fewer networks and inputs: where the mean lambda_max over
     networks crosses 0 at N = 200, 400, 800 (12, 8, 4 networks), extrapolated in 1/N.

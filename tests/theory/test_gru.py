@@ -275,7 +275,7 @@ def test_fluctuating_update_gate_slow_time():
     assert 0.9 < np.mean(own) < 1.3
 
 
-@pytest.mark.slow
+@pytest.mark.long
 def test_fluctuating_update_gate_slow_time_large_n():
     """N = 800, 6 networks: measured gap over Eq. (5)'s within 3 standard errors of 1, for the
     constant gate and for a_z = 1 (shut and open), while the constant-gate formula is ~40% off."""
