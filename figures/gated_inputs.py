@@ -580,8 +580,13 @@ def _dmft_line(s: dict, points: list, star: float) -> list[dict]:
     ]
 
 
+def _on_line(points: list) -> list:
+    """The simulated points at the gain ``G_LINE`` of panels (b) and (c), by input strength."""
+    return sorted((p for p in points if p["g"] == G_LINE), key=lambda p: p["sigma_I"])
+
+
 def _panel_line(ax_lam, ax_var, s: dict, points: list, line: list) -> None:
-    on_line = sorted((p for p in points if p["g"] == G_LINE), key=lambda p: p["sigma_I"])
+    on_line = _on_line(points)
     sig = [p["sigma_I"] for p in on_line]
     x = [r["sigma_I"] for r in line]
     ax_lam.plot(
@@ -783,7 +788,7 @@ def main(argv: list[str] | None = None):
     _panel_line(axes[0, 1], axes[1, 0], s, points, dmft_line)
     _panel_extrapolation(axes[1, 2], transition)
     fig.tight_layout()
-    on_line = sorted((p for p in points if p["g"] == G_LINE), key=lambda p: p["sigma_I"])
+    on_line = _on_line(points)
     data = (
         data.merge(cut)
         .assign(
@@ -792,26 +797,16 @@ def main(argv: list[str] | None = None):
                 [r["g_fp"] for r in line],
                 "(a) gain above which the fixed point is unstable, DMFT",
             ),
-            lambda_dmft=labelled(
-                "sigma_I",
-                [p["dmft"]["lambda_max"] for p in on_line],
-                f"(b) lambda_max at g = {G_LINE:g}, DMFT",
-            ),
-            lambda_sim=labelled(
-                "sigma_I",
-                [p["lambda_max"] for p in on_line],
-                f"(b) lambda_max at g = {G_LINE:g}, simulated mean",
-            ),
-            Delta0_dmft=labelled(
-                "sigma_I",
-                [p["dmft"]["Delta0"] for p in on_line],
-                f"(c) Delta0 at g = {G_LINE:g}, DMFT",
-            ),
-            Delta0_sim=labelled(
-                "sigma_I",
-                [p["Delta0"] for p in on_line],
-                f"(c) Delta0 at g = {G_LINE:g}, simulated mean",
-            ),
+            **{
+                f"{key}_{source}": labelled(
+                    "sigma_I",
+                    [p["dmft"][field] if source == "dmft" else p[field] for p in on_line],
+                    f"({panel}) {field} at g = {G_LINE:g}, "
+                    + ("DMFT" if source == "dmft" else "simulated mean"),
+                )
+                for key, field, panel in (("lambda", "lambda_max", "b"), ("Delta0", "Delta0", "c"))
+                for source in ("dmft", "sim")
+            },
         )
         .assign_coords(
             sigma_fp=labelled("sigma_fp", [r["sigma_I"] for r in line], "(a) input strength"),
