@@ -6,9 +6,15 @@ import numpy as np
 
 from hebbian import mc
 from hebbian.figures._output import MARKERS, labelled
-from hebbian.mc.glass import Q_BINS
+from hebbian.mc.glass import Q_BINS, abs_overlap_cdf, weight_below_half
 
-__all__ = ["energy_panel", "overlap_cdf_panel", "q_coordinate"]
+__all__ = [
+    "energy_panel",
+    "overlap_cdf_panel",
+    "q_coordinate",
+    "replica_below_half",
+    "replica_cdf",
+]
 
 
 def q_coordinate() -> dict:
@@ -73,22 +79,27 @@ def overlap_cdf_panel(ax, Ns, q_hist, q_levels, x_levels, label: str) -> str:
     two-replica overlap at one temperature; level ``q_j`` of the replica
     solution carries the mass ``x_{j+1} - x_j``, so its distribution function
     is ``x_{j+1}`` on ``[q_j, q_{j+1})``.  Returns a note for the panel's
-    legend: the weight below ``|q| = 1/2`` at each N against the solution's.
+    legend: the weight below ``|q| = 1/2`` at each N
+    (:func:`hebbian.mc.glass.weight_below_half`) against the solution's.
     """
-    half = Q_BINS.size // 2
-    edges = Q_BINS[half:]
-    below = []
+    edges, cdf = abs_overlap_cdf(q_hist)
     for k, N in enumerate(Ns):
-        density = q_hist[k]
-        folded = density[half:] + density[:half][::-1]
-        cdf = np.concatenate([[0.0], np.cumsum(folded * np.diff(edges))])
         style = {"color": f"C{k + 4}", "marker": MARKERS[k], "ls": ("--", "-.", ":")[k % 3]}
-        ax.plot(edges, cdf / cdf[-1], ms=2.5, **style, label=f"MC N={N}")  # at the bin edges
-        below.append(float(np.interp(0.5, edges, cdf / cdf[-1])))
-    q_steps = [0.0, *q_levels, 1.0]
-    x_steps = [0.0, *x_levels, 1.0, 1.0]
-    ax.step(q_steps, x_steps, "k-", where="post", label=label)
+        ax.plot(edges, cdf[k], ms=2.5, **style, label=f"MC N={N}")  # at the bin edges
+    below = weight_below_half(q_hist)
+    ax.step(*replica_cdf(q_levels, x_levels), "k-", where="post", label=label)
     ax.set(xlabel="$|q|$", ylabel=r"$P(|q'| < q)$", xlim=(0, 1))
-    theory = x_steps[np.searchsorted(q_steps, 0.5, side="right") - 1]
     sizes = ", ".join(f"{v:.2f} (N={N})" for v, N in zip(below, Ns, strict=True))
+    theory = replica_below_half(q_levels, x_levels)
     return f"$P(|q| < 1/2)$: MC {sizes}\nreplica theory {theory:.2f}"
+
+
+def replica_cdf(q_levels, x_levels) -> tuple[list, list]:
+    """Steps ``(q, x)`` of the distribution function of ``|q|`` of a Parisi solution."""
+    return [0.0, *q_levels, 1.0], [0.0, *x_levels, 1.0, 1.0]
+
+
+def replica_below_half(q_levels, x_levels) -> float:
+    """``P(|q| < 1/2)`` of a Parisi solution with levels ``q_j`` and breakpoints ``x_j``."""
+    q_steps, x_steps = replica_cdf(q_levels, x_levels)
+    return float(x_steps[np.searchsorted(q_steps, 0.5, side="right") - 1])

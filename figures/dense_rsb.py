@@ -19,7 +19,12 @@ paramagnet ``-beta xi(1)``, the exact finite-N annealed energy of the
 network (the patterns' skewness; its leading term ``3 beta / 2N``,
 :mod:`hebbian.theory.dense_finite_n`) and the 1RSB glass below ``T_s``.
 (d) The control's overlap distribution at the lowest temperature against
-the 1RSB ``x(q)``.
+the 1RSB ``x(q)``, with its exact finite-N form: all ``2^N`` states of the
+Monte Carlo's own disorder samples and more
+(:func:`hebbian.mc.glass.pspin_enumeration`; grey: N = 20, quick 12, 64
+samples).  Inset: the weight of ``|q| < 1/2`` against N, exact over 64
+samples (dots), exact on the Monte Carlo's samples (squares), Monte Carlo
+(stars), 1RSB ``x`` (dashed).
 (e) P = 3 retrieval at ``T = 0.05``: the mean overlap with the cued pattern
 of every chain started on it (sweeps 200-400, no chain discarded;
 :func:`hebbian.mc.retrieval.retrieval_overlap`) at N = 100, 200, 400
@@ -73,6 +78,35 @@ a flip costs ``N^3`` there, and at N = 12 (the largest size with 16 pairs in
 a few minutes) the energy at 0.55 ``T_s`` is -0.690(17) against the 1RSB
 -0.823: far from any limit.
 
+Overlaps, P = 4 control at ``T = 0.05 = 0.51 T_s`` (``x = 0.49`` at the 1RSB
+breakpoint, ``q_0 = 0.007``, ``q_1 = 0.985``).  The quick Monte Carlo's
+weight of ``|q| < 1/2``, 0.44 at N = 8 and 0.16 at N = 12, is that of its 4
+disorder samples: their exact values are 0.53 and 0.13, while over 200
+samples the exact weight is 0.37(2), 0.38(2), 0.35(2), 0.42(2), 0.39(2) at
+N = 8, 10, 12, 14, 16 (0.39(3) at 18 over 100, 0.43(5) at 20 over 40): flat
+in N within errors, not moving away from the theory; the sample-to-sample
+spread of this weight is ~0.25, so 4 samples resolve nothing and 32 about
+0.05.  The Monte Carlo equals the enumeration on the same samples: with the
+full-size ladder (2000 + 1000 sweeps) 0.316 against the exact 0.317 on the
+32 samples of N = 12, 0.339 against 0.356 on the first 8 of N = 16 (and
+``tests/mc/test_enumeration.py``); the tempering equilibrates.  The frozen
+regime is not that of a few isolated ground states: the mean gap from the
+ground pair ``+-sigma_0`` to the next state is 0.104(7), 0.105(7), 0.113(7),
+0.096(7), 0.101(7), 0.097(9), 0.106(18) at N = 8-20, N-independent and equal
+to the 1RSB spacing of the lowest states, ``T/x = 0.102`` (their free
+energies are a Poisson process of density ``e^{x beta f}``), so ``beta``
+times the gap is ~2, not large.  What remains is a finite-N deficit of 0.1
+below ``x`` at every temperature below ``T_s``: 0.50-0.60 at ``T = 0.073``
+(``x = 0.73``), 0.59-0.70 at 0.089 (``x = 0.90``), i.e. the weight is
+``T/(0.12-0.14)`` against the theory's ``T/0.10`` (the transition rounded
+up at these N, as the energies of (f) show for P = 3).  Of the deficit,
+0.05-0.08 (N = 8-20) lies at ``1/2 < |q| < 1``: overlaps between distinct
+low states, spread over all distances at these N and concentrated at ``q_0``
+only as N grows; the probability that the replicas are in different
+configurations (up to the global flip), ``|q| < 1``, is 0.42-0.45, 0.04-0.08
+below ``x``.  Over N = 8-20 the weight below 1/2 rises only within its
+errors: the approach to ``x`` is slow, not reversed.
+
 Retrieval, P = 3, ``T = 0.05`` (16 samples at N = 100, 200, 8 at 400,
 2 chains each, 400 sweeps; 4 samples at N = 400 for 1600 sweeps): inside
 both spinodals the overlap is the theory's (``alpha = 0.12``: 0.920(15) at
@@ -101,7 +135,8 @@ constrained, tempered ensemble) rather than dynamics from the pattern.
 
 Cost: the quick run takes ~30 s of CPU; the full size ~27 min of CPU for
 (f) (64 samples per N, 4000 sweeps: ~12 s per sample at N = 64), ~4 min
-for (e) (1 s per sample at N = 400), plus (c), (d) and the one-step lines;
+for (e) (1 s per sample at N = 400), ~6 min for the exact enumeration of
+(d) (4 s per sample at N = 20), plus (c), (d) and the one-step lines;
 ``--workers`` spreads the sizes.
 """
 
@@ -125,6 +160,7 @@ from hebbian.figures._output import (
     subplots,
     sweep,
 )
+from hebbian.mc.glass import abs_overlap_cdf, weight_below_half
 from hebbian.theory import dense, dense_finite_n, dense_phases, dense_rsb
 
 P_GLASS, ALPHA_GLASS = 4, 0.3
@@ -142,6 +178,10 @@ STYLE = {
     "T_s": ("C0", "-", 2.5, r"$T_s$ (1RSB glass)"),
     "T_rs_glass": ("C0", ":", 1.2, "RS glass (unstable)"),
 }
+#: Sizes of the exact enumeration of the control in (d), quick and full, and its samples
+#: (the first of them are the Monte Carlo's).
+N_EXACT = {True: [8, 10, 12], False: [8, 10, 12, 14, 16, 18, 20]}
+N_SAMPLES_EXACT = 64
 #: Dotted line styles of the exact annealed energies, one per N.
 DOTS = ((0, (1, 1)), (0, (1, 3)), (0, (2, 2)), (0, (1, 1, 3, 1)))
 
@@ -453,6 +493,14 @@ def _glass_runs(args) -> SimpleNamespace:
     control = sweep(
         args, "dense_rsb.control", "hebbian.mc.glass:pspin_tempering", {"N": Ns}, **glass_kw
     )
+    exact = sweep(
+        args,
+        "dense_rsb.enumeration",
+        "hebbian.mc.glass:pspin_enumeration",
+        {"N": N_EXACT[q]},
+        **{k: glass_kw[k] for k in ("P", "alpha", "T_min", "T_max", "n_T")},
+        n_samples=N_SAMPLES_EXACT,
+    )
     temps = hebb["T"].values[0]
     T_s = dense_phases.T_s(P_GLASS, ALPHA_GLASS)
     # the 1RSB glass below T_s (from the ladder's lowest temperature), the paramagnet above
@@ -465,6 +513,17 @@ def _glass_runs(args) -> SimpleNamespace:
         Ns=Ns,
         hebb=hebb,
         control=control,
+        n_samples=glass_kw["n_samples"],
+        exact=exact,
+        # the 1RSB breakpoint at the ladder's temperatures below T_s (quick: the lowest only)
+        x_ladder=np.array(
+            [one[0].x_levels[0]]
+            + [
+                dense_rsb.solve_rsb(P_GLASS, ALPHA_GLASS, T).x_levels[0]
+                for T in temps[1:][temps[1:] < T_s]
+                if not q
+            ]
+        ),
         temps=temps,
         T_s=T_s,
         line_T=line_T,
@@ -530,17 +589,66 @@ def panel_c(ax, g: SimpleNamespace) -> list[dict]:
     return records
 
 
-def panel_d(ax, g: SimpleNamespace) -> None:
-    """(d) The control's overlap distribution function at the lowest temperature vs 1RSB."""
+def exact_overlaps(g: SimpleNamespace) -> dict:
+    """The control's weight of ``|q| < 1/2`` per N and temperature: exact and Monte Carlo.
+
+    Exact (:func:`hebbian.mc.glass.pspin_enumeration`): the mean over all
+    enumerated samples with its standard error, and over the Monte Carlo's own
+    samples (its first ``n_samples``); NaN at sizes the Monte Carlo did not run.
+    """
+    Ns_exact = g.exact["N"].values
+    below = g.exact["below_half"].values  # (N_exact, samples, T)
+    own = np.full((len(Ns_exact), g.temps.size), np.nan)
+    mc_below = weight_below_half(g.control["q_hist"].values)  # (N, T)
+    for k, N in enumerate(Ns_exact):
+        if N in g.Ns:
+            own[k] = below[k, : g.n_samples].mean(axis=0)
+    gap = g.exact["gap"].values
+    return {
+        "N": Ns_exact,
+        "below": below.mean(axis=1),
+        "below_err": below.std(axis=1, ddof=1) / np.sqrt(below.shape[1]),
+        "below_mc_samples": own,
+        "mc_below": mc_below,
+        "gap": gap.mean(axis=1),
+        "gap_err": gap.std(axis=1, ddof=1) / np.sqrt(gap.shape[1]),
+    }
+
+
+def panel_d(ax, g: SimpleNamespace) -> dict:
+    """(d) The control's overlap distribution function at the lowest temperature vs 1RSB, with
+    the exact enumeration of its disorder samples (inset: the weight of ``|q| < 1/2`` per N)."""
     lowest = g.lowest
     note = overlap_cdf_panel(
         ax, g.Ns, g.control["q_hist"].values[:, 0], lowest.q_levels, lowest.x_levels, "1RSB: x(q)"
     )
+    w = exact_overlaps(g)
+    n_exact = g.exact["below_half"].shape[1]
+    edges, cdf = abs_overlap_cdf(g.exact["q_hist"].values[-1, 0])
+    ax.plot(edges, cdf, color="0.35", lw=2, label=f"exact N={w['N'][-1]}, {n_exact} samples")
     ax.set_title(f"(d) control's overlap distribution function, T = {g.temps[0]:.2f}")
-    ax.legend(fontsize=7, loc="upper left", title=note, title_fontsize=7)
+    pairs = zip(w["below"][:, 0], w["below_err"][:, 0], strict=True)
+    exact = ", ".join(f"{v:.2f}({round(100 * e)})" for v, e in pairs)
+    own = ", ".join(f"{v:.2f}" for v in w["below_mc_samples"][:, 0] if np.isfinite(v))
+    note += (
+        f"\nexact, N={w['N'][0]}-{w['N'][-1]}: {exact}"
+        f"\nexact on the MC's {g.n_samples} samples: {own}"
+        f"\nmean gap above the ground pair: {np.mean(w['gap']):.3f}, T/x = "
+        f"{g.temps[0] / lowest.x_levels[0]:.3f}"
+    )
+    ax.legend(fontsize=6, loc="lower right", title=note, title_fontsize=6)
+    inset = ax.inset_axes([0.1, 0.6, 0.42, 0.3])
+    inset.errorbar(w["N"], w["below"][:, 0], w["below_err"][:, 0], fmt="ko", ms=3)
+    inset.plot(w["N"], w["below_mc_samples"][:, 0], "ks", mfc="w", ms=4)
+    inset.plot(g.Ns, w["mc_below"][:, 0], "C3*", ms=5)
+    inset.axhline(lowest.x_levels[0], color="k", lw=0.8, ls="--")
+    inset.set_ylim(0, 0.75)
+    inset.set_title("$P(|q|<1/2)$ vs N: exact (all, MC's samples), MC *, 1RSB x --", fontsize=6)
+    inset.tick_params(labelsize=6)
+    return w
 
 
-def _glass_data(g: SimpleNamespace, records: list[dict]) -> tuple[xr.Dataset, dict]:
+def _glass_data(g: SimpleNamespace, records: list[dict], w: dict) -> tuple[xr.Dataset, dict]:
     """The Dataset and run record of (c, d)."""
     u_c, e_c = g.control["energy"].values, g.control["energy_error"].values
     z_control = (u_c - np.interp(g.temps, g.line_T, g.u_para)) / e_c
@@ -570,9 +678,33 @@ def _glass_data(g: SimpleNamespace, records: list[dict]) -> tuple[xr.Dataset, di
                 g.control["q_hist"].values,
                 "normalized histogram of the control's two-replica overlap",
             ),
+            "control_below_half": labelled(
+                ("N", "T"), w["mc_below"], "control's weight of |q| < 1/2, Monte Carlo"
+            ),
+            "exact_q_hist": labelled(
+                ("N_exact", "T", "q"),
+                g.exact["q_hist"].values,
+                "normalized histogram of the control's overlap, exact, mean over samples",
+            ),
+            "exact_below_half": labelled(
+                ("N_exact", "T"), w["below"], "control's weight of |q| < 1/2, exact, all samples"
+            ),
+            "exact_below_half_err": labelled(
+                ("N_exact", "T"), w["below_err"], "standard error of exact_below_half"
+            ),
+            "exact_below_half_mc_samples": labelled(
+                ("N_exact", "T"),
+                w["below_mc_samples"],
+                "control's weight of |q| < 1/2, exact, the Monte Carlo's samples (NaN: no MC)",
+            ),
+            "exact_gap": labelled(
+                "N_exact", w["gap"], "mean energy of the lowest state above the ground pair"
+            ),
+            "exact_gap_err": labelled("N_exact", w["gap_err"], "standard error of exact_gap"),
         },
         coords={
             "N": labelled("N", g.Ns, "number of neurons"),
+            "N_exact": labelled("N_exact", w["N"], "spins of the exact enumeration"),
             "T": labelled("T", g.temps, "temperature of the tempering ladder"),
             "T_theory": labelled("T_theory", g.line_T, "temperature of the theory lines"),
             **q_coordinate(),
@@ -587,6 +719,23 @@ def _glass_data(g: SimpleNamespace, records: list[dict]) -> tuple[xr.Dataset, di
             "n_above_2T_s": int(np.sum(hot)),
         },
         "lowest_T_1rsb": {"q": g.lowest.q_levels, "x": g.lowest.x_levels},
+        "overlap_exact": {
+            "T": g.temps[: g.x_ladder.size].tolist(),
+            "x_1rsb": g.x_ladder.tolist(),
+            "N": w["N"].tolist(),
+            "n_samples": int(g.exact["below_half"].shape[1]),
+            "below_half": w["below"][:, : g.x_ladder.size].tolist(),
+            "below_half_err": w["below_err"][:, : g.x_ladder.size].tolist(),
+            "below_half_mc_samples": {
+                int(N): w["below_mc_samples"][k, : g.x_ladder.size].tolist()
+                for k, N in enumerate(w["N"])
+                if N in g.Ns
+            },
+            "mc_below_half": w["mc_below"][:, : g.x_ladder.size].tolist(),
+            "gap": w["gap"].tolist(),
+            "gap_err": w["gap_err"].tolist(),
+            "T_over_x": (g.temps[: g.x_ladder.size] / g.x_ladder).tolist(),
+        },
         "q2_control": g.control["q2"].values[:, 0].tolist(),
         "swap_min": {
             "network": float(g.hebb["swap_min"].min()),
@@ -691,8 +840,8 @@ def draw(args) -> tuple:
     retrieval_data, retrieval_meta = panel_e(axes[1, 1], args.quick, runs, diagrams[3])
     glass = _glass_runs(args)
     records = panel_c(axes[0, 2], glass)
-    panel_d(axes[1, 0], glass)
-    glass_data, glass_meta = _glass_data(glass, records)
+    overlaps = panel_d(axes[1, 0], glass)
+    glass_data, glass_meta = _glass_data(glass, records, overlaps)
     unit_data, unit_meta = panel_f(axes[1, 2], args)
     fig.tight_layout()
     meta = {

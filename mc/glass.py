@@ -9,7 +9,8 @@ network, run two independent parallel tempering ladders on it
 energy per spin and the overlap ``q = sigma^1 . sigma^2 / N`` of the two
 ladders' configurations at every measured round: independent equilibrium
 replicas of one sample, whose histogram over rounds and samples is the
-finite-N ``P(q)``.  The replica theory they are compared with is
+finite-N ``P(q)``.  :func:`pspin_enumeration` gives the control's exact
+finite-N ``P(q)`` on the same disorder samples.  The replica theory they are compared with is
 :mod:`hebbian.theory.sk` (RS, k-RSB, full RSB) and :mod:`hebbian.theory.dense_rsb`.
 """
 
@@ -21,11 +22,20 @@ import numpy as np
 
 from hebbian import DenseHopfield, SherringtonKirkpatrick, binary_patterns
 from hebbian._checks import check_int, check_real
+from hebbian.mc.enumeration import lowest_gap, overlap_masses, pspin_energies
 from hebbian.mc.networks import pspin  # noqa: F401  (registers the P-spin family)
 from hebbian.mc.tempering import geometric_ladder, parallel_tempering
 from hebbian.networks import PSpinGlass
 
-__all__ = ["Q_BINS", "dense_tempering", "pspin_tempering", "sk_tempering"]
+__all__ = [
+    "Q_BINS",
+    "abs_overlap_cdf",
+    "dense_tempering",
+    "pspin_enumeration",
+    "pspin_tempering",
+    "sk_tempering",
+    "weight_below_half",
+]
 
 #: Edges of the overlap histograms.
 Q_BINS = np.linspace(-1.0, 1.0, 51)
@@ -156,12 +166,10 @@ def pspin_tempering(
     returned dict are those of :func:`dense_tempering`; samples are drawn
     from other seeds than the dense network's.
     """
-    N = check_int(N, "N", minimum=3)
-    P = check_int(P, "P", minimum=3, maximum=N)
-    alpha = check_real(alpha, "alpha", low=0.0, low_open=True)
+    draw, key = _control(N, P, alpha, seed)
     return _glass_tempering(
-        lambda rng: PSpinGlass.sample(N, P, alpha, rng=rng),
-        [seed, P, round(alpha * 1e9), N, 1],
+        draw,
+        key,
         N,
         P,
         geometric_ladder(T_min, T_max, n_T),
@@ -169,6 +177,126 @@ def pspin_tempering(
         n_sweeps,
         n_burnin,
     )
+
+
+def pspin_enumeration(
+    N: int,
+    *,
+    P: int = 3,
+    alpha: float = 0.5,
+    T_min: float = 0.15,
+    T_max: float = 0.6,
+    n_T: int = 16,
+    n_samples: int = 8,
+    seed: int,
+) -> dict[str, np.ndarray]:
+    """Exact finite-N ``P(q)`` and energy of :func:`pspin_tempering`'s disorder samples.
+
+    The couplings are drawn exactly as :func:`pspin_tempering` draws them from
+    ``seed`` (its first ``n`` samples are the first ``n`` here); all ``2^N``
+    states are enumerated (:mod:`hebbian.mc.enumeration`): no sampling error,
+    so ``P(q)`` differs from the Monte Carlo's by its thermal noise only.  The
+    parameters are those of :func:`pspin_tempering` (``N <= 26``), and so are
+    the units.
+
+    Returns
+    -------
+    dict
+        ``T`` (n_T,); ``energy``, ``energy_error``, ``q_hist``, ``q2`` as in
+        :func:`sk_tempering` (the exact thermal values, averaged over
+        samples); per sample ``q_hist_samples`` (n_samples, n_T, len(Q_BINS) - 1);
+        ``below_half`` (n_samples, n_T): :func:`weight_below_half`; ``gap``
+        (n_samples,): the energy of the lowest state that is neither the
+        ground state nor its global flip, above the ground state
+        (:func:`hebbian.mc.enumeration.lowest_gap`).
+    """
+    draw, key = _control(N, P, alpha, seed)
+    n_samples = check_int(n_samples, "n_samples", minimum=2)
+    temps = geometric_ladder(T_min, T_max, n_T)
+    scale = math.sqrt(math.perm(N, P) / N**P)
+    q = (N - 2 * np.arange(N + 1)) / N
+    hist = np.empty((n_samples, n_T, Q_BINS.size - 1))
+    energy = np.empty((n_samples, n_T))
+    q2 = np.empty((n_samples, n_T))
+    gap = np.empty(n_samples)
+    for s, (network, *_) in enumerate(_samples(key, n_samples)):
+        energies = pspin_energies(draw(np.random.default_rng(network))) / scale
+        masses, energy[s] = overlap_masses(energies, temps)
+        hist[s] = [np.histogram(q, Q_BINS, weights=m)[0] for m in masses]
+        q2[s] = masses @ q**2
+        gap[s] = lowest_gap(energies)
+    hist /= np.diff(Q_BINS)
+    return {
+        "T": temps,
+        "energy": energy.mean(axis=0) / N,
+        "energy_error": energy.std(axis=0, ddof=1) / N / np.sqrt(n_samples),
+        "q_hist": hist.mean(axis=0),
+        "q2": q2.mean(axis=0),
+        "q_hist_samples": hist,
+        "below_half": weight_below_half(hist),
+        "gap": gap,
+    }
+
+
+def abs_overlap_cdf(q_hist) -> tuple[np.ndarray, np.ndarray]:
+    """Distribution function of ``|q|`` from normalized histograms of ``q`` over :data:`Q_BINS`.
+
+    Parameters
+    ----------
+    q_hist : array_like, shape (..., len(Q_BINS) - 1)
+        Densities of ``q`` (as ``q_hist`` of :func:`sk_tempering`).
+
+    Returns
+    -------
+    edges : ndarray, shape (len(Q_BINS) // 2 + 1,)
+        The bin edges from ``|q| = 0`` to 1.
+    cdf : ndarray, shape (..., len(edges))
+        ``P(|q'| < edge)``, from 0 to 1.
+    """
+    q_hist = np.asarray(q_hist, np.float64)
+    half = Q_BINS.size // 2
+    edges = Q_BINS[half:]
+    folded = (q_hist[..., half:] + q_hist[..., :half][..., ::-1]) * np.diff(edges)
+    cdf = np.concatenate([np.zeros((*folded.shape[:-1], 1)), np.cumsum(folded, axis=-1)], -1)
+    return edges, cdf / cdf[..., -1:]
+
+
+def weight_below_half(q_hist) -> np.ndarray:
+    """``P(|q| < 1/2)`` from histograms over :data:`Q_BINS`, linear within the bin of ``1/2``.
+
+    ``1/2`` is the middle of a bin, so a finite-N overlap ``|q| = 1/2``
+    (``N`` a multiple of 4) counts half.
+
+    Parameters
+    ----------
+    q_hist : array_like, shape (..., len(Q_BINS) - 1)
+        Densities of ``q``.
+
+    Returns
+    -------
+    ndarray, shape q_hist.shape[:-1]
+    """
+    edges, cdf = abs_overlap_cdf(q_hist)
+    k = np.searchsorted(edges, 0.5) - 1
+    return cdf[..., k] + (cdf[..., k + 1] - cdf[..., k]) * (0.5 - edges[k]) / (
+        edges[k + 1] - edges[k]
+    )
+
+
+def _control(N, P, alpha, seed):
+    """The Gaussian control's draw of a sample and the key of its samples' seeds."""
+    N = check_int(N, "N", minimum=3)
+    P = check_int(P, "P", minimum=3, maximum=N)
+    alpha = check_real(alpha, "alpha", low=0.0, low_open=True)
+    return (
+        lambda rng: PSpinGlass.sample(N, P, alpha, rng=rng),
+        [seed, P, round(alpha * 1e9), N, 1],
+    )
+
+
+def _samples(key, n_samples) -> list:
+    """Per disorder sample, the seeds of its network and of its two ladders."""
+    return [child.spawn(3) for child in np.random.SeedSequence(key).spawn(n_samples)]
 
 
 def _glass_tempering(draw, key, N, P, temps, n_samples, n_sweeps, n_burnin) -> dict:
@@ -194,8 +322,7 @@ def _tempering(draw, key, temps, n_samples, n_sweeps, n_burnin) -> dict[str, np.
     q2 = np.zeros(temps.size)
     swap_min = 1.0
     trips = []
-    for s, child in enumerate(np.random.SeedSequence(key).spawn(n_samples)):
-        network, *ladders = child.spawn(3)
+    for s, (network, *ladders) in enumerate(_samples(key, n_samples)):
         net = draw(np.random.default_rng(network))
         configurations = []
         runs = []

@@ -98,3 +98,23 @@ def test_glass_extrapolations_recover_their_own_form(form):
     value, error, _ = glass_extrapolations(Ns, u, np.full_like(u, 0.01))[form]
     assert value == pytest.approx(np.full(3, -0.8), abs=1e-12)
     assert np.all(error > 0)
+
+
+def test_dense_rsb_exact_overlaps_have_the_one_step_gap(made):
+    """(d) The control enumerated exactly (N = 8, 10, 12, 64 samples, the Monte Carlo's first):
+    at T = 0.05 the mean gap above the ground pair is the 1RSB spacing T/x of the lowest
+    states within 3 errors at every N; the recorded weights of |q| < 1/2 are those of the
+    recorded histograms."""
+    from hebbian.mc.glass import weight_below_half
+
+    tmp_path = made("dense_rsb")
+    meta = json.loads((tmp_path / "dense_rsb.json").read_text())["overlap_exact"]
+    assert meta["N"] == [8, 10, 12]
+    assert meta["T_over_x"][0] == pytest.approx(0.102, abs=1e-3)
+    gap, err = np.array(meta["gap"]), np.array(meta["gap_err"])
+    assert np.all(np.abs(gap - meta["T_over_x"][0]) < 3 * err), (gap, err)
+    data = open_data(tmp_path, "dense_rsb")
+    assert weight_below_half(data["exact_q_hist"].values) == pytest.approx(
+        data["exact_below_half"].values, abs=1e-12
+    )
+    assert np.isfinite(data["exact_below_half_mc_samples"].values[[0, 2]]).all()
