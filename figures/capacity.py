@@ -33,7 +33,6 @@ number of patterns ``K_c`` at which zero-temperature dynamics from a cue with
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import xarray as xr
@@ -44,10 +43,9 @@ from hebbian.figures._output import (
     MARKERS,
     joined,
     labelled,
-    parse_args,
+    run_figure,
     subplots,
     sweep,
-    write_outputs,
 )
 from hebbian.theory import dense, hopfield
 from hebbian.theory import exponential as EXP
@@ -232,9 +230,8 @@ def panel_c(ax, args, quick: bool, n_samples: int) -> tuple[xr.Dataset, list[dic
     return joined(basins, "basin_load", "log(K)/N of the basins, panel (c)"), records
 
 
-def main(argv: list[str] | None = None):
-    args = parse_args(__doc__.splitlines()[0], argv)
-    started = time.perf_counter()
+def draw(args) -> tuple:
+    """Panels (a)-(c) and the run record."""
     n_samples = 8 if args.quick else 32
     fig, axes = subplots(1, 3, figsize=(16, 4.8))
     polynomial, slopes = panel_a(axes[0], args, args.quick, n_samples)
@@ -249,8 +246,11 @@ def main(argv: list[str] | None = None):
         "exponential": records,
         "basins": basin_records,
     }
-    data = xr.merge([polynomial, exponential, basins])
-    return write_outputs(fig, data, meta, args, "capacity", started)
+    return fig, [polynomial, exponential, basins], meta
+
+
+def main(argv: list[str] | None = None):
+    return run_figure("capacity", __doc__.splitlines()[0], argv, draw)
 
 
 if __name__ == "__main__":

@@ -16,8 +16,6 @@ self-interactions.
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import xarray as xr
 
@@ -25,11 +23,10 @@ from hebbian.figures._extrapolated import plot_extrapolated
 from hebbian.figures._output import (
     joined,
     labelled,
-    parse_args,
+    run_figure,
     smooth,
     subplots,
     sweep,
-    write_outputs,
 )
 from hebbian.theory import dense
 
@@ -114,9 +111,8 @@ def panel_overlap(ax, args, P: int, Ns: list, load: float, n_samples: int):
     return line, m_line, Ts, mc_points.transpose("N", "T"), points
 
 
-def main(argv: list[str] | None = None):
-    args = parse_args(__doc__.splitlines()[0], argv)
-    started = time.perf_counter()
+def draw(args) -> tuple:
+    """The phase diagram and m(T) of each P, and the run record."""
     n_samples = 3 if args.quick else 16
     n_grid = 3 if args.quick else 6
     fig, axes = subplots(2, 2, figsize=(10, 8.5))
@@ -174,7 +170,11 @@ def main(argv: list[str] | None = None):
     }
     fig.tight_layout()
     data = joined(panels, "P", "interaction order P")
-    return write_outputs(fig, data, meta, args, "dense_retrieval", started)
+    return fig, data, meta
+
+
+def main(argv: list[str] | None = None):
+    return run_figure("dense_retrieval", __doc__.splitlines()[0], argv, draw)
 
 
 if __name__ == "__main__":

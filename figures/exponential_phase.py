@@ -23,14 +23,12 @@ equilibrium: the crossings approach the thermodynamic line, not the spinodal.
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import xarray as xr
 
 from hebbian import mc
 from hebbian.figures._extrapolated import half_crossing
-from hebbian.figures._output import joined, labelled, parse_args, subplots, sweep, write_outputs
+from hebbian.figures._output import joined, labelled, run_figure, subplots, sweep
 from hebbian.theory import exponential as EXP
 
 TASK = "hebbian.mc.condensation:top_weight"
@@ -145,9 +143,8 @@ def panel_weight(ax, ensemble: str, data: xr.Dataset, T: float) -> None:
     ax.legend(fontsize=7)
 
 
-def main(argv: list[str] | None = None):
-    args = parse_args(__doc__.splitlines()[0], argv)
-    started = time.perf_counter()
+def draw(args) -> tuple:
+    """The phase and weight panels of each ensemble, and the run record."""
     mc_kw, setups = _settings(args.quick)
     fig, axes = subplots(1, 4, figsize=(21, 4.8))
     meta: dict = {"lam": LAM, **mc_kw}
@@ -162,7 +159,11 @@ def main(argv: list[str] | None = None):
     data = joined(panels, "ensemble", "pattern ensemble").assign_coords(
         T_theory=labelled("T_theory", T_LINE, "temperature of the theory lines")
     )
-    return write_outputs(fig, data, meta, args, "exponential_phase", started)
+    return fig, data, meta
+
+
+def main(argv: list[str] | None = None):
+    return run_figure("exponential_phase", __doc__.splitlines()[0], argv, draw)
 
 
 if __name__ == "__main__":

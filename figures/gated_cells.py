@@ -103,7 +103,6 @@ theory and simulation side by side under ``gru_fixed_points``.
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import xarray as xr
@@ -116,11 +115,10 @@ from hebbian.figures._output import (
     LINESTYLES,
     MARKERS,
     labelled,
-    parse_args,
+    run_figure,
     series,
     smooth,
     subplots,
-    write_outputs,
 )
 from hebbian.rnn import (
     GRUCell,
@@ -861,9 +859,8 @@ def _gru_fixed_point_data(s, phase_theory, phase, cut, slow, counts) -> xr.Datas
     )
 
 
-def main(argv: list[str] | None = None):
-    args = parse_args(__doc__.splitlines()[0], argv)
-    started = time.perf_counter()
+def draw(args) -> tuple:
+    """Panels (a)-(h), in reading order, and the run record."""
     s = _settings(args.quick)
 
     fig, axes = subplots(4, 2, figsize=(13, 24))
@@ -934,7 +931,11 @@ def main(argv: list[str] | None = None):
             "count": {**count, "records": counts},
         },
     }
-    return write_outputs(fig, data, meta, args, "gated_cells", started)
+    return fig, data, meta
+
+
+def main(argv: list[str] | None = None):
+    return run_figure("gated_cells", __doc__.splitlines()[0], argv, draw)
 
 
 if __name__ == "__main__":

@@ -56,13 +56,12 @@ at ``g = 3`` above ``g = 1.5`` at both sizes; at ``N = 8``, 16 networks,
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import xarray as xr
 from threadpoolctl import threadpool_limits
 
-from hebbian.figures._output import MARKERS, labelled, parse_args, subplots, write_outputs
+from hebbian.figures._output import MARKERS, labelled, run_figure, subplots
 from hebbian.rnn import GatedRNN, lyapunov_spectrum, simulate
 from hebbian.rnn.fixed_points import find_fixed_points
 from hebbian.theory.dmft import solve_vanilla
@@ -188,9 +187,8 @@ def _panel_onset(ax, eps) -> dict:
     }
 
 
-def main(argv: list[str] | None = None):
-    args = parse_args(__doc__.splitlines()[0], argv)
-    started = time.perf_counter()
+def draw(args) -> tuple:
+    """Panels (a)-(c) and the run record."""
     s = _settings(args.quick)
 
     fig, (ax_c, ax_l, ax_o) = subplots(1, 3, figsize=(19, 5.2))
@@ -312,7 +310,11 @@ def main(argv: list[str] | None = None):
         "g_proliferation": g_prolif,
         "vanilla_onset": vanilla,
     }
-    return write_outputs(fig, data, meta, args, "gated_complexity", started)
+    return fig, data, meta
+
+
+def main(argv: list[str] | None = None):
+    return run_figure("gated_complexity", __doc__.splitlines()[0], argv, draw)
 
 
 if __name__ == "__main__":

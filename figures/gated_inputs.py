@@ -102,7 +102,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import time
 
 import numpy as np
 import xarray as xr
@@ -111,7 +110,7 @@ from scipy.optimize import brentq
 from scipy.special import expit, i0e
 from threadpoolctl import threadpool_limits
 
-from hebbian.figures._output import labelled, parse_args, series, subplots, sweep, write_outputs
+from hebbian.figures._output import labelled, run_figure, series, subplots, sweep
 from hebbian.mc import extrapolate
 from hebbian.rnn import GatedRNN, lyapunov_spectrum, simulate
 from hebbian.theory.gated_dmft import input_instability_gain, solve_gated, static_fixed_point
@@ -768,9 +767,8 @@ def _crossing(t, trace, target, after) -> float:
     return float(np.interp(target, [trace[j], trace[j - 1]], [t[j], t[j - 1]]) - after)
 
 
-def main(argv: list[str] | None = None):
-    args = parse_args(__doc__.splitlines()[0], argv)
-    started = time.perf_counter()
+def draw(args) -> tuple:
+    """Panels (a)-(f) and the run record."""
     s = _settings(args.quick)
 
     fig, axes = subplots(2, 3, figsize=(19, 10.5))
@@ -826,7 +824,11 @@ def main(argv: list[str] | None = None):
         "transition": transition,
         "dmft_line": dmft_line,
     }
-    return write_outputs(fig, data, meta, args, "gated_inputs", started)
+    return fig, data, meta
+
+
+def main(argv: list[str] | None = None):
+    return run_figure("gated_inputs", __doc__.splitlines()[0], argv, draw)
 
 
 if __name__ == "__main__":

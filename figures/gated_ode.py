@@ -74,15 +74,13 @@ speed, gate and Jacobian eigenvalues there, and every expressivity fit.
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import xarray as xr
 from scipy.optimize import isotonic_regression
 from threadpoolctl import threadpool_limits
 
 from hebbian.executors import executor
-from hebbian.figures._output import labelled, parse_args, smooth, subplots, write_outputs
+from hebbian.figures._output import labelled, run_figure, smooth, subplots
 from hebbian.rnn.fixed_points import find_fixed_points, slow_points
 from hebbian.rnn.neural_ode import NeuralODE, matched_width
 from hebbian.rnn.training import memory_task, train, trajectory_task
@@ -393,9 +391,8 @@ def _panel_fits(ax, best: dict, target: np.ndarray, s: dict):
     ax.legend(fontsize=7)
 
 
-def main(argv: list[str] | None = None):
-    args = parse_args(__doc__.splitlines()[0], argv)
-    started = time.perf_counter()
+def draw(args) -> tuple:
+    """Panels (a)-(f) and the run record."""
     s = _settings(args.quick)
 
     memory_specs = [
@@ -524,7 +521,11 @@ def main(argv: list[str] | None = None):
         "attractor": {kind: attractors[kind]["record"] for kind in MODELS},
         "expressivity": [{k: v for k, v in f.items() if k != "output"} for f in expr],
     }
-    return write_outputs(fig, data, meta, args, "gated_ode", started)
+    return fig, data, meta
+
+
+def main(argv: list[str] | None = None):
+    return run_figure("gated_ode", __doc__.splitlines()[0], argv, draw)
 
 
 if __name__ == "__main__":

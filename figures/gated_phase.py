@@ -95,7 +95,6 @@ dmft)/err``); the ``1/e`` decay times, simulated and DMFT.
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import xarray as xr
@@ -106,10 +105,9 @@ from hebbian.figures._output import (
     MARKERS,
     joined,
     labelled,
-    parse_args,
+    run_figure,
     series,
     subplots,
-    write_outputs,
 )
 from hebbian.rnn import GatedRNN, autocorrelation, decay_time, lyapunov_spectrum, simulate
 from hebbian.theory.gated_dmft import (
@@ -644,9 +642,8 @@ def _panel_timescales(ax, s: dict, runs: _Runs, cache: dict) -> tuple[list, xr.D
     return records, data
 
 
-def main(argv: list[str] | None = None):
-    args = parse_args(__doc__.splitlines()[0], argv)
-    started = time.perf_counter()
+def draw(args) -> tuple:
+    """Panels (a)-(d) and the run record."""
     s = _settings(args.quick)
 
     fig, axes = subplots(2, 2, figsize=(15, 12))
@@ -687,7 +684,11 @@ def main(argv: list[str] | None = None):
         "points": points,
         "timescales": timescales,
     }
-    return write_outputs(fig, data, meta, args, "gated_phase", started)
+    return fig, data, meta
+
+
+def main(argv: list[str] | None = None):
+    return run_figure("gated_phase", __doc__.splitlines()[0], argv, draw)
 
 
 if __name__ == "__main__":

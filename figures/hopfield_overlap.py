@@ -16,21 +16,19 @@ their distance in standard errors.
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import xarray as xr
 
 from hebbian.figures._extrapolated import plot_extrapolated
-from hebbian.figures._output import joined, labelled, parse_args, subplots, sweep, write_outputs
+from hebbian.figures._output import joined, labelled, run_figure, subplots, sweep
 from hebbian.theory import hopfield
 
 TEMPERATURES = (0.0, 0.3)
 
 
-def main(argv: list[str] | None = None):
-    args = parse_args(__doc__.splitlines()[0], argv)
-    started = time.perf_counter()
+def draw(args) -> tuple:
+    """m against alpha at each temperature, and the run record."""
     Ns = [250, 500, 1000] if args.quick else [500, 1000, 2000, 4000]
     n_samples = 4 if args.quick else 24
     grids = {
@@ -90,7 +88,11 @@ def main(argv: list[str] | None = None):
         "points": points,
     }
     data = joined(panels, "T", "temperature")
-    return write_outputs(fig, data, meta, args, "hopfield_overlap", started)
+    return fig, data, meta
+
+
+def main(argv: list[str] | None = None):
+    return run_figure("hopfield_overlap", __doc__.splitlines()[0], argv, draw)
 
 
 if __name__ == "__main__":

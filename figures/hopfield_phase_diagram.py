@@ -23,18 +23,15 @@ solver separates from the RS solution (the two folds differ by less than 1e-6 th
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import xarray as xr
 
-from hebbian.figures._output import labelled, parse_args, smooth_path, subplots, write_outputs
+from hebbian.figures._output import labelled, run_figure, smooth_path, subplots
 from hebbian.theory import hopfield, hopfield_rsb
 
 
-def main(argv: list[str] | None = None):
-    args = parse_args(__doc__.splitlines()[0], argv)
-    started = time.perf_counter()
+def draw(args) -> tuple:
+    """The phase diagram with its inset, and the run record."""
     diagram = hopfield.phase_diagram(n_points=30 if args.quick else 150)
     alpha_c = hopfield.alpha_c(0.0)
     alpha_c_1rsb = hopfield_rsb.alpha_c_1rsb()
@@ -131,7 +128,11 @@ def main(argv: list[str] | None = None):
         "alpha_c_2rsb": None if alpha_c_2rsb is None else alpha_c_2rsb.value,
         "n_points": len(diagram.T_M[0]),
     }
-    return write_outputs(fig, data, meta, args, "hopfield_phase_diagram", started)
+    return fig, data, meta
+
+
+def main(argv: list[str] | None = None):
+    return run_figure("hopfield_phase_diagram", __doc__.splitlines()[0], argv, draw)
 
 
 if __name__ == "__main__":

@@ -74,7 +74,6 @@ disorder samples with its standard error, theory as lines
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import xarray as xr
@@ -86,10 +85,9 @@ from hebbian.figures._output import (
     MARKERS,
     joined,
     labelled,
-    parse_args,
+    run_figure,
     smooth,
     subplots,
-    write_outputs,
 )
 from hebbian.memory import (
     DeltaRuleMemory,
@@ -779,9 +777,8 @@ def _panel_cells(ax_delay, ax_stm, quick: bool, n_samples: int, seed: int):
     return record, data
 
 
-def main(argv: list[str] | None = None):
-    args = parse_args(__doc__.splitlines()[0], argv)
-    started = time.perf_counter()
+def draw(args) -> tuple:
+    """Panels (a)-(h), in reading order, and the run record."""
     quick = args.quick
     n_samples = 16 if quick else 64
 
@@ -830,17 +827,14 @@ def main(argv: list[str] | None = None):
         )
         for name, rec in {**records, **newer}.items()
     }
-    data = xr.merge(
-        [
-            joined(capacities, "model", "memory model"),
-            accuracy,
-            data,
-            hybrid_data,
-            gate_data,
-            cell_data,
-        ],
-        combine_attrs="override",
-    )
+    parts = [
+        joined(capacities, "model", "memory model"),
+        accuracy,
+        data,
+        hybrid_data,
+        gate_data,
+        cell_data,
+    ]
     meta = {
         "threshold": 0.9,
         "n_samples": n_samples,
@@ -854,7 +848,11 @@ def main(argv: list[str] | None = None):
         "d_accuracy": D_B,
         "d_retention": D_C,
     }
-    return write_outputs(fig, data, meta, args, "memory_models", started)
+    return fig, parts, meta
+
+
+def main(argv: list[str] | None = None):
+    return run_figure("memory_models", __doc__.splitlines()[0], argv, draw)
 
 
 if __name__ == "__main__":

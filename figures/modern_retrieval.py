@@ -19,13 +19,11 @@ above it at every beta (violations recorded: zero).
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import xarray as xr
 
 from hebbian import ModernHopfield, binary_patterns, spawn
-from hebbian.figures._output import labelled, parse_args, subplots, write_outputs
+from hebbian.figures._output import labelled, run_figure, subplots
 from hebbian.networks.modern import FixedPointKind
 
 D, K, DELTA = 64, 64, 0.5
@@ -65,9 +63,8 @@ def fixed_point_fractions(betas, n_samples: int, rng) -> tuple[np.ndarray, np.nd
     return kinds, separated
 
 
-def main(argv: list[str] | None = None):
-    args = parse_args(__doc__.splitlines()[0], argv)
-    started = time.perf_counter()
+def draw(args) -> tuple:
+    """Panels (a) and (b), and the run record."""
     n_samples = 16 if args.quick else 400
     betas = np.linspace(0.02, 1.5, 25 if args.quick else 75)
     errors, bounds = one_step_errors(betas, n_samples, args.seed)
@@ -141,7 +138,11 @@ def main(argv: list[str] | None = None):
             ),
         },
     )
-    return write_outputs(fig, data, meta, args, "modern_retrieval", started)
+    return fig, data, meta
+
+
+def main(argv: list[str] | None = None):
+    return run_figure("modern_retrieval", __doc__.splitlines()[0], argv, draw)
 
 
 if __name__ == "__main__":

@@ -41,7 +41,6 @@ Hopfield network.
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import xarray as xr
@@ -50,12 +49,11 @@ from hebbian.figures._output import (
     MARKERS,
     joined,
     labelled,
-    parse_args,
+    run_figure,
     series,
     smooth,
     subplots,
     sweep,
-    write_outputs,
 )
 from hebbian.theory import multitask as MT
 
@@ -425,9 +423,8 @@ def panels_g_h(axes, args, s: dict, dilutions=(0.0, 0.1, 0.2)) -> xr.Dataset:
     return joined(pure, "gh_T", "temperature").assign_coords(gh_alpha_theory=theory_loads)
 
 
-def main(argv: list[str] | None = None):
-    args = parse_args(__doc__.splitlines()[0], argv)
-    started = time.perf_counter()
+def draw(args) -> tuple:
+    """Panels (a)-(h), in reading order, and the run record."""
     s = _settings(args.quick)
     fig, axes = subplots(2, 4, figsize=(20, 8.5))  # panels (a)-(h) in reading order
     data_a, points = panel_a(axes[0, 0], args, s)
@@ -446,7 +443,11 @@ def main(argv: list[str] | None = None):
         level=labelled("level", np.arange(1, K + 1), "rank of the amplitude"),
     )
     meta = {"sizes": s["N"], "n_samples": s["n_samples"], "points": points}
-    return write_outputs(fig, data, meta, args, "multitasking", started)
+    return fig, data, meta
+
+
+def main(argv: list[str] | None = None):
+    return run_figure("multitasking", __doc__.splitlines()[0], argv, draw)
 
 
 if __name__ == "__main__":

@@ -61,8 +61,6 @@ errors, ``n_sigma``) and ``Delta0`` (DMFT against simulation).
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import xarray as xr
 from threadpoolctl import threadpool_limits
@@ -70,11 +68,10 @@ from threadpoolctl import threadpool_limits
 from hebbian.figures._output import (
     MARKERS,
     labelled,
-    parse_args,
+    run_figure,
     series,
     smooth,
     subplots,
-    write_outputs,
 )
 from hebbian.mc import extrapolate
 from hebbian.rnn import (
@@ -374,9 +371,8 @@ def _panel_correlation(ax, s: dict, seed: int) -> tuple[list[dict], xr.Dataset]:
     return records, data
 
 
-def main(argv: list[str] | None = None):
-    args = parse_args(__doc__.splitlines()[0], argv)
-    started = time.perf_counter()
+def draw(args) -> tuple:
+    """Panels (a)-(f) and the run record."""
     s = _settings(args.quick)
 
     fig, axes = subplots(2, 3, figsize=(18, 11))
@@ -407,7 +403,11 @@ def main(argv: list[str] | None = None):
         "lyapunov": lyapunov,
         "autocorrelation": correlation,
     }
-    return write_outputs(fig, data, meta, args, "rnn_chaos", started)
+    return fig, data, meta
+
+
+def main(argv: list[str] | None = None):
+    return run_figure("rnn_chaos", __doc__.splitlines()[0], argv, draw)
 
 
 if __name__ == "__main__":

@@ -15,13 +15,11 @@ prediction ``x(q)`` (continuous up to ``q_EA``, where the delta of weight
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import xarray as xr
 
 from hebbian.figures._glass import energy_panel, overlap_cdf_panel, q_coordinate
-from hebbian.figures._output import labelled, parse_args, subplots, sweep, write_outputs
+from hebbian.figures._output import labelled, run_figure, subplots, sweep
 from hebbian.theory import sk
 
 T_MIN, T_MAX, N_T = 0.3, 1.5, 16
@@ -98,9 +96,8 @@ def panel_overlap(ax, Ns, points, n_levels: int) -> None:
     ax.legend(fontsize=7, loc="upper left", title=note, title_fontsize=7)
 
 
-def main(argv: list[str] | None = None):
-    args = parse_args(__doc__.splitlines()[0], argv)
-    started = time.perf_counter()
+def draw(args) -> tuple:
+    """Panels (a)-(d) and the run record."""
     Ns = [32, 64] if args.quick else [32, 64, 128, 256]
     n_levels = 10 if args.quick else 20
     ladder = {"T_min": T_MIN, "T_max": T_MAX, "n_T": N_T}
@@ -151,7 +148,11 @@ def main(argv: list[str] | None = None):
         "swap_min": float(points["swap_min"].min()),
         "points": records,
     }
-    return write_outputs(fig, data, meta, args, "sk_rsb", started)
+    return fig, data, meta
+
+
+def main(argv: list[str] | None = None):
+    return run_figure("sk_rsb", __doc__.splitlines()[0], argv, draw)
 
 
 if __name__ == "__main__":

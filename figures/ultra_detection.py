@@ -45,7 +45,6 @@ N = 800) is the amplification regime's (0.84 - 0.88 at K = 8000 - 64000).
 from __future__ import annotations
 
 import math
-import time
 from typing import NamedTuple
 
 import numpy as np
@@ -55,11 +54,10 @@ from hebbian.figures._extrapolated import half_crossing
 from hebbian.figures._output import (
     joined,
     labelled,
-    parse_args,
+    run_figure,
     series,
     subplots,
     sweep,
-    write_outputs,
 )
 from hebbian.theory import ultra_detection as U
 
@@ -239,9 +237,8 @@ def measure(args, name: str, P: int, b: float, kappa: float, Ns, factors, n_samp
     return data, record
 
 
-def main(argv: list[str] | None = None):
-    args = parse_args(__doc__.splitlines()[0], argv)
-    started = time.perf_counter()
+def draw(args) -> tuple:
+    """Panels (a)-(c) and the run record."""
     mode = "quick" if args.quick else "full"
     n_samples = 10 if args.quick else 40
 
@@ -327,7 +324,11 @@ def main(argv: list[str] | None = None):
     fig.tight_layout()
     data = joined(parts, "setup", "network: P and K = kappa N^b")
     meta = {"M": M, "n_samples": n_samples, "points": records}
-    return write_outputs(fig, data, meta, args, "ultra_detection", started)
+    return fig, data, meta
+
+
+def main(argv: list[str] | None = None):
+    return run_figure("ultra_detection", __doc__.splitlines()[0], argv, draw)
 
 
 if __name__ == "__main__":
