@@ -24,9 +24,19 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from hebbian._checks import first_outside
-from hebbian.networks._base import overlap_sums, row_squares
+from hebbian.networks._base import BLOCK, overlap_sums, row_squares
 
-__all__ = ["Family", "KernelModel", "fits_short", "kernel_model", "narrowest", "register"]
+__all__ = [
+    "Cavity",
+    "Family",
+    "KernelModel",
+    "cavity_bounds",
+    "check_exact",
+    "fits_short",
+    "kernel_model",
+    "narrowest",
+    "register",
+]
 
 _BUILDERS: dict[type, Callable] = {}
 
@@ -208,15 +218,149 @@ def pattern_model(network, family: Family, params: NamedTuple) -> KernelModel:
     return KernelModel(network, family, params, *transposed(network))
 
 
-def check_exact(K: int, N: int, P: int, x_max: int) -> None:
-    """Raise unless every integer energy change stays below 2^53 (exact in float64)."""
-    # the largest intermediate is about K (N x_max)^(P-1) x_max 2^P (in logs: no overflow)
-    log2_largest = math.log2(K) + (P - 1) * math.log2(N * x_max) + math.log2(x_max) + P
+class Cavity(NamedTuple):
+    """Bounds on a network's integer sums over every state and every flipped neuron.
+
+    With ``x`` the (K, N) integer patterns, the overlap sums
+    ``S_mu = sum_j x_{mu j} sigma_j`` and the cavity sums
+    ``c_mu = S_mu - x_{mu i} sigma_i`` (``sigma`` with entry ``i`` zeroed) obey
+    ``|S_mu|, |c_mu| <= largest`` and ``sum_mu S_mu^2, sum_mu c_mu^2 <= squares``.
+
+    Attributes
+    ----------
+    K : int
+        Patterns.
+    largest : float
+        Bound on each ``|S_mu|`` and ``|c_mu|``.
+    squares : float
+        Bound on ``sum_mu S_mu^2`` and ``sum_mu c_mu^2``.
+    """
+
+    K: int
+    largest: float
+    squares: float
+
+    @classmethod
+    def worst(cls, K: int, N: int, x_max: int) -> Cavity:
+        """What the sizes alone give: ``|c_mu| <= N x_max``, ``sum_mu c_mu^2 <= K (N x_max)^2``."""
+        largest = float(N) * x_max
+        return cls(K, largest, K * largest**2)
+
+    def moment(self, k: int) -> float:
+        """Bound on ``sum_mu |c_mu|^k``: ``K``, then ``sqrt(K squares)`` (Cauchy-Schwarz), then
+        ``largest^(k-2) squares``; never above ``K largest^k``."""
+        if k == 0:
+            return float(self.K)
+        if k == 1:
+            tight = math.sqrt(self.K * self.squares)
+        else:
+            tight = self.largest ** (k - 2) * self.squares
+        return min(tight, self.K * self.largest**k)
+
+    def sum_bound(self, coefficients) -> float:
+        """Bound on ``sum_mu A(|c_mu|)`` for ``A(u) = sum_k a_k u^k`` with every ``a_k >= 0``.
+
+        It bounds every partial sum of the terms in any order, and each single term
+        (``|c_mu|^k`` is at most the sum over ``mu``).
+        """
+        return float(sum(a * self.moment(k) for k, a in enumerate(coefficients) if a))
+
+
+#: Relative margin on the computed largest eigenvalue of the patterns' Gram matrix
+#: (LAPACK's symmetric eigensolver errs by a few N eps of the norm).
+EIGEN_MARGIN = 1e-6
+
+_CAVITY: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def cavity_bounds(network) -> Cavity:
+    """The network's own :class:`Cavity` bounds, computed once per network object.
+
+    ``largest``: the largest row sum ``max_mu sum_j |x_{mu j}|``.  ``squares``:
+    ``sum_mu S_mu^2 = |x sigma|^2 <= N lambda_max(x^T x)`` (``|sigma|^2 = N``;
+    ``N - 1`` for the cavity's), with the largest eigenvalue of the Gram matrix
+    of the shorter side (``x^T x`` or ``x x^T``, the same non-zero spectrum),
+    summed in float64 over blocks of :data:`~hebbian.networks._base.BLOCK`
+    entries (every entry an integer below 2^53: exact in any order), by
+    :func:`numpy.linalg.eigvalsh`, raised by :data:`EIGEN_MARGIN`.
+    """
+    if network not in _CAVITY:
+        x = network.patterns
+        K, N = x.shape
+        rows = np.zeros(K)
+        wide = K < N  # Gram matrix of the rows (K x K), else of the columns (N x N)
+        gram = np.zeros((K, K) if wide else (N, N))
+        step = max(1, BLOCK // (K if wide else N))
+        for start in range(0, N if wide else K, step):
+            part = slice(start, start + step)
+            block = (x[:, part] if wide else x[part]).astype(np.float64)
+            gram += block @ block.T if wide else block.T @ block
+            if wide:
+                rows += np.abs(block).sum(axis=1)
+            else:
+                rows[part] = np.abs(block).sum(axis=1)
+        lam = float(np.linalg.eigvalsh(gram)[-1]) * (1 + EIGEN_MARGIN) + 1.0
+        largest = float(rows.max())
+        _CAVITY[network] = Cavity(K, largest, min(N * lam, K * largest**2))
+    return _CAVITY[network]
+
+
+#: Largest integer every float64 intermediate of an energy change may reach.
+EXACT_LIMIT = 2.0**53
+
+
+def check_exact(
+    K: int,
+    N: int,
+    P: int,
+    x_max: int,
+    field: Callable[[Cavity], float] | None = None,
+    network=None,
+) -> None:
+    """Raise unless every integer energy change stays below 2^53 (exact in float64).
+
+    Parameters
+    ----------
+    K, N, P : int
+        Patterns, neurons, interaction order.
+    x_max : int
+        Largest pattern entry in size.
+    field : callable, optional
+        ``field(cavity) -> bound``: the family's bound on every float64
+        intermediate of one energy change given :class:`Cavity` bounds
+        (:func:`hebbian.mc.networks.self_interacting.field_bound`,
+        :func:`hebbian.mc.networks.polynomial.field_bound`).  Without it, the
+        sizes-only estimate ``K (N x_max)^(P-1) x_max 2^P``.
+    network : BinaryNetwork, optional
+        With ``field``: where the bound on the worst case of the sizes
+        (:meth:`Cavity.worst`, nothing computed) exceeds 2^53, the bound on the
+        network's own patterns (:func:`cavity_bounds`) decides.
+
+    Raises
+    ------
+    ValueError
+        Where the bound exceeds 2^53.
+    """
+    if field is None:  # in logs: no overflow
+        log2_largest = math.log2(K) + (P - 1) * math.log2(N * x_max) + math.log2(x_max) + P
+    else:
+        largest = _bound(field, Cavity.worst(K, N, x_max))
+        if largest > EXACT_LIMIT and network is not None:
+            largest = _bound(field, cavity_bounds(network))
+        log2_largest = math.log2(max(largest, 1.0))
     if log2_largest > 53:
         raise ValueError(
             f"K={K}, N={N}, P={P}, largest pattern entry {x_max}: integer energy changes "
-            f"would exceed 2^53 and lose exactness; reduce K, N or the examples per class M"
+            f"could reach 2^{log2_largest:.1f} > 2^53 and lose exactness; reduce K, N or "
+            f"the examples per class M"
         )
+
+
+def _bound(field: Callable[[Cavity], float], cavity: Cavity) -> float:
+    try:
+        return field(cavity)
+    except OverflowError:  # beyond float64, so far beyond 2^53
+        return math.inf
 
 
 def integer_sums(model: KernelModel, S: np.ndarray) -> np.ndarray:

@@ -27,6 +27,19 @@ every partial sum): twice the entries per SIMD register of the int32 terms
 summed in int64, and the int16 products pair into the multiply-add
 instruction (``vpmaddwd``).  The decisions, and so the chains, are those of
 the wide types, draw for draw.
+
+Exactness.  The cavity values ``y_j = x_j sigma_j`` (``j != i``) lie in
+{-1, 0, +1}, so their power sums are ``p_odd = c`` and ``0 <= p_even < N``;
+by Newton's identities ``k e_k = sum_j (-1)^(j-1) e_{k-j} p_j``, by
+induction ``|e_k| <= E_k(|c|)``, the polynomial of the same recursion on
+``p_odd = |c|, p_even = N`` (non-negative coefficients), and every
+accumulator of the recursion is at most ``k E_k``.  The NumPy reference's
+float64 intermediates (:func:`delta_array`) are then at most
+``sum_mu max(2, k) E_k(|c_mu|)`` in any summation order; the kernels' int64
+kept terms at most ``6 E_{P-1}(|S| + 1)``, their sums at most
+``8 sum_mu E_{P-1}(|S_mu| + 1)`` (below 2^63, 2^10 times more room), the
+general form's binomial products at most ``N^P``, and the field they convert
+to float64 is the reference's exact integer: :func:`field_bound`.
 """
 
 from __future__ import annotations
@@ -37,6 +50,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 from numba.extending import register_jitable
+from numpy.polynomial import Polynomial
 
 from hebbian.mc import _interface
 from hebbian.mc.model import (
@@ -312,6 +326,42 @@ FAMILY = Family("polynomial", prepare, delta_array)
 SHORT_MIN_K = 128
 
 
+def newton_bounds(P: int, N: int) -> list[Polynomial]:
+    """``E_0 .. E_{P-1}``: bounds on ``|e_k|`` of the cavity values as polynomials in ``|c|``."""
+    u, E = Polynomial([0.0, 1.0]), [Polynomial([1.0])]
+    for k in range(1, P):
+        E.append(sum(E[k - j] * (u if j % 2 else float(N)) for j in range(1, k + 1)) / k)
+    return E
+
+
+def field_bound(P: int, N: int):
+    """``field(cavity)``: the largest intermediate of a flip's field (module notes), int64
+    sizes counted at 2^-10.
+
+    Parameters
+    ----------
+    P : int
+        Interaction order.
+    N : int
+        Neurons.
+
+    Returns
+    -------
+    callable
+        ``cavity -> bound`` for :func:`hebbian.mc.model.check_exact`.
+    """
+    E = newton_bounds(P, N)
+    reference = [max(2, k) * E[k] for k in range(1, P)]
+    kernel = 8 * E[P - 1](Polynomial([1.0, 1.0]))
+
+    def bound(cavity) -> float:
+        largest = max(cavity.sum_bound(A.coef) for A in reference)
+        wide = max(cavity.sum_bound(kernel.coef), float(N) ** P if P > 4 else 0.0)
+        return max(largest, wide / 2**10)
+
+    return bound
+
+
 @register(DenseHopfield)
 def build(network: DenseHopfield):
     """The model of a dense network; with self-interactions, :mod:`.self_interacting`'s."""
@@ -319,10 +369,11 @@ def build(network: DenseHopfield):
         from hebbian.mc.networks.self_interacting import build_dense
 
         return build_dense(network)
-    check_exact(network.K, network.N, network.P, 1)
     ternary_patterns(network)
+    P, N = network.P, network.N
+    check_exact(network.K, N, P, 1, field_bound(P, N), network)
     binary = bool(np.all(transposed(network)[1] == network.N))
-    P, N, K = network.P, network.N, network.K
+    K = network.K
     scale = float(N) ** (1 - P)
     if not binary:
         return pattern_model(network, FAMILY, _ternary(P, scale))
