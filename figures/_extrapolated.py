@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from hebbian import mc
@@ -11,7 +13,12 @@ __all__ = ["deviation_note", "half_crossing", "plot_extrapolated"]
 
 def half_crossing(x, y, err) -> tuple[float, float]:
     """Where a falling curve ``y(x)`` first drops below 1/2 (linear interpolation), and
-    the error propagated from ``err``; ``nan`` without a crossing inside the grid."""
+    the error propagated from ``err``; ``nan`` without a crossing inside the grid.
+
+    Where both bracketing points are exact (``err`` zero: every chain kept, or
+    none) the data place the crossing anywhere in the bracket, and the error
+    is that of a uniform position in it, ``width / sqrt(12)``.
+    """
     x, y, err = (np.asarray(a, float) for a in (x, y, err))
     below = np.flatnonzero(y < 0.5)
     if below.size == 0 or below[0] == 0 or not np.isfinite(y[below[0] - 1]):
@@ -21,7 +28,9 @@ def half_crossing(x, y, err) -> tuple[float, float]:
     slope = (y[j] - y[j - 1]) / (x[j] - x[j - 1])
     value = x[j - 1] + t * (x[j] - x[j - 1])
     error = np.hypot((1 - t) * err[j - 1], t * err[j]) / abs(slope)
-    return float(value), float(max(error, 1e-3))
+    if not error > 0:
+        error = abs(x[j] - x[j - 1]) / math.sqrt(12)
+    return float(value), float(error)
 
 
 #: How an extrapolated point is drawn, by what it says (see :func:`plot_extrapolated`).

@@ -341,3 +341,17 @@ def test_deviation_note_states_the_worst_point_and_an_untested_form():
     records[0]["chi2"] = 3.25
     assert "3.2" in deviation_note(records, "M")
     assert "no MC" in deviation_note(records[2:], "M")
+
+
+def test_half_crossing_propagates_errors_and_falls_back_on_the_bracket():
+    from hebbian.figures._extrapolated import half_crossing
+
+    x = [0.0, 1.0, 2.0, 3.0]
+    value, error = half_crossing(x, [1.0, 0.8, 0.2, 0.0], [0.0, 0.1, 0.1, 0.0])
+    assert value == pytest.approx(1.5)
+    assert error == pytest.approx(np.hypot(0.05, 0.05) / 0.6)  # (1 - t) e0, t e1 over the slope
+    # exact neighbours (every chain kept, then none): a uniform position in the bracket
+    value, error = half_crossing([0.007, 0.008, 0.009], [1.0, 1.0, 0.0], [0.0, 0.0, 0.0])
+    assert value == pytest.approx(0.0085)
+    assert error == pytest.approx(0.001 / np.sqrt(12))
+    assert np.isnan(half_crossing(x, [0.4, 0.3, 0.2, 0.1], [0.1] * 4)[0])  # starts below
