@@ -18,25 +18,35 @@ T_M, against the maximum 0.1381885 at T = 0.0229; the meeting load is the
 one-step RSB capacity at T = 0, 0.138186, to its six published digits).
 Points: Monte Carlo of the supervised network started on the never-shown
 archetype, the load at which half of the chains keep it (overlap above 0.5,
-P = 2, or 0.4, P = 3, through 150 sweeps), at two or three N (grey) and
-extrapolated linearly in 1/N (red). P = 3 (full run, T = 0.1, K = alpha
-N^2): the half-retention load grows with N towards the spinodal, 0.59 and
-0.89 alpha_c at N = 200, 400 (12 samples; 0.78 and 0.95 on 8 other samples,
-1.00(14) at N = 800 on 4), no chain keeps the archetype at 1.2 alpha_c from
-N = 400 on, and the chains that stay have RS's overlap (N = 400: 0.811,
-0.755, 0.738 against 0.831, 0.785, 0.737 at 0.5, 0.7, 0.85 alpha_c). The 1/N
-extrapolation overshoots, 1.12(8) - 1.18(5) alpha_c (1.5 - 3.9 quoted
-errors): the crossing at N = 400 spreads over 0.76 - 0.95 alpha_c between
-sample sets (8 and 12 samples of one seed, 8 of another), three times its
-binomial error, and the approach is slower than 1/N (escape over a barrier
-vanishing as (alpha_c - alpha)^(3/2): N^(-2/3)). At N = 200 the chains
-already leave well inside the retrieval region (0.75 - 0.88 kept at 0.5
+P = 2 and 4, or 0.4, P = 3, through 150 sweeps), at two or three N (grey) and
+extrapolated linearly in 1/N (red; the record also holds the N^(-2/3) fit).
+P = 3 (full run, T = 0.1, K = alpha N^2): the half-retention load grows with N
+towards the spinodal, 0.59 and 0.89 alpha_c at N = 200, 400 (12 samples; 0.78
+and 0.95 on 8 other samples, 1.00(14) at N = 800 on 4), no chain keeps the
+archetype at 1.2 alpha_c from N = 400 on, and the chains that stay have RS's
+overlap (N = 400: 0.811, 0.755, 0.738 against 0.831, 0.785, 0.737 at 0.5, 0.7,
+0.85 alpha_c). The 1/N extrapolation overshoots, 1.12(8) - 1.18(5) alpha_c
+(1.5 - 3.9 quoted errors): the crossing at N = 400 spreads over 0.76 - 0.95
+alpha_c between sample sets (8 and 12 samples of one seed, 8 of another),
+three times its binomial error, and the approach is slower than 1/N (escape
+over a barrier vanishing as (alpha_c - alpha)^(3/2): N^(-2/3)). At N = 200 the
+chains already leave well inside the retrieval region (0.75 - 0.88 kept at 0.5
 alpha_c), at N <= 120 the retained fraction is flat in the load: they escape
-over barriers of order N times a small free-energy gap. No Monte Carlo on
-the P = 4 high-load line: at N = 100 (K = 7000) retention is flat (0.33,
-0.25, 0.5 at 0.5, 0.85, 1.0 alpha_c), and the exact integer engine holds P =
-4 at alpha_c with M = 12 examples only up to N ~ 125 (energy changes K (12
-N)^3 12 2^4 below 2^53).
+over barriers of order N times a small free-energy gap. P = 4 (full run,
+T = 0.0238, 0.42 of T_M, K = alpha N^3, entries up to 12: the exact integer
+engine admits these by its bound on the patterns themselves,
+:func:`hebbian.mc.model.check_exact`; the sizes alone stop at N ~ 125): half
+of the chains (overlap above 0.5) keep the archetype up to 0.61, 0.87, 0.89
+alpha_c at N = 120, 160, 180 (12 samples), extrapolated to 1.51(47) alpha_c
+linearly in 1/N (1.1 quoted errors; chi^2 0.07) and 1.9(7) in N^(-2/3):
+consistent with alpha_c only through errors that are half_crossing's floor
+(10^-3 in alpha, 0.14 alpha_c), overshooting as for P = 3; N = 160 and 180
+alone give 1.06(171). Retention is not monotone in the load: 0.29 to 0.42 of
+the chains keep the archetype at 1.2 alpha_c through 150 sweeps (overlap
+0.74 to 0.78; RS at the fold 0.74), N = 160 keeps none at alpha_c: each load
+draws its own 12 samples, and their spread exceeds the binomial error. The
+chains that stay have RS's overlap (N = 180: 0.876, 0.830, 0.813 against
+0.867, 0.835, 0.802 at 0.5, 0.7, 0.85 alpha_c).
 (b) The same for the unsupervised
 network (every example stored: K M vectors, more cross-talk):
 for P = 3 the self-interactions of the stored examples add a random field
@@ -95,7 +105,9 @@ def _kept(ds) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _crossings(xs, kept, kept_err, Ns) -> dict:
-    """Per N the half crossing of the retained fraction along ``xs``; their 1/N extrapolation."""
+    """Per N the half crossing of the retained fraction along ``xs``; their extrapolation
+    linear in 1/N (``extrapolated``, ``error``) and in N^(-2/3) (``..._n23``: escape over a
+    barrier vanishing as the distance to a fold to the power 3/2)."""
     per_N = np.array([half_crossing(xs, kept[n], kept_err[n]) for n in range(len(Ns))])
     record = {
         "N": list(Ns),
@@ -108,14 +120,18 @@ def _crossings(xs, kept, kept_err, Ns) -> dict:
     if ok.sum() >= 2:
         fit = mc.extrapolate(np.asarray(Ns)[ok], per_N[ok, 0], per_N[ok, 1])
         record.update(extrapolated=fit.value, error=fit.error, chi2=fit.chi2)
+        fit = mc.extrapolate(np.asarray(Ns)[ok], per_N[ok, 0], per_N[ok, 1], omega=2 / 3)
+        record.update(extrapolated_n23=fit.value, error_n23=fit.error)
     return record
 
 
 #: Monte Carlo on the retrieval spinodal, per P: sizes, temperatures (fractions of the
 #: low-load T_M), loads (fractions of alpha_c(T)) of the quick and full runs, and the
 #: archetype overlap a retained chain stays above (the RS overlap at the fold is 0.61 for
-#: P = 3 at T = 0.1, the other states' below 0.3).  P = 3 in the full run only: at N = 200
-#: the retained fraction still falls over the whole retrieval region.
+#: P = 3 at T = 0.1, 0.74 for P = 4 at T = 0.0238, the other states' below 0.3).  P = 3 and 4
+#: in the full run only: at N = 200 (P = 3) the retained fraction still falls over the whole
+#: retrieval region.  P = 4 costs N K ~ N^4 a sweep: N = 120, 160, 180 take 1.5, 5 and
+#: 8 CPU minutes.
 SPINODAL_MC = {
     2: {
         "quick": ([500, 1000], [0.3], [0.8, 1.0, 1.25, 1.6]),
@@ -126,6 +142,11 @@ SPINODAL_MC = {
         "quick": None,
         "full": ([200, 400, 800], [0.42], [0.5, 0.7, 0.85, 1.0, 1.2]),
         "threshold": 0.4,
+    },
+    4: {
+        "quick": None,
+        "full": ([120, 160, 180], [0.42], [0.5, 0.7, 0.85, 1.0, 1.2]),
+        "threshold": 0.5,
     },
 }
 
@@ -165,8 +186,9 @@ def spinodal_points(args, ax, P, M, top, plan, n_samples, records):
         rec["m_retained"] = ds["m"].values.tolist()
         rec["m_error"] = ds["error"].values.tolist()
         rec["m_rs"] = [L.solve(P, a, T, R, M)["m"] if a < a_c else math.nan for a in alphas]
-        if np.isfinite(rec["error"]):
-            rec["n_sigma"] = (rec["extrapolated"] - a_c) / rec["error"]
+        for tail in ("", "_n23"):
+            if np.isfinite(rec.get(f"error{tail}", math.nan)):
+                rec[f"n_sigma{tail}"] = (rec[f"extrapolated{tail}"] - a_c) / rec[f"error{tail}"]
         records.append(rec)
         ax.plot(rec["crossing"], [T] * len(Ns), "o", color="gray", ms=3)
         label = "MC spinodal, N -> inf" if f == fractions[0] else None
