@@ -49,31 +49,30 @@ are of another kind (the quenched-annealed difference of the paramagnet,
 faster than ``1/N`` far above ``T_s``), so there the largest N is compared
 directly.
 
-What the Monte Carlo shows.  Glass, P = 3 (pairs of disorder samples, 500
-+ 1000 sweeps: 32 pairs at N = 16, 24, 32, 16 at 48, 8 at 64; swap
-acceptance >= 0.73, round trips >= 19 per ladder).  A paired check with
-2000 burn-in sweeps on the same samples shows N <= 32 equilibrated (the
-energy moves by -0.0009(2) at 0.55 T_s, <= 0.007 anywhere) but N = 48 and 64
-not (-0.0020(9) and -0.0057(7) at 0.55 T_s, -0.004(2) and -0.010(3) at
-0.68 T_s; 4 pairs each): the full size therefore runs 2000 + 2000 sweeps,
-and the numbers below add the paired shift to N = 48 and 64.  At ``T =
-0.36 = 0.55 T_s`` the energies are -0.717(9), -0.741(7), -0.757(5),
--0.764(5), -0.770(5) at N = 16, 24, 32, 48, 64; extrapolated in
-``ln N / N`` over N = 16-64, -0.800(7) against the 1RSB -0.806 (0.8 sigma)
-and the paramagnet's -1.389; ``N^{-2/3}`` gives -0.803(7) (0.3 sigma), ``1/N``
--0.788(5), 3.6 sigma above: the data exclude a plain ``1/N`` and agree with
-the 1RSB energy in the slower forms (over N = 16-32 alone all three forms
-agree within 1 sigma, at errors 0.012-0.019).  Up to ``0.7 T_s`` the ``ln N
-/ N`` limit is within 1 sigma of 1RSB; towards ``T_s`` it lies 2-5 sigma
-above (-0.729(9) against -0.771 at 0.98 T_s), and at 1.3-1.6 ``T_s`` the
-extrapolation undershoots the paramagnet by 2-3 sigma: at these N the
-transition is rounded over ``~0.2 T_s`` and its corrections are not of the frozen phase's
-form.  ``T_s`` from the energy: 0.68(9) (N = 16-32), 0.74(13)
-(16-64) against Gardner's 0.651: consistent, biased up by that
-rounding, located to ~15% only; no sharper signature of ``T_s`` exists at
-N <= 64 (the energy is continuous there).  At ``T >= 1.4 T_s`` the N = 48
-energies are on the paramagnet within 2 sigma (-0.474(2) against -0.476 at
-1.05).  The P = 4 control (``J = 1``, ``T_s = 0.617``) is not checked here:
+What the Monte Carlo shows.  Glass, P = 3 (64 disorder samples, pairs of
+replicas, at N = 16, 24, 32, 48, 64; 2000 burn-in and 2000 measured sweeps;
+swap acceptance >= 0.69, round trips >= 25 per ladder).  A paired check on
+4 samples showed the burn-in matter at the largest sizes: 2000 sweeps in
+place of 500 lower the energy at 0.55 ``T_s`` by 0.0009(2) at N <= 32,
+0.0020(9) and 0.0057(7) at N = 48 and 64; a burn-in beyond 2000 was not
+tried.  At ``T = 0.36 = 0.55 T_s`` the energies are -0.717(7), -0.736(5),
+-0.747(4), -0.767(3), -0.771(2) at N = 16, 24, 32, 48, 64; extrapolated in
+``ln N / N``, -0.806(5) against the 1RSB -0.806 (0.0 sigma) and the
+paramagnet's -1.389; ``N^{-2/3}`` gives -0.809(5) (-0.7 sigma), ``1/N``
+-0.791(3), 4.7 sigma above: the data exclude a plain ``1/N`` and agree with
+the 1RSB energy in the slower forms.  Up to ``0.8 T_s`` the ``ln N / N``
+limit is within 1 sigma of 1RSB, at ``0.85 - 0.91 T_s`` 1.5 - 3.6 sigma
+above, and at ``0.98 T_s`` -0.741(6) against -0.771 (5 sigma); at ``1.3
+T_s`` the extrapolation undershoots the paramagnet, -0.602(4) against -0.590
+(3 sigma): at these N the transition is rounded over ``~0.2 T_s`` and its
+corrections are not of the frozen phase's form.  ``T_s`` from the energy:
+0.694(28) in ``ln N / N`` (0.687(27) in ``N^{-2/3}``, 0.731(37) in ``1/N``)
+against Gardner's 0.651: 1.5 sigma, biased up by that rounding; no sharper
+signature of ``T_s`` exists at N <= 64 (the energy is continuous there).  At
+``1.61 T_s`` the N = 48 and 64 energies lie 1.1 and 3.6 sigma above the
+paramagnet's -0.4762 (-0.4751(10), -0.4737(7)); the finite-N correction of
+the quenched paramagnet was not derived.  The P = 4 control (``J = 1``,
+``T_s = 0.617``) is not checked here:
 a flip costs ``N^3`` there, and at N = 12 (the largest size with 16 pairs in
 a few minutes) the energy at 0.55 ``T_s`` is -0.690(17) against the 1RSB
 -0.823: far from any limit.
@@ -84,13 +83,14 @@ weight of ``|q| < 1/2``, 0.44 at N = 8 and 0.16 at N = 12, is that of its 4
 disorder samples: their exact values are 0.53 and 0.13, while over 200
 samples the exact weight is 0.37(2), 0.38(2), 0.35(2), 0.42(2), 0.39(2) at
 N = 8, 10, 12, 14, 16 (0.39(3) at 18 over 100, 0.43(5) at 20 over 40): flat
-in N within errors, not moving away from the theory; the sample-to-sample
+in N within errors, not moving away from the theory (the figure's 64 samples per
+N: 0.37(3), 0.32(3), 0.33(3), 0.44(3), 0.37(3), 0.38(3), 0.43(3) at N = 8-20); the sample-to-sample
 spread of this weight is ~0.25, so 4 samples resolve nothing and 32 about
 0.05.  The Monte Carlo equals the enumeration on the same samples: with the
-full-size ladder (2000 + 1000 sweeps) 0.316 against the exact 0.317 on the
-32 samples of N = 12, 0.339 against 0.356 on the first 8 of N = 16 (and
-``tests/mc/test_enumeration.py``); the tempering equilibrates.  The frozen
-regime is not that of a few isolated ground states: the mean gap from the
+full run's ladder 0.316, 0.338, 0.415 against the exact 0.317, 0.345, 0.409
+on its samples at N = 12, 16, 20 (and ``tests/mc/test_enumeration.py``);
+the tempering equilibrates.  The frozen regime is not that of a few isolated
+ground states: the mean gap from the
 ground pair ``+-sigma_0`` to the next state is 0.104(7), 0.105(7), 0.113(7),
 0.096(7), 0.101(7), 0.097(9), 0.106(18) at N = 8-20, N-independent and equal
 to the 1RSB spacing of the lowest states, ``T/x = 0.102`` (their free
@@ -107,19 +107,21 @@ configurations (up to the global flip), ``|q| < 1``, is 0.42-0.45, 0.04-0.08
 below ``x``.  Over N = 8-20 the weight below 1/2 rises only within its
 errors: the approach to ``x`` is slow, not reversed.
 
-Retrieval, P = 3, ``T = 0.05`` (16 samples at N = 100, 200, 8 at 400,
-2 chains each, 400 sweeps; 4 samples at N = 400 for 1600 sweeps): inside
-both spinodals the overlap is the theory's (``alpha = 0.12``: 0.920(15) at
-N = 200, 0.923(13) at N = 400, stationary at 0.920 from sweep 200 to 1600;
-RS = 1RSB 0.9233; at ``alpha = 0.10`` 0.971(3) at N = 400 against 0.9612:
-the chains started on the pattern stay closer to it).  Between the
-spinodals, at 0.14, where RS has no retrieval state, the overlap at N = 400
-drifts from 0.88 to 0.854 over 1600 sweeps, onto the 1RSB 0.849: consistent
-with the one-step state.  But beyond the 1RSB spinodal, at 0.16, where no
+Retrieval, P = 3, ``T = 0.05`` (full run: 32 samples at N = 100, 200, 400,
+2 chains each, sweeps 200-400; separately 4 samples at N = 400 for 1600
+sweeps): inside both spinodals the overlap approaches the theory's from below
+as N grows (``alpha = 0.12``: 0.793(42), 0.884(17), 0.910(9) at N = 100,
+200, 400 against RS = 1RSB 0.9233, N = 400 1.4 sigma below; stationary at
+0.920 from sweep 200 to 1600 in the long run; at ``alpha = 0.10`` 0.963(3)
+at N = 400 against 0.9612, 0.6 sigma).  Between the spinodals, at 0.14,
+where RS has no retrieval state, the overlap at N = 400 drifts from 0.88 to
+0.854 over 1600 sweeps, onto the 1RSB 0.849 (full run: 0.843(12)):
+consistent with the one-step state.  But beyond the 1RSB spinodal, at 0.16, where no
 retrieval state exists in equilibrium, the overlap falls to 0.77 within 400
-sweeps and then stays there to sweep 1600 (N = 400; 0.806(17) at N = 800,
-0.725(16) at 0.18, N = 400): the dynamics from the pattern is caught in
-metastable states correlated with it that the static one-step solution does
+sweeps and then stays there to sweep 1600 (N = 400; 0.806(17) at N = 800;
+the full run: 0.758(16) at 0.16, 0.751(13) at 0.18, N = 400): the
+dynamics from the pattern is caught in metastable states correlated with it
+that the static one-step solution does
 not count (it describes the dominant, equilibrium states; these are of higher
 free energy, like the threshold states of the P-spin glass), and their
 lifetime grows with N.  So the load where chains lose the pattern in a run
@@ -625,25 +627,22 @@ def panel_d(ax, g: SimpleNamespace) -> dict:
     w = exact_overlaps(g)
     n_exact = g.exact["below_half"].shape[1]
     edges, cdf = abs_overlap_cdf(g.exact["q_hist"].values[-1, 0])
-    ax.plot(edges, cdf, color="0.35", lw=2, label=f"exact N={w['N'][-1]}, {n_exact} samples")
+    ax.plot(edges, cdf, color="0.35", marker="s", ms=2, lw=1.5, label=f"exact N={w['N'][-1]}")
     ax.set_title(f"(d) control's overlap distribution function, T = {g.temps[0]:.2f}")
-    pairs = zip(w["below"][:, 0], w["below_err"][:, 0], strict=True)
-    exact = ", ".join(f"{v:.2f}({round(100 * e)})" for v, e in pairs)
-    own = ", ".join(f"{v:.2f}" for v in w["below_mc_samples"][:, 0] if np.isfinite(v))
     note += (
-        f"\nexact, N={w['N'][0]}-{w['N'][-1]}: {exact}"
-        f"\nexact on the MC's {g.n_samples} samples: {own}"
-        f"\nmean gap above the ground pair: {np.mean(w['gap']):.3f}, T/x = "
-        f"{g.temps[0] / lowest.x_levels[0]:.3f}"
+        f"\nexact: {n_exact} samples per N; gap above the ground pair "
+        f"{np.mean(w['gap']):.3f}, T/x = {g.temps[0] / lowest.x_levels[0]:.3f}"
     )
-    ax.legend(fontsize=6, loc="lower right", title=note, title_fontsize=6)
-    inset = ax.inset_axes([0.1, 0.6, 0.42, 0.3])
+    ax.set_ylim(0, 1.6)  # room above the distribution functions for the legend and the inset
+    ax.set_yticks(np.linspace(0, 1, 6))
+    ax.legend(fontsize=6, loc="upper left", ncol=3, title=note, title_fontsize=6)
+    inset = ax.inset_axes([0.5, 0.42, 0.36, 0.18])
     inset.errorbar(w["N"], w["below"][:, 0], w["below_err"][:, 0], fmt="ko", ms=3)
     inset.plot(w["N"], w["below_mc_samples"][:, 0], "ks", mfc="w", ms=4)
     inset.plot(g.Ns, w["mc_below"][:, 0], "C3*", ms=5)
     inset.axhline(lowest.x_levels[0], color="k", lw=0.8, ls="--")
     inset.set_ylim(0, 0.75)
-    inset.set_title("$P(|q|<1/2)$ vs N: exact (all, MC's samples), MC *, 1RSB x --", fontsize=6)
+    inset.set_title("$P(|q|<1/2)$ vs N: exact (o; MC's samples: s), MC *, 1RSB x --", fontsize=6)
     inset.tick_params(labelsize=6)
     return w
 

@@ -20,33 +20,33 @@ Points: Monte Carlo of the supervised network started on the never-shown
 archetype, the load at which half of the chains keep it (overlap above 0.5,
 P = 2 and 4, or 0.4, P = 3, through 150 sweeps), at two or three N (grey) and
 extrapolated linearly in 1/N (red; the record also holds the N^(-2/3) fit).
-P = 3 (full run, T = 0.1, K = alpha N^2): the half-retention load grows with N
-towards the spinodal, 0.59 and 0.89 alpha_c at N = 200, 400 (12 samples; 0.78
-and 0.95 on 8 other samples, 1.00(14) at N = 800 on 4), no chain keeps the
-archetype at 1.2 alpha_c from N = 400 on, and the chains that stay have RS's
-overlap (N = 400: 0.811, 0.755, 0.738 against 0.831, 0.785, 0.737 at 0.5, 0.7,
-0.85 alpha_c). The 1/N extrapolation overshoots, 1.12(8) - 1.18(5) alpha_c
-(1.5 - 3.9 quoted errors): the crossing at N = 400 spreads over 0.76 - 0.95
-alpha_c between sample sets (8 and 12 samples of one seed, 8 of another),
-three times its binomial error, and the approach is slower than 1/N (escape
-over a barrier vanishing as (alpha_c - alpha)^(3/2): N^(-2/3)). At N = 200 the
-chains already leave well inside the retrieval region (0.75 - 0.88 kept at 0.5
-alpha_c), at N <= 120 the retained fraction is flat in the load: they escape
-over barriers of order N times a small free-energy gap. P = 4 (full run,
-T = 0.0238, 0.42 of T_M, K = alpha N^3, entries up to 12: the exact integer
+The full run's numbers (loads in units of the RS alpha_c(T); errors binomial
+over the chains, propagated through the crossing). P = 2 (N = 500, 1000,
+2000): the extrapolated spinodal is -0.6, +0.7 and -2.6 sigma from RS at
+T = 0.15, 0.3, 0.5. P = 3 (T = 0.099, K = alpha N^2, N = 200, 400, 800): half
+of the chains keep the archetype up to 0.72(5), 0.94(4), 0.84(3) alpha_c, not
+monotone in N (N = 800 below N = 400 by 2.2 combined errors; an earlier run
+found the N = 400 crossing spread over 0.76 - 0.95 alpha_c between sample
+sets, three times its binomial error: each load draws its own samples);
+extrapolated 0.91(4) alpha_c linearly in 1/N (-2.6 sigma, chi^2 10.2) and
+0.93(5) in N^(-2/3) (-1.4 sigma: escape over a barrier vanishing as
+(alpha_c - alpha)^(3/2)). No chain keeps the archetype at 1.2 alpha_c; the
+chains that stay have nearly RS's overlap (N = 800: 0.821(6), 0.766(16),
+0.646(40) against 0.831, 0.785, 0.737 at 0.5, 0.7, 0.85 alpha_c). P = 4
+(T = 0.0238, 0.42 of T_M, K = alpha N^3, entries up to 12: the exact integer
 engine admits these by its bound on the patterns themselves,
 :func:`hebbian.mc.model.check_exact`; the sizes alone stop at N ~ 125): half
-of the chains (overlap above 0.5) keep the archetype up to 0.61, 0.87, 0.89
-alpha_c at N = 120, 160, 180 (12 samples), extrapolated to 1.51(47) alpha_c
-linearly in 1/N (1.1 quoted errors; chi^2 0.07) and 1.9(7) in N^(-2/3):
-consistent with alpha_c only through errors that are half_crossing's floor
-(10^-3 in alpha, 0.14 alpha_c), overshooting as for P = 3; N = 160 and 180
-alone give 1.06(171). Retention is not monotone in the load: 0.29 to 0.42 of
+of the chains keep the archetype up to 0.61(4), 0.87(2), 0.89(4) alpha_c at
+N = 120, 160, 180, rising towards the spinodal; the retained chains have RS's
+overlap (N = 180: 0.876(19), 0.830(13), 0.813(22) against 0.867, 0.835,
+0.802 at 0.5, 0.7, 0.85 alpha_c). Extrapolated, the crossings overshoot:
+1.55(12) alpha_c in 1/N (+4.7 sigma), 1.94(18) in N^(-2/3): over sizes
+within a factor 1.5 of each other the extrapolation is the N = 120 point's
+lever, and the N = 180 crossing alone is 2.7 errors below alpha_c, as an
+approach from below should be; a larger N (a sweep costs N K ~ N^4) is what
+would test the form. Retention is not monotone in the load: 0.29 to 0.42 of
 the chains keep the archetype at 1.2 alpha_c through 150 sweeps (overlap
-0.74 to 0.78; RS at the fold 0.74), N = 160 keeps none at alpha_c: each load
-draws its own 12 samples, and their spread exceeds the binomial error. The
-chains that stay have RS's overlap (N = 180: 0.876, 0.830, 0.813 against
-0.867, 0.835, 0.802 at 0.5, 0.7, 0.85 alpha_c).
+0.74 to 0.78; RS at the fold 0.74), each load drawing its own 12 samples.
 (b) The same for the unsupervised
 network (every example stored: K M vectors, more cross-talk):
 for P = 3 the self-interactions of the stored examples add a random field
@@ -55,8 +55,14 @@ crossover (no line) and shrinks the retrieval region.  (c) Low load: the
 highest temperature of the retrieval state T_M against rho (both protocols:
 identical at low load), with Monte Carlo (K = 3 classes) temperatures at
 which half of the chains keep the archetype (overlap > 0.2 through the run),
-at two or three N (grey) and extrapolated linearly in 1/N (red).  For
-P = 2 the state vanishes continuously at T = 1 whatever rho.
+at two or three N (grey) and extrapolated linearly in 1/N (red), against
+the RS T_M of the same finite M.  Full run (N = 200, 400, 800, 12 samples):
+P = 3 at -2.2, -2.5, +0.6, -4.4, -1.0 sigma from RS at rho = 0.05, 0.2,
+0.5, 1.0, 1.5 (M = 60, 15, 6, 3, 2), P = 4 at -7.6, -1.4, -0.4, +0.6, -1.0
+sigma; the two outliers lie 5 - 6 % below RS (P = 3, M = 3: 0.2117(29)
+against 0.2241; P = 4, M = 60: 0.0702(6) against 0.0745) with crossings flat
+in N (P = 4: 0.0687, 0.0700, 0.0698 at N = 200, 400, 800).  For P = 2 the
+state vanishes continuously at T = 1 whatever rho.
 """
 
 from __future__ import annotations

@@ -167,6 +167,7 @@ TASKS = {
     "mc-sk-tempering": "hebbian.mc.glass:sk_tempering",
     "mc-dense-tempering": "hebbian.mc.glass:dense_tempering",
     "mc-pspin-tempering": "hebbian.mc.glass:pspin_tempering",
+    "mc-pspin-enumeration": "hebbian.mc.glass:pspin_enumeration",
     "mc-archetype-overlap": "hebbian.mc.learning:archetype_overlap",
     "mc-class-detection": "hebbian.mc.learning:class_detection",
     "mc-multitask-amplitudes": "hebbian.mc.multitask:amplitudes",
