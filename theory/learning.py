@@ -611,20 +611,25 @@ def solve(
                          branch="paramagnet", stability=1.0)  # fmt: skip
     # P = 2 with load: the second unknown is C = beta (1 - q) below T = 1 (as in theory.hopfield)
     in_C = mod.P == 2 and mod.ct.loads.sum() > 0 and beta > 1
+    # The m = 0 branches keep n~ = 0 exactly: their fixed point is unstable along n~, and
+    # rounding would carry the iteration onto the retrieval state.
+    glassy = branch != "retrieval"
 
     def F(x):
         q, C = glass_order(x[1], beta, in_C)
-        yt, _, t2, C_new = _averages(mod, x[0], mod.variance(q, C), with_C=True)
-        return np.array([yt, C_new if in_C else t2])
+        yt, _, t2, C_new = _averages(mod, 0.0 if glassy else x[0], mod.variance(q, C), with_C=True)
+        return np.array([0.0 if glassy else yt, C_new if in_C else t2])
 
-    start = (
-        guess
-        if guess is not None
-        else {"retrieval": (1, 1), "spin glass": (0, 0.99)}.get(branch, (0, 0))
-    )
+    if guess is not None:
+        start = guess
+    elif branch == "spin glass":
+        start = (0.0, _glass_q(lambda x: F((0.0, x))[1], beta, in_C, mod))
+    else:
+        start = {"retrieval": (1, 1)}.get(branch, (0, 0))
     start = np.asarray(start, dtype=float)
     if start.shape != (2,) or not np.all(np.isfinite(start)):
         raise ValueError(f"guess={guess!r} must be finite (n~, q)")
+    start[0] *= not glassy
     x0 = (start[0], beta * (1 - start[1])) if in_C else start
     fp = fixed_point(F, x0, tol=tol)
     nt = float(fp.x[0])
@@ -650,6 +655,31 @@ def solve(
         branch=classify(m, q),
         stability=replicon,
     )
+
+
+def _glass_q(G, beta: float, in_C: bool, mod: _Model) -> float:
+    """Start of the spin glass: the stable ``m = 0`` fixed point of largest ``q``.
+
+    ``G`` maps the second unknown (``C = beta (1 - q)`` where ``in_C``, else
+    ``q``) to its update at ``n~ = 0``.  Walking from ``q = 1`` down (in ``C``
+    up to the edge ``1 - w C > 0`` of the physical domain), the first
+    crossing of the update through the unknown is refined by bisection;
+    ``0.99`` where none lies above ``q = 10^-6`` (the iteration then reports
+    the paramagnet).
+    """
+    if in_C:
+        grid = np.linspace(0.0, min(beta, 1 / mod.ct.strengths.max()), 201)[1:-1]
+    else:
+        grid = np.linspace(1.0, 1e-6, 201)[1:]
+    sign = 1.0 if in_C else -1.0  # positive before the root on the walk
+    ahead = np.array([sign * (G(x) - x) for x in grid]) > 0
+    cross = np.flatnonzero(ahead[:-1] & ~ahead[1:])
+    if not cross.size:
+        return 0.99
+    k = int(cross[0])
+    x = optimize.brentq(lambda x: G(x) - x, *sorted((grid[k], grid[k + 1])))
+    q = 1 - x / beta if in_C else x
+    return q if q > 1e-6 else 0.99
 
 
 def _example_overlap(mod: _Model, nt: float) -> float:

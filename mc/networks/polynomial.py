@@ -327,7 +327,7 @@ SHORT_MIN_K = 128
 
 
 def newton_bounds(P: int, N: int) -> list[Polynomial]:
-    """``E_0 .. E_{P-1}``: bounds on ``|e_k|`` of the cavity values as polynomials in ``|c|``."""
+    """Bounds ``E_k`` on ``|e_k|`` of the cavity values, ``k < P``, as polynomials in ``|c|``."""
     u, E = Polynomial([0.0, 1.0]), [Polynomial([1.0])]
     for k in range(1, P):
         E.append(sum(E[k - j] * (u if j % 2 else float(N)) for j in range(1, k + 1)) / k)

@@ -53,3 +53,34 @@ def test_retrieval_instability_meets_t_m_only_near_alpha_c_in_the_archetype_limi
     T, alpha = LP.instability_meets_spinodal(2, 0.5, math.inf, T_range=(0.024, 0.026))
     assert abs(T - 0.025068) < 2e-6
     assert alpha == pytest.approx(ALPHA_C_1RSB, abs=1e-6)
+
+
+@pytest.mark.parametrize(("alpha", "T"), [(0.01, 0.05), (0.025, 0.0603), (0.05, 0.3), (0.1, 0.5)])
+def test_spin_glass_of_perfect_examples_is_the_storage_models(alpha, T):
+    """r = 1, M = 1 stores the archetypes: the m = 0, q > 0 state is AGS's spin glass, which
+    exists at every load below T_g = 1 + sqrt(alpha)."""
+    from hebbian.theory import learning
+
+    glass = learning.solve(2, alpha, T, 1.0, 1, branch="spin glass")
+    ags = hopfield.solve(alpha, T, branch="spin glass")
+    assert glass.success and glass.branch == "spin glass", glass.message
+    assert glass.free_energy == pytest.approx(ags.free_energy, abs=1e-8)
+    assert glass["q"] == pytest.approx(ags["q"], abs=1e-7)
+
+
+@pytest.mark.parametrize("T", [0.03, 0.06, 0.2, 0.5])
+def test_equilibrium_load_is_where_retrieval_and_the_glass_exchange(T):
+    """r = 0.5, rho = 0.25 (the figure's data set): below alpha_eq the retrieval state has the
+    lower free energy, above it the spin glass, which exists all along (T < 1); alpha_eq lies
+    well inside the spinodal, as AGS's T_c line does."""
+    from hebbian.theory import learning
+
+    r, M = 0.5, 12.0
+    eq = LP.equilibrium_load(2, T, r, M, limit="gaussian")
+    top = learning.alpha_c(2, T, r, M, limit="gaussian").value
+    assert 0 < eq < 0.6 * top
+    for alpha, retrieval_wins in [(0.97 * eq, True), (1.03 * eq, False)]:
+        ret = learning.solve(2, alpha, T, r, M, limit="gaussian")
+        glass = learning.solve(2, alpha, T, r, M, limit="gaussian", branch="spin glass")
+        assert ret.branch == "retrieval" and glass.branch == "spin glass"
+        assert (ret.free_energy < glass.free_energy) == retrieval_wins
