@@ -166,7 +166,7 @@ SPINODAL_MC = {
     },
     4: {
         "quick": None,
-        "full": ([120, 160, 180], [0.42], [0.5, 0.7, 0.85, 1.0, 1.2]),
+        "full": ([120, 160, 180, 240], [0.42], [0.5, 0.7, 0.85, 1.0, 1.2]),
         "threshold": 0.5,
         "caveat": "N within a factor 1.5: the fit is the smallest N's lever",
     },

@@ -63,7 +63,8 @@ def test_spin_glass_of_perfect_examples_is_the_storage_models(alpha, T):
 
     glass = learning.solve(2, alpha, T, 1.0, 1, branch="spin glass")
     ags = hopfield.solve(alpha, T, branch="spin glass")
-    assert glass.success and glass.branch == "spin glass", glass.message
+    assert glass.success, glass.message
+    assert glass.branch == "spin glass"
     assert glass.free_energy == pytest.approx(ags.free_energy, abs=1e-8)
     assert glass["q"] == pytest.approx(ags["q"], abs=1e-7)
 
@@ -82,5 +83,6 @@ def test_equilibrium_load_is_where_retrieval_and_the_glass_exchange(T):
     for alpha, retrieval_wins in [(0.97 * eq, True), (1.03 * eq, False)]:
         ret = learning.solve(2, alpha, T, r, M, limit="gaussian")
         glass = learning.solve(2, alpha, T, r, M, limit="gaussian", branch="spin glass")
-        assert ret.branch == "retrieval" and glass.branch == "spin glass"
+        assert ret.branch == "retrieval"
+        assert glass.branch == "spin glass"
         assert (ret.free_energy < glass.free_energy) == retrieval_wins
