@@ -87,7 +87,6 @@ rho.
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import xarray as xr
@@ -97,11 +96,10 @@ from hebbian.figures._extrapolated import half_crossing
 from hebbian.figures._output import (
     joined,
     labelled,
-    parse_args,
+    run_figure,
     smooth_path,
     subplots,
     sweep,
-    write_outputs,
 )
 from hebbian.theory import learning as L
 from hebbian.theory import learning_phase as LP
@@ -345,9 +343,8 @@ def _low_load(args, ax, P, mode, n_samples, records) -> tuple[xr.Dataset, str]:
     return xr.Dataset(data, coords=coords), "\n".join(note)
 
 
-def main(argv: list[str] | None = None):
-    args = parse_args(__doc__.splitlines()[0], argv)
-    started = time.perf_counter()
+def draw(args) -> tuple:
+    """The nine panels (rows P = 2, 3, 4: supervised, unsupervised, low load) and the record."""
     mode = "quick" if args.quick else "full"
     n_samples = 4 if args.quick else 12
     lines = ("spinodal", "instability", "glass") if args.quick else LP.LINES
@@ -390,7 +387,11 @@ def main(argv: list[str] | None = None):
     fig.tight_layout()
     data = joined(per_P, "P", "interaction order P")
     meta = {"r": R, "rho": RHO, "n_samples": n_samples, "lines": list(lines), "points": records}
-    return write_outputs(fig, data, meta, args, "learning_phase", started)
+    return fig, data, meta
+
+
+def main(argv: list[str] | None = None):
+    return run_figure("learning_phase", __doc__.splitlines()[0], argv, draw)
 
 
 if __name__ == "__main__":
