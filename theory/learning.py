@@ -625,7 +625,7 @@ def solve(
     elif branch == "spin glass":
         start = (0.0, _glass_q(lambda x: F((0.0, x))[1], beta, in_C, mod))
     else:
-        start = {"retrieval": (1, 1)}.get(branch, (0, 0))
+        start = (1, 1) if branch == "retrieval" else (0, 0)
     start = np.asarray(start, dtype=float)
     if start.shape != (2,) or not np.all(np.isfinite(start)):
         raise ValueError(f"guess={guess!r} must be finite (n~, q)")
