@@ -14,9 +14,11 @@ at finite ``T``) the retrieval line starts at 0.138186 at ``T = 0`` (Steffan & K
 RS 0.137906), rises to 0.138197 at ``T = 0.0125`` and falls to meet the RS line where
 ``T_AT`` does (``T* = 0.02507``, ``alpha = 0.138186``): one step leaves 1.1e-5 of the
 reentrance, where RS has 2.8e-4.  The plus (full size only: minutes) marks two steps at
-``T = 0``, 0.1381963 (:func:`hebbian.theory.hopfield_rsb.alpha_c_2rsb`), 1.0e-5 above one
-step, converged in the field grid to 1e-9, where Steffan & Kuehn report 0.138187: the
-published value is not reproduced (see :mod:`hebbian.theory.hopfield_rsb`).  The one-step
+``T = 0``, 0.1381963 (:func:`hebbian.theory.hopfield_rsb.alpha_c_krsb`), 1.0e-5 above one
+step, converged in the field grid to 1e-9, where Steffan & Kuehn report 0.138187; a third
+step adds 1.4e-6 (0.1381977), the increments shrinking as the SK model's do, so the
+published second step, one unit of its last digit above its first, reads as a collapsed
+one (see :mod:`hebbian.theory.hopfield_rsb`).  The one-step
 line is drawn to ``T = 0.0225``: closer to ``T* = 0.02507`` its step is narrower than the
 solver separates from the RS solution (the two folds differ by less than 1e-6 there).
 """
@@ -44,7 +46,7 @@ def draw(args) -> tuple:
     alpha_AT_zoom = np.linspace(0.1378, 0.13818, 4 if args.quick else 12)
     T_AT_zoom = np.array([hopfield.T_AT(a) for a in alpha_AT_zoom])
     # two steps at T = 0 take minutes: full size only
-    alpha_c_2rsb = None if args.quick else hopfield_rsb.alpha_c_2rsb()
+    alpha_c_2rsb = None if args.quick else hopfield_rsb.alpha_c_krsb(2)
 
     fig, ax = subplots(1, 1, figsize=(7.6, 4.2))
     styles = {

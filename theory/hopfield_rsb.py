@@ -45,9 +45,18 @@ Parisi parameters requires, and has the structure of the ``T = 0`` hierarchy of 
 model: the new level lies near ``q = 1`` with a large ``mu`` and ``C`` halves (0.053 ->
 0.026), towards ``C = 0`` of full RSB.  The second step moves ``alpha_c`` by 0.035 of
 the first (1.0e-5 against 2.8e-4), of the order of that of the SK ground-state energies
-(0.051: -0.79788, -0.76526, -0.76361 with zero, one, two steps,
-:func:`hebbian.theory.sk.solve_rsb`); the published 1e-6 would be 0.004.  The published
-two-step value is not reproduced, and the source of the difference is not identified.
+(0.051: -0.79788, -0.76526, -0.76361, -0.76331 with zero to three steps,
+:func:`hebbian.theory.sk.solve_rsb`); the published 1e-6 would be 0.004.  A third step
+(:func:`alpha_c_krsb`, ``k = 3``) gives 0.1381977, 1.4e-6 above two: the increments fall
+by 0.035 then 0.14, as SK's by 0.051 then 0.18, with ``C`` (0.053, 0.026, 0.015) and the
+lowest ``mu`` (36.8, 26.0, 22.5) falling as in SK's ``T = 0`` hierarchy, towards a full-RSB
+value near 0.13820.  The gain comes from the lowest step's ``mu``: with ``mu`` held at 25
+instead of its stationary 36.8, the one-step fold already lies at 0.1381972 (``alpha_c``
+is not extremal in ``mu``; ``f`` is).  So the published two-step value, one unit of
+their last digit above their one step (0.138186, which our 0.1381865 rounds to either
+way), reads as a second step that collapsed back onto the first, not as a converged
+second level; Stojnic's fully lifted random duality theory (arXiv:2403.01907, 2024)
+gives 0.137906 and 0.138186 at its first two levels, our RS and one-step values.
 
 At ``T > 0`` the step shrinks and vanishes on the AT line of
 :func:`hebbian.theory.hopfield.T_AT` (at ``alpha = 0.137``: ``q1 - q0 = 2.0e-3`` at ``T
@@ -69,7 +78,7 @@ import math
 import numpy as np
 from scipy import optimize
 
-from hebbian._checks import check_real, check_tol
+from hebbian._checks import check_int, check_real, check_tol
 from hebbian.theory import hopfield
 from hebbian.theory.dense_rsb import _vertex
 from hebbian.theory.parisi import Grid, parisi_functional, rsb_temperature
@@ -77,7 +86,7 @@ from hebbian.theory.solution import STATUS, Solution, Transition
 
 __all__ = [
     "alpha_c_1rsb",
-    "alpha_c_2rsb",
+    "alpha_c_krsb",
     "free_energy_1rsb",
     "free_energy_rsb",
     "solve_1rsb",
@@ -430,7 +439,7 @@ def solve_1rsb(alpha: float, T: float = 0.0, *, guess=None, tol: float = 1e-10) 
 
 #: Largest residual accepted on the branches of :func:`_fold`: the field grid's noise (1e-9
 #: in :data:`GRID`, a few 1e-9 in :data:`FINE`) stops hybr above 1e-10 from two steps on.
-FOLD_TOL = {1: 1e-9, 2: 1e-8}
+FOLD_TOL = {1: 1e-9, 2: 1e-8, 3: 1e-8}
 
 
 def _fold(beta: float, k: int, m0: float, start: np.ndarray, h: float = 0.004):
@@ -453,10 +462,15 @@ def _fold(beta: float, k: int, m0: float, start: np.ndarray, h: float = 0.004):
 #: A point ``(alpha, m, q0, C, mu)`` of the ``T = 0`` one-step branch near its fold.
 FOLD_GUESS = BRANCH[-1]
 
-#: A point ``(alpha, m, q0, q1, C, mu1, mu2)`` of the ``T = 0`` two-step branch near its fold
-#: (on :data:`FINE`), found from the one-step fold with a step opened near ``q = 1``
-#: (``q1 = 0.9997``, ``mu2 = 80``; a step opened below ``q0`` closes again, ``mu1 -> 0``).
-FOLD_GUESS_2 = (0.13819634, 0.96675135, 0.99595739, 0.99914528, 0.0255962, 25.959306, 86.377373)
+#: Points ``(alpha, m, q_0..q_{k-1}, C, mu_1..mu_k)`` of the ``T = 0`` k-step branches near
+#: their folds (on :data:`FINE`).  Two steps: found from the one-step fold with a step opened
+#: near ``q = 1`` (``q1 = 0.9997``, ``mu2 = 80``; a step opened below ``q0`` closes again,
+#: ``mu1 -> 0``); three steps likewise from two.
+FOLD_GUESSES = {
+    2: (0.13819634, 0.96675135, 0.99595739, 0.99914528, 0.0255962, 25.959306, 86.377373),
+    3: (0.13819774, 0.96674780, 0.99578879, 0.99845613, 0.99968461, 0.0154101, 22.472344,
+        48.388191, 150.28505),
+}  # fmt: skip
 
 
 @functools.cache
@@ -565,30 +579,43 @@ def _alpha_c_1rsb(T: float) -> Transition:
 
 
 @functools.cache
-def _fold_2rsb():
-    """The ``T = 0`` two-step fold ``(alpha, m, u)`` from :data:`FOLD_GUESS_2`, or ``None``."""
-    a0, m0, *rest = FOLD_GUESS_2
-    return _fold(math.inf, 2, m0, np.array([a0, *rest]))
+def _fold_k(k: int):
+    """The ``T = 0`` k-step fold ``(alpha, m, u)`` from :data:`FOLD_GUESSES`, or ``None``."""
+    a0, m0, *rest = FOLD_GUESSES[k]
+    return _fold(math.inf, k, m0, np.array([a0, *rest]))
 
 
-def alpha_c_2rsb() -> Transition:
-    """Critical storage at ``T = 0`` with two steps of RSB: the fold of the retrieval branch.
+def alpha_c_krsb(k: int = 2) -> Transition:
+    """Critical storage at ``T = 0`` with ``k = 2`` or 3 steps of RSB: the fold of the retrieval
+    branch, on the field grid :data:`FINE`.
 
-    0.1381963 on the field grid :data:`FINE` (converged: the same to 1e-9 at
-    half its resolution), 1.0e-5 above one step (0.1381865); Steffan & Kuehn
-    report 0.138187 (the module docstring has the comparison).
+    Two steps: 0.1381963 (the same to 1e-9 at half the grid's resolution), 1.0e-5
+    above one step (0.1381865); three steps: 0.1381977, 1.4e-6 above two (about
+    2 min of CPU).  The increments shrink as those of the SK ground-state energy
+    (the module docstring has the comparison with Steffan & Kuehn's 0.138187).
+
+    Parameters
+    ----------
+    k : {2, 3}
+        Steps of replica symmetry breaking (one step at any ``T``: :func:`alpha_c_1rsb`).
 
     Returns
     -------
     Transition
-        ``value`` = alpha_c at two steps, ``m`` = the overlap there; ``nan``
+        ``value`` = alpha_c with ``k`` steps, ``m`` = the overlap there; ``nan``
         where the solver does not converge.
+
+    Raises
+    ------
+    ValueError
+        For ``k`` other than 2 or 3.
 
     References
     ----------
     Steffan & Kuehn, Z. Phys. B 95, 249 (1994): 0.138187 (one step 0.138186).
     """
-    found = _fold_2rsb()
+    k = check_int(k, "k", minimum=2, maximum=3, why="k-step folds are built for k = 2, 3")
+    found = _fold_k(k)
     return Transition(math.nan, math.nan) if found is None else Transition(found[0], found[1])
 
 
@@ -600,7 +627,7 @@ def solve_2rsb(alpha: float, *, guess=None, tol: float = 1e-8) -> Solution:
     alpha : float
         Load ``K / N``, positive.
     guess : (m, q0, q1, C, mu1, mu2), optional
-        Start; by default the fold point of :func:`alpha_c_2rsb` (so loads
+        Start; by default the fold point of :func:`alpha_c_krsb` (so loads
         near the fold converge; pass a nearby solution further away).
     tol : float
         Largest residual of the six stationarity conditions accepted (the
@@ -611,7 +638,7 @@ def solve_2rsb(alpha: float, *, guess=None, tol: float = 1e-8) -> Solution:
     Solution
         ``order_parameters`` ``m, q0, q1, C, mu1, mu2, r0, r1, r2``;
         ``free_energy`` the ground-state energy; ``status`` 5 above
-        :func:`alpha_c_2rsb`, 1 if the root finder stalls, 4 where a step
+        :func:`alpha_c_krsb`, 1 if the root finder stalls, 4 where a step
         collapsed (``q1 - q0`` or ``1 - q1`` below :data:`COLLAPSED`, or
         ``mu1 -> 0``): the one-step solution.
 
@@ -648,7 +675,7 @@ def solve_2rsb(alpha: float, *, guess=None, tol: float = 1e-8) -> Solution:
                         status == 0, status, message, n_iter, residual, "retrieval")  # fmt: skip
 
     if guess is None:
-        fold = _fold_2rsb()
+        fold = _fold_k(2)
         if fold is None:
             return result(np.full(6, math.nan), 1, "the two-step fold was not found")
         if alpha > fold[0]:

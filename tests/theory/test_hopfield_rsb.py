@@ -190,7 +190,7 @@ def test_two_step_critical_storage_and_state():
     """Two steps at T = 0 (field grid FINE, where one step gives 0.1381865): the fold is at
     0.1381963, 1.0e-5 above one step; Steffan & Kuehn (1994) report 0.138187, 1e-6 above.
     Below the fold the two-step state is a genuine one (three distinct levels)."""
-    c2 = H1.alpha_c_2rsb()
+    c2 = H1.alpha_c_krsb(2)
     assert c2.value == pytest.approx(0.1381963, abs=2e-7)
     assert 0 < c2.value - H1.alpha_c_1rsb().value < 2e-5
     s = H1.solve_2rsb(0.138)
@@ -239,7 +239,7 @@ def test_free_energy_matches_an_independent_quadrature():
     evaluation to 1e-12 (measured 2e-14); one step on GRID to 2e-9 (measured 9e-10): the
     nested Gaussian integrals of the spin term (the rest of f is closed form) are resolved
     far below the 1e-5 by which two steps move the critical storage."""
-    alpha, m, q0, q1, C, mu1, mu2 = H1.FOLD_GUESS_2
+    alpha, m, q0, q1, C, mu1, mu2 = H1.FOLD_GUESSES[2]
     for q, mu, grid, tol in (([q0, q1], [mu1, mu2], H1.FINE, 1e-12), ([q0], [mu1], H1.GRID, 2e-9)):
         v = alpha * H1._conjugates(np.append(q, 1.0), C, np.asarray(mu))[1]
         phi = H1._spin_term(v, np.asarray(mu), math.inf, m, grid)[0]
@@ -278,6 +278,25 @@ def test_the_two_step_fold_is_converged_in_the_field_grid(monkeypatch):
     """Halving the resolution of the field grid (dy = 0.005) moves the two-step fold by less than
     1e-8 (measured below 1e-9); the 1e-5 above one step is not a quadrature error."""
     monkeypatch.setattr(H1, "FINE", Grid(L=4.0, dy=0.005))
-    a0, m0, *rest = H1.FOLD_GUESS_2
+    a0, m0, *rest = H1.FOLD_GUESSES[2]
     coarse = H1._fold(math.inf, 2, m0, np.array([a0, *rest]))
-    assert coarse[0] == pytest.approx(H1.alpha_c_2rsb().value, abs=1e-8)
+    assert coarse[0] == pytest.approx(H1.alpha_c_krsb(2).value, abs=1e-8)
+
+
+@pytest.mark.long
+def test_three_step_critical_storage_continues_the_sk_like_hierarchy():
+    """Three steps at T = 0: 0.1381977, 1.4e-6 above two steps; the increments of alpha_c
+    (2.8e-4, 9.8e-6, 1.4e-6) shrink by 0.035 and 0.14, as SK's ground-state energies do
+    (0.051, 0.18): the hierarchy converges, not stalls after one step."""
+    values = [H1.alpha_c_1rsb().value, H1.alpha_c_krsb(2).value, H1.alpha_c_krsb(3).value]
+    assert values[2] == pytest.approx(0.1381977, abs=2e-7)
+    steps = np.diff([0.1379055, *values])
+    assert np.all(steps > 0)
+    assert 0.02 < steps[1] / steps[0] < 0.06
+    assert 0.08 < steps[2] / steps[1] < 0.25
+
+
+@pytest.mark.parametrize("k", [1, 4, 2.5, True])
+def test_k_step_folds_are_offered_for_two_and_three_steps(k):
+    with pytest.raises((ValueError, TypeError), match="k"):
+        H1.alpha_c_krsb(k)
