@@ -238,6 +238,109 @@ def spinodal_points(args, ax, P, M, top, plan, n_samples, records) -> str:
     return "\n".join(note)
 
 
+#: Equilibrium at fixed archetype overlap (:func:`hebbian.mc.learning.archetype_slope`),
+#: full run only: per P, the temperature (fraction of the low-load T_M), per N the loads
+#: (fractions of alpha_c(T)), the overlaps held (around RS's minimum of the slope at the
+#: fold, m ~ 0.72 for P = 4), samples and sweeps.  The chains hold the overlap with pair
+#: moves, whose acceptance is ~1-2 % here, so a point is thousands of sweeps: N = 160 takes
+#: ~12 CPU min a load, N = 240 ~40.
+SLOPE_MC = {
+    4: {
+        "fraction": 0.42,
+        "loads": {160: [0.6, 1.0], 240: [1.0]},
+        "overlaps": [0.68, 0.76],
+        "n_samples": {160: 6, 240: 4},
+        "n_sweeps": 3000,
+    },
+}
+
+
+def slope_sweeps(args, P: int, M: int, top: float) -> dict:
+    """Run (or resume) :data:`SLOPE_MC`'s sweeps for ``P``: per N the Dataset over loads."""
+    plan = SLOPE_MC[P]
+    T = plan["fraction"] * top
+    a_c = L.alpha_c(P, T, R, M).value
+    return {
+        N: sweep(
+            args,
+            f"learning_phase.P{P}_T{plan['fraction']}_slope_N{N}",
+            "hebbian.mc.learning:archetype_slope",
+            {"alpha": [a_c * x for x in loads]},
+            P=P,
+            T=T,
+            N=N,
+            r=R,
+            M=M,
+            overlaps=plan["overlaps"],
+            n_samples=plan["n_samples"][N],
+            n_sweeps=plan["n_sweeps"],
+            n_burnin=plan["n_sweeps"] // 4,
+            n_replicas=4,
+        )
+        for N, loads in plan["loads"].items()
+    }
+
+
+def slope_points(args, ax, P: int, M: int, top: float, records) -> str:
+    """Supervised network: where the Landau free energy in the archetype overlap still has
+    a retrieval minimum, from Monte Carlo at fixed overlap, against RS's slope.
+
+    At each N and load the lowest measured slope ``phi = df/dm`` over the overlaps held:
+    a filled triangle where it is negative by two errors (a retrieval minimum exists), open
+    where positive by two errors (none), half where neither; where two loads bracket its
+    zero, the load at which the minimum disappears (linear interpolation, a cross).
+    Returns the panel's note.
+    """
+    plan = SLOPE_MC[P]
+    T = plan["fraction"] * top
+    a_c = L.alpha_c(P, T, R, M).value
+    note = ["MC at fixed overlap, lowest slope df/dm (RS in brackets):"]
+    first = True
+    for k, (N, ds) in enumerate(slope_sweeps(args, P, M, top).items()):
+        lows = []
+        for alpha in ds["alpha"].values:
+            point = ds.sel(alpha=alpha)
+            slopes, errors = point["slope"].values, point["error"].values
+            low = int(np.argmin(slopes))
+            held = float(point["m"].values[low])
+            rs = L.constrained(P, held, alpha, T, R, M)["lambda"]
+            z = slopes[low] / errors[low]
+            fill = "full" if z < -2 else ("none" if z > 2 else "left")
+            label = "MC at fixed m: minimum yes/no" if first else None
+            ax.plot([alpha], [T * (1.06 + 0.05 * k)], "^", color="C4", fillstyle=fill, label=label)
+            first = False
+            records.append(
+                {
+                    "P": P,
+                    "T": T,
+                    "N": int(N),
+                    "alpha": float(alpha),
+                    "theory": a_c,
+                    "line": "slope at fixed overlap",
+                    "m": point["m"].values.tolist(),
+                    "slope": slopes.tolist(),
+                    "error": errors.tolist(),
+                    "gap": point["gap"].values.tolist(),
+                    "acceptance": point["acceptance"].values.tolist(),
+                    "rs_slope": rs,
+                }
+            )
+            note.append(
+                f"N = {N}, {alpha / a_c:.2f} $\\alpha_c$, m = {held:.2f}: "
+                f"{slopes[low]:+.4f}({round(1e4 * errors[low])}) [{rs:+.4f}]"
+            )
+            lows.append((slopes[low], errors[low]))
+        lowest, error = np.array(lows).T
+        lost, lost_error = half_crossing(ds["alpha"].values, 0.5 - lowest, error)
+        if np.isfinite(lost):
+            records[-1].update(minimum_lost=lost, minimum_lost_error=lost_error)
+            height = T * (1.06 + 0.05 * k)
+            ax.errorbar([lost], [height], xerr=[lost_error], fmt="x", color="C4", capsize=2)
+            where = f"{lost / a_c:.2f}({round(100 * lost_error / a_c)})"
+            note.append(f"N = {N}: the minimum disappears at {where} $\\alpha_c$")
+    return "\n".join(note)
+
+
 def _crossing_note(rec: dict, unit: float, where: str) -> str:
     """One line of a panel's note: the crossings per N and their 1/N extrapolation, in ``unit``."""
     per_N = ", ".join(f"{c / unit:.2f}" for c in rec["crossing"])
@@ -378,6 +481,9 @@ def draw(args) -> tuple:
             notes[row, 0] = spinodal_points(
                 args, axes[row, 0], P, M, top, plan, n_samples, records
             )
+            if not args.quick and P in SLOPE_MC:
+                slopes = slope_points(args, axes[row, 0], P, M, top, records)
+                notes[row, 0] += "\n" + slopes
         panel = joined(parts, "protocol", "training protocol")
         low, notes[row, 2] = _low_load(args, axes[row, 2], P, mode, n_samples, records)
         per_P[P] = xr.merge([panel, low])

@@ -14,6 +14,8 @@
 * :mod:`hebbian.mc.glass` - parallel tempering over disorder samples of the SK
   model, the dense Hebbian glass and the Gaussian P-spin control: energies,
   P(q), swap acceptance and round trips (sweep tasks);
+* :mod:`hebbian.mc.constrained` - chains at a fixed overlap with a probe (pair
+  moves) and the slope of the Landau free energy in it (flip insertion);
 * :mod:`hebbian.mc.capacity` - storage capacity and basins of attraction over
   disorder samples (dense, exponential and modern networks);
 * :mod:`hebbian.mc.condensation` - exponential memories at finite temperature, binary

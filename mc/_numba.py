@@ -259,3 +259,74 @@ def sweeps(model, sigma, S, beta, rule, order, n_sweeps, rng, counts):
          rng, counts)  # fmt: skip
     if work is not S:
         S[...] = work
+
+
+@njit(cache=True, nogil=True)
+def _pair_run(p, sigma, S, aux, xi_t, probe, beta, rule, n_sweeps, rng, counts):
+    """``n_sweeps`` sweeps of N pair proposals of one chain at fixed probe overlap.
+
+    Per proposal: an ordered pair of sites ``(i, j)`` and a uniform from the
+    sweep's stream; where exactly one of the two agrees with the probe, both
+    flip together if the rule accepts the pair's energy change (that of ``i``,
+    then of ``j`` after ``i``), else ``i`` flips back.  No ``fastmath``: the
+    two changes are added as the NumPy reference adds them.
+    """
+    N = sigma.shape[0]
+    for _ in range(n_sweeps):
+        extra = _interface.begin(p, S, aux, 0)
+        state = _seed(rng)
+        proposed = 0
+        flips = 0
+        for _t in range(N):
+            i, state = _site(state, N)
+            j, state = _site(state, N)
+            u, state = _uniform(state)
+            si = sigma[i]
+            sj = sigma[j]
+            if probe[i] * si == probe[j] * sj:  # both or neither agree (also i == j)
+                continue
+            proposed += 2
+            dE = _interface.delta(p, xi_t, i, si, S, aux, 0, extra)
+            extra = _interface.flip(p, xi_t, i, si, S, aux, 0, extra)
+            dE += _interface.delta(p, xi_t, j, sj, S, aux, 0, extra)
+            if accept(dE, beta, rule, u):
+                extra = _interface.flip(p, xi_t, j, sj, S, aux, 0, extra)
+                sigma[i] = -si
+                sigma[j] = -sj
+                flips += 2
+            else:
+                extra = _interface.flip(p, xi_t, i, -si, S, aux, 0, extra)
+        counts[ATTEMPTED] += proposed
+        counts[ACCEPTED] += flips
+        counts[SWEEPS] += 1
+
+
+def pair_sweeps(model, sigma, S, probe, beta, rule, n_sweeps, rng, counts):
+    """Run ``n_sweeps`` sweeps of N pair proposals on one chain, in place, at fixed
+    ``sum_i probe_i sigma_i`` (see :mod:`hebbian.mc.constrained`); ``S`` as in :func:`sweeps`.
+
+    ``counts`` gains the flips proposed (two per pair whose flip keeps the
+    overlap) and accepted, and the sweeps.
+    """
+    work, aux = model.family.prepare(model, S)
+    _pair_run(model.params, sigma, work[None], aux[None], model.xi_t, probe, beta, rule,
+              n_sweeps, rng, counts)  # fmt: skip
+    if work is not S:
+        S[...] = work
+
+
+@njit(cache=True, nogil=True)
+def _deltas(p, sigma, S, aux, xi_t, sites, out):
+    """Energy changes of flipping each of ``sites`` alone (nothing is flipped)."""
+    extra = _interface.begin(p, S, aux, 0)
+    for k in range(sites.shape[0]):
+        i = sites[k]
+        out[k] = _interface.delta(p, xi_t, i, sigma[i], S, aux, 0, extra)
+
+
+def flip_energies(model, sigma, S, sites) -> np.ndarray:
+    """Energy changes (float64) of flipping each neuron of ``sites`` alone in one chain."""
+    work, aux = model.family.prepare(model, S)
+    out = np.empty(len(sites))
+    _deltas(model.params, sigma, work[None], aux[None], model.xi_t, sites, out)
+    return out

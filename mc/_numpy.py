@@ -91,8 +91,7 @@ def sweeps(model, sigma, S, beta, rule, order, n_sweeps, rng, counts):
             dE = delta_energy(model, i, sigma, S)
             u = stream.uniform() if rule != RULE_ZERO_T else 0.0
             if accept(dE, beta, rule, u):
-                sigma[i] = -sigma[i]
-                S += 2.0 * sigma[i] * model.xi_t[i]
+                _flip(model, i, sigma, S)
                 flips += 1
         counts[ATTEMPTED] += N
         counts[ACCEPTED] += flips
@@ -101,3 +100,37 @@ def sweeps(model, sigma, S, beta, rule, order, n_sweeps, rng, counts):
         if quiet and (order == ORDER_SEQUENTIAL or is_stable(model, sigma, S)):
             counts[FIXED] = 1
             return
+
+
+def pair_sweeps(model, sigma, S, probe, beta, rule, n_sweeps, rng, counts):
+    """Reference twin of :func:`hebbian.mc._numba.pair_sweeps` (same arguments, same effect)."""
+    N = sigma.shape[0]
+    for _ in range(n_sweeps):
+        stream = Xoshiro256Plus(rng)
+        proposed = flips = 0
+        for _t in range(N):
+            i, j, u = stream.site(N), stream.site(N), stream.uniform()
+            if probe[i] * sigma[i] == probe[j] * sigma[j]:
+                continue
+            proposed += 2
+            dE = delta_energy(model, i, sigma, S)
+            _flip(model, i, sigma, S)
+            dE += delta_energy(model, j, sigma, S)
+            if accept(dE, beta, rule, u):
+                _flip(model, j, sigma, S)
+                flips += 2
+            else:
+                _flip(model, i, sigma, S)
+        counts[ATTEMPTED] += proposed
+        counts[ACCEPTED] += flips
+        counts[SWEEPS] += 1
+
+
+def flip_energies(model, sigma, S, sites) -> np.ndarray:
+    """Reference twin of :func:`hebbian.mc._numba.flip_energies`."""
+    return np.array([delta_energy(model, int(i), sigma, S) for i in sites])
+
+
+def _flip(model, i: int, sigma, S) -> None:
+    sigma[i] = -sigma[i]
+    S += 2.0 * sigma[i] * model.xi_t[i]

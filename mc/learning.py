@@ -7,11 +7,12 @@ import math
 import numpy as np
 
 from hebbian import binary_patterns, learned_network, noisy_examples
+from hebbian.mc.constrained import at_overlap, overlap_slope
 from hebbian.mc.model import kernel_model
 from hebbian.mc.retrieval import retained_mean, settle
 from hebbian.mc.sampler import Dynamics, init, step
 
-__all__ = ["archetype_overlap", "class_detection", "fixed_points"]
+__all__ = ["archetype_overlap", "archetype_slope", "class_detection", "fixed_points"]
 
 #: Zero-temperature single-flip dynamics in sequential order: a descent to a fixed point.
 ZERO_T = Dynamics(T=0.0, rule="zero-T", order="sequential")
@@ -52,14 +53,8 @@ def archetype_overlap(
         with the example mean, ``(1/(r N)) sum_i etabar_i sigma_i``) and
         ``retained``.  A sweep task (``task = "hebbian.mc.learning:archetype_overlap"``).
     """
-    K = K or max(1, round(alpha * N ** (P - 1)))
-    key = [seed, P, round(alpha * 1e9), round(T * 1e9), N, round(r * 1e9), M, K]
-    key += [["supervised", "unsupervised"].index(protocol), ["exact", "plefka"].index(tensor)]
     archetype, mean = [], []
-    for child in np.random.SeedSequence(key).spawn(n_samples):
-        rng = np.random.default_rng(child)
-        examples = noisy_examples(binary_patterns(K, N, rng=rng), M, r, rng=rng)
-        net = learned_network(examples, P, protocol=protocol, tensor=tensor)
+    for examples, net, rng in _samples(P, alpha, T, N, r, M, K, protocol, tensor, n_samples, seed):
         probes = np.stack([examples.archetypes[0], examples.means()[0] / r])
         res = settle(net, T, examples.archetypes[0], n_sweeps, n_burnin, n_replicas, rng, probes)
         archetype.append(res.probe_overlaps[:, :, 0])
@@ -67,6 +62,86 @@ def archetype_overlap(
     m = retained_mean(archetype, threshold, N)
     n = retained_mean(mean, threshold, N, watch=archetype)
     return {**m, "n": n["m"], "n_error": n["error"]}
+
+
+def _samples(P, alpha, T, N, r, M, K, protocol, tensor, n_samples, seed):
+    """Per disorder sample: the examples, the learned network and the sample's generator.
+
+    ``K = round(alpha N^(P-1))`` archetypes unless ``K`` is given; the streams
+    derive from every parameter, so each point is reproducible on its own and
+    the tasks of one point share their samples.
+    """
+    K = K or max(1, round(alpha * N ** (P - 1)))
+    key = [seed, P, round(alpha * 1e9), round(T * 1e9), N, round(r * 1e9), M, K]
+    key += [["supervised", "unsupervised"].index(protocol), ["exact", "plefka"].index(tensor)]
+    for child in np.random.SeedSequence(key).spawn(n_samples):
+        rng = np.random.default_rng(child)
+        examples = noisy_examples(binary_patterns(K, N, rng=rng), M, r, rng=rng)
+        yield examples, learned_network(examples, P, protocol=protocol, tensor=tensor), rng
+
+
+def archetype_slope(
+    P: int,
+    alpha: float,
+    T: float,
+    N: int,
+    r: float,
+    M: int,
+    *,
+    overlaps: list[float],
+    K: int = 0,
+    protocol: str = "supervised",
+    tensor: str = "exact",
+    n_samples: int,
+    seed: int,
+    n_sweeps: int = 200,
+    n_burnin: int = 100,
+    n_replicas: int = 2,
+) -> dict[str, np.ndarray]:
+    """Slope of the free energy in the archetype overlap, at fixed overlaps, over disorder samples.
+
+    The networks are those of :func:`archetype_overlap` (the same samples at
+    the same point); at each of ``overlaps`` the chains start on archetype 0
+    with the nearest number of spins flipped, equilibrate with pair moves that
+    keep that overlap and measure ``phi(m) = (F_N(m + 2/N) - F_N(m)) / 2``
+    (:func:`hebbian.mc.constrained.overlap_slope`).  A retrieval state exists
+    where ``phi`` is negative at some ``m`` (the free energy still falls
+    towards the archetype), so the load at which ``min_m phi`` reaches zero is
+    the finite-``N`` retrieval spinodal, an equilibrium quantity.
+
+    Returns
+    -------
+    dict
+        ``m`` (the overlaps used), ``slope`` (mean over samples of each
+        sample's pooled estimate), ``error`` (standard error over samples),
+        ``gap`` (mean insertion minus deletion estimate: ``2/N`` times the
+        curvature in equilibrium, larger where sampling biases them) and
+        ``acceptance`` (of the pair moves).  A sweep task
+        (``task = "hebbian.mc.learning:archetype_slope"``).
+    """
+    dynamics = Dynamics(T=T)
+    rows = []
+    for examples, net, rng in _samples(P, alpha, T, N, r, M, K, protocol, tensor, n_samples, seed):
+        model = kernel_model(net)
+        probe = examples.archetypes[0]
+        row = []
+        for m in overlaps:
+            start = at_overlap(probe, m, n_replicas, rng=rng)
+            state = init(net, n_replicas=n_replicas, start=start, rng=rng)
+            res = overlap_slope(
+                model, state, probe, dynamics, n_sweeps=n_sweeps, n_burnin=n_burnin
+            )
+            row.append((res.m, res.slope, res.up - res.down, res.acceptance))
+        rows.append(row)
+    a = np.array(rows)  # (sample, overlap, (m, slope, gap, acceptance))
+    error = a[:, :, 1].std(axis=0, ddof=1) / math.sqrt(n_samples) if n_samples > 1 else np.nan
+    return {
+        "m": a[0, :, 0],
+        "slope": a[:, :, 1].mean(axis=0),
+        "error": error * np.ones(len(overlaps)),
+        "gap": a[:, :, 2].mean(axis=0),
+        "acceptance": a[:, :, 3].mean(axis=0),
+    }
 
 
 def fixed_points(net, starts: np.ndarray, seed, max_sweeps: int = 200) -> np.ndarray:

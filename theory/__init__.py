@@ -122,6 +122,7 @@ SOLVERS = {
     "learning-example": learning.solve_example,
     "learning-alpha-c": learning.alpha_c,
     "learning-examples-c": learning.examples_c,
+    "learning-constrained": learning.constrained,
     "multitask": multitask.solve,
     "multitask-rho-c": multitask.rho_c,
     "multitask-rho-parallel": multitask.rho_parallel,

@@ -61,6 +61,9 @@ branch), :func:`T_M` (the highest temperature with a retrieval state),
 :func:`examples_c` (the fewest examples from which the archetype is learned)
 and :func:`signal_to_noise` (one step from an archetype: data noise
 ``rho`` plus cross-talk; the ultra-storage and ultra-detection regimes).
+:func:`constrained` holds the archetype overlap at any ``m`` by its conjugate
+field: the Landau free energy ``f(m)`` and its slope, which Monte Carlo at fixed
+overlap measures (:func:`hebbian.mc.learning.archetype_slope`).
 Every line of the ``(alpha, T)`` diagram (spinodal, thermodynamic transition,
 RS instability, spin glass, paramagnet) is in
 :mod:`hebbian.theory.learning_phase`; the scaling of the poorest detectable
@@ -110,6 +113,7 @@ __all__ = [
     "Crosstalk",
     "Signal",
     "alpha_c",
+    "constrained",
     "crosstalk",
     "examples_c",
     "signal",
@@ -414,15 +418,15 @@ class _Model(NamedTuple):
             return float(self.ct.xi.deriv()(q))
         return self.ct.soft_variance(self.beta, q, C)
 
-    def fields(self, nt: float, V: float):
-        """Quadrature of ``h = a y + sqrt(V) z``, shape (components, nodes).
+    def fields(self, nt: float, V: float, shift: float = 0.0):
+        """Quadrature of ``h = a y + shift + sqrt(V) z``, shape (components, nodes).
 
         Returns the fields, their weights and ``E[y | h]``, so that
         ``E y g(h) = sum w E[y|h] g(h)`` (linear in ``h`` within a Gaussian
-        component).
+        component).  ``shift``: a field along the archetype (:func:`constrained`).
         """
         a = nt ** (self.P - 1) / math.factorial(self.P - 1)
-        mean, var = a * self.sig.y, a * a * self.sig.var + V
+        mean, var = a * self.sig.y + shift, a * a * self.sig.var + V
         h, w = field_quadrature(mean, math.sqrt(var), self.beta)
         slope = a * self.sig.var / var if var > 0 else 0.0
         y_given_h = self.sig.y[:, None] + slope * (h - mean[:, None])
@@ -455,13 +459,13 @@ def _model(P, alpha, T, r, M, protocol, limit, self_interactions) -> tuple[_Mode
     return _Model(P, beta, sig, ct), params
 
 
-def _averages(mod: _Model, nt: float, V: float, *, with_C: bool = False):
+def _averages(mod: _Model, nt: float, V: float, *, with_C: bool = False, shift: float = 0.0):
     """``E y t``, ``E t``, ``E t^2`` with ``t = tanh(beta h)`` (``sign`` at ``T = 0``).
 
     ``with_C``: also ``C = beta E sech^2(beta h) = beta (1 - q)``, averaged
     directly (finite ``T`` only), which keeps its digits as ``T -> 0``.
     """
-    h, w, y = mod.fields(nt, V)
+    h, w, y = mod.fields(nt, V, shift)
     t = np.sign(h) if math.isinf(mod.beta) else np.tanh(mod.beta * h)
     out = (float(np.sum(w * t * y)), float(np.sum(w * t)), float(np.sum(w * t * t)))
     if with_C:
@@ -503,13 +507,15 @@ def _spin(beta: float, h: np.ndarray, w: np.ndarray) -> float:
     return float(np.sum(w * log2cosh_over_beta(h, beta)))
 
 
-def _free_energy(mod: _Model, nt: float, q: float, C: float | None = None) -> tuple[float, float]:
-    """``(f, replicon)`` at a solution (``T = 0``: ``(e, nan)``).
+def _free_energy(
+    mod: _Model, nt: float, q: float, C: float | None = None, shift: float = 0.0
+) -> tuple[float, float]:
+    """``(f, replicon)`` at a solution (``T = 0``: ``(e, nan)``), in the field ``shift``.
 
     At finite ``T`` without ``C`` given, ``C = beta E sech^2(beta h)`` is averaged here.
     """
     beta = mod.beta
-    h, w, _ = mod.fields(nt, mod.variance(q, C))
+    h, w, _ = mod.fields(nt, mod.variance(q, C), shift)
     if not math.isinf(beta):
         s2 = sech2(beta * h)
         C = beta * float(np.sum(w * s2)) if C is None else C
@@ -650,6 +656,109 @@ def solve(
         order_parameters={"m": m, "n": _example_overlap(mod, nt), "q": q},
         free_energy=f,
         energy=math.nan,
+        n_iter=fp.n_iter,
+        residual=fp.residual,
+        branch=classify(m, q),
+        stability=replicon,
+    )
+
+
+def constrained(
+    P: int,
+    m: float,
+    alpha: float,
+    T: float,
+    r: float,
+    M: float,
+    *,
+    protocol: str = "supervised",
+    limit: str = "exact",
+    self_interactions: bool = True,
+    tol: float = 1e-10,
+) -> Solution:
+    """RS state with the archetype overlap held at ``m``: Landau free energy and its slope.
+
+    A field ``lambda`` along the archetype (``h = a y + lambda + sqrt(V) z``)
+    is chosen at each step so that ``E tanh(beta h) = m`` (monotone in
+    ``lambda``: one root), and ``(n~, q)`` solve the equations of the module
+    docstring in that field.  The constrained free energy is the Legendre
+    transform ``f(m) = f_lambda + lambda m``, so ``df/dm = lambda``: the slope
+    a Monte Carlo at fixed overlap measures
+    (:func:`hebbian.mc.constrained.overlap_slope`).  ``lambda = 0`` on the
+    states of :func:`solve`; a retrieval state exists where ``lambda < 0``
+    somewhere below its overlap, so ``min_m lambda`` crosses zero at
+    :func:`alpha_c`.  Holding ``m`` fixed removes the direction along which
+    the unconstrained map is unstable between the retrieval state and the
+    barrier, so the iteration reaches the whole curve.
+
+    Parameters
+    ----------
+    P, alpha, r, M, protocol, limit, self_interactions, tol
+        As in :func:`solve`.
+    m : float
+        The archetype overlap, in (-1, 1).
+    T : float
+        Temperature, finite and ``> 0`` (at ``T = 0`` the field is not fixed by ``m``).
+
+    Returns
+    -------
+    Solution
+        ``order_parameters``: ``m``, ``n``, ``q`` and ``lambda`` (the slope
+        ``df/dm``); ``free_energy`` the constrained ``f(m)``; ``stability``
+        the replicon in the field; ``success`` False where the iteration did
+        not converge.
+
+    Raises
+    ------
+    ValueError
+        For ``m`` outside (-1, 1), ``T`` not finite and positive, or the
+        arguments :func:`solve` refuses.
+
+    Examples
+    --------
+    >>> s = solve(3, 0.0, 0.1, 0.5, 12)
+    >>> held = constrained(3, s["m"], 0.0, 0.1, 0.5, 12)
+    >>> round(held["lambda"], 8) + 0.0, round(held.free_energy - s.free_energy, 8) + 0.0
+    (0.0, 0.0)
+    """
+    r, M = _check_data(r, M, limit)
+    m = check_real(m, "m", low=-1.0, high=1.0, fix="the archetype overlap lies in (-1, 1)")
+    if abs(m) == 1.0:
+        raise ValueError(f"m={m:g}: no field holds the overlap at +-1; pass -1 < m < 1")
+    mod, params = _model(P, alpha, T, r, M, protocol, limit, self_interactions)
+    if not 0 < mod.beta < math.inf:
+        raise ValueError(f"T={T!r}: the overlap is held by a field only at 0 < T < inf")
+    tol = check_tol(tol)
+
+    def held(nt: float, V: float) -> float:
+        def gap(lam: float) -> float:
+            return _averages(mod, nt, V, shift=lam)[1] - m
+
+        span = 1.0
+        while (gap(-span) > 0 or gap(span) < 0) and span < 1e9:
+            span *= 2.0
+        return optimize.brentq(gap, -span, span, xtol=1e-15)
+
+    def F(x):
+        nt, q = x[0], min(max(x[1], 0.0), 1.0)
+        V = mod.variance(q)
+        yt, _, t2 = _averages(mod, nt, V, shift=held(nt, V))
+        return np.array([yt, t2])
+
+    # from large q: the P = 2 cross-talk is physical only where beta w (1 - q) < 1
+    fp = fixed_point(F, np.array([m, max(m * m, 0.95)]), tol=tol)
+    nt, q = float(fp.x[0]), min(max(float(fp.x[1]), 0.0), 1.0)
+    lam = held(nt, mod.variance(q))
+    f, replicon = _free_energy(mod, nt, q, shift=lam)
+    return Solution(
+        model="learning",
+        params={**params, "m": m},
+        order_parameters={"m": m, "n": _example_overlap(mod, nt), "q": q, "lambda": lam},
+        free_energy=f + lam * m,
+        energy=math.nan,
+        success=fp.success,
+        status=fp.status,
+        message=fp.message,
         n_iter=fp.n_iter,
         residual=fp.residual,
         branch=classify(m, q),

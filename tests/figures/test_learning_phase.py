@@ -87,3 +87,29 @@ def test_p4_spinodal_monte_carlo_approaches_alpha_c(tmp_path):
     rec = _spinodal_record(tmp_path, 4, [120, 160], tol=1e-5)
     assert 0.7 < rec["crossing"][1] / rec["theory"] < 1.1, rec
     assert rec["retained"][1][0] >= 0.8, rec
+
+
+def test_slope_points_mark_where_the_landau_minimum_exists(tmp_path, monkeypatch):
+    """The fixed-overlap Monte Carlo panel layer on a cheap plan (P = 2, N = 1000): well below
+    the spinodal the lowest slope is negative and the marker filled, well above positive and
+    open; each record carries RS's slope at the overlap held."""
+    plan = {
+        "fraction": 0.3,
+        "loads": {1000: [0.3, 3.0]},
+        "overlaps": [0.6, 0.75],
+        "n_samples": {1000: 4},
+        "n_sweeps": 300,
+    }
+    monkeypatch.setitem(LPF.SLOPE_MC, 2, plan)
+    args = parse_args("learning-phase", ["--quick", "--out", str(tmp_path)])
+    _fig, ax = subplots(1, 1, figsize=(4, 3))
+    records = []
+    note = LPF.slope_points(args, ax, 2, 12, 1.0, records)
+    assert len(records) == 2
+    assert len(note.splitlines()) == 4  # a heading, a line per load, where the minimum goes
+    low, high = (min(r["slope"]) for r in records)
+    assert low < 0 < high, records
+    assert records[0]["rs_slope"] < 0 < records[1]["rs_slope"], records
+    assert records[0]["alpha"] < records[1]["minimum_lost"] < records[1]["alpha"], records
+    fills = [line.get_fillstyle() for line in ax.get_lines() if line.get_marker() == "^"]
+    assert fills == ["full", "none"], records

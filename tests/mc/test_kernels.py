@@ -6,44 +6,15 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import seeds
+from strategies import networks, seeds, sk_networks
 
 from hebbian import (
     DenseHopfield,
-    ExponentialDAM,
     SherringtonKirkpatrick,
     binary_patterns,
-    diluted_patterns,
-    learned_network,
-    noisy_examples,
 )
 from hebbian.mc.model import kernel_model
 from hebbian.mc.sampler import Dynamics, init, step
-
-
-@st.composite
-def networks(draw):
-    seed = draw(seeds)
-    N = draw(st.integers(6, 40))
-    K = draw(st.integers(1, 12))
-    d = draw(st.sampled_from([0.0, 0.4]))
-    xi = diluted_patterns(K, N, d, rng=seed)
-    kind = draw(st.sampled_from(["exponential", "dense", "learned"]))
-    if kind == "exponential":
-        return ExponentialDAM(xi, lam=draw(st.sampled_from([0.2, 1.0, 4.0])))
-    P = draw(st.integers(2, 6))
-    if kind == "learned":
-        M = draw(st.integers(1, 9))
-        examples = noisy_examples(binary_patterns(K, N, rng=seed), M, 0.4, rng=seed + 1)
-        protocol = draw(st.sampled_from(["supervised", "unsupervised"]))
-        return learned_network(examples, min(P, 4), protocol=protocol)
-    return DenseHopfield(xi, P=P, diagonal=draw(st.booleans()))
-
-
-@st.composite
-def sk_networks(draw):
-    return SherringtonKirkpatrick.sample(draw(st.integers(2, 40)), rng=draw(seeds))
-
 
 any_network = st.one_of(networks(), sk_networks())
 

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import optimize
 from scipy.special import erf, factorial2
 from scipy.stats import binom
 
@@ -416,3 +417,49 @@ def test_pairwise_detection_threshold_is_the_critical_load():
     assert L.alpha_c(2, 0.0, r, 3).value == pytest.approx(0.05, rel=1e-4)
     with pytest.raises(ValueError, match="no retrieval state"):
         U.detection_threshold(2, 100, 20)
+
+
+@pytest.mark.parametrize(("P", "alpha", "T"), [(2, 0.02, 0.3), (3, 0.03, 0.1), (4, 0.004, 0.024)])
+def test_constrained_state_is_free_at_the_retrieval_overlap_and_its_slope_is_the_field(
+    P, alpha, T
+):
+    """Held at the retrieval state's own overlap no field is needed and f is solve's; away
+    from it df/dm (central differences of the constrained f) is the field lambda."""
+    free = L.solve(P, alpha, T, 0.5, 12)
+    held = L.constrained(P, free["m"], alpha, T, 0.5, 12)
+    assert held.success
+    assert abs(held["lambda"]) < 1e-9
+    assert held.free_energy == pytest.approx(free.free_energy, abs=1e-10)
+    assert held["q"] == pytest.approx(free["q"], abs=1e-8)
+    m, h = free["m"] - 0.1, 1e-4
+    up, down = (L.constrained(P, m + s, alpha, T, 0.5, 12).free_energy for s in (h, -h))
+    slope = L.constrained(P, m, alpha, T, 0.5, 12)["lambda"]
+    assert (up - down) / (2 * h) == pytest.approx(slope, abs=1e-7)
+    assert slope < 0  # below the retrieval overlap the free energy still falls
+
+
+def test_constrained_slope_stops_dipping_below_zero_at_alpha_c():
+    """P = 4: min over m of lambda(m) is negative just below the RS spinodal and positive
+    just above it: the retrieval minimum of the Landau free energy disappears at alpha_c."""
+    T = 0.024
+    a_c = L.alpha_c(4, T, 0.5, 12).value
+
+    def lowest(alpha: float) -> float:
+        res = optimize.minimize_scalar(
+            lambda m: L.constrained(4, m, alpha, T, 0.5, 12)["lambda"],
+            bounds=(0.6, 0.85),
+            method="bounded",
+            options={"xatol": 1e-3},
+        )
+        return res.fun
+
+    assert lowest(0.98 * a_c) < 0 < lowest(1.02 * a_c)
+
+
+@pytest.mark.parametrize(
+    ("m", "T", "match"),
+    [(1.0, 0.1, "m=1"), (1.5, 0.1, "m"), (0.5, 0.0, "T=0"), (0.5, math.inf, "T")],
+)
+def test_constrained_refuses_overlaps_and_temperatures_it_cannot_hold(m, T, match):
+    with pytest.raises(ValueError, match=match):
+        L.constrained(3, m, 0.01, T, 0.5, 12)

@@ -1,0 +1,157 @@
+"""Pair moves at fixed probe overlap, and the free-energy slope, against exact enumeration."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from enumeration import CODES, NETWORKS, STATES
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import networks, seeds
+
+from hebbian import DenseHopfield, binary_patterns
+from hebbian.mc import _numba, _numpy
+from hebbian.mc.constrained import (
+    at_overlap,
+    log_flip_weights,
+    overlap_slope,
+    step_fixed_overlap,
+)
+from hebbian.mc.learning import archetype_slope
+from hebbian.mc.model import kernel_model
+from hebbian.mc.sampler import Dynamics, init
+
+PATTERN_NETWORKS = [name for name in NETWORKS if name != "sk"]
+PROBE = STATES[37]  # a probe that is none of the patterns
+
+
+def _sector(net, T, agree):
+    """Boltzmann weights (unnormalized) of the states with ``sum_i v_i sigma_i = agree``."""
+    E = net.energy(STATES)
+    return np.exp(-(E - E.min()) / T) * (STATES @ PROBE.astype(int) == agree)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    networks(), st.sampled_from(["metropolis", "heat-bath"]), st.sampled_from([0.1, 1.0]), seeds
+)
+def test_numba_equals_numpy_reference_and_keeps_the_overlap(net, rule, T, seed):
+    """Every pattern family (dense, diluted, learned, exponential): the pair kernel is its
+    NumPy twin draw for draw, keeps the probe overlap, and its sums stay exact."""
+    model = kernel_model(net)
+    N = net.N
+    probe = np.where(np.random.default_rng(seed).random(N) < 0.5, 1, -1).astype(np.int8)
+    starts = at_overlap(probe, 0.3, 2, rng=seed)
+    a, b = (init(net, n_replicas=2, start=starts, rng=seed + 1) for _ in range(2))
+    dyn = Dynamics(T=T, rule=rule)
+    step_fixed_overlap(model, a, probe, dyn, 6, backend="numba")
+    step_fixed_overlap(model, b, probe, dyn, 6, backend="numpy")
+    assert np.array_equal(a.sigma, b.sigma)
+    assert np.array_equal(a.counts, b.counts)
+    assert np.array_equal(a.sigma @ probe.astype(int), starts @ probe.astype(int))
+    assert np.array_equal(a.S, model.overlap_sums(a.sigma))  # flips and flips back cancel
+    sites = np.arange(N)  # equal to rounding (the exponential family sums its weights apart)
+    np.testing.assert_allclose(
+        _numba.flip_energies(model, a.sigma[0], a.S[0], sites),
+        _numpy.flip_energies(model, a.sigma[0], a.S[0], sites),
+        rtol=1e-12,
+        atol=1e-12,
+    )
+
+
+@pytest.mark.parametrize("name", ["dense3", "supervised3", "diluted"])
+def test_pair_moves_sample_the_restricted_boltzmann_distribution(name):
+    """N = 8, overlap 1/2 with the probe: the visit frequencies of the 28 states of the
+    sector are their Boltzmann weights (total variation < 0.02 over 8 x 4000 sweeps)."""
+    net, T = NETWORKS[name]
+    exact = _sector(net, T, 4)
+    exact /= exact.sum()
+    state = init(net, n_replicas=8, start=at_overlap(PROBE, 0.5, 8, rng=1), rng=2)
+    model = kernel_model(net)
+    visits = np.zeros(len(STATES))
+    for _ in range(4000):
+        step_fixed_overlap(model, state, PROBE, Dynamics(T=T), 1)
+        np.add.at(visits, ((state.sigma < 0) * CODES).sum(axis=1), 1)
+    visits /= visits.sum()
+    assert 0.5 * np.abs(visits - exact).sum() < 0.02
+
+
+@pytest.mark.parametrize("name", PATTERN_NETWORKS)
+def test_flip_identities_hold_exactly_on_the_enumerated_sector(name):
+    """Z(m + 2/N)/Z(m) = B/(A + 1) <(1/B) sum_against e^(-beta dE_i)>_m and
+    Z(m - 2/N)/Z(m) = A/(B + 1) <(1/A) sum_with e^(-beta dE_i)>_m at every sector."""
+    net, T = NETWORKS[name]
+    model = kernel_model(net)
+    for agree in (-4, 0, 2, 4):
+        w = _sector(net, T, agree)
+        sector = np.flatnonzero(w)
+        state = init(net, n_replicas=len(sector), start=STATES[sector], rng=0)
+        p = w[sector] / w[sector].sum()
+        B = (8 - agree) // 2
+        for side, ratio in ((-1, B / (9 - B)), (1, (8 - B) / (B + 1))):
+            logs = log_flip_weights(model, state, PROBE, 1 / T, side)
+            exact = _sector(net, T, agree - 2 * side).sum() / w.sum()
+            assert ratio * (p @ np.exp(logs)) == pytest.approx(exact, rel=1e-10)
+
+
+@pytest.mark.parametrize(
+    ("name", "m"), [("dense3", 0.0), ("supervised3", -0.5), ("hopfield", 0.5)]
+)
+def test_overlap_slope_equals_the_enumerated_free_energy_difference(name, m):
+    net, T = NETWORKS[name]
+    agree = round(8 * m)
+    exact = -0.5 * T * math.log(_sector(net, T, agree + 2).sum() / _sector(net, T, agree).sum())
+    state = init(net, n_replicas=8, start=at_overlap(PROBE, m, 8, rng=3), rng=4)
+    res = overlap_slope(kernel_model(net), state, PROBE, Dynamics(T=T), n_sweeps=3000, n_burnin=50)
+    assert res.m == m
+    assert abs(res.up - exact) < 4 * res.error, (res.up, exact, res.error)
+    below = -0.5 * T * math.log(_sector(net, T, agree).sum() / _sector(net, T, agree - 2).sum())
+    assert abs(res.down - below) < 4 * res.error, (res.down, below, res.error)
+    assert 0 < res.acceptance <= 1
+
+
+def test_archetype_slope_is_negative_inside_the_retrieval_state_and_positive_past_it():
+    """P = 2 learning, alpha small, T = 0.3: the free energy falls towards the retrieval
+    overlap (RS: m = 0.83) and rises beyond it; the task keeps the requested overlaps."""
+    out = archetype_slope(
+        2, 0.02, 0.3, 100, 0.5, 12, overlaps=[0.5, 0.98], n_samples=2, seed=1, n_sweeps=100
+    )
+    assert out["m"].tolist() == [0.5, 0.98]
+    assert out["slope"][0] < 0 < out["slope"][1]
+    assert np.all(out["error"] > 0)
+    assert np.all(out["acceptance"] > 0)
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda m, s, v: step_fixed_overlap(m, s, v, Dynamics(T=0.0, rule="zero-T")), "T > 0"),
+        (lambda m, s, v: step_fixed_overlap(m, s, v, Dynamics(T=1.0), backend="cupy"), "backend"),
+        (lambda m, s, v: step_fixed_overlap(m, s, v[:5], Dynamics(T=1.0)), "probe has shape"),
+        (lambda m, s, v: step_fixed_overlap(m, s, v * 2, Dynamics(T=1.0)), "probe must"),
+        (lambda m, s, v: step_fixed_overlap(m, s, v, Dynamics(T=1.0), -1), "n_sweeps"),
+        (
+            lambda m, s, v: overlap_slope(m, s, v, Dynamics(T=1.0), n_sweeps=1, n_burnin=0),
+            "one overlap",
+        ),
+    ],
+)
+def test_bad_arguments_are_refused_by_name(call, match):
+    net = DenseHopfield(binary_patterns(2, 8, rng=0), P=2)
+    state = init(net, n_replicas=2, rng=1)  # random starts: two overlaps
+    state.sigma[1] = state.sigma[0]
+    state.sigma[1, 0] *= -1
+    with pytest.raises(ValueError, match=match):
+        call(kernel_model(net), state, PROBE)
+
+
+def test_explicit_couplings_and_full_overlaps_are_refused():
+    net, _ = NETWORKS["sk"]
+    with pytest.raises(ValueError, match="exact integer sums"):
+        step_fixed_overlap(kernel_model(net), init(net, rng=0), PROBE, Dynamics(T=1.0))
+    hop, _ = NETWORKS["hopfield"]
+    state = init(hop, n_replicas=2, start=PROBE, rng=0)
+    with pytest.raises(ValueError, match="strictly between"):
+        overlap_slope(kernel_model(hop), state, PROBE, Dynamics(T=1.0), n_sweeps=1, n_burnin=0)
