@@ -56,6 +56,7 @@ import numpy as np
 from scipy.special import logsumexp
 
 from hebbian._checks import as_spins, check_int, check_real
+from hebbian.limits import check_memory
 from hebbian.mc.backends import resolve_backend
 from hebbian.mc.model import KernelModel
 from hebbian.mc.sampler import RULES, ChainState, Dynamics, _check_chains
@@ -92,6 +93,7 @@ def at_overlap(probe, m: float, n_replicas: int = 1, *, rng: RNGLike = None) -> 
     m = check_real(m, "m", low=-1.0, high=1.0)
     R = check_int(n_replicas, "n_replicas", minimum=1)
     N = v.shape[0]
+    check_memory(R * N, f"n_replicas={R} configurations of N={N} spins")
     n_flip = round(N * (1.0 - m) / 2.0)
     out = np.repeat(v[None, :], R, axis=0)
     for r, g in enumerate(as_generator(rng).spawn(R)):

@@ -155,3 +155,25 @@ def test_explicit_couplings_and_full_overlaps_are_refused():
     state = init(hop, n_replicas=2, start=PROBE, rng=0)
     with pytest.raises(ValueError, match="strictly between"):
         overlap_slope(kernel_model(hop), state, PROBE, Dynamics(T=1.0), n_sweeps=1, n_burnin=0)
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        ((PROBE, 1.5), "m"),
+        ((PROBE, float("nan")), "m"),
+        ((PROBE, 0.5, 0), "n_replicas"),
+        ((PROBE, 0.5, 10**15), "n_replicas"),
+        ((PROBE * 3, 0.5), "probe must"),
+        ((np.ones((2, 8)), 0.5), "probe has shape"),
+    ],
+)
+def test_at_overlap_refuses_bad_arguments_by_name(args, match):
+    with pytest.raises(ValueError, match=match):
+        at_overlap(*args)
+
+
+def test_at_overlap_has_the_nearest_overlap_on_every_chain():
+    out = at_overlap(PROBE, 0.3, 5, rng=1)
+    assert out.shape == (5, 8)
+    assert np.all(out @ PROBE.astype(int) == 2)  # round(8 * 0.7 / 2) = 3 flipped: m = 1/4
