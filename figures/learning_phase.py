@@ -183,7 +183,7 @@ SPINODAL_MC = {
         "quick": None,
         "full": ([120, 160, 180, 240], [0.42], [0.5, 0.7, 0.85, 1.0, 1.2]),
         "threshold": 0.5,
-        "caveat": "the finite-N spinodal itself rises through alpha_c (fixed-m MC below)",
+        "caveat": "the finite-N spinodal itself rises through $\\alpha_c$ (fixed-m MC below)",
     },
 }
 
