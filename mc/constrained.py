@@ -49,7 +49,6 @@ Widom, J. Chem. Phys. 39, 2808 (1963) (insertion); Kawasaki, Phys. Rev. 145,
 from __future__ import annotations
 
 import math
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,7 +58,7 @@ from hebbian._checks import as_spins, check_int, check_real
 from hebbian.limits import check_memory
 from hebbian.mc.backends import resolve_backend
 from hebbian.mc.model import KernelModel
-from hebbian.mc.sampler import RULES, ChainState, Dynamics, _check_chains
+from hebbian.mc.sampler import RULES, ChainState, Dynamics, _check_chains, each_chain
 from hebbian.random import RNGLike, as_generator
 
 __all__ = [
@@ -162,12 +161,7 @@ def step_fixed_overlap(
         kernels.pair_sweeps(model, state.sigma[r], state.S[r], v, dynamics.beta, rule,
                             n_sweeps, state.rngs[r], state.counts[r])  # fmt: skip
 
-    if n_workers == 1 or state.n_replicas == 1:
-        for r in range(state.n_replicas):
-            advance(r)
-    else:
-        with ThreadPoolExecutor(max_workers=n_workers) as pool:
-            list(pool.map(advance, range(state.n_replicas)))
+    each_chain(advance, state.n_replicas, n_workers)
     return state
 
 

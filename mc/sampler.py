@@ -33,6 +33,7 @@ __all__ = [
     "Dynamics",
     "chain_bytes",
     "check_track",
+    "each_chain",
     "init",
     "network_size",
     "step",
@@ -528,10 +529,16 @@ def step(
             state.counts[r],
         )
 
-    if n_workers == 1 or state.n_replicas == 1:
-        for r in range(state.n_replicas):
+    each_chain(advance, state.n_replicas, n_workers)
+    return state
+
+
+def each_chain(advance, n_replicas: int, n_workers: int) -> None:
+    """Call ``advance(r)`` for every chain ``r``, on ``n_workers`` threads where more than one
+    (the kernels release the GIL; each chain draws only from its own generator)."""
+    if n_workers == 1 or n_replicas == 1:
+        for r in range(n_replicas):
             advance(r)
     else:
         with ThreadPoolExecutor(max_workers=n_workers) as pool:
-            list(pool.map(advance, range(state.n_replicas)))
-    return state
+            list(pool.map(advance, range(n_replicas)))
