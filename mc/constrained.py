@@ -58,7 +58,7 @@ from hebbian._checks import as_spins, check_int, check_real
 from hebbian.limits import check_memory
 from hebbian.mc.backends import resolve_backend
 from hebbian.mc.model import KernelModel
-from hebbian.mc.sampler import RULES, ChainState, Dynamics, _check_chains, each_chain
+from hebbian.mc.sampler import RULES, ChainState, Dynamics, _check_chains, each_chain, flipped
 from hebbian.random import RNGLike, as_generator
 
 __all__ = [
@@ -93,11 +93,7 @@ def at_overlap(probe, m: float, n_replicas: int = 1, *, rng: RNGLike = None) -> 
     R = check_int(n_replicas, "n_replicas", minimum=1)
     N = v.shape[0]
     check_memory(R * N, f"n_replicas={R} configurations of N={N} spins")
-    n_flip = round(N * (1.0 - m) / 2.0)
-    out = np.repeat(v[None, :], R, axis=0)
-    for r, g in enumerate(as_generator(rng).spawn(R)):
-        out[r, g.choice(N, size=n_flip, replace=False)] *= -1
-    return out
+    return flipped(v, m, as_generator(rng).spawn(R))
 
 
 def _check_pairs(model: KernelModel, state: ChainState, dynamics: Dynamics, backend):
@@ -155,6 +151,12 @@ def step_fixed_overlap(
     v = _probe(probe, model.N)
     n_sweeps = check_int(n_sweeps, "n_sweeps", minimum=0)
     n_workers = check_int(n_workers, "n_workers", minimum=1)
+    _advance(kernels, model, state, v, dynamics, n_sweeps, n_workers)
+    return state
+
+
+def _advance(kernels, model, state, v, dynamics, n_sweeps: int, n_workers: int) -> None:
+    """:func:`step_fixed_overlap` on checked arguments (``kernels``: the backend's module)."""
     rule = RULES[dynamics.rule]
 
     def advance(r: int) -> None:
@@ -162,20 +164,25 @@ def step_fixed_overlap(
                             n_sweeps, state.rngs[r], state.counts[r])  # fmt: skip
 
     each_chain(advance, state.n_replicas, n_workers)
-    return state
 
 
-def log_flip_weights(model: KernelModel, state: ChainState, probe, beta: float, agree: int,
-                     backend: str = "auto") -> np.ndarray:  # fmt: skip
-    """Per chain, ``ln (1/n) sum_i exp(-beta dE_i)`` over the ``n`` spins with
-    ``sign(v_i sigma_i) = agree`` (``-inf`` where there are none)."""
+def log_flip_weights(
+    model: KernelModel, state: ChainState, probe, beta: float, backend: str = "auto"
+) -> np.ndarray:
+    """Per chain, ``ln (1/n) sum_i exp(-beta dE_i)`` over the ``n`` spins against the probe
+    (column 0) and the ``n`` with it (column 1), shape (R, 2); ``-inf`` where ``n = 0``.
+
+    Every spin's energy change is computed once, in one call per chain.
+    """
     kernels = resolve_backend(backend)[1]
-    out = np.full(state.n_replicas, -np.inf)
+    out = np.full((state.n_replicas, 2), -np.inf)
+    sites = np.arange(model.N)
     for r in range(state.n_replicas):
-        sites = np.flatnonzero(probe * state.sigma[r] == agree)
-        if sites.size:
-            dE = kernels.flip_energies(model, state.sigma[r], state.S[r], sites)
-            out[r] = logsumexp(-beta * dE) - math.log(sites.size)
+        weights = -beta * kernels.flip_energies(model, state.sigma[r], state.S[r], sites)
+        agree = probe * state.sigma[r] > 0
+        for column, side in enumerate((~agree, agree)):
+            if side.any():
+                out[r, column] = logsumexp(weights[side]) - math.log(side.sum())
     return out
 
 
@@ -241,7 +248,7 @@ def overlap_slope(
         For chains of different overlaps, an overlap of +-1 (no neighbouring
         sector on one side), or the arguments :func:`step_fixed_overlap` refuses.
     """
-    _check_pairs(model, state, dynamics, backend)
+    kernels = _check_pairs(model, state, dynamics, backend)
     v = _probe(probe, model.N)
     n_sweeps = check_int(n_sweeps, "n_sweeps", minimum=1)
     n_burnin = check_int(n_burnin, "n_burnin", minimum=0)
@@ -254,15 +261,14 @@ def overlap_slope(
             f"one overlap strictly between -1 and 1 (see at_overlap)"
         )
     B = (N - int(agree[0])) // 2  # spins against the probe; A = N - B with it
-    run = dict(backend=backend, n_workers=n_workers)
-    step_fixed_overlap(model, state, v, dynamics, n_burnin, **run)
+    n_workers = check_int(n_workers, "n_workers", minimum=1)
+    _advance(kernels, model, state, v, dynamics, n_burnin, n_workers)
     before = state.counts.copy()
-    ups, downs = [], []
+    readings = []
     for _ in range(max(1, n_sweeps // every)):
-        step_fixed_overlap(model, state, v, dynamics, every, **run)
-        ups.append(log_flip_weights(model, state, v, dynamics.beta, -1, backend))
-        downs.append(log_flip_weights(model, state, v, dynamics.beta, 1, backend))
-    ups, downs = np.array(ups), np.array(downs)  # (readings, chains)
+        _advance(kernels, model, state, v, dynamics, every, n_workers)
+        readings.append(log_flip_weights(model, state, v, dynamics.beta, backend))
+    ups, downs = np.moveaxis(np.array(readings), 2, 0)  # each (readings, chains)
     counts = state.counts - before
     proposed = counts[:, 0].sum()
 

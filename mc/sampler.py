@@ -34,6 +34,7 @@ __all__ = [
     "chain_bytes",
     "check_track",
     "each_chain",
+    "flipped",
     "init",
     "network_size",
     "step",
@@ -237,11 +238,7 @@ def _start_configurations(model: KernelModel, start, R: int, m0, pattern, rngs) 
                 "start='pattern' needs a pattern without zero entries; pass a "
                 "configuration array instead"
             )
-        n_flip = round(N * (1.0 - m0) / 2.0)  # overlap exactly 1 - 2 n_flip / N
-        out = np.repeat(xi[None, :].astype(np.int8), R, axis=0)
-        for r, g in enumerate(rngs):
-            out[r, g.choice(N, size=n_flip, replace=False)] *= -1
-        return out
+        return flipped(xi.astype(np.int8), m0, rngs)
     arr = as_real_array(start, "start", "+-1 spins, shape (N,) or (R, N)")
     sigma = as_spins(arr, N, name="start").astype(np.int8)
     if sigma.ndim == 1:
@@ -249,6 +246,17 @@ def _start_configurations(model: KernelModel, start, R: int, m0, pattern, rngs) 
     if sigma.shape != (R, N):
         raise ValueError(f"start has shape {sigma.shape}; pass (N,) or (R, N) = ({R}, {N})")
     return np.ascontiguousarray(sigma)
+
+
+def flipped(v: np.ndarray, m: float, rngs) -> np.ndarray:
+    """One copy of the spins ``v`` (int8) per generator of ``rngs``, each with its own random
+    ``round(N (1 - m)/2)`` spins flipped: overlap with ``v`` exactly ``1 - 2 n_flip / N``."""
+    N = v.shape[0]
+    n_flip = round(N * (1.0 - m) / 2.0)
+    out = np.repeat(v[None, :], len(rngs), axis=0)
+    for r, g in enumerate(rngs):
+        out[r, g.choice(N, size=n_flip, replace=False)] *= -1
+    return out
 
 
 def init(
