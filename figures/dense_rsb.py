@@ -188,6 +188,42 @@ N_SAMPLES_EXACT = 64
 DOTS = ((0, (1, 1)), (0, (1, 3)), (0, (2, 2)), (0, (1, 1, 3, 1)))
 
 
+#: Monte Carlo at fixed overlap of (g, h): P = 3 at a load between the RS and the 1RSB
+#: spinodals at T = 0.05, at the overlap where their slopes differ most; per mode the sizes
+#: (disorder samples of each), the ladder (geometric: lowest, highest, temperatures) and
+#: the sweeps of each sector (burn-in half as many).  The sizes put the midpoint of the two
+#: sectors at 0.7 exactly (``0.3 N`` odd).
+SLOPE_ALPHA, SLOPE_M = 0.147, 0.7
+SLOPE_MC = {
+    True: {"N": {30: 4, 50: 4}, "ladder": (0.05, 0.3, 4), "n_sweeps": 200},
+    False: {"N": {110: 16, 210: 8, 410: 4}, "ladder": (0.05, 0.3, 12), "n_sweeps": 3000},
+}
+SLOPE_LABEL = rf"$\lambda = df/dm$ at $m$ = {SLOPE_M}"
+LIMIT_LABEL = r"MC $N\to\infty$ ($1/N$)"
+
+
+def slope_sweeps(args) -> dict:
+    """Run (or resume) the fixed-overlap Monte Carlo of (g, h): per N its Dataset."""
+    plan = SLOPE_MC[args.quick]
+    return {
+        N: sweep(
+            args,
+            f"dense_rsb.slope_N{N}",
+            "hebbian.mc.retrieval:retrieval_slope",
+            {"alpha": [SLOPE_ALPHA]},
+            P=3,
+            temperatures=np.geomspace(*plan["ladder"]).tolist(),
+            N=N,
+            overlaps=[SLOPE_M],
+            n_samples=n_samples,
+            n_sweeps=plan["n_sweeps"],
+            n_burnin=plan["n_sweeps"] // 2,
+            n_ladders=2,
+        )
+        for N, n_samples in plan["N"].items()
+    }
+
+
 #: Finite-size forms of the frozen glass's energy: name -> (effective size, exponent) for
 #: :func:`hebbian.mc.extrapolate`; ``ln N / N`` is ``(N / ln N)^-1``.
 FORMS = {
@@ -830,11 +866,105 @@ def panel_f(ax, args) -> tuple[xr.Dataset, dict]:
     return data, meta
 
 
+def slope_theory(temps) -> dict:
+    """RS and one-step ``lambda = df/dm`` at ``SLOPE_M`` and ``SLOPE_ALPHA`` (NaN unconverged)."""
+    out = {}
+    for k, name in ((0, "rs"), (1, "1rsb")):
+        states = [dense_rsb.constrained_rsb(3, SLOPE_ALPHA, T, SLOPE_M, k) for T in temps]
+        out[name] = np.array([s["lambda"] if s.success else np.nan for s in states])
+    return out
+
+
+def slope_extrapolations(Ns, slope, err) -> list:
+    """Per temperature, the ``1/N`` extrapolation of the slopes ``(len(Ns), n_T)``."""
+    return [mc.extrapolate(Ns, slope[:, t], err[:, t]) for t in range(slope.shape[1])]
+
+
+def panels_g_h(axes, args) -> tuple[xr.Dataset, dict]:
+    """(g) The slope of the Landau free energy at ``m = 0.7`` against T: Monte Carlo at fixed
+    overlap and its ``1/N`` limit against RS and one step; (h) the limit at three T."""
+    runs = slope_sweeps(args)
+    Ns = np.array(sorted(runs))
+    temps = runs[Ns[0]]["T"].values.ravel()
+    slope = np.array([runs[N]["slope"].values.reshape(-1) for N in Ns])  # (N, T)
+    err = np.array([runs[N]["error"].values.reshape(-1) for N in Ns])
+    fits = slope_extrapolations(Ns, slope, err)
+    limit = np.array([[f.value, f.error] for f in fits])
+    line_T = temps if args.quick else np.union1d(temps, np.geomspace(temps[0], temps[-1], 16))
+    theory = slope_theory(line_T)
+    at_mc = {name: values[np.searchsorted(line_T, temps)] for name, values in theory.items()}
+    ax = axes[0]
+    for name, label in (("rs", "RS"), ("1rsb", "1RSB")):
+        color, style, width, _ = STYLE[f"spinodal_{name}"]
+        ax.plot(*smooth(line_T, theory[name]), color=color, ls=style, lw=width, label=label)
+    for k, N in enumerate(Ns):
+        shifted = temps * (1 + 0.01 * (k - 1))
+        style = {"fmt": MARKERS[k], "ms": 3, "color": f"C{k + 4}", "label": f"MC N={N}"}
+        ax.errorbar(shifted, slope[k], err[k], **style)
+    ax.errorbar(temps, *limit.T, fmt="D", mfc="w", color="k", ms=4, label=LIMIT_LABEL)
+    ax.axhline(0.0, color="C7", lw=0.5)
+    title = rf"(g) P = 3, $\alpha$ = {SLOPE_ALPHA}: slope of $f(m)$ at fixed overlap"
+    ax.set(xlabel="$T$", ylabel=SLOPE_LABEL, title=title)
+    ax.legend(fontsize=6, loc="upper center", ncol=2)
+    ax = axes[1]
+    x = np.linspace(0.0, 1.0 / Ns[0], 20)
+    for j, t in enumerate([0, len(temps) // 4, len(temps) // 2]):
+        color = f"C{j}"
+        style = {"fmt": MARKERS[j], "ms": 4, "color": color, "label": f"MC T = {temps[t]:.3f}"}
+        ax.errorbar(1.0 / Ns, slope[:, t], err[:, t], **style)
+        ax.plot(x, fits[t].value + fits[t].slope * x, color=color, lw=0.8)
+        ax.plot([0.0], [at_mc["rs"][t]], "o", mfc="w", color=color, ms=7)
+        ax.plot([0.0], [at_mc["1rsb"][t]], "s", color=color, ms=5)
+    ax.plot([], [], "o", mfc="w", color="k", ms=7, label="RS at $1/N = 0$")
+    ax.plot([], [], "s", color="k", ms=5, label="1RSB at $1/N = 0$")
+    ax.axhline(0.0, color="C7", lw=0.5)
+    ax.set(xlabel="$1/N$", ylabel=SLOPE_LABEL, title="(h) the slopes of (g) against 1/N")
+    ax.legend(fontsize=6, loc="upper left")
+
+    def sigmas(name):
+        return ((limit[:, 0] - at_mc[name]) / limit[:, 1]).tolist()
+
+    data = xr.Dataset(
+        {
+            "slope_mc": labelled(("N_slope", "T_slope"), slope, "df/dm at m = 0.7, Monte Carlo"),
+            "slope_mc_err": labelled(("N_slope", "T_slope"), err, "standard error of slope_mc"),
+            "slope_limit": labelled("T_slope", limit[:, 0], "slope_mc extrapolated in 1/N"),
+            "slope_limit_err": labelled("T_slope", limit[:, 1], "standard error of slope_limit"),
+            "slope_rs": labelled("T_slope", at_mc["rs"], "RS df/dm at m = 0.7"),
+            "slope_1rsb": labelled("T_slope", at_mc["1rsb"], "1RSB df/dm at m = 0.7"),
+        },
+        coords={
+            "N_slope": labelled("N_slope", Ns, "neurons of the fixed-overlap runs"),
+            "T_slope": labelled("T_slope", temps, "temperature of the fixed-overlap ladder"),
+        },
+    )
+    one_sided = {
+        side: np.array([runs[N][side].values.reshape(-1) for N in Ns]) - slope
+        for side in ("insertion", "deletion")
+    }
+    meta = {
+        "alpha": SLOPE_ALPHA,
+        "m": SLOPE_M,
+        "n_samples": {int(N): SLOPE_MC[args.quick]["N"][int(N)] for N in Ns},
+        "n_sweeps": SLOPE_MC[args.quick]["n_sweeps"],
+        "n_sigma_rs": sigmas("rs"),
+        "n_sigma_1rsb": sigmas("1rsb"),
+        "chi2_of_fit": [f.chi2 for f in fits],
+        "pair_acceptance_lowest_T": [float(runs[N]["acceptance"].values.ravel()[0]) for N in Ns],
+        "swap_min": [float(runs[N]["swap_acceptance"].min()) for N in Ns],
+        "round_trips_per_ladder": [float(runs[N]["round_trips"].min()) for N in Ns],
+        "one_sided_minus_bennett_lowest_T": {
+            side: d[:, 0].tolist() for side, d in one_sided.items()
+        },
+    }
+    return data, meta
+
+
 def draw(args) -> tuple:
-    """Panels (a)-(f), in reading order, and the run record."""
+    """Panels (a)-(h), in reading order, and the run record."""
     diagrams = _diagrams(args.quick)
     runs = _retrieval_runs(args)
-    fig, axes = subplots(2, 3, figsize=(17, 9.5))
+    fig, axes = subplots(2, 4, figsize=(22, 9.5))
     diagram_data, diagram_meta = panels_a_b(axes[0, :2], diagrams, runs[1])
     retrieval_data, retrieval_meta = panel_e(axes[1, 1], args.quick, runs, diagrams[3])
     glass = _glass_runs(args)
@@ -842,15 +972,17 @@ def draw(args) -> tuple:
     overlaps = panel_d(axes[1, 0], glass)
     glass_data, glass_meta = _glass_data(glass, records, overlaps)
     unit_data, unit_meta = panel_f(axes[1, 2], args)
+    slope_data, slope_meta = panels_g_h(axes[:, 3], args)
     fig.tight_layout()
     meta = {
         "seed": args.seed,
         **diagram_meta,
         "retrieval": retrieval_meta,
         "unit_glass": unit_meta,
+        "slope": slope_meta,
         **glass_meta,
     }
-    return fig, [diagram_data, retrieval_data, glass_data, unit_data], meta
+    return fig, [diagram_data, retrieval_data, glass_data, unit_data, slope_data], meta
 
 
 def main(argv: list[str] | None = None):

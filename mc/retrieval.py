@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from hebbian import DenseHopfield, binary_patterns
+from hebbian.mc.constrained import at_overlap, bar_slope, overlap_slopes
+from hebbian.mc.model import kernel_model
+from hebbian.mc.sampler import init
 from hebbian.mc.simulation import run
 
-__all__ = ["retained_mean", "retrieval_overlap", "settle"]
+__all__ = ["retained_mean", "retrieval_overlap", "retrieval_slope", "settle"]
 
 
 def retrieval_overlap(
@@ -49,15 +54,111 @@ def retrieval_overlap(
         fraction of chains that stayed.  A sweep task
         (``task = "hebbian.mc.retrieval:retrieval_overlap"``).
     """
-    K = max(1, round(alpha * N ** (P - 1)))
-    key = [seed, P, round(alpha * 1e9), round(T * 1e9), N]
     per_sample = []
-    for child in np.random.SeedSequence(key).spawn(n_samples):
-        rng = np.random.default_rng(child)
-        net = DenseHopfield(binary_patterns(K, N, rng=rng), P=P)
+    for net, rng in _samples(P, alpha, T, N, n_samples, seed):
         res = settle(net, T, "pattern", n_sweeps, n_burnin, n_replicas, rng)
         per_sample.append(res.overlaps[:, :, 0])  # (n_measurements, n_replicas)
     return retained_mean(per_sample, threshold, N)
+
+
+def retrieval_slope(
+    P: int,
+    alpha: float,
+    temperatures: list[float],
+    N: int,
+    *,
+    overlaps: list[float],
+    n_samples: int,
+    seed: int,
+    n_sweeps: int = 200,
+    n_burnin: int = 100,
+    n_ladders: int = 2,
+    measure_every: int = 4,
+) -> dict[str, np.ndarray]:
+    """Slope of the free energy in the overlap with a stored pattern, at fixed overlaps,
+    over a temperature ladder and disorder samples.
+
+    The networks are :func:`retrieval_overlap`'s at the lowest temperature
+    (the same samples).  For each of ``overlaps`` two neighbouring sectors,
+    ``B`` and ``B - 1`` spins against pattern 0 (their midpoint
+    ``1 - (2B - 1)/N`` the nearest to ``m``), are equilibrated by ``n_ladders`` ladders of the
+    ``temperatures`` with pair moves that keep the overlap and replica
+    exchange (:func:`hebbian.mc.constrained.overlap_slopes`), and the slope
+    ``phi = (F_N(m') - F_N(m))/2`` between them, at their midpoint, follows
+    by Bennett's acceptance ratio (:func:`hebbian.mc.constrained.bar_slope`)
+    at every temperature: the quantity
+    :func:`hebbian.theory.dense_rsb.constrained_rsb` computes as ``lambda``.
+    A retrieval state exists where ``phi`` turns from negative to positive
+    with growing ``m``.
+
+    Returns
+    -------
+    dict
+        Arrays of shape ``(len(temperatures), len(overlaps))``: ``slope``
+        (mean over samples), ``error`` (standard error over samples),
+        ``insertion`` and ``deletion`` (the one-sided estimates of the same
+        slope from the lower and the upper sector alone, for comparison),
+        ``acceptance`` (pair moves); ``m`` (the midpoints), ``T``,
+        ``swap_acceptance`` (the lowest over neighbouring temperatures, per
+        overlap, mean over samples and the two sectors) and ``round_trips``
+        (per overlap and ladder, mean).  A sweep task
+        (``task = "hebbian.mc.retrieval:retrieval_slope"``).
+    """
+    temps = np.sort(np.asarray(temperatures, dtype=np.float64))
+    run = {"n_sweeps": n_sweeps, "n_burnin": n_burnin, "measure_every": measure_every}
+    rows = []
+    for net, rng in _samples(P, alpha, float(temps[0]), N, n_samples, seed):
+        row = [_between(net, _against(N, m), temps, n_ladders, rng, run) for m in overlaps]
+        rows.append(row)
+    a = np.array(rows).transpose(0, 2, 1, 3)  # (sample, T, overlap, quantity)
+    spread = a[..., 1].std(axis=0, ddof=1) if n_samples > 1 else np.full(a.shape[1:3], np.nan)
+    return {
+        "m": a[0, 0, :, 0],
+        "T": temps,
+        "slope": a[..., 1].mean(axis=0),
+        "error": spread / math.sqrt(n_samples),
+        "insertion": a[..., 2].mean(axis=0),
+        "deletion": a[..., 3].mean(axis=0),
+        "acceptance": a[..., 4].mean(axis=0),
+        "swap_acceptance": a[:, 0, :, 5].mean(axis=0),
+        "round_trips": a[:, 0, :, 6].mean(axis=0),
+    }
+
+
+def _against(N: int, m: float) -> int:
+    """``B``: the sectors of ``B`` and ``B - 1`` spins against the pattern have their
+    midpoint ``1 - (2B - 1)/N`` nearest ``m`` (``2 <= B <= N``)."""
+    return min(N, max(2, math.floor((N * (1 - m) + 1) / 2 + 0.5)))
+
+
+def _between(net, B: int, temps: np.ndarray, n_ladders: int, rng, run: dict) -> list[tuple]:
+    """Per temperature, :func:`retrieval_slope`'s quantities between the sectors of ``B`` and
+    ``B - 1`` spins against pattern 0 of ``net``."""
+    model, probe, N, R = kernel_model(net), net.patterns[0], net.N, n_ladders * temps.size
+    lower, upper = (
+        overlap_slopes(model, init(net, n_replicas=R, start=at_overlap(
+            probe, 1 - 2 * b / N, R, rng=rng), rng=rng), probe, temps, **run)
+        for b in (B, B - 1)
+    )  # fmt: skip
+    swaps = np.concatenate([lower.swap_acceptance, upper.swap_acceptance])
+    ladder = (swaps.min() if swaps.size else np.nan,
+              (lower.round_trips + upper.round_trips) / (2 * n_ladders))  # fmt: skip
+    m = 1 - (2 * B - 1) / N
+    sides = zip(lower.works, upper.works, lower.slopes, upper.slopes, strict=True)
+    return [
+        (m, bar_slope(lo, hi), a.up, b.down, (a.acceptance + b.acceptance) / 2, *ladder)
+        for lo, hi, a, b in sides
+    ]
+
+
+def _samples(P: int, alpha: float, T: float, N: int, n_samples: int, seed: int):
+    """Per disorder sample: ``DenseHopfield`` of ``K = round(alpha N^(P-1))`` random
+    patterns and the sample's generator, streams derived from ``(seed, P, alpha, T, N)``."""
+    K = max(1, round(alpha * N ** (P - 1)))
+    key = [seed, P, round(alpha * 1e9), round(T * 1e9), N]
+    for child in np.random.SeedSequence(key).spawn(n_samples):
+        rng = np.random.default_rng(child)
+        yield DenseHopfield(binary_patterns(K, N, rng=rng), P=P), rng
 
 
 def settle(net, T: float, start, n_sweeps: int, n_burnin: int, n_replicas: int, rng, probes=None):

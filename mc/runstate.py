@@ -167,6 +167,30 @@ class Exchanges:
         slot, zeros = np.arange(n_T, dtype=np.int64), np.zeros(n_T - 1, np.int64)
         return cls(slot, zeros, zeros.copy(), np.zeros(n_T, np.int8), 0, rng)
 
+    def swap(self, betas: np.ndarray, energy: np.ndarray, parity: int) -> None:
+        """Try to exchange the temperatures ``(t, t + 1)``, ``t = parity, parity + 2, ...``.
+
+        ``energy[c]`` is chain ``c``'s.  Accepted with probability
+        ``min(1, exp((beta_t - beta_(t+1)) (E_t - E_(t+1))))`` (Hukushima &
+        Nemoto 1996); then the round trips are counted: a chain is "down"
+        after visiting T_min and counts a trip on reaching T_max after that,
+        then T_min again.
+        """
+        slot = self.slot
+        for t in range(parity, slot.size - 1, 2):
+            a, b = slot[t], slot[t + 1]
+            log_ratio = (betas[t] - betas[t + 1]) * (energy[a] - energy[b])
+            self.attempted[t] += 1
+            if log_ratio >= 0 or self.rng.random() < math.exp(log_ratio):
+                slot[t], slot[t + 1] = b, a
+                self.accepted[t] += 1
+        lowest, highest = slot[0], slot[-1]
+        if self.direction[lowest] == 2:
+            self.round_trips += 1
+        self.direction[lowest] = 1
+        if self.direction[highest] == 1:
+            self.direction[highest] = 2
+
     def arrays(self) -> dict:
         """The arrays a checkpoint holds, by name."""
         return {

@@ -13,7 +13,6 @@ for :func:`hebbian.mc.run`: a run resumes bit for bit, exchanges included.
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -317,7 +316,7 @@ def parallel_tempering(
         chain_beta = np.empty(n_T)
         chain_beta[exchanges.slot] = betas
         step(model, chains, dyn, n, backend=backend, n_workers=n_workers, betas=chain_beta)
-        _exchange(exchanges, betas, np.asarray(model.energy(chains.sigma, chains.S)), rnd % 2)
+        exchanges.swap(betas, np.asarray(model.energy(chains.sigma, chains.S)), rnd % 2)
 
     def measure(state: RunState) -> dict:
         slot = state.exchanges.slot
@@ -357,28 +356,3 @@ def parallel_tempering(
         params,
         state.schedule.sweeps(),
     )
-
-
-def _exchange(exchanges: Exchanges, betas: np.ndarray, energy: np.ndarray, parity: int) -> None:
-    """Try to exchange the temperatures ``(t, t + 1)``, ``t = parity, parity + 2, ...``.
-
-    Accepted with probability ``min(1, exp((beta_t - beta_(t+1)) (E_t - E_(t+1))))``
-    (Hukushima & Nemoto 1996); then the round trips are counted: a chain is
-    "down" after visiting T_min and counts a trip on reaching T_max after
-    that, then T_min again.
-    """
-    slot = exchanges.slot
-    for t in range(parity, slot.size - 1, 2):
-        a, b = slot[t], slot[t + 1]
-        log_ratio = (betas[t] - betas[t + 1]) * (energy[a] - energy[b])
-        exchanges.attempted[t] += 1
-        if log_ratio >= 0 or exchanges.rng.random() < math.exp(log_ratio):
-            slot[t], slot[t + 1] = b, a
-            exchanges.accepted[t] += 1
-    lowest, highest = slot[0], slot[-1]
-    direction = exchanges.direction
-    if direction[lowest] == 2:
-        exchanges.round_trips += 1
-    direction[lowest] = 1
-    if direction[highest] == 1:
-        direction[highest] = 2

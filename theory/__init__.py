@@ -112,6 +112,7 @@ SOLVERS = {
     "dense-T-c": dense.T_c,
     "dense-rsb": dense_rsb.solve_rsb,
     "dense-alpha-c-rsb": dense_rsb.alpha_c_rsb,
+    "dense-constrained-rsb": dense_rsb.constrained_rsb,
     "exponential-critical-load": exponential.critical_load,
     "exponential-one-step": exponential.alpha_one_step,
     "exponential-zero-T": exponential.alpha_zero_T,

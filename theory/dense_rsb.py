@@ -29,6 +29,14 @@ lies just below the peak of the RS ``alpha_c(T)``: 0.1537 vs 0.1549 (at
 ``T = 0.155``) for P = 3, 0.0382 vs 0.0383 (``T = 0.04``) for P = 4, as for
 the Hopfield network (0.138186 vs 0.138189; Steffan & Kuehn, Z. Phys. B 95,
 249 (1994)).
+
+Held at a fixed overlap (:func:`constrained_rsb`), the states give the slope
+``lambda = df/dm`` of the Landau free energy that Monte Carlo at fixed
+overlap measures.  Between the two spinodals the difference is plain: at
+P = 3, ``alpha = 0.147``, ``m = 0.7`` the one-step slope is -0.0057 at every
+``T <= 0.11`` (a retrieval minimum exists), while the RS slope rises from
+-0.0033 at ``T = 0.11`` to +0.0140 at ``T = 0.05`` (none: its reentrance);
+the two meet where the step collapses, near ``T = 0.15``.
 """
 
 from __future__ import annotations
@@ -54,7 +62,7 @@ from hebbian.theory.parisi import (
 )
 from hebbian.theory.solution import STATUS, Transition
 
-__all__ = ["alpha_c_rsb", "solve_rsb"]
+__all__ = ["alpha_c_rsb", "constrained_rsb", "solve_rsb"]
 
 BRANCHES = ("spin glass", "retrieval")
 GRID = Grid()
@@ -80,24 +88,27 @@ def _inside(q: np.ndarray, x: np.ndarray, zero_T: bool) -> bool:
     )  # fmt: skip
 
 
-def _equations(P: int, alpha: float, beta: float, m: float, q, x) -> np.ndarray:
-    """Stationarity in the free ``q``, in ``x`` (``mu`` at ``T = 0``), and ``M - m``."""
+def _equations(P: int, alpha: float, beta: float, m: float, q, x, h: float | None = None):
+    """Stationarity in the free ``q``, in ``x`` (``mu`` at ``T = 0``), and ``M - m``, in the
+    field ``h`` (default the condensed pattern's own, ``m^(P-1)/(P-1)!``)."""
     zero_T = math.isinf(beta)
-    v = parisi_functional(q, x if zero_T else beta * x, beta, _signal(P, m), GRID, noise(P, alpha))
+    h = _signal(P, m) if h is None else h
+    v = parisi_functional(q, x if zero_T else beta * x, beta, h, GRID, noise(P, alpha))
     g_x = v.grad_mu if zero_T else v.grad_mu * beta
     return np.concatenate([v.grad_q[: q.size - zero_T], g_x, [v.m - m]])
 
 
-def _root(P: int, beta: float, k: int, u0: np.ndarray, *, free: str, fixed: float):
-    """Solve :func:`_equations` for ``q, x`` and ``m`` (``free="m"``) or ``alpha``."""
+def _root(P: int, beta: float, k: int, u0: np.ndarray, *, free: str, alpha=None, m=None):
+    """Solve :func:`_equations` for ``q, x`` and the ``free`` one of ``m``, ``alpha`` or
+    ``h`` (the field at fixed ``alpha`` and ``m``: the constrained state), the others given."""
     zero_T = math.isinf(beta)
 
     def F(u):
         q, x, extra = _unpack(u, k, zero_T)
-        m, alpha = (extra, fixed) if free == "m" else (fixed, extra)
-        if not (_inside(q, x, zero_T) and 0 < m <= 1 and alpha > 0):
+        given = {"alpha": alpha, "m": m, "h": None, free: extra}
+        if not (_inside(q, x, zero_T) and 0 < given["m"] <= 1 and given["alpha"] > 0):
             return np.full(u.size, 1e3)  # outside the domain: push the root finder back
-        return _equations(P, alpha, beta, m, q, x)
+        return _equations(P, given["alpha"], beta, given["m"], q, x, given["h"])
 
     res = optimize.root(F, u0, method="hybr", options={"xtol": 1e-13})
     residual = float(np.abs(res.fun).max())
@@ -108,9 +119,12 @@ def _root(P: int, beta: float, k: int, u0: np.ndarray, *, free: str, fixed: floa
     return res.x, residual
 
 
-def _maximize(P: int, alpha: float, beta: float, m: float, q, x, *, tol: float, params: dict):
-    """The Parisi parameters maximizing the functional at fixed overlap ``m``, from ``(q, x)``."""
-    return maximize(beta, _signal(P, m), q, x, free_q=True, tol=tol, max_iter=5000,
+def _maximize(P: int, alpha: float, beta: float, m: float, q, x, *, tol: float, params: dict,
+              h: float | None = None):  # fmt: skip
+    """The Parisi parameters maximizing the functional in the field ``h`` (default the
+    condensed pattern's at overlap ``m``), from ``(q, x)``."""
+    h = _signal(P, m) if h is None else h
+    return maximize(beta, h, q, x, free_q=True, tol=tol, max_iter=5000,
                     model="dense-rsb", params=params, grid=GRID, xi=noise(P, alpha))  # fmt: skip
 
 
@@ -119,6 +133,22 @@ def _start(P: int, alpha: float, beta: float, m: float, k: int, q_top: float) ->
     s = _maximize(P, alpha, beta, m, *ramp(k, math.isinf(beta), q_top), tol=1e-9, params={})
     q = np.array(s.q_levels)
     return np.concatenate([q[:-1] if math.isinf(beta) else q, s.x_levels])
+
+
+def _checked(P, alpha, T, k, tol) -> tuple[int, float, float, float, int, float]:
+    """``(P, alpha, T, beta, k, tol)`` as :func:`solve_rsb` takes them, or the error naming one."""
+    P, alpha, (T, beta) = _order(P), _load(alpha), rsb_temperature(T)
+    if P == 2:
+        raise ValueError("P=2 has the soft (AGS) part too; use theory.hopfield_rsb for P = 2")
+    std = math.sqrt(noise(P, alpha)(1.0, 1))  # the glass field's largest std, sqrt(xi'(1))
+    if std > GRID.L / 6:
+        top = (GRID.L / 6) ** 2 * math.factorial(P - 1)
+        raise ValueError(
+            f"alpha={alpha:g} must be <= {top:.4g} at P={P}: the glass field's std "
+            f"sqrt(xi'(1)) = {std:.3g} exceeds L/6 = {GRID.L / 6:.3g} of the Parisi field grid, "
+            f"whose truncation would then show in f"
+        )
+    return P, alpha, T, beta, check_steps(k), check_tol(tol)
 
 
 def solve_rsb(
@@ -192,19 +222,7 @@ def solve_rsb(
     >>> round(s["m"], 4), round(s["q0"], 4)
     (0.9233, 0.9708)
     """
-    P, alpha, (T, beta) = _order(P), _load(alpha), rsb_temperature(T)
-    if P == 2:
-        raise ValueError("P=2 has the soft (AGS) part too; use theory.hopfield_rsb for P = 2")
-    std = math.sqrt(noise(P, alpha)(1.0, 1))  # the glass field's largest std, sqrt(xi'(1))
-    if std > GRID.L / 6:
-        top = (GRID.L / 6) ** 2 * math.factorial(P - 1)
-        raise ValueError(
-            f"alpha={alpha:g} must be <= {top:.4g} at P={P}: the glass field's std "
-            f"sqrt(xi'(1)) = {std:.3g} exceeds L/6 = {GRID.L / 6:.3g} of the Parisi field grid, "
-            f"whose truncation would then show in f"
-        )
-    k = check_steps(k)
-    tol = check_tol(tol)
+    P, alpha, T, beta, k, tol = _checked(P, alpha, T, k, tol)
     if branch not in BRANCHES:
         raise ValueError(f"branch={branch!r} is not one of {BRANCHES}")
     if guess is not None:
@@ -224,7 +242,7 @@ def solve_rsb(
     else:
         exists, q_top = True, 1.0
     u0 = np.append(_start(P, alpha, beta, float(guess), k, q_top), guess)
-    u, _ = _root(P, beta, k, u0, free="m", fixed=alpha)
+    u, _ = _root(P, beta, k, u0, free="m", alpha=alpha)
     m = float(u[-1])
     s = _maximize(P, alpha, beta, m, *_unpack(u, k, zero_T)[:2], tol=tol, params=params)
     mismatch = abs(s["m"] - m)
@@ -248,6 +266,90 @@ def solve_rsb(
         message=message,
         residual=residual,
         branch="retrieval",
+    )
+
+
+def constrained_rsb(P: int, alpha: float, T: float, m: float, k: int = 1, *,
+                    tol: float = 1e-7) -> ParisiSolution:  # fmt: skip
+    r"""k-step RSB state held at overlap ``m`` with a stored pattern: the slope of its
+    Landau free energy, the quantity Monte Carlo at fixed overlap measures.
+
+    Holding the overlap at ``m`` replaces the condensed pattern's own field
+    ``m^(P-1)/(P-1)!`` by the field ``h`` for which the glass's magnetization
+    along the pattern is ``m`` (the Parisi parameters maximized in that
+    field).  The constrained free energy is the Legendre transform
+
+    .. math::
+
+        f(m) = -\frac{m^P}{P!} + f_{\rm Parisi}(h) + h m, \qquad
+        \lambda \equiv \frac{df}{dm} = h - \frac{m^{P-1}}{(P-1)!},
+
+    equal to the module's ``f(m; q, x)`` where ``lambda = 0``, the stationary
+    states of :func:`solve_rsb`.  A retrieval state exists at this load where
+    ``lambda`` changes sign from negative to positive with growing ``m``;
+    ``min_m lambda`` (between the glass and the retrieval state) crosses zero
+    at the critical storage.  ``k = 0`` is the replica-symmetric curve.
+
+    Parameters
+    ----------
+    P, alpha, T, k, tol
+        As in :func:`solve_rsb`.
+    m : float
+        The overlap, in ``(0, 1)``.
+
+    Returns
+    -------
+    ParisiSolution
+        ``order_parameters``: the Parisi parameters, ``m``, ``h`` and
+        ``lambda``; ``free_energy`` the constrained ``f(m)``; ``success``
+        False (with the residual) where no stationary point was found.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For ``m`` outside ``(0, 1)`` or the arguments :func:`solve_rsb` refuses.
+
+    Examples
+    --------
+    >>> s = solve_rsb(3, 0.12, 0.05, branch="retrieval")
+    >>> held = constrained_rsb(3, 0.12, 0.05, s["m"])
+    >>> abs(held["lambda"]) < 1e-6, abs(held.free_energy - s.free_energy) < 1e-8
+    (True, True)
+    """
+    P, alpha, T, beta, k, tol = _checked(P, alpha, T, k, tol)
+    m = check_real(m, "m", low=0.0, high=1.0, low_open=True, high_open=True,
+                   fix="the overlap held lies in (0, 1)")  # fmt: skip
+    zero_T = math.isinf(beta)
+    params = {"P": P, "alpha": alpha, "T": T, "k": k, "m": m}
+    h0 = _signal(P, m)
+    h, q_top = h0, 1.0
+    if k > 0:  # start in the RS state's field: where the step collapses there, that is the state
+        rs = constrained_rsb(P, alpha, T, m, 0, tol=tol)
+        if rs.success:
+            h, q_top = rs["h"], rs.q_levels[-1]
+    s = _maximize(P, alpha, beta, m, *ramp(k, zero_T, q_top), tol=1e-9, params={}, h=h)
+    q = np.array(s.q_levels)
+    u = np.concatenate([q[:-1] if zero_T else q, s.x_levels, [h]])
+    if k == 0 or q[-1] - q[0] > 1e-6 or abs(s["m"] - m) > tol:
+        u, _ = _root(P, beta, k, u, free="h", alpha=alpha, m=m)
+        h = float(u[-1])
+    s = _maximize(P, alpha, beta, m, *_unpack(u, k, zero_T)[:2], tol=tol, params=params, h=h)
+    mismatch = abs(s["m"] - m)
+    residual = max(s.residual, mismatch)
+    status = 0 if residual <= tol else 1
+    message = STATUS[0] if status == 0 else (
+        f"no stationary point: residual {residual:.1e} > tol (|M - m| = {mismatch:.1e})"
+    )  # fmt: skip
+    f = s.free_energy + h * m - m**P / math.factorial(P)
+    return dataclasses.replace(
+        s,
+        order_parameters=dict(s.order_parameters, m=m, h=h, **{"lambda": h - h0}),
+        free_energy=f,
+        success=status == 0,
+        status=status,
+        message=message,
+        residual=residual,
+        branch="constrained",
     )
 
 
@@ -323,7 +425,7 @@ def _alpha_c_rsb(P: int, T: float) -> Transition:
     @functools.cache
     def load(m: float) -> tuple[float, float]:
         nonlocal start
-        u, residual = _root(P, beta, k, start, free="alpha", fixed=m)
+        u, residual = _root(P, beta, k, start, free="alpha", m=m)
         if residual < 1e-10:
             start = u
         return float(u[-1]), residual

@@ -15,12 +15,15 @@ from hebbian import DenseHopfield, binary_patterns
 from hebbian.mc import _numba, _numpy
 from hebbian.mc.constrained import (
     at_overlap,
+    bar_slope,
     log_flip_weights,
     overlap_slope,
+    overlap_slopes,
     step_fixed_overlap,
 )
 from hebbian.mc.learning import archetype_slope
 from hebbian.mc.model import kernel_model
+from hebbian.mc.retrieval import retrieval_slope
 from hebbian.mc.sampler import Dynamics, init
 
 PATTERN_NETWORKS = [name for name in NETWORKS if name != "sk"]
@@ -110,6 +113,98 @@ def test_overlap_slope_equals_the_enumerated_free_energy_difference(name, m):
     below = -0.5 * T * math.log(_sector(net, T, agree).sum() / _sector(net, T, agree - 2).sum())
     assert abs(res.down - below) < 4 * res.error, (res.down, below, res.error)
     assert 0 < res.acceptance <= 1
+
+
+def test_ladder_slopes_equal_the_enumerated_free_energy_differences():
+    """Three temperatures with replica exchange in the sector m = 0 (N = 8): at each, the
+    slope is the exact one within 4 errors (6 ladders), insertion and deletion apart
+    within 6 (each alone scatters more than their mean: the error is the mean's)."""
+    net, T = NETWORKS["dense3"]
+    temps = [T, 1.5 * T, 2.25 * T]
+    state = init(net, n_replicas=18, start=at_overlap(PROBE, 0.0, 18, rng=3), rng=4)
+    res = overlap_slopes(kernel_model(net), state, PROBE, temps, n_sweeps=2000, n_burnin=50)
+    assert res.temperatures.tolist() == temps
+    for t, s in zip(temps, res.slopes, strict=True):
+        up = -0.5 * t * math.log(_sector(net, t, 2).sum() / _sector(net, t, 0).sum())
+        down = -0.5 * t * math.log(_sector(net, t, 0).sum() / _sector(net, t, -2).sum())
+        assert s.m == 0.0
+        assert len(s.per_chain) == 6
+        assert abs(s.slope - (up + down) / 2) < 4 * s.error, (t, s.slope, up, down, s.error)
+        assert abs(s.up - up) < 6 * s.error, (t, s.up, up, s.error)
+        assert abs(s.down - down) < 6 * s.error, (t, s.down, down, s.error)
+        assert 0 < s.acceptance <= 1
+    assert np.all((res.swap_acceptance > 0) & (res.swap_acceptance <= 1))
+    assert res.round_trips > 0
+    assert np.array_equal(state.sigma @ PROBE.astype(int), np.zeros(18))
+
+
+@pytest.mark.parametrize("name", ["dense3", "supervised3", "hopfield"])
+def test_bennett_slope_between_sectors_equals_the_enumerated_one(name):
+    """Sectors m = 0 and 1/4 (N = 8), ladders of three temperatures: Bennett's acceptance
+    ratio of the insertions of one and the deletions of the other is the exact
+    (F(1/4) - F(0))/2 within 4 errors (spread over 8 ladders) at every temperature."""
+    net, T = NETWORKS[name]
+    temps = [T, 1.5 * T, 2.25 * T]
+    model = kernel_model(net)
+    lower, upper = (
+        overlap_slopes(
+            model,
+            init(net, n_replicas=24, start=at_overlap(PROBE, m, 24, rng=3), rng=4),
+            PROBE,
+            temps,
+            n_sweeps=1000,
+            n_burnin=50,
+        )
+        for m in (0.0, 0.25)
+    )
+    for t, T_ in enumerate(temps):
+        exact = -0.5 * T_ * math.log(_sector(net, T_, 2).sum() / _sector(net, T_, 0).sum())
+        per = [bar_slope(lower.works[t], upper.works[t], ladder) for ladder in range(8)]
+        error = np.std(per, ddof=1) / math.sqrt(8)
+        estimate = bar_slope(lower.works[t], upper.works[t])
+        assert abs(estimate - exact) < 4 * error, (T_, estimate, exact, error)
+    with pytest.raises(ValueError, match="neighbouring sectors"):
+        bar_slope(lower.works[0], lower.works[0])
+
+
+@pytest.mark.parametrize(
+    ("temperatures", "match"),
+    [
+        ([1.0, 0.5], "increase"),
+        ([0.5, 0.5], "increase"),
+        ([0.0, 1.0], "> 0"),
+        ([1.0, float("inf")], "finite"),
+        ([[0.5, 1.0]], "list of"),
+        ([], "list of"),
+        ([0.5, 1.0, 2.0], "multiple of 3"),
+        ("hot", "temperatures"),
+    ],
+)
+def test_ladder_refuses_bad_temperatures_by_name(temperatures, match):
+    net, _ = NETWORKS["dense3"]
+    state = init(net, n_replicas=4, start=at_overlap(PROBE, 0.0, 4, rng=0), rng=1)
+    with pytest.raises((ValueError, TypeError), match=match):
+        overlap_slopes(kernel_model(net), state, PROBE, temperatures, n_sweeps=1, n_burnin=0)
+
+
+def test_retrieval_slope_is_negative_inside_the_retrieval_state_and_positive_past_it():
+    """P = 2 storage, K = 3, over a ladder of two temperatures: the free energy falls
+    towards the retrieval overlap (Curie-Weiss slope T atanh(m) - m: -0.17 and -0.08 at
+    m = 0.71, the midpoint of the sectors 0.70 and 0.72) and rises past it (+0.28, +0.49
+    at m = 0.97), at both temperatures."""
+    out = retrieval_slope(
+        2, 0.03, [0.6, 0.7], 100, overlaps=[0.71, 0.97], n_samples=2, seed=1, n_sweeps=60
+    )
+    assert out["m"] == pytest.approx([0.71, 0.97])
+    assert out["T"].tolist() == [0.6, 0.7]
+    assert out["slope"].shape == out["error"].shape == (2, 2)
+    assert np.all(out["slope"][:, 0] < 0)
+    assert np.all(out["slope"][:, 1] > 0.2)
+    assert np.all(out["error"] > 0)
+    assert np.all((out["swap_acceptance"] > 0) & (out["swap_acceptance"] <= 1))
+    # Bennett's estimate lies between the one-sided ones or near them
+    assert np.all(np.abs(out["slope"] - out["insertion"]) < 0.02)
+    assert np.all(np.abs(out["slope"] - out["deletion"]) < 0.02)
 
 
 def test_archetype_slope_is_negative_inside_the_retrieval_state_and_positive_past_it():

@@ -189,3 +189,41 @@ def test_equilibrium_phases_and_the_thermodynamic_transition():
     )  # the 1RSB glass lies above the paramagnet's continuation
     # at 0.033 retrieval exists (alpha_c = 0.0382 at one step) but never wins
     assert math.isnan(dense_phases.T_c(4, 0.033))
+
+
+@pytest.mark.parametrize("k", [0, 1])
+def test_constrained_slope_is_the_derivative_of_the_constrained_free_energy(k):
+    """lambda = df/dm by central differences, RS and one step, inside the region where RS
+    is replicon-unstable (P = 3, alpha = 0.13, T = 0.05)."""
+    m, h = 0.7, 1e-4
+    held = dense_rsb.constrained_rsb(3, 0.13, 0.05, m, k, tol=1e-9)
+    lo, hi = (dense_rsb.constrained_rsb(3, 0.13, 0.05, m + s * h, k, tol=1e-9) for s in (-1, 1))
+    assert all(s.success for s in (held, lo, hi))
+    slope = (hi.free_energy - lo.free_energy) / (2 * h)
+    assert held["lambda"] == pytest.approx(slope, abs=1e-6)
+    assert held["h"] == pytest.approx(held["lambda"] + m**2 / 2, abs=1e-12)
+
+
+def test_constrained_state_at_its_own_overlap_is_the_retrieval_state():
+    """At the RS retrieval overlap lambda = 0 and f is solve's (k = 0, alpha = 0.1, T = 0.1)."""
+    rs = dense.solve(3, 0.1, 0.1)
+    held = dense_rsb.constrained_rsb(3, 0.1, 0.1, rs["m"], k=0)
+    assert held.success
+    assert held["lambda"] == pytest.approx(0.0, abs=1e-7)
+    assert held.free_energy == pytest.approx(rs.free_energy, abs=1e-9)
+
+
+def test_one_step_keeps_a_retrieval_minimum_where_rs_has_none():
+    """alpha = 0.147, T = 0.05 lies between the RS spinodal (0.1395) and the one-step one
+    (0.1546): the RS slope is positive at m = 0.7, the one-step slope negative."""
+    rs, one = (dense_rsb.constrained_rsb(3, 0.147, 0.05, 0.7, k) for k in (0, 1))
+    assert rs.success
+    assert one.success
+    assert rs["lambda"] > 0.01 > -0.005 > one["lambda"]
+    assert one["q1"] - one["q0"] > 0.1
+
+
+def test_constrained_refuses_overlaps_outside_the_open_interval():
+    for m in (0.0, 1.0, -0.2, float("nan")):
+        with pytest.raises(ValueError, match="m"):
+            dense_rsb.constrained_rsb(3, 0.1, 0.1, m)
