@@ -35,6 +35,23 @@ of every chain started on it (sweeps 200-400, no chain discarded;
 ``N -> infinity`` in ``ln N / N``, against the 1RSB energy below
 ``T_s = 0.651`` and the paramagnet ``-1/(2T)``; the star is ``T_s`` read
 from the extrapolated energies (:func:`energy_static_temperature`).
+(g) P = 3 at ``alpha = 0.147``, between the RS (0.1395) and 1RSB (0.1546)
+spinodals at ``T = 0.05``: the slope ``lambda = df/dm`` of the Landau free
+energy at ``m = 0.7`` against ``T``, from Monte Carlo at fixed overlap
+(:func:`hebbian.mc.retrieval.retrieval_slope`: pair moves inside the two
+sectors whose midpoint is 0.7, replica exchange over 12 temperatures
+0.05-0.3, Bennett's acceptance ratio between the sectors) at N = 110, 170,
+210, 410 (``0.3 N`` odd puts the midpoint at 0.7 exactly) and its ``1/N`` limit,
+against the RS and one-step ``lambda``
+(:func:`hebbian.theory.dense_rsb.constrained_rsb`): below ``T ~ 0.15`` RS
+rises (no retrieval minimum at ``T = 0.05``) while one step stays at
+-0.0057.  (h) The same slopes less their value at ``T_ref = 0.156``, the
+lowest temperature of the ladder at which the two theories agree (the step
+collapses between 0.133 and 0.156), sample by sample: the disorder moves a
+sample's slopes at all temperatures together, so their differences are
+known better than the slopes, and the finite-N offset common to all
+temperatures cancels.  Against ``T`` below ``T_ref`` RS rises (+0.0187 at
+``T = 0.05``: its reentrance), one step stays flat (-0.0009).
 
 The finite-size form of (f): below ``T_s`` the glass is frozen in a few
 lowest states whose free energies are distributed as the Random Energy
@@ -131,15 +148,41 @@ that dynamical boundary, far beyond both static spinodals, not the
 spinodal; and the overlap itself cannot separate them: the RS-1RSB
 difference between the spinodals (0.849 against no state at 0.14) is of the
 size of the sample-to-sample spread (0.1-0.2 per sample at N = 200) and of
-the metastable plateau beyond the fold (0.77 at 0.16).  Resolving 0.1395
-from 0.1546 would need the equilibrium free energy at fixed ``m`` (a
-constrained, tempered ensemble) rather than dynamics from the pattern.
+the metastable plateau beyond the fold (0.77 at 0.16).  (g, h) measure the
+equilibrium free energy at fixed ``m`` instead.
 
-Cost: the quick run takes ~30 s of CPU; the full size ~27 min of CPU for
+Fixed overlap, P = 3, ``alpha = 0.147``, ``m = 0.7`` (full run: 32, 16, 8, 4
+samples at N = 110, 170, 210, 410; per sector two ladders of 12
+temperatures, 1500 + 3000 sweeps, the flip energies read every 4).  Pair
+moves pass at 8e-4 (N = 110) to 4e-4 (N = 410) at ``T = 0.05``; exchanges at
+>= 0.52, 0.41, 0.36, 0.21 between neighbouring temperatures, 28, 11, 7, 2.5
+round trips per ladder.  At ``T = 0.05`` the one-sided estimates lie 0.043 -
+0.051 above (insertion) and 0.009 - 0.023 below (deletion) Bennett's, where
+the curvature allows ~0.001: without the acceptance ratio the low-T slopes
+would be wrong by more than the RS-1RSB difference.  Where RS and one step
+agree (``T >= 0.156``) the ``1/N`` limit of the slope lands on them (0.0628(45)
+against 0.0614 at ``T = 0.3``, 0.0354(42) against 0.0327 at 0.255), the
+finite-N slopes at ``T = 0.3`` lying 0.0165 (N = 110) to 0.0048 (N = 410) above.
+Below, the limit falls with ``T``: -0.0160(72) at ``T = 0.05``, -0.0152(61) at
+0.082, -0.0061(33) at 0.113, against the one-step -0.0057 at all three (1.4,
+1.6, 0.1 sigma) and the RS +0.0140, +0.0034, -0.0036 (4.2, 3.1, 0.8 sigma).
+Paired by sample against ``T_ref = 0.156`` (h) the limits are -0.0139(81),
+-0.0122(57), -0.0048(20) against one step's -0.0009, -0.0010, -0.0010 (1.6,
+2.0, 1.9 sigma) and RS's +0.0187, +0.0080, +0.0011 (4.0, 3.5, 2.9 sigma).  So
+the Monte Carlo excludes RS's reentrant rise of the slope, the signature of
+its early spinodal, at 3-4 sigma, and agrees with one step within 2 sigma,
+lying below it at every ``T <= 0.113``; a second step moves the one-step
+``lambda`` by -0.0001 at ``T = 0.05`` (:func:`hebbian.theory.dense_rsb.constrained_rsb`
+with ``k = 2``), too little to account for that.  The fits have chi2 1.4 -
+3.6 for 2 degrees of freedom; the N = 410 point weighs most and rests on 4
+samples and 2.5 round trips per ladder.
+
+Cost: the quick run takes ~40 s of CPU; the full size ~27 min of CPU for
 (f) (64 samples per N, 4000 sweeps: ~12 s per sample at N = 64), ~4 min
 for (e) (1 s per sample at N = 400), ~6 min for the exact enumeration of
-(d) (4 s per sample at N = 20), plus (c), (d) and the one-step lines;
-``--workers`` spreads the sizes.
+(d) (4 s per sample at N = 20), ~75 min for (g, h) (35 min of them the 4
+samples at N = 410), plus (c), (d) and the one-step lines; ``--workers``
+spreads the sizes.
 """
 
 from __future__ import annotations
@@ -196,10 +239,11 @@ DOTS = ((0, (1, 1)), (0, (1, 3)), (0, (2, 2)), (0, (1, 1, 3, 1)))
 SLOPE_ALPHA, SLOPE_M = 0.147, 0.7
 SLOPE_MC = {
     True: {"N": {30: 4, 50: 4}, "ladder": (0.05, 0.3, 4), "n_sweeps": 200},
-    False: {"N": {110: 16, 210: 8, 410: 4}, "ladder": (0.05, 0.3, 12), "n_sweeps": 3000},
+    False: {"N": {110: 32, 170: 16, 210: 8, 410: 4}, "ladder": (0.05, 0.3, 12), "n_sweeps": 3000},
 }
 SLOPE_LABEL = rf"$\lambda = df/dm$ at $m$ = {SLOPE_M}"
 LIMIT_LABEL = r"MC $N\to\infty$ ($1/N$)"
+SHIFT_LABEL = rf"$\lambda(T) - \lambda(T_{{\rm ref}})$ at $m$ = {SLOPE_M}"
 
 
 def slope_sweeps(args) -> dict:
@@ -880,56 +924,69 @@ def slope_extrapolations(Ns, slope, err) -> list:
     return [mc.extrapolate(Ns, slope[:, t], err[:, t]) for t in range(slope.shape[1])]
 
 
+def _paired(samples: np.ndarray, ref: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and standard error over samples of ``samples[:, t] - samples[:, ref]`` (n, T)."""
+    d = samples - samples[:, ref : ref + 1]
+    return d.mean(axis=0), d.std(axis=0, ddof=1) / math.sqrt(len(d))
+
+
+def _slope_panel(ax, Ns, temps, mc_values, theory, title: str, ylabel: str) -> None:
+    """Theory lines ``theory = (T, {"rs": ..., "1rsb": ...})``, the Monte Carlo per N
+    ``mc_values = (values, errors, fits)`` and its ``1/N`` limit."""
+    line_T, lines = theory
+    values, errors, fits = mc_values
+    for name, label in (("rs", "RS"), ("1rsb", "1RSB")):
+        color, style, width, _ = STYLE[f"spinodal_{name}"]
+        ax.plot(*smooth(line_T, lines[name]), color=color, ls=style, lw=width, label=label)
+    for k, N in enumerate(Ns):
+        style = {"fmt": MARKERS[k], "ms": 3, "color": f"C{k + 4}", "label": f"MC N={N}"}
+        ax.errorbar(temps * (1 + 0.01 * (k - 1)), values[k], errors[k], **style)
+    limit = [[f.value for f in fits], [f.error for f in fits]]
+    ax.errorbar(temps, *limit, fmt="D", mfc="w", color="k", ms=4, label=LIMIT_LABEL)
+    ax.axhline(0.0, color="C7", lw=0.5)
+    ax.set(xlabel="$T$", ylabel=ylabel, title=title)
+    ax.legend(fontsize=6, loc="lower right", ncol=2)
+
+
 def panels_g_h(axes, args) -> tuple[xr.Dataset, dict]:
     """(g) The slope of the Landau free energy at ``m = 0.7`` against T: Monte Carlo at fixed
-    overlap and its ``1/N`` limit against RS and one step; (h) the limit at three T."""
+    overlap and its ``1/N`` limit against RS and one step; (h) the same relative to the
+    temperature where the step collapses, paired by disorder sample."""
     runs = slope_sweeps(args)
     Ns = np.array(sorted(runs))
     temps = runs[Ns[0]]["T"].values.ravel()
-    slope = np.array([runs[N]["slope"].values.reshape(-1) for N in Ns])  # (N, T)
-    err = np.array([runs[N]["error"].values.reshape(-1) for N in Ns])
-    fits = slope_extrapolations(Ns, slope, err)
-    limit = np.array([[f.value, f.error] for f in fits])
     line_T = temps if args.quick else np.union1d(temps, np.geomspace(temps[0], temps[-1], 16))
     theory = slope_theory(line_T)
     at_mc = {name: values[np.searchsorted(line_T, temps)] for name, values in theory.items()}
-    ax = axes[0]
-    for name, label in (("rs", "RS"), ("1rsb", "1RSB")):
-        color, style, width, _ = STYLE[f"spinodal_{name}"]
-        ax.plot(*smooth(line_T, theory[name]), color=color, ls=style, lw=width, label=label)
-    for k, N in enumerate(Ns):
-        shifted = temps * (1 + 0.01 * (k - 1))
-        style = {"fmt": MARKERS[k], "ms": 3, "color": f"C{k + 4}", "label": f"MC N={N}"}
-        ax.errorbar(shifted, slope[k], err[k], **style)
-    ax.errorbar(temps, *limit.T, fmt="D", mfc="w", color="k", ms=4, label=LIMIT_LABEL)
-    ax.axhline(0.0, color="C7", lw=0.5)
-    title = rf"(g) P = 3, $\alpha$ = {SLOPE_ALPHA}: slope of $f(m)$ at fixed overlap"
-    ax.set(xlabel="$T$", ylabel=SLOPE_LABEL, title=title)
-    ax.legend(fontsize=6, loc="upper center", ncol=2)
-    ax = axes[1]
-    x = np.linspace(0.0, 1.0 / Ns[0], 20)
-    for j, t in enumerate([0, len(temps) // 4, len(temps) // 2]):
-        color = f"C{j}"
-        style = {"fmt": MARKERS[j], "ms": 4, "color": color, "label": f"MC T = {temps[t]:.3f}"}
-        ax.errorbar(1.0 / Ns, slope[:, t], err[:, t], **style)
-        ax.plot(x, fits[t].value + fits[t].slope * x, color=color, lw=0.8)
-        ax.plot([0.0], [at_mc["rs"][t]], "o", mfc="w", color=color, ms=7)
-        ax.plot([0.0], [at_mc["1rsb"][t]], "s", color=color, ms=5)
-    ax.plot([], [], "o", mfc="w", color="k", ms=7, label="RS at $1/N = 0$")
-    ax.plot([], [], "s", color="k", ms=5, label="1RSB at $1/N = 0$")
-    ax.axhline(0.0, color="C7", lw=0.5)
-    ax.set(xlabel="$1/N$", ylabel=SLOPE_LABEL, title="(h) the slopes of (g) against 1/N")
-    ax.legend(fontsize=6, loc="upper left")
+    ref = int(np.argmax(np.abs(at_mc["rs"] - at_mc["1rsb"]) < 1e-6))  # RS = 1RSB from here
+    slope = np.array([runs[N]["slope"].values.reshape(-1) for N in Ns])  # (N, T)
+    err = np.array([runs[N]["error"].values.reshape(-1) for N in Ns])
+    samples = [runs[N]["slope_samples"].values.reshape(-1, len(temps)) for N in Ns]
+    paired = np.array([_paired(x, ref) for x in samples])[:, :, :ref]  # (N, mean/error, T)
+    fits = slope_extrapolations(Ns, slope, err)
+    shift_fits = slope_extrapolations(Ns, paired[:, 0], paired[:, 1])
+    relative = {name: values - at_mc[name][ref] for name, values in theory.items()}
+    below = line_T <= temps[ref]
+    title_g = rf"(g) P = 3, $\alpha$ = {SLOPE_ALPHA}: slope of $f(m)$ at fixed overlap"
+    title_h = f"(h) the slope less its value at T = {temps[ref]:.3f}, paired by sample"
+    _slope_panel(axes[0], Ns, temps, (slope, err, fits), (line_T, theory), title_g, SLOPE_LABEL)
+    shifted = (*paired.transpose(1, 0, 2), shift_fits)
+    lines = (line_T[below], {name: values[below] for name, values in relative.items()})
+    _slope_panel(axes[1], Ns, temps[:ref], shifted, lines, title_h, SHIFT_LABEL)
 
-    def sigmas(name):
-        return ((limit[:, 0] - at_mc[name]) / limit[:, 1]).tolist()
+    shift = {name: values[:ref] - values[ref] for name, values in at_mc.items()}
+
+    def sigmas(fitted, reference) -> list:
+        return [(f.value - r) / f.error for f, r in zip(fitted, reference, strict=False)]
 
     data = xr.Dataset(
         {
             "slope_mc": labelled(("N_slope", "T_slope"), slope, "df/dm at m = 0.7, Monte Carlo"),
             "slope_mc_err": labelled(("N_slope", "T_slope"), err, "standard error of slope_mc"),
-            "slope_limit": labelled("T_slope", limit[:, 0], "slope_mc extrapolated in 1/N"),
-            "slope_limit_err": labelled("T_slope", limit[:, 1], "standard error of slope_limit"),
+            "slope_limit": labelled("T_slope", [f.value for f in fits], "slope_mc, 1/N limit"),
+            "slope_limit_err": labelled(
+                "T_slope", [f.error for f in fits], "standard error of slope_limit"
+            ),
             "slope_rs": labelled("T_slope", at_mc["rs"], "RS df/dm at m = 0.7"),
             "slope_1rsb": labelled("T_slope", at_mc["1rsb"], "1RSB df/dm at m = 0.7"),
         },
@@ -938,24 +995,31 @@ def panels_g_h(axes, args) -> tuple[xr.Dataset, dict]:
             "T_slope": labelled("T_slope", temps, "temperature of the fixed-overlap ladder"),
         },
     )
-    one_sided = {
-        side: np.array([runs[N][side].values.reshape(-1) for N in Ns]) - slope
+    lowest = {
+        side: [float(runs[N][side].values.ravel()[0] - slope[k, 0]) for k, N in enumerate(Ns)]
         for side in ("insertion", "deletion")
     }
     meta = {
         "alpha": SLOPE_ALPHA,
         "m": SLOPE_M,
-        "n_samples": {int(N): SLOPE_MC[args.quick]["N"][int(N)] for N in Ns},
+        "n_samples": {int(N): len(x) for N, x in zip(Ns, samples, strict=True)},
         "n_sweeps": SLOPE_MC[args.quick]["n_sweeps"],
-        "n_sigma_rs": sigmas("rs"),
-        "n_sigma_1rsb": sigmas("1rsb"),
+        "limit": [[f.value, f.error] for f in fits],
+        "n_sigma_rs": sigmas(fits, at_mc["rs"]),
+        "n_sigma_1rsb": sigmas(fits, at_mc["1rsb"]),
+        "T_reference": float(temps[ref]),
+        "shift_mc": paired[:, 0].tolist(),
+        "shift_mc_err": paired[:, 1].tolist(),
+        "shift_limit": [[f.value, f.error] for f in shift_fits],
+        "shift_rs": shift["rs"].tolist(),
+        "shift_1rsb": shift["1rsb"].tolist(),
+        "shift_n_sigma_rs": sigmas(shift_fits, shift["rs"]),
+        "shift_n_sigma_1rsb": sigmas(shift_fits, shift["1rsb"]),
         "chi2_of_fit": [f.chi2 for f in fits],
         "pair_acceptance_lowest_T": [float(runs[N]["acceptance"].values.ravel()[0]) for N in Ns],
         "swap_min": [float(runs[N]["swap_acceptance"].min()) for N in Ns],
         "round_trips_per_ladder": [float(runs[N]["round_trips"].min()) for N in Ns],
-        "one_sided_minus_bennett_lowest_T": {
-            side: d[:, 0].tolist() for side, d in one_sided.items()
-        },
+        "one_sided_minus_bennett_lowest_T": lowest,
     }
     return data, meta
 

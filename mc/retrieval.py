@@ -96,6 +96,9 @@ def retrieval_slope(
     dict
         Arrays of shape ``(len(temperatures), len(overlaps))``: ``slope``
         (mean over samples), ``error`` (standard error over samples),
+        ``slope_samples`` (each sample's, a leading axis of ``n_samples``: the
+        disorder shifts a sample's slopes at all temperatures together, so
+        differences between temperatures are known better per sample),
         ``insertion`` and ``deletion`` (the one-sided estimates of the same
         slope from the lower and the upper sector alone, for comparison),
         ``acceptance`` (pair moves); ``m`` (the midpoints), ``T``,
@@ -117,6 +120,7 @@ def retrieval_slope(
         "T": temps,
         "slope": a[..., 1].mean(axis=0),
         "error": spread / math.sqrt(n_samples),
+        "slope_samples": a[..., 1],
         "insertion": a[..., 2].mean(axis=0),
         "deletion": a[..., 3].mean(axis=0),
         "acceptance": a[..., 4].mean(axis=0),

@@ -152,7 +152,7 @@ def test_bennett_slope_between_sectors_equals_the_enumerated_one(name):
             init(net, n_replicas=24, start=at_overlap(PROBE, m, 24, rng=3), rng=4),
             PROBE,
             temps,
-            n_sweeps=1000,
+            n_sweeps=600,
             n_burnin=50,
         )
         for m in (0.0, 0.25)
