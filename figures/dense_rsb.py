@@ -170,12 +170,12 @@ Paired by sample against ``T_ref = 0.156`` (h) the limits are -0.0139(81),
 -0.0122(57), -0.0048(20) against one step's -0.0009, -0.0010, -0.0010 (1.6,
 2.0, 1.9 sigma) and RS's +0.0187, +0.0080, +0.0011 (4.0, 3.5, 2.9 sigma).  So
 the Monte Carlo excludes RS's reentrant rise of the slope, the signature of
-its early spinodal, at 3-4 sigma, and agrees with one step within 2 sigma,
-lying below it at every ``T <= 0.113``; a second step moves the one-step
+its early spinodal, at 3-4 sigma, and agrees with one step within 1.8 sigma
+(paired: 1.6 - 2.5 sigma), lying below it at every ``T <= 0.113``; a second step moves the one-step
 ``lambda`` by -0.0001 at ``T = 0.05`` (:func:`hebbian.theory.dense_rsb.constrained_rsb`
-with ``k = 2``), too little to account for that.  The fits have chi2 1.4 -
-3.6 for 2 degrees of freedom; the N = 410 point weighs most and rests on 4
-samples and 2.5 round trips per ladder.
+with ``k = 2``), too little to account for that.  The fits have chi2 0.7 -
+2.2 (paired 1.4 - 3.6) for 2 degrees of freedom; the N = 410 point weighs
+most and rests on 4 samples and 2.5 round trips per ladder.
 
 Cost: the quick run takes ~40 s of CPU; the full size ~27 min of CPU for
 (f) (64 samples per N, 4000 sweeps: ~12 s per sample at N = 64), ~4 min
