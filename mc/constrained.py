@@ -245,9 +245,9 @@ class Works:
     N, B : int
         Neurons, and spins against the probe in the sector.
     edges : numpy.ndarray
-        Bin edges, ``T / WORK_BINS_PER_T`` apart over ``[-W_RANGE, W_RANGE]``;
-        changes beyond are counted in the end bins (their Fermi weights in
-        :func:`bar_slope` are 0 or 1 there either way).
+        Bin edges over ``[-W_RANGE, W_RANGE]``, ``T / WORK_BINS_PER_T`` apart (at
+        most :data:`MAX_WORK_BINS` bins); changes beyond are counted in the end
+        bins (their Fermi weights in :func:`bar_slope` are 0 or 1 there either way).
     counts : numpy.ndarray of int64, shape (ladders, 2, bins)
         ``[:, 0]`` the spins against the probe, ``[:, 1]`` those with it.
     """
@@ -260,7 +260,8 @@ class Works:
 
     @classmethod
     def empty(cls, T: float, N: int, B: int, n_ladders: int) -> Works:
-        edges = np.arange(-W_RANGE, W_RANGE + T / WORK_BINS_PER_T, T / WORK_BINS_PER_T)
+        width = min(max(T / WORK_BINS_PER_T, 2 * W_RANGE / MAX_WORK_BINS), 2 * W_RANGE)
+        edges = np.arange(-W_RANGE, W_RANGE + width, width)
         return cls(T, N, B, edges, np.zeros((n_ladders, 2, edges.size - 1), np.int64))
 
     def add(self, ladder: int, works: np.ndarray, agree: np.ndarray) -> None:
@@ -274,9 +275,15 @@ class Works:
         return 0.5 * (self.edges[1:] + self.edges[:-1])
 
 
-#: Histogram range and resolution of :class:`Works` (energy units; bins per unit of T):
-#: a bin shifts a Fermi weight by at most 1/256 in its argument.
-W_RANGE, WORK_BINS_PER_T = 8.0, 128
+#: Histogram range and resolution of :class:`Works` (energy units; bins per unit of T,
+#: so that a bin shifts a Fermi weight by at most 1/256 in its argument, and at most
+#: ``MAX_WORK_BINS``: below ``T = 0.016`` the bins are ``1.2e-4`` wide, coarser than ``T/128``).
+W_RANGE, WORK_BINS_PER_T, MAX_WORK_BINS = 8.0, 128, 2**17
+
+
+def _bins(T: float) -> int:
+    """Bins of a :class:`Works` histogram at temperature ``T`` (one more at most)."""
+    return int(min(MAX_WORK_BINS, math.ceil(2 * W_RANGE * WORK_BINS_PER_T / T))) + 1
 
 
 def bar_slope(lower: Works, upper: Works, ladder: int | None = None) -> float:
@@ -495,6 +502,8 @@ def _ladder(kernels, model, state, probe, ladder, n_sweeps, n_burnin, every, bac
     B = (N - int(agree[0])) // 2  # spins against the probe; A = N - B with it
     n_T = len(ladder)
     n_ladders = state.n_replicas // n_T
+    bins = sum(_bins(d.T) for d in ladder)
+    check_memory(16 * n_ladders * bins, f"flip-energy histograms ({n_T} T, {bins} bins)")
     betas = np.array([d.beta for d in ladder])
     swap_rng = np.random.default_rng(state.rngs[0].integers(2**63)) if n_T > 1 else None
     exchanges = [Exchanges.start(n_T, swap_rng) for _ in range(n_ladders)]
