@@ -91,6 +91,7 @@ __all__ = [
     "Works",
     "at_overlap",
     "bar_slope",
+    "check_ladder",
     "flip_works",
     "log_flip_weights",
     "overlap_slope",
@@ -467,13 +468,7 @@ def overlap_slopes(
     SlopeLadder
         One :class:`OverlapSlope` per temperature (``per_chain``: per ladder).
     """
-    T = as_real_array(temperatures, "temperatures")
-    if T.ndim != 1 or T.size < 1 or not np.all(np.isfinite(T)) or np.any(T <= 0):
-        raise ValueError(
-            f"temperatures={_show(temperatures)} must be a list of finite temperatures > 0"
-        )
-    if np.any(np.diff(T) <= 0):
-        raise ValueError(f"temperatures={_show(temperatures)} must increase strictly")
+    T = check_ladder(temperatures)
     if state.n_replicas % T.size:
         raise ValueError(
             f"{state.n_replicas} chains do not form ladders of {T.size} temperatures; pass "
@@ -483,6 +478,19 @@ def overlap_slopes(
     kernels = _check_pairs(model, state, ladder[0], backend)
     return _ladder(kernels, model, state, probe, ladder, n_sweeps, n_burnin, measure_every,
                    backend, n_workers)  # fmt: skip
+
+
+def check_ladder(temperatures) -> np.ndarray:
+    """``temperatures`` as a strictly increasing float64 array of finite values > 0, or a
+    ValueError naming them."""
+    T = as_real_array(temperatures, "temperatures")
+    if T.ndim != 1 or T.size < 1 or not np.all(np.isfinite(T)) or np.any(T <= 0):
+        raise ValueError(
+            f"temperatures={_show(temperatures)} must be a list of finite temperatures > 0"
+        )
+    if np.any(np.diff(T) <= 0):
+        raise ValueError(f"temperatures={_show(temperatures)} must increase strictly")
+    return T.astype(np.float64)
 
 
 def _ladder(kernels, model, state, probe, ladder, n_sweeps, n_burnin, every, backend, n_workers):

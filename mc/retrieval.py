@@ -7,7 +7,8 @@ import math
 import numpy as np
 
 from hebbian import DenseHopfield, binary_patterns
-from hebbian.mc.constrained import at_overlap, bar_slope, overlap_slopes
+from hebbian._checks import check_real
+from hebbian.mc.constrained import at_overlap, bar_slope, check_ladder, overlap_slopes
 from hebbian.mc.model import kernel_model
 from hebbian.mc.sampler import init
 from hebbian.mc.simulation import run
@@ -79,11 +80,12 @@ def retrieval_slope(
     over a temperature ladder and disorder samples.
 
     The networks are :func:`retrieval_overlap`'s at the lowest temperature
-    (the same samples).  For each of ``overlaps`` two neighbouring sectors,
-    ``B`` and ``B - 1`` spins against pattern 0 (their midpoint
-    ``1 - (2B - 1)/N`` the nearest to ``m``), are equilibrated by ``n_ladders`` ladders of the
-    ``temperatures`` with pair moves that keep the overlap and replica
-    exchange (:func:`hebbian.mc.constrained.overlap_slopes`), and the slope
+    (the same samples); ``temperatures`` increase strictly.  For each of
+    ``overlaps`` two neighbouring sectors, ``B`` and ``B - 1`` spins against
+    pattern 0 (their midpoint ``1 - (2B - 1)/N`` the nearest to ``m``), are
+    equilibrated by ``n_ladders`` ladders of the ``temperatures`` with pair
+    moves that keep the overlap and replica exchange
+    (:func:`hebbian.mc.constrained.overlap_slopes`), and the slope
     ``phi = (F_N(m') - F_N(m))/2`` between them, at their midpoint, follows
     by Bennett's acceptance ratio (:func:`hebbian.mc.constrained.bar_slope`)
     at every temperature: the quantity
@@ -107,7 +109,8 @@ def retrieval_slope(
         (per overlap and ladder, mean).  A sweep task
         (``task = "hebbian.mc.retrieval:retrieval_slope"``).
     """
-    temps = np.sort(np.asarray(temperatures, dtype=np.float64))
+    temps = check_ladder(temperatures)
+    overlaps = [check_real(m, "overlaps", low=-1.0, high=1.0) for m in np.atleast_1d(overlaps)]
     run = {"n_sweeps": n_sweeps, "n_burnin": n_burnin, "measure_every": measure_every}
     rows = []
     for net, rng in _samples(P, alpha, float(temps[0]), N, n_samples, seed):
