@@ -957,7 +957,8 @@ def panels_g_h(axes, args) -> tuple[xr.Dataset, dict]:
     temps = runs[Ns[0]]["T"].values.ravel()
     line_T = temps if args.quick else np.union1d(temps, np.geomspace(temps[0], temps[-1], 16))
     theory = slope_theory(line_T)
-    at_mc = {name: values[np.searchsorted(line_T, temps)] for name, values in theory.items()}
+    at = np.searchsorted(line_T, temps)  # the ladder's temperatures on the theory's grid
+    at_mc = {name: values[at] for name, values in theory.items()}
     ref = int(np.argmax(np.abs(at_mc["rs"] - at_mc["1rsb"]) < 1e-6))  # RS = 1RSB from here
     slope = np.array([runs[N]["slope"].values.reshape(-1) for N in Ns])  # (N, T)
     err = np.array([runs[N]["error"].values.reshape(-1) for N in Ns])
@@ -974,7 +975,7 @@ def panels_g_h(axes, args) -> tuple[xr.Dataset, dict]:
     lines = (line_T[below], {name: values[below] for name, values in relative.items()})
     _slope_panel(axes[1], Ns, temps[:ref], shifted, lines, title_h, SHIFT_LABEL)
 
-    shift = {name: values[:ref] - values[ref] for name, values in at_mc.items()}
+    shift = {name: values[at[:ref]] for name, values in relative.items()}
 
     def sigmas(fitted, reference) -> list:
         return [(f.value - r) / f.error for f, r in zip(fitted, reference, strict=False)]

@@ -142,11 +142,14 @@ def _between(net, B: int, temps: np.ndarray, n_ladders: int, rng, run: dict) -> 
     """Per temperature, :func:`retrieval_slope`'s quantities between the sectors of ``B`` and
     ``B - 1`` spins against pattern 0 of ``net``."""
     model, probe, N, R = kernel_model(net), net.patterns[0], net.N, n_ladders * temps.size
-    lower, upper = (
-        overlap_slopes(model, init(net, n_replicas=R, start=at_overlap(
-            probe, 1 - 2 * b / N, R, rng=rng), rng=rng), probe, temps, **run)
-        for b in (B, B - 1)
-    )  # fmt: skip
+
+    def sector(against: int):
+        start = at_overlap(probe, 1 - 2 * against / N, R, rng=rng)
+        state = init(net, n_replicas=R, start=start, rng=rng)
+        return overlap_slopes(model, state, probe, temps, **run)
+
+    lower = sector(B)
+    upper = sector(B - 1)
     swaps = np.concatenate([lower.swap_acceptance, upper.swap_acceptance])
     ladder = (swaps.min() if swaps.size else np.nan,
               (lower.round_trips + upper.round_trips) / (2 * n_ladders))  # fmt: skip

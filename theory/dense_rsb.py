@@ -128,11 +128,12 @@ def _maximize(P: int, alpha: float, beta: float, m: float, q, x, *, tol: float, 
                     model="dense-rsb", params=params, grid=GRID, xi=noise(P, alpha))  # fmt: skip
 
 
-def _start(P: int, alpha: float, beta: float, m: float, k: int, q_top: float) -> np.ndarray:
-    """``(q free, x)`` maximizing the functional at fixed ``m`` from :func:`ramp`."""
-    s = _maximize(P, alpha, beta, m, *ramp(k, math.isinf(beta), q_top), tol=1e-9, params={})
+def _start(P: int, alpha: float, beta: float, m: float, k: int, q_top: float, h=None):
+    """``(q free, x)`` maximizing the functional at fixed ``m`` (in the field ``h``, default
+    the pattern's own) from :func:`ramp`, and the maximized state."""
+    s = _maximize(P, alpha, beta, m, *ramp(k, math.isinf(beta), q_top), tol=1e-9, params={}, h=h)
     q = np.array(s.q_levels)
-    return np.concatenate([q[:-1] if math.isinf(beta) else q, s.x_levels])
+    return np.concatenate([q[:-1] if math.isinf(beta) else q, s.x_levels]), s
 
 
 def _checked(P, alpha, T, k, tol) -> tuple[int, float, float, float, int, float]:
@@ -241,7 +242,7 @@ def solve_rsb(
             guess, q_top = (alpha_c_rsb(P).m if zero_T else 0.9), 1.0
     else:
         exists, q_top = True, 1.0
-    u0 = np.append(_start(P, alpha, beta, float(guess), k, q_top), guess)
+    u0 = np.append(_start(P, alpha, beta, float(guess), k, q_top)[0], guess)
     u, _ = _root(P, beta, k, u0, free="m", alpha=alpha)
     m = float(u[-1])
     s = _maximize(P, alpha, beta, m, *_unpack(u, k, zero_T)[:2], tol=tol, params=params)
@@ -327,10 +328,9 @@ def constrained_rsb(P: int, alpha: float, T: float, m: float, k: int = 1, *,
         rs = constrained_rsb(P, alpha, T, m, 0, tol=tol)
         if rs.success:
             h, q_top = rs["h"], rs.q_levels[-1]
-    s = _maximize(P, alpha, beta, m, *ramp(k, zero_T, q_top), tol=1e-9, params={}, h=h)
-    q = np.array(s.q_levels)
-    u = np.concatenate([q[:-1] if zero_T else q, s.x_levels, [h]])
-    if k == 0 or q[-1] - q[0] > 1e-6 or abs(s["m"] - m) > tol:
+    free, s = _start(P, alpha, beta, m, k, q_top, h)
+    u = np.append(free, h)
+    if k == 0 or s.q_levels[-1] - s.q_levels[0] > 1e-6 or abs(s["m"] - m) > tol:
         u, _ = _root(P, beta, k, u, free="h", alpha=alpha, m=m)
         h = float(u[-1])
     s = _maximize(P, alpha, beta, m, *_unpack(u, k, zero_T)[:2], tol=tol, params=params, h=h)
@@ -420,7 +420,7 @@ def _alpha_c_rsb(P: int, T: float) -> Transition:
     q_rs = 1.0 if math.isinf(beta) else dense._branch_point(P, rs.m, beta)[1]
     if not math.isinf(beta) and dense._terms(P, rs.value, beta, rs.m, q_rs)["replicon"] >= 0:
         return rs  # RS is stable at its fold: the step has collapsed
-    start = np.append(_start(P, rs.value, beta, rs.m, k, q_rs), rs.value)
+    start = np.append(_start(P, rs.value, beta, rs.m, k, q_rs)[0], rs.value)
 
     @functools.cache
     def load(m: float) -> tuple[float, float]:
