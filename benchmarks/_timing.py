@@ -31,12 +31,19 @@ def median_time(fn, repeats: int) -> float:
 
 
 def cpu_model() -> str:
-    """The CPU's model name from ``/proc/cpuinfo``, else what :mod:`platform` says."""
+    """The CPU's model name from ``/proc/cpuinfo`` (else what :mod:`platform` says) and
+    the widest vector instructions Numba compiles for: the kernels' rates and their
+    ratios to the plain loop differ between AVX2 and AVX-512 machines."""
+    from hebbian.mc.networks.polynomial import avx512
+
     try:
         with open("/proc/cpuinfo") as f:
-            return next(line.split(":", 1)[1].strip() for line in f if "model name" in line)
-    except (OSError, StopIteration):
-        return platform.processor() or platform.machine()
+            info = dict(line.split(":", 1) for line in f if ":" in line)
+        info = {k.strip(): v.strip() for k, v in info.items()}
+        name = f"{info['model name']} (family {info['cpu family']}, model {info['model']})"
+    except (OSError, KeyError, ValueError):
+        name = platform.processor() or platform.machine()
+    return f"{name}, {'AVX-512' if avx512() else 'no AVX-512'}"
 
 
 def _window(fn, window: float) -> tuple[float, float]:
