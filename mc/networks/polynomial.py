@@ -21,16 +21,12 @@ Narrowest exact types.  Where every kept value of a binary network fits int16
 and a dot product of K of them with the int8 entries fits int32
 (:func:`hebbian.mc.model.fits_short`: P = 2 while ``N < 2^15`` and
 ``K N < 2^31``, P = 3 while ``N <= 256``) and K is large enough for it to pay
-(:data:`SHORT_MIN_K`: any K on AVX2, 128 on AVX-512), the ``*Short`` parameter
-classes keep them in int16 and sum in int32, wrapping nothing (the bound holds
-for every partial sum): twice the entries per SIMD register of the int32 terms
+(:data:`SHORT_MIN_K`: any K on AVX2, 128 on AVX-512), the ``*Short`` parameter classes
+keep them in int16 and sum in int32, wrapping nothing (the bound holds for
+every partial sum): twice the entries per SIMD register of the int32 terms
 summed in int64, and the int16 products pair into the multiply-add
-instruction (``vpmaddwd``).  Else, where the values stay below
-:data:`BLOCK_BOUND` = 2^20 (P = 2 while ``N < 2^20``, P = 3 while
-``N <= 1448``, P = 4 while ``N <= 102``) and ``K >= BLOCK_MIN_K``, the
-``*Blocked`` classes keep int32 values and sum them in int32 over blocks of
-:data:`BLOCK` = 2^11 entries, the block sums in int64.  The decisions, and so
-the chains, are those of the wide types, draw for draw.
+instruction (``vpmaddwd``).  The decisions, and so the chains, are those of
+the wide types, draw for draw.
 
 Exactness.  The cavity values ``y_j = x_j sigma_j`` (``j != i``) lie in
 {-1, 0, +1}, so their power sums are ``p_odd = c`` and ``0 <= p_even < N``;
@@ -92,13 +88,6 @@ class PairwiseTernary(NamedTuple):
     scale: float
 
 
-class PairwiseBlocked(NamedTuple):
-    """P = 2, entries +-1, int32 sums summed in int32 over blocks of :data:`BLOCK` entries."""
-
-    P: int
-    scale: float
-
-
 class PowerSums(NamedTuple):
     """P >= 3, entries +-1: order ``P``, ``scale = N^(1-P)``, ``div`` of :func:`factors`."""
 
@@ -109,14 +98,6 @@ class PowerSums(NamedTuple):
 
 class PowerSumsShort(NamedTuple):
     """P >= 3, entries +-1, int16 kept terms summed in int32 (see the module's notes)."""
-
-    P: int
-    scale: float
-    div: int
-
-
-class PowerSumsBlocked(NamedTuple):
-    """P >= 3, entries +-1, int32 kept terms summed in int32 over blocks of :data:`BLOCK`."""
 
     P: int
     scale: float
@@ -189,66 +170,34 @@ def b_total(p, S, aux, r):
     return total
 
 
-#: Entries per partial sum of the ``*Blocked`` classes, and the bound below which
-#: their int32 values keep every partial sum exact: 2^11 (2^20 - 1) < 2^31.
-BLOCK = 2**11
-BLOCK_BOUND = 2**20
-
-
-def _fields(acc, blocked):
+def _fields(acc):
     """The binary networks' energy changes, their dot products summed in ``acc``.
 
     ``np.int64`` for the wide types; ``np.int32`` for int16 values, exact
     where :func:`~hebbian.mc.model.fits_short` holds (every partial sum then
     fits, so nothing wraps), and the int32 sum of int8 x int16 products is
-    what the multiply-add instructions compute.  ``blocked``: int32 values
-    below :data:`BLOCK_BOUND` summed in int32 over blocks of :data:`BLOCK`
-    entries, the block sums in int64, each product ``x v`` taken as
-    ``(v ^ m) - m`` with the sign mask ``m = x >> 7`` of ``x = +-1`` (AVX2 has
-    neither a 64-bit multiply nor a fast 32-bit one; measured on one core, a
-    dot product of 10^4 entries took 0.38 cycles an entry against 0.84 in
-    int64).
+    what the multiply-add instructions compute.
     """
 
     @register_jitable
     def pairwise(p, xi_t, i, s, S, aux, r, extra):
-        K = S.shape[1]
-        if blocked:
-            h = np.int64(0)
-            for start in range(0, K, BLOCK):
-                part = np.int32(0)
-                for mu in range(start, min(start + BLOCK, K)):
-                    m = np.int32(xi_t[i, mu] >> 7)
-                    part = np.int32(part + ((S[r, mu] ^ m) - m))
-                h += np.int64(part)
-        else:
-            h = acc(0)
-            for mu in range(K):
-                h = acc(h + xi_t[i, mu] * S[r, mu])
-        return s * p.scale * float(2 * (np.int64(h) - s * K))
+        h = acc(0)
+        for mu in range(S.shape[1]):
+            h = acc(h + xi_t[i, mu] * S[r, mu])
+        return s * p.scale * float(2 * (np.int64(h) - s * S.shape[1]))
 
     @register_jitable
     def power(p, xi_t, i, s, S, aux, r, extra):
-        if blocked:
-            h = np.int64(0)
-            for start in range(0, S.shape[1], BLOCK):
-                part = np.int32(0)
-                for mu in range(start, min(start + BLOCK, S.shape[1])):
-                    m = np.int32(xi_t[i, mu] >> 7)
-                    part = np.int32(part + ((aux[r, 0, mu] ^ m) - m))
-                h += np.int64(part)
-        else:
-            h = acc(0)
-            for mu in range(S.shape[1]):
-                h = acc(h + xi_t[i, mu] * aux[r, 0, mu])
+        h = acc(0)
+        for mu in range(S.shape[1]):
+            h = acc(h + xi_t[i, mu] * aux[r, 0, mu])
         return s * p.scale * float(np.int64(h) * multiplier(p.P) // p.div + s * extra)
 
     return pairwise, power
 
 
-delta_pairwise, delta_power = _fields(np.int64, False)
-delta_pairwise_short, delta_power_short = _fields(np.int32, False)
-delta_pairwise_blocked, delta_power_blocked = _fields(np.int32, True)
+delta_pairwise, delta_power = _fields(np.int64)
+delta_pairwise_short, delta_power_short = _fields(np.int32)
 
 
 @register_jitable
@@ -317,14 +266,10 @@ _interface.implements(
     PairwiseShort, begin=no_extra, delta=delta_pairwise_short, flip=flip_pairwise
 )
 _interface.implements(
-    PairwiseBlocked, begin=no_extra, delta=delta_pairwise_blocked, flip=flip_pairwise
-)
-_interface.implements(
     PairwiseTernary, begin=no_extra, delta=delta_pairwise_ternary, flip=flip_pairwise
 )
 _interface.implements(PowerSums, begin=b_total, delta=delta_power, flip=flip_power)
 _interface.implements(PowerSumsShort, begin=b_total, delta=delta_power_short, flip=flip_power)
-_interface.implements(PowerSumsBlocked, begin=b_total, delta=delta_power_blocked, flip=flip_power)
 _interface.implements(
     PowerSumsTernary, begin=no_extra, delta=delta_power_ternary, flip=flip_power_ternary
 )
@@ -353,12 +298,7 @@ def prepare(model, S):
     work = S.astype(np.int16) if short else integer_sums(model, S)
     if p.P == 2:
         return work, np.zeros((0, model.K), work.dtype)
-    if short:
-        dtype = np.int16
-    elif isinstance(p, PowerSumsBlocked):
-        dtype = np.int32
-    else:
-        dtype = narrowest(6 * math.comb(model.N, p.P - 1))
+    dtype = np.int16 if short else narrowest(6 * math.comb(model.N, p.P - 1))
     aux = np.empty((3, model.K), dtype)
     return work, _aux(work.astype(np.int64), model.n_mu, p.P, aux)
 
@@ -395,17 +335,14 @@ def avx512() -> bool:
     return "+avx512bw" in features.split(",")
 
 
-#: Fewest patterns for the int16 path and for the blocked int32 path, on
-#: AVX-512: below it the int16 loop's vector tail (64 entries a step, then 8)
-#: costs more than the narrower lanes save; measured against the plain loop,
-#: P = 2, N = 1000: K = 100 1.74x (int16) vs 1.96x (int32 summed in int64),
-#: K = 128 2.48x vs 2.05x, K = 200 2.76x vs 2.08x; P = 3, N = 200: K = 100
-#: 0.97x vs 1.43x.  On AVX2 (32-byte registers, no 64-bit multiply) the int16
-#: path pays at every K: P = 2, N = 1000, K = 100, 2.59x against 1.46x (Zen 1).
+#: Fewest patterns for the int16 path on AVX-512: below it the int16 loop's
+#: vector tail (64 entries a step, then 8) costs more than the narrower lanes
+#: save; measured against the plain loop, P = 2, N = 1000: K = 100 1.74x
+#: (int16) vs 1.96x (int32 summed in int64), K = 128 2.48x vs 2.05x, K = 200
+#: 2.76x vs 2.08x; P = 3, N = 200: K = 100 0.97x vs 1.43x.  On AVX2 (32-byte
+#: registers, no 64-bit multiply) the int16 path pays at every K: P = 2,
+#: N = 1000, K = 100, 2.71x against 1.46x (Zen 1).
 SHORT_MIN_K = 128 if avx512() else 0
-#: Fewest patterns for the blocked int32 path (below, int32 summed in int64):
-#: P = 2, N = 1000, K = 100 on Zen 1 ran 1.24x the plain loop blocked, 1.46x wide.
-BLOCK_MIN_K = 128
 
 
 def newton_bounds(P: int, N: int) -> list[Polynomial]:
@@ -459,19 +396,12 @@ def build(network: DenseHopfield):
     scale = float(N) ** (1 - P)
     if not binary:
         return pattern_model(network, FAMILY, _ternary(P, scale))
-    return pattern_model(network, FAMILY, _binary(P, scale, K, N))
-
-
-def _binary(P: int, scale: float, K: int, N: int):
-    """The parameter class of a binary network: the narrowest exact values and sums."""
-    bound = N if P == 2 else term_bound(N, P)
-    if K >= SHORT_MIN_K and fits_short(bound, K):
-        classes = PairwiseShort, PowerSumsShort
-    elif bound < BLOCK_BOUND and K >= BLOCK_MIN_K:
-        classes = PairwiseBlocked, PowerSumsBlocked
+    short = K >= SHORT_MIN_K and fits_short(N if P == 2 else term_bound(N, P), K)
+    if P == 2:
+        params = (PairwiseShort if short else Pairwise)(P, scale)
     else:
-        classes = Pairwise, PowerSums
-    return classes[0](P, scale) if P == 2 else classes[1](P, scale, factors(P)[1])
+        params = (PowerSumsShort if short else PowerSums)(P, scale, factors(P)[1])
+    return pattern_model(network, FAMILY, params)
 
 
 def _ternary(P: int, scale: float):

@@ -159,41 +159,30 @@ def test_a_chain_does_not_depend_on_how_its_sweeps_are_split(net, dyn, seed):
         assert np.array_equal(whole.S, parts.S)
 
 
-@pytest.mark.parametrize(
-    ("P", "N", "K", "narrow", "dtype", "T"),
-    [
-        (2, 300, 40, "short", np.int16, 0.3),
-        (3, 256, 6, "short", np.int16, 0.05),
-        (2, 300, 2 * 2**11 + 37, "blocked", np.int32, 0.3),  # three blocks, the last short
-        (3, 300, 2**11 + 1, "blocked", np.int32, 0.05),  # |a| up to 44851: int32 terms
-        (4, 102, 40, "blocked", np.int32, 0.005),  # |3 (2a)| up to 1030200 < 2^20
-    ],
-)
-def test_narrow_types_give_the_wide_chains_draw_for_draw(P, N, K, narrow, dtype, T):
-    """The narrow paths (int16 values in one int32 dot product; int32 values summed in
-    int32 over blocks) and the wide one (int32 or int64 summed in int64) decide alike,
-    with kept terms next to their limits (chains near a pattern)."""
+@pytest.mark.parametrize(("P", "N", "K", "T"), [(2, 300, 40, 0.3), (3, 256, 6, 0.05)])
+def test_int16_terms_give_the_int32_chains_draw_for_draw(P, N, K, T):
+    """The narrow path (int16 values, int32 dot products) and the wide one decide alike,
+    at N = 256, P = 3 with kept terms next to the int16 limit (chains near a pattern)."""
     from hebbian.mc.networks import polynomial as poly
 
     net = DenseHopfield(binary_patterns(K, N, rng=P), P=P)
     model = kernel_model(net)
-    names = ("Pairwise", "PowerSums")[P > 2]
-    cls = getattr(poly, names + narrow.capitalize())
-    fast = model._replace(params=cls(*model.params))
-    wide = model._replace(params=getattr(poly, names)(*model.params))
-    work, aux = fast.family.prepare(fast, init(net, rng=0).S[0])
-    assert work.dtype == dtype
-    assert P == 2 or aux.dtype == dtype
+    short_class, wide_class = (
+        (poly.PairwiseShort, poly.Pairwise) if P == 2 else (poly.PowerSumsShort, poly.PowerSums)
+    )
+    short = model._replace(params=short_class(*model.params))
+    wide = model._replace(params=wide_class(*model.params))
+    work, aux = short.family.prepare(short, init(net, rng=0).S[0])
+    assert work.dtype == np.int16
+    assert P == 2 or aux.dtype == np.int16
     assert wide.family.prepare(wide, init(net, rng=0).S[0])[0].dtype == np.int32
-    if P == 3 and N == 256:  # the largest kept term, |a| = (N^2 - N + 2)/2, is reached at S = N
+    if P == 3:  # the largest kept term, |a| = (N^2 - N + 2)/2, is reached at S = N
         assert poly.term_bound(N, P) == (N * N - N + 2) // 2 == 32641
-    if narrow == "blocked":
-        assert poly.term_bound(N, P) < poly.BLOCK_BOUND if P > 2 else N < poly.BLOCK_BOUND
     a = init(net, n_replicas=2, start="pattern", m0=0.95, rng=5)
     b = init(net, n_replicas=2, start="pattern", m0=0.95, rng=5)
     for dyn in (Dynamics(T=T), Dynamics(T=2 * T, rule="heat-bath", order="sequential")):
-        step(fast, a, dyn, 30 if K < 1000 else 4)
-        step(wide, b, dyn, 30 if K < 1000 else 4)
+        step(short, a, dyn, 30)
+        step(wide, b, dyn, 30)
         assert np.array_equal(a.sigma, b.sigma)
         assert np.array_equal(a.S, b.S)
         assert np.array_equal(a.counts, b.counts)
@@ -201,36 +190,29 @@ def test_narrow_types_give_the_wide_chains_draw_for_draw(P, N, K, narrow, dtype,
 
 
 @pytest.mark.parametrize(
-    ("P", "N", "K", "fits", "blocks"),
+    ("P", "N", "K", "short"),
     [
-        (3, 256, 128, True, True),  # |a| <= 32641
-        (3, 257, 128, False, True),  # |a| up to 32897 > 2^15 - 1
-        (3, 256, 65_790, True, True),  # K |a| < 2^31
-        (3, 256, 65_800, False, True),  # the int32 dot product could overflow
-        (2, 2**15 - 1, 128, True, True),
-        (2, 2**15, 128, False, True),
-        (4, 32, 128, True, True),  # |3 (2a)| <= 29952
-        (4, 33, 128, False, True),  # 32934
-        (4, 102, 128, False, True),  # 1030200 < 2^20
-        (4, 103, 128, False, False),
-        (3, 1448, 128, False, True),  # 1047629
-        (3, 1449, 128, False, False),
-        (3, 256, 127, True, False),  # fits; int16 pays on AVX2, not on AVX-512
-        (3, 300, 127, False, False),  # int32 values, too few patterns to block
+        (3, 256, 128, True),  # |a| <= 32641
+        (3, 257, 128, False),  # |a| up to 32897 > 2^15 - 1
+        (3, 256, 65_790, True),  # K |a| < 2^31
+        (3, 256, 65_800, False),  # the int32 dot product could overflow
+        (2, 2**15 - 1, 128, True),
+        (2, 2**15, 128, False),
+        (4, 32, 128, True),  # |3 (2a)| <= 29952
+        (4, 33, 128, False),  # 32934
+        (3, 256, 127, True),  # fits; int16 pays on AVX2, not on AVX-512 (SHORT_MIN_K)
     ],
 )
-def test_the_narrow_type_is_chosen_from_the_bound(P, N, K, fits, blocks):
+def test_the_narrow_type_is_chosen_from_the_bound(P, N, K, short):
     from hebbian.mc.model import fits_short
-    from hebbian.mc.networks import polynomial as poly
+    from hebbian.mc.networks.polynomial import SHORT_MIN_K, term_bound
 
-    bound = N if P == 2 else poly.term_bound(N, P)
-    assert fits_short(bound, K) == fits
-    assert (bound < poly.BLOCK_BOUND and K >= poly.BLOCK_MIN_K) == blocks
-    expected = "Short" if fits and K >= poly.SHORT_MIN_K else "Blocked" if blocks else ""
+    bound = N if P == 2 else term_bound(N, P)
+    assert fits_short(bound, K) == short
+    short = short and K >= SHORT_MIN_K
     if K * N < 10**7:  # build the network where that is cheap
         net = DenseHopfield(np.ones((K, N), np.int8), P=P)
-        name = type(kernel_model(net).params).__name__
-        assert name == ("Pairwise", "PowerSums")[P > 2] + expected
+        assert type(kernel_model(net).params).__name__.endswith("Short") == short
 
 
 def test_the_int16_threshold_reads_the_cpu_numba_compiles_for(monkeypatch):
@@ -245,3 +227,31 @@ def test_the_int16_threshold_reads_the_cpu_numba_compiles_for(monkeypatch):
     monkeypatch.setattr(config, "CPU_FEATURES", "")
     monkeypatch.setattr(config, "CPU_NAME", "generic")
     assert not poly.avx512()
+
+
+@pytest.mark.skipif(
+    "fork" not in __import__("multiprocessing").get_all_start_methods(), reason="no fork"
+)
+def test_chains_on_threads_run_after_a_fork():
+    """The thread pool kept for the process is not inherited by a forked child (its
+    threads do not exist there): the child starts its own and gives the same chains."""
+    import multiprocessing
+
+    from hebbian.mc import sampler
+
+    net = DenseHopfield(binary_patterns(5, 40, rng=1), P=2)
+    model = kernel_model(net)
+    state = step(model, init(net, n_replicas=3, rng=2), Dynamics(T=0.5), 4, n_workers=2)
+    assert 2 in sampler._POOLS
+    context = multiprocessing.get_context("fork")
+    with context.Pool(1) as pool:
+        child = pool.apply_async(_threaded_chains, (net,)).get(timeout=60)
+    assert np.array_equal(child, state.sigma)
+
+
+def _threaded_chains(net):
+    from hebbian.mc import sampler
+
+    assert not sampler._POOLS
+    state = init(net, n_replicas=3, rng=2)
+    return step(kernel_model(net), state, Dynamics(T=0.5), 4, n_workers=2).sigma
