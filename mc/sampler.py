@@ -542,10 +542,10 @@ def step(
     return state
 
 
-#: Thread pools kept for the process, by size.  Starting threads for every call
-#: cost 1.4x at P = 3, N = 200, K = 2000 with two chains of 250 sweeps (9 ms)
-#: a call: two threads ran 1.39x the wall rate of one from a new pool each
-#: call, 1.79x from a kept one (2-core virtual machine).
+#: Thread pools kept for the process, by size: starting threads for every call
+#: is slow on virtual machines.  At P = 3, N = 200, K = 2000 with two chains of
+#: 250 sweeps (9 ms) a call, two threads ran 1.39x the wall rate of one from a
+#: new pool each call, 1.79x from a kept one (2-core virtual machine).
 _POOLS: dict[int, ThreadPoolExecutor] = {}
 os.register_at_fork(after_in_child=_POOLS.clear)  # a forked child has none of the threads
 

@@ -351,7 +351,7 @@ def avx512() -> bool:
 #: (int16) vs 1.96x (int32 summed in int64), K = 128 2.48x vs 2.05x, K = 200
 #: 2.76x vs 2.08x; P = 3, N = 200: K = 100 0.97x vs 1.43x.  On AVX2 (32-byte
 #: registers, no 64-bit multiply) the int16 path pays at every K: P = 2,
-#: N = 1000, K = 100, 2.71x against 1.46x (Zen 1).
+#: N = 1000, K = 100, 2.68x against 1.46x (Zen 1).
 SHORT_MIN_K = 128 if avx512() else 0
 
 

@@ -159,7 +159,9 @@ def test_a_chain_does_not_depend_on_how_its_sweeps_are_split(net, dyn, seed):
         assert np.array_equal(whole.S, parts.S)
 
 
-@pytest.mark.parametrize(("P", "N", "K", "T"), [(2, 300, 40, 0.3), (3, 256, 6, 0.05)])
+@pytest.mark.parametrize(
+    ("P", "N", "K", "T"), [(2, 300, 40, 0.3), (3, 256, 6, 0.05), (4, 32, 20, 0.005)]
+)
 def test_int16_terms_give_the_int32_chains_draw_for_draw(P, N, K, T):
     """The narrow path (int16 values, int32 dot products) and the wide one decide alike,
     at N = 256, P = 3 with kept terms next to the int16 limit (chains near a pattern)."""
