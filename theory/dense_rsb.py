@@ -426,6 +426,9 @@ def _alpha_c_rsb(P: int, T: float) -> Transition:
     def load(m: float) -> tuple[float, float]:
         nonlocal start
         u, residual = _root(P, beta, k, start, free="alpha", m=m)
+        q, x, _ = _unpack(u, k, zero_T=math.isinf(beta))
+        if q[-1] - q[0] < 1e-4 or (T > 0 and x[-1] > 1 - 1e-4):  # the RS root (merged levels,
+            return math.nan, math.inf  # or x = 1) solves the equations too: not the one step
         if residual < 1e-10:
             start = u
         return float(u[-1]), residual
