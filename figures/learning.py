@@ -72,8 +72,8 @@ def _settings(quick: bool) -> dict:
             "c_alpha": [0.01, 0.025],
             "d_rho": 8,
             "e_alpha": 4,
-            "g_alpha": 5,
-            "h_rho": 6,
+            "g_alpha": 4,
+            "h_rho": 4,
         }
     return {
         "n_samples": 16,

@@ -1,17 +1,17 @@
 """Sampled state distributions against exact Boltzmann enumeration of 2^N states.
 
-For each network, rule and order, one chain runs ``n`` sweeps at N = 8 and the
-visits to each of the 256 states are compared with the Boltzmann weights by
-Pearson's chi-square.  Successive samples are correlated, which inflates the
-statistic by about 2 tau_int; we divide by that factor and require the
-p-value of the corrected statistic to exceed 1e-4.  tau_int is the largest of
-those of the energy, of the overlap with a ground state and of every Mattis
-overlap: these change sign between mirror-image valleys (sigma <-> -sigma), a
-slow mode the energy cannot see; a chain that has not crossed between them
-often enough then gets few effective samples rather than a false alarm.
-Seeds are fixed, so a pass is reproducible; ``test_a_wrong_sampler_is_caught``
-shows the test has power: a chain sampling at 1.3 T is rejected with
-p < 1e-6.
+For each network, rule and order, ten chains run ``n / 10`` sweeps each at N = 8
+(one step call advances all ten) and their visits to each of the 256 states
+are compared with the Boltzmann weights by Pearson's chi-square.  Successive
+samples are correlated, which inflates the statistic by about 2 tau_int; we
+divide by that factor and require the p-value of the corrected statistic to
+exceed 1e-4.  tau_int is the largest of those of the energy, of the overlap
+with a ground state and of every Mattis overlap: these change sign between
+mirror-image valleys (sigma <-> -sigma), a slow mode the energy cannot see;
+chains that have not crossed between them often enough then get few
+effective samples rather than a false alarm.  Seeds are fixed, so a pass is
+reproducible; ``test_a_wrong_sampler_is_caught`` shows the test has power:
+chains sampling at 1.3 T are rejected with p < 1e-6.
 """
 
 from __future__ import annotations
@@ -26,24 +26,24 @@ from hebbian.mc.sampler import Dynamics, init, step
 from hebbian.mc.statistics import integrated_time
 
 
-def sample(net, dyn, n_sweeps, seed, backend="numba"):
+def sample(net, dyn, n_sweeps, seed, n_chains=10):
+    """Visits to each state by ``n_chains`` chains of ``n_sweeps // n_chains`` sweeps, and the
+    series (each ``(n_chains, length)``) whose autocorrelation sets the effective sample size."""
     model = kernel_model(net)
-    state = init(net, rng=seed)
-    visits = np.zeros(2**N)
-    K = model.n_patterns
-    ground = STATES[np.argmin(net.energy(STATES))]
-    likely = np.argsort(net.energy(STATES))[:16]
+    state = init(net, n_replicas=n_chains, rng=seed)
+    energy = net.energy(STATES)
+    ground = STATES[np.argmin(energy)]
+    K, length = model.n_patterns, n_sweeps // n_chains
+    codes = np.empty((n_chains, length), dtype=np.int64)
+    overlaps = np.empty((K, n_chains, length))
+    for t in range(length):
+        step(model, state, dyn, 1, backend="numba")
+        codes[:, t] = ((state.sigma < 0) * CODES).sum(axis=1)
+        overlaps[:, :, t] = state.m[:, :K].T
     # energy, overlap with a ground state, K overlaps, indicators of the likely states
-    series = np.empty((n_sweeps, 2 + K + likely.size))
-    for t in range(n_sweeps):
-        step(model, state, dyn, 1, backend=backend)
-        code = int(((state.sigma[0] < 0) * CODES).sum())
-        visits[code] += 1
-        series[t, 0] = net.energy(state.sigma[0])
-        series[t, 1] = state.sigma[0] @ ground / N
-        series[t, 2 : 2 + K] = state.m[0, :K]
-        series[t, 2 + K :] = likely == code
-    return visits, series
+    likely = [(codes == c).astype(float) for c in np.argsort(energy)[:16]]
+    series = [energy[codes], (STATES @ ground / N)[codes], *overlaps, *likely]
+    return np.bincount(codes.ravel(), minlength=2**N), series
 
 
 def corrected_p_value(visits, probs, series):
@@ -56,7 +56,7 @@ def corrected_p_value(visits, probs, series):
     if rest_e > 5:
         chi2 += (rest_o - rest_e) ** 2 / rest_e
         dof += 1
-    tau = max([0.5] + [integrated_time(x).tau for x in series.T if np.ptp(x) > 0])
+    tau = max([0.5] + [integrated_time(x).tau for x in series if np.ptp(x) > 0])
     return stats.chi2.sf(chi2 / (2 * tau), dof)
 
 
@@ -104,4 +104,4 @@ def test_parallel_tempering_samples_every_temperature_exactly(name, T_min):
     for t, T in enumerate(temps):
         q = np.array(q_ground)[:, t]
         series = np.column_stack([res.energy[:, t], q, res.overlaps[:, t, :]])
-        assert corrected_p_value(visits[t], boltzmann(net, T), series) > 1e-4
+        assert corrected_p_value(visits[t], boltzmann(net, T), series.T) > 1e-4
