@@ -27,7 +27,7 @@ branch on the family inside its loop.
 Numba's cache is keyed to the source file of the generic loops
 (``mc/_numba.py``), not to the family's file: after editing a family's kernel
 functions, delete the cached kernels (the ``*.nbi``/``*.nbc`` files in
-``hebbian/mc/__pycache__``, or in :func:`hebbian.mc._numba.user_cache_dir`
+``hebbian/mc/__pycache__``, or in :func:`hebbian._numba_cache.user_cache_dir`
 for a read-only install) or they keep running the old code.  Installing a
 new version of the package rewrites ``mc/_numba.py`` and so refreshes them.
 """

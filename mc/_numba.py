@@ -23,45 +23,13 @@ one exponential:
 from __future__ import annotations
 
 import math
-import os
-import sys
 from pathlib import Path
 
 import numpy as np
 
+from hebbian._numba_cache import use_user_cache
 
-def _package_writable(folder: Path) -> bool:
-    """Whether Numba can keep its cache beside this file (in ``__pycache__``)."""
-    pycache = folder / "__pycache__"
-    target = pycache if pycache.is_dir() else folder
-    return os.access(target, os.W_OK)
-
-
-def user_cache_dir(environ=os.environ) -> Path:
-    """Per-user folder for compiled kernels: ``$XDG_CACHE_HOME/hebbian/numba``
-    (``~/.cache/hebbian/numba`` without it)."""
-    base = environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "hebbian" / "numba"
-
-
-def _use_user_cache() -> None:
-    """Point Numba's cache at :func:`user_cache_dir` when the package folder is read-only.
-
-    ``cache=True`` writes next to the source; an install into a read-only
-    site-packages must still run (and cache).  A ``NUMBA_CACHE_DIR`` the user
-    set is left alone.  Runs before any kernel below is decorated; if Numba was
-    imported earlier its configuration is re-read from the environment.
-    """
-    if os.environ.get("NUMBA_CACHE_DIR") or _package_writable(Path(__file__).parent):
-        return
-    os.environ["NUMBA_CACHE_DIR"] = str(user_cache_dir())
-    if "numba" in sys.modules:
-        from numba.core import config
-
-        config.reload_config()
-
-
-_use_user_cache()
+use_user_cache(Path(__file__).parent)  # before any kernel below is decorated
 
 from numba import njit  # noqa: E402  (after the cache folder is settled)
 from numba.extending import register_jitable  # noqa: E402

@@ -21,11 +21,18 @@ from __future__ import annotations
 
 import functools
 import math
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 from scipy import optimize
 from scipy.special import erf, erfinv, roots_hermitenorm, roots_legendre
+
+from hebbian._numba_cache import use_user_cache
+
+use_user_cache(Path(__file__).parent)  # before the kernel below is decorated
+
+from numba import njit  # noqa: E402  (after the cache folder is settled)
 
 __all__ = [
     "FieldMoments",
@@ -102,6 +109,10 @@ def _panel_rule(order: int) -> tuple[np.ndarray, np.ndarray]:
     return shifted, w
 
 
+#: The panels' rule, frozen into :func:`_rule` as a constant.
+_PANEL = _panel_rule(_ORDER)
+
+
 @functools.cache
 def gauss_hermite(order: int) -> tuple[np.ndarray, np.ndarray]:
     """Nodes and weights of ``E f(z) ~ sum_k w_k f(z_k)`` for a standard normal ``z``.
@@ -172,31 +183,60 @@ def field_quadrature(mean, std, beta: float = math.inf) -> tuple[np.ndarray, np.
     mean, std = np.broadcast_arrays(np.asarray(mean, float), np.asarray(std, float))
     if (std < 0).any():
         raise ValueError(f"std={std.min():g} must be >= 0")
-    positive = std > 0
-    safe = np.where(positive, std, 1.0)
-    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+    h, w = _rule(mean.ravel(), std.ravel(), float(beta))
+    return h.reshape(*mean.shape, -1), w.reshape(*mean.shape, -1)
+
+
+@njit(cache=True)
+def _clip(x: float, lo: float, hi: float) -> float:
+    """``min(max(x, lo), hi)`` as NumPy's ``minimum``/``maximum``: NaN in any gives NaN."""
+    if x != x or lo != lo or hi != hi:
+        return math.nan
+    return min(max(x, lo), hi)
+
+
+@njit(cache=True)
+def _rule(mean, std, beta):
+    """:func:`field_quadrature` for flat ``mean``, ``std``: fields and weights ``(n, nodes)``.
+
+    One loop per Gaussian instead of twenty NumPy calls on small arrays (a
+    call costs ~10 us plus the exponentials, against ~250 us).
+    """
+    grid, signed_grading, (shifted, weights) = _GRID, _SIGNED_GRADING, _PANEL
+    n, n_grid, n_graded, order = mean.size, grid.size, signed_grading.size, shifted.size
+    n_edges = n_grid + 1 + n_graded
+    h = np.empty((n, (n_edges - 1) * order))
+    w = np.empty((n, (n_edges - 1) * order))
+    offsets = np.empty(n_edges)
+    norm = math.sqrt(2.0 * math.pi)
+    for k in range(n):
+        s = std[k]
+        positive = s > 0
+        safe = s if positive else 1.0
         # subnormal std: kink and width at inf
-        kink_raw = -mean / safe
-        width = 1.0 / (beta * safe[..., None]) if beta > 0 else np.inf
-        graded = width * _SIGNED_GRADING  # inf at beta = 0 or a subnormal std
-    kink = np.minimum(np.maximum(kink_raw, -Z_MAX), Z_MAX)[..., None]
-    # Nodes are built as offsets t = z - kink from the kink, and h = std t where the
-    # kink is inside the range: near h = 0 the field then keeps its relative
-    # precision, which beta h needs at large beta (mean + std z would round to
-    # multiples of eps |mean|, i.e. beta eps |mean| in beta h).
-    graded = np.minimum(np.maximum(graded, -Z_MAX - kink), Z_MAX - kink)
-    offsets = np.sort(np.concatenate([_GRID - kink, 0 * kink, graded], axis=-1), axis=-1)
-    shifted, weights = _panel_rule(_ORDER)
-    lo, half = offsets[..., :-1, None], 0.5 * np.diff(offsets, axis=-1)[..., None]
-    t = (lo + half * shifted).reshape(*kink.shape[:-1], -1)
-    z = kink + t
-    w = (half * weights).reshape(z.shape) * np.exp(-0.5 * z**2)
-    w /= math.sqrt(2.0 * math.pi)
-    # where h = 0 lies inside the range the shift mean + std kink is 0 exactly
-    inside = positive & (np.abs(kink_raw) <= Z_MAX)
-    shift = np.where(inside, 0.0, mean + std * kink[..., 0])
-    h = shift[..., None] + std[..., None] * t
-    # std = 0: every node sits at the mean; the weights still sum to 1
+        kink_raw = -mean[k] / safe
+        width = 1.0 / (beta * safe) if beta > 0 else math.inf
+        kink = _clip(kink_raw, -Z_MAX, Z_MAX)
+        # nodes are offsets t = z - kink from the kink, and h = std t where the kink is
+        # inside the range: near h = 0 the field then keeps its relative precision, which
+        # beta h needs at large beta (mean + std z would round to multiples of eps |mean|)
+        for j in range(n_grid):
+            offsets[j] = grid[j] - kink
+        offsets[n_grid] = 0 * kink
+        for j in range(n_graded):
+            offsets[n_grid + 1 + j] = _clip(width * signed_grading[j], -Z_MAX - kink, Z_MAX - kink)
+        offsets.sort()
+        # where h = 0 lies inside the range the shift mean + std kink is 0 exactly
+        inside = positive and abs(kink_raw) <= Z_MAX
+        shift = 0.0 if inside else mean[k] + s * kink
+        for j in range(n_edges - 1):
+            lo, half = offsets[j], 0.5 * (offsets[j + 1] - offsets[j])
+            for i in range(order):
+                t = lo + half * shifted[i]
+                z = kink + t
+                w[k, j * order + i] = (half * weights[i]) * math.exp(-0.5 * (z * z)) / norm
+                # std = 0: every node sits at the mean; the weights still sum to 1
+                h[k, j * order + i] = shift + s * t
     return h, w
 
 
