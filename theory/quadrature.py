@@ -199,8 +199,9 @@ def _clip(x: float, lo: float, hi: float) -> float:
 def _rule(mean, std, beta):
     """:func:`field_quadrature` for flat ``mean``, ``std``: fields and weights ``(n, nodes)``.
 
-    One loop per Gaussian instead of twenty NumPy calls on small arrays (a
-    call costs ~10 us plus the exponentials, against ~250 us).
+    One loop per Gaussian instead of twenty NumPy calls on small arrays: about
+    35 us for one Gaussian and 100 us for eight against 160 and 250 us (one
+    2.0 GHz Zen 1 core, the exponentials included).
     """
     grid, signed_grading, (shifted, weights) = _GRID, _SIGNED_GRADING, _PANEL
     n, n_grid, n_graded, order = mean.size, grid.size, signed_grading.size, shifted.size
