@@ -407,9 +407,10 @@ def solve(
 
     if alpha > 0:
         x0 = np.append(x0, 0.0 if zero_T or in_C else 1.0)
-    fp = fixed_point(F, x0, tol=tol, method=method, max_iter=5000 if method != "iterate" else 300)
-    if fp.status != 0 and method == "iterate":  # slow near a continuous transition, or stiff
-        # (free blank neurons at T = 0): Newton from where the iteration got to, on its branch
+    iterate = method == "iterate"
+    fp = fixed_point(F, x0, tol=tol, method=method, max_iter=300 if iterate else 5000)
+    if fp.status != 0 and iterate:  # slow near a continuous transition, or stiff (free blank
+        # neurons at T = 0): Newton from where the iteration got to, on its branch
         fp = fixed_point(F, fp.x, tol=tol, method="hybrid", max_iter=5000)
     n = fp.x[:K]
     V, q, C = noise(fp.x)
