@@ -99,6 +99,7 @@ from hebbian.temperature import T_ZERO, temperature
 from hebbian.theory.dense import MAX_P
 from hebbian.theory.fixed_point import bisect, fixed_point
 from hebbian.theory.quadrature import (
+    component_moments,
     density_at_zero,
     field_quadrature,
     glass_order,
@@ -414,29 +415,31 @@ class _Model(NamedTuple):
 
     def variance(self, q: float, C: float | None = None) -> float:
         """Cross-talk variance ``V(q)`` (``T = 0``, ``P = 2``: from ``C = beta(1 - q)``)."""
-        if self.P > 2:
-            return float(self.ct.xi.deriv()(q))
+        if self.P > 2:  # xi'(q) by Horner's rule, as xi.deriv()(q) but without its overhead
+            coef, V = self.ct.xi.coef.tolist(), 0.0
+            for j in range(len(coef) - 1, 0, -1):
+                V = V * q + j * coef[j]
+            return V
         return self.ct.soft_variance(self.beta, q, C)
 
-    def fields(self, nt: float, V: float, shift: float = 0.0):
-        """Quadrature of ``h = a y + shift + sqrt(V) z``, shape (components, nodes).
+    def law(self, nt: float, V: float, shift: float = 0.0) -> tuple[np.ndarray, float, float]:
+        """``h = a y + shift + sqrt(V) z``: its components' means, their common variance, ``a``.
 
-        Returns the fields, their weights and ``E[y | h]``, so that
-        ``E y g(h) = sum w E[y|h] g(h)`` (linear in ``h`` within a Gaussian
-        component).  ``shift``: a field along the archetype (:func:`constrained`).
+        ``shift``: a field along the archetype (:func:`constrained`).
         """
         a = nt ** (self.P - 1) / math.factorial(self.P - 1)
-        mean, var = a * self.sig.y + shift, a * a * self.sig.var + V
+        return a * self.sig.y + shift, a * a * self.sig.var + V, a
+
+    def fields(self, nt: float, V: float, shift: float = 0.0):
+        """Quadrature of the field (:meth:`law`): fields and weights, shape (components, nodes)."""
+        mean, var, _ = self.law(nt, V, shift)
         h, w = field_quadrature(mean, math.sqrt(var), self.beta)
-        slope = a * self.sig.var / var if var > 0 else 0.0
-        y_given_h = self.sig.y[:, None] + slope * (h - mean[:, None])
-        return h, w * self.sig.p[:, None], y_given_h
+        return h, w * self.sig.p[:, None]
 
     def density_at_zero(self, nt: float, V: float) -> float:
         """``C = lim beta (1 - q) = 2 p_h(0)`` at ``T = 0``."""
-        a = nt ** (self.P - 1) / math.factorial(self.P - 1)
-        var = np.full_like(self.sig.y, a * a * self.sig.var + V)
-        return density_at_zero(a * self.sig.y, var, self.sig.p)
+        mean, var, _ = self.law(nt, V)
+        return density_at_zero(mean, np.full_like(mean, var), self.sig.p)
 
 
 def _model(P, alpha, T, r, M, protocol, limit, self_interactions) -> tuple[_Model, dict]:
@@ -465,12 +468,16 @@ def _averages(mod: _Model, nt: float, V: float, *, with_C: bool = False, shift: 
     ``with_C``: also ``C = beta E sech^2(beta h) = beta (1 - q)``, averaged
     directly (finite ``T`` only), which keeps its digits as ``T -> 0``.
     """
-    h, w, y = mod.fields(nt, V, shift)
-    t = np.sign(h) if math.isinf(mod.beta) else np.tanh(mod.beta * h)
-    out = (float(np.sum(w * t * y)), float(np.sum(w * t)), float(np.sum(w * t * t)))
-    if with_C:
-        return (*out, mod.beta * float(np.sum(w * sech2(mod.beta * h))))
-    return out
+    sig = mod.sig
+    mean, var, a = mod.law(nt, V, shift)
+    E = component_moments(mean, np.full_like(mean, math.sqrt(var)), mod.beta)
+    slope = a * sig.var / var if var > 0 else 0.0  # E[y | h] = y_k + slope (h - mean_k)
+    out = (
+        float(sig.p @ (sig.y * E[:, 0] + slope * E[:, 3])),
+        float(sig.p @ E[:, 0]),
+        float(sig.p @ E[:, 1]),
+    )
+    return (*out, mod.beta * float(sig.p @ E[:, 2])) if with_C else out
 
 
 def _glass_gap(xi: Polynomial, delta: float) -> float:
@@ -515,7 +522,7 @@ def _free_energy(
     At finite ``T`` without ``C`` given, ``C = beta E sech^2(beta h)`` is averaged here.
     """
     beta = mod.beta
-    h, w, _ = mod.fields(nt, mod.variance(q, C), shift)
+    h, w = mod.fields(nt, mod.variance(q, C), shift)
     if not math.isinf(beta):
         s2 = sech2(beta * h)
         C = beta * float(np.sum(w * s2)) if C is None else C

@@ -53,11 +53,11 @@ from hebbian.temperature import T_ZERO, temperature
 from hebbian.theory.fixed_point import bisect, fixed_point
 from hebbian.theory.learning import Crosstalk
 from hebbian.theory.quadrature import (
+    component_moments,
     density_at_zero,
     field_quadrature,
     glass_order,
     log2cosh_over_beta,
-    sech2,
 )
 from hebbian.theory.solution import STATUS, Solution
 
@@ -366,27 +366,23 @@ def solve(
     # T -> 0, where 1 - q does not), q above
     in_C = alpha > 0 and beta > 1
 
+    def law(n, V):
+        """The field's mean and variance in each column of patterns."""
+        return c * (X @ n), c * c * rho * ((X * X) @ (n * n)) + V
+
     def averages(n, V):
-        """Archetype overlaps, the n~ map, E t^2, C (T = 0 with load) and the quadrature."""
-        mean = c * (X @ n)
-        var = c * c * rho * ((X * X) @ (n * n)) + V
-        h, w = field_quadrature(mean, np.sqrt(var), beta)
-        w = w * p[:, None]
-        t = np.sign(h) if zero_T else np.tanh(beta * h)
-        m = (w * t).sum(axis=1) @ X  # E xi_mu t
+        """Archetype overlaps, the n~ map, E t^2 and C (with load)."""
+        mean, var = law(n, V)
+        E = component_moments(mean, np.sqrt(var), beta) * p[:, None]
+        m = E[:, 0] @ X  # E xi_mu t
         C = None
         if alpha > 0:  # C = beta E sech^2(beta h), 2 p_h(0) at T = 0
-            C = (
-                density_at_zero(mean, var, p)
-                if zero_T
-                else beta * float(np.sum(w * sech2(beta * h)))
-            )
+            C = density_at_zero(mean, var, p) if zero_T else beta * float(E[:, 2].sum())
         # E y_mu t = c E xi_mu t + c sqrt(rho) E xi_mu Z_mu t; within a column Z_mu is
         # Gaussian with Cov(Z_mu, h) = c sqrt(rho) n_mu xi_mu: E Z_mu t = Cov E[(h-mean) t]/var
-        ht = (w * t * (h - mean[:, None])).sum(axis=1)
-        weight = np.divide(ht, var, where=var > 0, out=np.zeros_like(var))
+        weight = np.divide(E[:, 3], var, where=var > 0, out=np.zeros_like(var))
         z_t = c * math.sqrt(rho) * n * (weight @ (X * X))
-        return m, c * m + c * math.sqrt(rho) * z_t, float(np.sum(w * t * t)), C, h, w
+        return m, c * m + c * math.sqrt(rho) * z_t, float(E[:, 1].sum()), C
 
     def noise(x) -> tuple[float, float, float | None]:
         """``(V, q, C)`` from the extra unknown (``q``, or ``C`` below ``T = 1``)."""
@@ -400,7 +396,7 @@ def solve(
 
     def F(x):
         V, _, _ = noise(x)
-        _, nt, t2, C, _, _ = averages(x[:K], V)
+        _, nt, t2, C = averages(x[:K], V)
         if alpha == 0:
             return nt
         return np.append(nt, C if zero_T or in_C else t2)
@@ -414,8 +410,10 @@ def solve(
         fp = fixed_point(F, fp.x, tol=tol, method="hybrid", max_iter=5000)
     n = fp.x[:K]
     V, q, C = noise(fp.x)
-    m, _, _, _, h, w = averages(n, V)
-    spin = float(np.sum(w * log2cosh_over_beta(h, beta)))
+    m = averages(n, V)[0]
+    mean, var = law(n, V)
+    h, w = field_quadrature(mean, np.sqrt(var), beta)
+    spin = float(p @ np.sum(w * log2cosh_over_beta(h, beta), axis=1))
     cross = ct.soft_free_energy(beta, q, C)[0] if alpha > 0 else 0.0
     f = 0.5 * float(n @ n) + cross - spin
     order = {f"m{k + 1}": float(v) for k, v in enumerate(m)}
