@@ -33,14 +33,20 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from scipy import optimize
 
 from hebbian._checks import check_int
+from hebbian._numba_cache import use_user_cache
 from hebbian.temperature import T_ZERO_RSB, temperature
-from hebbian.theory.quadrature import field_quadrature, log2cosh
+from hebbian.theory.quadrature import field_quadrature, gaussian_nodes, log2cosh, tanh_terms
 from hebbian.theory.solution import STATUS, ZERO, Solution
+
+use_user_cache(Path(__file__).parent)  # before the kernel below is decorated
+
+from numba import njit  # noqa: E402  (after the cache folder is settled)
 
 __all__ = [
     "MAX_STEPS",
@@ -174,33 +180,49 @@ def _innermost(y, sigma: float, mu: float, beta: float):
     ``E[e^{s mu x} g(x) 1{s x > 0}] = e^{s mu y + mu^2 sigma^2/2} E[g(x_s) 1{s x_s > 0}]``
     with ``x_s = y + s mu sigma^2 + sigma z`` (exact at any ``mu``, ``beta``).
     """
-    sigma = max(sigma, 1e-9)
-    if mu * sigma <= _TILT:
-        h, w = field_quadrature(y, sigma, beta)
-        g, dg = _outer(h, beta)
-        e = mu * g
-    else:
-        shift = mu * sigma * sigma
-        parts = []
-        for sign in (1.0, -1.0):
-            hs, ws = field_quadrature(y + sign * shift, sigma, beta)
-            gs, _ = _outer(hs, beta)
-            with np.errstate(divide="ignore"):
-                log_w = np.where(sign * hs > 0, np.log(ws), -np.inf)
-            tilt_exp = sign * mu * y[:, None] + 0.5 * (mu * sigma) ** 2 + mu * (gs - np.abs(hs))
-            parts.append((hs, log_w + tilt_exp))
-        h = np.concatenate([parts[0][0], parts[1][0]], axis=-1)
-        e = np.concatenate([parts[0][1], parts[1][1]], axis=-1)
-        w = np.ones_like(h)
-        g, dg = _outer(h, beta)
-    shift = e.max(axis=-1, keepdims=True)
-    tilt = w * np.exp(e - shift)
-    norm = tilt.sum(-1, keepdims=True)
-    tilt /= norm
-    G = (shift[..., 0] + np.log(norm[..., 0])) / mu
-    z = (h - y[:, None]) / sigma
-    d_mu = ((tilt * g).sum(-1) - G) / mu
-    d_var = (tilt * dg * z).sum(-1) / (2 * sigma)
+    return _innermost_grid(np.ascontiguousarray(y, float), max(sigma, 1e-9), mu, beta)
+
+
+@njit(cache=True)
+def _innermost_grid(y, sigma, mu, beta):
+    """:func:`_innermost` at every grid point: one log-sum-exp over the quadrature nodes each."""
+    n = y.size
+    G, d_mu, d_var = np.empty(n), np.empty(n), np.empty(n)
+    split = mu * sigma > _TILT
+    shift = mu * sigma * sigma
+    for a in range(n):
+        # nodes and their log weights: the plain rule, or the two one-signed tilted ones
+        # (z: the standard normal of h = y + sigma z, exact where h - y would cancel)
+        if split:
+            z_up, w_up, h_up = gaussian_nodes(y[a] + shift, sigma, beta)
+            z_dn, w_dn, h_dn = gaussian_nodes(y[a] - shift, sigma, beta)
+            h, n_up = np.concatenate((h_up, h_dn)), h_up.size
+            z = np.concatenate((z_up + mu * sigma, z_dn - mu * sigma))
+            e = np.log(np.concatenate((w_up, w_dn)))
+        else:
+            z, w, h = gaussian_nodes(y[a], sigma, beta)
+            e, n_up = np.log(w), w.size
+        g, t = np.empty(h.size), np.empty(h.size)
+        for i in range(h.size):
+            t[i], _, g[i] = tanh_terms(h[i], beta)
+            if not split:
+                e[i] += mu * g[i]
+                continue
+            sign = 1.0 if i < n_up else -1.0
+            if sign * h[i] > 0:
+                e[i] += sign * mu * y[a] + 0.5 * (mu * sigma) ** 2 + mu * (g[i] - abs(h[i]))
+            else:
+                e[i] = -math.inf
+        top = e.max()
+        norm = tg = tdz = 0.0
+        for i in range(h.size):
+            tilt = math.exp(e[i] - top)
+            norm += tilt
+            tg += tilt * g[i]
+            tdz += tilt * t[i] * z[i]
+        G[a] = (top + math.log(norm)) / mu
+        d_mu[a] = (tg / norm - G[a]) / mu
+        d_var[a] = tdz / norm / (2 * sigma)
     return G, d_mu, d_var
 
 
@@ -246,21 +268,42 @@ def _convolve(G, grid: Grid, var: float, mu: float):
     left = G[0] + np.arange(B, 0, -1) * dy
     right = G[-1] + np.arange(1, B + 1) * dy
     padded = np.concatenate([left, G, right])
-    window = np.lib.stride_tricks.sliding_window_view(padded, 2 * B + 1)  # (n, 2B+1)
     log_w = -0.5 * (d * dy) ** 2 / var
     log_w -= np.log(np.exp(log_w).sum())
-    e = mu * (window - G[:, None])
-    expo = e + log_w
-    shift = expo.max(axis=1, keepdims=True)
-    tilt = np.exp(expo - shift)
-    norm = tilt.sum(1, keepdims=True)
-    tilt /= norm
-    new = G + (shift[:, 0] + np.log(norm[:, 0])) / mu
-    d_mu = ((tilt * window).sum(1) - new) / mu
     d2 = (d * dy) ** 2
-    weights = np.exp(log_w)
-    d_var = ((tilt * d2).sum(1) - weights @ d2) / (2 * var * var) / mu
+    new, d_mu, tilted_d2, tilt = _tilted_convolution(G, padded, log_w, d2, mu)
+    d_var = (tilted_d2 - np.exp(log_w) @ d2) / (2 * var * var) / mu
     return new, d_mu, d_var, tilt, B, reach > n
+
+
+@njit(cache=True)
+def _tilted_convolution(G, padded, log_w, d2, mu):
+    """The log-domain convolution of :func:`_convolve`, row by row.
+
+    Row ``a`` tilts the kernel ``log_w`` (offsets ``-B..B``) by ``mu (G(y_a + d) - G(y_a))``.
+    Returns the new level, ``d/dmu``, the tilted mean of ``d2`` and the tilted weights.
+    """
+    n, width = G.size, log_w.size
+    new, d_mu, tilted_d2 = np.empty(n), np.empty(n), np.empty(n)
+    tilt = np.empty((n, width))
+    for a in range(n):
+        top = -math.inf
+        for j in range(width):
+            tilt[a, j] = mu * (padded[a + j] - G[a]) + log_w[j]
+            top = max(top, tilt[a, j])
+        norm = 0.0
+        for j in range(width):
+            tilt[a, j] = math.exp(tilt[a, j] - top)
+            norm += tilt[a, j]
+        mean_G = mean_d2 = 0.0
+        for j in range(width):
+            tilt[a, j] /= norm
+            mean_G += tilt[a, j] * padded[a + j]
+            mean_d2 += tilt[a, j] * d2[j]
+        new[a] = G[a] + (top + math.log(norm)) / mu
+        d_mu[a] = (mean_G - new[a]) / mu
+        tilted_d2[a] = mean_d2
+    return new, d_mu, tilted_d2, tilt
 
 
 def parisi_functional(

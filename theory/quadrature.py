@@ -44,12 +44,14 @@ __all__ = [
     "field_quadrature",
     "gauss_hermite",
     "gaussian_average",
+    "gaussian_nodes",
     "glass_order",
     "log2cosh",
     "log2cosh_over_beta",
     "sech2",
     "std_for_tanh_mean",
     "tanh_moments",
+    "tanh_terms",
 ]
 
 
@@ -254,6 +256,68 @@ def _rule(mean, std, beta):
     return h, w
 
 
+@njit(cache=True)
+def gaussian_nodes(mean, std, beta):
+    """The :func:`field_quadrature` rule of one Gaussian without its zero-width panels.
+
+    Callable from Numba kernels (and from Python).  The panels beyond the
+    range ``|z| <= 9`` have zero width and zero weight; leaving them out
+    changes no sum but the order of its rounding.
+
+    Parameters
+    ----------
+    mean, std : float
+        Mean and standard deviation (``>= 0``, not checked) of the field.
+    beta : float
+        Inverse temperature (the panels' grading scale ``1/(beta std)``).
+
+    Returns
+    -------
+    z, w, h : ndarray
+        Standard-normal nodes, their weights (summing to 1) and the fields
+        ``h = mean + std z`` (formed from the kink, as in :func:`field_quadrature`).
+    """
+    shifted, weights = _PANEL
+    n_edges, order = _GRID.size + 1 + _SIGNED_GRADING.size, shifted.size
+    offsets = np.empty(n_edges)
+    kink, shift = _edges(mean, std, beta, offsets)
+    z = np.empty((n_edges - 1) * order)
+    w = np.empty_like(z)
+    h = np.empty_like(z)
+    norm = math.sqrt(2.0 * math.pi)
+    n = 0
+    for j in range(n_edges - 1):
+        lo, half = offsets[j], 0.5 * (offsets[j + 1] - offsets[j])
+        if half == 0:
+            continue
+        for i in range(order):
+            t = lo + half * shifted[i]
+            z[n] = kink + t
+            w[n] = (half * weights[i]) * math.exp(-0.5 * (z[n] * z[n])) / norm
+            h[n] = shift + std * t
+            n += 1
+    return z[:n], w[:n], h[:n]
+
+
+@njit(cache=True)
+def tanh_terms(x, beta):
+    """``(tanh(beta x), sech^2(beta x), (1/beta) log 2cosh(beta x))`` from one ``expm1``.
+
+    With ``e = exp(-2|beta x|)``: ``|tanh| = (1 - e)/(1 + e)``, ``sech^2 = 4e/(1 + e)^2``
+    and ``log 2cosh = |beta x| + log(1 + e)``, each to a few ulps at any ``x``
+    (``beta x = inf`` included).  At ``beta = inf``: ``sign x``, ``1 - sign^2 x``, ``|x|``;
+    at ``beta = 0``: ``0, 1, inf``.  Callable from Numba kernels (and from Python).
+    """
+    if beta == 0:
+        return 0.0, 1.0, math.inf
+    if math.isinf(beta):
+        t = 0.0 if x == 0 else math.copysign(1.0, x)
+        return t, 1.0 - t * t, abs(x)
+    em1 = math.expm1(-2.0 * abs(beta * x))
+    t = math.copysign(-em1 / (2.0 + em1), x)
+    return t, 4.0 * (1.0 + em1) / (2.0 + em1) ** 2, abs(x) + math.log1p(1.0 + em1) / beta
+
+
 #: Columns of :func:`component_moments`.
 MOMENTS = ("t", "t2", "sech2", "t_dh", "sech4", "spin")
 
@@ -310,46 +374,19 @@ def component_moments(mean, std, beta: float, *, spin: bool = False) -> np.ndarr
 
 @njit(cache=True)
 def _moments(mean, std, beta, spin):
-    """:func:`component_moments` on flat arrays.
-
-    The nodes of :func:`_rule` but the zero-width panels' (their weights are 0, so the
-    sums are the same to the bit); ``tanh``, ``sech^2`` and ``log 2cosh`` from one
-    ``expm1`` per node: with ``e = exp(-2|x|)``, ``|tanh x| = (1 - e)/(1 + e)``,
-    ``sech^2 x = 4e/(1 + e)^2`` and ``log 2cosh x = |x| + log(1 + e)``, each to a few
-    ulps at any ``x`` (``x = inf`` included).
-    """
-    shifted, weights = _PANEL
-    n_edges = _GRID.size + 1 + _SIGNED_GRADING.size
-    offsets = np.empty(n_edges)
+    """:func:`component_moments` on flat arrays (:func:`gaussian_nodes`, :func:`tanh_terms`)."""
     out = np.zeros((mean.size, 6))
-    norm = math.sqrt(2.0 * math.pi)
-    hard = math.isinf(beta)
     for k in range(mean.size):
-        s = std[k]
-        kink, shift = _edges(mean[k], s, beta, offsets)
-        for j in range(n_edges - 1):
-            lo, half = offsets[j], 0.5 * (offsets[j + 1] - offsets[j])
-            if half == 0:
-                continue
-            for i in range(shifted.size):
-                t = lo + half * shifted[i]
-                z = kink + t
-                wi = (half * weights[i]) * math.exp(-0.5 * (z * z)) / norm
-                x = shift + s * t
-                if hard:
-                    th = 0.0 if x == 0 else math.copysign(1.0, x)
-                    s2 = 1.0 - th * th
-                    free = abs(x)
-                else:
-                    em1 = math.expm1(-2.0 * abs(beta * x))
-                    th = math.copysign(-em1 / (2.0 + em1), x)
-                    s2 = 4.0 * (1.0 + em1) / (2.0 + em1) ** 2
-                    free = abs(x) + math.log1p(1.0 + em1) / beta if spin else 0.0
-                out[k, 0] += wi * th
-                out[k, 1] += wi * th * th
-                out[k, 2] += wi * s2
-                out[k, 3] += wi * th * (x - mean[k])
-                out[k, 4] += wi * s2 * s2
+        _, w, h = gaussian_nodes(mean[k], std[k], beta)
+        for i in range(w.size):
+            x, wi = h[i], w[i]
+            t, s2, free = tanh_terms(x, beta)
+            out[k, 0] += wi * t
+            out[k, 1] += wi * t * t
+            out[k, 2] += wi * s2
+            out[k, 3] += wi * t * (x - mean[k])
+            out[k, 4] += wi * s2 * s2
+            if spin:
                 out[k, 5] += wi * free
     return out
 
