@@ -91,15 +91,20 @@ def sweep(args: argparse.Namespace, name: str, task: str, grid: dict, **fixed):
     """Run (or resume) a figure's sweep into ``OUT/<name>[.quick].h5``; return its Dataset.
 
     The task gets the figure's ``--seed``; the points run where ``--workers``
-    or ``--scheduler`` say (:meth:`hebbian.sweep.Sweep.run`).  Quick and full
-    sweeps live in different files, so either resumes after a kill.
+    or ``--scheduler`` say (:meth:`hebbian.sweep.Sweep.run`), on the figure's
+    one executor where :func:`run_figure` opened it (``args.executor``).  Quick
+    and full sweeps live in different files, so either resumes after a kill.
     """
     from hebbian.sweep import Sweep
 
     path = args.out / f"{name}{'.quick' if args.quick else ''}.h5"
-    return Sweep(task, grid, fixed, seed=args.seed).run(
-        path, workers=args.workers, scheduler=args.scheduler, progress=args.progress
+    pool = getattr(args, "executor", None)
+    where = (
+        {"executor": pool}
+        if pool is not None
+        else {"workers": args.workers, "scheduler": args.scheduler}
     )
+    return Sweep(task, grid, fixed, seed=args.seed).run(path, progress=args.progress, **where)
 
 
 def labelled(dims, values, long_name: str, units: str | None = None, **attrs) -> tuple:
@@ -247,7 +252,9 @@ def run_figure(stem: str, description: str, argv: list[str] | None, draw) -> Pat
     draw : callable
         ``draw(args) -> (fig, data, meta)``: the figure's panels, drawn from the
         command line's options; ``data`` a Dataset or a list of Datasets
-        (merged), ``meta`` the run record's figure-specific part.
+        (merged), ``meta`` the run record's figure-specific part.  ``args.executor``
+        is the executor of ``--workers``/``--scheduler``, open while it draws
+        (:func:`sweep` runs on it).
 
     Returns
     -------
@@ -256,9 +263,14 @@ def run_figure(stem: str, description: str, argv: list[str] | None, draw) -> Pat
     """
     import xarray as xr
 
+    from hebbian.executors import executor
+
     args = parse_args(description, argv)
     started = time.perf_counter()
-    fig, data, meta = draw(args)
+    # one executor for all the figure's sweeps: worker processes start (and load the
+    # compiled kernels) once, not once per sweep
+    with executor(args.workers, args.scheduler) as args.executor:
+        fig, data, meta = draw(args)
     if isinstance(data, list):
         data = xr.merge(data)
     return write_outputs(fig, data, meta, args, stem, started)

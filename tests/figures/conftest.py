@@ -12,6 +12,9 @@ from hebbian import figures
 def made(tmp_path_factory):
     """``made(name)``: the output folder of the figure's quick run, made once per session.
 
+    The run's sweeps run in the test's process (``--workers 1``); the process pools
+    of the sweeps are tested in ``tests/core``.
+
     ``made.figures[name]`` holds the matplotlib Figure the run saved as its PNG.
     """
     folders = {}
@@ -28,7 +31,8 @@ def made(tmp_path_factory):
 
             with pytest.MonkeyPatch.context() as patch:
                 patch.setattr(Figure, "savefig", recording)
-                figures.load(name).main(["--quick", "--out", str(folders[name])])
+                # in this process: pytest-xdist already keeps every core busy
+                figures.load(name).main(["--quick", "--workers", "1", "--out", str(folders[name])])
         return folders[name]
 
     make.figures = {}
