@@ -79,7 +79,6 @@ import xarray as xr
 from scipy.optimize import isotonic_regression
 from threadpoolctl import threadpool_limits
 
-from hebbian.executors import executor
 from hebbian.figures._output import labelled, run_figure, smooth, subplots
 from hebbian.rnn.fixed_points import find_fixed_points, slow_points
 from hebbian.rnn.neural_ode import NeuralODE, matched_width
@@ -408,10 +407,9 @@ def draw(args) -> tuple:
         for r in range(s["n_restarts"])
         for kind in MODELS
     ]
-    with executor(args.workers, args.scheduler) as pool:
-        pending = [pool.submit(_memory_fit, spec) for spec in memory_specs]
-        pending += [pool.submit(_trajectory_fit, spec) for spec in expr_specs]
-        results = [future.result() for future in pending]
+    pending = [args.executor.submit(_memory_fit, spec) for spec in memory_specs]
+    pending += [args.executor.submit(_trajectory_fit, spec) for spec in expr_specs]
+    results = [future.result() for future in pending]
     fits, expr = results[: len(memory_specs)], results[len(memory_specs) :]
     best = {}
     for fit in expr:

@@ -187,14 +187,20 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from scipy import optimize
-from scipy.special import expit, logsumexp
+from scipy.special import expit
 
 from hebbian._checks import check_int, check_real, check_tol
+from hebbian._numba_cache import use_user_cache
 from hebbian.theory.quadrature import field_quadrature, gauss_hermite
 from hebbian.theory.solution import STATUS, Solution
+
+use_user_cache(Path(__file__).parent)  # before the kernel below is decorated
+
+from numba import njit  # noqa: E402  (after the cache folder is settled)
 
 __all__ = [
     "complexity",
@@ -248,34 +254,67 @@ def _terms(x, g: float, Q: float, gate: _Gate):
     else:
         y, wy = gauss_hermite(_ORDER_Y_GATED)
     r, z, wz = gate.nodes(q)
-    phi = np.tanh(g * math.sqrt(Q) * y)[:, None]
-    c = 1.0 - phi**2
-    s = gate(r)[None, :]
-    a, b = s * c, gate.alpha * s * (1.0 - s) * phi
-    t = u * g * g
-    K = (1.0 + P * c**2) * (1.0 + t * R * b**2) + t * a**2
-    if not np.all(K > 0):
+    phi = np.tanh(g * math.sqrt(Q) * y)
+    ok, log_Z, m = _averages(phi, np.log(wy), y, gate(r), np.log(wz), z, gate.alpha, g,
+                             q_hat, Q_hat, u, P, R)  # fmt: skip
+    if not ok:
         return None
-    log_w = -q_hat * phi**2 - Q_hat * s**2 * phi**2 + 0.5 * np.log(K)
-    log_w = log_w + np.log(wy)[:, None] + np.log(wz)[None, :]
-    log_Z = logsumexp(log_w)
-    W = np.exp(log_w - log_Z)
-
-    def avg(f):
-        return float(np.sum(W * f))
-
     residual = np.array(
-        [
-            q - avg(phi**2),
-            Q - avg(s**2 * phi**2),
-            avg(g * g * ((1.0 + P * c**2) * R * b**2 + a**2) / K) - 1.0,
-            R - avg(c**2 * (1.0 + t * R * b**2) / K),
-            P - avg(t * b**2 * (1.0 + P * c**2) / K),
-            q_hat - (1.0 - avg(z[None, :] ** 2)) / (2.0 * q),
-        ]
+        [q - m[0], Q - m[1], m[2] - 1.0, R - m[3], P - m[4], q_hat - (1.0 - m[5]) / (2.0 * q)]
     )
-    G = q_hat * q + Q_hat * Q - 0.5 * (u + P * R) + float(log_Z)
-    return residual, G, avg((y**2)[:, None])
+    G = q_hat * q + Q_hat * Q - 0.5 * (u + P * R) + log_Z
+    return residual, G, m[6]
+
+
+@njit(cache=True)
+def _averages(phi, log_wy, y, s, log_wz, z, alpha, g, q_hat, Q_hat, u, P, R):
+    """The averages of (7) under the weights of (6) on the product grid of ``y`` and ``r``.
+
+    ``phi = tanh(g sqrt(Q) y)``, ``c = 1 - phi^2``, ``s = sigma_r(r)``,
+    ``a = s c``, ``b = alpha s (1 - s) phi``, ``t = u g^2`` and ``K = (1 + P
+    c^2)(1 + t R b^2) + t a^2``; the weight of node ``(i, j)`` is ``wy_i wz_j
+    sqrt(K) exp(-q_hat phi^2 - Q_hat s^2 phi^2) / Z``.
+
+    Returns
+    -------
+    ok : bool
+        Whether ``K > 0`` on every node (else nothing is computed).
+    log_Z : float
+        ``log Z``.
+    averages : ndarray of shape (7,)
+        Of ``phi^2``, ``s^2 phi^2``, ``g^2 ((1 + P c^2) R b^2 + a^2) / K``,
+        ``c^2 (1 + t R b^2) / K``, ``t b^2 (1 + P c^2) / K``, ``z^2`` and ``y^2``.
+    """
+    t = u * g * g
+    log_w, K = np.empty((phi.size, s.size)), np.empty((phi.size, s.size))
+    top = -np.inf
+    for i in range(phi.size):
+        c = 1.0 - phi[i] ** 2
+        for j in range(s.size):
+            a, b = s[j] * c, alpha * s[j] * (1.0 - s[j]) * phi[i]
+            K[i, j] = (1.0 + P * c**2) * (1.0 + t * R * b**2) + t * a**2
+            if not K[i, j] > 0.0:
+                return False, math.nan, np.full(7, math.nan)
+            log_w[i, j] = (
+                -q_hat * phi[i] ** 2 - Q_hat * s[j] ** 2 * phi[i] ** 2 + 0.5 * math.log(K[i, j])
+            ) + (log_wy[i] + log_wz[j])
+            top = max(top, log_w[i, j])
+    sums, total = np.zeros(7), 0.0
+    for i in range(phi.size):
+        c = 1.0 - phi[i] ** 2
+        for j in range(s.size):
+            a, b = s[j] * c, alpha * s[j] * (1.0 - s[j]) * phi[i]
+            w = math.exp(log_w[i, j] - top)
+            w_K = w / K[i, j]
+            total += w
+            sums[0] += w * phi[i] ** 2
+            sums[1] += w * s[j] ** 2 * phi[i] ** 2
+            sums[2] += w_K * g * g * ((1.0 + P * c**2) * R * b**2 + a**2)
+            sums[3] += w_K * c**2 * (1.0 + t * R * b**2)
+            sums[4] += w_K * t * b**2 * (1.0 + P * c**2)
+            sums[5] += w * z[j] ** 2
+            sums[6] += w * y[i] ** 2
+    return True, top + math.log(total), sums / total
 
 
 def _residual(x, g, Q, gate, free_u: bool):

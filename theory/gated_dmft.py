@@ -127,6 +127,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from scipy import optimize
@@ -135,12 +136,17 @@ from scipy.sparse.linalg import LinearOperator, eigs
 from scipy.special import expit
 
 from hebbian._checks import check_int, check_real, check_tol
+from hebbian._numba_cache import use_user_cache
 from hebbian.random import RNGLike, as_generator
 from hebbian.rnn import autocorrelation, decay_time
 from hebbian.theory.dmft import RateDMFT
 from hebbian.theory.fixed_point import fixed_point
 from hebbian.theory.quadrature import field_quadrature
 from hebbian.theory.solution import ZERO
+
+use_user_cache(Path(__file__).parent)  # before the kernel below is decorated
+
+from numba import njit  # noqa: E402  (after the cache folder is settled)
 
 __all__ = [
     "GatedDMFT",
@@ -200,7 +206,7 @@ def _hermite(shape: _Shape, variance: float) -> np.ndarray:
     ``x ~ N(0, variance)``; the expectation on the nodes of
     :func:`hebbian.theory.quadrature.field_quadrature` graded around ``centre``, so
     sharp gates are resolved.  Stops once ``sum c_k^2`` is within ``_TAIL``
-    of ``E f^2``.
+    of ``E f^2`` (:func:`_hermite_series`).
     """
     sd = math.sqrt(variance)
     h, w = field_quadrature(-shape.centre, sd, shape.sharpness)
@@ -208,14 +214,37 @@ def _hermite(shape: _Shape, variance: float) -> np.ndarray:
     values = w * shape.f(x)
     total = float(values @ shape.f(x))
     u = x / sd if sd > 0 else np.zeros_like(x)
-    previous, current = np.zeros_like(u), np.ones_like(u)
-    coef = [float(values @ current)]
-    for k in range(1, _MAX_ORDER):
-        previous, current = current, (u * current - math.sqrt(k - 1) * previous) / math.sqrt(k)
-        coef.append(float(values @ current))
-        if total - float(np.dot(coef, coef)) <= _TAIL * total:
+    return _hermite_series(u, values, total, _MAX_ORDER, _TAIL)
+
+
+@njit(cache=True)
+def _hermite_series(u, values, total, max_order, tail):
+    """``c_k = sum_i values_i P_k(u_i)`` for ``k < max_order``, ``P_k = He_k / sqrt(k!)``.
+
+    By the recursion ``P_k = (u P_{k-1} - sqrt(k-1) P_{k-2}) / sqrt(k)``, one
+    pass over the nodes per order; stops after the first ``k`` with
+    ``total - sum c^2 <= tail * total``.
+    """
+    n = u.size
+    previous, current = np.zeros(n), np.ones(n)
+    coef = np.empty(max_order)
+    coef[0] = np.sum(values)
+    norm = coef[0] * coef[0]
+    order = 1
+    for k in range(1, max_order):
+        root_prev, root = math.sqrt(k - 1), math.sqrt(k)
+        c = 0.0
+        for i in range(n):
+            nxt = (u[i] * current[i] - root_prev * previous[i]) / root
+            previous[i] = current[i]
+            current[i] = nxt
+            c += values[i] * nxt
+        coef[k] = c
+        norm += c * c
+        order = k + 1
+        if total - norm <= tail * total:
             break
-    return np.array(coef)
+    return coef[:order].copy()
 
 
 def pair_average(f, variance: float, rho, *, centre: float = 0.0, sharpness: float = 1.0):
@@ -268,11 +297,13 @@ def _table(shape: _Shape, variance: float):
     return lambda covariance: _mehler(coef, covariance / variance)
 
 
-def _mean(shape: _Shape, variance: float) -> float:
-    """``E f(x)``, ``x ~ N(0, variance)``: the zeroth coefficient of :func:`_hermite`, alone."""
-    h, w = field_quadrature(-shape.centre, math.sqrt(variance), shape.sharpness)
-    values = w * shape.f(h + shape.centre)
-    return float(values @ np.ones_like(values))
+def _mean(shape: _Shape, variance):
+    """``E f(x)``, ``x ~ N(0, variance)``: the zeroth coefficient of :func:`_hermite`, alone.
+
+    ``variance`` a float or an array (one average per entry).
+    """
+    h, w = field_quadrature(-shape.centre, np.sqrt(variance), shape.sharpness)
+    return (w * shape.f(h + shape.centre)).sum(axis=-1)
 
 
 def fixed_point_gain(beta_r: float = 0.0) -> float:
@@ -450,18 +481,23 @@ class _Equations:
         C_dsigma = _table(self.dsigma, C_r[0])(C_r)
         A, B, D = C_sigma * C_dphi, C_dsigma * C_phi, C_dphi
         c, tau_r, n = self.c, self.tau_r, self.tau.size
+        r_term = bool(B.any())  # B = 0 for a constant gate: no r term
+        # each eigensolve starts from the last Perron vector (lambda moves little between them)
+        start = [np.exp(-self.tau / (1.0 + self.tau[-1] / 10.0))]
 
         def perron(lam):
             a2 = (c + lam) ** 2
             b2 = ((1.0 + tau_r * lam) / tau_r) ** 2
 
             def apply(psi):
-                inner = B * self._filter(D * psi, b2) / (b2 * tau_r**2)
-                return (c * g) ** 2 * self._filter(A * psi + inner, a2) / a2
+                drive = A * psi
+                if r_term:
+                    drive = drive + B * self._filter(D * psi, b2) / (b2 * tau_r**2)
+                return (c * g) ** 2 * self._filter(drive, a2) / a2
 
             op = LinearOperator((n, n), matvec=apply, dtype=np.float64)
-            start = np.exp(-self.tau / (1.0 + self.tau[-1] / 10.0))
-            value = eigs(op, k=1, which="LM", v0=start, tol=1e-12, return_eigenvectors=False)
+            value, vector = eigs(op, k=1, which="LM", v0=start[0], tol=1e-12)
+            start[0] = vector[:, 0].real
             return float(value[0].real) - 1.0
 
         low = -min(c, 1.0 / tau_r) * (1.0 - 1e-9)
@@ -573,7 +609,7 @@ def _static_moments(g, params):
 
     # the smallest root: the one reached from small activity (Eq. (5) can have three)
     grid = sigma2 + (g**2 + 1.0) * np.geomspace(1e-15, 1.0, 120)
-    k = next(k for k, d in enumerate(grid) if excess(d) <= 0.0)  # excess(grid[-1]) < 0
+    k = int(np.argmax(excess(grid) <= 0.0))  # the first; excess(grid[-1]) < 0
     low = sigma2 if k == 0 else grid[k - 1]
     Delta0 = optimize.brentq(excess, low, grid[k], xtol=1e-14, rtol=1e-13)
     C_phi0, D = _mean(square(_PHI), Delta0), _mean(square(_DPHI), Delta0)

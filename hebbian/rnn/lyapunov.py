@@ -76,15 +76,12 @@ class LyapunovSpectrum(NamedTuple):
 
 def _rk4_tangent(network, x, Q, dt, inputs=_NO_INPUT):
     """One RK4 step of ``(dx/dt, dQ/dt) = (f(x; I), J(x; I) Q)``, ``inputs`` the step's ``I``."""
-    f, jq = network._vector_field, network._jacobian_product
+    both = network._flow_and_tangent
     start, middle, end = inputs
-    k1, K1 = f(x, start), jq(x, Q, start)
-    x2, Q2 = x + 0.5 * dt * k1, Q + 0.5 * dt * K1
-    k2, K2 = f(x2, middle), jq(x2, Q2, middle)
-    x3, Q3 = x + 0.5 * dt * k2, Q + 0.5 * dt * K2
-    k3, K3 = f(x3, middle), jq(x3, Q3, middle)
-    x4, Q4 = x + dt * k3, Q + dt * K3
-    k4, K4 = f(x4, end), jq(x4, Q4, end)
+    k1, K1 = both(x, Q, start)
+    k2, K2 = both(x + 0.5 * dt * k1, Q + 0.5 * dt * K1, middle)
+    k3, K3 = both(x + 0.5 * dt * k2, Q + 0.5 * dt * K2, middle)
+    k4, K4 = both(x + dt * k3, Q + dt * K3, end)
     return (
         x + (dt / 6.0) * (k1 + 2.0 * k2 + 2.0 * k3 + k4),
         Q + (dt / 6.0) * (K1 + 2.0 * K2 + 2.0 * K3 + K4),

@@ -102,7 +102,8 @@ class RateNetwork:
     ``(n_dim, k)``) and ``_divergence``, each hook taking the input's value
     ``I`` (shape ``(n_input,)``, or ``None`` for none) as its last argument.
     The integrators call the hooks directly, after checking the initial state
-    and the input once.
+    and the input once; the tangent integration calls ``_flow_and_tangent``,
+    both at one point, which a subclass may override to share their work.
     """
 
     #: How the state is laid out, for error messages.
@@ -156,6 +157,10 @@ class RateNetwork:
         x, V = self.check_state(x), self.check_tangent(V)
         flat = V.reshape(self.n_dim, -1)
         return self._jacobian_product(x, flat, self.check_input(inputs)).reshape(V.shape)
+
+    def _flow_and_tangent(self, x, V, inputs=None):
+        """``(f(x; I), J(x; I) V)`` at one point; a subclass may share the work of the two."""
+        return self._vector_field(x, inputs), self._jacobian_product(x, V, inputs)
 
     def divergence(self, x, inputs=None) -> float:
         """``tr J(x)``, the local rate of phase-space volume change, in ``O(n_dim)``."""
@@ -473,8 +478,8 @@ class GatedRNN(RateNetwork):
         ``R^3N`` and needs no time constants, which suits Newton's method.
         """
         x = self.lift(h)
-        _, _, _, phi, _, s_r = self._gates(x)
-        return _plus(-x[: self.N] + self.g * (self.Jh @ (s_r * phi)), self.check_input(inputs))
+        h, _, _, phi, _, s_r = self._gates(x)
+        return self._drive(h, phi, s_r, self.check_input(inputs))
 
     def reduced_jacobian(self, h, inputs=None) -> np.ndarray:
         """``dF/dh = -1 + g J^h [diag(sigma_r phi') + diag(sigma_r' phi) J^r diag(phi')]``."""
@@ -490,21 +495,31 @@ class GatedRNN(RateNetwork):
         s_r = gate(r, self.alpha_r, self.beta_r)
         return h, z, r, phi, s_z, s_r
 
-    def _vector_field(self, x, inputs=None):
-        h, z, r, phi, s_z, s_r = self._gates(x)
-        u = _plus(-h + self.g * (self.Jh @ (s_r * phi)), inputs)
+    def _drive(self, h, phi, s_r, inputs):
+        """``u = -h + g J^h (sigma_r phi) + I``: ``dh/dt = sigma_z u``."""
+        return _plus(-h + self.g * (self.Jh @ (s_r * phi)), inputs)
+
+    def _field(self, x, phi, s_z, u):
+        """``f(x)`` from the gates and the drive ``u`` at ``x``."""
+        _, z, r = self.split(x)
         zr = self._Jzr @ phi
         N = self.N
         return np.concatenate([s_z * u, (zr[:N] - z) / self.tau_z, (zr[N:] - r) / self.tau_r])
 
+    def _vector_field(self, x, inputs=None):
+        h, _, _, phi, s_z, s_r = self._gates(x)
+        return self._field(x, phi, s_z, self._drive(h, phi, s_r, inputs))
+
     def _slopes(self, x, inputs):
         """Everything the Jacobian needs: ``phi'``, ``sigma_z``, ``sigma_r`` and their slopes."""
         h, _, _, phi, s_z, s_r = self._gates(x)
-        u = _plus(-h + self.g * (self.Jh @ (s_r * phi)), inputs)
-        dphi = 1.0 - phi**2
+        return self._slopes_at(phi, s_z, s_r, self._drive(h, phi, s_r, inputs))
+
+    def _slopes_at(self, phi, s_z, s_r, u):
+        """:meth:`_slopes` from the gates and the drive ``u``."""
         ds_z = gate_slope(s_z, self.alpha_z)
         ds_r = gate_slope(s_r, self.alpha_r)
-        return phi, dphi, s_z, s_r, ds_z * u, ds_r
+        return phi, 1.0 - phi**2, s_z, s_r, ds_z * u, ds_r
 
     def _jacobian(self, x, inputs=None):
         phi, dphi, s_z, s_r, dz_u, ds_r = self._slopes(x, inputs)
@@ -521,13 +536,22 @@ class GatedRNN(RateNetwork):
         return jac
 
     def _jacobian_product(self, x, V, inputs=None):
-        phi, dphi, s_z, s_r, dz_u, ds_r = self._slopes(x, inputs)
+        return self._tangent(self._slopes(x, inputs), V)
+
+    def _tangent(self, slopes, V):
+        """``J V`` from the :meth:`_slopes` at the point."""
+        phi, dphi, s_z, s_r, dz_u, ds_r = slopes
         Vh, Vz, Vr = self.split(V)
         drive = self.Jh @ ((s_r * dphi)[:, None] * Vh + (ds_r * phi)[:, None] * Vr)
         out_h = s_z[:, None] * (self.g * drive - Vh) + dz_u[:, None] * Vz
         zr = self._Jzr @ (dphi[:, None] * Vh)
         N = self.N
         return np.concatenate([out_h, (zr[:N] - Vz) / self.tau_z, (zr[N:] - Vr) / self.tau_r])
+
+    def _flow_and_tangent(self, x, V, inputs=None):
+        h, _, _, phi, s_z, s_r = self._gates(x)
+        u = self._drive(h, phi, s_r, inputs)
+        return self._field(x, phi, s_z, u), self._tangent(self._slopes_at(phi, s_z, s_r, u), V)
 
     def _divergence(self, x, inputs=None):
         _, _, _, phi, s_z, s_r = self._gates(x)

@@ -44,7 +44,8 @@ Equations I", Sec. II.1 (explicit Runge-Kutta methods).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
@@ -151,6 +152,8 @@ class NeuralODE:
     n_hidden: int
     gated: bool
     params: np.ndarray
+    #: :meth:`unpack` of ``params``, made once (the flow at one state reads it per call)
+    _blocks: dict = field(init=False, repr=False)
 
     def __post_init__(self):
         sizes = _checked_sizes(self.n_dim, self.n_in, self.n_out, self.n_hidden, self.gated)
@@ -168,6 +171,7 @@ class NeuralODE:
             raise ValueError("params contains NaN or inf; pass finite parameters")
         params.setflags(write=False)
         object.__setattr__(self, "params", params)
+        object.__setattr__(self, "_blocks", self.unpack(params))
 
     @classmethod
     def sample(
@@ -254,10 +258,11 @@ class NeuralODE:
             ``W, U, b, A, a`` (flow field), ``Wz, Uz, bz`` (gate, gated
             models only), ``C, c`` (readout), ``h0`` (initial state).
         """
-        theta = self.params if theta is None else theta
+        if theta is None:
+            return dict(self._blocks)
         blocks, start = {}, 0
         for name, shape in self.shapes.items():
-            size = int(np.prod(shape))
+            size = math.prod(shape)
             blocks[name] = theta[start : start + size].reshape(shape)
             start += size
         return blocks
