@@ -20,6 +20,7 @@ The limit, in order of precedence:
    count the arrays a computation keeps and the largest temporaries it makes,
    not the interpreter, libraries or other processes that share the machine.
    Where the available memory cannot be read, there is no default limit.
+   Allocations of at most :data:`SMALL` bytes are not checked against it.
 """
 
 from __future__ import annotations
@@ -30,10 +31,13 @@ import os
 import re
 from pathlib import Path
 
-__all__ = ["ENV_VAR", "available_memory", "check_memory", "format_bytes", "memory_limit"]
+__all__ = ["ENV_VAR", "SMALL", "available_memory", "check_memory", "format_bytes", "memory_limit"]
 
 #: Environment variable overriding the default memory limit.
 ENV_VAR = "HEBBIAN_MAX_MEMORY"
+
+#: Allocations up to this many bytes pass the default limit unread (1 MiB).
+SMALL = 2**20
 
 _UNITS = {"": 1, "k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40, "p": 2**50}
 _SIZE = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*([kmgtp]?)(?:i?b)?\s*$", re.I)
@@ -144,6 +148,8 @@ def check_memory(n_bytes: float, what: str, limit: float | None = None) -> None:
     ...
     ValueError: a large array needs about 1.0 TiB, above the memory limit of 1.0 GiB (...
     """
+    if n_bytes <= SMALL and limit is None and not os.environ.get(ENV_VAR, "").strip():
+        return  # reading /proc costs more than such an array
     cap = memory_limit(limit)
     if n_bytes > cap:
         source = (

@@ -305,8 +305,21 @@ def tanh_terms(x, beta):
 
     With ``e = exp(-2|beta x|)``: ``|tanh| = (1 - e)/(1 + e)``, ``sech^2 = 4e/(1 + e)^2``
     and ``log 2cosh = |beta x| + log(1 + e)``, each to a few ulps at any ``x``
-    (``beta x = inf`` included).  At ``beta = inf``: ``sign x``, ``1 - sign^2 x``, ``|x|``;
-    at ``beta = 0``: ``0, 1, inf``.  Callable from Numba kernels (and from Python).
+    (``beta x = inf`` included).  Callable from Numba kernels (and from Python).
+
+    Parameters
+    ----------
+    x : float
+        The field.
+    beta : float
+        Inverse temperature, ``0 <= beta <= inf``.
+
+    Returns
+    -------
+    t, s2, free : float
+        ``tanh(beta x)``, ``sech^2(beta x)`` and ``(1/beta) log 2cosh(beta x)``; at
+        ``beta = inf`` ``sign x``, ``1 - sign^2 x`` and ``|x|``, at ``beta = 0``
+        ``0``, ``1`` and ``inf``.
     """
     if beta == 0:
         return 0.0, 1.0, math.inf
