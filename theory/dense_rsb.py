@@ -136,6 +136,24 @@ def _start(P: int, alpha: float, beta: float, m: float, k: int, q_top: float, h=
     return np.concatenate([q[:-1] if math.isinf(beta) else q, s.x_levels]), s
 
 
+def _confirmed(P: int, alpha: float, beta: float, k: int, u0, tol: float, params: dict):
+    """Newton from ``u0`` on every stationarity condition of the retrieval state, then the
+    maximum of the functional at the root's overlap: ``(state, m)``."""
+    u, _ = _root(P, beta, k, u0, free="m", alpha=alpha)
+    m = float(u[-1])
+    q, x, _ = _unpack(u, k, math.isinf(beta))
+    return _maximize(P, alpha, beta, m, q, x, tol=tol, params=params), m
+
+
+def _split(state, zero_T: bool) -> np.ndarray:
+    """A start for one step more than ``state``: a level three quarters of the way up its top
+    gap, with ``x`` (``mu`` at ``T = 0``) doubled, or halfway to 1, above; ``m`` appended."""
+    q, x = np.array(state.q_levels), np.array(state.x_levels)
+    q = np.insert(q, q.size - 1, q[-2] + 0.75 * (q[-1] - q[-2]))
+    x = np.append(x, 2 * x[-1] if zero_T else (1 + x[-1]) / 2)
+    return np.concatenate([q[:-1] if zero_T else q, x, [state["m"]]])
+
+
 def _checked(P, alpha, T, k, tol) -> tuple[int, float, float, float, int, float]:
     """``(P, alpha, T, beta, k, tol)`` as :func:`solve_rsb` takes them, or the error naming one."""
     P, alpha, (T, beta) = _order(P), _load(alpha), rsb_temperature(T)
@@ -243,9 +261,15 @@ def solve_rsb(
     else:
         exists, q_top = True, 1.0
     u0 = np.append(_start(P, alpha, beta, float(guess), k, q_top)[0], guess)
-    u, _ = _root(P, beta, k, u0, free="m", alpha=alpha)
-    m = float(u[-1])
-    s = _maximize(P, alpha, beta, m, *_unpack(u, k, zero_T)[:2], tol=tol, params=params)
+    s, m = _confirmed(P, alpha, beta, k, u0, tol, params)
+    if max(s.residual, abs(s["m"] - m)) > tol and k >= 2:
+        # the start's maximum is flat in the extra step, and the root can stall where two
+        # steps merge: start again from the state with a step fewer, its top step split
+        fewer = solve_rsb(P, alpha, T, k - 1, branch="retrieval", guess=guess, tol=tol)
+        if fewer.success:
+            again = _confirmed(P, alpha, beta, k, _split(fewer, zero_T), tol, params)
+            if max(again[0].residual, abs(again[0]["m"] - again[1])) < s.residual:
+                s, m = again
     mismatch = abs(s["m"] - m)
     residual = max(s.residual, mismatch)
     lost = not (m > 0.05 and exists)
