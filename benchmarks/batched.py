@@ -22,7 +22,9 @@ P = 4 at high storage, N = 100, K = 5000 (alpha = 0.005), both at T = 0.5.
 P = 2 (N = 1000, K = 100, T = 0.5) and P = 3 (N = 200, K = 2000, T = 0.05)
 against the plain fastmath loop of ``flips.py`` (one chain), all per CPU
 second: ``numba`` (the one-chain kernel, the chains on threads over every
-core) and ``batched`` (the NumPy array code); the load average is printed.
+core) and ``lockstep`` (groups of 16 chains a kernel, the groups on threads
+over every core), with the wall rate of ``lockstep`` on every core over one;
+the load average is printed.
 """
 
 from __future__ import annotations
@@ -63,8 +65,8 @@ def per_core(quick: bool) -> None:
     print(f"{cpu_model()}, {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}; "
           "attempted flips per CPU second, median (min..max), interleaved windows")  # fmt: skip
     print("| P | N | K | T | R | plain loop, 1 chain | numba, R chains | ratio | "
-          "batched, R chains | ratio |")  # fmt: skip
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+          "lockstep, R chains | ratio | lockstep: all cores / 1 (wall) |")  # fmt: skip
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for P, N, K, T in [(2, 1000, 100, 0.5), (3, 200, 2000, 0.05)]:
         net = DenseHopfield(binary_patterns(K, N, rng=P), P=P)
         for R in (16, 32, 64):
@@ -73,15 +75,19 @@ def per_core(quick: bool) -> None:
                 {
                     "plain": _plain(net, T),
                     "numba": _chains(net, "numba", R, sweeps, T),
-                    "batched": _chains(net, "batched", R, 1, T),
+                    "lockstep": _chains(net, "lockstep", R, sweeps, T),
+                    "lockstep, 1 thread": _chains(net, "lockstep", R, sweeps, T, 1),
                 },
                 repeats=3 if quick else 5,
                 window=0.3 if quick else 1.0,
             )
             cpu = {k: v["cpu"] for k, v in rates.items()}
+            one = rates["lockstep, 1 thread"]["wall"]
+            wall = [a / b for a, b in zip(rates["lockstep"]["wall"], one, strict=True)]
             print(f"| {P} | {N} | {K} | {T} | {R} | {summary(cpu['plain'], '{:.3g}')} | "
                   f"{summary(cpu['numba'], '{:.3g}')} | {_ratio(cpu, 'numba')} | "
-                  f"{summary(cpu['batched'], '{:.3g}')} | {_ratio(cpu, 'batched')} |")  # fmt: skip
+                  f"{summary(cpu['lockstep'], '{:.3g}')} | {_ratio(cpu, 'lockstep')} | "
+                  f"{summary(wall)} |")  # fmt: skip
     print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 
@@ -102,13 +108,14 @@ def _plain(net, T: float):
     return run
 
 
-def _chains(net, backend: str, R: int, n_sweeps: int, T: float):
+def _chains(net, backend: str, R: int, n_sweeps: int, T: float, workers: int | None = None):
     model = kernel_model(net)
     state = init(net, n_replicas=R, start="pattern", m0=0.9, rng=0)
     dyn = Dynamics(T=T)
+    workers = workers or os.cpu_count()
 
     def run():
-        step(model, state, dyn, n_sweeps, backend=backend, n_workers=os.cpu_count())
+        step(model, state, dyn, n_sweeps, backend=backend, n_workers=workers)
         return R * n_sweeps * net.N
 
     return run

@@ -962,8 +962,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--backend",
         choices=BACKENDS,
         default="auto",
-        help="auto (= numba), numba, numpy (slow reference), batched (all chains at once), "
-        "cupy (GPU)",
+        help="auto (= numba), numba, lockstep (16 chains a kernel, T > 0; fastest for "
+        "many replicas), numpy (slow reference), batched (all chains at once), cupy (GPU)",
     )
     m.add_argument(
         "--workers",

@@ -24,7 +24,7 @@ __all__ = [
 ]
 
 #: Monte Carlo backends (:func:`hebbian.mc.backends.resolve_backend`); ``"auto"`` is Numba.
-BACKENDS = ("auto", "numba", "numpy", "batched", "cupy")
+BACKENDS = ("auto", "numba", "lockstep", "numpy", "batched", "cupy")
 #: Backends that advance every chain at once (:mod:`hebbian.mc._batched`, :mod:`hebbian.mc._cuda`).
 BATCHED = ("batched", "cupy")
 #: Update rules of :class:`hebbian.mc.Dynamics` (``"glauber"`` is another name for
@@ -97,8 +97,8 @@ def system_info() -> dict:
     -------
     dict
         JSON-serializable: ``hebbian``, ``python``, ``platform``, ``packages``
-        (versions or None), ``backends`` (``numpy``, ``numba``, ``batched``,
-        ``cupy``: true if usable, for ``cupy`` otherwise the reason), ``gpu``
+        (versions or None), ``backends`` (``numpy``, ``numba``, ``lockstep``,
+        ``batched``, ``cupy``: true if usable, for ``cupy`` otherwise the reason), ``gpu``
         and ``cores`` (logical CPUs and those this process may use).
     """
     from hebbian import __version__
@@ -117,6 +117,7 @@ def system_info() -> dict:
         "backends": {
             "numpy": True,
             "numba": packages["numba"] is not None,
+            "lockstep": packages["numba"] is not None,
             "batched": True,
             "cupy": cupy_backend_problem() or True,
         },

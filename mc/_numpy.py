@@ -102,6 +102,23 @@ def sweeps(model, sigma, S, beta, rule, order, n_sweeps, rng, counts):
             return
 
 
+def lockstep_sweeps(model, sigma, S, betas, rule, order, n_sweeps, rng, counts):
+    """Reference twin of :func:`hebbian.mc._numba.lockstep_sweeps` (same arguments, same
+    effect): per attempt every chain's site, then every chain's uniform."""
+    R, N = sigma.shape
+    for _ in range(n_sweeps):
+        stream = Xoshiro256Plus(rng)
+        for t in range(N):
+            sites = [t if order == ORDER_SEQUENTIAL else stream.site(N) for _ in range(R)]
+            dE = [delta_energy(model, i, sigma[r], S[r]) for r, i in enumerate(sites)]
+            for r, i in enumerate(sites):
+                if accept(dE[r], betas[r], rule, stream.uniform()):
+                    _flip(model, i, sigma[r], S[r])
+                    counts[r, ACCEPTED] += 1
+        counts[:, ATTEMPTED] += N
+        counts[:, SWEEPS] += 1
+
+
 def pair_sweeps(model, sigma, S, probe, beta, rule, n_sweeps, rng, counts):
     """Reference twin of :func:`hebbian.mc._numba.pair_sweeps` (same arguments, same effect)."""
     N = sigma.shape[0]

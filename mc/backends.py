@@ -1,4 +1,4 @@
-"""Backend choice, in one place: ``"auto" | "numba" | "numpy" | "batched" | "cupy"``."""
+"""Backend choice, in one place: auto, numba, lockstep, numpy, batched or cupy."""
 
 from __future__ import annotations
 
@@ -25,7 +25,8 @@ def array_module(name: str):
 def resolve_backend(backend: str) -> tuple[str, ModuleType]:
     """Return ``(name, kernel module)`` for ``backend``.
 
-    ``"auto"`` picks Numba (always installed with the package); ``"numpy"`` is
+    ``"auto"`` picks Numba (always installed with the package); ``"lockstep"``
+    advances groups of chains in lockstep in one Numba kernel; ``"numpy"`` is
     the slow one-chain reference twin; ``"batched"`` advances all chains at
     once with array code on NumPy (the CPU reference of the GPU path);
     ``"cupy"`` runs the same chains on a CUDA GPU in one kernel per call.
@@ -55,4 +56,4 @@ def resolve_backend(backend: str) -> tuple[str, ModuleType]:
         return "numpy", _numpy
     from hebbian.mc import _numba
 
-    return "numba", _numba
+    return ("lockstep" if backend == "lockstep" else "numba"), _numba

@@ -41,6 +41,7 @@ from hebbian.mc.sampler import (
     Dynamics,
     _init,
     chain_bytes,
+    check_backend_rule,
     check_track,
     model_bytes,
     network_size,
@@ -310,7 +311,7 @@ def run(
         (so ``np.random.default_rng(1)`` in a restarted process matches its
         checkpoint, while the same Generator object passed again in one
         process does not: it spawns other chains the second time).
-    backend : {"auto", "numba", "numpy", "batched", "cupy"}
+    backend : {"auto", "numba", "lockstep", "numpy", "batched", "cupy"}
     n_workers : int
         Threads over chains.
     checkpoint : path, optional
@@ -362,6 +363,7 @@ def run(
         rule = "zero-T" if isinstance(T, numbers.Real) and T == 0 else "metropolis"
     dynamics = Dynamics(T=T, rule=rule, order=order)
     backend_name, _ = resolve_backend(backend)
+    check_backend_rule(backend_name, dynamics)
     path = None if checkpoint is None else ckpt.check_path(checkpoint)
     N, _, n_patterns = network_size(network)
     if N * (n_burnin + n_sweeps) >= 2**63:

@@ -339,11 +339,14 @@ class Stop(Exception):
 
 
 @pytest.mark.parametrize("sampler", list(SAMPLERS))
-@pytest.mark.parametrize("checkpoint_every", [1, 4, 7])
+@pytest.mark.parametrize(
+    ("checkpoint_every", "backend"), [(1, "numba"), (4, "lockstep"), (7, "numba")]
+)
 def test_a_run_stopped_again_and_again_resumes_bit_for_bit(
-    tmp_path, monkeypatch, sampler, checkpoint_every
+    tmp_path, monkeypatch, sampler, checkpoint_every, backend
 ):
     function, args = SAMPLERS[sampler]
+    args = {**args, "backend": backend}
     uninterrupted = function(NET, **args)
     original, writes = ckpt.save, []
 

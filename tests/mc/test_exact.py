@@ -26,7 +26,7 @@ from hebbian.mc.sampler import Dynamics, init, step
 from hebbian.mc.statistics import integrated_time
 
 
-def sample(net, dyn, n_sweeps, seed, n_chains=10):
+def sample(net, dyn, n_sweeps, seed, n_chains=10, backend="numba"):
     """Visits to each state by ``n_chains`` chains of ``n_sweeps // n_chains`` sweeps, and the
     series (each ``(n_chains, length)``) whose autocorrelation sets the effective sample size."""
     model = kernel_model(net)
@@ -37,7 +37,7 @@ def sample(net, dyn, n_sweeps, seed, n_chains=10):
     codes = np.empty((n_chains, length), dtype=np.int64)
     overlaps = np.empty((K, n_chains, length))
     for t in range(length):
-        step(model, state, dyn, 1, backend="numba")
+        step(model, state, dyn, 1, backend=backend)
         codes[:, t] = ((state.sigma < 0) * CODES).sum(axis=1)
         overlaps[:, :, t] = state.m[:, :K].T
     # energy, overlap with a ground state, K overlaps, indicators of the likely states
@@ -73,6 +73,15 @@ def corrected_p_value(visits, probs, series):
 def test_sampled_distribution_is_boltzmann(name, rule, order):
     net, T = NETWORKS[name]
     visits, series = sample(net, Dynamics(T=T, rule=rule, order=order), 30_000, seed=11)
+    assert corrected_p_value(visits, boltzmann(net, T), series) > 1e-4
+
+
+@pytest.mark.parametrize("name", ["hopfield", "dense3", "exponential", "sk"])
+@pytest.mark.parametrize("rule", ["metropolis", "heat-bath"])
+def test_chains_in_lockstep_sample_boltzmann(name, rule):
+    net, T = NETWORKS[name]
+    dyn = Dynamics(T=T, rule=rule)
+    visits, series = sample(net, dyn, 30_000, seed=12, backend="lockstep")
     assert corrected_p_value(visits, boltzmann(net, T), series) > 1e-4
 
 

@@ -201,7 +201,7 @@ def run_kwargs(data, tmp_path) -> dict:
             [None, 0, 7, np.random.default_rng(1), np.random.SeedSequence(3)],
             [-1, 1.5, "seed", np.random.RandomState(1), True],
         ),
-        "backend": (["auto", "numba", "numpy", "batched"], ["cupy", "jax", None, 3]),
+        "backend": (["auto", "numba", "lockstep", "numpy", "batched"], ["cupy", "jax", None, 3]),
         "n_workers": ([1, 2], [0, -1, 1.5, True]),
         "checkpoint_every": ([1, 4, 1000], [0, -1, 1.5]),
         "progress": ([False], ["yes", None, 1]),
