@@ -306,6 +306,25 @@ def _tilted_convolution(G, padded, log_w, d2, mu):
     return new, d_mu, tilted_d2, tilt
 
 
+def _narrow_average(t: float, center: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Weights ``p`` on the five nodes about ``center`` (of ``n``) with the first four
+    moments of a centred Gaussian of variance ``t dy^2``, and ``dp/dt``.
+
+    ``p_{+-1} = 2t/3 - t^2/2``, ``p_{+-2} = (3t^2 - t)/24``: odd moments 0,
+    ``sum p_j j^2 = t``, ``sum p_j j^4 = 3 t^2``; at small ``t`` the average is
+    ``G + (t dy^2 / 2) G''`` with the five-point second difference.  At
+    ``t = 1`` it meets the grid Gaussian of :func:`parisi_functional` to its
+    sixth moment (11 against 15 ``dy^6``): the seam between them moves ``f``
+    by about ``dy^6 G^(6) / 180``.
+    """
+    a, b = 2 * t / 3 - t * t / 2, (3 * t * t - t) / 24
+    da, db = 2 / 3 - t, (6 * t - 1) / 24
+    p, dp = np.zeros(n), np.zeros(n)
+    p[center - 2 : center + 3] = (b, a, 1 - 2 * a - 2 * b, a, b)
+    dp[center - 2 : center + 3] = (db, da, -2 * da - 2 * db, da, db)
+    return p, dp
+
+
 def parisi_functional(
     q, mu, beta: float, h: float = 0.0, grid: Grid = Grid(), xi: Covariance = SK
 ) -> ParisiValue:
@@ -380,22 +399,21 @@ def parisi_functional(
         # final Gaussian average of G_0 over h + sqrt(v0) z, on the grid
         s0 = math.sqrt(v[0])
         u = y - h
-        if s0 > 3 * grid.dy:
+        if s0 > grid.dy:  # the grid's Gaussian has variance v0 to ~exp(-2 pi^2 v0 / dy^2)
             logp = -0.5 * (u / s0) ** 2
             p = np.exp(logp - logp.max())
             p /= p.sum()
             phi = float(p @ G)
             dphi_v0 = float(p @ (G * (u**2 - p @ u**2))) / (2 * v[0] ** 2)
             m = float(p @ (G * (u - p @ u))) / v[0]
-        else:  # (near) point mass at the centre node: Taylor to second order
+        else:  # (near) point mass: the five nodes about the centre with its moments
+            p, dp = _narrow_average(v[0] / grid.dy**2, center, y.size)
+            phi = float(p @ G)
+            dphi_v0 = float(dp @ G) / grid.dy**2
             c, dy = center, grid.dy
-            Gpp = (G[c + 1] - 2 * G[c] + G[c - 1]) / dy**2
-            phi = G[c] + 0.5 * v[0] * Gpp
-            dphi_v0 = 0.5 * Gpp
-            m = (G[c + 1] - G[c - 1]) / (2 * dy)
-            # the adjoint weights of this stencil (phi = p @ G), so the gradient is exact
-            p = np.zeros_like(y)
-            p[c - 1 : c + 2] = (0.5 * v[0] / dy**2, 1 - v[0] / dy**2, 0.5 * v[0] / dy**2)
+            d1 = (G[c - 2] - 8 * G[c - 1] + 8 * G[c + 1] - G[c + 2]) / (12 * dy)
+            d3 = (-G[c - 2] + 2 * G[c - 1] - 2 * G[c + 1] + G[c + 2]) / (2 * dy**3)
+            m = d1 + 0.5 * v[0] * d3  # E G'(h + u) to the same order
         # adjoint: the forward measure at each level
         lam = p
         for j in range(1, k + 1):
