@@ -234,38 +234,15 @@ def sweeps(model, sigma, S, beta, rule, order, n_sweeps, rng, counts):
         S[...] = work
 
 
-@njit(nogil=True, fastmath=FASTMATH, inline="always")
-def _lockstep_attempts(p, sigma, S, aux, xi_t, betas, rule, order, state, extras, dE, sites,
-                       flipped, counts):  # fmt: skip
-    """The loop of :func:`_lockstep_run`, inlined there with its rule and order as constants."""
-    R, N = sigma.shape
-    for t in range(N):
-        # every chain's energy change first: R independent dot products, which the
-        # core overlaps; then the decisions; then the few flips
-        for r in range(R):
-            i = t
-            if order == ORDER_RANDOM:
-                i, state = _site(state, N)
-            sites[r] = i
-            dE[r] = _interface.delta(p, xi_t, i, sigma[r, i], S, aux, r, extras[r])
-        n = 0
-        for r in range(R):
-            u, state = _uniform(state)
-            flipped[n] = r
-            n += accept(dE[r], betas[r], rule, u)
-        for k in range(n):
-            r = flipped[k]
-            i = sites[r]
-            s = sigma[r, i]
-            sigma[r, i] = -s
-            extras[r] = _interface.flip(p, xi_t, i, s, S, aux, r, extras[r])
-            counts[r, ACCEPTED] += 1
-    return state
-
-
 @njit(cache=True, nogil=True, fastmath=FASTMATH)
 def _lockstep_run(p, sigma, S, aux, xi_t, betas, rule, order, n_sweeps, rng, counts):
-    """``n_sweeps`` sweeps of the chains ``S[0..R)`` in lockstep (:func:`lockstep_sweeps`)."""
+    """``n_sweeps`` sweeps of the chains ``S[0..R)`` in lockstep (:func:`lockstep_sweeps`).
+
+    The rule and order are the same for the whole call, so their branches are
+    predicted: this loop ran 1.02x (0.97..1.06) the one with them compiled as
+    constants (as :func:`_sweep` has them for one chain), P = 2, K = 100, R = 16,
+    at half the compilation.
+    """
     R, N = sigma.shape
     extras = np.full(R, _interface.begin(p, S, aux, 0))
     dE = np.empty(R)
@@ -275,12 +252,27 @@ def _lockstep_run(p, sigma, S, aux, xi_t, betas, rule, order, n_sweeps, rng, cou
         for r in range(R):
             extras[r] = _interface.begin(p, S, aux, r)
         state = _seed(rng)
-        if order == ORDER_RANDOM and rule == RULE_METROPOLIS:
-            _lockstep_attempts(p, sigma, S, aux, xi_t, betas, RULE_METROPOLIS, ORDER_RANDOM,
-                               state, extras, dE, sites, flipped, counts)  # fmt: skip
-        else:
-            _lockstep_attempts(p, sigma, S, aux, xi_t, betas, rule, order, state, extras, dE,
-                               sites, flipped, counts)  # fmt: skip
+        for t in range(N):
+            # every chain's energy change first: R independent dot products, which
+            # the core overlaps; then the decisions; then the few flips
+            for r in range(R):
+                i = t
+                if order == ORDER_RANDOM:
+                    i, state = _site(state, N)
+                sites[r] = i
+                dE[r] = _interface.delta(p, xi_t, i, sigma[r, i], S, aux, r, extras[r])
+            n = 0
+            for r in range(R):
+                u, state = _uniform(state)
+                flipped[n] = r
+                n += accept(dE[r], betas[r], rule, u)
+            for k in range(n):
+                r = flipped[k]
+                i = sites[r]
+                s = sigma[r, i]
+                sigma[r, i] = -s
+                extras[r] = _interface.flip(p, xi_t, i, s, S, aux, r, extras[r])
+                counts[r, ACCEPTED] += 1
         for r in range(R):
             counts[r, ATTEMPTED] += N
             counts[r, SWEEPS] += 1

@@ -289,7 +289,7 @@ def test_parallel_tempering_fuzz(tmp_path):
             "exchange_every": ([1, 2], [0, 7, 1.5]),
             "track": ([None, [0]], [[0.5], [99], "a"]),
             "rng": ([None, 3, np.random.default_rng(2)], [-1, "x"]),
-            "backend": (["auto", "numpy", "batched"], ["jax", 1]),
+            "backend": (["auto", "lockstep", "numpy", "batched"], ["jax", 1]),
             "n_workers": ([1, 2], [0, True]),
             "on_round": ([None, lambda state, slot: None], [5, "f"]),
             "checkpoint_every": ([1, 4, 1000], [0, -1, 1.5]),

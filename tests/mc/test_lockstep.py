@@ -30,7 +30,7 @@ def assert_same(a, b):
     assert [g.random() for g in a.rngs] == [g.random() for g in b.rngs]
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(any_network, warm, seeds, st.integers(1, 4))
 def test_numba_equals_numpy_reference_draw_for_draw(net, dyn, seed, R):
     model = kernel_model(net)
@@ -42,7 +42,7 @@ def test_numba_equals_numpy_reference_draw_for_draw(net, dyn, seed, R):
     assert_same(a, b)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(any_network, warm, seeds)
 def test_one_chain_in_lockstep_is_the_one_chain_kernel(net, dyn, seed):
     model = kernel_model(net)
