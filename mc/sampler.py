@@ -5,8 +5,9 @@ configurations ``sigma`` (R, N), exact overlap sums ``S = N m`` (R, K), counters
 and one NumPy ``Generator`` per chain, all children of one ``SeedSequence``.
 :func:`step` advances every chain in place by whole sweeps (N attempted flips
 each) on the chosen backend, chains in parallel threads (the kernels release
-the GIL).  The random stream of a chain depends only on its own generator, so
-results do not depend on the number of threads.
+the GIL).  The random stream of a chain depends only on its own generator (on
+backend ``"lockstep"``: on its group's first chain's), so results do not
+depend on the number of threads.
 """
 
 from __future__ import annotations
