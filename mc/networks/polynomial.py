@@ -184,23 +184,22 @@ def _fields(acc):
     wide = acc is np.int64
 
     @register_jitable
+    def times(x, v):
+        """``x v`` for an entry ``x = +-1``, summed in ``acc``."""
+        return acc(v if x > 0 else -v) if wide else acc(x * v)
+
+    @register_jitable
     def pairwise(p, xi_t, i, s, S, aux, r, extra):
         h = acc(0)
         for mu in range(S.shape[1]):
-            if wide:
-                h = acc(h + (S[r, mu] if xi_t[i, mu] > 0 else -S[r, mu]))
-            else:
-                h = acc(h + xi_t[i, mu] * S[r, mu])
+            h = acc(h + times(xi_t[i, mu], S[r, mu]))
         return s * p.scale * float(2 * (np.int64(h) - s * S.shape[1]))
 
     @register_jitable
     def power(p, xi_t, i, s, S, aux, r, extra):
         h = acc(0)
         for mu in range(S.shape[1]):
-            if wide:
-                h = acc(h + (aux[r, 0, mu] if xi_t[i, mu] > 0 else -aux[r, 0, mu]))
-            else:
-                h = acc(h + xi_t[i, mu] * aux[r, 0, mu])
+            h = acc(h + times(xi_t[i, mu], aux[r, 0, mu]))
         return s * p.scale * float(np.int64(h) * multiplier(p.P) // p.div + s * extra)
 
     return pairwise, power
