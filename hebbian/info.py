@@ -108,6 +108,7 @@ def system_info() -> dict:
         for name in ("numpy", "scipy", "numba", "matplotlib", "h5py", "dask", "tqdm")
     }
     gpu = _gpu()
+    numba = packages["numba"] is not None
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return {
         "hebbian": __version__,
@@ -116,8 +117,8 @@ def system_info() -> dict:
         "packages": packages,
         "backends": {
             "numpy": True,
-            "numba": packages["numba"] is not None,
-            "lockstep": packages["numba"] is not None,
+            "numba": numba,
+            "lockstep": numba,
             "batched": True,
             "cupy": cupy_backend_problem() or True,
         },

@@ -244,7 +244,7 @@ def _lockstep_run(p, sigma, S, aux, xi_t, betas, rule, order, n_sweeps, rng, cou
     at half the compilation.
     """
     R, N = sigma.shape
-    extras = np.full(R, _interface.begin(p, S, aux, 0))
+    extras = np.full(R, _interface.begin(p, S, aux, 0))  # typed as the family's total
     dE = np.empty(R)
     sites = np.empty(R, np.int64)
     flipped = np.empty(R, np.int64)

@@ -414,7 +414,8 @@ def parisi_functional(
             d1 = (G[c - 2] - 8 * G[c - 1] + 8 * G[c + 1] - G[c + 2]) / (12 * dy)
             d3 = (-G[c - 2] + 2 * G[c - 1] - 2 * G[c + 1] + G[c + 2]) / (2 * dy**3)
             m = d1 + 0.5 * v[0] * d3  # E G'(h + u) to the same order
-        # adjoint: the forward measure at each level
+        # adjoint: the forward measure at each level (both branches give phi = p @ G,
+        # so the gradient through the levels is exact)
         lam = p
         for j in range(1, k + 1):
             d_mu, d_var = derivs[j - 1]

@@ -61,11 +61,14 @@ def test_sums_stay_exact_and_threads_change_nothing(P):
     dyn = Dynamics(T=0.4)
     step(model, a, dyn, 6, backend="lockstep", n_workers=1)
     step(model, b, dyn, 6, backend="lockstep", n_workers=2)
+    # each group draws from its first chain's generator only
+    c = init(net, n_replicas=R, rng=1)
+    used = [r % LOCKSTEP_GROUP == 0 for r in range(R)]
+    for g, h, first in zip(a.rngs, c.rngs, used, strict=True):
+        assert (g.bit_generator.state == h.bit_generator.state) != first
     assert_same(a, b)
     assert np.array_equal(a.S, model.overlap_sums(a.sigma))
     assert np.all(a.counts[:, _numba.ACCEPTED] > 0)
-    # the second group runs from its own first chain's generator
-    c = init(net, n_replicas=R, rng=1)
     step(model, c, Dynamics(T=0.4), 6, backend="numba")
     assert not np.array_equal(a.sigma[LOCKSTEP_GROUP:], c.sigma[LOCKSTEP_GROUP:])
 
