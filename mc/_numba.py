@@ -10,7 +10,8 @@ integer dot product for the polynomial networks), two uniforms and, rarely,
 one exponential:
 
 * **Random numbers.**  Each sweep seeds an inline xoshiro256+ stream (Blackman
-  and Vigna 2021) with four words drawn from the chain's NumPy ``Generator``;
+  and Vigna 2021) with four raw words of the chain's NumPy ``Generator``
+  (:func:`sweep_seeds`, drawn before the kernel call);
   uniforms are its top 53 bits, sites its top 32 bits times N.  A chain is therefore fixed by its
   ``Generator`` state at each sweep, which checkpoints keep, and does not depend
   on how sweeps are split between calls.
@@ -96,14 +97,24 @@ def _splitmix64(x):
     return z ^ (z >> _U64(31))
 
 
+def sweep_seeds(rng, n_sweeps: int) -> np.ndarray:
+    """The words that seed ``n_sweeps`` sweeps' streams, (n_sweeps, 4) uint64: the next
+    raw outputs of ``rng``'s bit generator, four a sweep.
+
+    Drawn here, in one NumPy call per chain and kernel call (1.7 us; a
+    ``Generator.integers`` call costs 17 us, a ``Generator`` passed to a kernel
+    ~20 us to unbox): at N = 32 a sweep costs less than either.
+    """
+    return rng.bit_generator.random_raw((n_sweeps, 4))
+
+
 @njit(cache=True, nogil=True)
-def _seed(rng):
-    """A xoshiro256+ state from four words of ``rng`` (never all zero)."""
-    words = rng.integers(0, 9223372036854775807, 4)
-    s0 = _splitmix64(_U64(words[0]))
-    s1 = _splitmix64(_U64(words[1]))
-    s2 = _splitmix64(_U64(words[2]))
-    s3 = _splitmix64(_U64(words[3]))
+def _seed(words):
+    """A xoshiro256+ state from four words of :func:`sweep_seeds` (never all zero)."""
+    s0 = _splitmix64(words[0])
+    s1 = _splitmix64(words[1])
+    s2 = _splitmix64(words[2])
+    s3 = _splitmix64(words[3])
     if s0 == 0 and s1 == 0 and s2 == 0 and s3 == 0:
         s0 = _U64(1)
     return s0, s1, s2, s3
@@ -143,13 +154,13 @@ def _site(state, N):
 
 
 @njit(nogil=True, fastmath=FASTMATH, inline="always")
-def _attempts(p, sigma, S, aux, xi_t, beta, rule, order, rng, dry):
+def _attempts(p, sigma, S, aux, r, xi_t, beta, rule, order, words, dry):
     """The loop of :func:`_sweep`, inlined there with its rule and order as constants."""
     N = sigma.shape[0]
-    extra = _interface.begin(p, S, aux, 0)
+    extra = _interface.begin(p, S, aux, r)
     random_site = order == ORDER_RANDOM and not dry
     needs_u = rule != RULE_ZERO_T and not dry
-    state = _seed(rng) if random_site or needs_u else (_U64(1), _U64(0), _U64(0), _U64(0))
+    state = _seed(words) if random_site or needs_u else (_U64(1), _U64(0), _U64(0), _U64(0))
     flips = 0
     i_next = 0
     if random_site:
@@ -164,21 +175,22 @@ def _attempts(p, sigma, S, aux, xi_t, beta, rule, order, rng, dry):
         if random_site and t + 1 < N:
             i_next, state = _site(state, N)
         s = sigma[i]
-        dE = _interface.delta(p, xi_t, i, s, S, aux, 0, extra)
+        dE = _interface.delta(p, xi_t, i, s, S, aux, r, extra)
         if dry:
             if dE < 0.0:
                 return 1
             continue
         if accept(dE, beta, rule, u):
             sigma[i] = -s
-            extra = _interface.flip(p, xi_t, i, s, S, aux, 0, extra)
+            extra = _interface.flip(p, xi_t, i, s, S, aux, r, extra)
             flips += 1
     return flips
 
 
 @njit(cache=True, nogil=True, fastmath=FASTMATH)
-def _sweep(p, sigma, S, aux, xi_t, beta, rule, order, rng, dry):
-    """One sweep of N attempted flips of the chain ``S[0]``, in place; returns the flips.
+def _sweep(p, sigma, S, aux, r, xi_t, beta, rule, order, words, dry):
+    """One sweep of N attempted flips of the chain ``S[r]`` (spins ``sigma``), in place;
+    returns the flips.
 
     With ``dry=True`` nothing is flipped and no random number is drawn: the
     sweep is sequential and returns 1 at the first flip that would lower the
@@ -188,55 +200,93 @@ def _sweep(p, sigma, S, aux, xi_t, beta, rule, order, rng, dry):
     """
     if not dry and order == ORDER_RANDOM:
         if rule == RULE_METROPOLIS:
-            return _attempts(p, sigma, S, aux, xi_t, beta, RULE_METROPOLIS, ORDER_RANDOM, rng,
-                             False)  # fmt: skip
+            return _attempts(p, sigma, S, aux, r, xi_t, beta, RULE_METROPOLIS, ORDER_RANDOM,
+                             words, False)  # fmt: skip
         if rule == RULE_HEAT_BATH:
-            return _attempts(p, sigma, S, aux, xi_t, beta, RULE_HEAT_BATH, ORDER_RANDOM, rng,
-                             False)  # fmt: skip
-    return _attempts(p, sigma, S, aux, xi_t, beta, rule, order, rng, dry)
+            return _attempts(p, sigma, S, aux, r, xi_t, beta, RULE_HEAT_BATH, ORDER_RANDOM,
+                             words, False)  # fmt: skip
+    return _attempts(p, sigma, S, aux, r, xi_t, beta, rule, order, words, dry)
 
 
 @njit(cache=True, nogil=True)
-def _run(p, sigma, S, aux, xi_t, beta, rule, order, n_sweeps, rng, counts):
-    """Up to ``n_sweeps`` sweeps of one chain, in place (see :func:`sweeps`)."""
-    N = sigma.shape[0]
-    counts[FIXED] = 0
-    for _ in range(n_sweeps):
-        flips = _sweep(p, sigma, S, aux, xi_t, beta, rule, order, rng, False)
-        counts[ATTEMPTED] += N
-        counts[ACCEPTED] += flips
-        counts[SWEEPS] += 1
-        if rule != RULE_ZERO_T or flips > 0:
+def _run(p, sigma, S, aux, xi_t, betas, rule, order, seeds, counts):
+    """The sweeps of ``seeds`` (R, n, 4) on the chains ``S[0..R)``, one chain after another,
+    in place (see :func:`sweeps`); chains with ``counts[r, FIXED]`` set are left alone."""
+    R, N = sigma.shape
+    for r in range(R):
+        if counts[r, FIXED]:
             continue
-        # random order: a sweep without flips proves nothing until a dry scan agrees
-        if order == ORDER_SEQUENTIAL or not _sweep(
-            p, sigma, S, aux, xi_t, beta, rule, order, rng, True
-        ):
-            counts[FIXED] = 1
-            return
+        for n in range(seeds.shape[1]):
+            flips = _sweep(p, sigma[r], S, aux, r, xi_t, betas[r], rule, order, seeds[r, n],
+                           False)  # fmt: skip
+            counts[r, ATTEMPTED] += N
+            counts[r, ACCEPTED] += flips
+            counts[r, SWEEPS] += 1
+            if rule != RULE_ZERO_T or flips > 0:
+                continue
+            # random order: a sweep without flips proves nothing until a dry scan agrees
+            if order == ORDER_SEQUENTIAL or not _sweep(
+                p, sigma[r], S, aux, r, xi_t, betas[r], rule, order, seeds[r, n], True
+            ):
+                counts[r, FIXED] = 1
+                break
 
 
-def sweeps(model, sigma, S, beta, rule, order, n_sweeps, rng, counts):
-    """Run up to ``n_sweeps`` sweeps of N attempted flips on one chain, in place.
+#: Sweeps whose seeds are drawn for one kernel call: (R, 1024, 4) int64 is 32 kB a chain.
+SEED_CHUNK = 1024
 
-    ``S`` holds the chain's float64 sums; the sweeps run on the family's
-    working copy (:attr:`~hebbian.mc.model.Family.prepare`: the narrowest exact
-    integer type, int16 or int32, so that a SIMD register holds four or two
-    times the entries of int64).  At zero temperature the chain stops at a
-    fixed point: after a sweep with no flip (sequential order), or a sweep
-    with no flip followed by a dry sequential scan that finds no
-    energy-lowering flip (random order); ``counts[FIXED]`` is then 1.
+
+def _chunks(n_sweeps: int, chunk: int = SEED_CHUNK):
+    """The sweeps of one kernel call each, ``n_sweeps`` in all."""
+    for done in range(0, n_sweeps, chunk):
+        yield min(chunk, n_sweeps - done)
+
+
+def working_copies(model, S):
+    """The kernels' working copies of the chains' sums ``S`` (R, K) and their auxiliary
+    rows (:attr:`~hebbian.mc.model.Family.prepare`, chain by chain, stacked)."""
+    prepared = [model.family.prepare(model, S[r]) for r in range(S.shape[0])]
+    return np.stack([w for w, _ in prepared]), np.stack([a for _, a in prepared])
+
+
+def sweeps(model, sigma, S, betas, rule, order, n_sweeps, rngs, counts):
+    """Run up to ``n_sweeps`` sweeps of N attempted flips on each of R chains, in place.
+
+    ``sigma`` (R, N) int8, ``S`` (R, K) float64 sums, ``betas`` (R,), ``rngs``
+    the R chains' generators, ``counts`` (R, 4).  The chains run one after
+    another in one kernel call per :data:`SEED_CHUNK` sweeps, each drawing only
+    from its own generator: the same chains as R calls with one chain each (so
+    threads may take the chains in any grouping).  The sweeps run on the
+    family's working copy of the sums (:attr:`~hebbian.mc.model.Family.prepare`:
+    the narrowest exact integer type, int16 or int32, so that a SIMD register
+    holds four or two times the entries of int64).  At zero temperature a
+    chain stops at a fixed point: after a sweep with no flip (sequential
+    order), or a sweep with no flip followed by a dry sequential scan that
+    finds no energy-lowering flip (random order); its ``counts[r, FIXED]`` is
+    then 1.  Zero-temperature chains in random order draw one sweep's seeds
+    at a time, so that a chain that stops has drawn for the sweeps it ran only.
     """
-    work, aux = model.family.prepare(model, S)
-    _run(model.params, sigma, work[None], aux[None], model.xi_t, beta, rule, order, n_sweeps,
-         rng, counts)  # fmt: skip
-    if work is not S:
-        S[...] = work
+    R = sigma.shape[0]
+    if R == 0:
+        return
+    work, aux = working_copies(model, S)
+    counts[:, FIXED] = 0
+    draws = order == ORDER_RANDOM or rule != RULE_ZERO_T
+    for n in _chunks(n_sweeps, 1 if draws and rule == RULE_ZERO_T else SEED_CHUNK):
+        if counts[:, FIXED].all():
+            break
+        seeds = np.zeros((R, n, 4), np.uint64)
+        for r in range(R):
+            if draws and not counts[r, FIXED]:
+                seeds[r] = sweep_seeds(rngs[r], n)
+        _run(model.params, sigma, work, aux, model.xi_t, betas, rule, order, seeds, counts)
+    S[...] = work
 
 
 @njit(cache=True, nogil=True, fastmath=FASTMATH)
-def _lockstep_run(p, sigma, S, aux, xi_t, betas, rule, order, n_sweeps, rng, counts):
-    """``n_sweeps`` sweeps of the chains ``S[0..R)`` in lockstep (:func:`lockstep_sweeps`).
+def _lockstep_run(p, sigma, S, aux, xi_t, betas, rule, order, seeds, counts):
+    """The sweeps of ``seeds`` (n, 4) on the chains ``S[0..R)`` in lockstep
+    (:func:`lockstep_sweeps`).
 
     The rule and order are the same for the whole call, so their branches are
     predicted: this loop ran 1.02x (0.97..1.06) the one with them compiled as
@@ -248,10 +298,10 @@ def _lockstep_run(p, sigma, S, aux, xi_t, betas, rule, order, n_sweeps, rng, cou
     dE = np.empty(R)
     sites = np.empty(R, np.int64)
     flipped = np.empty(R, np.int64)
-    for _ in range(n_sweeps):
+    for words in seeds:
         for r in range(R):
             extras[r] = _interface.begin(p, S, aux, r)
-        state = _seed(rng)
+        state = _seed(words)
         for t in range(N):
             # every chain's energy change first: R independent dot products, which
             # the core overlaps; then the decisions; then the few flips
@@ -299,17 +349,18 @@ def lockstep_sweeps(model, sigma, S, betas, rule, order, n_sweeps, rng, counts):
     faster but flip in unison wherever both accept (every flip at
     ``beta = 0`` under Metropolis, which freezes the overlap of two replicas).
     """
-    prepared = [model.family.prepare(model, S[r]) for r in range(S.shape[0])]
-    work = np.stack([w for w, _ in prepared])
-    aux = np.stack([a for _, a in prepared])
-    _lockstep_run(model.params, sigma, work, aux, model.xi_t, betas, rule, order, n_sweeps,
-                  rng, counts)  # fmt: skip
+    work, aux = working_copies(model, S)
+    for n in _chunks(n_sweeps):
+        seeds = sweep_seeds(rng, n)
+        _lockstep_run(model.params, sigma, work, aux, model.xi_t, betas, rule, order, seeds,
+                      counts)  # fmt: skip
     S[...] = work
 
 
 @njit(cache=True, nogil=True)
-def _pair_run(p, sigma, S, aux, xi_t, probe, beta, rule, n_sweeps, rng, counts):
-    """``n_sweeps`` sweeps of N pair proposals of one chain at fixed probe overlap.
+def _pair_run(p, sigma, S, aux, xi_t, probe, betas, rule, seeds, counts):
+    """The sweeps of ``seeds`` (R, n, 4) of N pair proposals at fixed probe overlap on the
+    chains ``S[0..R)``, one chain after another.
 
     Per proposal: an ordered pair of sites ``(i, j)`` and a uniform from the
     sweep's stream; where exactly one of the two agrees with the probe, both
@@ -317,48 +368,52 @@ def _pair_run(p, sigma, S, aux, xi_t, probe, beta, rule, n_sweeps, rng, counts):
     then of ``j`` after ``i``), else ``i`` flips back.  No ``fastmath``: the
     two changes are added as the NumPy reference adds them.
     """
-    N = sigma.shape[0]
-    for _ in range(n_sweeps):
-        extra = _interface.begin(p, S, aux, 0)
-        state = _seed(rng)
-        proposed = 0
-        flips = 0
-        for _t in range(N):
-            i, state = _site(state, N)
-            j, state = _site(state, N)
-            u, state = _uniform(state)
-            si = sigma[i]
-            sj = sigma[j]
-            if probe[i] * si == probe[j] * sj:  # both or neither agree (also i == j)
-                continue
-            proposed += 2
-            dE = _interface.delta(p, xi_t, i, si, S, aux, 0, extra)
-            extra = _interface.flip(p, xi_t, i, si, S, aux, 0, extra)
-            dE += _interface.delta(p, xi_t, j, sj, S, aux, 0, extra)
-            if accept(dE, beta, rule, u):
-                extra = _interface.flip(p, xi_t, j, sj, S, aux, 0, extra)
-                sigma[i] = -si
-                sigma[j] = -sj
-                flips += 2
-            else:
-                extra = _interface.flip(p, xi_t, i, -si, S, aux, 0, extra)
-        counts[ATTEMPTED] += proposed
-        counts[ACCEPTED] += flips
-        counts[SWEEPS] += 1
+    R, N = sigma.shape
+    for r in range(R):
+        x = sigma[r]
+        for words in seeds[r]:
+            extra = _interface.begin(p, S, aux, r)
+            state = _seed(words)
+            proposed = 0
+            flips = 0
+            for _t in range(N):
+                i, state = _site(state, N)
+                j, state = _site(state, N)
+                u, state = _uniform(state)
+                si = x[i]
+                sj = x[j]
+                if probe[i] * si == probe[j] * sj:  # both or neither agree (also i == j)
+                    continue
+                proposed += 2
+                dE = _interface.delta(p, xi_t, i, si, S, aux, r, extra)
+                extra = _interface.flip(p, xi_t, i, si, S, aux, r, extra)
+                dE += _interface.delta(p, xi_t, j, sj, S, aux, r, extra)
+                if accept(dE, betas[r], rule, u):
+                    extra = _interface.flip(p, xi_t, j, sj, S, aux, r, extra)
+                    x[i] = -si
+                    x[j] = -sj
+                    flips += 2
+                else:
+                    extra = _interface.flip(p, xi_t, i, -si, S, aux, r, extra)
+            counts[r, ATTEMPTED] += proposed
+            counts[r, ACCEPTED] += flips
+            counts[r, SWEEPS] += 1
 
 
-def pair_sweeps(model, sigma, S, probe, beta, rule, n_sweeps, rng, counts):
-    """Run ``n_sweeps`` sweeps of N pair proposals on one chain, in place, at fixed
-    ``sum_i probe_i sigma_i`` (see :mod:`hebbian.mc.constrained`); ``S`` as in :func:`sweeps`.
+def pair_sweeps(model, sigma, S, probe, betas, rule, n_sweeps, rngs, counts):
+    """Run ``n_sweeps`` sweeps of N pair proposals on each of R chains, in place, at fixed
+    ``sum_i probe_i sigma_i`` (see :mod:`hebbian.mc.constrained`); arrays as in
+    :func:`sweeps`.
 
-    ``counts`` gains the flips proposed (two per pair whose flip keeps the
+    ``counts[r]`` gains the flips proposed (two per pair whose flip keeps the
     overlap) and accepted, and the sweeps.
     """
-    work, aux = model.family.prepare(model, S)
-    _pair_run(model.params, sigma, work[None], aux[None], model.xi_t, probe, beta, rule,
-              n_sweeps, rng, counts)  # fmt: skip
-    if work is not S:
-        S[...] = work
+    work, aux = working_copies(model, S)
+    for n in _chunks(n_sweeps):
+        seeds = np.stack([sweep_seeds(g, n) for g in rngs])
+        _pair_run(model.params, sigma, work, aux, model.xi_t, probe, betas, rule, seeds,
+                  counts)  # fmt: skip
+    S[...] = work
 
 
 @njit(cache=True, nogil=True)

@@ -39,7 +39,7 @@ class Xoshiro256Plus:
     """Blackman and Vigna's xoshiro256+ on Python integers, seeded as the kernels seed it."""
 
     def __init__(self, rng: np.random.Generator):
-        words = rng.integers(0, 9223372036854775807, 4)
+        words = rng.bit_generator.random_raw(4)
         self.s = [_splitmix64(int(w)) for w in words]
         if not any(self.s):
             self.s[0] = 1
@@ -79,8 +79,14 @@ def is_stable(model, sigma, S) -> bool:
     return all(delta_energy(model, i, sigma, S) >= 0.0 for i in range(sigma.shape[0]))
 
 
-def sweeps(model, sigma, S, beta, rule, order, n_sweeps, rng, counts):
+def sweeps(model, sigma, S, betas, rule, order, n_sweeps, rngs, counts):
     """Reference twin of :func:`hebbian.mc._numba.sweeps` (same arguments, same effect)."""
+    for r in range(sigma.shape[0]):
+        _chain_sweeps(model, sigma[r], S[r], betas[r], rule, order, n_sweeps, rngs[r], counts[r])
+
+
+def _chain_sweeps(model, sigma, S, beta, rule, order, n_sweeps, rng, counts):
+    """One chain of :func:`sweeps`."""
     N = sigma.shape[0]
     counts[FIXED] = 0
     for _ in range(n_sweeps):
@@ -119,8 +125,14 @@ def lockstep_sweeps(model, sigma, S, betas, rule, order, n_sweeps, rng, counts):
         counts[:, SWEEPS] += 1
 
 
-def pair_sweeps(model, sigma, S, probe, beta, rule, n_sweeps, rng, counts):
+def pair_sweeps(model, sigma, S, probe, betas, rule, n_sweeps, rngs, counts):
     """Reference twin of :func:`hebbian.mc._numba.pair_sweeps` (same arguments, same effect)."""
+    for r in range(sigma.shape[0]):
+        _chain_pairs(model, sigma[r], S[r], probe, betas[r], rule, n_sweeps, rngs[r], counts[r])
+
+
+def _chain_pairs(model, sigma, S, probe, beta, rule, n_sweeps, rng, counts):
+    """One chain of :func:`pair_sweeps`."""
     N = sigma.shape[0]
     for _ in range(n_sweeps):
         stream = Xoshiro256Plus(rng)

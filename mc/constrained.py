@@ -80,7 +80,7 @@ from hebbian.mc.sampler import (
     Dynamics,
     _check_chains,
     _show,
-    each_chain,
+    chain_rows,
     flipped,
 )
 from hebbian.random import RNGLike, as_generator
@@ -192,11 +192,11 @@ def _advance(kernels, model, state, v, dynamics, n_sweeps: int, n_workers: int, 
     if betas is None:
         betas = np.full(state.n_replicas, dynamics.beta)
 
-    def advance(r: int) -> None:
-        kernels.pair_sweeps(model, state.sigma[r], state.S[r], v, float(betas[r]), rule,
-                            n_sweeps, state.rngs[r], state.counts[r])  # fmt: skip
+    def advance(rows: slice) -> None:
+        kernels.pair_sweeps(model, state.sigma[rows], state.S[rows], v, betas[rows], rule,
+                            n_sweeps, state.rngs[rows], state.counts[rows])  # fmt: skip
 
-    each_chain(advance, state.n_replicas, n_workers)
+    chain_rows(advance, state.n_replicas, n_workers)
 
 
 def flip_works(model: KernelModel, state: ChainState, backend: str = "auto") -> np.ndarray:

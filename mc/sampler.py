@@ -535,20 +535,20 @@ def step(
         _step_lockstep(model, state, rule, order, betas, n_sweeps, n_workers)
         return state
 
-    def advance(r: int) -> None:
+    def advance(rows: slice) -> None:
         backend_module.sweeps(
             model,
-            state.sigma[r],
-            state.S[r],
-            float(betas[r]),
+            state.sigma[rows],
+            state.S[rows],
+            betas[rows],
             rule,
             order,
             n_sweeps,
-            state.rngs[r],
-            state.counts[r],
+            state.rngs[rows],
+            state.counts[rows],
         )
 
-    each_chain(advance, state.n_replicas, n_workers)
+    chain_rows(advance, state.n_replicas, n_workers)
     return state
 
 
@@ -599,6 +599,16 @@ def _step_lockstep(model, state, rule, order, betas, n_sweeps, n_workers) -> Non
 #: new pool each call, 1.79x from a kept one (2-core virtual machine).
 _POOLS: dict[int, ThreadPoolExecutor] = {}
 os.register_at_fork(after_in_child=_POOLS.clear)  # a forked child has none of the threads
+
+
+def chain_rows(advance, n_replicas: int, n_workers: int) -> None:
+    """Call ``advance(rows)`` on slices of the chains: all of them in one call on one worker
+    (one kernel call: at N = 32 a sweep costs less than a call), else one chain a call on
+    ``n_workers`` threads (:func:`each_chain`)."""
+    if min(n_workers, n_replicas) == 1:
+        advance(slice(0, n_replicas))
+        return
+    each_chain(lambda r: advance(slice(r, r + 1)), n_replicas, n_workers)
 
 
 def each_chain(advance, n_replicas: int, n_workers: int) -> None:

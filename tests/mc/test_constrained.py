@@ -117,8 +117,9 @@ def test_overlap_slope_equals_the_enumerated_free_energy_difference(name, m):
 
 def test_ladder_slopes_equal_the_enumerated_free_energy_differences():
     """Three temperatures with replica exchange in the sector m = 0 (N = 8): at each, the
-    slope is the exact one within 4 errors (6 ladders), insertion and deletion apart
-    within 6 (each alone scatters more than their mean: the error is the mean's)."""
+    slope is the exact one within 4 errors (6 ladders); insertion and deletion each within
+    15 % (they scatter in opposite directions, up to 7 % over ten seed pairs at the lowest
+    temperature, and the error is known for their mean only)."""
     net, T = NETWORKS["dense3"]
     temps = [T, 1.5 * T, 2.25 * T]
     state = init(net, n_replicas=18, start=at_overlap(PROBE, 0.0, 18, rng=3), rng=4)
@@ -130,8 +131,8 @@ def test_ladder_slopes_equal_the_enumerated_free_energy_differences():
         assert s.m == 0.0
         assert len(s.per_chain) == 6
         assert abs(s.slope - (up + down) / 2) < 4 * s.error, (t, s.slope, up, down, s.error)
-        assert abs(s.up - up) < 6 * s.error, (t, s.up, up, s.error)
-        assert abs(s.down - down) < 6 * s.error, (t, s.down, down, s.error)
+        assert abs(s.up - up) < 0.15 * abs(up), (t, s.up, up)
+        assert abs(s.down - down) < 0.15 * abs(down), (t, s.down, down)
         assert 0 < s.acceptance <= 1
     assert np.all((res.swap_acceptance > 0) & (res.swap_acceptance <= 1))
     assert res.round_trips > 0
