@@ -74,6 +74,7 @@ def _settings(quick: bool) -> dict:
             "e_alpha": 4,
             "g_alpha": 4,
             "h_rho": 4,
+            "T_M_tol": 1e-3,
         }
     return {
         "n_samples": 16,
@@ -86,6 +87,7 @@ def _settings(quick: bool) -> dict:
         "e_alpha": 12,
         "g_alpha": 14,
         "h_rho": 20,
+        "T_M_tol": 1e-6,
     }
 
 
@@ -374,7 +376,8 @@ def panel_g(ax, s: dict, P: int = 3, r: float = 0.5) -> xr.Dataset:
     g_rhos, lines = (0.0, 0.1, 0.3, 1.0), []
     for k, rho in enumerate(g_rhos):
         M = math.inf if rho == 0 else (1 - r * r) / (rho * r * r)
-        T_M = [L.T_M(P, a, r, M, limit="gaussian") or math.nan for a in loads]  # 0: none
+        # 0: none
+        T_M = [L.T_M(P, a, r, M, limit="gaussian", tol=s["T_M_tol"]) or math.nan for a in loads]
         ax.plot(*smooth(loads, T_M), **series(k), label=rf"$\rho$ = {rho:g}")
         lines.append(T_M)
     ax.set(
@@ -404,7 +407,10 @@ def panel_h(ax, s: dict, r: float = 0.5) -> xr.Dataset:
     rhos = np.geomspace(0.01, 3.0, s["h_rho"])
     lines = []
     for k, P in enumerate((2, 3, 4)):
-        T_M = [L.T_M(P, 0.0, r, (1 - r * r) / (rho * r * r), limit="gaussian") for rho in rhos]
+        T_M = [
+            L.T_M(P, 0.0, r, (1 - r * r) / (rho * r * r), limit="gaussian", tol=s["T_M_tol"])
+            for rho in rhos
+        ]
         x, y = smooth(np.log(rhos), T_M)
         ax.plot(np.exp(x), y, **series(k), label=f"P = {P}")
         lines.append(T_M)
