@@ -68,7 +68,18 @@ draws its own 12 samples.
 network (every example stored: K M vectors, more cross-talk):
 for P = 3 the self-interactions of the stored examples add a random field
 1/r^4 times the supervised one, which smooths the spin-glass onset into a
-crossover (no line) and shrinks the retrieval region.  (c) Low load: the
+crossover (no line) and shrinks the retrieval region.  Points (P = 2): the
+half-retention Monte Carlo of (a) on the unsupervised network (K M = 12 K
+stored examples; the RS line from the Amit-Gutfreund-Sompolinsky spectrum of
+:func:`hebbian.theory.learning.crosstalk`).  Full run (N = 500, 1000, 2000,
+12 samples, loads 0.6 - 2.0 alpha_c): crossings 1.40, 1.08, 1.12 alpha_c at
+T = 0.15, 1.07, 1.16, 1.02 at 0.3 and 0.93, 0.90, 1.07 at 0.5, extrapolated
+linearly in 1/N to 1.08(8), 0.99(6) and 1.10(4) alpha_c: +1.1, -0.1 and
++2.8 sigma from RS (the last from crossings that rise with N, as the
+supervised network's at T = 0.5 scatter the other way).  The chains that
+stay have RS's overlap (N = 2000: 0.883(7), 0.874(6) against 0.888, 0.865
+at 0.6, 0.8 alpha_c, T = 0.15; 0.853(4), 0.815(24) against 0.849, 0.825 at
+0.3; 0.753(9), 0.726(8) against 0.756, 0.732 at 0.5).  (c) Low load: the
 highest temperature of the retrieval state T_M against rho (both protocols:
 identical at low load), with Monte Carlo (K = 3 classes) temperatures at
 which half of the chains keep the archetype (overlap > 0.2 through the run),
@@ -188,8 +199,14 @@ SPINODAL_MC = {
 }
 
 
-def spinodal_points(args, ax, P, M, top, plan, n_samples, records) -> str:
-    """Supervised network: Monte Carlo loads where half of the chains keep the archetype.
+#: Interaction orders whose unsupervised network gets the Monte Carlo of
+#: :data:`SPINODAL_MC` too: it stores K M vectors, so a sweep costs M = 12 times the
+#: supervised network's; affordable where the loads are small (P = 2: alpha_c ~ 0.024).
+UNSUPERVISED_MC = (2,)
+
+
+def spinodal_points(args, ax, P, M, top, plan, n_samples, records, protocol="supervised") -> str:
+    """Monte Carlo loads where half of the chains of the ``protocol`` network keep the archetype.
 
     ``plan``: sizes, temperatures (fractions of ``top``) and loads (fractions of
     ``alpha_c(T)``), as in :data:`SPINODAL_MC`; a record per temperature goes to
@@ -201,19 +218,21 @@ def spinodal_points(args, ax, P, M, top, plan, n_samples, records) -> str:
     Ns, fractions, loads = plan
     note = [f"MC half-retention, N = {Ns[0]}-{Ns[-1]}, in units of RS $\\alpha_c(T)$:"]
     missed = False  # an extrapolation more than two errors from RS
+    tag = "" if protocol == "supervised" else f"_{protocol}"
     for f in fractions:
         T = f * top
-        a_c = L.alpha_c(P, T, R, M).value
+        a_c = L.alpha_c(P, T, R, M, protocol=protocol).value
         alphas = [a_c * x for x in loads]
         ds = sweep(
             args,
-            f"learning_phase.P{P}_T{f}",
+            f"learning_phase.P{P}_T{f}{tag}",
             TASK,
             {"N": Ns, "alpha": alphas},
             P=P,
             T=T,
             r=R,
             M=M,
+            **({} if protocol == "supervised" else {"protocol": protocol}),
             n_samples=n_samples,
             n_sweeps=100,
             n_burnin=50,
@@ -222,11 +241,13 @@ def spinodal_points(args, ax, P, M, top, plan, n_samples, records) -> str:
         ds.attrs["n_chains"] = 2 * n_samples
         kept, err = _kept(ds)
         rec = _crossings(np.array(alphas), kept, err, Ns)
-        rec.update(P=P, T=T, M=M, theory=a_c, line="spinodal", loads=alphas)
+        rec.update(P=P, T=T, M=M, theory=a_c, line="spinodal", loads=alphas, protocol=protocol)
         rec["retained"] = kept.tolist()
         rec["m_retained"] = ds["m"].values.tolist()
         rec["m_error"] = ds["error"].values.tolist()
-        rec["m_rs"] = [L.solve(P, a, T, R, M)["m"] if a < a_c else math.nan for a in alphas]
+        rec["m_rs"] = [
+            L.solve(P, a, T, R, M, protocol=protocol)["m"] if a < a_c else math.nan for a in alphas
+        ]
         for tail in ("", "_n23"):
             if np.isfinite(rec.get(f"error{tail}", math.nan)):
                 rec[f"n_sigma{tail}"] = (rec[f"extrapolated{tail}"] - a_c) / rec[f"error{tail}"]
@@ -495,6 +516,10 @@ def draw(args) -> tuple:
             notes[row, 0] = spinodal_points(
                 args, axes[row, 0], P, M, top, plan, n_samples, records
             )
+            if P in UNSUPERVISED_MC:
+                notes[row, 1] = spinodal_points(
+                    args, axes[row, 1], P, M, top, plan, n_samples, records, "unsupervised"
+                )
             if not args.quick and P in SLOPE_MC:
                 slopes = slope_points(args, axes[row, 0], P, M, top, records)
                 notes[row, 0] += "\n" + slopes

@@ -14,8 +14,9 @@ from hebbian.theory import learning as L
 
 
 def test_learning_phase_diagram_lines_and_low_load_monte_carlo(made):
-    """Monte Carlo melting temperatures at low load and the pairwise spinodal, extrapolated in
-    N, within 3 errors (and a tenth) of T_M and alpha_c; data noise and the unsupervised
+    """Monte Carlo melting temperatures at low load and the pairwise spinodal of both
+    protocols, extrapolated in N, within 3 errors (and a tenth) of T_M and alpha_c; data
+    noise and the unsupervised
     cross-talk shrink the retrieval region; the pairwise spin-glass line is AGS's
     T_g = 1 + sqrt(alpha)."""
     tmp_path = made("learning_phase")
@@ -23,10 +24,11 @@ def test_learning_phase_diagram_lines_and_low_load_monte_carlo(made):
     low = [p for p in points if p["line"] == "T_M low load"]
     assert {p["P"] for p in low} == {3, 4}
     spinodal = [p for p in points if p["line"] == "spinodal"]
-    assert [p["P"] for p in spinodal] == [2]
+    assert [(p["P"], p["protocol"]) for p in spinodal] == [(2, "supervised"), (2, "unsupervised")]
     for p in low + spinodal:
         assert abs(p["extrapolated"] - p["theory"]) < 3 * p["error"] + 0.1 * p["theory"], p
-        assert p["crossing"][-1] < 1.3 * p["theory"]  # the largest N melts near the line
+        # the largest N melts near the line (8 chains a load in the quick run: binomial noise)
+        assert p["crossing"][-1] < 1.3 * p["theory"] + 3 * p["errors"][-1], p
     data = open_data(tmp_path, "learning_phase")
     sup = data.sel(protocol="supervised")
     unsup = data.sel(protocol="unsupervised")
