@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -38,6 +39,40 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "gpu" in item.keywords:
             item.add_marker(skip)
+
+
+#: A figure test's figure: the parameter of test_figures.py's per-figure tests, the module
+#: of the others (tests/figures/test_NAME.py tests the figure NAME).
+_FIGURE_TEST = re.compile(r"tests/figures/(?:test_figures\.py::\w+\[(\w+)\]$|test_(\w+)\.py::)")
+
+
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``-n``'s default distribution, but a figure's tests on one worker.
+
+    The figure tests share each figure's quick run, made once per worker
+    (tests/figures/conftest.py); spread over both workers, as pytest-xdist's
+    chunks may spread them, a figure is made twice (dense_rsb: 51 s more).
+    pytest-xdist's own ``--dist loadgroup`` cannot do it under pytest 9 (it
+    renames ``item._nodeid``, which pytest 9 no longer reads).
+    """
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    from hebbian import figures
+
+    names = set(figures.available())
+
+    class FigureScheduling(LoadScopeScheduling):
+        """Each figure's tests one unit of work, every other test one of its own."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            match = _FIGURE_TEST.match(nodeid)
+            name = match and (match[1] or match[2])
+            return f"figure {name}" if name in names else nodeid
+
+    return FigureScheduling(config, log)
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -2,27 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from matplotlib.figure import Figure
 
 from hebbian import figures
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items):
-    """The tests of one figure's quick run on one worker (``--dist loadgroup``, pyproject):
-    each worker makes the quick runs its tests need, and a figure whose tests were spread
-    over both made it twice (dense_rsb: 51 s more)."""
-    here = Path(__file__).parent
-    for item in items:
-        if item.path.parent != here or not {"made", "drawn"} & set(item.fixturenames):
-            continue
-        params = getattr(item, "callspec", None)
-        name = params.params["name"] if params and "name" in params.params else None
-        name = name or item.path.stem.removeprefix("test_")
-        item.add_marker(pytest.mark.xdist_group(f"figure-{name}"))
 
 
 @pytest.fixture(scope="session")
