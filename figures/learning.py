@@ -376,7 +376,7 @@ def panel_g(ax, s: dict, P: int = 3, r: float = 0.5) -> xr.Dataset:
     g_rhos, lines = (0.0, 0.1, 0.3, 1.0), []
     for k, rho in enumerate(g_rhos):
         M = math.inf if rho == 0 else (1 - r * r) / (rho * r * r)
-        # 0: none
+        # T_M = 0: no retrieval state even at T = 0
         T_M = [L.T_M(P, a, r, M, limit="gaussian", tol=s["T_M_tol"]) or math.nan for a in loads]
         ax.plot(*smooth(loads, T_M), **series(k), label=rf"$\rho$ = {rho:g}")
         lines.append(T_M)

@@ -218,7 +218,9 @@ def spinodal_points(args, ax, P, M, top, plan, n_samples, records, protocol="sup
     Ns, fractions, loads = plan
     note = [f"MC half-retention, N = {Ns[0]}-{Ns[-1]}, in units of RS $\\alpha_c(T)$:"]
     missed = False  # an extrapolation more than two errors from RS
-    tag = "" if protocol == "supervised" else f"_{protocol}"
+    # the supervised sweeps keep the names and parameters of their stored files
+    named = {} if protocol == "supervised" else {"protocol": protocol}
+    tag = "".join(f"_{value}" for value in named.values())
     for f in fractions:
         T = f * top
         a_c = L.alpha_c(P, T, R, M, protocol=protocol).value
@@ -232,7 +234,7 @@ def spinodal_points(args, ax, P, M, top, plan, n_samples, records, protocol="sup
             T=T,
             r=R,
             M=M,
-            **({} if protocol == "supervised" else {"protocol": protocol}),
+            **named,
             n_samples=n_samples,
             n_sweeps=100,
             n_burnin=50,

@@ -232,7 +232,7 @@ def _run(p, sigma, S, aux, xi_t, betas, rule, order, seeds, counts):
                 break
 
 
-#: Sweeps whose seeds are drawn for one kernel call: (R, 1024, 4) int64 is 32 kB a chain.
+#: Sweeps whose seeds are drawn for one kernel call: (R, 1024, 4) uint64 is 32 kB a chain.
 SEED_CHUNK = 1024
 
 
@@ -240,6 +240,15 @@ def _chunks(n_sweeps: int, chunk: int = SEED_CHUNK):
     """The sweeps of one kernel call each, ``n_sweeps`` in all."""
     for done in range(0, n_sweeps, chunk):
         yield min(chunk, n_sweeps - done)
+
+
+def chain_seeds(rngs, n_sweeps: int, chains=None) -> np.ndarray:
+    """Every chain's :func:`sweep_seeds`, (R, n_sweeps, 4): drawn by the ``chains`` listed
+    (default: all), zero for the others."""
+    seeds = np.zeros((len(rngs), n_sweeps, 4), np.uint64)
+    for r in range(len(rngs)) if chains is None else chains:
+        seeds[r] = sweep_seeds(rngs[r], n_sweeps)
+    return seeds
 
 
 def working_copies(model, S):
@@ -266,19 +275,17 @@ def sweeps(model, sigma, S, betas, rule, order, n_sweeps, rngs, counts):
     then 1.  Zero-temperature chains in random order draw one sweep's seeds
     at a time, so that a chain that stops has drawn for the sweeps it ran only.
     """
-    R = sigma.shape[0]
-    if R == 0:
-        return
     work, aux = working_copies(model, S)
     counts[:, FIXED] = 0
     draws = order == ORDER_RANDOM or rule != RULE_ZERO_T
     for n in _chunks(n_sweeps, 1 if draws and rule == RULE_ZERO_T else SEED_CHUNK):
-        if counts[:, FIXED].all():
-            break
-        seeds = np.zeros((R, n, 4), np.uint64)
-        for r in range(R):
-            if draws and not counts[r, FIXED]:
-                seeds[r] = sweep_seeds(rngs[r], n)
+        if rule == RULE_ZERO_T:  # the chains stop one by one at fixed points
+            running = np.flatnonzero(counts[:, FIXED] == 0).tolist()
+            if not running:
+                break
+            seeds = chain_seeds(rngs, n, running if draws else [])
+        else:
+            seeds = chain_seeds(rngs, n)
         _run(model.params, sigma, work, aux, model.xi_t, betas, rule, order, seeds, counts)
     S[...] = work
 
@@ -410,7 +417,7 @@ def pair_sweeps(model, sigma, S, probe, betas, rule, n_sweeps, rngs, counts):
     """
     work, aux = working_copies(model, S)
     for n in _chunks(n_sweeps):
-        seeds = np.stack([sweep_seeds(g, n) for g in rngs])
+        seeds = chain_seeds(rngs, n)
         _pair_run(model.params, sigma, work, aux, model.xi_t, probe, betas, rule, seeds,
                   counts)  # fmt: skip
     S[...] = work
