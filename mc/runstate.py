@@ -181,7 +181,11 @@ class Exchanges:
             a, b = slot[t], slot[t + 1]
             log_ratio = (betas[t] - betas[t + 1]) * (energy[a] - energy[b])
             self.attempted[t] += 1
-            if log_ratio >= 0 or self.rng.random() < math.exp(log_ratio):
+            # one uniform per attempt, drawn whatever the sign: chains in the same
+            # state (or its flip) have energies equal up to rounding, and a draw
+            # made only for a negative log_ratio would make the whole stream
+            # depend on how the energies were summed
+            if self.rng.random() < math.exp(min(log_ratio, 0.0)):
                 slot[t], slot[t + 1] = b, a
                 self.accepted[t] += 1
         lowest, highest = slot[0], slot[-1]
