@@ -487,6 +487,55 @@ def _unordered(a: np.ndarray, top: float) -> np.ndarray:
     return np.clip(u, 0.0, None if math.isinf(top) else 1.0)
 
 
+def _at_bound(u: np.ndarray, grad: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    """Variables of a bounded minimization in ``[0, upper]`` held by an active bound.
+
+    Their gradient component is a Karush-Kuhn-Tucker multiplier, not a
+    residual of the stationarity equations.
+    """
+    return ((u <= 0) & (grad > 0)) | ((u >= upper) & (grad < 0))
+
+
+def _residual(u: np.ndarray, grad: np.ndarray, upper: np.ndarray) -> float:
+    """The largest projected gradient component (zero for the variables at a bound)."""
+    return float(np.abs(np.where(_at_bound(u, grad, upper), 0.0, grad)).max(initial=0.0))
+
+
+def _newton_polish(gradient, u: np.ndarray, upper: np.ndarray, tol: float, steps: int = 8):
+    """Newton steps on the stationarity equations of the variables off their bounds.
+
+    L-BFGS-B stops once ``f`` no longer decreases beyond its rounding; where the
+    curvature is large (the breakpoints ``x = mu / beta`` at low ``T`` have
+    curvature ``~ beta^2``) the gradient can be far from zero there.  The
+    Hessian of the free variables comes from forward differences of the
+    analytic ``gradient``; a step is kept only if it lowers the residual.
+    """
+    grad = gradient(u)
+    residual = _residual(u, grad, upper)
+    for _ in range(steps):
+        if residual <= tol:
+            break
+        free = np.flatnonzero(~_at_bound(u, grad, upper))
+        hessian = np.empty((free.size, free.size))
+        for col, j in enumerate(free):
+            du = 1e-6 * max(abs(u[j]), 1e-6)
+            shifted = u.copy()
+            shifted[j] += du
+            hessian[:, col] = (gradient(shifted)[free] - grad[free]) / du
+        try:
+            move = np.linalg.solve(hessian, -grad[free])
+        except np.linalg.LinAlgError:
+            break
+        trial = u.copy()
+        trial[free] = np.clip(u[free] + move, 0.0, upper[free])
+        trial_grad = gradient(trial)
+        trial_residual = _residual(trial, trial_grad, upper)
+        if not trial_residual < residual:
+            break
+        u, grad, residual = trial, trial_grad, trial_residual
+    return u
+
+
 @dataclass(frozen=True)
 class ParisiSolution(Solution):
     """A :class:`Solution` carrying the Parisi order parameter ``q(x)`` as steps.
@@ -640,14 +689,11 @@ def maximize(
             options={"maxiter": max_iter, "ftol": 1e-16, "gtol": tol / 10, "maxcor": 30},
         )
         u, n_iter, why = res.x, int(res.nit), res.message
+        if res.status != 1:  # stopped short of max_iter: finish what f's rounding stopped
+            u = _newton_polish(lambda w: objective(w)[1], u, upper, tol)
     q, x, _, _ = unpack(u)
     v = parisi_functional(q, x if zero_T else beta * x, beta, h, grid, xi)
-    _, grad = objective(u)
-    # the stationarity equations: the projected gradient (a component pushing
-    # against an active bound is a Karush-Kuhn-Tucker multiplier, not a residual)
-    at_low = (u <= 0) & (grad > 0)
-    at_high = (u >= upper) & (grad < 0)
-    residual = float(np.abs(np.where(at_low | at_high, 0.0, grad)).max(initial=0.0))
+    residual = _residual(u, objective(u)[1], upper)
     success = residual <= tol and v.resolved
     if not v.resolved:
         message = (

@@ -638,3 +638,23 @@ def test_quadrature_keeps_the_susceptibility_at_any_beta():
     for beta in (1e8, 1e12, 1e16, 1e100, 1e300):
         susceptibility = field_moments(0.3, 1.0, beta).C
         assert susceptibility == pytest.approx(2 * p0, rel=1e-13)
+
+
+def test_newton_polish_finishes_a_stiff_stationary_point_and_keeps_active_bounds():
+    """Curvatures 1 and 1e6 (the breakpoint's beta^2 at T = 1e-3), a third variable held at
+    its lower bound: the polish reaches the stationary point to 1e-12 and leaves the bound."""
+    from hebbian.theory.parisi import _newton_polish, _residual
+
+    target = np.array([0.3, 2e-3, -1.0])
+    curvature = np.array([1.0, 1e6, 1.0])
+
+    def gradient(u):
+        return curvature * (u - target) + 1e-3 * (u - target) ** 2
+
+    upper = np.array([1.0, 1.0, 1.0])
+    start = np.array([0.31, 2.01e-3, 0.0])
+    assert _residual(start, gradient(start), upper) > 1e-3
+    u = _newton_polish(gradient, start, upper, 1e-12)
+    assert _residual(u, gradient(u), upper) <= 1e-12
+    assert u[:2] == pytest.approx(target[:2], rel=1e-9)
+    assert u[2] == 0.0
