@@ -31,6 +31,7 @@ __all__ = [
     "Q_BINS",
     "abs_overlap_cdf",
     "dense_tempering",
+    "overlap_energy",
     "pspin_enumeration",
     "pspin_tempering",
     "sk_tempering",
@@ -78,7 +79,13 @@ def sk_tempering(
         smallest exchange acceptance met (a ladder below ~0.1 does not mix);
         ``round_trips_min`` and ``round_trips_mean``: round trips of a chain
         from the lowest temperature to the highest and back, the fewest in
-        one ladder and the mean over ladders.
+        one ladder and the mean over ladders.  With Gaussian couplings (here,
+        and in :func:`pspin_tempering`) also ``energy_overlap`` (n_T,): the
+        energy the replicas' overlaps imply in equilibrium
+        (:func:`overlap_energy`), and ``equilibration_gap``,
+        ``equilibration_gap_error`` (n_T,): ``energy - energy_overlap``, paired
+        by sample, zero in equilibrium and positive before (the energy comes
+        down from above while the overlaps grow from zero).
     """
     N = check_int(N, "N", minimum=2)
     return _tempering(
@@ -88,6 +95,7 @@ def sk_tempering(
         n_samples,
         n_sweeps,
         n_burnin,
+        gaussian=(2, 1.0 / N),
     )
 
 
@@ -163,8 +171,10 @@ def pspin_tempering(
     the ``alpha -> infinity`` limit of the dense network's couplings, the
     glass of :mod:`hebbian.theory.dense_rsb` without the patterns' skewness
     (:mod:`hebbian.theory.dense_finite_n`).  Units, parameters and the
-    returned dict are those of :func:`dense_tempering`; samples are drawn
-    from other seeds than the dense network's.
+    returned dict are those of :func:`dense_tempering`, with the Gaussian
+    couplings' equilibrium check of :func:`sk_tempering` added
+    (``energy_overlap``, ``equilibration_gap``); samples are drawn from other
+    seeds than the dense network's.
     """
     draw, key = _control(N, P, alpha, seed)
     return _glass_tempering(
@@ -176,6 +186,7 @@ def pspin_tempering(
         n_samples,
         n_sweeps,
         n_burnin,
+        gaussian=alpha * float(N) ** (1 - P),
     )
 
 
@@ -299,25 +310,81 @@ def _samples(key, n_samples) -> list:
     return [child.spawn(3) for child in np.random.SeedSequence(key).spawn(n_samples)]
 
 
-def _glass_tempering(draw, key, N, P, temps, n_samples, n_sweeps, n_burnin) -> dict:
+def _glass_tempering(draw, key, N, P, temps, n_samples, n_sweeps, n_burnin, gaussian=None) -> dict:
     """:func:`_tempering` in units where the energy's variance is ``N xi(1)`` at every N.
 
     Both glasses sum over ``N!/((N-P)! P!)`` index sets instead of
     ``N^P/P!``: energies are divided by ``sqrt(c_N)``, ``c_N = N!/((N-P)! N^P)``,
-    and the chains run at ``T sqrt(c_N)`` (the same dynamics).
+    and the chains run at ``T sqrt(c_N)`` (the same dynamics).  ``gaussian``:
+    the variance of the couplings where they are Gaussian (the control).
     """
     scale = math.sqrt(math.perm(N, P) / N**P)
-    out = _tempering(draw, key, scale * temps, n_samples, n_sweeps, n_burnin)
+    identity = None if gaussian is None else (P, gaussian)
+    out = _tempering(draw, key, scale * temps, n_samples, n_sweeps, n_burnin, identity)
     out["T"] = out["T"] / scale
-    out["energy"] = out["energy"] / scale
-    out["energy_error"] = out["energy_error"] / scale
+    for name in ENERGIES:
+        if name in out:
+            out[name] = out[name] / scale
     return out
 
 
-def _tempering(draw, key, temps, n_samples, n_sweeps, n_burnin) -> dict[str, np.ndarray]:
-    """Two ladders per sample of ``draw(rng)``: energies, ``P(q)`` and ``<q^2>``."""
+#: The returned quantities that are energies (rescaled with them).
+ENERGIES = (
+    "energy",
+    "energy_error",
+    "energy_overlap",
+    "equilibration_gap",
+    "equilibration_gap_error",
+)
+
+
+def overlap_energy(N: int, P: int, variance: float, T, n_differ) -> np.ndarray:
+    """Energy per spin that two replicas' overlaps imply, in equilibrium, for Gaussian couplings.
+
+    For ``H = -sum_I J_I sigma_I`` over the P-subsets ``I`` with independent
+    ``J_I ~ N(0, v)``, Gaussian integration by parts gives, averaged over the
+    couplings, ``E <H> = -beta v sum_I (1 - <sigma_I>^2)``, and
+    ``<sigma_I>^2 = <tau_I>`` with ``tau = sigma^a sigma^b`` of two independent
+    replicas: ``E <H> = -beta v (C(N, P) - E <e_P(tau)>)``, ``e_P`` the sum of
+    the products over the P-subsets, a function of the number ``n`` of spins
+    where the replicas differ.  For P = 2 this is ``-(beta/2)(1 - q^2)`` per
+    spin (Katzgraber, Palassini and Young, Phys. Rev. B 63, 184422 (2001)).
+    Out of equilibrium the replicas overlap less, so this estimate lies below
+    the energy, which comes down from above: the two meet in equilibrium.
+
+    Parameters
+    ----------
+    N, P : int
+        Spins and order of the couplings.
+    variance : float
+        ``v``, the variance of each ``J_I``.
+    T : array_like
+        Temperatures of the last axis of ``n_differ`` (the chains' units).
+    n_differ : array_like of int
+        Spins where the two replicas differ, any shape ending in ``len(T)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``-(v / (T N)) (C(N, P) - e_P(tau))``, the shape of ``n_differ``.
+    """
+    n = np.arange(N + 1)
+    e_P = sum(
+        (-1) ** k * np.array([math.comb(m, k) * math.comb(N - m, P - k) for m in n], float)
+        for k in range(P + 1)
+    )
+    links = math.comb(N, P) - e_P[np.asarray(n_differ)]
+    return -variance * links / (np.asarray(T, float) * N)
+
+
+def _tempering(
+    draw, key, temps, n_samples, n_sweeps, n_burnin, gaussian=None
+) -> dict[str, np.ndarray]:
+    """Two ladders per sample of ``draw(rng)``: energies, ``P(q)`` and ``<q^2>``; with
+    ``gaussian = (P, v)`` also :func:`overlap_energy` and its gap to the energy."""
     n_samples = check_int(n_samples, "n_samples", minimum=2)
     energies = np.empty((n_samples, temps.size))
+    from_overlaps = np.empty((n_samples, temps.size))
     hist = np.zeros((temps.size, Q_BINS.size - 1))
     q2 = np.zeros(temps.size)
     swap_min = 1.0
@@ -342,7 +409,11 @@ def _tempering(draw, key, temps, n_samples, n_sweeps, n_burnin) -> dict[str, np.
             )
             configurations.append(np.array(rounds))  # (n_rounds, n_T, N)
         N = configurations[0].shape[-1]
-        q = np.einsum("rti,rti->rt", *(c.astype(np.float64) for c in configurations)) / N
+        agree = np.einsum("rti,rti->rt", *(c.astype(np.int64) for c in configurations))
+        q = agree / N
+        if gaussian is not None:
+            n_differ = (N - agree) // 2
+            from_overlaps[s] = overlap_energy(N, *gaussian, temps, n_differ).mean(axis=0)
         for t in range(temps.size):
             hist[t] += np.histogram(q[:, t], Q_BINS)[0]
         q2 += (q**2).mean(axis=0)
@@ -350,7 +421,7 @@ def _tempering(draw, key, temps, n_samples, n_sweeps, n_burnin) -> dict[str, np.
         swap_min = min(swap_min, *(r.swap_acceptance.min() for r in runs))
         trips.extend(r.round_trips for r in runs)
     hist /= hist.sum(axis=1, keepdims=True) * np.diff(Q_BINS)
-    return {
+    out = {
         "T": temps,
         "energy": energies.mean(axis=0),
         "energy_error": energies.std(axis=0, ddof=1) / np.sqrt(n_samples),
@@ -360,3 +431,9 @@ def _tempering(draw, key, temps, n_samples, n_sweeps, n_burnin) -> dict[str, np.
         "round_trips_min": int(min(trips)),
         "round_trips_mean": float(np.mean(trips)),
     }
+    if gaussian is not None:
+        gap = energies - from_overlaps
+        out["energy_overlap"] = from_overlaps.mean(axis=0)
+        out["equilibration_gap"] = gap.mean(axis=0)
+        out["equilibration_gap_error"] = gap.std(axis=0, ddof=1) / np.sqrt(n_samples)
+    return out

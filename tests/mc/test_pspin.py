@@ -182,3 +182,47 @@ def test_control_reaches_the_1rsb_energy_and_freezes_at_gardners_T_s(P, Ns, T_ra
     assert abs(estimate - T_s) < 3 * spread
     hot = temps >= 1.4 * T_s
     assert np.all(np.abs(u[-1, hot] + 0.5 / temps[hot]) < 3 * err[-1, hot])
+
+
+def test_overlap_energy_for_pairs_is_katzgraber_palassini_young():
+    """P = 2, v = 1/N (SK): the overlap energy is -(1 - q^2) / (2T) per spin."""
+    from hebbian.mc.glass import overlap_energy
+
+    N, T = 12, np.array([0.5, 1.3])
+    d = np.arange(N + 1)[:, None] * np.ones(2, int)
+    q = 1 - 2 * d / N
+    assert overlap_energy(N, 2, 1 / N, T, d) == pytest.approx(-(1 - q**2) / (2 * T), abs=1e-12)
+
+
+@pytest.mark.parametrize("P", [3, 4])
+def test_overlap_energy_is_the_mean_energy_over_gaussian_couplings(P):
+    """Exact thermal averages (2^8 states) over 400 coupling samples: the energy equals the
+    overlap energy within 4 errors, and the same identity with P - 1 in place of P does not."""
+    from hebbian.mc.enumeration import overlap_masses, pspin_energies
+    from hebbian.mc.glass import overlap_energy
+
+    N, alpha, T = 8, 0.5, np.array([0.15, 0.4])
+    v = alpha * N ** (1.0 - P)
+    d = np.arange(N + 1)
+    diff, wrong = [], []
+    for seed in range(400):
+        energies = pspin_energies(PSpinGlass.sample(N, P, alpha, rng=seed))
+        masses, energy = overlap_masses(energies, T)
+        implied = [masses @ overlap_energy(N, p, v, T[:, None], d[None, :]).T for p in (P, P - 1)]
+        diff.append(energy / N - np.diagonal(implied[0]))
+        wrong.append(energy / N - np.diagonal(implied[1]))
+    for values, holds in ((np.array(diff), True), (np.array(wrong), False)):
+        z = values.mean(axis=0) / (values.std(axis=0, ddof=1) / np.sqrt(len(values)))
+        assert np.all(np.abs(z) < 4) == holds
+
+
+def test_equilibration_gap_closes_with_the_run():
+    """SK at N = 24 down to T = 0.4: 5 sweeps from random spins leave the energy far above what
+    the overlaps imply; 400 after 200 of burn-in close the gap within 4 errors."""
+    from hebbian.mc.glass import sk_tempering
+
+    kw = dict(T_min=0.4, T_max=1.5, n_T=6, n_samples=12, seed=3)
+    short = sk_tempering(24, n_sweeps=5, n_burnin=0, **kw)
+    long = sk_tempering(24, n_sweeps=400, n_burnin=200, **kw)
+    assert np.all(short["equilibration_gap"][:3] > 5 * short["equilibration_gap_error"][:3])
+    assert np.all(np.abs(long["equilibration_gap"]) < 4 * long["equilibration_gap_error"])
