@@ -88,11 +88,34 @@ against Gardner's 0.651: 1.5 sigma, biased up by that rounding; no sharper
 signature of ``T_s`` exists at N <= 64 (the energy is continuous there).  At
 ``1.61 T_s`` the N = 48 and 64 energies lie 1.1 and 3.6 sigma above the
 paramagnet's -0.4762 (-0.4751(10), -0.4737(7)); the finite-N correction of
-the quenched paramagnet was not derived.  The P = 4 control (``J = 1``,
-``T_s = 0.617``) is not checked here:
-a flip costs ``N^3`` there, and at N = 12 (the largest size with 16 pairs in
-a few minutes) the energy at 0.55 ``T_s`` is -0.690(17) against the 1RSB
--0.823: far from any limit.
+the quenched paramagnet was not derived.
+
+The P = 4 control (``J = 1``, ``T_s = 0.617``; not drawn, checked by
+``tests/mc/test_pspin.py``'s long test, about 50 CPU minutes) relaxes far
+more slowly: with 1000 measured sweeps after 500 of burn-in, 4 times as
+many lower the energy on the same samples (8 seeds, pairs) by 0.006-0.017
+at N = 24, 0.010-0.022 at N = 32 and 0.015-0.020 at N = 40 over the
+ladder's temperatures 0.34-1.0, the highest included (the ladder relaxes
+as one), although swap acceptances (>= 0.73) and round trips (>= 19 per
+ladder) looked healthy; and 16 times as many are within 0.001 of 4 times
+at N = 24, within 0.001-0.004 at N = 32.  Unconverged, N = 16-48 seemed to
+stall near -0.75 at 0.55 ``T_s`` (1RSB -0.823).  Converged (32 pairs of
+samples, 16000 sweeps after 8000 at N = 16, 20, 24, 32000 after 16000 at
+N = 32; swap acceptance >= 0.76, >= 914 round trips per ladder): at 0.55
+``T_s`` -0.705(5), -0.727(7), -0.736(5), -0.755(3), extrapolated in ``ln N
+/ N`` -0.838(12) against the 1RSB -0.823 (-1.3 sigma), and within 1.3
+sigma of 1RSB at every temperature up to 0.98 ``T_s`` (chi2 0.2-0.8 for 2
+degrees of freedom); ``T_s`` from the energy 0.624(29) against Gardner's
+0.617 (0.2 sigma; ``N^{-2/3}`` 0.622(28), ``1/N`` 0.673(45)); at ``1.62
+T_s`` N = 32 gives -0.5007(25) against the paramagnet's -0.5.  The
+equilibrium identity of Gaussian couplings
+(:func:`hebbian.mc.glass.overlap_energy`) is a coarse check at 32 pairs:
+the Monte Carlo's gap equals the exact one sample by sample (16 pairs at
+N = 12 and 16 against enumeration: within 0.001 at ``T >= 1.3 T_s``,
+0.009(5) at 0.55 ``T_s``), but the gap's disorder average converges
+slowly (a skewed spread of 0.02-0.4 per sample), and the 32-pair means
+lie up to 3.1 of their errors from zero (N = 16 and 24 above ``1.2 T_s``,
+N = 32 at 0.55 ``T_s``; within 0.4 at N = 20).
 
 Overlaps, P = 4 control at ``T = 0.05 = 0.51 T_s`` (``x = 0.49`` at the 1RSB
 breakpoint, ``q_0 = 0.007``, ``q_1 = 0.985``).  The quick Monte Carlo's
