@@ -10,13 +10,25 @@ each other.
 
 from __future__ import annotations
 
+import argparse
+import os
 import platform
 import statistics
 import time
 
 import numpy as np
 
-__all__ = ["cpu_model", "interleaved", "median_time", "publish", "summary"]
+__all__ = [
+    "cpu_model",
+    "finish",
+    "interleaved",
+    "median_time",
+    "preamble",
+    "publish",
+    "ratios",
+    "summary",
+    "window_args",
+]
 
 
 def median_time(fn, repeats: int) -> float:
@@ -98,3 +110,33 @@ def publish(text: str, path: str | None) -> None:
     if path:
         with open(path, "w") as f:
             f.write(text + "\n")
+
+
+def window_args(doc: str, argv=None) -> tuple[argparse.Namespace, int, float]:
+    """Parse ``--quick`` (2 repeats of 0.2 s windows) and ``--out FILE`` for a benchmark
+    whose module docstring is ``doc``: the arguments, the repeats and the window."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="2 repeats of 0.2 s windows")
+    parser.add_argument("--out", help="also write the table to this file")
+    args = parser.parse_args(argv)
+    return (args, *((2, 0.2) if args.quick else (5, 1.0)))
+
+
+def preamble(timed: str, unit: str, repeats: int, window: float) -> list[str]:
+    """A table's first lines: the CPU and the load, then what was timed and in what unit."""
+    return [
+        f"CPU: {cpu_model()}; load average before: {os.getloadavg()[0]:.2f}",
+        f"{timed}; {unit}, median (min..max) of {repeats} interleaved windows of >= {window} s",
+        "",
+    ]
+
+
+def ratios(rates: dict, numerator: str, denominator: str) -> list[float]:
+    """Repeat-by-repeat ratios of two contenders' CPU rates (from :func:`interleaved`)."""
+    pairs = zip(rates[numerator]["cpu"], rates[denominator]["cpu"], strict=True)
+    return [a / b for a, b in pairs]
+
+
+def finish(lines: list[str], path: str | None) -> None:
+    """:func:`publish` a table's lines with the load average after the run appended."""
+    publish("\n".join([*lines, f"\nload average after: {os.getloadavg()[0]:.2f}"]), path)

@@ -25,12 +25,10 @@ update is bound by the cache level that holds ``J`` (L2 for P = 3 at N = 64,
 
 from __future__ import annotations
 
-import argparse
 import math
-import os
 
 import numpy as np
-from _timing import cpu_model, interleaved, publish, summary
+from _timing import finish, interleaved, preamble, ratios, summary, window_args
 from numba import njit
 
 from hebbian.mc import Dynamics, init, kernel_model, step
@@ -83,32 +81,24 @@ def contenders(P: int, N: int) -> dict:
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="2 repeats of 0.2 s windows")
-    parser.add_argument("--out", help="also write the table to this file")
-    args = parser.parse_args(argv)
-    repeats, window = (2, 0.2) if args.quick else (5, 1.0)
+    args, repeats, window = window_args(__doc__, argv)
     lines = [
-        f"CPU: {cpu_model()}; load average before: {os.getloadavg()[0]:.2f}",
-        f"one chain, one thread; accepted flips per CPU second, median (min..max) of "
-        f"{repeats} interleaved windows of >= {window} s",
-        "",
+        *preamble("one chain, one thread", "accepted flips per CPU second", repeats, window),
         "| P | N | T | kernel | ceiling | kernel / ceiling | ceiling GFMA/s | ceiling GB/s |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for P, N in CASES:
         rates = interleaved(contenders(P, N), repeats, window)
-        cpu = {k: v["cpu"] for k, v in rates.items()}
-        ratio = [a / b for a, b in zip(cpu["kernel"], cpu["ceiling"], strict=True)]
         per_flip = N ** (P - 1)
-        top = float(np.median(cpu["ceiling"]))
+        top = float(np.median(rates["ceiling"]["cpu"]))
         lines.append(
             f"| {P} | {N} | {dense_phases.static_transition(P)['T_s']:.3f} | "
-            f"{summary(cpu['kernel'], '{:.3g}')} | {summary(cpu['ceiling'], '{:.3g}')} | "
-            f"{summary(ratio)} | {top * per_flip / 1e9:.2f} | {top * per_flip * 8 / 1e9:.1f} |"
+            f"{summary(rates['kernel']['cpu'], '{:.3g}')} | "
+            f"{summary(rates['ceiling']['cpu'], '{:.3g}')} | "
+            f"{summary(ratios(rates, 'kernel', 'ceiling'))} | "
+            f"{top * per_flip / 1e9:.2f} | {top * per_flip * 8 / 1e9:.1f} |"
         )
-    lines.append(f"\nload average after: {os.getloadavg()[0]:.2f}")
-    publish("\n".join(lines), args.out)
+    finish(lines, args.out)
 
 
 if __name__ == "__main__":

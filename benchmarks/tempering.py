@@ -22,11 +22,8 @@ Cases: Gardner's P = 3 glass (the Gaussian control of :mod:`hebbian.mc.glass`,
 
 from __future__ import annotations
 
-import argparse
-import os
-
 import numpy as np
-from _timing import cpu_model, interleaved, publish, summary
+from _timing import finish, interleaved, preamble, ratios, summary, window_args
 
 from hebbian import SherringtonKirkpatrick
 from hebbian.mc import Dynamics, _numba, init, kernel_model, step
@@ -67,30 +64,26 @@ def contenders(P: int, N: int) -> dict:
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="2 repeats of 0.2 s windows")
-    parser.add_argument("--out", help="also write the table to this file")
-    args = parser.parse_args(argv)
-    repeats, window = (2, 0.2) if args.quick else (5, 1.0)
+    args, repeats, window = window_args(__doc__, argv)
     lines = [
-        f"CPU: {cpu_model()}; load average before: {os.getloadavg()[0]:.2f}",
-        f"{R} chains, one thread, one sweep a call; chain sweeps per CPU second, "
-        f"median (min..max) of {repeats} interleaved windows of >= {window} s",
-        "",
+        *preamble(
+            f"{R} chains, one thread, one sweep a call",
+            "chain sweeps per CPU second",
+            repeats,
+            window,
+        ),
         "| case | N | a call per chain | one call | sweeps alone | one call / a call per chain |",
         "|---|---|---|---|---|---|",
     ]
     for name, P, N in CASES:
         rates = interleaved(contenders(P, N), repeats, window)
         cpu = {k: v["cpu"] for k, v in rates.items()}
-        ratio = [a / b for a, b in zip(cpu["one call"], cpu["a call per chain"], strict=True)]
         lines.append(
             f"| {name} | {N} | {summary(cpu['a call per chain'], '{:.3g}')} | "
             f"{summary(cpu['one call'], '{:.3g}')} | {summary(cpu['sweeps alone'], '{:.3g}')} | "
-            f"{summary(ratio)} |"
+            f"{summary(ratios(rates, 'one call', 'a call per chain'))} |"
         )
-    lines.append(f"\nload average after: {os.getloadavg()[0]:.2f}")
-    publish("\n".join(lines), args.out)
+    finish(lines, args.out)
 
 
 if __name__ == "__main__":
