@@ -93,12 +93,12 @@ the quenched paramagnet was not derived.
 The P = 4 control (``J = 1``, ``T_s = 0.617``; not drawn, checked by
 ``tests/mc/test_pspin.py``'s long test, about 50 CPU minutes) relaxes far
 more slowly: with 1000 measured sweeps after 500 of burn-in, 4 times as
-many lower the energy on the same samples (8 seeds, pairs) by 0.006-0.017
-at N = 24, 0.010-0.022 at N = 32 and 0.015-0.020 at N = 40 over the
+many lower the energy on the same samples (8 seeds, pairs) by 0.006-0.019
+at N = 24, 0.005-0.022 at N = 32 and 0.004-0.020 at N = 40 over the
 ladder's temperatures 0.34-1.0, the highest included (the ladder relaxes
 as one), although swap acceptances (>= 0.73) and round trips (>= 19 per
-ladder) looked healthy; and 16 times as many are within 0.001 of 4 times
-at N = 24, within 0.001-0.004 at N = 32.  Unconverged, N = 16-48 seemed to
+ladder) looked healthy; and 16 times as many are within 0.003 of 4 times
+at N = 24, within 0.004 at N = 32.  Unconverged, N = 16-48 seemed to
 stall near -0.75 at 0.55 ``T_s`` (1RSB -0.823).  Converged (32 pairs of
 samples, 16000 sweeps after 8000 at N = 16, 20, 24, 32000 after 16000 at
 N = 32; swap acceptance >= 0.76, >= 914 round trips per ladder): at 0.55

@@ -165,8 +165,8 @@ def _unit_glass(P: int, sizes: dict, n_pairs: int, T_range) -> tuple:
     [
         (3, {16: 1, 24: 1, 32: 1}, (0.36, 1.05)),
         # P = 4 relaxes slowly: at N = 24-40, 4000 sweeps in place of 1000 lower the energy
-        # by 0.006-0.02 at every temperature of the ladder; 16000 (32000 at N = 32) are
-        # within 0.001-0.004 of 4 times fewer.  About 50 CPU minutes.
+        # by 0.004-0.022 at every temperature of the ladder; 16000 are within 0.003
+        # (N = 24) and 0.004 (N = 32) of 4 times fewer.  About 50 CPU minutes.
         (4, {16: 16, 20: 16, 24: 16, 32: 32}, (0.34, 1.0)),
     ],
 )
