@@ -131,10 +131,9 @@ def preamble(timed: str, unit: str, repeats: int, window: float) -> list[str]:
     ]
 
 
-def ratios(rates: dict, numerator: str, denominator: str) -> list[float]:
-    """Repeat-by-repeat ratios of two contenders' CPU rates (from :func:`interleaved`)."""
-    pairs = zip(rates[numerator]["cpu"], rates[denominator]["cpu"], strict=True)
-    return [a / b for a, b in pairs]
+def ratios(a, b) -> list[float]:
+    """Repeat-by-repeat ratios of two contenders' rates (lists from :func:`interleaved`)."""
+    return [x / y for x, y in zip(a, b, strict=True)]
 
 
 def finish(lines: list[str], path: str | None) -> None:

@@ -33,7 +33,7 @@ import argparse
 import os
 
 import numpy as np
-from _timing import cpu_model, interleaved, summary
+from _timing import cpu_model, interleaved, ratios, summary
 from flips import plain_loop
 
 from hebbian import DenseHopfield, binary_patterns
@@ -83,7 +83,7 @@ def per_core(quick: bool) -> None:
             )
             cpu = {k: v["cpu"] for k, v in rates.items()}
             one = rates["lockstep, 1 thread"]["wall"]
-            wall = [a / b for a, b in zip(rates["lockstep"]["wall"], one, strict=True)]
+            wall = ratios(rates["lockstep"]["wall"], one)
             print(f"| {P} | {N} | {K} | {T} | {R} | {summary(cpu['plain'], '{:.3g}')} | "
                   f"{summary(cpu['numba'], '{:.3g}')} | {_ratio(cpu, 'numba')} | "
                   f"{summary(cpu['lockstep'], '{:.3g}')} | {_ratio(cpu, 'lockstep')} | "
@@ -92,7 +92,7 @@ def per_core(quick: bool) -> None:
 
 
 def _ratio(cpu: dict, name: str) -> str:
-    return summary([a / b for a, b in zip(cpu[name], cpu["plain"], strict=True)])
+    return summary(ratios(cpu[name], cpu["plain"]))
 
 
 def _plain(net, T: float):
@@ -169,7 +169,7 @@ def main(argv=None):
         peak = next((v for k, v in PEAKS.items() if device and k in device), None)
         for backend, (chains, sweeps) in runs.items():
             wall = rates[backend]["wall"]
-            vs = [a / b for a, b in zip(wall, rates["numba"]["wall"], strict=True)]
+            vs = ratios(wall, rates["numba"]["wall"])
             roof = (
                 f"{min(peak[0] / (field_bytes(net) * K), peak[1] / K):.2e}"
                 if backend == "cupy" and peak

@@ -37,7 +37,7 @@ import platform
 import statistics
 
 import numpy as np
-from _timing import cpu_model, interleaved, publish, summary
+from _timing import cpu_model, interleaved, publish, ratios, summary
 from numba import njit
 
 from hebbian import DenseHopfield, binary_patterns
@@ -120,10 +120,6 @@ def contenders(P, N, K, T, quick):
         "1 thread": threads(1),
         "dot": dot,
     }
-
-
-def ratios(a, b):
-    return [x / y for x, y in zip(a, b, strict=True)]
 
 
 def measure(P, N, K, T, quick, repeats):

@@ -81,7 +81,7 @@ def main(argv=None) -> None:
         lines.append(
             f"| {name} | {N} | {summary(cpu['a call per chain'], '{:.3g}')} | "
             f"{summary(cpu['one call'], '{:.3g}')} | {summary(cpu['sweeps alone'], '{:.3g}')} | "
-            f"{summary(ratios(rates, 'one call', 'a call per chain'))} |"
+            f"{summary(ratios(cpu['one call'], cpu['a call per chain']))} |"
         )
     finish(lines, args.out)
 

@@ -117,7 +117,7 @@ overshoots (0.67(6) at 0.55 ``T_s``), so the limit is not pinned: the
 deficit of (d) at N <= 20 is a finite-size effect that closes, at the
 lowest temperatures, by N = 32.  The
 equilibrium identity of Gaussian couplings
-(:func:`hebbian.mc.glass.overlap_energy`) is a coarse check at 32 pairs:
+(:func:`hebbian.mc.glass.replica_overlap_energy`) is a coarse check at 32 pairs:
 the Monte Carlo's gap equals the exact one sample by sample (16 pairs at
 N = 12 and 16 against enumeration: within 0.001 at ``T >= 1.3 T_s``,
 0.009(5) at 0.55 ``T_s``), but the gap's disorder average converges

@@ -26,14 +26,15 @@ from hebbian.mc.enumeration import lowest_gap, overlap_masses, pspin_energies
 from hebbian.mc.networks import pspin  # noqa: F401  (registers the P-spin family)
 from hebbian.mc.tempering import geometric_ladder, parallel_tempering
 from hebbian.networks import PSpinGlass
+from hebbian.networks.dense import elementary_symmetric
 
 __all__ = [
     "Q_BINS",
     "abs_overlap_cdf",
     "dense_tempering",
-    "overlap_energy",
     "pspin_enumeration",
     "pspin_tempering",
+    "replica_overlap_energy",
     "sk_tempering",
     "weight_below_half",
 ]
@@ -82,7 +83,7 @@ def sk_tempering(
         one ladder and the mean over ladders.  With Gaussian couplings (here,
         and in :func:`pspin_tempering`) also ``energy_overlap`` (n_T,): the
         energy the replicas' overlaps imply in equilibrium
-        (:func:`overlap_energy`), and ``equilibration_gap``,
+        (:func:`replica_overlap_energy`), and ``equilibration_gap``,
         ``equilibration_gap_error`` (n_T,): ``energy - energy_overlap``, paired
         by sample, zero in equilibrium and positive before (the energy comes
         down from above while the overlaps grow from zero).
@@ -338,19 +339,21 @@ ENERGIES = (
 )
 
 
-def overlap_energy(N: int, P: int, variance: float, T, n_differ) -> np.ndarray:
-    """Energy per spin that two replicas' overlaps imply, in equilibrium, for Gaussian couplings.
+def replica_overlap_energy(N: int, P: int, variance: float, T, q) -> np.ndarray:
+    """Energy per spin that two replicas' overlap implies, in equilibrium, for Gaussian couplings.
 
     For ``H = -sum_I J_I sigma_I`` over the P-subsets ``I`` with independent
     ``J_I ~ N(0, v)``, Gaussian integration by parts gives, averaged over the
     couplings, ``E <H> = -beta v sum_I (1 - <sigma_I>^2)``, and
     ``<sigma_I>^2 = <tau_I>`` with ``tau = sigma^a sigma^b`` of two independent
-    replicas: ``E <H> = -beta v (C(N, P) - E <e_P(tau)>)``, ``e_P`` the sum of
-    the products over the P-subsets, a function of the number ``n`` of spins
-    where the replicas differ.  For P = 2 this is ``-(beta/2)(1 - q^2)`` per
-    spin (Katzgraber, Palassini and Young, Phys. Rev. B 63, 184422 (2001)).
-    Out of equilibrium the replicas overlap less, so this estimate lies below
-    the energy, which comes down from above: the two meet in equilibrium.
+    replicas: ``E <H> = -beta v (C(N, P) - E <e_P(tau)>)``, ``e_P`` the
+    elementary symmetric polynomial, a function of ``sum_i tau_i = N q``
+    alone (:func:`hebbian.networks.dense.elementary_symmetric` of the power
+    sums ``N q`` (odd) and ``N`` (even)).  For P = 2 this is
+    ``-(beta/2)(1 - q^2)`` per spin (Katzgraber, Palassini and Young, Phys.
+    Rev. B 63, 184422 (2001)).  Out of equilibrium the replicas overlap less,
+    so this estimate lies below the energy, which comes down from above: the
+    two meet in equilibrium.
 
     Parameters
     ----------
@@ -359,29 +362,26 @@ def overlap_energy(N: int, P: int, variance: float, T, n_differ) -> np.ndarray:
     variance : float
         ``v``, the variance of each ``J_I``.
     T : array_like
-        Temperatures of the last axis of ``n_differ`` (the chains' units).
-    n_differ : array_like of int
-        Spins where the two replicas differ, any shape ending in ``len(T)``.
+        Temperatures (the chains' units), broadcast against ``q``.
+    q : array_like
+        Overlaps ``sigma^a . sigma^b / N`` of the two replicas.
 
     Returns
     -------
     numpy.ndarray
-        ``-(v / (T N)) (C(N, P) - e_P(tau))``, the shape of ``n_differ``.
+        ``-(v / (T N)) (C(N, P) - e_P(tau))``, the broadcast shape of ``T`` and ``q``.
     """
-    n = np.arange(N + 1)
-    e_P = sum(
-        (-1) ** k * np.array([math.comb(m, k) * math.comb(N - m, P - k) for m in n], float)
-        for k in range(P + 1)
-    )
-    links = math.comb(N, P) - e_P[np.asarray(n_differ)]
-    return -variance * links / (np.asarray(T, float) * N)
+    odd = N * np.asarray(q, np.float64)
+    sums = np.stack([odd if k % 2 else np.full_like(odd, N) for k in range(1, P + 1)], -1)
+    links = math.comb(N, P) - elementary_symmetric(sums, P)
+    return -variance * links / (np.asarray(T, np.float64) * N)
 
 
 def _tempering(
     draw, key, temps, n_samples, n_sweeps, n_burnin, gaussian=None
 ) -> dict[str, np.ndarray]:
     """Two ladders per sample of ``draw(rng)``: energies, ``P(q)`` and ``<q^2>``; with
-    ``gaussian = (P, v)`` also :func:`overlap_energy` and its gap to the energy."""
+    ``gaussian = (P, v)`` also :func:`replica_overlap_energy` and its gap to the energy."""
     n_samples = check_int(n_samples, "n_samples", minimum=2)
     energies = np.empty((n_samples, temps.size))
     from_overlaps = np.empty((n_samples, temps.size))
@@ -409,11 +409,9 @@ def _tempering(
             )
             configurations.append(np.array(rounds))  # (n_rounds, n_T, N)
         N = configurations[0].shape[-1]
-        agree = np.einsum("rti,rti->rt", *(c.astype(np.int64) for c in configurations))
-        q = agree / N
+        q = np.einsum("rti,rti->rt", *(c.astype(np.float64) for c in configurations)) / N
         if gaussian is not None:
-            n_differ = (N - agree) // 2
-            from_overlaps[s] = overlap_energy(N, *gaussian, temps, n_differ).mean(axis=0)
+            from_overlaps[s] = replica_overlap_energy(N, *gaussian, temps, q).mean(axis=0)
         for t in range(temps.size):
             hist[t] += np.histogram(q[:, t], Q_BINS)[0]
         q2 += (q**2).mean(axis=0)

@@ -7,7 +7,7 @@ couplings, :mod:`hebbian.mc.networks.couplings`) and every field by
 ``-2 s sum J_{i j k...} sigma_k ... / (P-2)!``: ``N^(P-1)`` multiply-adds per
 accepted flip, the row of ``J`` flattened as ``xi_t`` (N, N^(P-1)) times the
 product of the other spins (``benchmarks/pspin.py``: the kernel runs at
-0.75-0.83 of this update alone, itself bound by the cache's bandwidth).  The energy is
+0.83-0.98 of this flip alone, itself bound by the cache's bandwidth).  The energy is
 ``-sigma . h / P``.  The fields are floats: the family is not exact (NumPy
 reference only, no batched backend), as for SK.
 """

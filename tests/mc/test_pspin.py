@@ -195,31 +195,31 @@ def test_control_reaches_the_1rsb_energy_and_freezes_at_gardners_T_s(P, sizes, T
     assert np.all(np.abs(u[-1, hot] + 0.5 / temps[hot]) < 3 * err[-1, hot])
 
 
-def test_overlap_energy_for_pairs_is_katzgraber_palassini_young():
+def test_replica_overlap_energy_for_pairs_is_katzgraber_palassini_young():
     """P = 2, v = 1/N (SK): the overlap energy is -(1 - q^2) / (2T) per spin."""
-    from hebbian.mc.glass import overlap_energy
+    from hebbian.mc.glass import replica_overlap_energy
 
     N, T = 12, np.array([0.5, 1.3])
-    d = np.arange(N + 1)[:, None] * np.ones(2, int)
-    q = 1 - 2 * d / N
-    assert overlap_energy(N, 2, 1 / N, T, d) == pytest.approx(-(1 - q**2) / (2 * T), abs=1e-12)
+    q = (1 - 2 * np.arange(N + 1) / N)[:, None]
+    implied = replica_overlap_energy(N, 2, 1 / N, T, q)
+    assert implied == pytest.approx(-(1 - q**2) / (2 * T), abs=1e-12)
 
 
 @pytest.mark.parametrize("P", [3, 4])
-def test_overlap_energy_is_the_mean_energy_over_gaussian_couplings(P):
+def test_replica_overlap_energy_is_the_mean_energy_over_gaussian_couplings(P):
     """Exact thermal averages (2^8 states) over 400 coupling samples: the energy equals the
     overlap energy within 4 errors, and the same identity with P - 1 in place of P does not."""
     from hebbian.mc.enumeration import overlap_masses, pspin_energies
-    from hebbian.mc.glass import overlap_energy
+    from hebbian.mc.glass import replica_overlap_energy
 
     N, alpha, T = 8, 0.5, np.array([0.15, 0.4])
     v = alpha * N ** (1.0 - P)
-    d = np.arange(N + 1)
+    q = 1 - 2 * np.arange(N + 1) / N  # masses are over the Hamming distance
     diff, wrong = [], []
     for seed in range(400):
         energies = pspin_energies(PSpinGlass.sample(N, P, alpha, rng=seed))
         masses, energy = overlap_masses(energies, T)
-        implied = [masses @ overlap_energy(N, p, v, T[:, None], d[None, :]).T for p in (P, P - 1)]
+        implied = [masses @ replica_overlap_energy(N, p, v, T[:, None], q).T for p in (P, P - 1)]
         diff.append(energy / N - np.diagonal(implied[0]))
         wrong.append(energy / N - np.diagonal(implied[1]))
     for values, holds in ((np.array(diff), True), (np.array(wrong), False)):
