@@ -5,10 +5,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from scipy.special import expit
 
 from hebbian import mc
 
-__all__ = ["deviation_note", "half_crossing", "plot_extrapolated"]
+__all__ = ["binomial_crossing", "deviation_note", "half_crossing", "plot_extrapolated"]
 
 
 def half_crossing(x, y, err) -> tuple[float, float]:
@@ -31,6 +32,78 @@ def half_crossing(x, y, err) -> tuple[float, float]:
     if not error > 0:
         error = abs(x[j] - x[j - 1]) / math.sqrt(12)
     return float(value), float(error)
+
+
+def binomial_crossing(x, kept, n: int) -> tuple[float, float]:
+    """Where a falling fraction of kept chains crosses 1/2: a logistic fit to all the points.
+
+    ``kept[i]`` is the fraction of ``n`` chains kept at ``x[i]`` (``nan``: not
+    measured).  The fit is the binomial maximum likelihood of ``logit p = a +
+    b x`` (Newton's method), the crossing ``c = -a / b`` and its error from the
+    inverse Fisher information by the delta method, scaled by ``sqrt(X^2 /
+    dof)`` where Pearson's ``X^2`` exceeds its degrees of freedom
+    (overdispersion: the chains of one disorder sample are not independent,
+    and samples differ).  Unlike :func:`half_crossing`'s interpolation between
+    the two points around 1/2, every point counts and a single chain moves the
+    crossing continuously.  Where the points separate completely (every chain
+    kept up to some ``x``, none beyond) the crossing is anywhere between, with
+    the error of a uniform position there, ``width / sqrt(12)``; where they
+    separate but for one point in between, the likelihood grows without bound
+    as the logistic steepens onto that point, and :func:`half_crossing`
+    interpolates instead (binomial errors, floored at one chain).  ``nan``
+    where the fitted fraction does not fall through 1/2 inside the grid.
+    """
+    x, kept = np.asarray(x, float), np.asarray(kept, float)
+    ok = np.isfinite(kept)
+    x, kept = x[ok], kept[ok]
+    if x.size < 2 or kept.max() < 0.5 or kept.min() >= 0.5:
+        return np.nan, np.nan
+    first_lost, last_kept = np.flatnonzero(kept < 1)[0], np.flatnonzero(kept > 0)[-1]
+    if last_kept < first_lost:  # complete separation
+        lo, hi = x[last_kept], x[first_lost]
+        return float((lo + hi) / 2), float((hi - lo) / math.sqrt(12))
+    if last_kept == first_lost:  # separation but for one point: no finite fit
+        err = np.maximum(np.sqrt(kept * (1 - kept) / n), 1 / n)
+        return half_crossing(x, kept, err)
+    scale = x.max() - x.min()
+    u = (x - x.min()) / scale  # fit in [0, 1]: a well-conditioned design
+    design = np.stack([np.ones_like(u), u], axis=1)
+
+    def likelihood(beta):  # log-likelihood of the chains, up to a constant
+        z = design @ beta
+        return float(np.sum(n * (kept * z - np.logaddexp(0, z))))
+
+    def information(p):
+        return design.T @ (design * (n * p * (1 - p))[:, None])
+
+    beta = np.array([2.0, -4.0])
+    for _ in range(100):  # Newton's method, halving a step that lowers the likelihood
+        p = expit(design @ beta)
+        try:
+            move = np.linalg.solve(information(p), design.T @ (n * (kept - p)))
+        except np.linalg.LinAlgError:  # saturated: the points rise instead
+            return np.nan, np.nan
+        t = 1.0
+        while likelihood(beta + t * move) < likelihood(beta) and t > 1e-6:
+            t /= 2
+        beta = beta + t * move
+        if np.abs(t * move).max() < 1e-12:
+            break
+    a, b = beta
+    p = expit(design @ beta)
+    info = information(p)
+    c = -a / b
+    if not (b < 0 and 0 <= c <= 1):
+        return np.nan, np.nan
+    gradient = np.array([-1 / b, a / b**2])
+    variance = gradient @ np.linalg.solve(info, gradient)
+    dof = x.size - 2
+    if dof > 0:
+        spread = p * (1 - p)
+        inside = spread > 0  # a point fitted to exactly 0 or 1 has its data there
+        pearson = float(np.sum(n * (kept - p)[inside] ** 2 / spread[inside]))
+        variance *= max(1.0, pearson / dof)
+    return float(x.min() + c * scale), float(math.sqrt(variance) * scale)
 
 
 #: How an extrapolated point is drawn, by what it says (see :func:`plot_extrapolated`).

@@ -355,3 +355,41 @@ def test_half_crossing_propagates_errors_and_falls_back_on_the_bracket():
     assert value == pytest.approx(0.0085)
     assert error == pytest.approx(0.001 / np.sqrt(12))
     assert np.isnan(half_crossing(x, [0.4, 0.3, 0.2, 0.1], [0.1] * 4)[0])  # starts below
+
+
+def test_binomial_crossing_is_the_fitted_logistics_and_its_error_covers_it():
+    """The logistic fit returns the crossing of exact logistic fractions, the bracket's middle
+    where the chains separate completely, nan without a crossing; on binomial draws from a
+    known logistic (24 chains at 5 loads, 400 repeats) its error covers the true crossing as a
+    standard error does, and one chain more or less moves it a little, not to another bracket."""
+    from hebbian.figures._extrapolated import binomial_crossing, half_crossing
+
+    x = np.array([0.5, 0.7, 0.85, 1.0, 1.2])
+    truth = 1 / (1 + np.exp((x - 0.9) / 0.08))
+    value, error = binomial_crossing(x, truth, 24)
+    assert value == pytest.approx(0.9, abs=1e-9)
+    assert 0 < error < 0.1
+    value, error = binomial_crossing(x, [1.0, 1.0, 0.0, 0.0, 0.0], 24)
+    assert (value, error) == pytest.approx((0.775, 0.15 / np.sqrt(12)))
+    assert np.isnan(binomial_crossing(x, [1.0, 1.0, 1.0, 0.9, 0.8], 24)[0])  # never below 1/2
+    assert np.isnan(binomial_crossing(x, [0.4, 0.3, 0.2, 0.1, 0.0], 24)[0])  # starts below
+    assert np.isnan(binomial_crossing(x, [0.0, 0.2, 0.5, 0.8, 1.0], 24)[0])  # rising
+    assert np.isnan(binomial_crossing(x, [0.0, 0.0, 1.0, 1.0, 1.0], 24)[0])  # rising, separated
+    # one point between all kept and none: no finite fit, the interpolation instead
+    quasi = [1.0, 0.375, 0.0, 0.0, 0.0]
+    err = [1 / 24, np.sqrt(0.375 * 0.625 / 24), 1 / 24, 1 / 24, 1 / 24]
+    assert binomial_crossing(x, quasi, 24) == pytest.approx(half_crossing(x, quasi, err))
+    # the interpolation jumps a bracket when one chain of 24 moves; the fit does not
+    base = binomial_crossing(x, [1.0, 1.0, 12 / 24, 12 / 24, 2 / 24], 24)[0]
+    moved = binomial_crossing(x, [1.0, 1.0, 11 / 24, 12 / 24, 2 / 24], 24)[0]
+    assert abs(moved - base) < 0.02
+    rng = np.random.default_rng(0)
+    pulls = []
+    for _ in range(400):
+        value, error = binomial_crossing(x, rng.binomial(24, truth) / 24, 24)
+        if np.isfinite(value):
+            pulls.append((value - 0.9) / error)
+    pulls = np.array(pulls)
+    assert len(pulls) > 390
+    assert 0.6 < np.mean(np.abs(pulls) < 1) < 0.8  # 0.68 for a standard error
+    assert np.mean(np.abs(pulls) < 2) > 0.9

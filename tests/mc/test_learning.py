@@ -47,6 +47,25 @@ def test_monte_carlo_sees_the_unsupervised_cross_talk():
     assert found["unsupervised"] < found["supervised"] - 0.02
 
 
+@pytest.mark.slow
+def test_unsupervised_dense_network_at_high_load_has_the_rs_overlap():
+    """P = 3, r = 0.5, M = 12, T = 0.099, half the unsupervised alpha_c (K = 774 classes, 9288
+    stored examples at N = 400): the retrieval overlap is RS's, whose noise carries the
+    examples' self-interactions (a random field 1/r^4 times the supervised one) and the
+    Amit-Gutfreund-Sompolinsky spectrum of the stored examples.
+    """
+    P, T, r, M = 3, 0.0988533, 0.5, 12
+    alpha = 0.5 * L.alpha_c(P, T, r, M, protocol="unsupervised").value
+    theory = L.solve(P, alpha, T, r, M, protocol="unsupervised")
+    assert theory.success
+    mc = archetype_overlap(
+        P, alpha, T, 400, r, M, protocol="unsupervised", n_samples=8, seed=3, n_sweeps=100
+    )
+    assert mc["retained"] >= 0.75
+    # 3 errors and a finite-N allowance (N = 200: 0.02 below RS, N = 400, 800: within 0.01)
+    assert abs(mc["m"] - theory["m"]) < 3 * mc["error"] + 0.01
+
+
 def test_unsupervised_network_falls_into_an_example_state_with_few_examples():
     """P = 3, r = 0.4, M = 5, low load: the chain leaves the archetype for a stored example
     (m = r), as theory.learning.solve_example says; the supervised one stays near it."""
