@@ -83,24 +83,30 @@ supervised one): 0.84(10), 0.90(6), 0.95(4) alpha_c at N = 200, 400, 800,
 extrapolated 0.98(7) (-0.3 sigma; N^(-2/3) 1.02(10), +0.2); the retained
 overlap at N = 800 0.831(5), 0.789(7), 0.739(13) against RS's 0.838, 0.795,
 0.751 at 0.5, 0.7, 0.85 alpha_c. P = 4 (the loads, temperature and sizes of
-(a); alpha_c 0.000543, 13 times below the supervised one): the chains stay near
-the archetype, but in another state than RS's: they hold m = 0.60 - 0.73
-(n = 0.75 - 0.85) at every load 0.5 - 1.2 alpha_c and every N = 120 - 240,
-without a trend in N (0.5 alpha_c: 0.672(39), 0.661(32), 0.681(41), 0.649(38)),
-against RS's archetype state's 0.868, 0.837, 0.805 (n = 0.977 - 0.93) at 0.5,
-0.7, 0.85 alpha_c, and more than half of them still hold it at 1.2 alpha_c at
-N = 160 and 240 (crossings 1.02 and 1.06 alpha_c at N = 120 and 180). RS says
-why the archetype state need not be the one found: with M r^4 = 0.75 < 1 an
-example outweighs the archetype in the unsupervised energy, and RS's example
-state (:func:`hebbian.theory.learning.solve_example`: m = r, f = -0.0371 at 0.5
-alpha_c) lies below the archetype state (f = -0.0308); the chains end in
-neither (a state with several examples condensed, not identified here). At low
-load (K = 3, N = 400, 4 samples) the same network keeps RS's archetype state,
-m = 0.908(8) against 0.922. So these crossings do not test RS's alpha_c; at
-P = 2 and 3 (M r^P = 3 and 1.5) they do. (c) Low load: the highest temperature
-of the retrieval state T_M against rho (both protocols: identical at low load),
-with Monte Carlo (K = 3 classes) temperatures at which half of the chains keep
-the archetype (overlap > 0.2 through the run), at two or three N (grey) and
+(a); alpha_c 0.000543, 13 times below the supervised one): the retained chains
+hold m = 0.60 - 0.73 (n = 0.75 - 0.85) at every load 0.5 - 1.2 alpha_c and
+every N = 120 - 240, without a trend in N (0.5 alpha_c: 0.672(39), 0.661(32),
+0.681(41), 0.649(38)), against RS's archetype state's 0.868, 0.837, 0.805
+(n = 0.977 - 0.93) at 0.5, 0.7, 0.85 alpha_c, and more than half of them still
+hold it at 1.2 alpha_c at N = 160 and 240 (crossings 1.02 and 1.06 alpha_c at
+N = 120 and 180). RS says why the archetype state need not be the one found:
+with M r^4 = 0.75 < 1 an example outweighs the archetype in the unsupervised
+energy, and RS's example state (:func:`hebbian.theory.learning.solve_example`:
+m = r, f = -0.0371 at 0.5 alpha_c) lies below the archetype state
+(f = -0.0308); and the Monte Carlo mixes the two. Read state by state (N = 120,
+4 samples, 0.5 alpha_c, 150 sweeps): in two samples both chains stay in the
+archetype state (m = 0.85 - 0.90, overlaps 0.52 - 0.68 with the five examples
+nearest to them), in two they fall into one example (overlap 1.00 with it,
+m = 0.57 - 0.65: that example's own overlap with the archetype, which exceeds
+the retention threshold 0.5 for about half of the examples at these N); at
+N = 160 all eight chains hold 0.60 with one example and 0.29 - 0.41 with the
+next four, m = 0.49 - 0.58 (a state not identified). At low load (K = 3,
+N = 400, 4 samples) the same network keeps RS's archetype state, m = 0.908(8)
+against 0.922. So these crossings do not test RS's alpha_c; at P = 2 and 3 (M
+r^P = 3 and 1.5) they do. (c) Low load: the highest temperature of the
+retrieval state T_M against rho (both protocols: identical at low load), with
+Monte Carlo (K = 3 classes) temperatures at which half of the chains keep the
+archetype (overlap > 0.2 through the run), at two or three N (grey) and
 extrapolated linearly in 1/N (red), against the RS T_M of the same finite M.
 Full run (N = 200, 400, 800, 12 samples): P = 3 at -1.2, -2.6, -1.1, -3.1, -1.9
 sigma from RS at rho = 0.05, 0.2, 0.5, 1.0, 1.5 (M = 60, 15, 6, 3, 2), all five
@@ -211,8 +217,8 @@ SPINODAL_MC = {
         "caveat": {
             "supervised": "the finite-N spinodal itself rises through $\\alpha_c$"
             " (fixed-m MC below)",
-            "unsupervised": "chains hold m ~ 0.65, not RS's 0.87-0.80: not the archetype state\n"
-            "(RS's example state has the lower f: $M r^4$ = 0.75 < 1)",
+            "unsupervised": "chains hold m ~ 0.65, not RS's 0.87-0.80: archetype and example\n"
+            "states mixed (RS's example state has the lower f: $M r^4$ = 0.75 < 1)",
         },
     },
 }
