@@ -110,23 +110,25 @@ archetype (overlap > 0.2 through the run), at two or three N (grey) and
 extrapolated linearly in 1/N (red), against the RS T_M of the same finite M.
 Full run (N = 200, 400, 800, 12 samples): P = 3 at -1.2, -2.6, -1.1, -3.1, -1.9
 sigma from RS at rho = 0.05, 0.2, 0.5, 1.0, 1.5 (M = 60, 15, 6, 3, 2), all five
-0.9 - 3.0 % below it (M = 3: 0.2174(22) against 0.2241); P = 4 (an earlier run)
-at -7.6, -1.4, -0.4, +0.6, -1.0 sigma, the outlier 6 % below RS (M = 60:
-0.0702(6) against 0.0745) with crossings flat in N (0.0687, 0.0700, 0.0698 at
-N = 200, 400, 800). For P = 4, M = 60 the theory holds sample by sample: the
-mean-field spinodal of each sample's own network (the naive mean-field
-iteration from the archetype, exact for a fully connected network at low load)
-has median 1.00 T_M over 12 samples at N = 800 (0.96 - 1.04: the example sums'
-mean magnitude, hence the signal, fluctuates by ~0.5 % and enters to the power
-P). The chains leave where a sample's own spinodal lies within ~3 % of T, where
-the mean-field barrier N Delta f / T is ~10 and is crossed within 150 sweeps of
-N flips; with the samples' spread this puts the half-retention point ~5 % below
-T_M at these N, closing only slowly, roughly as (ln N / N)^(2/3) and N^(-1/2):
-the crossing is a finite-N, finite-time quantity and its 1/N extrapolation
-falls short. The P = 3, M = 3 outlier likewise: the samples' own spinodals have
-median 1.03 and 1.01 T_M (8 samples at N = 800 and 3200), with a spread of ~3 %
-that did not shrink between these N (not understood). For P = 2 the state
-vanishes continuously at T = 1 whatever rho.
+0.9 - 3.0 % below it (M = 3: 0.2174(22) against 0.2241); P = 4 at -6.9, +0.5,
+-0.7, -1.9, -1.2 sigma (M = 3 and 2: no crossing inside the temperatures at
+N = 200), the outlier 5 % below RS (M = 60: 0.0708(5) against 0.0745) with
+crossings nearly flat in N (0.0687, 0.0696, 0.0703 at N = 200, 400, 800; an
+earlier run on other samples: 0.0687, 0.0700, 0.0698). For P = 4, M = 60 the
+theory holds sample by sample: the mean-field spinodal of each sample's own
+network (the naive mean-field iteration from the archetype, exact for a fully
+connected network at low load) has median 1.00 T_M over 12 samples at N = 800
+(0.96 - 1.04: the example sums' mean magnitude, hence the signal, fluctuates by
+~0.5 % and enters to the power P). The chains leave where a sample's own
+spinodal lies within ~3 % of T, where the mean-field barrier N Delta f / T is
+~10 and is crossed within 150 sweeps of N flips; with the samples' spread this
+puts the half-retention point ~5 % below T_M at these N, closing only slowly,
+roughly as (ln N / N)^(2/3) and N^(-1/2): the crossing is a finite-N,
+finite-time quantity and its 1/N extrapolation falls short. The P = 3, M = 3
+outlier likewise: the samples' own spinodals have median 1.03 and 1.01 T_M (8
+samples at N = 800 and 3200), with a spread of ~3 % that did not shrink between
+these N (not understood). For P = 2 the state vanishes continuously at T = 1
+whatever rho.
 """
 
 from __future__ import annotations
