@@ -99,36 +99,37 @@ archetype state (m = 0.85 - 0.90, overlaps 0.52 - 0.68 with the five examples
 nearest to them), in two they fall into one example (overlap 1.00 with it,
 m = 0.57 - 0.65: that example's own overlap with the archetype, which exceeds
 the retention threshold 0.5 for about half of the examples at these N); at
-N = 160 all eight chains hold 0.60 with one example and 0.29 - 0.41 with the
-next four, m = 0.49 - 0.58 (a state not identified). At low load (K = 3,
-N = 400, 4 samples) the same network keeps RS's archetype state, m = 0.908(8)
-against 0.922. So these crossings do not test RS's alpha_c; at P = 2 and 3 (M
-r^P = 3 and 1.5) they do. (c) Low load: the highest temperature of the
-retrieval state T_M against rho (both protocols: identical at low load), with
-Monte Carlo (K = 3 classes) temperatures at which half of the chains keep the
-archetype (overlap > 0.2 through the run), at two or three N (grey) and
-extrapolated linearly in 1/N (red), against the RS T_M of the same finite M.
-Full run (N = 200, 400, 800, 12 samples): P = 3 at -1.2, -2.6, -1.1, -3.1, -1.9
-sigma from RS at rho = 0.05, 0.2, 0.5, 1.0, 1.5 (M = 60, 15, 6, 3, 2), all five
-0.9 - 3.0 % below it (M = 3: 0.2174(22) against 0.2241); P = 4 at -6.9, +0.5,
--0.7, -1.9, -1.2 sigma (M = 3 and 2: no crossing inside the temperatures at
-N = 200), the outlier 5 % below RS (M = 60: 0.0708(5) against 0.0745) with
-crossings nearly flat in N (0.0687, 0.0696, 0.0703 at N = 200, 400, 800; an
-earlier run on other samples: 0.0687, 0.0700, 0.0698). For P = 4, M = 60 the
-theory holds sample by sample: the mean-field spinodal of each sample's own
-network (the naive mean-field iteration from the archetype, exact for a fully
-connected network at low load) has median 1.00 T_M over 12 samples at N = 800
-(0.96 - 1.04: the example sums' mean magnitude, hence the signal, fluctuates by
-~0.5 % and enters to the power P). The chains leave where a sample's own
-spinodal lies within ~3 % of T, where the mean-field barrier N Delta f / T is
-~10 and is crossed within 150 sweeps of N flips; with the samples' spread this
-puts the half-retention point ~5 % below T_M at these N, closing only slowly,
-roughly as (ln N / N)^(2/3) and N^(-1/2): the crossing is a finite-N,
-finite-time quantity and its 1/N extrapolation falls short. The P = 3, M = 3
-outlier likewise: the samples' own spinodals have median 1.03 and 1.01 T_M (8
-samples at N = 800 and 3200), with a spread of ~3 % that did not shrink between
-these N (not understood). For P = 2 the state vanishes continuously at T = 1
-whatever rho.
+N = 160 (2 samples) all four chains fall into one example each (overlap 1.00,
+m = 0.49 - 0.54). The retained mean averages the two kinds: the chains in the
+archetype state and those in an example that overlaps the archetype by more
+than 0.5 throughout. At low load (K = 3, N = 400, 4 samples) the same network
+keeps RS's archetype state, m = 0.908(8) against 0.922. So these crossings do
+not test RS's alpha_c; at P = 2 and 3 (M r^P = 3 and 1.5) they do. (c) Low
+load: the highest temperature of the retrieval state T_M against rho (both
+protocols: identical at low load), with Monte Carlo (K = 3 classes)
+temperatures at which half of the chains keep the archetype (overlap > 0.2
+through the run), at two or three N (grey) and extrapolated linearly in 1/N
+(red), against the RS T_M of the same finite M. Full run (N = 200, 400, 800, 12
+samples): P = 3 at -1.2, -2.6, -1.1, -3.1, -1.9 sigma from RS at rho = 0.05,
+0.2, 0.5, 1.0, 1.5 (M = 60, 15, 6, 3, 2), all five 0.9 - 3.0 % below it (M = 3:
+0.2174(22) against 0.2241); P = 4 at -6.9, +0.5, -0.7, -1.9, -1.2 sigma (M = 3
+and 2: no crossing inside the temperatures at N = 200), the outlier 5 % below
+RS (M = 60: 0.0708(5) against 0.0745) with crossings nearly flat in N (0.0687,
+0.0696, 0.0703 at N = 200, 400, 800; an earlier run on other samples: 0.0687,
+0.0700, 0.0698). For P = 4, M = 60 the theory holds sample by sample: the
+mean-field spinodal of each sample's own network (the naive mean-field
+iteration from the archetype, exact for a fully connected network at low load)
+has median 1.00 T_M over 12 samples at N = 800 (0.96 - 1.04: the example sums'
+mean magnitude, hence the signal, fluctuates by ~0.5 % and enters to the power
+P). The chains leave where a sample's own spinodal lies within ~3 % of T, where
+the mean-field barrier N Delta f / T is ~10 and is crossed within 150 sweeps of
+N flips; with the samples' spread this puts the half-retention point ~5 % below
+T_M at these N, closing only slowly, roughly as (ln N / N)^(2/3) and N^(-1/2):
+the crossing is a finite-N, finite-time quantity and its 1/N extrapolation
+falls short. The P = 3, M = 3 outlier likewise: the samples' own spinodals have
+median 1.03 and 1.01 T_M (8 samples at N = 800 and 3200), with a spread of ~3 %
+that did not shrink between these N (not understood). For P = 2 the state
+vanishes continuously at T = 1 whatever rho.
 """
 
 from __future__ import annotations
