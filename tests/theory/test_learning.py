@@ -245,6 +245,28 @@ def test_unsupervised_example_state_memorizes_few_examples():
         L.solve_example(2, 0.0, 0.1, 0.4, 7)
 
 
+@pytest.mark.parametrize(("P", "T", "wins"), [(4, 0.0237706, True), (3, 0.0988533, False)])
+def test_unsupervised_example_state_at_high_load_wins_where_an_example_outweighs_the_archetype(
+    P, T, wins
+):
+    """The learning_phase figure's unsupervised panel, r = 0.5, M = 12, half of alpha_c: at
+    P = 4 an example outweighs the archetype (M r^4 = 0.75 < 1 + (M - 1) r^8) and the
+    example state lies below the archetype state (where the Monte Carlo finds example
+    states); at P = 3 (M r^3 = 1.5) the example state collapses onto the archetype state."""
+    alpha = 0.5 * L.alpha_c(P, T, 0.5, 12, protocol="unsupervised").value
+    archetype = L.solve(P, alpha, T, 0.5, 12, protocol="unsupervised")
+    example = L.solve_example(P, alpha, T, 0.5, 12)
+    assert archetype.success
+    assert example.success
+    if wins:
+        assert example.branch == "example"
+        assert example["m"] == pytest.approx(0.5, abs=1e-3)
+        assert example.free_energy < archetype.free_energy - 0.005
+    else:
+        assert example.branch == "retrieval"
+        assert example.free_energy == pytest.approx(archetype.free_energy, abs=1e-8)
+
+
 # --- the phase diagram (theory.learning_phase) ---------------------------------------------
 
 DISTINCT = {"self_interactions": False}
