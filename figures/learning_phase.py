@@ -52,24 +52,25 @@ by flip insertion and deletion, :func:`hebbian.mc.learning.archetype_slope`,
 against RS's :func:`hebbian.theory.learning.constrained`; filled: the lowest
 slope over the overlaps held is negative by two errors, a retrieval minimum
 exists; open: positive by two errors, none; half: neither). N = 160 (6
-samples): -0.0139(47) at 0.6 alpha_c (RS -0.0113; at m = 0.675 -0.0107(61)), so
-RS's Landau slope is confirmed there, and +0.0169(48) at alpha_c (RS +0.0013):
-the minimum disappears at 0.78(4) alpha_c, against half-retention at 0.81(9).
-N = 240 (4 samples) at alpha_c: -0.0081(45) (-1.8 errors; RS +0.0010): the
-minimum is still there. So the finite-N spinodal itself rises through alpha_c
-between N = 160 and 240, as the free chains' retention does: the crossings are
-not mainly a slow escape, and their extrapolations extrapolate a finite-N
-landscape that has not reached its asymptotic form at these sizes; whether it
-settles onto RS's alpha_c or above needs N > 240. The pair moves are accepted
-0.7 - 1.7 % of the time (3000 sweeps after 750 of burn-in, 4 chains a sample);
-the insertion and deletion estimates differ by at most 0.0075, about their
-errors. Each load draws its own 12 samples. (b) The same for the unsupervised
-network (every example stored: K M vectors, more cross-talk): for P = 3 the
-self-interactions of the stored examples add a random field 1/r^4 times the
-supervised one, which smooths the spin-glass onset into a crossover (no line)
-and shrinks the retrieval region. Points: the half-retention Monte Carlo of (a)
-on the unsupervised network (K M = 12 K stored examples; the RS line from the
-Amit-Gutfreund-Sompolinsky spectrum of
+samples): -0.0145(61) at 0.6 alpha_c (RS -0.0113; at m = 0.675 -0.0114(60), RS
+-0.0127), so RS's Landau slope is confirmed there, and +0.0145(50) at alpha_c
+(RS +0.0013): the minimum disappears at 0.80(5) alpha_c, against half-retention
+at 0.81(9). N = 240 (4 samples) at alpha_c: -0.0075(56) (-1.3 errors; RS
++0.0010), and -0.0081(45) in an earlier run on other samples; together
+-0.0079(35), a minimum by 2.2 errors. So the finite-N spinodal itself rises
+through alpha_c between N = 160 and 240, as the free chains' retention does:
+the crossings are not mainly a slow escape, and their extrapolations
+extrapolate a finite-N landscape that has not reached its asymptotic form at
+these sizes; whether it settles onto RS's alpha_c or above needs N > 240. The
+pair moves are accepted 0.7 - 1.7 % of the time (3000 sweeps after 750 of
+burn-in, 4 chains a sample); the insertion and deletion estimates differ by at
+most 0.0083, about their errors. Each load draws its own 12 samples. (b) The
+same for the unsupervised network (every example stored: K M vectors, more
+cross-talk): for P = 3 the self-interactions of the stored examples add a
+random field 1/r^4 times the supervised one, which smooths the spin-glass onset
+into a crossover (no line) and shrinks the retrieval region. Points: the
+half-retention Monte Carlo of (a) on the unsupervised network (K M = 12 K
+stored examples; the RS line from the Amit-Gutfreund-Sompolinsky spectrum of
 :func:`hebbian.theory.learning.crosstalk`, and at P >= 3 the examples'
 self-interaction field). Full run, 12 samples a load. P = 2 (N = 500, 1000,
 2000, loads 0.6 - 2.0 alpha_c): crossings 1.37, 1.11, 1.14 alpha_c at T = 0.15,
