@@ -83,8 +83,8 @@ def binomial_crossing(x, kept, n: int) -> tuple[float, float]:
             move = np.linalg.solve(information(p), design.T @ (n * (kept - p)))
         except np.linalg.LinAlgError:  # saturated: the points rise instead
             return np.nan, np.nan
-        t = 1.0
-        while likelihood(beta + t * move) < likelihood(beta) and t > 1e-6:
+        t, current = 1.0, likelihood(beta)
+        while likelihood(beta + t * move) < current and t > 1e-6:
             t /= 2
         beta = beta + t * move
         if np.abs(t * move).max() < 1e-12:
