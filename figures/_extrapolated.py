@@ -34,11 +34,11 @@ def half_crossing(x, y, err) -> tuple[float, float]:
     return float(value), float(error)
 
 
-def binomial_crossing(x, kept, n: int) -> tuple[float, float]:
+def binomial_crossing(x, kept, n) -> tuple[float, float]:
     """Where a falling fraction of kept chains crosses 1/2: a logistic fit to all the points.
 
-    ``kept[i]`` is the fraction of ``n`` chains kept at ``x[i]`` (``nan``: not
-    measured).  The fit is the binomial maximum likelihood of ``logit p = a +
+    ``kept[i]`` is the fraction of ``n`` chains (or of ``n[i]``) kept at ``x[i]``
+    (``nan``: not measured).  The fit is the binomial maximum likelihood of ``logit p = a +
     b x`` (Newton's method), the crossing ``c = -a / b`` and its error from the
     inverse Fisher information by the delta method, scaled by ``sqrt(X^2 /
     dof)`` where Pearson's ``X^2`` exceeds its degrees of freedom
@@ -54,8 +54,9 @@ def binomial_crossing(x, kept, n: int) -> tuple[float, float]:
     where the fitted fraction does not fall through 1/2 inside the grid.
     """
     x, kept = np.asarray(x, float), np.asarray(kept, float)
-    ok = np.isfinite(kept)
-    x, kept = x[ok], kept[ok]
+    n = np.broadcast_to(np.asarray(n, float), kept.shape)
+    ok = np.isfinite(kept) & (n > 0)
+    x, kept, n = x[ok], kept[ok], n[ok]
     if x.size < 2 or kept.max() < 0.5 or kept.min() >= 0.5:
         return np.nan, np.nan
     first_lost, last_kept = np.flatnonzero(kept < 1)[0], np.flatnonzero(kept > 0)[-1]
@@ -101,7 +102,7 @@ def binomial_crossing(x, kept, n: int) -> tuple[float, float]:
     if dof > 0:
         spread = p * (1 - p)
         inside = spread > 0  # a point fitted to exactly 0 or 1 has its data there
-        pearson = float(np.sum(n * (kept - p)[inside] ** 2 / spread[inside]))
+        pearson = float(np.sum((n * (kept - p) ** 2)[inside] / spread[inside]))
         variance *= max(1.0, pearson / dof)
     return float(x.min() + c * scale), float(math.sqrt(variance) * scale)
 

@@ -23,7 +23,11 @@ P = 3, through 150 sweeps; a binomial logistic fit over the loads,
 N^(-2/3) fit). The full run's numbers (loads in units of the RS alpha_c(T); 12
 samples a load, each load its own). P = 2 (N = 500, 1000, 2000): the
 extrapolated spinodal is -0.6, +2.5 and -1.0 sigma from RS at T = 0.15, 0.3,
-0.5 (at 0.3 the crossings are flat in N, 1.12, 1.14, 1.12); the chains that
+0.5 (at 0.3 the crossings are flat in N, 1.12, 1.14, 1.12; on another set
+of samples, ``--seed 1``, 1.33, 1.06, 1.05, extrapolated 0.96(5), -0.9
+sigma: the two sets lie 2.3 of their combined errors apart, so at 12 samples
+a load these errors understate the spread between sample sets, and the
++2.5 sigma is not a disagreement); the chains that
 stay have RS's overlap (N = 2000, T = 0.3: 0.850(4), 0.845(6) against 0.853,
 0.830 at 0.6, 0.8 alpha_c). P = 3 (T = 0.099, K = alpha N^2, N = 200, 400,
 800): half of the chains keep the archetype up to 0.77(6), 0.93(3), 0.95(5)
@@ -84,28 +88,33 @@ supervised one): 0.84(10), 0.90(6), 0.95(4) alpha_c at N = 200, 400, 800,
 extrapolated 0.98(7) (-0.3 sigma; N^(-2/3) 1.02(10), +0.2); the retained
 overlap at N = 800 0.831(5), 0.789(7), 0.739(13) against RS's 0.838, 0.795,
 0.751 at 0.5, 0.7, 0.85 alpha_c. P = 4 (the loads, temperature and sizes of
-(a); alpha_c 0.000543, 13 times below the supervised one): the retained chains
-hold m = 0.60 - 0.73 (n = 0.75 - 0.85) at every load 0.5 - 1.2 alpha_c and
-every N = 120 - 240, without a trend in N (0.5 alpha_c: 0.672(39), 0.661(32),
-0.681(41), 0.649(38)), against RS's archetype state's 0.868, 0.837, 0.805
-(n = 0.977 - 0.93) at 0.5, 0.7, 0.85 alpha_c, and more than half of them still
-hold it at 1.2 alpha_c at N = 160 and 240 (crossings 1.02 and 1.06 alpha_c at
-N = 120 and 180). RS says why the archetype state need not be the one found:
-with M r^4 = 0.75 < 1 an example outweighs the archetype in the unsupervised
-energy, and RS's example state (:func:`hebbian.theory.learning.solve_example`:
-m = r, f = -0.0371 at 0.5 alpha_c) lies below the archetype state
-(f = -0.0308); and the Monte Carlo mixes the two. Read state by state (N = 120,
-4 samples, 0.5 alpha_c, 150 sweeps): in two samples both chains stay in the
-archetype state (m = 0.85 - 0.90, overlaps 0.52 - 0.68 with the five examples
-nearest to them), in two they fall into one example (overlap 1.00 with it,
-m = 0.57 - 0.65: that example's own overlap with the archetype, which exceeds
-the retention threshold 0.5 for about half of the examples at these N); at
-N = 160 (2 samples) all four chains fall into one example each (overlap 1.00,
-m = 0.49 - 0.54). The retained mean averages the two kinds: the chains in the
-archetype state and those in an example that overlaps the archetype by more
-than 0.5 throughout. At low load (K = 3, N = 400, 4 samples) the same network
-keeps RS's archetype state, m = 0.908(8) against 0.922. So these crossings do
-not test RS's alpha_c; at P = 2 and 3 (M r^P = 3 and 1.5) they do. (c) Low
+(a); alpha_c 0.000543, 13 times below the supervised one): with M r^4 = 0.75 < 1
+one example outweighs the archetype in the unsupervised energy, and RS's
+example state (:func:`hebbian.theory.learning.solve_example`: m = r,
+f = -0.0371 at 0.5 alpha_c) lies below the archetype state (f = -0.0308), so
+a chain can fall into one example (overlap 1.00 with it, m = that example's
+own overlap with the archetype, r +- sqrt((1 - r^2)/N)). A chain whose
+overlap with one of the class's examples exceeds 0.9 is counted as fallen
+(:data:`SPINODAL_MC`'s ``example_ceiling``), and the half-retention
+fraction is that of the chains that did not fall. At these N most do:
+42 - 83 % at 0.5 - 0.85 alpha_c, 13 - 33 % at 1.2 alpha_c (where more of them
+lose the archetype otherwise), and at zero load (K = 3, :func:`example_capture`)
+88, 58, 17, 0, 0 % at N = 60, 120, 240, 480, 960 (another set of samples:
+77, 69, 50, 8, 2 %): RS's archetype state treats the class's examples as
+equivalent, while at finite N their overlaps with the archetype spread as
+sqrt((1 - r^2)/N) (+-0.08 at N = 120) and the field weighs each by that
+overlap cubed, so the best one draws the chain; the capture is a finite-N
+effect, gone by N ~ 500, not an effect of the load. The chains
+that stay hold RS's archetype overlap: 0.858(12), 0.837(23), 0.884(13),
+0.842(18) at N = 120, 160, 180, 240 against 0.868 at 0.5 alpha_c (the mean
+over all retained chains, archetype and example states together, was 0.65);
+0.825(25), 0.793(16), 0.827, 0.791(11) against 0.838 at 0.7 alpha_c. Half
+of those kept it up to 0.77(21), 1.08(9), 0.86(6), 1.08(15) alpha_c,
+extrapolated 1.05(33) (+0.2 sigma, chi^2 5.5 for 2 degrees of freedom): the
+few chains left (4 - 21 a load) do not pin alpha_c, but do not contradict
+it. At P = 2 and 3 (M r^P = 3 and 1.5) no chain fell into an example (P = 3:
+none of 48 at zero load, N = 100 - 800, nor of 72 at 0.7 - 1.2 alpha_c,
+N = 200), and the plain half-retention crossings test alpha_c. (c) Low
 load: the highest temperature of the retrieval state T_M against rho (both
 protocols: identical at low load), with Monte Carlo (K = 3 classes)
 temperatures at which half of the chains keep the archetype (overlap > 0.2
@@ -169,13 +178,17 @@ def examples_for(r: float, rho: float) -> float:
     return math.inf if rho == 0 else (1 - r * r) / (rho * r * r)
 
 
-def _crossings(xs, kept, n_chains: int, Ns) -> dict:
+def _crossings(xs, kept, n_chains, Ns) -> dict:
     """Per N the half crossing of the retained fractions ``kept`` (rows: N) along ``xs``
-    (:func:`~hebbian.figures._extrapolated.binomial_crossing` of ``n_chains`` chains);
+    (:func:`~hebbian.figures._extrapolated.binomial_crossing` of ``n_chains`` chains, or
+    of ``n_chains[k]`` at each point of row ``k``);
     their extrapolation linear in 1/N (``extrapolated``, ``error``) and in N^(-2/3)
     (``..._n23``: escape over a barrier vanishing as the distance to a fold to the power
     3/2)."""
-    per_N = np.array([binomial_crossing(xs, row, n_chains) for row in kept])
+    n_chains = np.broadcast_to(n_chains, np.shape(kept))
+    per_N = np.array(
+        [binomial_crossing(xs, row, n) for row, n in zip(kept, n_chains, strict=True)]
+    )
     record = {
         "N": list(Ns),
         "crossing": per_N[:, 0].tolist(),
@@ -202,7 +215,12 @@ def _crossings(xs, kept, n_chains: int, Ns) -> dict:
 #: (P = 4) times smaller, so both protocols cost about the same: P = 3 at N = 800 takes
 #: 3.5 - 8 (supervised) and 6 - 13 (unsupervised) CPU minutes a load on a Zen 5 core;
 #: P = 4 at N = 120, 160, 180, 240 1.5, 5, 8 and ~25 CPU minutes on a Zen 1 core.
-#: ``caveat``: per protocol, what the full run's crossings do not test, shown on the panel.
+#: ``example_ceiling`` (unsupervised): a chain whose overlap with one of the class's examples
+#: exceeds it has fallen into that example's state (``M r^P < 1``: P = 4 here; at P = 3 no
+#: chain did, at low load N = 100 - 800 or at 0.7 - 1.2 alpha_c, N = 200) and is not counted:
+#: the fraction kept is that of the chains that did not fall into an example
+#: (:func:`example_capture` shows how many do, by N).
+#: ``caveat``: per protocol, how to read the full run's crossings, shown on the panel.
 SPINODAL_MC = {
     2: {
         "quick": ([500, 1000], [0.3], [0.8, 1.0, 1.25, 1.6]),
@@ -218,11 +236,12 @@ SPINODAL_MC = {
         "quick": None,
         "full": ([120, 160, 180, 240], [0.42], [0.5, 0.7, 0.85, 1.0, 1.2]),
         "threshold": 0.5,
+        "example_ceiling": 0.9,
         "caveat": {
             "supervised": "the finite-N spinodal itself rises through $\\alpha_c$"
             " (fixed-m MC below)",
-            "unsupervised": "chains hold m ~ 0.65, not RS's 0.87-0.80: archetype and example\n"
-            "states mixed (RS's example state has the lower f: $M r^4$ = 0.75 < 1)",
+            "unsupervised": "kept: of the chains not fallen into one example (overlap > 0.9;\n"
+            "$M r^4$ = 0.75 < 1); they hold RS's m (0.84-0.88 vs 0.87 at 0.5 $\\alpha_c$)",
         },
     },
 }
@@ -242,6 +261,9 @@ def spinodal_points(args, ax, P, M, top, plan, n_samples, records, protocol="sup
     note = [f"MC half-retention, N = {Ns[0]}-{Ns[-1]}, in units of RS $\\alpha_c(T)$:"]
     # the supervised sweeps keep the names and parameters of their stored files
     named = {} if protocol == "supervised" else {"protocol": protocol}
+    ceiling = SPINODAL_MC[P].get("example_ceiling") if protocol == "unsupervised" else None
+    if ceiling is not None:
+        named["example_ceiling"] = ceiling
     tag = "".join(f"_{value}" for value in named.values())
     for f in fractions:
         T = f * top
@@ -262,10 +284,16 @@ def spinodal_points(args, ax, P, M, top, plan, n_samples, records, protocol="sup
             n_burnin=50,
             threshold=SPINODAL_MC[P]["threshold"],
         ).transpose("N", "alpha")
-        kept = ds["retained"].values
-        rec = _crossings(np.array(alphas), kept, 2 * n_samples, Ns)
+        kept, n_chains = ds["retained"].values, np.full(ds["retained"].shape, 2 * n_samples)
+        if ceiling is not None:  # of the chains that did not fall into an example
+            free = 1 - ds["in_example"].values
+            n_chains = np.round(n_chains * free)
+            kept = np.divide(kept, free, out=np.full_like(kept, np.nan), where=free > 0)
+        rec = _crossings(np.array(alphas), kept, n_chains, Ns)
         rec.update(P=P, T=T, M=M, theory=a_c, line="spinodal", loads=alphas, protocol=protocol)
         rec["retained"] = kept.tolist()
+        if ceiling is not None:
+            rec["in_example"] = ds["in_example"].values.tolist()
         rec["m_retained"] = ds["m"].values.tolist()
         rec["m_error"] = ds["error"].values.tolist()
         rec["m_rs"] = [
@@ -276,6 +304,8 @@ def spinodal_points(args, ax, P, M, top, plan, n_samples, records, protocol="sup
                 rec[f"n_sigma{tail}"] = (rec[f"extrapolated{tail}"] - a_c) / rec[f"error{tail}"]
         records.append(rec)
         note.append(_crossing_note(rec, a_c, f"T = {T:.3g}"))
+        if ceiling is not None:
+            note.append(example_capture(args, P, M, T, ceiling, n_samples, records))
         ax.plot(rec["crossing"], [T] * len(Ns), "o", color="gray", ms=3)
         label = "MC half-retention, 1/N fit" if f == fractions[0] else None
         ax.errorbar(
@@ -292,6 +322,56 @@ def spinodal_points(args, ax, P, M, top, plan, n_samples, records, protocol="sup
     if caveat:
         note.append(caveat)
     return "\n".join(note)
+
+
+#: Sizes at which :func:`example_capture` counts the chains that fall into an example.
+CAPTURE_N = [60, 120, 240, 480, 960]
+
+
+def example_capture(args, P: int, M: int, T: float, ceiling: float, n_samples: int, records):
+    """Chains started on the archetype of the unsupervised network that fall into one example.
+
+    At zero load (K = 3 classes) and the sizes :data:`CAPTURE_N`: the fraction of
+    chains whose overlap with one of the class's examples exceeds ``ceiling``
+    (:func:`hebbian.mc.learning.archetype_overlap`).  RS's archetype state is stable
+    against condensing one example (the examples are equivalent as ``N -> infinity``);
+    at finite N their overlaps with the archetype spread as ``sqrt((1 - r^2)/N)``, and the
+    best one, weighted by its overlap to the power ``P - 1`` in the field, can draw the
+    chain into its own state.  A record goes to ``records``; returns the panel's line.
+    """
+    ds = sweep(
+        args,
+        f"learning_phase.P{P}_capture",
+        TASK,
+        {"N": CAPTURE_N},
+        P=P,
+        alpha=0.0,
+        K=3,
+        T=T,
+        r=R,
+        M=M,
+        protocol="unsupervised",
+        n_samples=n_samples,
+        n_sweeps=100,
+        n_burnin=50,
+        threshold=SPINODAL_MC[P]["threshold"],
+        example_ceiling=ceiling,
+    )
+    fell = ds["in_example"].values
+    records.append(
+        {
+            "P": P,
+            "T": T,
+            "M": M,
+            "line": "example capture, zero load",
+            "N": CAPTURE_N,
+            "in_example": fell.tolist(),
+            "m_retained": ds["m"].values.tolist(),
+            "m_rs": L.solve(P, 0.0, T, R, M, protocol="unsupervised")["m"],
+        }
+    )
+    shares = ", ".join(f"{100 * x:.0f}" for x in fell)
+    return f"into one example at zero load: {shares} % (N = {CAPTURE_N[0]}-{CAPTURE_N[-1]})"
 
 
 #: Equilibrium at fixed archetype overlap (:func:`hebbian.mc.learning.archetype_slope`),

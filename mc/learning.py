@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from hebbian import binary_patterns, learned_network, noisy_examples
+from hebbian._checks import check_real
 from hebbian.mc.constrained import at_overlap, overlap_slope
 from hebbian.mc.model import kernel_model
 from hebbian.mc.retrieval import retained_mean, settle
@@ -35,6 +36,7 @@ def archetype_overlap(
     n_burnin: int = 100,
     n_replicas: int = 2,
     threshold: float = 0.2,
+    example_ceiling: float | None = None,
 ) -> dict[str, float]:
     """Archetype and example-mean overlaps of a learned network's retrieval state.
 
@@ -44,24 +46,55 @@ def archetype_overlap(
     start on archetype 0, which the network never saw; the overlaps are read
     as in :func:`hebbian.mc.retrieval.retrieval_overlap` (fixed point at ``T = 0``,
     time average after burn-in at ``T > 0``, chains that fall to
-    ``threshold`` discarded and counted).
+    ``threshold`` discarded and counted).  Given ``example_ceiling``, a chain
+    whose overlap with one of archetype 0's examples ever exceeds it has
+    fallen into that example's state (where one example outweighs the
+    archetype, ``M r^P < 1`` unsupervised, that state competes with the
+    archetype's) and counts as left too.
 
     Returns
     -------
     dict
         ``m``, ``error`` (archetype overlap), ``n``, ``n_error`` (overlap
         with the example mean, ``(1/(r N)) sum_i etabar_i sigma_i``) and
-        ``retained``.  A sweep task (``task = "hebbian.mc.learning:archetype_overlap"``).
+        ``retained``; given ``example_ceiling`` also ``in_example``, the
+        fraction of chains that fell into an example's state (so ``1 -
+        retained - in_example`` lost the archetype otherwise).  A sweep task
+        (``task = "hebbian.mc.learning:archetype_overlap"``).
     """
-    archetype, mean = [], []
+    if example_ceiling is not None:
+        example_ceiling = check_real(
+            example_ceiling,
+            "example_ceiling",
+            low=0,
+            high=1,
+            low_open=True,
+            high_open=True,
+            fix="an example's own state has overlap ~1 with it, e.g. 0.9",
+        )
+    archetype, mean, watch, fell = [], [], [], []
     for examples, net, rng in _samples(P, alpha, T, N, r, M, K, protocol, tensor, n_samples, seed):
-        probes = np.stack([examples.archetypes[0], examples.means()[0] / r])
-        res = settle(net, T, examples.archetypes[0], n_sweeps, n_burnin, n_replicas, rng, probes)
+        probes = [examples.archetypes[0], examples.means()[0] / r]
+        if example_ceiling is not None:
+            probes.extend(examples.examples[0])
+        res = settle(
+            net, T, examples.archetypes[0], n_sweeps, n_burnin, n_replicas, rng, np.stack(probes)
+        )
         archetype.append(res.probe_overlaps[:, :, 0])
         mean.append(res.probe_overlaps[:, :, 1])
-    m = retained_mean(archetype, threshold, N)
-    n = retained_mean(mean, threshold, N, watch=archetype)
-    return {**m, "n": n["m"], "n_error": n["error"]}
+        if example_ceiling is not None:
+            entered = np.maximum.accumulate(
+                np.abs(res.probe_overlaps[:, :, 2:]).max(axis=2) > example_ceiling
+            )
+            watch.append(np.where(entered, -np.inf, archetype[-1]))
+            fell.append(entered[-1])
+    watch = watch or archetype
+    m = retained_mean(archetype, threshold, N, watch=watch)
+    n = retained_mean(mean, threshold, N, watch=watch)
+    out = {**m, "n": n["m"], "n_error": n["error"]}
+    if example_ceiling is not None:
+        out["in_example"] = float(np.mean(fell))
+    return out
 
 
 def _samples(P, alpha, T, N, r, M, K, protocol, tensor, n_samples, seed):

@@ -383,6 +383,14 @@ def test_binomial_crossing_is_the_fitted_logistics_and_its_error_covers_it():
     base = binomial_crossing(x, [1.0, 1.0, 12 / 24, 12 / 24, 2 / 24], 24)[0]
     moved = binomial_crossing(x, [1.0, 1.0, 11 / 24, 12 / 24, 2 / 24], 24)[0]
     assert abs(moved - base) < 0.02
+    # chains per point: equal counts are the scalar's fit; a point of no chains is no point
+    kept = [1.0, 0.9, 0.5, 0.25, 0.0]
+    assert binomial_crossing(x, kept, [24] * 5) == pytest.approx(binomial_crossing(x, kept, 24))
+    fewer = binomial_crossing(x, kept, [24, 24, 12, 24, 24])
+    assert fewer[0] == pytest.approx(binomial_crossing(x, kept, 24)[0], abs=0.03)
+    assert fewer[1] > binomial_crossing(x, kept, 24)[1]
+    ignored = binomial_crossing(x, [1.0, 0.9, 0.5, 0.25, np.nan], [24, 24, 24, 24, 0])
+    assert ignored == pytest.approx(binomial_crossing(x[:4], kept[:4], 24))
     rng = np.random.default_rng(0)
     pulls = []
     for _ in range(400):

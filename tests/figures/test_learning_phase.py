@@ -92,6 +92,29 @@ def test_p4_spinodal_monte_carlo_approaches_alpha_c(tmp_path):
     assert rec["retained"][1][0] >= 0.8, rec
 
 
+def test_unsupervised_spinodal_counts_chains_fallen_into_an_example_apart(tmp_path, monkeypatch):
+    """P = 4, M r^4 = 0.75 < 1, on a cheap plan (N = 40, 60): the kept fraction is that of
+    the chains that did not fall into one example, on as many chains; the zero-load capture
+    falls with N and its line is on the panel's note."""
+    monkeypatch.setitem(LPF.SPINODAL_MC, 4, {**LPF.SPINODAL_MC[4], "threshold": 0.5})
+    monkeypatch.setattr(LPF, "CAPTURE_N", [40, 480])
+    args = parse_args("learning-phase", ["--quick", "--out", str(tmp_path)])
+    top = L.T_M(4, 0.0, LPF.R, LPF.examples_for(LPF.R, LPF.RHO), limit="gaussian", tol=1e-4)
+    records = []
+    _fig, ax = subplots(1, 1, figsize=(4, 3))
+    plan = ([40, 60], [0.42], [0.5, 1.0, 2.0])
+    note = LPF.spinodal_points(args, ax, 4, 12, top, plan, 4, records, "unsupervised")
+    spinodal, capture = records
+    fell = np.array(spinodal["in_example"])
+    kept = np.array(spinodal["retained"], float)
+    assert fell.max() > 0, spinodal
+    assert np.all((kept[fell < 1] >= 0) & (kept[fell < 1] <= 1)), spinodal
+    assert np.all(np.isnan(kept[fell == 1])), spinodal
+    assert capture["line"] == "example capture, zero load"
+    assert capture["in_example"][0] > capture["in_example"][1], capture
+    assert "into one example at zero load" in note
+
+
 def test_slope_points_mark_where_the_landau_minimum_exists(tmp_path, monkeypatch):
     """The fixed-overlap Monte Carlo panel layer on a cheap plan (P = 2, N = 1000): well below
     the spinodal the lowest slope is negative and the marker filled, well above positive and

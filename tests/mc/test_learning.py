@@ -76,6 +76,44 @@ def test_unsupervised_network_falls_into_an_example_state_with_few_examples():
     assert abs(sup["m"] - L.solve(3, 0.0, 0.1, 0.4, 5)["m"]) < 4 * sup["error"] + 2e-3
 
 
+def test_unsupervised_chains_fall_into_single_examples_only_at_small_N():
+    """P = 4, r = 0.5, M = 12 (M r^4 = 0.75 < 1), zero load, T = 0.42 T_M: RS's archetype
+    state is stable against condensing one example, but at finite N the examples' overlaps
+    with the archetype spread as sqrt((1 - r^2)/N) and the best one draws chains into its
+    own state: most chains at N = 60, few at N = 960 (figures/learning_phase's capture).
+    The chains that stay hold RS's archetype overlap; without the ceiling the same chains
+    (the same streams: probes draw no random numbers) count both kinds."""
+    T = 0.42 * L.T_M(4, 0.0, 0.5, 12, limit="gaussian")
+    run = dict(K=3, protocol="unsupervised", n_samples=12, seed=0, n_sweeps=100, n_burnin=50)
+    small = archetype_overlap(4, 0.0, T, 60, 0.5, 12, threshold=0.5, example_ceiling=0.9, **run)
+    mixed = archetype_overlap(4, 0.0, T, 60, 0.5, 12, threshold=0.5, **run)
+    large = archetype_overlap(4, 0.0, T, 960, 0.5, 12, threshold=0.5, example_ceiling=0.9, **run)
+    assert small["in_example"] > 0.5
+    assert large["in_example"] < 0.15
+    assert small["retained"] + small["in_example"] <= 1
+    assert small["retained"] <= mixed["retained"] <= small["retained"] + small["in_example"]
+    theory = L.solve(4, 0.0, T, 0.5, 12, protocol="unsupervised")["m"]
+    assert abs(large["m"] - theory) < 4 * large["error"] + 0.01
+
+
+@pytest.mark.parametrize("bad", [0, 1, 1.5, -0.1, float("nan"), "0.9", True])
+def test_example_ceiling_is_checked(bad):
+    with pytest.raises((TypeError, ValueError), match="example_ceiling"):
+        archetype_overlap(
+            4,
+            0.0,
+            0.1,
+            20,
+            0.5,
+            12,
+            K=2,
+            protocol="unsupervised",
+            n_samples=1,
+            seed=0,
+            example_ceiling=bad,
+        )
+
+
 def test_class_detection_succeeds_below_and_fails_above_the_threshold():
     """P = 3, K = N = 200: detected from examples far poorer than rho_*'s, not far beyond it."""
     rho = U.detection_threshold(3, 200, 200, M=3).rho
