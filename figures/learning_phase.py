@@ -20,31 +20,32 @@ at which half of the chains keep it (overlap above 0.5, P = 2 and 4, or 0.4,
 P = 3, through 150 sweeps; a binomial logistic fit over the loads,
 :func:`~hebbian.figures._extrapolated.binomial_crossing`), at two to four N
 (grey) and extrapolated linearly in 1/N (red; the record also holds the
-N^(-2/3) fit). The full run's numbers (loads in units of the RS alpha_c(T); 12
-samples a load, each load its own). P = 2 (N = 500, 1000, 2000): the
-extrapolated spinodal is -0.6, +2.5 and -1.0 sigma from RS at T = 0.15, 0.3,
+N^(-2/3) fit). The fit's binomial counts disorder samples, not chains: the
+two chains of a sample share their fate (``_crossings``). The full run's
+numbers (loads in units of the RS alpha_c(T); 12 samples a load, each load its
+own). P = 2 (N = 500, 1000, 2000): the
+extrapolated spinodal is -0.6, +2.0 and -1.0 sigma from RS at T = 0.15, 0.3,
 0.5 (at 0.3 the crossings are flat in N, 1.12, 1.14, 1.12; on another set
-of samples, ``--seed 1``, 1.33, 1.06, 1.05, extrapolated 0.96(5), -0.9
-sigma: the two sets lie 2.3 of their combined errors apart, so at 12 samples
-a load these errors understate the spread between sample sets, and the
-+2.5 sigma is not a disagreement); the chains that
+of samples, ``--seed 1``, 1.33, 1.06, 1.05, extrapolated 0.96(7), -0.6
+sigma, 1.7 combined errors from this set); the chains that
 stay have RS's overlap (N = 2000, T = 0.3: 0.850(4), 0.845(6) against 0.853,
 0.830 at 0.6, 0.8 alpha_c). P = 3 (T = 0.099, K = alpha N^2, N = 200, 400,
-800): half of the chains keep the archetype up to 0.77(6), 0.93(3), 0.95(5)
-alpha_c, extrapolated 1.04(6) alpha_c linearly in 1/N (+0.7 sigma, chi^2 0.8)
-and 1.11(8) in N^(-2/3) (+1.3 sigma: escape over a barrier vanishing as
-(alpha_c - alpha)^(3/2)); at 1.2 alpha_c 0, 3 and 2 of the 24 chains stay; the
-chains that stay have nearly RS's overlap (N = 800: 0.820(6), 0.765(16),
-0.669(24) against 0.831, 0.785, 0.737 at 0.5, 0.7, 0.85 alpha_c).
+800): half of the chains keep the archetype up to 0.77(6), 0.93(5), 0.95(5)
+alpha_c, extrapolated 1.03(6) alpha_c linearly in 1/N (+0.5 sigma, chi^2 0.6
+for one degree of freedom) and 1.10(9) in N^(-2/3) (+1.1 sigma: escape over a
+barrier vanishing as (alpha_c - alpha)^(3/2)); at 1.2 alpha_c 0, 3 and 2 of
+the 24 chains stay; the chains that stay have nearly RS's overlap (N = 800:
+0.820(6), 0.765(16), 0.669(24) against 0.831, 0.785, 0.737 at 0.5, 0.7, 0.85
+alpha_c).
 (Interpolating between the two loads around one half, as earlier versions did,
 put N = 800 at 1.00 and, on another set of samples, at 0.84: one chain of 24
 moves that estimate to the next load.) P = 4 (T = 0.0238, 0.42 of T_M,
 K = alpha N^3, entries up to 12: the exact integer engine admits these by its
 bound on the patterns themselves, :func:`hebbian.mc.model.check_exact`; the
 sizes alone stop at N ~ 125): half of the chains keep the archetype up to
-0.53(23), 0.81(9), 0.96(7), 1.02(5) alpha_c at N = 120, 160, 180, 240: the
-crossing rises through the spinodal, extrapolated 1.43(20) (+2.2 sigma;
-N^(-2/3) 1.67(30), +2.3). The retained chains have nearly RS's overlap
+0.53(23), 0.81(10), 0.96(9), 1.02(8) alpha_c at N = 120, 160, 180, 240: the
+crossing rises through the spinodal, extrapolated 1.47(24) (+2.0 sigma;
+N^(-2/3) 1.74(36), +2.1). The retained chains have nearly RS's overlap
 (N = 180: 0.887(17), 0.822(15), 0.832(24) against 0.867, 0.835, 0.802 at 0.5,
 0.7, 0.85 alpha_c; N = 240: 0.828(17), 0.806(18), 0.811(15)). At N = 240, 0.58
 of the chains still hold the archetype at alpha_c and 0.25 at 1.2 alpha_c
@@ -79,7 +80,7 @@ stored examples; the RS line from the Amit-Gutfreund-Sompolinsky spectrum of
 self-interaction field). Full run, 12 samples a load. P = 2 (N = 500, 1000,
 2000, loads 0.6 - 2.0 alpha_c): crossings 1.37, 1.11, 1.14 alpha_c at T = 0.15,
 1.13, 1.10, 1.02 at 0.3 and 1.12, 0.99, 1.05 at 0.5, extrapolated linearly in
-1/N to 1.05(5), 0.99(7) and 1.03(7) alpha_c: +1.1, -0.2 and +0.5 sigma from RS;
+1/N to 1.05(7), 0.98(8) and 1.03(8) alpha_c: +0.7, -0.3 and +0.3 sigma from RS;
 the chains that stay have RS's overlap (N = 2000: 0.883(7), 0.874(6) against
 0.888, 0.865 at 0.6, 0.8 alpha_c, T = 0.15; 0.853(4), 0.815(24) against 0.849,
 0.825 at 0.3; 0.753(9), 0.726(8) against 0.756, 0.732 at 0.5). P = 3 (the
@@ -109,8 +110,8 @@ that stay hold RS's archetype overlap: 0.858(12), 0.837(23), 0.884(13),
 0.842(18) at N = 120, 160, 180, 240 against 0.868 at 0.5 alpha_c (the mean
 over all retained chains, archetype and example states together, was 0.65);
 0.825(25), 0.793(16), 0.827, 0.791(11) against 0.838 at 0.7 alpha_c. Half
-of those kept it up to 0.77(21), 1.08(9), 0.86(6), 1.08(15) alpha_c,
-extrapolated 1.05(33) (+0.2 sigma, chi^2 5.5 for 2 degrees of freedom): the
+of those kept it up to 0.77(25), 1.08(9), 0.86(8), 1.08(15) alpha_c,
+extrapolated 1.11(36) (+0.3 sigma, chi^2 4.1 for 2 degrees of freedom): the
 few chains left (4 - 21 a load) do not pin alpha_c, but do not contradict
 it. At P = 2 and 3 (M r^P = 3 and 1.5) no chain fell into an example (P = 3:
 none of 48 at zero load, N = 100 - 800, nor of 72 at 0.7 - 1.2 alpha_c,
@@ -120,11 +121,11 @@ protocols: identical at low load), with Monte Carlo (K = 3 classes)
 temperatures at which half of the chains keep the archetype (overlap > 0.2
 through the run), at two or three N (grey) and extrapolated linearly in 1/N
 (red), against the RS T_M of the same finite M. Full run (N = 200, 400, 800, 12
-samples): P = 3 at -1.2, -2.6, -1.1, -3.1, -1.9 sigma from RS at rho = 0.05,
+samples): P = 3 at -0.9, -1.8, -0.9, -2.2, -1.4 sigma from RS at rho = 0.05,
 0.2, 0.5, 1.0, 1.5 (M = 60, 15, 6, 3, 2), all five 0.9 - 3.0 % below it (M = 3:
-0.2174(22) against 0.2241); P = 4 at -6.9, +0.5, -0.7, -1.9, -1.2 sigma (M = 3
+0.2174(31) against 0.2241); P = 4 at -4.9, +0.5, -0.7, -1.4, -1.1 sigma (M = 3
 and 2: no crossing inside the temperatures at N = 200), the outlier 5 % below
-RS (M = 60: 0.0708(5) against 0.0745) with crossings nearly flat in N (0.0687,
+RS (M = 60: 0.0708(7) against 0.0745) with crossings nearly flat in N (0.0687,
 0.0696, 0.0703 at N = 200, 400, 800; an earlier run on other samples: 0.0687,
 0.0700, 0.0698). For P = 4, M = 60 the theory holds sample by sample: the
 mean-field spinodal of each sample's own network (the naive mean-field
@@ -178,16 +179,18 @@ def examples_for(r: float, rho: float) -> float:
     return math.inf if rho == 0 else (1 - r * r) / (rho * r * r)
 
 
-def _crossings(xs, kept, n_chains, Ns) -> dict:
+def _crossings(xs, kept, n_samples, Ns) -> dict:
     """Per N the half crossing of the retained fractions ``kept`` (rows: N) along ``xs``
-    (:func:`~hebbian.figures._extrapolated.binomial_crossing` of ``n_chains`` chains, or
-    of ``n_chains[k]`` at each point of row ``k``);
-    their extrapolation linear in 1/N (``extrapolated``, ``error``) and in N^(-2/3)
-    (``..._n23``: escape over a barrier vanishing as the distance to a fold to the power
-    3/2)."""
-    n_chains = np.broadcast_to(n_chains, np.shape(kept))
+    (:func:`~hebbian.figures._extrapolated.binomial_crossing` over ``n_samples`` disorder
+    samples, or ``n_samples[k]`` at each point of row ``k``: the binomial's independent
+    units are the samples, not the chains, for the two chains of a sample share their fate
+    near the crossing, a correlation of 0.84 at P = 2 and 0.78 at P = 3, which makes two
+    chains worth 1.1 independent ones); their extrapolation linear in 1/N
+    (``extrapolated``, ``error``) and in N^(-2/3) (``..._n23``: escape over a barrier
+    vanishing as the distance to a fold to the power 3/2)."""
+    n_samples = np.broadcast_to(n_samples, np.shape(kept))
     per_N = np.array(
-        [binomial_crossing(xs, row, n) for row, n in zip(kept, n_chains, strict=True)]
+        [binomial_crossing(xs, row, n) for row, n in zip(kept, n_samples, strict=True)]
     )
     record = {
         "N": list(Ns),
@@ -284,12 +287,12 @@ def spinodal_points(args, ax, P, M, top, plan, n_samples, records, protocol="sup
             n_burnin=50,
             threshold=SPINODAL_MC[P]["threshold"],
         ).transpose("N", "alpha")
-        kept, n_chains = ds["retained"].values, np.full(ds["retained"].shape, 2 * n_samples)
+        kept, units = ds["retained"].values, np.full(ds["retained"].shape, float(n_samples))
         if ceiling is not None:  # of the chains that did not fall into an example
             free = 1 - ds["in_example"].values
-            n_chains = np.round(n_chains * free)
+            units = units * free
             kept = np.divide(kept, free, out=np.full_like(kept, np.nan), where=free > 0)
-        rec = _crossings(np.array(alphas), kept, n_chains, Ns)
+        rec = _crossings(np.array(alphas), kept, units, Ns)
         rec.update(P=P, T=T, M=M, theory=a_c, line="spinodal", loads=alphas, protocol=protocol)
         rec["retained"] = kept.tolist()
         if ceiling is not None:
@@ -557,7 +560,7 @@ def _low_load(args, ax, P, mode, n_samples, records) -> tuple[xr.Dataset, str]:
                 n_burnin=50,
             ).transpose("N", "T")
             kept = ds["retained"].values
-            rec = _crossings(np.array(Ts), kept, 2 * n_samples, Ns)
+            rec = _crossings(np.array(Ts), kept, n_samples, Ns)
             rec.update(P=P, rho=rho_M, M=M, theory=T_th, line="T_M low load")
             if np.isfinite(rec["error"]):
                 rec["n_sigma"] = (rec["extrapolated"] - T_th) / rec["error"]
