@@ -37,20 +37,21 @@ def half_crossing(x, y, err) -> tuple[float, float]:
 def binomial_crossing(x, kept, n) -> tuple[float, float]:
     """Where a falling fraction of kept chains crosses 1/2: a logistic fit to all the points.
 
-    ``kept[i]`` is the fraction of ``n`` chains (or of ``n[i]``) kept at ``x[i]``
-    (``nan``: not measured).  The fit is the binomial maximum likelihood of ``logit p = a +
-    b x`` (Newton's method), the crossing ``c = -a / b`` and its error from the
+    ``kept[i]`` is the fraction kept at ``x[i]`` of ``n`` (or ``n[i]``) independent
+    trials: chains, or disorder samples where a sample's chains share their fate (``nan``:
+    not measured).  The fit is the binomial maximum likelihood of ``logit p = a + b x``
+    (Newton's method), the crossing ``c = -a / b`` and its error from the
     inverse Fisher information by the delta method, scaled by ``sqrt(X^2 /
     dof)`` where Pearson's ``X^2`` exceeds its degrees of freedom
-    (overdispersion: the chains of one disorder sample are not independent,
-    and samples differ).  Unlike :func:`half_crossing`'s interpolation between
+    (overdispersion: trials that are not independent, or disorder samples that
+    differ more than one binomial allows).  Unlike :func:`half_crossing`'s interpolation between
     the two points around 1/2, every point counts and a single chain moves the
     crossing continuously.  Where the points separate completely (every chain
     kept up to some ``x``, none beyond) the crossing is anywhere between, with
     the error of a uniform position there, ``width / sqrt(12)``; where they
     separate but for one point in between, the likelihood grows without bound
     as the logistic steepens onto that point, and :func:`half_crossing`
-    interpolates instead (binomial errors, floored at one chain).  ``nan``
+    interpolates instead (binomial errors, floored at one trial).  ``nan``
     where the fitted fraction does not fall through 1/2 inside the grid.
     """
     x, kept = np.asarray(x, float), np.asarray(kept, float)
