@@ -179,6 +179,13 @@ def examples_for(r: float, rho: float) -> float:
     return math.inf if rho == 0 else (1 - r * r) / (rho * r * r)
 
 
+def _retention(args, name: str, grid: dict, P: int, M: int, n_samples: int, **fixed):
+    """A sweep of :data:`TASK` on the ``P`` network learning from ``M`` examples of quality
+    :data:`R` a class, chains started on the archetype: 50 sweeps, then 100 measured."""
+    run = {"n_samples": n_samples, "n_sweeps": 100, "n_burnin": 50}
+    return sweep(args, name, TASK, grid, P=P, r=R, M=M, **run, **fixed)
+
+
 def _crossings(xs, kept, n_samples, Ns) -> dict:
     """Per N the half crossing of the retained fractions ``kept`` (rows: N) along ``xs``
     (:func:`~hebbian.figures._extrapolated.binomial_crossing` over ``n_samples`` disorder
@@ -272,19 +279,15 @@ def spinodal_points(args, ax, P, M, top, plan, n_samples, records, protocol="sup
         T = f * top
         a_c = L.alpha_c(P, T, R, M, protocol=protocol).value
         alphas = [a_c * x for x in loads]
-        ds = sweep(
+        ds = _retention(
             args,
             f"learning_phase.P{P}_T{f}{tag}",
-            TASK,
             {"N": Ns, "alpha": alphas},
-            P=P,
+            P,
+            M,
+            n_samples,
             T=T,
-            r=R,
-            M=M,
             **named,
-            n_samples=n_samples,
-            n_sweeps=100,
-            n_burnin=50,
             threshold=SPINODAL_MC[P]["threshold"],
         ).transpose("N", "alpha")
         kept, units = ds["retained"].values, np.full(ds["retained"].shape, float(n_samples))
@@ -342,21 +345,17 @@ def example_capture(args, P: int, M: int, T: float, ceiling: float, n_samples: i
     best one, weighted by its overlap to the power ``P - 1`` in the field, can draw the
     chain into its own state.  A record goes to ``records``; returns the panel's line.
     """
-    ds = sweep(
+    ds = _retention(
         args,
         f"learning_phase.P{P}_capture",
-        TASK,
         {"N": CAPTURE_N},
-        P=P,
+        P,
+        M,
+        n_samples,
         alpha=0.0,
         K=3,
         T=T,
-        r=R,
-        M=M,
         protocol="unsupervised",
-        n_samples=n_samples,
-        n_sweeps=100,
-        n_burnin=50,
         threshold=SPINODAL_MC[P]["threshold"],
         example_ceiling=ceiling,
     )
@@ -545,19 +544,15 @@ def _low_load(args, ax, P, mode, n_samples, records) -> tuple[xr.Dataset, str]:
                     else [0.85, 0.9, 0.95, 1.0, 1.05, 1.1, 1.15]
                 )
             ]
-            ds = sweep(
+            ds = _retention(
                 args,
                 f"learning_phase.low_P{P}_rho{rho}",
-                TASK,
                 {"N": Ns, "T": Ts},
-                P=P,
+                P,
+                M,
+                n_samples,
                 alpha=0.0,
                 K=3,
-                r=R,
-                M=M,
-                n_samples=n_samples,
-                n_sweeps=100,
-                n_burnin=50,
             ).transpose("N", "T")
             kept = ds["retained"].values
             rec = _crossings(np.array(Ts), kept, n_samples, Ns)
