@@ -71,9 +71,14 @@ replicas, at N = 16, 24, 32, 48, 64; 2000 burn-in and 2000 measured sweeps;
 swap acceptance >= 0.69, round trips >= 25 per ladder).  A paired check on
 4 samples showed the burn-in matter at the largest sizes: 2000 sweeps in
 place of 500 lower the energy at 0.55 ``T_s`` by 0.0009(2) at N <= 32,
-0.0020(9) and 0.0057(7) at N = 48 and 64; a burn-in beyond 2000 was not
-tried.  At ``T = 0.36 = 0.55 T_s`` the energies are -0.717(7), -0.736(5),
--0.747(4), -0.767(3), -0.771(2) at N = 16, 24, 32, 48, 64; extrapolated in
+0.0020(9) and 0.0057(7) at N = 48 and 64.  Longer runs settle it (16 other
+samples, each run as 2000 k of burn-in and 2000 k measured sweeps): k = 4 and
+16 move the N = 64 energies by -0.0006(5) and -0.0006(5) at 0.55 ``T_s`` and
+by at most 0.0016(20) and 0.0019(21) at any temperature of the ladder, k = 4
+at N = 48 by +0.0007(2) and at most 0.0009(6): the figure's k = 1 is
+equilibrated within the energies' errors (0.002 - 0.003 at N = 48, 64).  At
+``T = 0.36 = 0.55 T_s`` the energies are -0.717(7), -0.736(5), -0.747(4),
+-0.767(3), -0.771(2) at N = 16, 24, 32, 48, 64; extrapolated in
 ``ln N / N``, -0.806(5) against the 1RSB -0.806 (0.0 sigma) and the
 paramagnet's -1.389; ``N^{-2/3}`` gives -0.809(5) (-0.7 sigma), ``1/N``
 -0.791(3), 4.7 sigma above: the data exclude a plain ``1/N`` and agree with
