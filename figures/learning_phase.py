@@ -137,9 +137,9 @@ the mean-field barrier N Delta f / T is ~10 and is crossed within 150 sweeps of
 N flips; with the samples' spread this puts the half-retention point ~5 % below
 T_M at these N, closing only slowly, roughly as (ln N / N)^(2/3) and N^(-1/2):
 the crossing is a finite-N, finite-time quantity and its 1/N extrapolation
-falls short. The P = 3, M = 3 outlier likewise: the samples' own spinodals have
-median 1.03 and 1.01 T_M (8 samples at N = 800 and 3200), with a spread of ~3 %
-that did not shrink between these N (not understood). For P = 2 the state
+falls short. The P = 3 lag likewise (M = 3, the largest): the samples' own
+spinodals have median 1.03 and 1.01 T_M (8 samples at N = 800 and 3200), with a
+spread of ~3 % that did not shrink between these N (not understood). For P = 2 the state
 vanishes continuously at T = 1 whatever rho.
 """
 
