@@ -341,9 +341,9 @@ def example_capture(args, P: int, M: int, T: float, ceiling: float, n_samples: i
 
     At zero load (K = 3 classes) and the sizes :data:`CAPTURE_N`: the fraction of
     chains whose overlap with one of the class's examples exceeds ``ceiling``
-    (:func:`hebbian.mc.learning.archetype_overlap`).  RS's archetype state is stable
-    against condensing one example (the examples are equivalent as ``N -> infinity``);
-    at finite N their overlaps with the archetype spread as ``sqrt((1 - r^2)/N)``, and the
+    (:func:`hebbian.mc.learning.archetype_overlap`).  RS's archetype state overlaps all
+    the class's examples equally (they are equivalent as ``N -> infinity``); at finite
+    N their overlaps with the archetype spread as ``sqrt((1 - r^2)/N)``, and the
     best one, weighted by its overlap to the power ``P - 1`` in the field, can draw the
     chain into its own state.  A record goes to ``records``; returns the panel's line.
     """

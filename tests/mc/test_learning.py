@@ -78,7 +78,7 @@ def test_unsupervised_network_falls_into_an_example_state_with_few_examples():
 
 def test_unsupervised_chains_fall_into_single_examples_only_at_small_N():
     """P = 4, r = 0.5, M = 12 (M r^4 = 0.75 < 1), zero load, T = 0.42 T_M: RS's archetype
-    state is stable against condensing one example, but at finite N the examples' overlaps
+    state overlaps all examples equally, but at finite N the examples' overlaps
     with the archetype spread as sqrt((1 - r^2)/N) and the best one draws chains into its
     own state: most chains at N = 60, few at N = 960 (figures/learning_phase's capture).
     The chains that stay hold RS's archetype overlap; without the ceiling the same chains
