@@ -60,16 +60,20 @@ exists; open: positive by two errors, none; half: neither). N = 160 (6
 samples): -0.0145(61) at 0.6 alpha_c (RS -0.0113; at m = 0.675 -0.0114(60), RS
 -0.0127), so RS's Landau slope is confirmed there, and +0.0145(50) at alpha_c
 (RS +0.0013): the minimum disappears at 0.80(5) alpha_c, against half-retention
-at 0.81(10). N = 240 (4 samples) at alpha_c: -0.0075(56) (-1.3 errors; RS
-+0.0010), -0.0081(45) in an earlier run on other samples and +0.0034(43) on a
-third set (the lowest slope over the two overlaps each time); together
--0.0034(27) (chi^2 4.1 for 2 degrees of freedom), a minimum by 1.2 errors and
-1.6 errors below RS. So the finite-N spinodal itself moves up with N, from
-0.80(5) alpha_c at N = 160 to about alpha_c at N = 240, as the free chains'
-retention does: the crossings are not mainly a slow escape, and their
-extrapolation (1.47(24)) extrapolates a finite-N landscape that has not
-reached its asymptotic form at these sizes; whether it settles onto RS's
-alpha_c or above needs N > 240. The
+at 0.81(10). N = 240 at alpha_c, the figure's 4 samples: +0.0003(8) and
+-0.0075(56) at m = 0.683 and 0.758 (RS +0.0010); three more sets of 4 samples
+(other seeds, run apart) give +0.0069(37), +0.0034(43); +0.0071(64),
++0.0043(84); +0.0105(40), +0.0134(54), and an earlier run -0.0081(45) at its
+lower slope: the sets scatter more than their 4-sample errors say. Over the
+four sets' 16 samples (errors from the spread of the sets): +0.0062(21) and
++0.0034(43), RS's slope within 0.6 errors, no minimum. So the finite-N
+spinodal moves up with N, from 0.80(5) alpha_c at N = 160 to RS's alpha_c at
+N = 240, where half of the free chains keep the archetype up to 1.02(8)
+alpha_c: at the largest N both the equilibrium landscape and the free chains
+agree with RS, and the crossings are not mainly a slow escape. Their linear
+extrapolation (1.47(24)) extrapolates a quantity that moves fast between
+N = 120 and 180; whether the spinodal stops at alpha_c (RS) or keeps rising
+needs N > 240. The
 pair moves are accepted 0.7 - 1.7 % of the time (3000 sweeps after 750 of
 burn-in, 4 chains a sample); the insertion and deletion estimates differ by at
 most 0.0083, about their errors. Each load draws its own 12 samples. (b) The
