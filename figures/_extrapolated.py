@@ -44,15 +44,16 @@ def binomial_crossing(x, kept, n) -> tuple[float, float]:
     inverse Fisher information by the delta method, scaled by ``sqrt(X^2 /
     dof)`` where Pearson's ``X^2`` exceeds its degrees of freedom
     (overdispersion: trials that are not independent, or disorder samples that
-    differ more than one binomial allows).  Unlike :func:`half_crossing`'s interpolation between
-    the two points around 1/2, every point counts and a single chain moves the
-    crossing continuously.  Where the points separate completely (every chain
-    kept up to some ``x``, none beyond) the crossing is anywhere between, with
-    the error of a uniform position there, ``width / sqrt(12)``; where they
-    separate but for one point in between, the likelihood grows without bound
-    as the logistic steepens onto that point, and :func:`half_crossing`
-    interpolates instead (binomial errors, floored at one trial).  ``nan``
-    where the fitted fraction does not fall through 1/2 inside the grid.
+    differ more than one binomial allows).  Unlike :func:`half_crossing`'s
+    interpolation between the two points around 1/2, every point counts and a
+    single chain moves the crossing continuously.  Where the points separate
+    completely (every chain kept up to some ``x``, none beyond) the crossing is
+    anywhere between, with the error of a uniform position there, ``width /
+    sqrt(12)``; where they separate but for one point in between, the
+    likelihood grows without bound as the logistic steepens onto that point,
+    and :func:`half_crossing` interpolates instead (binomial errors, floored at
+    one trial).  ``nan`` where the fitted fraction does not fall through 1/2
+    inside the grid.
     """
     x, kept = np.asarray(x, float), np.asarray(kept, float)
     n = np.broadcast_to(np.asarray(n, float), kept.shape)

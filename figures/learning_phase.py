@@ -270,8 +270,8 @@ def spinodal_points(args, ax, P, M, top, plan, n_samples, records, protocol="sup
     ``alpha_c(T)``), as in :data:`SPINODAL_MC`; a record per temperature goes to
     ``records`` (crossings per N, their 1/N extrapolation, the retained chains' overlap
     against RS below ``alpha_c``).  Returns the panel's note: per temperature the
-    crossings and their extrapolation in units of ``alpha_c``, and the plan's ``caveat``
-    where an extrapolation misses RS by more than two errors.
+    crossings and their extrapolation in units of ``alpha_c`` (for an ``example_ceiling``
+    plan also the zero-load capture, :func:`example_capture`), and the plan's ``caveat``.
     """
     Ns, fractions, loads = plan
     note = [f"MC half-retention, N = {Ns[0]}-{Ns[-1]}, in units of RS $\\alpha_c(T)$:"]

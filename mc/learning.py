@@ -83,11 +83,9 @@ def archetype_overlap(
         archetype.append(res.probe_overlaps[:, :, 0])
         mean.append(res.probe_overlaps[:, :, 1])
         if example_ceiling is not None:
-            entered = np.maximum.accumulate(
-                np.abs(res.probe_overlaps[:, :, 2:]).max(axis=2) > example_ceiling
-            )
-            watch.append(np.where(entered, -np.inf, archetype[-1]))
-            fell.append(entered[-1])
+            inside = np.abs(res.probe_overlaps[:, :, 2:]).max(axis=2) > example_ceiling
+            watch.append(np.where(inside, -np.inf, archetype[-1]))  # such a chain has left
+            fell.append(inside.any(axis=0))
     watch = watch or archetype
     m = retained_mean(archetype, threshold, N, watch=watch)
     n = retained_mean(mean, threshold, N, watch=watch)
